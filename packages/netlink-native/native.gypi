@@ -1,0 +1,15 @@
+{
+  # The netlink_native addon: the kernel boundary of @purelb-ts/netlink-native.
+  # Paths here are relative to this file (gyp resolves included files that way).
+  "targets": [
+    {
+      "target_name": "netlink_native",
+      "sources": [
+        "src/native/addon.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-exceptions"]
+    }
+  ]
+}

@@ -1,0 +1,79 @@
+// The contract between the C++ addon (src/native/*.cc) and the TypeScript layers above it.
+// The addon owns only the kernel boundary: sockets, namespaces, threads. Everything that knows
+// the shape of a netlink message lives in TypeScript (src/codec), so this file is the whole seam.
+
+/** Where a socket is opened: the caller's namespace, or another one, without moving the JS thread. */
+export interface NetnsTarget {
+  /** A namespace file: /var/run/netns/NAME or /proc/PID/ns/net. */
+  path?: string;
+  /** An already-open namespace fd (the caller keeps ownership). */
+  fd?: number;
+}
+
+export interface NativeSocketOptions {
+  /** Netlink protocol family; NETLINK_ROUTE is 0. */
+  protocol: number;
+  netns?: NetnsTarget;
+  /** Receive buffer in bytes; SO_RCVBUFFORCE when permitted, else SO_RCVBUF. */
+  rcvbuf: number;
+  /** Send buffer in bytes (bounds the size of one sendmsg). */
+  sndbuf: number;
+  /** Multicast groups (RTNLGRP_* numbers, not bitmasks) joined with NETLINK_ADD_MEMBERSHIP. */
+  groups: number[];
+  /**
+   * Called on the JS thread with one or more whole datagrams concatenated (netlink messages are
+   * 4-byte aligned, so concatenation keeps every nlmsghdr boundary). Must not throw; if it does,
+   * the addon reports it through onError instead of letting it escape.
+   */
+  onData: (chunk: Buffer) => void;
+  /**
+   * A receive or send failure that did not close the socket: ENOBUFS (the kernel dropped
+   * messages: requests lost replies, monitors must re-list), or a failed sendmsg.
+   * `token` is the send() token whose buffer failed, or 0 for receive errors.
+   */
+  onError: (errno: number, code: string, token: number) => void;
+}
+
+export interface NativeSocket {
+  /** The netlink port id the kernel assigned (getsockname after bind with nl_pid 0). */
+  readonly portId: number;
+  /** Whether the kernel accepted NETLINK_GET_STRICT_CHK / NETLINK_EXT_ACK / NETLINK_CAP_ACK. */
+  readonly strictCheck: boolean;
+  readonly extAck: boolean;
+  readonly capAck: boolean;
+  /** The receive buffer the kernel granted (getsockopt SO_RCVBUF). */
+  readonly rcvbuf: number;
+  /**
+   * Queue whole netlink messages for sending; returns at once. The I/O thread writes everything
+   * queued since it last woke in as few sendmsg calls as the send buffer allows (batching).
+   * `token` identifies this buffer in onError if its sendmsg fails.
+   */
+  send(messages: Buffer, token: number): void;
+  addMembership(group: number): void;
+  dropMembership(group: number): void;
+  /** Idempotent. Stops the I/O thread, closes the fd; no callback runs afterwards. */
+  close(): void;
+}
+
+export interface SendFramesOptions {
+  netns?: NetnsTarget;
+  ifindex: number;
+  /** Ethertype in host order, e.g. 0x0806 (ARP) or 0x86dd (IPv6). */
+  protocol: number;
+  /** Whole Ethernet frames, built by src/api/announce.ts. */
+  frames: Buffer[];
+  /** Milliseconds between frames (0 = back to back). */
+  intervalMs: number;
+}
+
+export interface NativeBinding {
+  NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket;
+  /** Sends raw frames on an AF_PACKET socket opened (in the namespace) for this call, off the JS thread. */
+  sendFrames(options: SendFramesOptions): Promise<void>;
+  /** errno number → symbolic name (EEXIST), from the C library. */
+  errnoName(errno: number): string;
+  /** strerror text for an errno number. */
+  errnoMessage(errno: number): string;
+  /** The Node-API version the addon was built against. */
+  readonly napiVersion: number;
+}

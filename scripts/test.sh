@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every check the project has: format and lint (Biome, clang-format), types (tsc), the addon build,
+# then every test under node --test. Tests that need root or a kernel feature say so when skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
+bash scripts/ensure-tools.sh
+echo "== node $(node -v)"
+echo "== biome"; npx --no-install biome ci --error-on-warnings .
+echo "== clang-format"; clang-format --dry-run --Werror packages/netlink-native/src/native/*.cc packages/netlink-native/src/native/*.h
+echo "== tsc"; npx --no-install tsc --noEmit -p tsconfig.json
+echo "== build addon"; bash scripts/build-native.sh
+echo "== tests"
+exec node --test --test-concurrency=2 --test-timeout=300000 \
+  'packages/*/test/**/*.test.ts' 'test/**/*.test.ts' "$@"
