@@ -1,0 +1,360 @@
+// One request socket: a seq counter, a bounded in-flight window with a queue behind it, and the
+// matching of every reply (by seq AND port id) to the request that caused it. Requests issued in
+// the same tick leave together: the first one schedules a flush as a microtask, and the flush hands
+// every request the window admits to the native send() as ONE buffer (one sendmsg).
+import createDebug from 'debug';
+import type { NetlinkMessage } from '../codec/message.ts';
+import { NetlinkError } from '../errors.ts';
+import type { NativeSocket, NativeSocketOptions } from '../native/binding.ts';
+import { errorFromReply } from './error-reply.ts';
+import {
+  type Decoder,
+  type DumpResult,
+  PendingRequest,
+  REPLY_ACK,
+  REPLY_DUMP,
+  REPLY_SINGLE,
+  type ReplyKind,
+} from './pending.ts';
+import { RequestQueue } from './queue.ts';
+import { COST_ACK, COST_DUMP, COST_SINGLE, type WindowLimits, windowFor } from './window.ts';
+import { HDR_FLAGS, HDR_PID, HDR_SEQ, HDR_SIZE, HDR_TYPE } from './wire.ts';
+
+const trace = createDebug('netlink:transport');
+
+const NLMSG_NOOP = 1;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const NLMSG_OVERRUN = 4;
+const NLM_F_DUMP_INTR = 0x10;
+const ENOBUFS = 105;
+const ECANCELED = 125;
+const EPROTO = 71;
+
+export type SocketFactory = (options: NativeSocketOptions) => NativeSocket;
+
+export interface ConnectionOptions {
+  rcvbuf: number;
+  sndbuf: number;
+  /** Most requests in flight; derived from the granted receive buffer when absent. */
+  window?: number;
+  netns?: NativeSocketOptions['netns'];
+}
+
+export class Connection {
+  readonly socket: NativeSocket;
+  readonly limits: WindowLimits;
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly queue = new RequestQueue();
+  private seq: number;
+  private inFlightBytes = 0;
+  private dumpInFlight = false;
+  private flushScheduled = false;
+  private nextToken = 1;
+  private closed = false;
+  private readonly flushTask = (): void => this.flush();
+
+  constructor(open: SocketFactory, options: ConnectionOptions) {
+    this.socket = open({
+      protocol: 0,
+      netns: options.netns,
+      rcvbuf: options.rcvbuf,
+      sndbuf: options.sndbuf,
+      groups: [],
+      onData: (chunk) => this.onData(chunk),
+      onError: (errno, code, token) => this.onError(errno, code, token),
+    });
+    this.limits = windowFor(this.socket.rcvbuf, options.window);
+    // A random start keeps replies to an earlier socket with the same port id from matching.
+    this.seq = (Math.random() * 0x7fffffff) >>> 0;
+    trace(
+      'open port %d rcvbuf %d window %d/%d bytes strict=%s extack=%s',
+      this.socket.portId,
+      this.socket.rcvbuf,
+      this.limits.count,
+      this.limits.bytes,
+      this.socket.strictCheck,
+      this.socket.extAck,
+    );
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Sends a request answered by an ACK (NLMSG_ERROR with errno 0). */
+  ack(message: Buffer, operation: string): Promise<void> {
+    return this.enqueue(REPLY_ACK, message, operation, null, COST_ACK, 0) as Promise<void>;
+  }
+
+  /** Sends a request answered by one message (a GET), decoded by `decode`. */
+  single<T>(message: Buffer, operation: string, decode: Decoder<T>): Promise<T> {
+    return this.enqueue(REPLY_SINGLE, message, operation, decode, COST_SINGLE, 0) as Promise<T>;
+  }
+
+  /** Sends a dump request; resolves with every decoded item and the NLM_F_DUMP_INTR verdict. */
+  dump<T>(
+    message: Buffer,
+    operation: string,
+    decode: Decoder<T>,
+    retryInterrupted = 0,
+  ): Promise<DumpResult<T>> {
+    return this.enqueue(REPLY_DUMP, message, operation, decode, COST_DUMP, retryInterrupted) as Promise<
+      DumpResult<T>
+    >;
+  }
+
+  /** Rejects everything outstanding and closes the socket. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+    const detail = 'the netlink handle was closed';
+    for (const entry of this.pending.values()) entry.reject(this.failure(entry, ECANCELED, detail));
+    this.pending.clear();
+    for (let entry = this.queue.shift(); entry; entry = this.queue.shift()) {
+      entry.reject(this.failure(entry, ECANCELED, detail));
+    }
+    trace('closed');
+  }
+
+  private enqueue(
+    kind: ReplyKind,
+    message: Buffer,
+    operation: string,
+    decode: Decoder<unknown> | null,
+    cost: number,
+    retries: number,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const entry = new PendingRequest(kind, message, operation, decode, cost, retries, resolve, reject);
+      if (this.closed) {
+        reject(this.failure(entry, ECANCELED, 'the netlink handle is closed'));
+        return;
+      }
+      this.queue.push(entry);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(this.flushTask);
+      }
+    });
+  }
+
+  /** Moves as many queued requests as the window admits into one send() call. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    const { count, bytes } = this.limits;
+    const batch: Buffer[] = [];
+    let batchBytes = 0;
+    const token = this.nextToken;
+    const portId = this.socket.portId;
+    for (;;) {
+      const entry = this.queue.peek();
+      if (entry === undefined) break;
+      const busy = this.pending.size > 0;
+      if (busy && (this.pending.size >= count || this.inFlightBytes + entry.cost > bytes)) break;
+      // The kernel runs one dump per socket at a time (a second gets EBUSY): later requests wait
+      // behind it, which also keeps the order the caller issued them in.
+      if (entry.kind === REPLY_DUMP && this.dumpInFlight) break;
+      this.queue.shift();
+      const seq = this.nextSeq();
+      entry.seq = seq;
+      entry.token = token;
+      entry.message.writeUInt32LE(seq, HDR_SEQ);
+      entry.message.writeUInt32LE(portId, HDR_PID);
+      this.pending.set(seq, entry);
+      this.inFlightBytes += entry.cost;
+      if (entry.kind === REPLY_DUMP) this.dumpInFlight = true;
+      batch.push(entry.message);
+      batchBytes += entry.message.length;
+    }
+    if (batch.length === 0) return;
+    this.nextToken = token >= 0x7fffffff ? 1 : token + 1;
+    if (trace.enabled) {
+      trace(
+        'send %d requests (%d bytes) token %d, %d in flight, %d queued',
+        batch.length,
+        batchBytes,
+        token,
+        this.pending.size,
+        this.queue.length,
+      );
+    }
+    this.socket.send(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes), token);
+  }
+
+  private nextSeq(): number {
+    let seq = (this.seq + 1) >>> 0;
+    if (seq === 0) seq = 1;
+    // Skip a seq still waiting after 2^32 requests (only conceivable for a stuck dump).
+    while (this.pending.has(seq)) seq = (seq + 1) >>> 0 || 1;
+    this.seq = seq;
+    return seq;
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.parse(chunk);
+    } catch (err) {
+      // Only a malformed chunk lands here; which requests it answered is unknowable, so none can
+      // be trusted to settle: fail them all rather than leave any hanging.
+      const error = err instanceof Error ? err : new Error(String(err));
+      trace('unparseable reply chunk: %s', error.message);
+      this.failInFlight(EPROTO, `unparseable reply from the kernel: ${error.message}`);
+    }
+    if (this.queue.length > 0 && !this.flushScheduled) this.flush();
+  }
+
+  /** Walks the chunk once, settling requests as their final message goes by. */
+  private parse(chunk: Buffer): void {
+    const end = chunk.length;
+    const portId = this.socket.portId;
+    let off = 0;
+    while (off + HDR_SIZE <= end) {
+      const len = chunk.readUInt32LE(off);
+      if (len < HDR_SIZE || off + len > end) {
+        throw new RangeError(`message at byte ${off} has length ${len}, chunk has ${end - off} bytes left`);
+      }
+      const seq = chunk.readUInt32LE(off + HDR_SEQ);
+      const entry = chunk.readUInt32LE(off + HDR_PID) === portId ? this.pending.get(seq) : undefined;
+      if (entry !== undefined) {
+        this.deliver(entry, chunk, off, len);
+      } else if (trace.enabled) {
+        trace(
+          'ignored type %d seq %d pid %d: no request waits for it',
+          chunk.readUInt16LE(off + HDR_TYPE),
+          seq,
+          chunk.readUInt32LE(off + HDR_PID),
+        );
+      }
+      off += (len + 3) & ~3;
+    }
+    if (off < end) throw new RangeError(`${end - off} trailing bytes after the last message`);
+  }
+
+  private deliver(entry: PendingRequest, chunk: Buffer, off: number, len: number): void {
+    const type = chunk.readUInt16LE(off + HDR_TYPE);
+    const flags = chunk.readUInt16LE(off + HDR_FLAGS);
+    if (flags & NLM_F_DUMP_INTR) entry.interrupted = true;
+    if (type === NLMSG_ERROR) {
+      if (len < HDR_SIZE + 4) throw new RangeError(`NLMSG_ERROR of ${len} bytes has no errno`);
+      if (chunk.readInt32LE(off + HDR_SIZE) === 0) {
+        this.settle(entry, entry.kind === REPLY_DUMP ? this.dumpResult(entry) : entry.reply);
+      } else {
+        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len, type, flags)));
+      }
+      return;
+    }
+    if (type === NLMSG_DONE) {
+      // A dump's end. Its payload is an int: non-zero means the dump itself failed.
+      if (len >= HDR_SIZE + 4 && chunk.readInt32LE(off + HDR_SIZE) !== 0) {
+        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len, type, flags)));
+      } else if (entry.failure) {
+        this.fail(entry, entry.failure);
+      } else if (entry.interrupted && entry.retries > 0) {
+        this.retry(entry);
+      } else {
+        this.settle(entry, this.dumpResult(entry));
+      }
+      return;
+    }
+    if (type === NLMSG_NOOP) return;
+    if (type === NLMSG_OVERRUN) {
+      this.fail(entry, this.failure(entry, ENOBUFS, 'the kernel reported NLMSG_OVERRUN'));
+      return;
+    }
+    const decode = entry.decode;
+    if (decode === null) return; // an echo or notification the caller did not ask to decode
+    let value: unknown;
+    try {
+      value = decode(this.message(chunk, off, len, type, flags));
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (entry.kind === REPLY_DUMP) {
+        entry.failure ??= error;
+        return;
+      }
+      this.fail(entry, error);
+      return;
+    }
+    if (entry.kind === REPLY_DUMP) {
+      if (value !== undefined) entry.items.push(value);
+    } else if (entry.kind === REPLY_SINGLE) {
+      if (entry.wantsAck) entry.reply = value;
+      else this.settle(entry, value);
+    }
+  }
+
+  private message(chunk: Buffer, off: number, len: number, type: number, flags: number): NetlinkMessage {
+    return {
+      type,
+      flags,
+      seq: chunk.readUInt32LE(off + HDR_SEQ),
+      pid: chunk.readUInt32LE(off + HDR_PID),
+      payload: chunk.subarray(off + HDR_SIZE, off + len),
+    };
+  }
+
+  private dumpResult(entry: PendingRequest): DumpResult<unknown> {
+    const items = entry.items as DumpResult<unknown>;
+    items.interrupted = entry.interrupted;
+    return items;
+  }
+
+  private release(entry: PendingRequest): void {
+    this.pending.delete(entry.seq);
+    this.inFlightBytes -= entry.cost;
+    if (entry.kind === REPLY_DUMP) this.dumpInFlight = false;
+  }
+
+  private settle(entry: PendingRequest, value: unknown): void {
+    this.release(entry);
+    entry.resolve(value);
+  }
+
+  private fail(entry: PendingRequest, error: Error): void {
+    this.release(entry);
+    entry.reject(error);
+  }
+
+  /** Re-runs an interrupted dump from the front of the queue, with a fresh seq. */
+  private retry(entry: PendingRequest): void {
+    this.release(entry);
+    entry.retries--;
+    entry.interrupted = false;
+    entry.items = [];
+    trace('dump %s interrupted, retrying (%d left)', entry.operation, entry.retries);
+    this.queue.unshift(entry);
+  }
+
+  private failure(entry: PendingRequest, errno: number, detail: string): NetlinkError {
+    return new NetlinkError({ errno, operation: entry.operation, detail });
+  }
+
+  /** Fails every request that has left: their replies may be lost, so none may wait for them. */
+  private failInFlight(errno: number, detail: string, token = 0): void {
+    for (const entry of [...this.pending.values()]) {
+      if (token === 0 || entry.token === token) this.fail(entry, this.failure(entry, errno, detail));
+    }
+  }
+
+  private onError(errno: number, code: string, token: number): void {
+    if (this.closed) return;
+    if (token !== 0) {
+      trace('send of batch %d failed: %s', token, code);
+      this.failInFlight(errno, `sendmsg failed (${code})`, token);
+    } else if (errno === ENOBUFS) {
+      trace('ENOBUFS on the request socket: failing %d in flight', this.pending.size);
+      this.failInFlight(errno, 'the receive buffer overflowed and replies may have been lost');
+    } else {
+      trace('receive failed: %s', code);
+      this.failInFlight(errno, `recvmsg failed (${code})`);
+    }
+    if (this.queue.length > 0 && !this.flushScheduled) this.flush();
+  }
+}
