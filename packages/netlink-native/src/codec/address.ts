@@ -1,0 +1,259 @@
+// RTM_*ADDR: struct ifaddrmsg { u8 family; u8 prefixlen; u8 flags; u8 scope; u32 index; }
+// followed by IFA_* attributes. Request attribute order follows iproute2 6.1 (`ip address add`):
+// IFA_LOCAL, IFA_RT_PRIORITY, explicit IFA_BROADCAST, IFA_LABEL, IFA_FLAGS, IFA_ADDRESS, derived
+// IFA_BROADCAST ("brd +"), IFA_CACHEINFO, then IFA_PROTO (which iproute2 6.1 cannot send).
+
+import type { Address, AddressSpec, Family } from '../types.ts';
+import { readString, readU32, sharedWriter } from './attributes.ts';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  IFA_ADDRESS,
+  IFA_ANYCAST,
+  IFA_BROADCAST,
+  IFA_CACHEINFO,
+  IFA_FLAGS,
+  IFA_LABEL,
+  IFA_LOCAL,
+  IFA_PROTO,
+  IFA_RT_PRIORITY,
+  IFADDRMSG_LEN,
+  INFINITY_LIFE_TIME,
+  NLA_TYPE_MASK,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  RT_SCOPE_HOST,
+  RTM_DELADDR,
+  RTM_GETADDR,
+  RTM_NEWADDR,
+} from './constants.ts';
+import { DecodeError } from './decode-error.ts';
+import { formatIP, formatIPv4, formatIPv6, parseIPInto } from './ip.ts';
+import { align4, type NetlinkMessage } from './message.ts';
+
+const lifetime = (v: number): number => (v === INFINITY_LIFE_TIME ? Number.POSITIVE_INFINITY : v);
+
+/** Decodes an RTM_NEWADDR / RTM_DELADDR message. */
+export function decodeAddress(msg: NetlinkMessage): Address {
+  if (msg.type !== RTM_NEWADDR && msg.type !== RTM_DELADDR) {
+    throw new DecodeError(`message type ${msg.type} is not an address message`, 0);
+  }
+  const p = msg.payload;
+  const end = p.length;
+  if (end < IFADDRMSG_LEN) throw new DecodeError(`ifaddrmsg needs 8 bytes, got ${end}`, 0);
+  const fam = p[0] as number;
+  let family: Family;
+  let alen: number;
+  if (fam === AF_INET) {
+    family = 4;
+    alen = 4;
+  } else if (fam === AF_INET6) {
+    family = 6;
+    alen = 16;
+  } else {
+    throw new DecodeError(`address family ${fam} is neither AF_INET nor AF_INET6`, 0);
+  }
+  let local: string | undefined;
+  let address: string | undefined;
+  const a: Address = {
+    family,
+    index: p.readUInt32LE(4),
+    address: '',
+    prefixLength: p[1] as number,
+    peer: undefined,
+    broadcast: undefined,
+    anycast: undefined,
+    label: undefined,
+    flags: p[2] as number,
+    scope: p[3] as number,
+    validLifetime: Number.POSITIVE_INFINITY,
+    preferredLifetime: Number.POSITIVE_INFINITY,
+    created: undefined,
+    updated: undefined,
+    protocol: undefined,
+    routePriority: undefined,
+  };
+  let off = IFADDRMSG_LEN;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
+    if (len > end - off)
+      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (type) {
+      case IFA_ADDRESS:
+      case IFA_LOCAL:
+      case IFA_BROADCAST:
+      case IFA_ANYCAST: {
+        if (dl !== alen)
+          throw new DecodeError(`address attribute ${type} of ${dl} bytes in family ${fam}`, d);
+        const text = alen === 4 ? formatIPv4(p, d) : formatIPv6(p, d);
+        if (type === IFA_ADDRESS) address = text;
+        else if (type === IFA_LOCAL) local = text;
+        else if (type === IFA_BROADCAST) a.broadcast = text;
+        else a.anycast = text;
+        break;
+      }
+      case IFA_LABEL:
+        a.label = readString(p, d, dl);
+        break;
+      case IFA_FLAGS:
+        a.flags = readU32(p, d, dl);
+        break;
+      case IFA_CACHEINFO:
+        if (dl < 16) throw new DecodeError(`IFA_CACHEINFO of ${dl} bytes < 16`, d);
+        a.preferredLifetime = lifetime(readU32(p, d, 4));
+        a.validLifetime = lifetime(readU32(p, d + 4, 4));
+        a.created = readU32(p, d + 8, 4);
+        a.updated = readU32(p, d + 12, 4);
+        break;
+      case IFA_PROTO:
+        if (dl < 1) throw new DecodeError('IFA_PROTO of 0 bytes', d);
+        a.protocol = p[d] as number;
+        break;
+      case IFA_RT_PRIORITY:
+        a.routePriority = readU32(p, d, dl);
+        break;
+    }
+    off += align4(len);
+  }
+  if (local !== undefined) {
+    a.address = local;
+    if (address !== undefined && address !== local) a.peer = address;
+  } else if (address !== undefined) {
+    a.address = address;
+  } else {
+    throw new DecodeError('address message without IFA_LOCAL or IFA_ADDRESS', IFADDRMSG_LEN);
+  }
+  return a;
+}
+
+// ---- request encoders ----
+
+export interface GetAddressOptions {
+  family?: Family;
+  /** Only this link's addresses (kernel-side filter with strict checking). */
+  index?: number;
+}
+
+/** RTM_GETADDR dump (`ip address show [dev X]`, `ip -4/-6 address show`). */
+export function encodeGetAddress(opts: GetAddressOptions = {}): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+  const at = w.zeros(IFADDRMSG_LEN);
+  w.buf[at] = opts.family === 4 ? AF_INET : opts.family === 6 ? AF_INET6 : AF_UNSPEC;
+  if (opts.index !== undefined) w.buf.writeUInt32LE(opts.index >>> 0, at + 4);
+  return w.finish();
+}
+
+function checkLifetime(name: string, v: number): number {
+  if (v === Number.POSITIVE_INFINITY) return INFINITY_LIFE_TIME;
+  if (!Number.isInteger(v) || v < 0 || v > INFINITY_LIFE_TIME) {
+    throw new TypeError(`${name} must be seconds (0..0xffffffff) or Infinity, got ${v}`);
+  }
+  return v;
+}
+
+/** Shared body of add/replace/delete; `isDelete` drops the attributes a delete does not need. */
+function encodeAddressRequest(type: number, flags: number, spec: AddressSpec, isDelete: boolean): Buffer {
+  const { index, prefixLength } = spec;
+  if (!Number.isInteger(index) || index <= 0 || index > 0xffffffff) {
+    throw new TypeError(`address index must be a positive integer, got ${index}`);
+  }
+  const w = sharedWriter;
+  w.begin(type, flags);
+  const hdr = w.zeros(IFADDRMSG_LEN);
+  // IFA_LOCAL: the interface's own address (spec.local when point-to-point).
+  const localText = spec.local ?? spec.address;
+  const localAt = w.pos;
+  w.ip(IFA_LOCAL, localText);
+  const alen = (w.buf.readUInt16LE(localAt) - 4) as 4 | 16;
+  const family: Family = alen === 4 ? 4 : 6;
+  const max = alen * 8;
+  if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > max) {
+    throw new TypeError(`prefixLength must be 0..${max}, got ${prefixLength}`);
+  }
+  const ifaFlags = spec.flags ?? 0;
+  if (!Number.isInteger(ifaFlags) || ifaFlags < 0 || ifaFlags > 0xffffffff) {
+    throw new TypeError(`flags must be a u32, got ${ifaFlags}`);
+  }
+  const b = w.buf;
+  b[hdr] = family === 4 ? AF_INET : AF_INET6;
+  b[hdr + 1] = prefixLength;
+  b[hdr + 2] = ifaFlags <= 0xff ? ifaFlags : 0;
+  let scope = spec.scope;
+  // iproute2: loopback IPv4 addresses default to host scope.
+  if (scope === undefined && !isDelete && family === 4 && b[localAt + 4] === 127) scope = RT_SCOPE_HOST;
+  b[hdr + 3] = scope ?? 0;
+  b.writeUInt32LE(index, hdr + 4);
+
+  if (spec.routePriority !== undefined && !isDelete) w.u32(IFA_RT_PRIORITY, spec.routePriority);
+  const brd = spec.broadcast;
+  if (typeof brd === 'string' && brd !== 'auto') {
+    if (family !== 4) throw new TypeError('broadcast is IPv4 only');
+    w.ip(IFA_BROADCAST, brd, 4);
+  }
+  if (spec.label !== undefined) {
+    if (family !== 4) throw new TypeError('label is IPv4 only');
+    if (Buffer.byteLength(spec.label) > 15) throw new TypeError(`label longer than 15 bytes: ${spec.label}`);
+    w.string(IFA_LABEL, spec.label);
+  }
+  if (ifaFlags > 0xff) w.u32(IFA_FLAGS, ifaFlags);
+  w.ip(IFA_ADDRESS, spec.address, family);
+  if (brd === 'auto' && family === 4 && prefixLength < 31) {
+    // broadcast = address with the host bits set
+    const addrAt = w.pos - 4;
+    const at = w.pos;
+    w.u32(IFA_BROADCAST, 0);
+    const hostBits = 32 - prefixLength;
+    const addr = w.buf.readUInt32BE(addrAt);
+    const mask = hostBits === 32 ? 0xffffffff : ((1 << hostBits) - 1) >>> 0;
+    w.buf.writeUInt32BE((addr | mask) >>> 0, at + 4);
+  }
+  if (!isDelete && (spec.validLifetime !== undefined || spec.preferredLifetime !== undefined)) {
+    const valid = checkLifetime('validLifetime', spec.validLifetime ?? Number.POSITIVE_INFINITY);
+    // Only a valid lifetime given: the address stays preferred until it expires.
+    const preferred = checkLifetime(
+      'preferredLifetime',
+      spec.preferredLifetime ?? spec.validLifetime ?? valid,
+    );
+    if (preferred > valid) throw new TypeError('preferredLifetime must not exceed validLifetime');
+    const at = w.zeros(20);
+    w.buf.writeUInt16LE(20, at);
+    w.buf.writeUInt16LE(IFA_CACHEINFO, at + 2);
+    w.buf.writeUInt32LE(preferred, at + 4);
+    w.buf.writeUInt32LE(valid, at + 8);
+  }
+  if (spec.protocol !== undefined && !isDelete) w.u8(IFA_PROTO, spec.protocol);
+  return w.finish();
+}
+
+/** RTM_NEWADDR: 'add' = CREATE|EXCL (fails with EEXIST), 'replace' = CREATE|REPLACE. */
+export function encodeNewAddress(spec: AddressSpec, mode: 'add' | 'replace' = 'add'): Buffer {
+  const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL);
+  return encodeAddressRequest(RTM_NEWADDR, flags, spec, false);
+}
+
+/** RTM_DELADDR (`ip address del ADDR/LEN dev X`). */
+export function encodeDelAddress(spec: AddressSpec): Buffer {
+  return encodeAddressRequest(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, spec, true);
+}
+
+/** IPv4 broadcast derived from address/prefix, as `brd +` does (undefined for /31 and /32). */
+export function deriveBroadcast(address: string, prefixLength: number): string | undefined {
+  const b = new Uint8Array(4);
+  if (parseIPInto(address, b, 0, 4) !== 4 || prefixLength >= 31) return undefined;
+  const hostBits = 32 - prefixLength;
+  const v = ((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number);
+  const mask = hostBits === 32 ? 0xffffffff : (1 << hostBits) - 1;
+  const r = (v | mask) >>> 0;
+  const out = new Uint8Array([r >>> 24, (r >>> 16) & 0xff, (r >>> 8) & 0xff, r & 0xff]);
+  return formatIP(out, 0, 4);
+}

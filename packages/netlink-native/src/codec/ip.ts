@@ -1,0 +1,222 @@
+// IP address bytes <-> canonical text. IPv4 is the dotted quad; IPv6 follows RFC 5952 (lowercase,
+// no leading zeros, the longest run of two or more zero groups shortened to "::", the first one on
+// a tie, and IPv4-mapped addresses as ::ffff:a.b.c.d). Parsing is strict: a bad string throws a
+// TypeError naming it, because it comes from a caller, not from the kernel.
+
+import type { Family } from '../types.ts';
+import { DecodeError } from './decode-error.ts';
+
+/** Formats 4 bytes at `off` as a dotted quad (the hot path of route and address decoding). */
+export function formatIPv4(buf: Uint8Array, off: number): string {
+  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+}
+
+/** Formats 16 bytes at `off` per RFC 5952. */
+export function formatIPv6(buf: Uint8Array, off: number): string {
+  const g = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 8; i++) g[i] = ((buf[off + 2 * i] as number) << 8) | (buf[off + 2 * i + 1] as number);
+  // IPv4-mapped ::ffff:a.b.c.d (RFC 5952 section 5)
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${formatIPv4(buf, off + 12)}`;
+  }
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(':')) out += ':';
+    out += (g[i] as number).toString(16);
+  }
+  return out;
+}
+
+/**
+ * Formats an address of `len` bytes at `off`: 4 → IPv4, 16 → IPv6. Other lengths are a decode
+ * error (the kernel never sends them for an IP attribute).
+ */
+export function formatIP(buf: Uint8Array, off: number, len: number): string {
+  if (len === 4) return formatIPv4(buf, off);
+  if (len === 16) return formatIPv6(buf, off);
+  throw new DecodeError(`IP address of ${len} bytes`, off);
+}
+
+/** Writes a dotted quad into `out` at `off`; false when `text` is not one. */
+function parseIPv4Into(text: string, out: Uint8Array, off: number): boolean {
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a virtual trailing '.'
+    if (c === 46) {
+      if (digits === 0 || part > 3) return false;
+      out[off + part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      // no leading zeros ("010" is octal in inet_aton; refuse the ambiguity)
+      if (digits > 0 && value === 0) return false;
+      value = value * 10 + (c - 48);
+      if (value > 255) return false;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return part === 4;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function parseGroups(text: string, groups: number[], allowV4Tail: boolean): boolean {
+  if (text === '') return true;
+  const parts = text.split(':');
+  for (let p = 0; p < parts.length; p++) {
+    const s = parts[p] as string;
+    if (allowV4Tail && p === parts.length - 1 && s.includes('.')) {
+      const v4 = new Uint8Array(4);
+      if (!parseIPv4Into(s, v4, 0)) return false;
+      groups.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+      continue;
+    }
+    if (s.length === 0 || s.length > 4) return false;
+    let v = 0;
+    for (let i = 0; i < s.length; i++) {
+      const h = hexValue(s.charCodeAt(i));
+      if (h < 0) return false;
+      v = (v << 4) | h;
+    }
+    groups.push(v);
+  }
+  return true;
+}
+
+function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
+  const dbl = text.indexOf('::');
+  const head: number[] = [];
+  const tail: number[] = [];
+  if (dbl >= 0) {
+    if (text.indexOf('::', dbl + 1) >= 0) return false;
+    if (!parseGroups(text.slice(0, dbl), head, false)) return false;
+    if (!parseGroups(text.slice(dbl + 2), tail, true)) return false;
+    if (head.length + tail.length > 7) return false;
+  } else {
+    if (!parseGroups(text, head, true)) return false;
+    if (head.length !== 8) return false;
+  }
+  const zeros = 8 - head.length - tail.length;
+  const all = [...head, ...new Array<number>(zeros).fill(0), ...tail];
+  for (let i = 0; i < 8; i++) {
+    const v = all[i] as number;
+    out[off + 2 * i] = v >> 8;
+    out[off + 2 * i + 1] = v & 0xff;
+  }
+  return true;
+}
+
+/** 4 for a dotted quad, 6 for an IPv6 address, undefined for anything else. */
+export function ipFamily(text: string): Family | undefined {
+  const scratch = new Uint8Array(16);
+  if (parseIPv4Into(text, scratch, 0)) return 4;
+  if (text.includes(':') && parseIPv6Into(text, scratch, 0)) return 6;
+  return undefined;
+}
+
+export function isIPv4(text: string): boolean {
+  return ipFamily(text) === 4;
+}
+
+export function isIPv6(text: string): boolean {
+  return ipFamily(text) === 6;
+}
+
+/**
+ * Parses an IP address into bytes (4 or 16). With `family` given, the text must be of that family.
+ * Throws TypeError on bad input.
+ */
+export function parseIP(text: string, family?: Family): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError(`IP address must be a string, got ${typeof text}`);
+  if (family !== 6) {
+    const v4 = new Uint8Array(4);
+    if (parseIPv4Into(text, v4, 0)) return v4;
+    if (family === 4) throw new TypeError(`not an IPv4 address: ${JSON.stringify(text)}`);
+  }
+  const v6 = new Uint8Array(16);
+  if (text.includes(':') && parseIPv6Into(text, v6, 0)) return v6;
+  throw new TypeError(`not an IP${family === 6 ? 'v6' : ''} address: ${JSON.stringify(text)}`);
+}
+
+/** Canonical text of an address string (e.g. "2001:DB8:0::1" → "2001:db8::1"). */
+export function canonicalIP(text: string): string {
+  const b = parseIP(text);
+  return formatIP(b, 0, b.length);
+}
+
+/** Parses "addr/len" (or a bare address, meaning a host prefix). */
+export function parseCIDR(text: string): { address: string; family: Family; prefixLength: number } {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const bytes = parseIP(addr);
+  const family: Family = bytes.length === 4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(p) || Number(p) > max)
+      throw new TypeError(`bad prefix length in ${JSON.stringify(text)}`);
+    prefixLength = Number(p);
+  }
+  return { address: formatIP(bytes, 0, bytes.length), family, prefixLength };
+}
+
+/** Formats a link-layer address as lowercase colon-separated hex (aa:bb:cc:dd:ee:ff). */
+export function formatMac(buf: Uint8Array, off: number, len: number): string {
+  let out = '';
+  for (let i = 0; i < len; i++) {
+    const b = buf[off + i] as number;
+    if (i > 0) out += ':';
+    out += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  return out;
+}
+
+/** Parses colon-separated hex (any length, e.g. 6 bytes for Ethernet). Throws TypeError on bad input. */
+export function parseMac(text: string): Uint8Array {
+  if (typeof text !== 'string' || !/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$/.test(text)) {
+    throw new TypeError(`not a link-layer address: ${JSON.stringify(text)}`);
+  }
+  return Uint8Array.from(text.split(':'), (h) => Number.parseInt(h, 16));
+}
+
+/**
+ * Parses an address straight into `out` at `off` (no allocation for IPv4, the hot path of address
+ * encoding). Returns the byte count written (4 or 16), or 0 when `text` is not an address of the
+ * requested family.
+ */
+export function parseIPInto(text: string, out: Uint8Array, off: number, family?: Family): 0 | 4 | 16 {
+  if (family !== 6 && parseIPv4Into(text, out, off)) return 4;
+  if (family !== 4 && text.includes(':') && parseIPv6Into(text, out, off)) return 16;
+  return 0;
+}

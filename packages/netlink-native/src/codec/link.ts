@@ -1,0 +1,381 @@
+// RTM_*LINK: struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; }
+// followed by IFLA_* attributes. Request layouts follow iproute2 6.1 byte for byte (golden tests).
+
+import type { Link, LinkChangeSpec, LinkCreateSpec, LinkSelector, OperState } from '../types.ts';
+import { type AttrWriter, readString, readU32, sharedWriter } from './attributes.ts';
+import {
+  AF_PACKET,
+  AF_UNSPEC,
+  IFF_UP,
+  IFINFOMSG_LEN,
+  IFLA_ADDRESS,
+  IFLA_ALT_IFNAME,
+  IFLA_BROADCAST,
+  IFLA_CARRIER,
+  IFLA_EXT_MASK,
+  IFLA_GROUP,
+  IFLA_IFALIAS,
+  IFLA_IFNAME,
+  IFLA_INFO_DATA,
+  IFLA_INFO_KIND,
+  IFLA_INFO_SLAVE_KIND,
+  IFLA_LINK,
+  IFLA_LINK_NETNSID,
+  IFLA_LINKINFO,
+  IFLA_MASTER,
+  IFLA_MAX_MTU,
+  IFLA_MIN_MTU,
+  IFLA_MTU,
+  IFLA_NET_NS_FD,
+  IFLA_OPERSTATE,
+  IFLA_PERM_ADDRESS,
+  IFLA_PROMISCUITY,
+  IFLA_PROP_LIST,
+  IFLA_QDISC,
+  IFLA_TXQLEN,
+  IFLA_VXLAN_GROUP,
+  IFLA_VXLAN_GROUP6,
+  IFLA_VXLAN_ID,
+  IFLA_VXLAN_LINK,
+  IFLA_VXLAN_LOCAL,
+  IFLA_VXLAN_LOCAL6,
+  IFLA_VXLAN_PORT,
+  NLA_TYPE_MASK,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REQUEST,
+  RTEXT_FILTER_SKIP_STATS,
+  RTEXT_FILTER_VF,
+  RTM_DELLINK,
+  RTM_GETLINK,
+  RTM_NEWLINK,
+  VETH_INFO_PEER,
+} from './constants.ts';
+import { DecodeError } from './decode-error.ts';
+import { formatMac, ipFamily, parseMac } from './ip.ts';
+import { align4, type NetlinkMessage } from './message.ts';
+
+const OPER_STATES: readonly OperState[] = [
+  'unknown',
+  'notpresent',
+  'down',
+  'lowerlayerdown',
+  'testing',
+  'dormant',
+  'up',
+];
+
+/** Reads the fields of IFLA_LINKINFO into `link`. */
+function decodeLinkInfo(p: Buffer, start: number, end: number, link: Link): void {
+  let off = start;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4 || len > end - off) throw new DecodeError(`IFLA_LINKINFO attribute length ${len}`, off);
+    const d = off + 4;
+    const dl = len - 4;
+    if (type === IFLA_INFO_KIND) link.kind = readString(p, d, dl);
+    else if (type === IFLA_INFO_SLAVE_KIND) link.slaveKind = readString(p, d, dl);
+    else if (type === IFLA_INFO_DATA) link.infoData = Buffer.from(p.subarray(d, d + dl));
+    off += align4(len);
+  }
+}
+
+function decodeAltNames(p: Buffer, start: number, end: number): string[] {
+  const names: string[] = [];
+  let off = start;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4 || len > end - off) throw new DecodeError(`IFLA_PROP_LIST attribute length ${len}`, off);
+    if (type === IFLA_ALT_IFNAME) names.push(readString(p, off + 4, len - 4));
+    off += align4(len);
+  }
+  return names;
+}
+
+/**
+ * Decodes the ifinfomsg + IFLA_* attributes found in `p[start, end)`. Shared by decodeLink and by
+ * callers holding a nested ifinfomsg (the veth peer).
+ */
+export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
+  if (end - start < IFINFOMSG_LEN)
+    throw new DecodeError(`ifinfomsg needs 16 bytes, got ${end - start}`, start);
+  const flags = p.readUInt32LE(start + 8);
+  const link: Link = {
+    index: p.readInt32LE(start + 4),
+    name: '',
+    type: p.readUInt16LE(start + 2),
+    flags,
+    up: (flags & IFF_UP) !== 0,
+    mtu: undefined,
+    mac: undefined,
+    broadcast: undefined,
+    permanentMac: undefined,
+    operState: undefined,
+    kind: undefined,
+    slaveKind: undefined,
+    master: undefined,
+    parent: undefined,
+    linkNetnsId: undefined,
+    txQueueLength: undefined,
+    qdisc: undefined,
+    group: undefined,
+    promiscuity: undefined,
+    carrier: undefined,
+    minMtu: undefined,
+    maxMtu: undefined,
+    alias: undefined,
+    altNames: undefined,
+    infoData: undefined,
+  };
+  let off = start + IFINFOMSG_LEN;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
+    if (len > end - off)
+      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (type) {
+      case IFLA_IFNAME:
+        link.name = readString(p, d, dl);
+        break;
+      case IFLA_MTU:
+        link.mtu = readU32(p, d, dl);
+        break;
+      case IFLA_ADDRESS:
+        link.mac = formatMac(p, d, dl);
+        break;
+      case IFLA_BROADCAST:
+        link.broadcast = formatMac(p, d, dl);
+        break;
+      case IFLA_PERM_ADDRESS:
+        link.permanentMac = formatMac(p, d, dl);
+        break;
+      case IFLA_OPERSTATE:
+        if (dl < 1) throw new DecodeError('IFLA_OPERSTATE of 0 bytes', d);
+        link.operState = OPER_STATES[p[d] as number] ?? 'unknown';
+        break;
+      case IFLA_LINKINFO:
+        decodeLinkInfo(p, d, d + dl, link);
+        break;
+      case IFLA_MASTER:
+        link.master = readU32(p, d, dl);
+        break;
+      case IFLA_LINK:
+        link.parent = readU32(p, d, dl);
+        break;
+      case IFLA_LINK_NETNSID:
+        link.linkNetnsId = readU32(p, d, dl) | 0;
+        break;
+      case IFLA_TXQLEN:
+        link.txQueueLength = readU32(p, d, dl);
+        break;
+      case IFLA_QDISC:
+        link.qdisc = readString(p, d, dl);
+        break;
+      case IFLA_GROUP:
+        link.group = readU32(p, d, dl);
+        break;
+      case IFLA_PROMISCUITY:
+        link.promiscuity = readU32(p, d, dl);
+        break;
+      case IFLA_CARRIER:
+        if (dl < 1) throw new DecodeError('IFLA_CARRIER of 0 bytes', d);
+        link.carrier = p[d] !== 0;
+        break;
+      case IFLA_MIN_MTU:
+        link.minMtu = readU32(p, d, dl);
+        break;
+      case IFLA_MAX_MTU:
+        link.maxMtu = readU32(p, d, dl);
+        break;
+      case IFLA_IFALIAS:
+        link.alias = readString(p, d, dl);
+        break;
+      case IFLA_PROP_LIST:
+        link.altNames = decodeAltNames(p, d, d + dl);
+        break;
+    }
+    off += align4(len);
+  }
+  return link;
+}
+
+/** Decodes an RTM_NEWLINK / RTM_DELLINK message. */
+export function decodeLink(msg: NetlinkMessage): Link {
+  if (msg.type !== RTM_NEWLINK && msg.type !== RTM_DELLINK) {
+    throw new DecodeError(`message type ${msg.type} is not a link message`, 0);
+  }
+  return decodeLinkPayload(msg.payload);
+}
+
+// ---- request encoders ----
+
+function writeIfinfomsg(w: AttrWriter, family: number, index: number, flags: number, change: number): void {
+  const at = w.zeros(IFINFOMSG_LEN);
+  w.buf[at] = family;
+  w.buf.writeInt32LE(index, at + 4);
+  w.buf.writeUInt32LE(flags >>> 0, at + 8);
+  w.buf.writeUInt32LE(change >>> 0, at + 12);
+}
+
+function checkIndex(index: number): void {
+  if (!Number.isInteger(index) || index <= 0 || index > 0x7fffffff) {
+    throw new TypeError(`link index must be a positive integer, got ${index}`);
+  }
+}
+
+function checkName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || Buffer.byteLength(name) > 15 || name.includes('\0')) {
+    throw new TypeError(`link name must be 1-15 bytes without NUL, got ${JSON.stringify(name)}`);
+  }
+}
+
+export interface GetLinkOptions {
+  index?: number;
+  name?: string;
+  /** Dump every link (ignores index/name). */
+  dump?: boolean;
+  /** ifi_family; default AF_PACKET for dumps and name lookups, AF_UNSPEC by index (as iproute2). */
+  family?: number;
+  /** IFLA_EXT_MASK; default RTEXT_FILTER_VF, or VF|SKIP_STATS by index (as iproute2). */
+  extMask?: number;
+}
+
+/**
+ * RTM_GETLINK: a dump (`ip link show`), a get by name (`ip link show dev NAME`) or a get by
+ * index (iproute2's index-to-name lookup). Gets are sent without NLM_F_ACK: the reply is the link
+ * or an NLMSG_ERROR.
+ */
+export function encodeGetLink(opts: GetLinkOptions = {}): Buffer {
+  const w = sharedWriter;
+  if (opts.dump || (opts.index === undefined && opts.name === undefined)) {
+    w.begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+    writeIfinfomsg(w, opts.family ?? AF_PACKET, 0, 0, 0);
+    w.u32(IFLA_EXT_MASK, opts.extMask ?? RTEXT_FILTER_VF);
+    return w.finish();
+  }
+  w.begin(RTM_GETLINK, NLM_F_REQUEST);
+  if (opts.index !== undefined) {
+    checkIndex(opts.index);
+    writeIfinfomsg(w, opts.family ?? AF_UNSPEC, opts.index, 0, 0);
+    w.u32(IFLA_EXT_MASK, opts.extMask ?? RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+    if (opts.name !== undefined) {
+      checkName(opts.name);
+      w.string(IFLA_IFNAME, opts.name);
+    }
+    return w.finish();
+  }
+  const name = opts.name as string;
+  checkName(name);
+  writeIfinfomsg(w, opts.family ?? AF_PACKET, 0, 0, 0);
+  w.string(IFLA_IFNAME, name);
+  w.u32(IFLA_EXT_MASK, opts.extMask ?? RTEXT_FILTER_VF);
+  return w.finish();
+}
+
+function writeLinkInfo(w: AttrWriter, spec: LinkCreateSpec): void {
+  const info = w.nestStart(IFLA_LINKINFO);
+  w.chars(IFLA_INFO_KIND, spec.kind);
+  if (spec.kind === 'veth') {
+    const peer = spec.peer;
+    if (!peer) throw new TypeError('a veth needs peer: { name }');
+    checkName(peer.name);
+    const data = w.nestStart(IFLA_INFO_DATA);
+    const p = w.nestStart(VETH_INFO_PEER);
+    writeIfinfomsg(w, AF_UNSPEC, 0, 0, 0);
+    w.string(IFLA_IFNAME, peer.name);
+    if (peer.mtu !== undefined) w.u32(IFLA_MTU, peer.mtu);
+    if (peer.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(peer.mac));
+    if (peer.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, peer.netnsFd);
+    w.nestEnd(p);
+    w.nestEnd(data);
+  } else if (spec.kind === 'vxlan') {
+    const v = spec.vxlan;
+    if (!v) throw new TypeError('a vxlan needs vxlan: { id }');
+    const data = w.nestStart(IFLA_INFO_DATA);
+    w.u32(IFLA_VXLAN_ID, v.id);
+    if (v.group !== undefined) {
+      const fam = ipFamily(v.group);
+      w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
+    }
+    if (v.local !== undefined) {
+      const fam = ipFamily(v.local);
+      w.ip(fam === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
+    }
+    if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
+    if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, v.port);
+    w.nestEnd(data);
+  }
+  w.nestEnd(info);
+}
+
+const KINDS = new Set(['dummy', 'ifb', 'bridge', 'veth', 'vxlan']);
+
+/** RTM_NEWLINK with CREATE|EXCL|ACK (`ip link add NAME [mtu N] [address MAC] type KIND ...`). */
+export function encodeNewLink(spec: LinkCreateSpec): Buffer {
+  checkName(spec.name);
+  if (!KINDS.has(spec.kind)) throw new TypeError(`unsupported link kind ${JSON.stringify(spec.kind)}`);
+  const w = sharedWriter;
+  w.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+  writeIfinfomsg(w, AF_UNSPEC, 0, spec.up ? IFF_UP : 0, spec.up ? IFF_UP : 0);
+  w.string(IFLA_IFNAME, spec.name);
+  if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
+  if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
+  if (spec.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(spec.mac));
+  if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
+  writeLinkInfo(w, spec);
+  return w.finish();
+}
+
+/**
+ * RTM_NEWLINK without CREATE (`ip link set ...`): flags through ifi_flags/ifi_change (only the
+ * bits being changed are in the mask), the rest as attributes. By name, the name goes in
+ * IFLA_IFNAME and ifi_index stays 0.
+ */
+export function encodeSetLink(spec: LinkChangeSpec): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+  const change = spec.up === undefined ? 0 : IFF_UP;
+  const flags = spec.up ? IFF_UP : 0;
+  if (spec.index !== undefined) {
+    checkIndex(spec.index);
+    writeIfinfomsg(w, AF_UNSPEC, spec.index, flags, change);
+    if (spec.newName !== undefined) {
+      checkName(spec.newName);
+      w.string(IFLA_IFNAME, spec.newName);
+    }
+  } else {
+    checkName(spec.name);
+    writeIfinfomsg(w, AF_UNSPEC, 0, flags, change);
+    if (spec.newName !== undefined) throw new TypeError('renaming needs the link selected by index');
+    w.string(IFLA_IFNAME, spec.name);
+  }
+  if (spec.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, spec.netnsFd);
+  if (spec.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(spec.mac));
+  if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
+  if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
+  if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
+  if (spec.alias !== undefined) w.string(IFLA_IFALIAS, spec.alias);
+  return w.finish();
+}
+
+/** RTM_DELLINK with ACK (`ip link del NAME`, which iproute2 sends by index). */
+export function encodeDelLink(sel: LinkSelector): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
+  if (sel.index !== undefined) {
+    checkIndex(sel.index);
+    writeIfinfomsg(w, AF_UNSPEC, sel.index, 0, 0);
+  } else {
+    checkName(sel.name);
+    writeIfinfomsg(w, AF_UNSPEC, 0, 0, 0);
+    w.string(IFLA_IFNAME, sel.name);
+  }
+  return w.finish();
+}

@@ -1,0 +1,483 @@
+// RTM_*ROUTE: struct rtmsg { u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags; }
+// followed by RTA_* attributes. RTA_MULTIPATH holds struct rtnexthop { u16 len; u8 flags; u8 hops;
+// s32 ifindex; } records, each followed by its own RTA_* attributes (RTA_GATEWAY...).
+// Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_GATEWAY,
+// RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, then RTA_OIF, RTA_IIF, RTA_METRICS,
+// RTA_MULTIPATH.
+
+import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
+import { type AttrWriter, readString, readU32, sharedWriter } from './attributes.ts';
+import {
+  AF_INET,
+  AF_INET6,
+  NLA_TYPE_MASK,
+  NLM_F_ACK,
+  NLM_F_APPEND,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  RT_SCOPE_HOST,
+  RT_SCOPE_LINK,
+  RT_SCOPE_NOWHERE,
+  RT_SCOPE_UNIVERSE,
+  RT_TABLE_MAIN,
+  RT_TABLE_UNSPEC,
+  RTA_CACHEINFO,
+  RTA_DST,
+  RTA_EXPIRES,
+  RTA_GATEWAY,
+  RTA_IIF,
+  RTA_MARK,
+  RTA_METRICS,
+  RTA_MULTIPATH,
+  RTA_NH_ID,
+  RTA_OIF,
+  RTA_PREF,
+  RTA_PREFSRC,
+  RTA_PRIORITY,
+  RTA_SRC,
+  RTA_TABLE,
+  RTA_VIA,
+  RTAX_CC_ALGO,
+  RTM_DELROUTE,
+  RTM_F_FIB_MATCH,
+  RTM_F_LOOKUP_TABLE,
+  RTM_GETROUTE,
+  RTM_NEWROUTE,
+  RTMSG_LEN,
+  RTN_ANYCAST,
+  RTN_BROADCAST,
+  RTN_LOCAL,
+  RTN_MULTICAST,
+  RTN_NAT,
+  RTN_UNICAST,
+  RTN_UNSPEC,
+  RTNEXTHOP_LEN,
+  RTPROT_BOOT,
+  RTPROT_UNSPEC,
+} from './constants.ts';
+import { DecodeError } from './decode-error.ts';
+import { formatIP, formatIPv4, formatIPv6, ipFamily } from './ip.ts';
+import { align4, type NetlinkMessage } from './message.ts';
+
+// RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
+const METRIC_KEYS: readonly (keyof RouteMetrics | undefined)[] = [
+  undefined,
+  'lock',
+  'mtu',
+  'window',
+  'rtt',
+  'rttvar',
+  'ssthresh',
+  'cwnd',
+  'advmss',
+  'reordering',
+  'hoplimit',
+  'initcwnd',
+  'features',
+  'rtoMin',
+  'initrwnd',
+  'quickack',
+];
+
+function decodeMetrics(p: Buffer, start: number, end: number): RouteMetrics {
+  const m: RouteMetrics = {};
+  let off = start;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4 || len > end - off) throw new DecodeError(`RTA_METRICS attribute length ${len}`, off);
+    if (type === RTAX_CC_ALGO) m.ccAlgo = readString(p, off + 4, len - 4);
+    else {
+      const key = METRIC_KEYS[type];
+      if (key !== undefined) (m as Record<string, number>)[key] = readU32(p, off + 4, len - 4);
+    }
+    off += align4(len);
+  }
+  return m;
+}
+
+function decodeMultipath(p: Buffer, start: number, end: number, alen: number): NextHop[] {
+  const hops: NextHop[] = [];
+  let off = start;
+  while (end - off >= RTNEXTHOP_LEN) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    if (len < RTNEXTHOP_LEN || len > end - off) throw new DecodeError(`rtnexthop length ${len}`, off);
+    const hop: NextHop = {
+      gateway: undefined,
+      oif: p.readInt32LE(off + 4),
+      weight: (p[off + 3] as number) + 1,
+      flags: p[off + 2] as number,
+    };
+    const hend = off + len;
+    let a = off + RTNEXTHOP_LEN;
+    while (hend - a >= 4) {
+      const alenAttr = (p[a] as number) | ((p[a + 1] as number) << 8);
+      const type = ((p[a + 2] as number) | ((p[a + 3] as number) << 8)) & NLA_TYPE_MASK;
+      if (alenAttr < 4 || alenAttr > hend - a)
+        throw new DecodeError(`nexthop attribute length ${alenAttr}`, a);
+      if (type === RTA_GATEWAY) {
+        if (alenAttr - 4 !== alen) throw new DecodeError(`RTA_GATEWAY of ${alenAttr - 4} bytes`, a + 4);
+        hop.gateway = alen === 4 ? formatIPv4(p, a + 4) : formatIPv6(p, a + 4);
+      } else if (type === RTA_VIA) {
+        hop.gateway = decodeVia(p, a + 4, alenAttr - 4);
+      }
+      a += align4(alenAttr);
+    }
+    hops.push(hop);
+    off += align4(len);
+  }
+  return hops;
+}
+
+/** struct rtvia { u16 family; u8 addr[]; } */
+function decodeVia(p: Buffer, d: number, dl: number): string {
+  if (dl < 2) throw new DecodeError(`RTA_VIA of ${dl} bytes`, d);
+  const fam = p.readUInt16LE(d);
+  const n = dl - 2;
+  if ((fam === AF_INET && n === 4) || (fam === AF_INET6 && n === 16)) return formatIP(p, d + 2, n);
+  throw new DecodeError(`RTA_VIA family ${fam} with ${n} address bytes`, d);
+}
+
+/** Decodes an RTM_NEWROUTE / RTM_DELROUTE message. */
+export function decodeRoute(msg: NetlinkMessage): Route {
+  if (msg.type !== RTM_NEWROUTE && msg.type !== RTM_DELROUTE) {
+    throw new DecodeError(`message type ${msg.type} is not a route message`, 0);
+  }
+  const p = msg.payload;
+  const end = p.length;
+  if (end < RTMSG_LEN) throw new DecodeError(`rtmsg needs 12 bytes, got ${end}`, 0);
+  const fam = p[0] as number;
+  let family: Family;
+  let alen: number;
+  if (fam === AF_INET) {
+    family = 4;
+    alen = 4;
+  } else if (fam === AF_INET6) {
+    family = 6;
+    alen = 16;
+  } else {
+    throw new DecodeError(`route family ${fam} is neither AF_INET nor AF_INET6`, 0);
+  }
+  const r: Route = {
+    family,
+    dst: undefined,
+    dstLength: p[1] as number,
+    src: undefined,
+    srcLength: p[2] as number,
+    tos: p[3] as number,
+    table: p[4] as number,
+    protocol: p[5] as number,
+    scope: p[6] as number,
+    type: p[7] as number,
+    flags: p.readUInt32LE(8),
+    gateway: undefined,
+    via: undefined,
+    oif: undefined,
+    iif: undefined,
+    priority: undefined,
+    prefsrc: undefined,
+    pref: undefined,
+    mark: undefined,
+    expires: undefined,
+    nhId: undefined,
+    metrics: undefined,
+    nexthops: undefined,
+  };
+  let off = RTMSG_LEN;
+  while (end - off >= 4) {
+    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
+    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
+    if (len > end - off)
+      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (type) {
+      case RTA_DST:
+      case RTA_SRC:
+      case RTA_GATEWAY:
+      case RTA_PREFSRC: {
+        if (dl !== alen)
+          throw new DecodeError(`address attribute ${type} of ${dl} bytes in family ${fam}`, d);
+        const text = alen === 4 ? formatIPv4(p, d) : formatIPv6(p, d);
+        if (type === RTA_DST) r.dst = text;
+        else if (type === RTA_SRC) r.src = text;
+        else if (type === RTA_GATEWAY) r.gateway = text;
+        else r.prefsrc = text;
+        break;
+      }
+      case RTA_OIF:
+        r.oif = readU32(p, d, dl);
+        break;
+      case RTA_IIF:
+        r.iif = readU32(p, d, dl);
+        break;
+      case RTA_PRIORITY:
+        r.priority = readU32(p, d, dl);
+        break;
+      case RTA_TABLE:
+        r.table = readU32(p, d, dl);
+        break;
+      case RTA_MARK:
+        r.mark = readU32(p, d, dl);
+        break;
+      case RTA_PREF:
+        if (dl < 1) throw new DecodeError('RTA_PREF of 0 bytes', d);
+        r.pref = p[d] as number;
+        break;
+      case RTA_EXPIRES:
+        r.expires = readU32(p, d, dl);
+        break;
+      case RTA_NH_ID:
+        r.nhId = readU32(p, d, dl);
+        break;
+      case RTA_VIA:
+        r.via = decodeVia(p, d, dl);
+        break;
+      case RTA_METRICS:
+        r.metrics = decodeMetrics(p, d, d + dl);
+        break;
+      case RTA_MULTIPATH:
+        r.nexthops = decodeMultipath(p, d, d + dl, alen);
+        break;
+      case RTA_CACHEINFO:
+        // struct rta_cacheinfo: rta_expires (4th u32) is in clock ticks (USER_HZ = 100).
+        if (dl >= 16 && r.expires === undefined) {
+          const ticks = p.readInt32LE(d + 12);
+          if (ticks !== 0) r.expires = Math.max(0, Math.round(ticks / 100));
+        }
+        break;
+    }
+    off += align4(len);
+  }
+  return r;
+}
+
+// ---- request encoders ----
+
+const familyByte = (f: Family): number => (f === 4 ? AF_INET : AF_INET6);
+
+function u8(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 255) throw new TypeError(`${name} must be 0..255, got ${v}`);
+  return v;
+}
+
+function u32(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TypeError(`${name} must be a u32, got ${v}`);
+  return v;
+}
+
+function writeRtmsg(
+  w: AttrWriter,
+  family: Family,
+  dstLen: number,
+  srcLen: number,
+  tos: number,
+  table: number,
+  protocol: number,
+  scope: number,
+  type: number,
+  flags: number,
+): void {
+  const at = w.zeros(RTMSG_LEN);
+  const b = w.buf;
+  b[at] = familyByte(family);
+  b[at + 1] = dstLen;
+  b[at + 2] = srcLen;
+  b[at + 3] = tos;
+  b[at + 4] = table;
+  b[at + 5] = protocol;
+  b[at + 6] = scope;
+  b[at + 7] = type;
+  b.writeUInt32LE(flags >>> 0, at + 8);
+}
+
+export interface GetRoutesOptions {
+  family: Family;
+  /** Kernel-side filter (strict check): RTA_TABLE, as iproute2 sends it. Default: main. 0 = all tables. */
+  table?: number;
+  protocol?: number;
+  type?: number;
+  oif?: number;
+}
+
+/**
+ * RTM_GETROUTE dump (`ip route show [table N] [proto P] [type T] [dev X]`). With strict checking
+ * the kernel filters on rtm_protocol, rtm_type, RTA_TABLE and RTA_OIF and marks its replies
+ * NLM_F_DUMP_FILTERED; without it, the caller must filter (see routeMatchesFilter).
+ */
+export function encodeGetRoutes(opts: GetRoutesOptions): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
+  writeRtmsg(
+    w,
+    opts.family,
+    0,
+    0,
+    0,
+    0,
+    u8('protocol', opts.protocol ?? 0),
+    0,
+    u8('type', opts.type ?? 0),
+    0,
+  );
+  const table = opts.table ?? RT_TABLE_MAIN;
+  if (table !== RT_TABLE_UNSPEC) w.u32(RTA_TABLE, u32('table', table));
+  if (opts.oif !== undefined) w.u32(RTA_OIF, u32('oif', opts.oif));
+  return w.finish();
+}
+
+/** The userspace equivalent of the kernel's strict-check dump filter, for replies not marked filtered. */
+export function routeMatchesFilter(route: Route, opts: GetRoutesOptions): boolean {
+  const table = opts.table ?? RT_TABLE_MAIN;
+  if (table !== RT_TABLE_UNSPEC && route.table !== table) return false;
+  if (opts.protocol !== undefined && opts.protocol !== 0 && route.protocol !== opts.protocol) return false;
+  if (opts.type !== undefined && opts.type !== 0 && route.type !== opts.type) return false;
+  if (opts.oif !== undefined && route.oif !== opts.oif && !route.nexthops?.some((h) => h.oif === opts.oif)) {
+    return false;
+  }
+  return true;
+}
+
+export interface GetRouteOptions {
+  /** The destination to look up (an address, no prefix). */
+  dst: string;
+  family?: Family;
+  src?: string;
+  oif?: number;
+  iif?: number;
+  mark?: number;
+  /** Return the matching FIB entry rather than the resolved route (`ip route get ... fibmatch`). */
+  fibMatch?: boolean;
+}
+
+/** RTM_GETROUTE for one destination (`ip route get ADDR [from S] [iif X] [oif Y] [mark M] [fibmatch]`). */
+export function encodeGetRoute(opts: GetRouteOptions): Buffer {
+  const family = opts.family ?? ipFamily(opts.dst);
+  if (family === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(opts.dst)}`);
+  const max = family === 4 ? 32 : 128;
+  const w = sharedWriter;
+  w.begin(RTM_GETROUTE, NLM_F_REQUEST);
+  const flags = RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0);
+  writeRtmsg(w, family, max, opts.src === undefined ? 0 : max, 0, 0, 0, 0, 0, flags);
+  w.ip(RTA_DST, opts.dst, family);
+  if (opts.src !== undefined) w.ip(RTA_SRC, opts.src, family);
+  if (opts.iif !== undefined) w.u32(RTA_IIF, u32('iif', opts.iif));
+  if (opts.oif !== undefined) w.u32(RTA_OIF, u32('oif', opts.oif));
+  if (opts.mark !== undefined) w.u32(RTA_MARK, u32('mark', opts.mark));
+  return w.finish();
+}
+
+function inferFamily(spec: RouteSpec): Family {
+  if (spec.family !== undefined) return spec.family;
+  for (const text of [
+    spec.dst,
+    spec.gateway,
+    spec.prefsrc,
+    spec.src,
+    ...(spec.nexthops ?? []).map((h) => h.gateway),
+  ]) {
+    if (text === undefined) continue;
+    const f = ipFamily(text);
+    if (f === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
+    return f;
+  }
+  throw new TypeError('route family cannot be inferred: give family, dst or gateway');
+}
+
+function writeMetrics(w: AttrWriter, m: RouteMetrics): void {
+  const at = w.nestStart(RTA_METRICS);
+  for (let t = 1; t < METRIC_KEYS.length; t++) {
+    const key = METRIC_KEYS[t] as keyof RouteMetrics;
+    const v = m[key];
+    if (v !== undefined) w.u32(t, u32(`metrics.${key}`, v as number));
+  }
+  if (m.ccAlgo !== undefined) w.string(RTAX_CC_ALGO, m.ccAlgo);
+  w.nestEnd(at);
+}
+
+function writeMultipath(w: AttrWriter, hops: readonly NextHopSpec[], family: Family): void {
+  const mp = w.nestStart(RTA_MULTIPATH);
+  for (const h of hops) {
+    const at = w.zeros(RTNEXTHOP_LEN);
+    const weight = h.weight ?? 1;
+    if (!Number.isInteger(weight) || weight < 1 || weight > 256) {
+      throw new TypeError(`nexthop weight must be 1..256, got ${weight}`);
+    }
+    w.buf[at + 2] = u8('nexthop flags', h.flags ?? 0);
+    w.buf[at + 3] = weight - 1;
+    w.buf.writeInt32LE(h.oif === undefined ? 0 : u32('nexthop oif', h.oif) | 0, at + 4);
+    if (h.gateway !== undefined) w.ip(RTA_GATEWAY, h.gateway, family);
+    w.buf.writeUInt16LE(w.pos - at, at);
+  }
+  w.nestEnd(mp);
+}
+
+function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, isDelete: boolean): Buffer {
+  const family = inferFamily(spec);
+  const max = family === 4 ? 32 : 128;
+  const dstLength = spec.dstLength ?? (spec.dst === undefined ? 0 : max);
+  const srcLength = spec.srcLength ?? (spec.src === undefined ? 0 : max);
+  if (!Number.isInteger(dstLength) || dstLength < 0 || dstLength > max) {
+    throw new TypeError(`dstLength must be 0..${max}, got ${dstLength}`);
+  }
+  if (!Number.isInteger(srcLength) || srcLength < 0 || srcLength > max) {
+    throw new TypeError(`srcLength must be 0..${max}, got ${srcLength}`);
+  }
+  const table = spec.table ?? RT_TABLE_MAIN;
+  u32('table', table);
+  const hasNexthops = spec.nexthops !== undefined && spec.nexthops.length > 0;
+  // iproute2 defaults: a delete leaves protocol/type unspecified and scope NOWHERE (match any);
+  // an add is RTPROT_BOOT unicast, with link scope when no gateway is given.
+  const type = spec.type ?? (isDelete ? RTN_UNSPEC : RTN_UNICAST);
+  let scope = spec.scope;
+  if (scope === undefined) {
+    if (type === RTN_LOCAL || type === RTN_NAT) scope = RT_SCOPE_HOST;
+    else if (type === RTN_BROADCAST || type === RTN_MULTICAST || type === RTN_ANYCAST) scope = RT_SCOPE_LINK;
+    else if (isDelete) scope = RT_SCOPE_NOWHERE;
+    else if (type === RTN_UNICAST && spec.gateway === undefined && !hasNexthops) scope = RT_SCOPE_LINK;
+    else scope = RT_SCOPE_UNIVERSE;
+  }
+  const protocol = spec.protocol ?? (isDelete ? RTPROT_UNSPEC : RTPROT_BOOT);
+  const w = sharedWriter;
+  w.begin(msgType, nlFlags);
+  writeRtmsg(
+    w,
+    family,
+    dstLength,
+    srcLength,
+    u8('tos', spec.tos ?? 0),
+    table < 256 ? table : RT_TABLE_UNSPEC,
+    u8('protocol', protocol),
+    u8('scope', scope),
+    u8('type', type),
+    u32('flags', spec.flags ?? 0),
+  );
+  if (spec.dst !== undefined) w.ip(RTA_DST, spec.dst, family);
+  if (spec.src !== undefined) w.ip(RTA_SRC, spec.src, family);
+  if (spec.gateway !== undefined) w.ip(RTA_GATEWAY, spec.gateway, family);
+  if (spec.priority !== undefined) w.u32(RTA_PRIORITY, u32('priority', spec.priority));
+  if (spec.prefsrc !== undefined) w.ip(RTA_PREFSRC, spec.prefsrc, family);
+  if (table >= 256) w.u32(RTA_TABLE, table);
+  if (spec.mark !== undefined) w.u32(RTA_MARK, u32('mark', spec.mark));
+  if (spec.pref !== undefined) w.u8(RTA_PREF, u8('pref', spec.pref));
+  if (spec.oif !== undefined) w.u32(RTA_OIF, u32('oif', spec.oif));
+  if (spec.iif !== undefined) w.u32(RTA_IIF, u32('iif', spec.iif));
+  if (spec.metrics !== undefined) writeMetrics(w, spec.metrics);
+  if (hasNexthops) writeMultipath(w, spec.nexthops as NextHopSpec[], family);
+  return w.finish();
+}
+
+/** RTM_NEWROUTE: 'add' = CREATE|EXCL, 'replace' = CREATE|REPLACE, 'append' = CREATE|APPEND. */
+export function encodeNewRoute(spec: RouteSpec, mode: 'add' | 'replace' | 'append' = 'add'): Buffer {
+  const modeFlags = mode === 'replace' ? NLM_F_REPLACE : mode === 'append' ? NLM_F_APPEND : NLM_F_EXCL;
+  return encodeRouteRequest(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | modeFlags, spec, false);
+}
+
+/** RTM_DELROUTE (`ip route del ...`): unset fields match any route. */
+export function encodeDelRoute(spec: RouteSpec): Buffer {
+  return encodeRouteRequest(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, spec, true);
+}

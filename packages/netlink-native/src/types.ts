@@ -1,0 +1,281 @@
+// The typed objects the codec produces (decoders) and consumes (request encoders). Decoded objects
+// always carry every key (undefined when the kernel sent nothing), so each kind has one shape.
+
+export type Family = 4 | 6;
+
+/** RFC 2863 operational state (IFLA_OPERSTATE). */
+export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | 'testing' | 'dormant' | 'up';
+
+/** A network interface as RTM_NEWLINK describes it. */
+export interface Link {
+  index: number;
+  name: string;
+  /** ifi_type: ARPHRD_* (1 = Ethernet, 772 = loopback). */
+  type: number;
+  /** ifi_flags: IFF_* bits. */
+  flags: number;
+  /** Administratively up (IFF_UP). */
+  up: boolean;
+  mtu: number | undefined;
+  /** Link-layer address, lowercase colon hex. */
+  mac: string | undefined;
+  broadcast: string | undefined;
+  permanentMac: string | undefined;
+  operState: OperState | undefined;
+  /** IFLA_INFO_KIND: "veth", "bridge", "ifb", "dummy", "vxlan"...; undefined for plain devices. */
+  kind: string | undefined;
+  /** IFLA_INFO_SLAVE_KIND, e.g. "bridge" for a bridge port. */
+  slaveKind: string | undefined;
+  /** IFLA_MASTER: ifindex of the bridge/bond this link is enslaved to. */
+  master: number | undefined;
+  /** IFLA_LINK: ifindex of the lower device (for veth: the peer, possibly in another netns). */
+  parent: number | undefined;
+  /** IFLA_LINK_NETNSID: the netns id `parent` lives in, when it is another namespace. */
+  linkNetnsId: number | undefined;
+  txQueueLength: number | undefined;
+  qdisc: string | undefined;
+  group: number | undefined;
+  promiscuity: number | undefined;
+  carrier: boolean | undefined;
+  minMtu: number | undefined;
+  maxMtu: number | undefined;
+  alias: string | undefined;
+  altNames: string[] | undefined;
+  /** The raw IFLA_INFO_DATA payload (kind-specific), kept for callers that need it. */
+  infoData: Buffer | undefined;
+}
+
+/** What `encodeNewLink` creates. */
+export type LinkKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan';
+
+export interface LinkPeerSpec {
+  name: string;
+  mtu?: number;
+  mac?: string;
+  /** Move the peer into this namespace fd at creation (IFLA_NET_NS_FD). */
+  netnsFd?: number;
+}
+
+export interface VxlanSpec {
+  /** VNI. */
+  id: number;
+  /** Remote or multicast group (IFLA_VXLAN_GROUP / GROUP6). */
+  group?: string;
+  local?: string;
+  /** ifindex of the underlay device. */
+  device?: number;
+  /** UDP destination port (default: the kernel's, 8472). */
+  port?: number;
+}
+
+export interface LinkCreateSpec {
+  name: string;
+  kind: LinkKind;
+  mtu?: number;
+  mac?: string;
+  txQueueLength?: number;
+  /** ifindex of the master (bridge) to enslave the new link to. */
+  master?: number;
+  /** Bring the link up at creation (sets IFF_UP in ifi_flags/ifi_change). */
+  up?: boolean;
+  /** Required for kind 'veth'. */
+  peer?: LinkPeerSpec;
+  /** Required for kind 'vxlan'. */
+  vxlan?: VxlanSpec;
+}
+
+/** Selects one link: by index (preferred: no name lookup in the kernel) or by name. */
+export type LinkSelector = { index: number; name?: undefined } | { name: string; index?: undefined };
+
+export type LinkChangeSpec = LinkSelector & {
+  up?: boolean;
+  mtu?: number;
+  mac?: string;
+  /** Rename (needs the link down). With a name selector this is IFLA_IFNAME of the new name. */
+  newName?: string;
+  /** ifindex of a new master; 0 detaches. */
+  master?: number;
+  txQueueLength?: number;
+  alias?: string;
+  /** Move to the namespace behind this fd. */
+  netnsFd?: number;
+};
+
+/** An interface address as RTM_NEWADDR describes it. */
+export interface Address {
+  family: Family;
+  /** ifindex of the link the address is on. */
+  index: number;
+  /** The interface's own address (IFA_LOCAL, else IFA_ADDRESS). */
+  address: string;
+  prefixLength: number;
+  /** Point-to-point peer: IFA_ADDRESS when it differs from IFA_LOCAL. */
+  peer: string | undefined;
+  broadcast: string | undefined;
+  anycast: string | undefined;
+  label: string | undefined;
+  /** IFA_F_* bits (IFA_FLAGS when present, else ifa_flags). */
+  flags: number;
+  scope: number;
+  /** Seconds; Infinity means forever (0xffffffff on the wire). */
+  validLifetime: number;
+  preferredLifetime: number;
+  /** ifa_cacheinfo cstamp / tstamp: hundredths of seconds since boot, undefined without IFA_CACHEINFO. */
+  created: number | undefined;
+  updated: number | undefined;
+  /** IFA_PROTO (kernel >= 6.3): who added the address. */
+  protocol: number | undefined;
+  /** IFA_RT_PRIORITY: metric of the prefix route. */
+  routePriority: number | undefined;
+}
+
+/** Names for IFA_F_* bits, for callers that want words instead of numbers. */
+export type AddressFlag =
+  | 'secondary'
+  | 'nodad'
+  | 'optimistic'
+  | 'dadfailed'
+  | 'homeaddress'
+  | 'deprecated'
+  | 'tentative'
+  | 'permanent'
+  | 'managetempaddr'
+  | 'noprefixroute'
+  | 'mcautojoin'
+  | 'stable-privacy';
+
+export interface AddressSpec {
+  index: number;
+  /** The address text (IPv4 or IPv6); its family decides the request's family. */
+  address: string;
+  prefixLength: number;
+  /**
+   * IPv4 broadcast: an address, 'auto' (derived from address/prefix, only for prefixes < 31, like
+   * `ip addr add ... brd +`), or null/undefined for none.
+   */
+  broadcast?: string | 'auto' | null;
+  /**
+   * IFA_LOCAL when it differs from `address` (point-to-point: `address` is then the peer, the
+   * kernel's own reading of IFA_ADDRESS). Usually left out: `address` goes in both attributes.
+   */
+  local?: string;
+  /** IPv4 label (IFA_LABEL), must start with the link's name. */
+  label?: string;
+  /** IFA_F_* bits: up to 0xff in ifa_flags, larger sets in IFA_FLAGS (as iproute2 does). */
+  flags?: number;
+  /** Seconds (0xffffffff or Infinity = forever); IFA_CACHEINFO is sent when either is set. */
+  validLifetime?: number;
+  preferredLifetime?: number;
+  /** IFA_PROTO (kernel >= 6.3). */
+  protocol?: number;
+  /** ifa_scope (RT_SCOPE_*); default universe. */
+  scope?: number;
+  /** IFA_RT_PRIORITY: metric of the prefix route the kernel adds. */
+  routePriority?: number;
+}
+
+/** One path of a multipath route (struct rtnexthop plus its attributes). */
+export interface NextHop {
+  gateway: string | undefined;
+  /** ifindex (rtnh_ifindex). */
+  oif: number;
+  /** 1..256 (rtnh_hops + 1). */
+  weight: number;
+  /** RTNH_F_* bits. */
+  flags: number;
+}
+
+export interface NextHopSpec {
+  gateway?: string;
+  oif?: number;
+  weight?: number;
+  flags?: number;
+}
+
+/** RTA_METRICS, the ones iproute2 names most often. */
+export interface RouteMetrics {
+  lock?: number;
+  mtu?: number;
+  window?: number;
+  rtt?: number;
+  rttvar?: number;
+  ssthresh?: number;
+  cwnd?: number;
+  advmss?: number;
+  reordering?: number;
+  hoplimit?: number;
+  initcwnd?: number;
+  features?: number;
+  rtoMin?: number;
+  initrwnd?: number;
+  quickack?: number;
+  ccAlgo?: string;
+}
+
+/** A route as RTM_NEWROUTE describes it. */
+export interface Route {
+  family: Family;
+  /** Destination network address; undefined for a default route (dstLength 0). */
+  dst: string | undefined;
+  dstLength: number;
+  src: string | undefined;
+  srcLength: number;
+  tos: number;
+  /** RTA_TABLE when present (tables > 255), else rtm_table. */
+  table: number;
+  protocol: number;
+  scope: number;
+  /** rtm_type: RTN_* (1 unicast, 2 local, 3 broadcast...). */
+  type: number;
+  /** rtm_flags: RTM_F_* and RTNH_F_* bits. */
+  flags: number;
+  gateway: string | undefined;
+  /** RTA_VIA: a gateway of the other family (IPv4 route via IPv6 nexthop). */
+  via: string | undefined;
+  oif: number | undefined;
+  iif: number | undefined;
+  /** RTA_PRIORITY: the metric. */
+  priority: number | undefined;
+  prefsrc: string | undefined;
+  /** RTA_PREF: IPv6 router preference (0 medium, 1 high, 3 low). */
+  pref: number | undefined;
+  mark: number | undefined;
+  /** RTA_EXPIRES (seconds, IPv6 routes with an expiry). */
+  expires: number | undefined;
+  /** RTA_NH_ID: the nexthop object id. */
+  nhId: number | undefined;
+  metrics: RouteMetrics | undefined;
+  /** RTA_MULTIPATH decoded; undefined for single-path routes. */
+  nexthops: NextHop[] | undefined;
+}
+
+export interface RouteSpec {
+  /** Inferred from dst / gateway / prefsrc / nexthops when left out. */
+  family?: Family;
+  /** Destination network address; undefined (with dstLength 0) is the default route. */
+  dst?: string;
+  /** Default: the full length when dst is given, else 0. */
+  dstLength?: number;
+  src?: string;
+  srcLength?: number;
+  tos?: number;
+  /** Default RT_TABLE_MAIN (254). Tables > 255 go in RTA_TABLE. */
+  table?: number;
+  /** Default RTPROT_BOOT (3), as iproute2 uses. */
+  protocol?: number;
+  /** Default: link for gatewayless unicast routes, host for local, universe otherwise (iproute2 rules). */
+  scope?: number;
+  /** Default RTN_UNICAST. */
+  type?: number;
+  /** rtm_flags, e.g. RTNH_F_ONLINK. */
+  flags?: number;
+  gateway?: string;
+  oif?: number;
+  iif?: number;
+  priority?: number;
+  prefsrc?: string;
+  pref?: number;
+  mark?: number;
+  metrics?: RouteMetrics;
+  nexthops?: NextHopSpec[];
+}
