@@ -5,7 +5,14 @@
     {
       "target_name": "netlink_native",
       "sources": [
-        "src/native/addon.cc"
+        "src/native/addon.cc",
+        "src/native/errno_names.cc",
+        "src/native/io_loop.cc",
+        "src/native/js_options.cc",
+        "src/native/netlink_socket.cc",
+        "src/native/netns_open.cc",
+        "src/native/packet_sender.cc",
+        "src/native/sys_error.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

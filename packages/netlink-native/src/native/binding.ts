@@ -30,8 +30,10 @@ export interface NativeSocketOptions {
    * A receive or send failure that did not close the socket: ENOBUFS (the kernel dropped
    * messages: requests lost replies, monitors must re-list), or a failed sendmsg.
    * `token` is the send() token whose buffer failed, or 0 for receive errors.
+   * If onData throws, the addon calls onError(0, 'ECALLBACK', 0, thrownValue) instead of letting
+   * the exception escape (a throw from onError itself is dropped with a line on stderr).
    */
-  onError: (errno: number, code: string, token: number) => void;
+  onError: (errno: number, code: string, token: number, cause?: unknown) => void;
 }
 
 export interface NativeSocket {
@@ -43,16 +45,36 @@ export interface NativeSocket {
   readonly capAck: boolean;
   /** The receive buffer the kernel granted (getsockopt SO_RCVBUF). */
   readonly rcvbuf: number;
+  /** The send buffer the kernel granted (getsockopt SO_SNDBUF); one sendmsg carries ≤ sndbuf − 32 bytes. */
+  readonly sndbuf: number;
+  /** Counters from the I/O thread, for tests and benchmarks (batching shows as messagesSent ≫ sendmsgCalls). */
+  readonly stats: NativeSocketStats;
+  /** True once close() has run. */
+  readonly closed: boolean;
   /**
    * Queue whole netlink messages for sending; returns at once. The I/O thread writes everything
    * queued since it last woke in as few sendmsg calls as the send buffer allows (batching).
-   * `token` identifies this buffer in onError if its sendmsg fails.
+   * `token` identifies this buffer in onError if its sendmsg fails. Throws a TypeError if the
+   * bytes are not whole messages (nlmsg_len), and an Error with code ERR_SOCKET_CLOSED after close().
    */
   send(messages: Buffer, token: number): void;
   addMembership(group: number): void;
   dropMembership(group: number): void;
   /** Idempotent. Stops the I/O thread, closes the fd; no callback runs afterwards. */
   close(): void;
+  /**
+   * An open socket keeps the event loop alive, like net.Socket (a monitor should keep a process
+   * running). unref() lets the process exit while it is open; ref() undoes that. Open sockets
+   * are closed by the addon when the environment is torn down (process exit, worker end).
+   */
+  ref(): void;
+  unref(): void;
+}
+
+export interface NativeSocketStats {
+  sendmsgCalls: number;
+  messagesSent: number;
+  datagramsReceived: number;
 }
 
 export interface SendFramesOptions {

@@ -1,0 +1,243 @@
+#include "io_loop.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace netlink_native {
+
+namespace {
+
+// The kernel refuses a msghdr with more iovecs than this (UIO_MAXIOV).
+constexpr size_t kMaxIov = 1024;
+
+// Every real recv offers at least this much room, even when the peeked datagram is smaller:
+// the kernel sizes later dump datagrams from the largest buffer a reader has offered
+// (max_recvmsg_len, capped near 32 KiB), so small reads would make every dump chunk small.
+constexpr size_t kMinRecvRoom = 32768;
+
+size_t Align4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
+
+}  // namespace
+
+IoLoop::IoLoop(int fd, size_t max_datagram, DeliverySink* sink)
+    : fd_(fd), max_datagram_(max_datagram), sink_(sink) {}
+
+IoLoop::~IoLoop() {
+  if (started_) {
+    RequestStop();
+    Join();
+  }
+  if (event_fd_ >= 0) close(event_fd_);
+}
+
+int IoLoop::Start() {
+  event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (event_fd_ < 0) return errno;
+  // Signals stay with Node's threads: the I/O thread blocks all of them (it inherits the mask
+  // in force at pthread_create).
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(&thread_, nullptr, ThreadMain, this);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (rc != 0) return rc;
+  started_ = true;
+  return 0;
+}
+
+void IoLoop::Enqueue(int64_t token, const uint8_t* data, size_t len) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(Pending{token, std::vector<uint8_t>(data, data + len)});
+  }
+  Wake();
+}
+
+void IoLoop::Wake() {
+  uint64_t one = 1;
+  // EAGAIN only when the counter is near overflow, which already means "awake".
+  ssize_t ignored = write(event_fd_, &one, sizeof one);
+  (void)ignored;
+}
+
+void IoLoop::RequestStop() {
+  stop_.store(true);
+  if (event_fd_ >= 0) Wake();
+}
+
+void IoLoop::Join() {
+  if (started_) {
+    pthread_join(thread_, nullptr);
+    started_ = false;
+  }
+  if (event_fd_ >= 0) {
+    close(event_fd_);
+    event_fd_ = -1;
+  }
+}
+
+IoStats IoLoop::Stats() const {
+  return IoStats{sendmsg_calls_.load(), messages_sent_.load(), datagrams_received_.load()};
+}
+
+void* IoLoop::ThreadMain(void* self) {
+  static_cast<IoLoop*>(self)->Run();
+  return nullptr;
+}
+
+void IoLoop::Run() {
+  struct pollfd fds[2] = {{fd_, POLLIN, 0}, {event_fd_, POLLIN, 0}};
+  while (!stop_.load()) {
+    int n = poll(fds, 2, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      DeliverError(errno, 0);
+      return;
+    }
+    if (stop_.load()) return;
+    if (fds[1].revents & POLLIN) {
+      uint64_t count;
+      ssize_t ignored = read(event_fd_, &count, sizeof count);
+      (void)ignored;
+    }
+    if (fds[0].revents & POLLNVAL) return;
+    // POLLERR carries a pending socket error (ENOBUFS): recv reports and clears it.
+    if ((fds[0].revents & (POLLIN | POLLERR)) && !DrainReceive()) return;
+    if (!SendQueued()) return;
+  }
+}
+
+// Writes everything queued since the last wake-up. Messages are packed into as few datagrams
+// as the send buffer allows; a datagram is split only between messages (the kernel walks one
+// datagram message by message, running each handler in turn).
+bool IoLoop::SendQueued() {
+  std::deque<Pending> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return true;
+
+  struct msghdr msg;
+  std::vector<struct iovec> iov;
+  std::vector<int64_t> tokens;
+  size_t bytes = 0, messages = 0;
+  for (Pending& p : batch) {
+    const size_t len = p.bytes.size();
+    size_t off = 0;
+    while (off < len) {
+      const size_t run_start = off;
+      size_t run_bytes = 0, run_messages = 0;
+      while (off < len) {
+        uint32_t nlmsg_len;
+        memcpy(&nlmsg_len, p.bytes.data() + off, sizeof nlmsg_len);
+        const size_t step = std::min(Align4(nlmsg_len), len - off);
+        // An oversized message still goes out alone: the kernel's EMSGSIZE is the honest answer.
+        if (bytes + run_bytes + step > max_datagram_ && bytes + run_bytes > 0) break;
+        run_bytes += step;
+        run_messages++;
+        off += step;
+      }
+      if (run_bytes > 0) {
+        iov.push_back({p.bytes.data() + run_start, run_bytes});
+        bytes += run_bytes;
+        messages += run_messages;
+        if (tokens.empty() || tokens.back() != p.token) tokens.push_back(p.token);
+      }
+      if (off < len || iov.size() >= kMaxIov) {
+        if (!Flush(&msg, &iov, &tokens, messages)) return false;
+        bytes = messages = 0;
+      }
+    }
+  }
+  return iov.empty() || Flush(&msg, &iov, &tokens, messages);
+}
+
+bool IoLoop::Flush(struct msghdr* msg, std::vector<struct iovec>* iov, std::vector<int64_t>* tokens,
+                   size_t messages) {
+  struct sockaddr_nl kernel;
+  memset(&kernel, 0, sizeof kernel);
+  kernel.nl_family = AF_NETLINK;
+  memset(msg, 0, sizeof *msg);
+  msg->msg_name = &kernel;
+  msg->msg_namelen = sizeof kernel;
+  msg->msg_iov = iov->data();
+  msg->msg_iovlen = iov->size();
+  ssize_t rc;
+  do {
+    rc = sendmsg(fd_, msg, 0);
+  } while (rc < 0 && errno == EINTR);
+  const int err = rc < 0 ? errno : 0;
+  sendmsg_calls_.fetch_add(1);
+  iov->clear();
+  std::vector<int64_t> failed;
+  failed.swap(*tokens);
+  if (err != 0) {
+    for (int64_t token : failed) {
+      if (!DeliverError(err, token)) return false;
+    }
+  } else {
+    messages_sent_.fetch_add(messages);
+  }
+  // Read the replies this datagram produced before sending the next one, so a long queue
+  // cannot overrun our own receive buffer while we are busy writing.
+  return DrainReceive();
+}
+
+// Reads every queued datagram (non-blocking, until EAGAIN), each sized first with
+// MSG_PEEK|MSG_TRUNC so none is ever truncated, and hands them over concatenated.
+bool IoLoop::DrainReceive() {
+  std::vector<uint8_t> chunk;
+  for (;;) {
+    ssize_t size = recv(fd_, nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (size >= 0) {
+      const size_t dlen = static_cast<size_t>(size);
+      if (!chunk.empty() && chunk.size() + dlen > kMaxChunk && !DeliverChunk(&chunk)) return false;
+      const size_t old = chunk.size();
+      const size_t room = std::max(dlen, kMinRecvRoom);
+      chunk.resize(old + room);
+      size = recv(fd_, chunk.data() + old, room, MSG_DONTWAIT);
+      if (size >= 0) {
+        chunk.resize(old + static_cast<size_t>(size));
+        chunk.resize(Align4(chunk.size()));  // pads with zeros: every datagram starts aligned
+        datagrams_received_.fetch_add(1);
+        continue;
+      }
+      chunk.resize(old);
+    }
+    const int err = errno;
+    if (err == EINTR) continue;
+    if (err == EAGAIN || err == EWOULDBLOCK) break;
+    // Keep order: what arrived before the error is delivered before it.
+    if (!DeliverChunk(&chunk) || !DeliverError(err, 0)) return false;
+    // ENOBUFS: the kernel dropped messages but the socket is fine; what is queued is still good.
+    if (err != ENOBUFS) return true;
+  }
+  return DeliverChunk(&chunk);
+}
+
+bool IoLoop::DeliverChunk(std::vector<uint8_t>* chunk) {
+  if (chunk->empty()) return true;
+  auto* delivery = new Delivery();
+  delivery->bytes.swap(*chunk);
+  return sink_->Deliver(delivery);
+}
+
+bool IoLoop::DeliverError(int err, int64_t token) {
+  auto* delivery = new Delivery();
+  delivery->is_error = true;
+  delivery->err = err;
+  delivery->token = token;
+  return sink_->Deliver(delivery);
+}
+
+}  // namespace netlink_native
