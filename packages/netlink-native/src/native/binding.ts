@@ -45,12 +45,6 @@ export interface NativeSocket {
   readonly capAck: boolean;
   /** The receive buffer the kernel granted (getsockopt SO_RCVBUF). */
   readonly rcvbuf: number;
-  /** The send buffer the kernel granted (getsockopt SO_SNDBUF); one sendmsg carries ≤ sndbuf − 32 bytes. */
-  readonly sndbuf: number;
-  /** Counters from the I/O thread, for tests and benchmarks (batching shows as messagesSent ≫ sendmsgCalls). */
-  readonly stats: NativeSocketStats;
-  /** True once close() has run. */
-  readonly closed: boolean;
   /**
    * Queue whole netlink messages for sending; returns at once. The I/O thread writes everything
    * queued since it last woke in as few sendmsg calls as the send buffer allows (batching).
@@ -62,6 +56,19 @@ export interface NativeSocket {
   dropMembership(group: number): void;
   /** Idempotent. Stops the I/O thread, closes the fd; no callback runs afterwards. */
   close(): void;
+}
+
+/**
+ * What the real addon's sockets offer beyond the NativeSocket contract (kept separate so a
+ * test double of NativeSocket need not implement them).
+ */
+export interface NativeSocketControls {
+  /** The send buffer the kernel granted (getsockopt SO_SNDBUF); one sendmsg carries ≤ sndbuf − 32 bytes. */
+  readonly sndbuf: number;
+  /** Counters from the I/O thread, for tests and benchmarks (batching shows as messagesSent ≫ sendmsgCalls). */
+  readonly stats: NativeSocketStats;
+  /** True once close() has run. */
+  readonly closed: boolean;
   /**
    * An open socket keeps the event loop alive, like net.Socket (a monitor should keep a process
    * running). unref() lets the process exit while it is open; ref() undoes that. Open sockets
@@ -89,7 +96,7 @@ export interface SendFramesOptions {
 }
 
 export interface NativeBinding {
-  NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket;
+  NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket & NativeSocketControls;
   /** Sends raw frames on an AF_PACKET socket opened (in the namespace) for this call, off the JS thread. */
   sendFrames(options: SendFramesOptions): Promise<void>;
   /** errno number → symbolic name (EEXIST), from the C library. */
