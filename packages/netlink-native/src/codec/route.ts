@@ -10,6 +10,7 @@ import { type AttrWriter, readString, readU32, sharedWriter } from './attributes
 import {
   AF_INET,
   AF_INET6,
+  AF_UNSPEC,
   NLA_TYPE_MASK,
   NLM_F_ACK,
   NLM_F_APPEND,
@@ -272,7 +273,7 @@ function u32(name: string, v: number): number {
 
 function writeRtmsg(
   w: AttrWriter,
-  family: Family,
+  family: Family | undefined,
   dstLen: number,
   srcLen: number,
   tos: number,
@@ -284,7 +285,7 @@ function writeRtmsg(
 ): void {
   const at = w.zeros(RTMSG_LEN);
   const b = w.buf;
-  b[at] = familyByte(family);
+  b[at] = family === undefined ? AF_UNSPEC : familyByte(family);
   b[at + 1] = dstLen;
   b[at + 2] = srcLen;
   b[at + 3] = tos;
@@ -296,7 +297,8 @@ function writeRtmsg(
 }
 
 export interface GetRoutesOptions {
-  family: Family;
+  /** Undefined: both families (AF_UNSPEC, as `ip route show table all`). */
+  family?: Family;
   /** Kernel-side filter (strict check): RTA_TABLE, as iproute2 sends it. Default: main. 0 = all tables. */
   table?: number;
   protocol?: number;
@@ -435,7 +437,9 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
   const type = spec.type ?? (isDelete ? RTN_UNSPEC : RTN_UNICAST);
   let scope = spec.scope;
   if (scope === undefined) {
-    if (type === RTN_LOCAL || type === RTN_NAT) scope = RT_SCOPE_HOST;
+    // iproute2 leaves IPv6 scopes universe; IPv4 gets host/link/nowhere by type and gateway.
+    if (family === 6) scope = RT_SCOPE_UNIVERSE;
+    else if (type === RTN_LOCAL || type === RTN_NAT) scope = RT_SCOPE_HOST;
     else if (type === RTN_BROADCAST || type === RTN_MULTICAST || type === RTN_ANYCAST) scope = RT_SCOPE_LINK;
     else if (isDelete) scope = RT_SCOPE_NOWHERE;
     else if (type === RTN_UNICAST && spec.gateway === undefined && !hasNexthops) scope = RT_SCOPE_LINK;
