@@ -5,7 +5,7 @@
 import createDebug from 'debug';
 import type { NetlinkMessage } from '../codec/message.ts';
 import { NetlinkError } from '../errors.ts';
-import type { NativeSocket, NativeSocketOptions } from '../native/binding.ts';
+import type { NativeSocket, NativeSocketControls, NativeSocketOptions } from '../native/binding.ts';
 import { errorFromReply } from './error-reply.ts';
 import {
   type Decoder,
@@ -53,6 +53,9 @@ export class Connection {
   private nextToken = 1;
   private closed = false;
   private readonly flushTask = (): void => this.flush();
+  /** The real addon's ref/unref (absent on test doubles): the socket holds the event loop only while busy. */
+  private readonly controls: Partial<NativeSocketControls>;
+  private holdsLoop = true;
 
   constructor(open: SocketFactory, options: ConnectionOptions) {
     this.socket = open({
@@ -65,6 +68,8 @@ export class Connection {
       onError: (errno, code, token) => this.onError(errno, code, token),
     });
     this.limits = windowFor(this.socket.rcvbuf, options.window);
+    this.controls = this.socket as Partial<NativeSocketControls>;
+    this.idle();
     // A random start keeps replies to an earlier socket with the same port id from matching.
     this.seq = (Math.random() * 0x7fffffff) >>> 0;
     trace(
@@ -174,6 +179,11 @@ export class Connection {
       batchBytes += entry.message.length;
     }
     if (batch.length === 0) return;
+    if (!this.holdsLoop) {
+      // Replies are coming: keep the process alive until they do.
+      this.holdsLoop = true;
+      this.controls.ref?.();
+    }
     this.nextToken = token >= 0x7fffffff ? 1 : token + 1;
     if (trace.enabled) {
       trace(
@@ -310,6 +320,15 @@ export class Connection {
     this.pending.delete(entry.seq);
     this.inFlightBytes -= entry.cost;
     if (entry.kind === REPLY_DUMP) this.dumpInFlight = false;
+    if (this.pending.size === 0 && this.queue.length === 0) this.idle();
+  }
+
+  /** Nothing outstanding: an idle handle does not keep the process alive (like an idle agent socket). */
+  private idle(): void {
+    if (this.holdsLoop) {
+      this.holdsLoop = false;
+      this.controls.unref?.();
+    }
   }
 
   private settle(entry: PendingRequest, value: unknown): void {

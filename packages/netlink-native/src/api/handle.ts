@@ -1,0 +1,118 @@
+// The handle a caller opens: one request socket bound to a network namespace, with links,
+// addresses and routes on it, monitors (each on its own socket) and GARP/NA announcements.
+import createDebug from 'debug';
+import type { NativeBinding, NativeSocket, NativeSocketOptions, NetnsTarget } from '../native/binding.ts';
+import { Connection } from '../transport/connection.ts';
+import { DEFAULT_RCVBUF, DEFAULT_SNDBUF } from '../transport/window.ts';
+import { Addresses } from './addresses.ts';
+import { type AnnounceOptions, announce } from './announce.ts';
+import type { LinkRef } from './link-ref.ts';
+import { Links } from './links.ts';
+import { Monitor, type MonitorOptions } from './monitor.ts';
+import { describeNetns, type NetnsOption, netnsTarget } from './netns.ts';
+import { Routes } from './routes.ts';
+
+const trace = createDebug('netlink:handle');
+
+export interface OpenOptions {
+  /** The namespace to work in: a name (`ip netns` style), { path } or { fd }. Default: the caller's. */
+  netns?: NetnsOption;
+  /** Receive buffer to ask for, in bytes (default 4 MiB; SO_RCVBUFFORCE when privileged). */
+  rcvbuf?: number;
+  /** Most requests in flight at once (default: sized from the granted receive buffer). */
+  window?: number;
+  /** Send buffer: the most one sendmsg carries (default 1 MiB). */
+  sndbuf?: number;
+  /** The addon to use (tests and embedders); default: the bundled prebuild. */
+  binding?: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>;
+}
+
+function checkBuffer(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < 4096 || v > 0x7fffffff)
+    throw new RangeError(`${name} must be 4096..2^31-1 bytes, got ${v}`);
+  return v;
+}
+
+export class Netlink {
+  readonly links: Links;
+  readonly addresses: Addresses;
+  readonly routes: Routes;
+  readonly #conn: Connection;
+  readonly #binding: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>;
+  readonly #netns: NetnsTarget | undefined;
+  readonly #monitors = new Set<Monitor>();
+
+  private constructor(
+    binding: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>,
+    netns: NetnsTarget | undefined,
+    conn: Connection,
+  ) {
+    this.#binding = binding;
+    this.#netns = netns;
+    this.#conn = conn;
+    this.links = new Links(conn);
+    this.addresses = new Addresses(conn);
+    this.routes = new Routes(conn);
+  }
+
+  /** Opens a request socket in the namespace. Bad options reject before any socket exists. */
+  static async open(options: OpenOptions = {}): Promise<Netlink> {
+    const netns = netnsTarget(options.netns);
+    const rcvbuf = checkBuffer('rcvbuf', options.rcvbuf, DEFAULT_RCVBUF);
+    const sndbuf = checkBuffer('sndbuf', options.sndbuf, DEFAULT_SNDBUF);
+    const binding = options.binding ?? (await import('../native/load.ts')).native;
+    const open = (o: NativeSocketOptions): NativeSocket => new binding.NetlinkSocket(o);
+    const conn = new Connection(open, { rcvbuf, sndbuf, window: options.window, netns });
+    trace('opened in %s', describeNetns(netns));
+    return new Netlink(binding, netns, conn);
+  }
+
+  /** The request socket's facts: port id, granted buffer, window, strict check / ext-ack support. */
+  get info(): {
+    portId: number;
+    rcvbuf: number;
+    window: number;
+    strictCheck: boolean;
+    extAck: boolean;
+    inFlight: number;
+    queued: number;
+  } {
+    const s = this.#conn.socket;
+    return {
+      portId: s.portId,
+      rcvbuf: s.rcvbuf,
+      window: this.#conn.limits.count,
+      strictCheck: s.strictCheck,
+      extAck: s.extAck,
+      inFlight: this.#conn.inFlight,
+      queued: this.#conn.queued,
+    };
+  }
+
+  /** Subscribes to link / address / route changes on a socket of its own. */
+  monitor(options: MonitorOptions = {}): Monitor {
+    const monitor = new Monitor(
+      (o) => new this.#binding.NetlinkSocket(o),
+      this.#netns,
+      options,
+      () => this.#monitors.delete(monitor),
+    );
+    this.#monitors.add(monitor);
+    return monitor;
+  }
+
+  /**
+   * Tells the link's neighbours that `address` is here: gratuitous ARP (IPv4: a request and a
+   * reply) or an unsolicited neighbour advertisement (IPv6), sent from the link's MAC.
+   */
+  announce(link: LinkRef, address: string, options: AnnounceOptions = {}): Promise<void> {
+    return announce(this, this.#binding, this.#netns, link, address, options);
+  }
+
+  /** Closes the request socket (rejecting what is outstanding with ECANCELED) and every monitor. */
+  close(): void {
+    for (const m of [...this.#monitors]) m.close();
+    this.#conn.close();
+  }
+}

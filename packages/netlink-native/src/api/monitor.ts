@@ -1,0 +1,291 @@
+// Change notifications (links, IPv4/IPv6 addresses and routes) on a socket of their own, as an
+// EventEmitter and as an async iterator. When the kernel drops notifications because the socket
+// buffer overflowed (ENOBUFS), the monitor says so with an explicit `overrun` event: whatever the
+// caller derived from the stream is stale and must be re-listed. It never goes silently stale.
+import { EventEmitter } from 'node:events';
+import createDebug from 'debug';
+import { decodeAddress } from '../codec/address.ts';
+import {
+  RTM_DELADDR,
+  RTM_DELLINK,
+  RTM_DELROUTE,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTM_NEWROUTE,
+  RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_LINK,
+} from '../codec/constants.ts';
+import { decodeLink } from '../codec/link.ts';
+import { parseMessages } from '../codec/message.ts';
+import { decodeRoute } from '../codec/route.ts';
+import { NetlinkError } from '../errors.ts';
+import type {
+  NativeSocket,
+  NativeSocketControls,
+  NativeSocketOptions,
+  NetnsTarget,
+} from '../native/binding.ts';
+import type { Address, Link, Route } from '../types.ts';
+
+const trace = createDebug('netlink:monitor');
+const ENOBUFS = 105;
+
+export type MonitorGroup = 'link' | 'ipv4-address' | 'ipv6-address' | 'ipv4-route' | 'ipv6-route';
+
+const GROUPS: Readonly<Record<MonitorGroup, number>> = {
+  link: RTNLGRP_LINK,
+  'ipv4-address': RTNLGRP_IPV4_IFADDR,
+  'ipv6-address': RTNLGRP_IPV6_IFADDR,
+  'ipv4-route': RTNLGRP_IPV4_ROUTE,
+  'ipv6-route': RTNLGRP_IPV6_ROUTE,
+};
+
+export interface MonitorOptions {
+  /** Default: all of them. */
+  groups?: MonitorGroup[];
+  /** Receive buffer in bytes (default 4 MiB). Smaller overruns sooner under a burst of changes. */
+  rcvbuf?: number;
+  /**
+   * Most events an async iterator holds for a slow consumer. Past it the held events are
+   * dropped and replaced by one `overrun` event (default 100,000).
+   */
+  highWaterMark?: number;
+}
+
+export type Action = 'new' | 'del';
+export type MonitorEvent =
+  | { type: 'link'; action: Action; link: Link }
+  | { type: 'address'; action: Action; address: Address }
+  | { type: 'route'; action: Action; route: Route }
+  /** Notifications were lost (ENOBUFS): re-list whatever you track. */
+  | { type: 'overrun' };
+
+interface Consumer {
+  queue: MonitorEvent[];
+  waiting: ((r: IteratorResult<MonitorEvent>) => void) | undefined;
+  failWaiting: ((e: Error) => void) | undefined;
+  error: Error | undefined;
+}
+
+export interface MonitorEvents {
+  link: [event: Extract<MonitorEvent, { type: 'link' }>];
+  address: [event: Extract<MonitorEvent, { type: 'address' }>];
+  route: [event: Extract<MonitorEvent, { type: 'route' }>];
+  /** Every event above, and overruns, in arrival order. */
+  change: [event: MonitorEvent];
+  overrun: [];
+  error: [error: Error];
+  close: [];
+}
+
+export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterable<MonitorEvent> {
+  readonly groups: readonly MonitorGroup[];
+  readonly #socket: NativeSocket;
+  readonly #consumers = new Set<Consumer>();
+  readonly #highWaterMark: number;
+  readonly #onClose: () => void;
+  #closed = false;
+  /** How many overruns the kernel reported since the monitor opened. */
+  overruns = 0;
+
+  constructor(
+    open: (o: NativeSocketOptions) => NativeSocket,
+    netns: NetnsTarget | undefined,
+    options: MonitorOptions,
+    onClose: () => void,
+  ) {
+    super();
+    const groups = options.groups ?? (Object.keys(GROUPS) as MonitorGroup[]);
+    if (!Array.isArray(groups) || groups.length === 0)
+      throw new TypeError('monitor groups must be a non-empty array');
+    for (const g of groups) {
+      if (!Object.hasOwn(GROUPS, g)) {
+        throw new TypeError(
+          `unknown monitor group ${JSON.stringify(g)} (known: ${Object.keys(GROUPS).join(', ')})`,
+        );
+      }
+    }
+    const rcvbuf = options.rcvbuf ?? 4 * 1024 * 1024;
+    if (!Number.isInteger(rcvbuf) || rcvbuf < 1024)
+      throw new RangeError(`monitor rcvbuf must be >= 1024 bytes, got ${rcvbuf}`);
+    const hwm = options.highWaterMark ?? 100_000;
+    if (!Number.isInteger(hwm) || hwm < 1)
+      throw new RangeError(`highWaterMark must be a positive integer, got ${hwm}`);
+    this.groups = groups;
+    this.#highWaterMark = hwm;
+    this.#onClose = onClose;
+    this.#socket = open({
+      protocol: 0,
+      netns,
+      rcvbuf,
+      sndbuf: 32 * 1024,
+      groups: groups.map((g) => GROUPS[g]),
+      onData: (chunk) => this.#onData(chunk),
+      onError: (errno, code, _token, cause) => this.#onError(errno, code, cause),
+    });
+    trace('monitoring %s (port %d, rcvbuf %d)', groups.join(','), this.#socket.portId, this.#socket.rcvbuf);
+  }
+
+  /** The receive buffer the kernel granted. */
+  get rcvbuf(): number {
+    return this.#socket.rcvbuf;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Lets the process exit while the monitor is open (it keeps the event loop alive by default). */
+  unref(): this {
+    (this.#socket as Partial<NativeSocketControls>).unref?.();
+    return this;
+  }
+
+  ref(): this {
+    (this.#socket as Partial<NativeSocketControls>).ref?.();
+    return this;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+    for (const c of this.#consumers) {
+      c.waiting?.({ value: undefined, done: true });
+      c.waiting = undefined;
+      c.failWaiting = undefined;
+    }
+    this.#onClose();
+    trace('closed');
+    this.emit('close');
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<MonitorEvent> {
+    const c: Consumer = { queue: [], waiting: undefined, failWaiting: undefined, error: undefined };
+    let head = 0;
+    this.#consumers.add(c);
+    return {
+      next: () => {
+        if (head < c.queue.length) {
+          const value = c.queue[head++] as MonitorEvent;
+          if (head === c.queue.length) {
+            c.queue = [];
+            head = 0;
+          }
+          return Promise.resolve({ value, done: false });
+        }
+        if (c.error) {
+          const error = c.error;
+          c.error = undefined;
+          return Promise.reject(error);
+        }
+        if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => {
+          c.waiting = resolve;
+          c.failWaiting = reject;
+        });
+      },
+      return: () => {
+        this.#consumers.delete(c);
+        c.queue = [];
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  #deliver(event: MonitorEvent): void {
+    for (const c of this.#consumers) {
+      if (c.waiting) {
+        const w = c.waiting;
+        c.waiting = undefined;
+        c.failWaiting = undefined;
+        w({ value: event, done: false });
+      } else if (c.queue.length >= this.#highWaterMark) {
+        // The consumer fell too far behind: what it would read is already stale.
+        c.queue = [{ type: 'overrun' }];
+      } else {
+        c.queue.push(event);
+      }
+    }
+    if (event.type !== 'overrun') this.emit(event.type, event as never);
+    this.emit('change', event);
+  }
+
+  #onData(chunk: Buffer): void {
+    let messages: ReturnType<typeof parseMessages>;
+    try {
+      messages = parseMessages(chunk);
+    } catch (err) {
+      this.#fail(err as Error);
+      return;
+    }
+    for (const m of messages) {
+      try {
+        switch (m.type) {
+          case RTM_NEWLINK:
+          case RTM_DELLINK:
+            this.#deliver({
+              type: 'link',
+              action: m.type === RTM_NEWLINK ? 'new' : 'del',
+              link: decodeLink(m),
+            });
+            break;
+          case RTM_NEWADDR:
+          case RTM_DELADDR:
+            this.#deliver({
+              type: 'address',
+              action: m.type === RTM_NEWADDR ? 'new' : 'del',
+              address: decodeAddress(m),
+            });
+            break;
+          case RTM_NEWROUTE:
+          case RTM_DELROUTE:
+            this.#deliver({
+              type: 'route',
+              action: m.type === RTM_NEWROUTE ? 'new' : 'del',
+              route: decodeRoute(m),
+            });
+            break;
+          default:
+            trace('ignored message type %d', m.type);
+        }
+      } catch (err) {
+        this.#fail(err as Error);
+      }
+    }
+  }
+
+  #onError(errno: number, code: string, cause: unknown): void {
+    if (errno === ENOBUFS) {
+      this.overruns++;
+      trace('overrun (ENOBUFS): notifications were lost, listeners must re-list');
+      this.#deliver({ type: 'overrun' });
+      this.emit('overrun');
+      return;
+    }
+    const error =
+      cause instanceof Error
+        ? cause
+        : new NetlinkError({ errno: errno || 5, operation: 'monitor receive', detail: code });
+    this.#fail(error);
+  }
+
+  /** A notification we could not read: reported, and the monitor goes on with the next one. */
+  #fail(error: Error): void {
+    trace('monitor error: %s', error.message);
+    for (const c of this.#consumers) {
+      if (c.failWaiting) {
+        const f = c.failWaiting;
+        c.waiting = undefined;
+        c.failWaiting = undefined;
+        f(error);
+      } else {
+        c.error = error;
+      }
+    }
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}

@@ -1,0 +1,24 @@
+// @purelb-ts/netlink-native: rtnetlink for Node.js. Open a handle bound to a network namespace and
+// use its typed, promise-based links / addresses / routes, monitors and GARP/NA announcements.
+export { ADDRESS_FLAGS, addressFlagBits, addressFlagNames } from './api/address-flags.ts';
+export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOptions } from './api/addresses.ts';
+export type { AnnounceOptions } from './api/announce.ts';
+export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
+export { Netlink, type OpenOptions } from './api/handle.ts';
+export type { LinkRef } from './api/link-ref.ts';
+export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
+export type { Action, Monitor, MonitorEvent, MonitorGroup, MonitorOptions } from './api/monitor.ts';
+export type { NetnsOption } from './api/netns.ts';
+export type { ProtocolName, RouteTypeName, TableName } from './api/route-names.ts';
+export type {
+  NextHopOptions,
+  RouteGetOptions,
+  RouteListOptions,
+  RouteOptions,
+  Routes,
+} from './api/routes.ts';
+export type { ScopeName } from './api/scope.ts';
+export { DecodeError } from './codec/decode-error.ts';
+export { errnoName, NetlinkError, type NetlinkExtAck } from './errors.ts';
+export type { DumpResult } from './transport/pending.ts';
+export type { Address, AddressFlag, Family, Link, NextHop, OperState, Route, RouteMetrics } from './types.ts';
