@@ -97,7 +97,11 @@ export interface SendFramesOptions {
 
 export interface NativeBinding {
   NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket & NativeSocketControls;
-  /** Sends raw frames on an AF_PACKET socket opened (in the namespace) for this call, off the JS thread. */
+  /**
+   * Sends raw frames on an AF_PACKET socket opened (in the namespace) for this call, off the JS
+   * thread. Bad options throw at once (TypeError/RangeError); a failing system call rejects with
+   * an Error carrying `errno` and `code` (ENODEV for a missing ifindex) and naming the operation.
+   */
   sendFrames(options: SendFramesOptions): Promise<void>;
   /** errno number → symbolic name (EEXIST), from the C library. */
   errnoName(errno: number): string;

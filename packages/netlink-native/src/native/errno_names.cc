@@ -49,55 +49,152 @@ const InternalErrno* FindInternal(int err) {
   return r == 0 ? buf : nullptr;
 }
 
+// Built from the C library's macros, so every number is this platform's own.
+#define ERRNO_ENTRY(e) \
+  { e, #e }
+constexpr struct {
+  int number;
+  const char* name;
+} kNames[] = {
+    ERRNO_ENTRY(EPERM),
+    ERRNO_ENTRY(ENOENT),
+    ERRNO_ENTRY(ESRCH),
+    ERRNO_ENTRY(EINTR),
+    ERRNO_ENTRY(EIO),
+    ERRNO_ENTRY(ENXIO),
+    ERRNO_ENTRY(E2BIG),
+    ERRNO_ENTRY(ENOEXEC),
+    ERRNO_ENTRY(EBADF),
+    ERRNO_ENTRY(ECHILD),
+    ERRNO_ENTRY(EAGAIN),
+    ERRNO_ENTRY(ENOMEM),
+    ERRNO_ENTRY(EACCES),
+    ERRNO_ENTRY(EFAULT),
+    ERRNO_ENTRY(ENOTBLK),
+    ERRNO_ENTRY(EBUSY),
+    ERRNO_ENTRY(EEXIST),
+    ERRNO_ENTRY(EXDEV),
+    ERRNO_ENTRY(ENODEV),
+    ERRNO_ENTRY(ENOTDIR),
+    ERRNO_ENTRY(EISDIR),
+    ERRNO_ENTRY(EINVAL),
+    ERRNO_ENTRY(ENFILE),
+    ERRNO_ENTRY(EMFILE),
+    ERRNO_ENTRY(ENOTTY),
+    ERRNO_ENTRY(ETXTBSY),
+    ERRNO_ENTRY(EFBIG),
+    ERRNO_ENTRY(ENOSPC),
+    ERRNO_ENTRY(ESPIPE),
+    ERRNO_ENTRY(EROFS),
+    ERRNO_ENTRY(EMLINK),
+    ERRNO_ENTRY(EPIPE),
+    ERRNO_ENTRY(EDOM),
+    ERRNO_ENTRY(ERANGE),
+    ERRNO_ENTRY(EDEADLK),
+    ERRNO_ENTRY(ENAMETOOLONG),
+    ERRNO_ENTRY(ENOLCK),
+    ERRNO_ENTRY(ENOSYS),
+    ERRNO_ENTRY(ENOTEMPTY),
+    ERRNO_ENTRY(ELOOP),
+    ERRNO_ENTRY(ENOMSG),
+    ERRNO_ENTRY(EIDRM),
+    ERRNO_ENTRY(ECHRNG),
+    ERRNO_ENTRY(EL2NSYNC),
+    ERRNO_ENTRY(EL3HLT),
+    ERRNO_ENTRY(EL3RST),
+    ERRNO_ENTRY(ELNRNG),
+    ERRNO_ENTRY(EUNATCH),
+    ERRNO_ENTRY(ENOCSI),
+    ERRNO_ENTRY(EL2HLT),
+    ERRNO_ENTRY(EBADE),
+    ERRNO_ENTRY(EBADR),
+    ERRNO_ENTRY(EXFULL),
+    ERRNO_ENTRY(ENOANO),
+    ERRNO_ENTRY(EBADRQC),
+    ERRNO_ENTRY(EBADSLT),
+    ERRNO_ENTRY(EBFONT),
+    ERRNO_ENTRY(ENOSTR),
+    ERRNO_ENTRY(ENODATA),
+    ERRNO_ENTRY(ETIME),
+    ERRNO_ENTRY(ENOSR),
+    ERRNO_ENTRY(ENONET),
+    ERRNO_ENTRY(ENOPKG),
+    ERRNO_ENTRY(EREMOTE),
+    ERRNO_ENTRY(ENOLINK),
+    ERRNO_ENTRY(EADV),
+    ERRNO_ENTRY(ESRMNT),
+    ERRNO_ENTRY(ECOMM),
+    ERRNO_ENTRY(EPROTO),
+    ERRNO_ENTRY(EMULTIHOP),
+    ERRNO_ENTRY(EDOTDOT),
+    ERRNO_ENTRY(EBADMSG),
+    ERRNO_ENTRY(EOVERFLOW),
+    ERRNO_ENTRY(ENOTUNIQ),
+    ERRNO_ENTRY(EBADFD),
+    ERRNO_ENTRY(EREMCHG),
+    ERRNO_ENTRY(ELIBACC),
+    ERRNO_ENTRY(ELIBBAD),
+    ERRNO_ENTRY(ELIBSCN),
+    ERRNO_ENTRY(ELIBMAX),
+    ERRNO_ENTRY(ELIBEXEC),
+    ERRNO_ENTRY(EILSEQ),
+    ERRNO_ENTRY(ERESTART),
+    ERRNO_ENTRY(ESTRPIPE),
+    ERRNO_ENTRY(EUSERS),
+    ERRNO_ENTRY(ENOTSOCK),
+    ERRNO_ENTRY(EDESTADDRREQ),
+    ERRNO_ENTRY(EMSGSIZE),
+    ERRNO_ENTRY(EPROTOTYPE),
+    ERRNO_ENTRY(ENOPROTOOPT),
+    ERRNO_ENTRY(EPROTONOSUPPORT),
+    ERRNO_ENTRY(ESOCKTNOSUPPORT),
+    ERRNO_ENTRY(EOPNOTSUPP),
+    ERRNO_ENTRY(EPFNOSUPPORT),
+    ERRNO_ENTRY(EAFNOSUPPORT),
+    ERRNO_ENTRY(EADDRINUSE),
+    ERRNO_ENTRY(EADDRNOTAVAIL),
+    ERRNO_ENTRY(ENETDOWN),
+    ERRNO_ENTRY(ENETUNREACH),
+    ERRNO_ENTRY(ENETRESET),
+    ERRNO_ENTRY(ECONNABORTED),
+    ERRNO_ENTRY(ECONNRESET),
+    ERRNO_ENTRY(ENOBUFS),
+    ERRNO_ENTRY(EISCONN),
+    ERRNO_ENTRY(ENOTCONN),
+    ERRNO_ENTRY(ESHUTDOWN),
+    ERRNO_ENTRY(ETOOMANYREFS),
+    ERRNO_ENTRY(ETIMEDOUT),
+    ERRNO_ENTRY(ECONNREFUSED),
+    ERRNO_ENTRY(EHOSTDOWN),
+    ERRNO_ENTRY(EHOSTUNREACH),
+    ERRNO_ENTRY(EALREADY),
+    ERRNO_ENTRY(EINPROGRESS),
+    ERRNO_ENTRY(ESTALE),
+    ERRNO_ENTRY(EUCLEAN),
+    ERRNO_ENTRY(ENOTNAM),
+    ERRNO_ENTRY(ENAVAIL),
+    ERRNO_ENTRY(EISNAM),
+    ERRNO_ENTRY(EREMOTEIO),
+    ERRNO_ENTRY(EDQUOT),
+    ERRNO_ENTRY(ENOMEDIUM),
+    ERRNO_ENTRY(EMEDIUMTYPE),
+    ERRNO_ENTRY(ECANCELED),
+    ERRNO_ENTRY(ENOKEY),
+    ERRNO_ENTRY(EKEYEXPIRED),
+    ERRNO_ENTRY(EKEYREVOKED),
+    ERRNO_ENTRY(EKEYREJECTED),
+    ERRNO_ENTRY(EOWNERDEAD),
+    ERRNO_ENTRY(ENOTRECOVERABLE),
+    ERRNO_ENTRY(ERFKILL),
+    ERRNO_ENTRY(EHWPOISON),
+};
+#undef ERRNO_ENTRY
+
 }  // namespace
 
 const char* ErrnoName(int err) {
-  switch (err) {
-#define NAME(e) \
-  case e:       \
-    return #e;
-    NAME(EPERM)
-    NAME(ENOENT) NAME(ESRCH) NAME(EINTR) NAME(EIO) NAME(ENXIO) NAME(E2BIG) NAME(ENOEXEC) NAME(
-        EBADF) NAME(ECHILD) NAME(EAGAIN) NAME(ENOMEM) NAME(EACCES) NAME(EFAULT) NAME(ENOTBLK)
-        NAME(EBUSY) NAME(EEXIST) NAME(EXDEV) NAME(ENODEV) NAME(ENOTDIR) NAME(EISDIR) NAME(
-            EINVAL) NAME(ENFILE) NAME(EMFILE) NAME(ENOTTY) NAME(ETXTBSY) NAME(EFBIG) NAME(ENOSPC)
-            NAME(ESPIPE) NAME(EROFS) NAME(EMLINK) NAME(EPIPE) NAME(EDOM) NAME(ERANGE) NAME(
-                EDEADLK) NAME(ENAMETOOLONG) NAME(ENOLCK) NAME(ENOSYS) NAME(ENOTEMPTY) NAME(ELOOP)
-                NAME(ENOMSG) NAME(EIDRM) NAME(ECHRNG) NAME(EL2NSYNC) NAME(EL3HLT) NAME(EL3RST) NAME(
-                    ELNRNG) NAME(EUNATCH) NAME(ENOCSI) NAME(EL2HLT) NAME(EBADE) NAME(EBADR)
-                    NAME(EXFULL) NAME(ENOANO) NAME(EBADRQC) NAME(EBADSLT) NAME(EBFONT) NAME(ENOSTR)
-                        NAME(ENODATA) NAME(ETIME) NAME(ENOSR) NAME(ENONET) NAME(ENOPKG) NAME(
-                            EREMOTE) NAME(ENOLINK) NAME(EADV) NAME(ESRMNT) NAME(ECOMM) NAME(EPROTO)
-                            NAME(EMULTIHOP) NAME(EDOTDOT) NAME(EBADMSG) NAME(EOVERFLOW) NAME(
-                                ENOTUNIQ) NAME(EBADFD) NAME(EREMCHG) NAME(ELIBACC) NAME(ELIBBAD)
-                                NAME(ELIBSCN) NAME(ELIBMAX) NAME(ELIBEXEC) NAME(EILSEQ) NAME(
-                                    ERESTART) NAME(ESTRPIPE) NAME(EUSERS) NAME(ENOTSOCK)
-                                    NAME(EDESTADDRREQ) NAME(EMSGSIZE) NAME(EPROTOTYPE) NAME(
-                                        ENOPROTOOPT) NAME(EPROTONOSUPPORT) NAME(ESOCKTNOSUPPORT)
-                                        NAME(EOPNOTSUPP) NAME(
-                                            EPFNOSUPPORT) NAME(EAFNOSUPPORT)
-                                            NAME(EADDRINUSE) NAME(EADDRNOTAVAIL) NAME(ENETDOWN) NAME(
-                                                ENETUNREACH) NAME(ENETRESET) NAME(ECONNABORTED)
-                                                NAME(ECONNRESET) NAME(ENOBUFS) NAME(EISCONN) NAME(
-                                                    ENOTCONN) NAME(ESHUTDOWN)
-                                                    NAME(ETOOMANYREFS) NAME(ETIMEDOUT) NAME(
-                                                        ECONNREFUSED) NAME(EHOSTDOWN)
-                                                        NAME(EHOSTUNREACH) NAME(EALREADY) NAME(
-                                                            EINPROGRESS) NAME(ESTALE) NAME(EUCLEAN)
-                                                            NAME(ENOTNAM) NAME(
-                                                                ENAVAIL) NAME(EISNAM) NAME(EREMOTEIO)
-                                                                NAME(EDQUOT) NAME(ENOMEDIUM) NAME(
-                                                                    EMEDIUMTYPE) NAME(ECANCELED)
-                                                                    NAME(ENOKEY) NAME(EKEYEXPIRED)
-                                                                        NAME(EKEYREVOKED) NAME(
-                                                                            EKEYREJECTED)
-                                                                            NAME(EOWNERDEAD) NAME(
-                                                                                ENOTRECOVERABLE)
-                                                                                NAME(ERFKILL)
-                                                                                    NAME(EHWPOISON)
-#undef NAME
-                                                                                        default
-        : break;
+  for (const auto& e : kNames) {
+    if (e.number == err) return e.name;
   }
   const InternalErrno* internal = FindInternal(err);
   return internal != nullptr ? internal->name : "UNKNOWN";

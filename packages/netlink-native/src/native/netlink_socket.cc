@@ -271,8 +271,8 @@ bool NetlinkSocket::Open(const Napi::CallbackInfo& info) {
   if (napi_add_env_cleanup_hook(env, OnEnvTeardown, this) != napi_ok) {
     loop_->RequestStop();
     napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
-    tsfn_ = nullptr;
     loop_->Join();
+    tsfn_ = nullptr;
     loop_.reset();
     Napi::Error::New(env, "registering the cleanup hook failed").ThrowAsJavaScriptException();
     return false;
@@ -302,8 +302,8 @@ void NetlinkSocket::CloseInternal(bool release_js_ref) {
   // Abort, not release: an I/O thread waiting in a blocking call on a full queue returns
   // napi_closing at once, so the join below cannot deadlock against the JS thread.
   napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
+  loop_->Join();  // the thread reads tsfn_ until it has exited
   tsfn_ = nullptr;
-  loop_->Join();
   last_stats_ = loop_->Stats();
   loop_.reset();
   close(fd_);

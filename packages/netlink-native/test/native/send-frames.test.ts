@@ -1,0 +1,111 @@
+// sendFrames writes whole Ethernet frames on a device inside a namespace, spaced by
+// intervalMs, without moving the JS thread; failures reject with errno and code.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readlinkSync } from 'node:fs';
+import { test } from 'node:test';
+import { ip, ipJson, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
+import { native } from '../../src/native/load.ts';
+
+const skip = netnsUnavailableReason();
+const ETHERTYPE = 0x88b5; // IEEE local experimental: nothing else in the namespace sends it
+
+// Prints "ready", then the hex of each frame with our ethertype seen on the device, then exits.
+const CAPTURE = `
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(${ETHERTYPE}))
+s.bind((sys.argv[1], 0))
+s.settimeout(5)
+print("ready", flush=True)
+for _ in range(int(sys.argv[2])):
+    print(s.recv(4096).hex(), flush=True)
+`;
+
+function frame(n: number): Buffer {
+  const f = Buffer.alloc(60);
+  f.fill(0xff, 0, 6); // broadcast destination
+  Buffer.from([0x02, 0, 0, 0, 0, 1]).copy(f, 6);
+  f.writeUInt16BE(ETHERTYPE, 12);
+  f.write(`frame-${n}`, 14);
+  return f;
+}
+
+test('frames sent on a veth in a namespace arrive on its peer, in order and spaced', { skip }, () =>
+  withNetns(async (ns) => {
+    ip(ns, 'link', 'add', 'tx0', 'type', 'veth', 'peer', 'name', 'rx0');
+    ip(ns, 'link', 'set', 'tx0', 'up');
+    ip(ns, 'link', 'set', 'rx0', 'up');
+    const ifindex = ipJson<{ ifindex: number }[]>(ns, 'link', 'show', 'tx0')[0]?.ifindex ?? 0;
+    const capture = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c', CAPTURE, 'rx0', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      capture.stdout.setEncoding('utf8');
+      capture.stdout.on('data', (d: string) => {
+        out += d;
+      });
+      while (!out.includes('ready')) await once(capture.stdout, 'data');
+      const netBefore = readlinkSync('/proc/thread-self/ns/net');
+      const started = performance.now();
+      const frames = [frame(1), frame(2), frame(3)];
+      await native.sendFrames({
+        netns: { path: `/var/run/netns/${ns}` },
+        ifindex,
+        protocol: ETHERTYPE,
+        frames,
+        intervalMs: 30,
+      });
+      const elapsed = performance.now() - started;
+      assert.equal(readlinkSync('/proc/thread-self/ns/net'), netBefore);
+      const [code] = await once(capture, 'exit');
+      assert.equal(code, 0, `capture failed: ${out}`);
+      const seen = out.trim().split('\n').slice(1);
+      assert.deepEqual(
+        seen,
+        frames.map((f) => f.toString('hex')),
+      );
+      assert.ok(elapsed >= 55, `two 30 ms gaps, took ${elapsed.toFixed(1)} ms`);
+    } finally {
+      capture.kill('SIGKILL');
+    }
+  }),
+);
+
+test('a missing device rejects with ENODEV naming the operation', { skip }, () =>
+  withNetns(async (ns) => {
+    await assert.rejects(
+      native.sendFrames({
+        netns: { path: `/var/run/netns/${ns}` },
+        ifindex: 4242,
+        protocol: ETHERTYPE,
+        frames: [frame(1)],
+        intervalMs: 0,
+      }),
+      (err: NodeJS.ErrnoException) =>
+        err.code === 'ENODEV' && err.errno === 19 && /AF_PACKET on ifindex 4242/.test(err.message),
+    );
+  }),
+);
+
+test('bad arguments are refused before anything is sent', { skip }, () => {
+  assert.throws(
+    () => native.sendFrames({ ifindex: 1, protocol: ETHERTYPE, frames: [Buffer.alloc(10)], intervalMs: 0 }),
+    RangeError,
+  );
+  assert.throws(
+    () => native.sendFrames({ ifindex: 0, protocol: ETHERTYPE, frames: [], intervalMs: 0 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      native.sendFrames({
+        ifindex: 1,
+        protocol: ETHERTYPE,
+        frames: ['x' as unknown as Buffer],
+        intervalMs: 0,
+      }),
+    TypeError,
+  );
+});
