@@ -1,0 +1,272 @@
+// Re-records the kernel replies in test/fixtures/replies/: each scenario builds a throw-away
+// namespace with `ip`, then scripts/record-replies.py (a raw AF_NETLINK socket with EXT_ACK and
+// STRICT_CHK) sends requests made by our encoders inside it and keeps every datagram the kernel
+// returns. `ip -j` output of the same state is stored beside the bytes so the decode tests can
+// cross-check against iproute2's own reading. Run as root:
+//   node_modules/.bin/node --conditions=source packages/netlink-native/scripts/record-replies.ts [name...]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ipJson, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import {
+  encodeGetAddress,
+  encodeGetLink,
+  encodeGetRoute,
+  encodeGetRoutes,
+  encodeNewAddress,
+  encodeNewLink,
+  encodeNewRoute,
+  IFA_F_NODAD,
+} from '../src/codec/index.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT = join(HERE, '..', 'test', 'fixtures', 'replies');
+const PY = join(HERE, 'record-replies.py');
+
+interface Step {
+  /** What the request is, in words and as the encoder call that made it. */
+  request: string;
+  hex: string;
+  sock?: number;
+  until?: 'done' | 'reply';
+  recvSize?: number;
+  interleave?: Step[];
+}
+
+interface Scenario {
+  name: string;
+  description: string;
+  setup: string[];
+  /** Built after setup, so requests can use the namespace's ifindexes. */
+  steps: (ix: Record<string, number>) => Step[];
+  /** `ip -j` commands whose output is stored for cross-checking. */
+  ipJson: string[];
+  notes?: string;
+}
+
+const hex = (b: Buffer): string => b.toString('hex');
+const need = (ix: Record<string, number>, n: string): number => {
+  const v = ix[n];
+  if (v === undefined) throw new Error(`no link ${n}`);
+  return v;
+};
+
+// The seed's node: enp1s0 (a veth renamed) with the node address and default route, and the
+// kube-lb0 dummy-like device (ifb here: the kernel has no dummy driver) holding PureLB's VIPs.
+const SEED_SETUP = [
+  'link add tmp0 type veth peer name enp1s0-peer',
+  'link set tmp0 name enp1s0',
+  'link set enp1s0 address 52:54:00:12:34:56',
+  'link set enp1s0-peer address 52:54:00:65:43:21',
+  'link set enp1s0 up',
+  'link set enp1s0-peer up',
+  'address add 172.30.250.104/24 dev enp1s0',
+  'route add default via 172.30.250.1 dev enp1s0 metric 100',
+  'link add kube-lb0 type ifb',
+  'link set kube-lb0 up',
+  'address add 172.31.1.5/32 dev kube-lb0',
+  'address add 172.31.2.128/24 dev kube-lb0',
+  'address add 172.31.0.9/24 dev kube-lb0',
+];
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'seed-node',
+    description:
+      "The seed's node: enp1s0 172.30.250.104/24, default via 172.30.250.1 metric 100, kube-lb0 with three VIPs.",
+    setup: SEED_SETUP,
+    steps: () => [
+      { request: 'encodeGetLink({ dump: true })', hex: hex(encodeGetLink({ dump: true })) },
+      {
+        request: "encodeGetLink({ name: 'kube-lb0' })",
+        hex: hex(encodeGetLink({ name: 'kube-lb0' })),
+        until: 'reply',
+      },
+      { request: 'encodeGetAddress({ family: 4 })', hex: hex(encodeGetAddress({ family: 4 })) },
+      { request: 'encodeGetRoutes({ family: 4 })', hex: hex(encodeGetRoutes({ family: 4 })) },
+      {
+        request: "encodeGetRoute({ dst: '8.8.8.8' }) (a lookup only: nothing is sent to that address)",
+        hex: hex(encodeGetRoute({ dst: '8.8.8.8' })),
+        until: 'reply',
+      },
+    ],
+    ipJson: ['link show', '-4 address show', '-4 route show'],
+  },
+  {
+    name: 'ipv6-lifetimes',
+    description: 'An IPv6 address with finite lifetimes next to a permanent one.',
+    setup: [
+      'link add v0 type veth peer name v1',
+      'link set v0 up',
+      '-6 address add 2001:db8::10/64 dev v0 valid_lft 3600 preferred_lft 1800 nodad',
+      '-6 address add 2001:db8:0:1::1/64 dev v0 nodad noprefixroute',
+    ],
+    steps: (ix) => [
+      {
+        request: `encodeGetAddress({ family: 6, index: ${need(ix, 'v0')} })`,
+        hex: hex(encodeGetAddress({ family: 6, index: need(ix, 'v0') })),
+      },
+      { request: 'encodeGetRoutes({ family: 6 })', hex: hex(encodeGetRoutes({ family: 6 })) },
+    ],
+    ipJson: ['-6 address show dev v0', '-6 route show'],
+  },
+  {
+    name: 'multipath-route',
+    description: 'A multipath route with two weighted nexthops, plus a route in table 1000.',
+    setup: [
+      'link add v0 type veth peer name v1',
+      'link set v0 up',
+      'link set v1 up',
+      'address add 10.0.0.1/24 dev v0',
+      'route add 10.2.0.0/16 metric 20 nexthop via 10.0.0.2 dev v0 weight 1 nexthop via 10.0.0.3 dev v0 weight 3',
+      'route add 10.3.0.0/16 via 10.0.0.3 table 1000 proto static',
+    ],
+    steps: () => [
+      { request: 'encodeGetRoutes({ family: 4 })', hex: hex(encodeGetRoutes({ family: 4 })) },
+      {
+        request: 'encodeGetRoutes({ family: 4, table: 1000 })',
+        hex: hex(encodeGetRoutes({ family: 4, table: 1000 })),
+      },
+    ],
+    ipJson: ['-4 route show', '-4 route show table 1000'],
+  },
+  {
+    name: 'eexist-error',
+    description: 'Adding an IPv6 address and an IPv4 route that already exist: NLMSG_ERROR EEXIST.',
+    setup: [
+      'link add v0 type veth peer name v1',
+      'link set v0 up',
+      'address add 10.0.0.1/24 dev v0',
+      '-6 address add 2001:db8::1/64 dev v0 nodad',
+    ],
+    steps: (ix) => [
+      {
+        request: `encodeNewAddress({ index: ${need(ix, 'v0')}, address: '2001:db8::1', prefixLength: 64, flags: IFA_F_NODAD })`,
+        hex: hex(
+          encodeNewAddress({
+            index: need(ix, 'v0'),
+            address: '2001:db8::1',
+            prefixLength: 64,
+            flags: IFA_F_NODAD,
+          }),
+        ),
+      },
+      {
+        request: `encodeNewAddress({ index: ${need(ix, 'v0')}, address: '10.0.0.1', prefixLength: 24 })`,
+        hex: hex(encodeNewAddress({ index: need(ix, 'v0'), address: '10.0.0.1', prefixLength: 24 })),
+      },
+      {
+        request: `encodeNewRoute({ dst: '10.0.0.0', dstLength: 24, oif: ${need(ix, 'v0')}, protocol: 2, scope: 253, prefsrc: '10.0.0.1' })`,
+        hex: hex(
+          encodeNewRoute({
+            dst: '10.0.0.0',
+            dstLength: 24,
+            oif: need(ix, 'v0'),
+            protocol: 2,
+            scope: 253,
+            prefsrc: '10.0.0.1',
+          }),
+        ),
+      },
+    ],
+    ipJson: [],
+  },
+  {
+    name: 'dummy-eopnotsupp',
+    description: 'Creating a dummy link on a kernel without the dummy driver.',
+    setup: [],
+    steps: () => [
+      {
+        request: "encodeNewLink({ name: 'd0', kind: 'dummy' })",
+        hex: hex(encodeNewLink({ name: 'd0', kind: 'dummy' })),
+      },
+      {
+        request: "encodeGetLink({ name: 'nosuch0' })",
+        hex: hex(encodeGetLink({ name: 'nosuch0' })),
+        until: 'reply',
+      },
+    ],
+    ipJson: [],
+  },
+  {
+    name: 'dump-intr',
+    description:
+      'An IPv4 address dump interrupted by an address added between two of its datagrams: the kernel flags the later messages NLM_F_DUMP_INTR.',
+    setup: [
+      'link add v0 type veth peer name v1',
+      'link set v0 up',
+      ...Array.from({ length: 400 }, (_, i) => `address add 10.${100 + (i >> 8)}.${i & 255}.1/32 dev v0`),
+    ],
+    steps: (ix) => [
+      {
+        request: 'encodeGetAddress({ family: 4 })',
+        hex: hex(encodeGetAddress({ family: 4 })),
+        recvSize: 16384,
+        interleave: [
+          {
+            request: `encodeNewAddress({ index: ${need(ix, 'v0')}, address: '10.200.0.1', prefixLength: 32 }) on a second socket`,
+            hex: hex(encodeNewAddress({ index: need(ix, 'v0'), address: '10.200.0.1', prefixLength: 32 })),
+            sock: 1,
+          },
+        ],
+      },
+    ],
+    ipJson: [],
+    notes: 'Provoked for real (not a flipped flag): the address generation counter changes mid-dump.',
+  },
+];
+
+function capture(ns: string, steps: Step[]): unknown {
+  const input = JSON.stringify(steps);
+  const out = execFileSync('ip', ['netns', 'exec', ns, '/usr/bin/python3', PY], { input, encoding: 'utf8' });
+  const results = JSON.parse(out) as { replies: string[]; interleaved: unknown[] }[];
+  return steps.map((s, i) => ({
+    request: s.request,
+    hex: s.hex,
+    replies: results[i]?.replies,
+    ...(s.interleave
+      ? {
+          interleaved: s.interleave.map((x, j) => ({
+            request: x.request,
+            hex: x.hex,
+            replies: (results[i]?.interleaved[j] as { replies: string[] }).replies,
+          })),
+        }
+      : {}),
+  }));
+}
+
+async function main(): Promise<void> {
+  const why = netnsUnavailableReason();
+  if (why) throw new Error(`cannot record: ${why}`);
+  mkdirSync(OUT, { recursive: true });
+  const only = process.argv.slice(2);
+  for (const sc of SCENARIOS) {
+    if (only.length > 0 && !only.includes(sc.name)) continue;
+    const fixture = await withNetns((ns) => {
+      // `-6` is not accepted inside -batch; the addresses say their family anyway
+      const batch = sc.setup.map((l) => l.replace(/^-6 /, '')).join('\n');
+      if (batch) execFileSync('ip', ['-n', ns, '-batch', '-'], { input: `${batch}\n` });
+      const ix: Record<string, number> = {};
+      for (const l of ipJson<{ ifname: string; ifindex: number }[]>(ns, 'link', 'show'))
+        ix[l.ifname] = l.ifindex;
+      const json: Record<string, unknown> = {};
+      for (const c of sc.ipJson) json[`ip -j ${c}`] = ipJson(ns, ...c.split(' '));
+      return {
+        description: sc.description,
+        setup: sc.setup.map((s) => `ip ${s}`),
+        recordedWith: 'scripts/record-replies.ts (raw AF_NETLINK socket via scripts/record-replies.py)',
+        kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+        ifindex: ix,
+        notes: sc.notes,
+        steps: capture(ns, sc.steps(ix)),
+        ipJson: json,
+      };
+    });
+    writeFileSync(join(OUT, `${sc.name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
+    console.log(`${sc.name}: recorded`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
