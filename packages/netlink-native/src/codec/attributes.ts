@@ -59,6 +59,7 @@ export class AttrWriter {
     return at;
   }
 
+  /** Writes an attribute header; may replace this.buf (growth), so callers read this.buf after. */
   private header(type: number, payloadLen: number): number {
     const total = align4(NLA_HDRLEN + payloadLen);
     this.ensure(total);
@@ -72,33 +73,39 @@ export class AttrWriter {
   }
 
   u8(type: number, v: number): this {
-    this.buf[this.header(type, 1)] = v;
+    const at = this.header(type, 1);
+    this.buf[at] = v;
     return this;
   }
 
   u16(type: number, v: number): this {
-    this.buf.writeUInt16LE(v, this.header(type, 2));
+    const at = this.header(type, 2);
+    this.buf.writeUInt16LE(v, at);
     return this;
   }
 
   u32(type: number, v: number): this {
-    this.buf.writeUInt32LE(v >>> 0, this.header(type, 4));
+    const at = this.header(type, 4);
+    this.buf.writeUInt32LE(v >>> 0, at);
     return this;
   }
 
   s32(type: number, v: number): this {
-    this.buf.writeInt32LE(v, this.header(type, 4));
+    const at = this.header(type, 4);
+    this.buf.writeInt32LE(v, at);
     return this;
   }
 
   u64(type: number, v: bigint): this {
-    this.buf.writeBigUInt64LE(v, this.header(type, 8));
+    const at = this.header(type, 8);
+    this.buf.writeBigUInt64LE(v, at);
     return this;
   }
 
   /** u16 in network byte order (ports). */
   be16(type: number, v: number): this {
-    this.buf.writeUInt16BE(v, this.header(type, 2));
+    const at = this.header(type, 2);
+    this.buf.writeUInt16BE(v, at);
     return this;
   }
 
@@ -114,12 +121,14 @@ export class AttrWriter {
   /** A string without the terminating NUL (IFLA_INFO_KIND is sent this way by iproute2). */
   chars(type: number, s: string): this {
     const n = Buffer.byteLength(s);
-    this.buf.write(s, this.header(type, n));
+    const at = this.header(type, n);
+    this.buf.write(s, at);
     return this;
   }
 
   bytes(type: number, b: Uint8Array): this {
-    this.buf.set(b, this.header(type, b.length));
+    const at = this.header(type, b.length);
+    this.buf.set(b, at);
     return this;
   }
 

@@ -3,7 +3,7 @@
 //                        [TLVs when NLM_F_ACK_TLVS]
 //   NLMSG_DONE payload:  s32 error (0 or -errno); [TLVs when NLM_F_ACK_TLVS]
 
-import { forEachAttribute, readS64, readString, readU32, readU64 } from './attributes.ts';
+import { AttrWriter, forEachAttribute, readS64, readString, readU32, readU64 } from './attributes.ts';
 import {
   NL_POLICY_TYPE_ATTR_BITFIELD32_MASK,
   NL_POLICY_TYPE_ATTR_MASK,
@@ -18,6 +18,7 @@ import {
   NL_POLICY_TYPE_ATTR_TYPE,
   NLM_F_ACK_TLVS,
   NLM_F_CAPPED,
+  NLM_F_MULTI,
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSGERR_ATTR_COOKIE,
@@ -204,4 +205,76 @@ export function decodeDone(msg: NetlinkMessage): DecodedDone {
   if (status > 0) throw new DecodeError(`NLMSG_DONE with positive status ${status}`, 0);
   const extAck = msg.flags & NLM_F_ACK_TLVS ? decodeExtAck(p, 4, p.length) : undefined;
   return { errno: status === 0 ? 0 : -status, extAck };
+}
+
+// ---- encoders: what the kernel would send (for tests, mocks and replayed captures) ----
+
+function writeExtAck(w: AttrWriter, ack: ExtAck): void {
+  if (ack.message !== undefined) w.string(NLMSGERR_ATTR_MSG, ack.message);
+  if (ack.offset !== undefined) w.u32(NLMSGERR_ATTR_OFFS, ack.offset);
+  if (ack.cookie !== undefined) w.bytes(NLMSGERR_ATTR_COOKIE, ack.cookie);
+  if (ack.policy !== undefined) {
+    const p = ack.policy;
+    const at = w.nestStart(NLMSGERR_ATTR_POLICY);
+    if (p.type !== undefined) w.u32(NL_POLICY_TYPE_ATTR_TYPE, p.type);
+    if (p.minValue !== undefined) {
+      if (p.minValue < 0n) w.u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, BigInt.asUintN(64, p.minValue));
+      else w.u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, p.minValue);
+    }
+    if (p.maxValue !== undefined) {
+      if (p.maxValue < 0n) w.u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, BigInt.asUintN(64, p.maxValue));
+      else w.u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, p.maxValue);
+    }
+    if (p.minLength !== undefined) w.u32(NL_POLICY_TYPE_ATTR_MIN_LENGTH, p.minLength);
+    if (p.maxLength !== undefined) w.u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, p.maxLength);
+    if (p.policyIndex !== undefined) w.u32(NL_POLICY_TYPE_ATTR_POLICY_IDX, p.policyIndex);
+    if (p.policyMaxType !== undefined) w.u32(NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE, p.policyMaxType);
+    if (p.bitfield32Mask !== undefined) w.u32(NL_POLICY_TYPE_ATTR_BITFIELD32_MASK, p.bitfield32Mask);
+    if (p.mask !== undefined) w.u64(NL_POLICY_TYPE_ATTR_MASK, p.mask);
+    w.nestEnd(at);
+  }
+  if (ack.missingType !== undefined) w.u32(NLMSGERR_ATTR_MISS_TYPE, ack.missingType);
+  if (ack.missingNest !== undefined) w.u32(NLMSGERR_ATTR_MISS_NEST, ack.missingNest);
+}
+
+export interface ErrorReplySpec {
+  /** Positive errno, 0 for an ACK. */
+  errno: number;
+  /** The whole request message being answered (its header is echoed, and its payload unless capped). */
+  request: Buffer;
+  /** NETLINK_CAP_ACK behaviour: echo only the request header (the kernel always caps ACKs). */
+  capped?: boolean;
+  extAck?: ExtAck;
+}
+
+/** Builds the NLMSG_ERROR the kernel would send for `request` (seq and pid copied from it). */
+export function encodeError(spec: ErrorReplySpec): Buffer {
+  const req = spec.request;
+  if (req.length < NLMSG_HDRLEN) throw new TypeError('request must be a whole netlink message');
+  const reqLen = Math.min(req.readUInt32LE(0), req.length);
+  const capped = spec.capped ?? spec.errno === 0;
+  const w = new AttrWriter(64 + reqLen);
+  w.begin(NLMSG_ERROR, (capped ? NLM_F_CAPPED : 0) | (spec.extAck ? NLM_F_ACK_TLVS : 0));
+  w.buf.writeUInt32LE(req.readUInt32LE(8), 8);
+  w.buf.writeUInt32LE(req.readUInt32LE(12), 12);
+  const at = w.zeros(4);
+  w.buf.writeInt32LE(-spec.errno | 0, at);
+  const echo = capped ? NLMSG_HDRLEN : reqLen;
+  const r = w.zeros(align4(echo));
+  req.copy(w.buf, r, 0, echo);
+  if (spec.extAck) writeExtAck(w, spec.extAck);
+  return w.finish();
+}
+
+/** Builds an NLMSG_DONE (flags NLM_F_MULTI plus `flags`) with status -errno and optional ext-ack. */
+export function encodeDone(
+  spec: { errno?: number; extAck?: ExtAck; seq?: number; flags?: number } = {},
+): Buffer {
+  const w = new AttrWriter(64);
+  w.begin(NLMSG_DONE, NLM_F_MULTI | (spec.flags ?? 0) | (spec.extAck ? NLM_F_ACK_TLVS : 0));
+  w.buf.writeUInt32LE((spec.seq ?? 0) >>> 0, 8);
+  const at = w.zeros(4);
+  w.buf.writeInt32LE(-(spec.errno ?? 0) | 0, at);
+  if (spec.extAck) writeExtAck(w, spec.extAck);
+  return w.finish();
 }

@@ -206,6 +206,25 @@ export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
   return link;
 }
 
+/**
+ * The peer described in a veth's IFLA_INFO_DATA (VETH_INFO_PEER: an ifinfomsg and IFLA_*
+ * attributes), as sent in a create request. The kernel does not report it back in dumps; there the
+ * peer is IFLA_LINK. Undefined when the data holds no peer.
+ */
+export function decodeVethPeer(infoData: Buffer): Link | undefined {
+  let peer: Link | undefined;
+  let off = 0;
+  const end = infoData.length;
+  while (end - off >= 4) {
+    const len = (infoData[off] as number) | ((infoData[off + 1] as number) << 8);
+    const type = ((infoData[off + 2] as number) | ((infoData[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+    if (len < 4 || len > end - off) throw new DecodeError(`veth info attribute length ${len}`, off);
+    if (type === VETH_INFO_PEER) peer = decodeLinkPayload(infoData, off + 4, off + len);
+    off += align4(len);
+  }
+  return peer;
+}
+
 /** Decodes an RTM_NEWLINK / RTM_DELLINK message. */
 export function decodeLink(msg: NetlinkMessage): Link {
   if (msg.type !== RTM_NEWLINK && msg.type !== RTM_DELLINK) {
