@@ -1,0 +1,320 @@
+// The rtnetlink benchmark (`npm run bench:netlink`, through bench/run.sh, which owns the namespace).
+// Every contender is its own process under `ip netns exec` in the same namespace, fed commands one
+// at a time; phases are timed inside the contender (monotonic clock) except `ip`, timed as wall
+// time around its process. One warm-up, then repetitions, rounds interleaved across contenders;
+// after every add phase `ip` counts the addresses, so a contender that skips work is caught.
+// Progress goes to stderr; stdout gets the tables and, as its last line, one JSON object.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type AddressContender, addressContenders, dumpContenders, type Paths } from './contenders.ts';
+import { environment } from './environment.ts';
+import { describe, deviations, requestsInStraceFile } from './message-check.ts';
+import {
+  flushSequence,
+  furnish,
+  mainRouteCount,
+  preloadRoutes,
+  sequenceCount,
+  writeAddressBatches,
+} from './namespace.ts';
+import {
+  type AddressCell,
+  type Cell,
+  type DumpCell,
+  type Results,
+  renderMessageCheck,
+  renderTables,
+  summaryJson,
+} from './report.ts';
+import { summarize } from './stats.ts';
+import { Worker } from './worker.ts';
+import type { Family } from './workers/addresses.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    ns: { type: 'string' },
+    peers: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    cpu: { type: 'string' },
+    'v6-10k': { type: 'string', default: 'core' },
+    'skip-check': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+const ns = args.ns ?? fail('--ns NAME is required (bench/run.sh creates the namespace)');
+const bench = import.meta.dirname;
+const paths: Paths = { bench, peers: resolve(args.peers ?? join(bench, '../../../.cache/bench-peers')) };
+const quick = args.quick;
+const reps = Number(args.reps ?? (quick ? 3 : 5));
+// Pinned to one CPU for stable numbers; CPU 1 leaves CPU 0 to the harness and the rest of the system.
+const cpu = args.cpu === 'none' ? undefined : Number(args.cpu ?? (availableParallelism() > 1 ? 1 : 0));
+const v6Big = args['v6-10k'];
+if (!['all', 'core', 'skip'].includes(v6Big)) fail('--v6-10k must be all, core or skip');
+const sizes = quick ? [1000] : [1000, 10000];
+const dumpSizes = quick ? [10000] : [10000, 100000];
+const monitorSamples = quick ? 200 : 500;
+const label = (n: number) => `${n / 1000}k`;
+const started = performance.now();
+const log = (msg: string) =>
+  process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+
+function fail(msg: string): never {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(2);
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function startAll(contenders: AddressContender[]): Promise<Map<string, Worker | Error>> {
+  const workers = new Map<string, Worker | Error>();
+  for (const c of contenders) {
+    try {
+      workers.set(c.name, await Worker.start(c, { ns, cpu }));
+    } catch (err) {
+      log(`${c.name} did not start: ${errorText(err)}`);
+      workers.set(c.name, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return workers;
+}
+
+/** One add and one delete per family under strace, decoded from the bytes sent. */
+async function checkMessages(contenders: AddressContender[], ifindex: number, dir: string, results: Results) {
+  for (const c of contenders) {
+    const trace = join(dir, `${c.name}.strace`);
+    const wrap = [
+      'strace',
+      '-f',
+      '-qq',
+      '-o',
+      trace,
+      '-e',
+      'trace=sendmsg,sendto',
+      '-e',
+      'write=all',
+      '-e',
+      'signal=none',
+    ];
+    try {
+      const w = await Worker.start(c, { ns, cpu, wrap });
+      try {
+        for (const family of [4, 6] as Family[]) {
+          const batch = writeAddressBatches(dir, family, 1);
+          await w.request(c.command('add', family, 1, ifindex, batch), 30_000);
+          await w.request(c.command('del', family, 1, ifindex, batch), 30_000);
+        }
+      } finally {
+        await w.close();
+      }
+      const seen = requestsInStraceFile(trace);
+      const kinds = new Set(seen.map((r) => `${r.type}${r.family}`));
+      const missing = ['add4', 'del4', 'add6', 'del6'].filter((k) => !kinds.has(k));
+      const devs = [...new Set(seen.flatMap((r) => deviations(r).map((d) => `${r.type}${r.family}: ${d}`)))];
+      if (missing.length) devs.push(`not seen in the trace: ${missing.join(',')}`);
+      results.messages[c.name] = { requests: [...new Set(seen.map(describe))], deviations: devs };
+    } catch (err) {
+      results.messages[c.name] = { error: errorText(err) };
+    }
+  }
+}
+
+/** Warm-up plus `rounds` timed add/delete cycles of n addresses, rounds interleaved across contenders. */
+async function addressWorkload(
+  family: Family,
+  n: number,
+  contenders: AddressContender[],
+  workers: Map<string, Worker | Error>,
+  ifindex: number,
+  dir: string,
+  rounds: number,
+  warmup: boolean,
+): Promise<Record<string, Cell<AddressCell>>> {
+  const batch = writeAddressBatches(dir, family, n);
+  const timeout = 30_000 + n * 10;
+  const add: Record<string, number[]> = {};
+  const del: Record<string, number[]> = {};
+  const failed: Record<string, string> = {};
+  for (const c of contenders) {
+    const w = workers.get(c.name);
+    if (w instanceof Error) failed[c.name] = `did not start: ${w.message}`;
+    add[c.name] = [];
+    del[c.name] = [];
+  }
+  for (let round = warmup ? 0 : 1; round <= rounds; round++) {
+    for (const c of contenders) {
+      const w = workers.get(c.name);
+      if (failed[c.name] || !(w instanceof Worker)) continue;
+      try {
+        const [addNs] = await w.request(c.command('add', family, n, ifindex, batch), timeout);
+        const present = sequenceCount(ns, family);
+        if (present !== n) throw new Error(`after add, ip shows ${present} of ${n} addresses`);
+        const [delNs] = await w.request(c.command('del', family, n, ifindex, batch), timeout);
+        const left = sequenceCount(ns, family);
+        if (left !== 0) throw new Error(`after delete, ip shows ${left} addresses left`);
+        if (round > 0) {
+          add[c.name]!.push(addNs! / 1e6);
+          del[c.name]!.push(delNs! / 1e6);
+        }
+      } catch (err) {
+        failed[c.name] = errorText(err);
+        log(`IPv${family} ${label(n)} ${c.name}: ${failed[c.name]}`);
+        flushSequence(ns, family);
+      }
+    }
+    log(`IPv${family} ${label(n)} round ${round}/${rounds} done`);
+  }
+  const cells: Record<string, Cell<AddressCell>> = {};
+  for (const c of contenders) {
+    const a = add[c.name]!;
+    const d = del[c.name]!;
+    const ops = a.map((ms, i) => (2 * n) / ((ms + d[i]!) / 1000));
+    const error = failed[c.name];
+    cells[c.name] = error
+      ? { error }
+      : { opsPerSec: summarize(ops)!, addMs: summarize(a)!, delMs: summarize(d)! };
+  }
+  return cells;
+}
+
+async function dumpWorkload(
+  workers: Map<string, Worker | Error>,
+  rounds: number,
+  expected: number,
+  size: number,
+) {
+  const cells: Record<string, Cell<DumpCell>> = {};
+  const ms: Record<string, number[]> = {};
+  const routes: Record<string, number> = {};
+  const failed: Record<string, string> = {};
+  // pyroute2 decodes every route in Python (seconds at 100k): fewer rounds keep the run short.
+  const roundsFor = (name: string) => (name === 'pyroute2' && size > 10000 ? Math.min(rounds, 3) : rounds);
+  for (let round = 0; round <= rounds; round++) {
+    for (const d of dumpContenders) {
+      const w = workers.get(d.worker);
+      ms[d.name] ??= [];
+      if (failed[d.name] || round > roundsFor(d.name)) continue;
+      if (!(w instanceof Worker)) {
+        failed[d.name] = `worker ${d.worker} unavailable${w ? `: ${w.message}` : ''}`;
+        continue;
+      }
+      try {
+        const [t, count] = await w.request(d.command, 120_000);
+        if (count !== expected) throw new Error(`returned ${count} routes, ip counts ${expected}`);
+        routes[d.name] = count;
+        if (round > 0) ms[d.name]!.push(t! / 1e6);
+      } catch (err) {
+        failed[d.name] = errorText(err);
+        log(`dump ${label(size)} ${d.name}: ${failed[d.name]}`);
+      }
+    }
+  }
+  for (const d of dumpContenders) {
+    const error = failed[d.name];
+    cells[d.name] = error ? { error } : { ms: summarize(ms[d.name]!)!, routes: routes[d.name]! };
+  }
+  return cells;
+}
+
+async function main() {
+  const env = environment(paths.peers, cpu);
+  const { ifindex } = furnish(ns);
+  const dir = mkdtempSync(join(tmpdir(), 'plbb-'));
+  const results: Results = { addresses: {}, dumps: {}, messages: {}, notes: [] };
+  const only = args.only?.split(',');
+  const contenders = addressContenders(paths).filter((c) => !only || only.includes(c.name));
+  const labels: Record<string, string> = Object.fromEntries(contenders.map((c) => [c.name, c.label]));
+  for (const d of dumpContenders) labels[`dump:${d.name}`] = d.label;
+  log(`namespace ${ns}, v0 ifindex ${ifindex}, ${reps} runs + warm-up, pinned to ${cpu ?? 'no cpu'}`);
+  const workers = await startAll(contenders);
+  try {
+    if (!args['skip-check']) {
+      log('checking the requests each contender sends');
+      await checkMessages(contenders, ifindex, dir, results);
+    }
+    for (const n of sizes) {
+      for (const family of [4, 6] as Family[]) {
+        let set = contenders;
+        let rounds = reps;
+        let warmup = true;
+        if (family === 6 && n >= 10000) {
+          if (v6Big === 'skip') continue;
+          if (v6Big === 'core') {
+            // Kernel-bound: every IPv6 delete walks the whole fib6 tree (rt6_remove_prefsrc), ~2 ms
+            // per delete at 10k, so each contender costs ~25 s per run. The workers are warm from 1k.
+            set = contenders.filter((c) => c.name === 'ours' || c.name === 'c_limit');
+            rounds = Math.min(reps, 3);
+            warmup = false;
+            results.notes.push(
+              `IPv6 10k: only ours and c_limit, ${rounds} runs, no extra warm-up (kernel-bound, ~25 s per run; --v6-10k=all for everyone)`,
+            );
+          }
+        }
+        results.addresses[String(family)] ??= {};
+        results.addresses[String(family)]![label(n)] = await addressWorkload(
+          family,
+          n,
+          set,
+          workers,
+          ifindex,
+          dir,
+          rounds,
+          warmup,
+        );
+      }
+    }
+    const ours = workers.get('ours');
+    if (ours instanceof Worker) {
+      log(`monitor latency over ${monitorSamples} adds`);
+      try {
+        const [p50, p99, min, max, samples] = await ours.request(
+          `monitor ${monitorSamples} ${ifindex}`,
+          120_000,
+        );
+        results.monitor = {
+          p50Ms: p50! / 1e6,
+          p99Ms: p99! / 1e6,
+          minMs: min! / 1e6,
+          maxMs: max! / 1e6,
+          samples: samples!,
+        };
+      } catch (err) {
+        results.monitor = { error: errorText(err) };
+      }
+    } else {
+      results.monitor = { error: `ours unavailable: ${ours?.message ?? 'not selected'}` };
+    }
+    let loaded = 0;
+    for (const size of dumpSizes) {
+      log(`preloading routes to ${label(size)}`);
+      preloadRoutes(ns, dir, loaded, size);
+      loaded = size;
+      const expected = mainRouteCount(ns);
+      results.dumps[label(size)] = await dumpWorkload(workers, reps, expected, size);
+    }
+  } finally {
+    await Promise.all([...workers.values()].map((w) => (w instanceof Worker ? w.close() : undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
+  const summary = summaryJson(results, env);
+  const text = [
+    `rtnetlink benchmark${quick ? ' (--quick)' : ''}: ${reps} runs after a warm-up, median [min–max]`,
+    ...envLines,
+    '',
+    ...(args['skip-check'] ? [] : [renderMessageCheck(results, labels)]),
+    renderTables(results, labels),
+    ...results.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+  const json = JSON.stringify(summary);
+  const out = args.out ?? join(bench, '../../../bench-results/netlink-latest.json');
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`${text}\n${json}\n`);
+}
+
+await main();

@@ -1,0 +1,70 @@
+// Contender: npm `netlink` 0.3.0 (mildsunrise/node_netlink), loaded from the benchmark's peer cache
+// (bench/run.sh installs it there; it is not a project dependency). Modes:
+//   --mode seq     await each request
+//   --mode window  keep at most --window requests in flight, with a 4 MiB receive buffer: without
+//                  the larger buffer ~500 requests in flight overflow the socket and abort the process
+import { createRequire } from 'node:module';
+import { addressBytes, type Family, parseFamily, prefixLengthOf } from '../workers/addresses.ts';
+import { elapsedSince, intArg, serve, windowed } from '../workers/protocol.ts';
+
+// The slice of the package's API this benchmark uses (its own typings live in the peer cache).
+interface RtSocket {
+  newAddress(data: object, attrs: object, options: object): Promise<unknown>;
+  delAddress(data: object, attrs: object, options: object): Promise<unknown>;
+  getRoutes(data?: object): Promise<Array<{ data: { table?: number }; attrs: { table?: number } }>>;
+}
+interface NetlinkModule {
+  createRtNetlink(options?: object): RtSocket;
+  FlagsNew: { CREATE: number; EXCL: number };
+}
+
+function option(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : fallback;
+  if (v === undefined) throw new Error(`--${name} is required`);
+  return v;
+}
+
+const mode = option('mode', 'seq');
+const window = Number(option('window', '256'));
+const netlink = createRequire(import.meta.url)(option('module')) as NetlinkModule;
+const sock = netlink.createRtNetlink(mode === 'window' ? { recvBufferSize: 4 << 20 } : {});
+const createExcl = { flags: netlink.FlagsNew.CREATE | netlink.FlagsNew.EXCL };
+
+function request(add: boolean, family: Family, index: number, i: number): Promise<unknown> {
+  const bytes = addressBytes(family, i);
+  const data = {
+    family: family === 4 ? 2 : 10,
+    prefixlen: prefixLengthOf(family),
+    index,
+    ...(family === 6 ? { flags: { nodad: true } } : {}),
+  };
+  const attrs = { local: bytes, address: bytes };
+  return add ? sock.newAddress(data, attrs, createExcl) : sock.delAddress(data, attrs, {});
+}
+
+async function run(add: boolean, args: string[]) {
+  const family = parseFamily(args[0]);
+  const count = intArg(args, 1, 'count');
+  const index = intArg(args, 2, 'ifindex');
+  const t0 = process.hrtime.bigint();
+  if (mode === 'seq') {
+    for (let i = 0; i < count; i++) await request(add, family, index, i);
+  } else {
+    await windowed(count, window, (i) => request(add, family, index, i));
+  }
+  return [elapsedSince(t0)];
+}
+
+serve(`npm-netlink-${mode}`, {
+  add: (args) => run(true, args),
+  del: (args) => run(false, args),
+  // A full IPv4 route dump (the package has no kernel-side filter), main table kept in userspace.
+  routes: async (args) => {
+    const table = intArg(args, 1, 'table');
+    const t0 = process.hrtime.bigint();
+    const all = await sock.getRoutes({ family: parseFamily(args[0]) === 4 ? 2 : 10 });
+    const kept = all.filter((r) => (r.attrs.table ?? r.data.table) === table);
+    return [elapsedSince(t0), kept.length];
+  },
+});

@@ -1,0 +1,208 @@
+// Turns measurements into the printed tables and the one-line JSON summary.
+import { round, type Summary } from './stats.ts';
+
+export type Cell<T> = T | { error: string };
+
+export interface AddressCell {
+  opsPerSec: Summary;
+  addMs: Summary;
+  delMs: Summary;
+}
+
+export interface DumpCell {
+  ms: Summary;
+  routes: number;
+}
+
+export interface MonitorCell {
+  p50Ms: number;
+  p99Ms: number;
+  minMs: number;
+  maxMs: number;
+  samples: number;
+}
+
+export interface Results {
+  /** [family][size label][contender] */
+  addresses: Record<string, Record<string, Record<string, Cell<AddressCell>>>>;
+  /** [size label][contender] */
+  dumps: Record<string, Record<string, Cell<DumpCell>>>;
+  monitor?: Cell<MonitorCell>;
+  messages: Record<string, { requests: string[]; deviations: string[] } | { error: string }>;
+  notes: string[];
+}
+
+export const isError = <T>(c: Cell<T> | undefined): c is { error: string } =>
+  c !== undefined && typeof c === 'object' && c !== null && 'error' in c;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const num = (v: number, digits = 0) => round(v, digits).toLocaleString('en-US');
+
+export function renderTables(results: Results, labels: Record<string, string>): string {
+  const out: string[] = [];
+  for (const [family, sizes] of Object.entries(results.addresses)) {
+    for (const [size, cells] of Object.entries(sizes)) {
+      const limit = cells.c_limit;
+      const limitOps = limit && !isError(limit) ? limit.opsPerSec.median : undefined;
+      const rows = Object.entries(cells).map(([name, c]) => {
+        const label = labels[name] ?? name;
+        if (isError(c)) return [label, `failed: ${c.error.slice(0, 100)}`, '', '', '', '', ''];
+        const s = c.opsPerSec;
+        return [
+          label,
+          num(s.median),
+          `${num(s.min)}–${num(s.max)}`,
+          num(c.addMs.median, 1),
+          num(c.delMs.median, 1),
+          limitOps ? `${num((100 * s.median) / limitOps)}%` : '',
+          String(s.runs),
+        ];
+      });
+      out.push(
+        `IPv${family} address add+delete, ${size} addresses (ops/s counts adds and deletes)`,
+        table(['contender', 'ops/s median', 'min–max', 'add ms', 'del ms', 'vs C', 'runs'], rows),
+        '',
+      );
+    }
+  }
+  const dumpRows: string[][] = [];
+  const sizes = Object.keys(results.dumps);
+  const names = [...new Set(sizes.flatMap((s) => Object.keys(results.dumps[s]!)))];
+  for (const name of names) {
+    const row = [labels[`dump:${name}`] ?? name];
+    for (const size of sizes) {
+      const c = results.dumps[size]![name];
+      if (!c) row.push('-');
+      else if (isError(c)) row.push(`failed: ${c.error.slice(0, 60)}`);
+      else row.push(`${num(c.ms.median, 1)} [${num(c.ms.min, 1)}–${num(c.ms.max, 1)}] n=${c.routes}`);
+    }
+    dumpRows.push(row);
+  }
+  if (dumpRows.length) {
+    out.push(
+      'IPv4 main-table route dump into objects, ms median [min–max], routes returned',
+      table(['contender', ...sizes.map((s) => `${s} routes`)], dumpRows),
+      '',
+    );
+  }
+  const m = results.monitor;
+  if (m) {
+    out.push(
+      isError(m)
+        ? `monitor latency: failed: ${m.error}`
+        : `monitor latency (add issued -> event delivered): p50 ${num(m.p50Ms, 3)} ms, p99 ${num(m.p99Ms, 3)} ms, min ${num(m.minMs, 3)}, max ${num(m.maxMs, 3)} over ${m.samples} adds`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderMessageCheck(results: Results, labels: Record<string, string>): string {
+  const out = ['Requests as sent (decoded from strace hex dumps of one add+delete per family)'];
+  for (const [name, r] of Object.entries(results.messages)) {
+    if ('error' in r) {
+      out.push(`  ${labels[name] ?? name}: check failed: ${r.error}`);
+      continue;
+    }
+    out.push(
+      `  ${labels[name] ?? name}: ${r.deviations.length ? `DIFFERS: ${r.deviations.join('; ')}` : 'equivalent'}`,
+    );
+    for (const req of r.requests) out.push(`      ${req}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const median = (c: Cell<AddressCell> | undefined) => (c && !isError(c) ? c.opsPerSec.median : undefined);
+const dumpMedian = (c: Cell<DumpCell> | undefined) => (c && !isError(c) ? c.ms.median : undefined);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null;
+
+export function summaryJson(results: Results, env: Record<string, unknown>): Record<string, unknown> {
+  const opsTable = (family: string) =>
+    Object.fromEntries(
+      Object.entries(results.addresses[family] ?? {}).map(([size, cells]) => [
+        size,
+        Object.fromEntries(
+          Object.entries(cells).map(([n, c]) => [n, median(c) === undefined ? null : round(median(c)!)]),
+        ),
+      ]),
+    );
+  const dumpTable = (size: string) =>
+    Object.fromEntries(
+      Object.entries(results.dumps[size] ?? {}).map(([n, c]) => [
+        n,
+        dumpMedian(c) === undefined ? null : round(dumpMedian(c)!, 1),
+      ]),
+    );
+  const ratios: Record<string, number | null> = {};
+  const targets: Record<string, boolean | null> = {};
+  for (const [family, sizes] of Object.entries(results.addresses)) {
+    const tag = family === '4' ? '' : 'v6_';
+    for (const [size, cells] of Object.entries(sizes)) {
+      const ours = median(cells.ours);
+      ratios[`ours_vs_c_limit_${tag}${size}`] = ratio(ours, median(cells.c_limit));
+      if (size === '1k') {
+        ratios[`ours_vs_ip_batch_${tag}${size}`] = ratio(ours, median(cells.ip_batch));
+        const npm = [median(cells.npm_netlink), median(cells.npm_netlink_window)].filter(
+          (v) => v !== undefined,
+        );
+        ratios[`ours_vs_npm_netlink_best_${tag}${size}`] = ratio(
+          ours,
+          npm.length ? Math.max(...npm) : undefined,
+        );
+        ratios[`ours_vs_pyroute2_best_${tag}${size}`] = ratio(
+          ours,
+          Math.max(...[median(cells.pyroute2), median(cells.pyroute2_batch)].map((v) => v ?? 0)) || undefined,
+        );
+      }
+    }
+  }
+  for (const size of Object.keys(results.dumps)) {
+    const d = results.dumps[size]!;
+    ratios[`ip_json_vs_ours_dump_${size}`] = ratio(dumpMedian(d.ip_json), dumpMedian(d.ours));
+  }
+  const limitRatios = Object.entries(ratios).filter(([k]) => k.startsWith('ours_vs_c_limit_'));
+  targets.ours_ge_85pct_of_c_limit_every_size = limitRatios.some(([, v]) => v === null)
+    ? null
+    : limitRatios.every(([, v]) => (v ?? 0) >= 0.85);
+  const gate = (v: number | null | undefined, min: number) =>
+    v === null || v === undefined ? null : v >= min;
+  targets.ours_ge_2x_ip_batch_1k = gate(ratios.ours_vs_ip_batch_1k, 2);
+  targets.ours_ge_3x_npm_netlink_1k = gate(ratios.ours_vs_npm_netlink_best_1k, 3);
+  targets.dump_100k_no_slower_than_ip_json = gate(ratios.ip_json_vs_ours_dump_100k, 1);
+  const m = results.monitor;
+  const errors: Record<string, string> = {};
+  for (const [family, sizes] of Object.entries(results.addresses)) {
+    for (const [size, cells] of Object.entries(sizes)) {
+      for (const [n, c] of Object.entries(cells))
+        if (isError(c)) errors[`addr${family}_${size}_${n}`] = c.error;
+    }
+  }
+  for (const [size, cells] of Object.entries(results.dumps)) {
+    for (const [n, c] of Object.entries(cells)) if (isError(c)) errors[`dump_${size}_${n}`] = c.error;
+  }
+  if (m && isError(m)) errors.monitor = m.error;
+  const messagesEquivalent = Object.fromEntries(
+    Object.entries(results.messages).map(([n, r]) => [n, 'error' in r ? null : r.deviations.length === 0]),
+  );
+  return {
+    addr_ops_per_s: opsTable('4'),
+    addr6_ops_per_s: opsTable('6'),
+    route_dump_100k_ms: dumpTable('100k'),
+    route_dump_10k_ms: dumpTable('10k'),
+    monitor_latency_ms:
+      m && !isError(m) ? { p50: round(m.p50Ms, 3), p99: round(m.p99Ms, 3), samples: m.samples } : null,
+    ratios,
+    targets,
+    messages_equivalent: messagesEquivalent,
+    errors,
+    notes: results.notes,
+    env,
+  };
+}

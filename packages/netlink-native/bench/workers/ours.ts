@@ -1,0 +1,90 @@
+// Contender: this library (src/index.ts), opened inside the namespace the process runs in.
+//   --mode seq      await each add/delete
+//   --mode batched  issue every request at once; the transport coalesces what one tick issues
+//                   into one sendmsg and bounds what is in flight by its window
+// Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>.
+import { Netlink } from '../../src/index.ts';
+import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
+import { elapsedSince, intArg, serve } from './protocol.ts';
+
+const modeAt = process.argv.indexOf('--mode');
+const mode = modeAt >= 0 ? process.argv[modeAt + 1] : 'batched';
+if (mode !== 'seq' && mode !== 'batched') throw new Error(`--mode must be seq or batched, got ${mode}`);
+
+const nl = await Netlink.open({ rcvbuf: 4 << 20 });
+const NODAD = ['nodad' as const];
+
+function change(add: boolean, family: Family, link: number, i: number): Promise<void> {
+  const address = addressAt(family, i);
+  const prefixLength = prefixLengthOf(family);
+  if (!add) return nl.addresses.delete({ link, address, prefixLength });
+  return nl.addresses.add({ link, address, prefixLength, ...(family === 6 ? { flags: NODAD } : {}) });
+}
+
+async function run(add: boolean, args: string[]) {
+  const family = parseFamily(args[0]);
+  const count = intArg(args, 1, 'count');
+  const link = intArg(args, 2, 'ifindex');
+  const t0 = process.hrtime.bigint();
+  if (mode === 'seq') {
+    for (let i = 0; i < count; i++) await change(add, family, link, i);
+  } else {
+    const all: Promise<void>[] = new Array(count);
+    for (let i = 0; i < count; i++) all[i] = change(add, family, link, i);
+    await Promise.all(all);
+  }
+  return [elapsedSince(t0)];
+}
+
+/**
+ * Latency from issuing an add on the request socket to the monitor (its own socket) delivering the
+ * matching event to JS, one add at a time; the addresses are deleted afterwards.
+ */
+async function monitorLatency(args: string[]) {
+  const count = intArg(args, 0, 'count');
+  const link = intArg(args, 1, 'ifindex');
+  const monitor = nl.monitor({ groups: ['ipv4-address'] });
+  let waiting: { address: string; resolve: (t: bigint) => void } | undefined;
+  monitor.on('address', (e) => {
+    if (e.action === 'new' && waiting && e.address.address === waiting.address)
+      waiting.resolve(process.hrtime.bigint());
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const address = addressAt(4, i);
+      const seen = new Promise<bigint>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no event for ${address} within 5 s`)), 5000);
+        waiting = {
+          address,
+          resolve: (t) => {
+            clearTimeout(timer);
+            resolve(t);
+          },
+        };
+      });
+      const t0 = process.hrtime.bigint();
+      await change(true, 4, link, i);
+      samples.push(Number((await seen) - t0));
+    }
+  } finally {
+    monitor.close();
+    await Promise.allSettled(Array.from({ length: count }, (_, i) => change(false, 4, link, i)));
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)]!;
+  return [at(0.5), at(0.99), samples[0]!, samples.at(-1)!, samples.length];
+}
+
+serve(`ours-${mode}`, {
+  add: (args) => run(true, args),
+  del: (args) => run(false, args),
+  routes: async (args) => {
+    const family = parseFamily(args[0]);
+    const table = intArg(args, 1, 'table');
+    const t0 = process.hrtime.bigint();
+    const routes = await nl.routes.list({ family, table });
+    return [elapsedSince(t0), routes.length];
+  },
+  monitor: monitorLatency,
+});
