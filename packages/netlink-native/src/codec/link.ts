@@ -101,6 +101,9 @@ function decodeAltNames(p: Buffer, start: number, end: number): string[] {
  * callers holding a nested ifinfomsg (the veth peer).
  */
 export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
+  if (start < 0 || end > p.length || start > end) {
+    throw new DecodeError(`link range ${start}..${end} outside ${p.length} bytes`, start);
+  }
   if (end - start < IFINFOMSG_LEN)
     throw new DecodeError(`ifinfomsg needs 16 bytes, got ${end - start}`, start);
   const flags = p.readUInt32LE(start + 8);
