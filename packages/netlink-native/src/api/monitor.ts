@@ -154,6 +154,8 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     this.#closed = true;
     this.#socket.close();
     for (const c of this.#consumers) {
+      // Held events are dropped: after close() the iteration ends at once.
+      c.queue = [];
       c.waiting?.({ value: undefined, done: true });
       c.waiting = undefined;
       c.failWaiting = undefined;
