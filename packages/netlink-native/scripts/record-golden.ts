@@ -31,6 +31,8 @@ interface Vector {
   notes: string;
   /** Bytes appended after the recorded message (and nlmsg_len adjusted): hand-built vectors. */
   append?: string;
+  /** For hand-built vectors: the command the vector stands for (iproute2 cannot run it). */
+  intended?: string;
 }
 
 // The namespace every vector starts from: veth v0 (up) <-> v1, 10.0.0.1/24 and 2001:db8::1/64 on v0.
@@ -209,6 +211,7 @@ export const VECTORS: Vector[] = [
     command: 'address add 10.0.0.9/24 dev v0',
     select: { type: RTM.NEWADDR, flags: NEW },
     append: '05000b0063000000',
+    intended: 'address add 10.0.0.9/24 dev v0 proto 99',
     notes:
       'HAND-BUILT: iproute2 6.1 has no `proto` for addresses (kernel >= 6.3 feature; it answers ' +
       '\'either "local" is duplicate, or "proto" is a garbage\'). Recorded from the command without ' +
@@ -378,7 +381,8 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     .filter((l) => l && !l.startsWith('send') && !l.startsWith('+++') && !l.includes('resumed'))
     .at(-1);
   return {
-    command: `ip ${v.command}`,
+    command: `ip ${v.intended ?? v.command}`,
+    recordedCommand: `ip ${v.command}`,
     setup: [...BASE_SETUP, ...(v.setup ?? [])].map((s) => `ip ${s}`),
     recordedWith: `ip netns exec NS strace -f -e trace=sendmsg,sendto -e write=all -xx -s 65535 ip ${v.command}`,
     iproute2: execFileSync('ip', ['-V'], { encoding: 'utf8' }).trim(),
