@@ -217,24 +217,23 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+interface PyResult {
+  replies: string[];
+  interleaved: PyResult[];
+}
+
+function describe(s: Step, r: PyResult | undefined): Record<string, unknown> {
+  if (!r) throw new Error(`no replies recorded for ${s.request}`);
+  const out: Record<string, unknown> = { request: s.request, hex: s.hex, replies: r.replies };
+  if (s.interleave) out.interleaved = s.interleave.map((x, j) => describe(x, r.interleaved[j]));
+  return out;
+}
+
 function capture(ns: string, steps: Step[]): unknown {
   const input = JSON.stringify(steps);
   const out = execFileSync('ip', ['netns', 'exec', ns, '/usr/bin/python3', PY], { input, encoding: 'utf8' });
-  const results = JSON.parse(out) as { replies: string[]; interleaved: unknown[] }[];
-  return steps.map((s, i) => ({
-    request: s.request,
-    hex: s.hex,
-    replies: results[i]?.replies,
-    ...(s.interleave
-      ? {
-          interleaved: s.interleave.map((x, j) => ({
-            request: x.request,
-            hex: x.hex,
-            replies: (results[i]?.interleaved[j] as { replies: string[] }).replies,
-          })),
-        }
-      : {}),
-  }));
+  const results = JSON.parse(out) as PyResult[];
+  return steps.map((s, i) => describe(s, results[i]));
 }
 
 async function main(): Promise<void> {
