@@ -88,13 +88,17 @@ test('an ENOBUFS overrun is reported as an explicit overrun event (small rcvbuf,
     monitor.on('overrun', () => overruns++);
     const iterator = monitor[Symbol.asyncIterator]();
     try {
-      // A flood: 2,000 adds (each is an address and a local-route notification) while the JS thread
-      // is busy issuing them, so the monitor cannot keep up with a buffer this small.
-      await Promise.all(
+      // A flood: 2,000 adds (each an address and a local-route notification). They leave in one
+      // send; then the JS thread sleeps, so the monitor's bounded hand-over queue fills, its I/O
+      // thread stops reading, and the 4 KiB socket buffer overflows: the kernel reports ENOBUFS.
+      const adds = Promise.all(
         Array.from({ length: 2000 }, (_, i) =>
           nl.addresses.add({ link: v0, address: `10.44.${i >> 8}.${i & 255}/32` }),
         ),
       );
+      await null; // let the flush microtask hand the batch to the socket
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      await adds;
       const deadline = Date.now() + 3000;
       while (overruns === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.ok(overruns > 0, 'the overrun was reported');
