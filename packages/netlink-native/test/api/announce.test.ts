@@ -117,7 +117,7 @@ test(
       assert.equal(na[20], 58, 'next header ICMPv6');
       assert.equal(na[21], 255, 'hop limit 255');
       const addr6 = (b: Buffer) => (b.toString('hex').match(/.{4}/g) as string[]).join(':');
-      assert.equal(addr6(na.subarray(22, 38)), 'fe80:0000:0000:0000:' + eui64(v0.mac), 'from the link-local');
+      assert.equal(addr6(na.subarray(22, 38)), `fe80:0000:0000:0000:${eui64(v0.mac)}`, 'from the link-local');
       assert.equal(addr6(na.subarray(38, 54)), 'ff02:0000:0000:0000:0000:0000:0000:0001', 'to all nodes');
       assert.equal(na[54], 136, 'neighbour advertisement');
       assert.equal(na[55], 0, 'code 0');
