@@ -190,6 +190,23 @@ const SCENARIOS: Scenario[] = [
     ipJson: [],
   },
   {
+    name: 'address-proto',
+    description:
+      'The hand-built IFA_PROTO request (iproute2 6.1 cannot send it) accepted by the kernel, which reports the protocol back in dumps.',
+    setup: ['link add v0 type veth peer name v1', 'link set v0 up'],
+    steps: (ix) => [
+      {
+        request: `encodeNewAddress({ index: ${need(ix, 'v0')}, address: '10.0.0.9', prefixLength: 24, protocol: 99 })`,
+        hex: hex(encodeNewAddress({ index: need(ix, 'v0'), address: '10.0.0.9', prefixLength: 24, protocol: 99 })),
+      },
+      {
+        request: `encodeGetAddress({ family: 4, index: ${need(ix, 'v0')} })`,
+        hex: hex(encodeGetAddress({ family: 4, index: need(ix, 'v0') })),
+      },
+    ],
+    ipJson: [],
+  },
+  {
     name: 'dump-intr',
     description:
       'An IPv4 address dump interrupted by an address added between two of its datagrams: the kernel flags the later messages NLM_F_DUMP_INTR.',

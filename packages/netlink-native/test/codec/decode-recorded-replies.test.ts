@@ -370,3 +370,16 @@ test('an address added mid-dump makes the kernel flag the dump NLM_F_DUMP_INTR',
   assert.equal((ack?.flags ?? 0) & NLM_F_CAPPED, NLM_F_CAPPED);
   assert.equal(decodeError(ack as never).errno, 0);
 });
+
+test('the kernel accepts the hand-built IFA_PROTO request and reports the protocol back', () => {
+  const sc = loadScenario('address-proto');
+  const [ack] = stepMessages(findStep(sc, 'encodeNewAddress'));
+  assert.ok(ack);
+  assert.equal(decodeError(ack).errno, 0);
+  const addrs = stepMessages(findStep(sc, 'encodeGetAddress'))
+    .filter((m) => m.type === RTM_NEWADDR)
+    .map(decodeAddress);
+  assert.deepEqual(addrs, [
+    { ...v4addr(3, '10.0.0.9', 24, 'v0'), created: 1156345, updated: 1156345, protocol: 99 },
+  ]);
+});
