@@ -197,7 +197,9 @@ const SCENARIOS: Scenario[] = [
     steps: (ix) => [
       {
         request: `encodeNewAddress({ index: ${need(ix, 'v0')}, address: '10.0.0.9', prefixLength: 24, protocol: 99 })`,
-        hex: hex(encodeNewAddress({ index: need(ix, 'v0'), address: '10.0.0.9', prefixLength: 24, protocol: 99 })),
+        hex: hex(
+          encodeNewAddress({ index: need(ix, 'v0'), address: '10.0.0.9', prefixLength: 24, protocol: 99 }),
+        ),
       },
       {
         request: `encodeGetAddress({ family: 4, index: ${need(ix, 'v0')} })`,
