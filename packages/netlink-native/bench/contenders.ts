@@ -30,7 +30,19 @@ function node(paths: Paths, script: string, ...args: string[]): string[] {
   return [process.execPath, '--conditions=source', join(paths.bench, script), ...args];
 }
 
-export function addressContenders(paths: Paths): AddressContender[] {
+function profiled(dir: string | undefined, name: string, argv: string[]): string[] {
+  if (!dir) return argv;
+  return [
+    argv[0]!,
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+    ...argv.slice(1),
+  ];
+}
+
+/** `profile`: a directory for V8 CPU profiles of our workers (node --cpu-prof, written at exit). */
+export function addressContenders(paths: Paths, profile?: string): AddressContender[] {
   const npm = join(paths.peers, 'npm', 'node_modules', 'netlink');
   const pyroute2 = join(paths.bench, 'peers', 'pyroute2_worker.py');
   const worker = (name: string, label: string, argv: string[]): AddressContender => ({
@@ -40,8 +52,16 @@ export function addressContenders(paths: Paths): AddressContender[] {
     command: phase,
   });
   return [
-    worker('ours', 'ours, batched (all issued at once)', node(paths, 'workers/ours.ts', '--mode', 'batched')),
-    worker('ours_seq', 'ours, sequential (await each)', node(paths, 'workers/ours.ts', '--mode', 'seq')),
+    worker(
+      'ours',
+      'ours, batched (all issued at once)',
+      profiled(profile, 'ours', node(paths, 'workers/ours.ts', '--mode', 'batched')),
+    ),
+    worker(
+      'ours_seq',
+      'ours, sequential (await each)',
+      profiled(profile, 'ours_seq', node(paths, 'workers/ours.ts', '--mode', 'seq')),
+    ),
     worker('c_limit', 'C limit (64/sendmsg, ACKs only)', [join(paths.peers, 'c-limit')]),
     {
       name: 'ip_batch',

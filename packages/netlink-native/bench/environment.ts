@@ -1,8 +1,8 @@
 // What the numbers were measured on: kernel, socket buffer defaults, CPU, tool versions.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, release } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, release } from 'node:os';
+import { join, resolve } from 'node:path';
 
 function run(cmd: string, args: string[]): string {
   try {
@@ -19,6 +19,20 @@ function read(path: string): string {
     return 'unavailable';
   }
 }
+
+/** The addon the "ours" contender loads, and whether it is a sanitizer build (which is slower). */
+function addonBuild(): string {
+  const path = resolve(import.meta.dirname, '../../../build/Release/netlink_native.node');
+  try {
+    const sanitized = readFileSync(path).includes('__asan_init');
+    return `${statSync(path).mtime.toISOString()}${sanitized ? ' (ASAN BUILD: slow)' : ''}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Load average over the last minute: other work on the machine skews every number. */
+export const load1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
 
 export type Environment = Record<string, string | number>;
 
@@ -44,5 +58,7 @@ export function environment(peers: string, cpu: number | undefined): Environment
     python: run('/usr/bin/python3', ['-c', 'import platform; print(platform.python_version())']),
     npm_netlink: npmNetlink,
     cc: run('cc', ['--version']).split('\n')[0] ?? 'unknown',
+    addon_built: addonBuild(),
+    load1_at_start: load1(),
   };
 }

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AddressContender, addressContenders, dumpContenders, type Paths } from './contenders.ts';
-import { environment } from './environment.ts';
+import { environment, load1 } from './environment.ts';
 import { describe, deviations, requestsInStraceFile } from './message-check.ts';
 import {
   flushSequence,
@@ -23,6 +23,7 @@ import {
   type AddressCell,
   type Cell,
   type DumpCell,
+  type MonitorCell,
   type Results,
   renderMessageCheck,
   renderTables,
@@ -30,7 +31,7 @@ import {
 } from './report.ts';
 import { summarize } from './stats.ts';
 import { Worker } from './worker.ts';
-import type { Family } from './workers/addresses.ts';
+import { type Family, parseFamily } from './workers/addresses.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +43,9 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
+    phases: { type: 'string', default: 'check,addresses,monitor,dumps' },
+    profile: { type: 'string' },
+    families: { type: 'string', default: '4,6' },
     out: { type: 'string' },
   },
 });
@@ -55,6 +59,8 @@ const reps = Number(args.reps ?? (quick ? 3 : 5));
 const cpu = args.cpu === 'none' ? undefined : Number(args.cpu ?? (availableParallelism() > 1 ? 1 : 0));
 const v6Big = args['v6-10k'];
 if (!['all', 'core', 'skip'].includes(v6Big)) fail('--v6-10k must be all, core or skip');
+const phases = new Set(args.phases.split(','));
+const families = args.families.split(',').map((f) => parseFamily(f));
 const sizes = quick ? [1000] : [1000, 10000];
 const dumpSizes = quick ? [10000] : [10000, 100000];
 const monitorSamples = quick ? 200 : 500;
@@ -138,27 +144,31 @@ async function addressWorkload(
   const timeout = 30_000 + n * 10;
   const add: Record<string, number[]> = {};
   const del: Record<string, number[]> = {};
+  // CPU time of the contender process for add + delete, when it reports one (not `ip`).
+  const cpu: Record<string, number[]> = {};
   const failed: Record<string, string> = {};
   for (const c of contenders) {
     const w = workers.get(c.name);
     if (w instanceof Error) failed[c.name] = `did not start: ${w.message}`;
     add[c.name] = [];
     del[c.name] = [];
+    cpu[c.name] = [];
   }
   for (let round = warmup ? 0 : 1; round <= rounds; round++) {
     for (const c of contenders) {
       const w = workers.get(c.name);
       if (failed[c.name] || !(w instanceof Worker)) continue;
       try {
-        const [addNs] = await w.request(c.command('add', family, n, ifindex, batch), timeout);
+        const [addNs, addCpu] = await w.request(c.command('add', family, n, ifindex, batch), timeout);
         const present = sequenceCount(ns, family);
         if (present !== n) throw new Error(`after add, ip shows ${present} of ${n} addresses`);
-        const [delNs] = await w.request(c.command('del', family, n, ifindex, batch), timeout);
+        const [delNs, delCpu] = await w.request(c.command('del', family, n, ifindex, batch), timeout);
         const left = sequenceCount(ns, family);
         if (left !== 0) throw new Error(`after delete, ip shows ${left} addresses left`);
         if (round > 0) {
           add[c.name]!.push(addNs! / 1e6);
           del[c.name]!.push(delNs! / 1e6);
+          if (addCpu !== undefined && delCpu !== undefined) cpu[c.name]!.push((addCpu + delCpu) / 1e9);
         }
       } catch (err) {
         failed[c.name] = errorText(err);
@@ -173,10 +183,16 @@ async function addressWorkload(
     const a = add[c.name]!;
     const d = del[c.name]!;
     const ops = a.map((ms, i) => (2 * n) / ((ms + d[i]!) / 1000));
+    const cpuOps = cpu[c.name]!.map((seconds) => (2 * n) / seconds);
     const error = failed[c.name];
     cells[c.name] = error
       ? { error }
-      : { opsPerSec: summarize(ops)!, addMs: summarize(a)!, delMs: summarize(d)! };
+      : {
+          opsPerSec: summarize(ops)!,
+          addMs: summarize(a)!,
+          delMs: summarize(d)!,
+          cpuOpsPerSec: summarize(cpuOps),
+        };
   }
   return cells;
 }
@@ -220,24 +236,36 @@ async function dumpWorkload(
   return cells;
 }
 
+async function monitorLatency(ours: Worker | Error | undefined, ifindex: number): Promise<Cell<MonitorCell>> {
+  if (!(ours instanceof Worker)) return { error: `ours unavailable: ${ours?.message ?? 'not selected'}` };
+  log(`monitor latency over ${monitorSamples} adds`);
+  try {
+    const [p50, p99, min, max, samples] = await ours.request(`monitor ${monitorSamples} ${ifindex}`, 120_000);
+    return { p50Ms: p50! / 1e6, p99Ms: p99! / 1e6, minMs: min! / 1e6, maxMs: max! / 1e6, samples: samples! };
+  } catch (err) {
+    return { error: errorText(err) };
+  }
+}
+
 async function main() {
   const env = environment(paths.peers, cpu);
   const { ifindex } = furnish(ns);
   const dir = mkdtempSync(join(tmpdir(), 'plbb-'));
   const results: Results = { addresses: {}, dumps: {}, messages: {}, notes: [] };
   const only = args.only?.split(',');
-  const contenders = addressContenders(paths).filter((c) => !only || only.includes(c.name));
+  const profile = args.profile ? resolve(args.profile) : undefined;
+  const contenders = addressContenders(paths, profile).filter((c) => !only || only.includes(c.name));
   const labels: Record<string, string> = Object.fromEntries(contenders.map((c) => [c.name, c.label]));
   for (const d of dumpContenders) labels[`dump:${d.name}`] = d.label;
   log(`namespace ${ns}, v0 ifindex ${ifindex}, ${reps} runs + warm-up, pinned to ${cpu ?? 'no cpu'}`);
   const workers = await startAll(contenders);
   try {
-    if (!args['skip-check']) {
+    if (phases.has('check') && !args['skip-check']) {
       log('checking the requests each contender sends');
       await checkMessages(contenders, ifindex, dir, results);
     }
-    for (const n of sizes) {
-      for (const family of [4, 6] as Family[]) {
+    for (const n of phases.has('addresses') ? sizes : []) {
+      for (const family of families) {
         let set = contenders;
         let rounds = reps;
         let warmup = true;
@@ -267,29 +295,9 @@ async function main() {
         );
       }
     }
-    const ours = workers.get('ours');
-    if (ours instanceof Worker) {
-      log(`monitor latency over ${monitorSamples} adds`);
-      try {
-        const [p50, p99, min, max, samples] = await ours.request(
-          `monitor ${monitorSamples} ${ifindex}`,
-          120_000,
-        );
-        results.monitor = {
-          p50Ms: p50! / 1e6,
-          p99Ms: p99! / 1e6,
-          minMs: min! / 1e6,
-          maxMs: max! / 1e6,
-          samples: samples!,
-        };
-      } catch (err) {
-        results.monitor = { error: errorText(err) };
-      }
-    } else {
-      results.monitor = { error: `ours unavailable: ${ours?.message ?? 'not selected'}` };
-    }
+    if (phases.has('monitor')) results.monitor = await monitorLatency(workers.get('ours'), ifindex);
     let loaded = 0;
-    for (const size of dumpSizes) {
+    for (const size of phases.has('dumps') ? dumpSizes : []) {
       log(`preloading routes to ${label(size)}`);
       preloadRoutes(ns, dir, loaded, size);
       loaded = size;
@@ -300,13 +308,19 @@ async function main() {
     await Promise.all([...workers.values()].map((w) => (w instanceof Worker ? w.close() : undefined)));
     rmSync(dir, { recursive: true, force: true });
   }
+  env.load1_at_end = load1();
+  if (Number(env.load1_at_start) > 1 || env.load1_at_end > 1.5) {
+    results.notes.push(
+      `the machine was busy (1-minute load ${env.load1_at_start} at start, ${env.load1_at_end} at end on ${env.cpus} CPUs): expect noise`,
+    );
+  }
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: ${reps} runs after a warm-up, median [min–max]`,
     ...envLines,
     '',
-    ...(args['skip-check'] ? [] : [renderMessageCheck(results, labels)]),
+    ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),
     renderTables(results, labels),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');

@@ -7,6 +7,8 @@ export interface AddressCell {
   opsPerSec: Summary;
   addMs: Summary;
   delMs: Summary;
+  /** Operations per second of the contender's own CPU time (user + system, all threads). */
+  cpuOpsPerSec: Summary | undefined;
 }
 
 export interface DumpCell {
@@ -50,10 +52,12 @@ export function renderTables(results: Results, labels: Record<string, string>): 
     for (const [size, cells] of Object.entries(sizes)) {
       const limit = cells.c_limit;
       const limitOps = limit && !isError(limit) ? limit.opsPerSec.median : undefined;
+      const limitCpu = limit && !isError(limit) ? limit.cpuOpsPerSec?.median : undefined;
       const rows = Object.entries(cells).map(([name, c]) => {
         const label = labels[name] ?? name;
-        if (isError(c)) return [label, `failed: ${c.error.slice(0, 100)}`, '', '', '', '', ''];
+        if (isError(c)) return [label, `failed: ${c.error.slice(0, 100)}`, '', '', '', '', '', '', ''];
         const s = c.opsPerSec;
+        const cpu = c.cpuOpsPerSec?.median;
         return [
           label,
           num(s.median),
@@ -61,12 +65,27 @@ export function renderTables(results: Results, labels: Record<string, string>): 
           num(c.addMs.median, 1),
           num(c.delMs.median, 1),
           limitOps ? `${num((100 * s.median) / limitOps)}%` : '',
+          cpu === undefined ? '-' : num(cpu),
+          cpu !== undefined && limitCpu ? `${num((100 * cpu) / limitCpu)}%` : '',
           String(s.runs),
         ];
       });
       out.push(
         `IPv${family} address add+delete, ${size} addresses (ops/s counts adds and deletes)`,
-        table(['contender', 'ops/s median', 'min–max', 'add ms', 'del ms', 'vs C', 'runs'], rows),
+        table(
+          [
+            'contender',
+            'ops/s median',
+            'min–max',
+            'add ms',
+            'del ms',
+            'vs C',
+            'ops/CPU-s',
+            'CPU vs C',
+            'runs',
+          ],
+          rows,
+        ),
         '',
       );
     }
@@ -119,6 +138,8 @@ export function renderMessageCheck(results: Results, labels: Record<string, stri
 }
 
 const median = (c: Cell<AddressCell> | undefined) => (c && !isError(c) ? c.opsPerSec.median : undefined);
+const cpuMedian = (c: Cell<AddressCell> | undefined) =>
+  c && !isError(c) ? c.cpuOpsPerSec?.median : undefined;
 const dumpMedian = (c: Cell<DumpCell> | undefined) => (c && !isError(c) ? c.ms.median : undefined);
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null;
@@ -130,6 +151,18 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
         size,
         Object.fromEntries(
           Object.entries(cells).map(([n, c]) => [n, median(c) === undefined ? null : round(median(c)!)]),
+        ),
+      ]),
+    );
+  const cpuTable = (family: string) =>
+    Object.fromEntries(
+      Object.entries(results.addresses[family] ?? {}).map(([size, cells]) => [
+        size,
+        Object.fromEntries(
+          Object.entries(cells).map(([n, c]) => [
+            n,
+            cpuMedian(c) === undefined ? null : round(cpuMedian(c)!),
+          ]),
         ),
       ]),
     );
@@ -147,6 +180,7 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
     for (const [size, cells] of Object.entries(sizes)) {
       const ours = median(cells.ours);
       ratios[`ours_vs_c_limit_${tag}${size}`] = ratio(ours, median(cells.c_limit));
+      ratios[`ours_cpu_vs_c_limit_${tag}${size}`] = ratio(cpuMedian(cells.ours), cpuMedian(cells.c_limit));
       if (size === '1k') {
         ratios[`ours_vs_ip_batch_${tag}${size}`] = ratio(ours, median(cells.ip_batch));
         const npm = [median(cells.npm_netlink), median(cells.npm_netlink_window)].filter(
@@ -194,6 +228,8 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
   return {
     addr_ops_per_s: opsTable('4'),
     addr6_ops_per_s: opsTable('6'),
+    addr_cpu_ops_per_s: cpuTable('4'),
+    addr6_cpu_ops_per_s: cpuTable('6'),
     route_dump_100k_ms: dumpTable('100k'),
     route_dump_10k_ms: dumpTable('10k'),
     monitor_latency_ms:

@@ -5,7 +5,7 @@
 //                  the larger buffer ~500 requests in flight overflow the socket and abort the process
 import { createRequire } from 'node:module';
 import { addressBytes, type Family, parseFamily, prefixLengthOf } from '../workers/addresses.ts';
-import { elapsedSince, intArg, serve, windowed } from '../workers/protocol.ts';
+import { elapsedSince, intArg, measured, serve, windowed } from '../workers/protocol.ts';
 
 // The slice of the package's API this benchmark uses (its own typings live in the peer cache).
 interface RtSocket {
@@ -47,13 +47,13 @@ async function run(add: boolean, args: string[]) {
   const family = parseFamily(args[0]);
   const count = intArg(args, 1, 'count');
   const index = intArg(args, 2, 'ifindex');
-  const t0 = process.hrtime.bigint();
-  if (mode === 'seq') {
-    for (let i = 0; i < count; i++) await request(add, family, index, i);
-  } else {
-    await windowed(count, window, (i) => request(add, family, index, i));
-  }
-  return [elapsedSince(t0)];
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await request(add, family, index, i);
+    } else {
+      await windowed(count, window, (i) => request(add, family, index, i));
+    }
+  });
 }
 
 serve(`npm-netlink-${mode}`, {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # Contender: pyroute2 0.7.2 (Debian python3-pyroute2), run by /usr/bin/python3 under `ip netns exec`.
 # It speaks the harness's worker protocol (see bench/workers/protocol.ts):
-#   add|del <4|6> <count> <ifindex>  ->  ok <elapsed ns>
+#   add|del <4|6> <count> <ifindex>  ->  ok <elapsed ns> <process CPU ns>
 #   routes <4|6> <table>             ->  ok <elapsed ns> <routes>
 # Modes: --mode seq    IPRoute.addr() per address, each awaited (how the library is normally used)
 #        --mode batch  nlm_request_batch(): 64 prebuilt messages joined into one send()
@@ -81,9 +81,9 @@ def answer(line):
     op, args = parts[0], [int(x) for x in parts[1:]]
     if op in ('add', 'del'):
         family, count, index = args
-        t0 = time.perf_counter_ns()
+        t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
         (run_seq if MODE == 'seq' else run_batch)(op == 'add', family, count, index)
-        return [time.perf_counter_ns() - t0]
+        return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
     if op == 'routes':
         return routes(args[0], args[1])
     raise ValueError('unknown command: ' + line.strip())

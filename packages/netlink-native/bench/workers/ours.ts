@@ -5,7 +5,7 @@
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>.
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
-import { elapsedSince, intArg, serve } from './protocol.ts';
+import { elapsedSince, intArg, measured, serve } from './protocol.ts';
 
 const modeAt = process.argv.indexOf('--mode');
 const mode = modeAt >= 0 ? process.argv[modeAt + 1] : 'batched';
@@ -25,15 +25,15 @@ async function run(add: boolean, args: string[]) {
   const family = parseFamily(args[0]);
   const count = intArg(args, 1, 'count');
   const link = intArg(args, 2, 'ifindex');
-  const t0 = process.hrtime.bigint();
-  if (mode === 'seq') {
-    for (let i = 0; i < count; i++) await change(add, family, link, i);
-  } else {
-    const all: Promise<void>[] = new Array(count);
-    for (let i = 0; i < count; i++) all[i] = change(add, family, link, i);
-    await Promise.all(all);
-  }
-  return [elapsedSince(t0)];
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await change(add, family, link, i);
+    } else {
+      const all: Promise<void>[] = new Array(count);
+      for (let i = 0; i < count; i++) all[i] = change(add, family, link, i);
+      await Promise.all(all);
+    }
+  });
 }
 
 /**

@@ -34,6 +34,20 @@ async function answer(handlers: Record<string, Handler>, line: string): Promise<
 
 export const elapsedSince = (t0: bigint): bigint => process.hrtime.bigint() - t0;
 
+/**
+ * Runs a timed phase: [wall ns, CPU ns]. CPU time is the whole process's (every thread, user and
+ * system) and does not grow while the process sleeps, e.g. waiting for rtnl_lock held by someone
+ * else, so it still compares contenders when the machine is busy.
+ */
+export async function measured(phase: () => Promise<unknown>): Promise<[bigint, number]> {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await phase();
+  const wall = elapsedSince(t0);
+  const cpu = process.cpuUsage(cpu0);
+  return [wall, (cpu.user + cpu.system) * 1000];
+}
+
 /** Parses a positive integer argument, naming it when it is missing or wrong. */
 export function intArg(args: string[], index: number, what: string): number {
   const v = Number(args[index]);
