@@ -206,7 +206,9 @@ function encodeAddressRequest(type: number, flags: number, spec: AddressSpec, is
     w.string(IFA_LABEL, spec.label);
   }
   if (ifaFlags > 0xff) w.u32(IFA_FLAGS, ifaFlags);
-  w.ip(IFA_ADDRESS, spec.address, family);
+  // usually the same address as IFA_LOCAL: copy its bytes rather than parse the text again
+  if (spec.local === undefined) w.repeat(IFA_ADDRESS, localAt + 4, alen);
+  else w.ip(IFA_ADDRESS, spec.address, family);
   if (brd === 'auto' && family === 4 && prefixLength < 31) {
     // broadcast = address with the host bits set
     const addrAt = w.pos - 4;

@@ -148,6 +148,13 @@ export class AttrWriter {
     return this;
   }
 
+  /** Repeats `len` payload bytes already written at `from` as a new attribute (same address twice). */
+  repeat(type: number, from: number, len: number): this {
+    const at = this.header(type, len);
+    this.buf.copyWithin(at, from, from + len);
+    return this;
+  }
+
   /** Opens a nested attribute; pass the returned offset to nestEnd. */
   nestStart(type: number): number {
     this.ensure(NLA_HDRLEN);

@@ -90,49 +90,61 @@ function hexValue(c: number): number {
   return -1;
 }
 
-function parseGroups(text: string, groups: number[], allowV4Tail: boolean): boolean {
-  if (text === '') return true;
-  const parts = text.split(':');
-  for (let p = 0; p < parts.length; p++) {
-    const s = parts[p] as string;
-    if (allowV4Tail && p === parts.length - 1 && s.includes('.')) {
-      const v4 = new Uint8Array(4);
-      if (!parseIPv4Into(s, v4, 0)) return false;
-      groups.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
-      continue;
-    }
-    if (s.length === 0 || s.length > 4) return false;
-    let v = 0;
-    for (let i = 0; i < s.length; i++) {
-      const h = hexValue(s.charCodeAt(i));
-      if (h < 0) return false;
-      v = (v << 4) | h;
-    }
-    groups.push(v);
-  }
-  return true;
-}
-
+/**
+ * One pass over IPv6 text (RFC 4291 section 2.2 forms, including "::" and an IPv4 tail), writing
+ * 16 bytes into `out` at `off` without allocating (except for the rare IPv4 tail). False when the
+ * text is not an IPv6 address; `out` may then hold partial bytes.
+ */
 function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
-  const dbl = text.indexOf('::');
-  const head: number[] = [];
-  const tail: number[] = [];
-  if (dbl >= 0) {
-    if (text.indexOf('::', dbl + 1) >= 0) return false;
-    if (!parseGroups(text.slice(0, dbl), head, false)) return false;
-    if (!parseGroups(text.slice(dbl + 2), tail, true)) return false;
-    if (head.length + tail.length > 7) return false;
-  } else {
-    if (!parseGroups(text, head, true)) return false;
-    if (head.length !== 8) return false;
+  const n = text.length;
+  if (n < 2 || n > 45) return false;
+  let groups = 0;
+  let dbl = -1; // group index where "::" stands
+  let i = 0;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return false;
+    dbl = 0;
+    i = 2;
   }
-  const zeros = 8 - head.length - tail.length;
-  const all = [...head, ...new Array<number>(zeros).fill(0), ...tail];
-  for (let i = 0; i < 8; i++) {
-    const v = all[i] as number;
-    out[off + 2 * i] = v >> 8;
-    out[off + 2 * i + 1] = v & 0xff;
+  while (i < n) {
+    if (groups >= 8) return false;
+    let v = 0;
+    let digits = 0;
+    let j = i;
+    while (j < n) {
+      const h = hexValue(text.charCodeAt(j));
+      if (h < 0) break;
+      if (++digits > 4) return false;
+      v = (v << 4) | h;
+      j++;
+    }
+    if (j < n && text.charCodeAt(j) === 46) {
+      // IPv4 tail: the rest is a dotted quad filling two groups
+      if (groups > 6 || !parseIPv4Into(text.slice(i), out, off + 2 * groups)) return false;
+      groups += 2;
+      break;
+    }
+    if (digits === 0) return false;
+    out[off + 2 * groups] = v >> 8;
+    out[off + 2 * groups + 1] = v & 0xff;
+    groups++;
+    if (j === n) break;
+    if (text.charCodeAt(j) !== 58) return false;
+    if (j + 1 < n && text.charCodeAt(j + 1) === 58) {
+      if (dbl >= 0) return false;
+      dbl = groups;
+      i = j + 2;
+    } else {
+      i = j + 1;
+      if (i === n) return false; // a trailing single ':'
+    }
   }
+  if (dbl < 0) return groups === 8;
+  if (groups > 7) return false;
+  // move the groups after "::" to the end and zero the gap
+  const tailBytes = 2 * (groups - dbl);
+  for (let k = tailBytes - 1; k >= 0; k--) out[off + 16 - tailBytes + k] = out[off + 2 * dbl + k] as number;
+  for (let k = 2 * dbl; k < 16 - tailBytes; k++) out[off + k] = 0;
   return true;
 }
 

@@ -54,6 +54,22 @@ test('IPv6 formatting agrees with the WHATWG URL serializer (which also compress
   );
 });
 
+test('every written form of an IPv6 address parses to the same bytes', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.boolean(), (b, upper) => {
+      const groups = Array.from({ length: 8 }, (_, i) =>
+        (((b[2 * i] as number) << 8) | (b[2 * i + 1] as number)).toString(16),
+      );
+      const full = groups.map((g) => g.padStart(4, '0')).join(':');
+      const mixed = `${groups.slice(0, 6).join(':')}:${formatIPv4(b, 12)}`;
+      for (const text of [full, mixed, formatIPv6(b, 0)]) {
+        assert.deepEqual(parseIP(upper ? text.toUpperCase() : text), b, text);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('IPv4 dotted quads round trip and odd forms are refused', () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
