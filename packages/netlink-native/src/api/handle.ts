@@ -77,6 +77,7 @@ export class Netlink {
     extAck: boolean;
     inFlight: number;
     queued: number;
+    dumpRetries: number;
   } {
     const s = this.#conn.socket;
     return {
@@ -87,6 +88,7 @@ export class Netlink {
       extAck: s.extAck,
       inFlight: this.#conn.inFlight,
       queued: this.#conn.queued,
+      dumpRetries: this.#conn.dumpRetries,
     };
   }
 

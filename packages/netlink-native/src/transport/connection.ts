@@ -83,6 +83,9 @@ export class Connection {
     );
   }
 
+  /** How many times an interrupted dump was re-run (retryInterrupted), since the socket opened. */
+  dumpRetries = 0;
+
   get inFlight(): number {
     return this.pending.size;
   }
@@ -345,6 +348,7 @@ export class Connection {
   private retry(entry: PendingRequest): void {
     this.release(entry);
     entry.retries--;
+    this.dumpRetries++;
     entry.interrupted = false;
     entry.items = [];
     trace('dump %s interrupted, retrying (%d left)', entry.operation, entry.retries);

@@ -62,6 +62,7 @@ test('retryInterrupted re-runs the dump with a fresh seq and returns the clean r
   const items = await result;
   assert.deepEqual([...items], [7, 8], 'only the retry’s items, none of the interrupted run');
   assert.equal(items.interrupted, false);
+  assert.equal(conn.dumpRetries, 1);
   conn.close();
 });
 
