@@ -68,3 +68,12 @@ export function setPortId(buf: Buffer, pid: number, offset = 0): void {
 export function getSequence(buf: Buffer, offset = 0): number {
   return buf.readUInt32LE(offset + 8);
 }
+
+/**
+ * The family byte that starts every rtnetlink payload (ifinfomsg, ifaddrmsg, rtmsg...), or -1 for
+ * an empty payload. An AF_UNSPEC dump can return families other than AF_INET/AF_INET6 (MPLS,
+ * IPMR: 128, IP6MR: 129); decodeRoute/decodeAddress reject those, so callers skip them first.
+ */
+export function payloadFamily(msg: NetlinkMessage): number {
+  return msg.payload.length > 0 ? (msg.payload[0] as number) : -1;
+}

@@ -18,6 +18,7 @@ import {
   NLMSG_DONE,
   NLMSG_ERROR,
   parseMessages,
+  payloadFamily,
   RTM_NEWADDR,
   setPortId,
   setSequence,
@@ -137,4 +138,11 @@ test('NLMSG_DONE carries an int errno, possibly with ext-ack', () => {
     () => decodeDone({ type: NLMSG_DONE, flags: 0, seq: 0, pid: 0, payload: Buffer.alloc(2) }),
     0,
   );
+});
+
+test('payloadFamily reads the family byte so AF_UNSPEC dumps can skip non-IP routes', () => {
+  const [route] = parseMessages(encodeNewAddress({ index: 1, address: '::1', prefixLength: 128 }));
+  assert.ok(route);
+  assert.equal(payloadFamily(route), 10);
+  assert.equal(payloadFamily({ ...route, payload: Buffer.alloc(0) }), -1);
 });
