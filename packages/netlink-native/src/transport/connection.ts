@@ -30,6 +30,7 @@ const NLM_F_DUMP_INTR = 0x10;
 const ENOBUFS = 105;
 const ECANCELED = 125;
 const EPROTO = 71;
+const EIO = 5;
 
 export type SocketFactory = (options: NativeSocketOptions) => NativeSocket;
 
@@ -198,7 +199,14 @@ export class Connection {
         this.queue.length,
       );
     }
-    this.socket.send(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes), token);
+    try {
+      this.socket.send(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes), token);
+    } catch (err) {
+      // The addon refused the buffer outright (socket closed under us): nothing of it was sent.
+      const code = (err as { code?: string }).code ?? 'EIO';
+      trace('send() threw for batch %d: %s', token, (err as Error).message);
+      this.failInFlight(EIO, `the socket refused the request (${code}: ${(err as Error).message})`, token);
+    }
   }
 
   private nextSeq(): number {

@@ -55,3 +55,21 @@ test('an unparseable reply chunk fails what is in flight instead of leaving it h
   await assert.rejects(p, { code: 'EPROTO' });
   conn.close();
 });
+
+test('a send() that throws fails that batch at once instead of leaving it waiting', async () => {
+  const kernel = new FakeKernel();
+  const conn = new Connection(kernel.open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 });
+  const original = conn.socket.send;
+  conn.socket.send = () => {
+    throw Object.assign(new Error('socket is closed'), { code: 'ERR_SOCKET_CLOSED' });
+  };
+  await assert.rejects(conn.ack(request(), 'address add 10.0.0.1/32 dev v0'), {
+    code: 'EIO',
+    operation: 'address add 10.0.0.1/32 dev v0',
+  });
+  assert.equal(conn.inFlight, 0);
+  conn.socket.send = original;
+  kernel.responder = ack;
+  await conn.ack(request(), 'next');
+  conn.close();
+});
