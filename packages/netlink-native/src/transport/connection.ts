@@ -17,7 +17,7 @@ import {
   type ReplyKind,
 } from './pending.ts';
 import { RequestQueue } from './queue.ts';
-import { COST_ACK, COST_DUMP, COST_SINGLE, type WindowLimits, windowFor } from './window.ts';
+import { COST_ACK, COST_DUMP, COST_SINGLE, checkWindow, type WindowLimits, windowFor } from './window.ts';
 import { HDR_FLAGS, HDR_PID, HDR_SEQ, HDR_SIZE, HDR_TYPE } from './wire.ts';
 
 const trace = createDebug('netlink:transport');
@@ -59,6 +59,7 @@ export class Connection {
   private holdsLoop = true;
 
   constructor(open: SocketFactory, options: ConnectionOptions) {
+    checkWindow(options.window);
     this.socket = open({
       protocol: 0,
       netns: options.netns,

@@ -23,13 +23,18 @@ export interface WindowLimits {
   bytes: number;
 }
 
+/** Checks a caller's window option (before any socket is opened for it). */
+export function checkWindow(requested: number | undefined): void {
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
+    throw new RangeError(`window must be a positive integer, got ${String(requested)}`);
+  }
+}
+
 /** The window for a socket whose granted receive buffer is `grantedRcvbuf` bytes. */
 export function windowFor(grantedRcvbuf: number, requested?: number): WindowLimits {
   const bytes = Math.max(COST_DUMP, Math.floor(grantedRcvbuf / 2));
   if (requested !== undefined) {
-    if (!Number.isInteger(requested) || requested < 1) {
-      throw new RangeError(`window must be a positive integer, got ${String(requested)}`);
-    }
+    checkWindow(requested);
     return { count: requested, bytes: Math.max(bytes, requested * COST_ACK) };
   }
   return { count: Math.max(1, Math.floor(bytes / COST_ACK)), bytes };

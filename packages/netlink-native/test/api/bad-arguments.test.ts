@@ -147,5 +147,8 @@ test('Netlink.open rejects a bad netns or buffer option before opening a socket'
   await assert.rejects(Netlink.open({ netns: '../etc' }), /"\.\.\/etc"/);
   await assert.rejects(Netlink.open({ netns: { fd: -1 } }), /-1/);
   await assert.rejects(Netlink.open({ rcvbuf: 12 }), RangeError);
-  await assert.rejects(Netlink.open({ window: 0, binding: fakeBinding().binding }), /window.*0/);
+  const { binding, kernel } = fakeBinding();
+  await assert.rejects(Netlink.open({ window: 0, binding }), /window.*0/);
+  assert.equal(kernel.sends.length, 0);
+  assert.equal((kernel as { options?: unknown }).options, undefined, 'no socket was opened');
 });
