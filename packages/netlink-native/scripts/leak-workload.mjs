@@ -1,0 +1,80 @@
+// Exercises every native path for the leak checks (scripts/leak-check.sh): sockets opened and
+// closed in and out of a namespace, batched sends, receives, a throwing callback, ENOBUFS-free
+// floods, constructor failures, sendFrames success and failure, and exit with a socket open.
+// Usage: node leak-workload.mjs /path/to/netlink_native.node NETNS_NAME [rounds]
+import { createRequire } from 'node:module';
+
+const [addonPath, ns, roundsArg] = process.argv.slice(2);
+const native = createRequire(import.meta.url)(addonPath);
+const rounds = Number(roundsArg ?? 20);
+
+const getLink = (seq, index = 0) => {
+  const b = Buffer.alloc(32);
+  b.writeUInt32LE(32, 0);
+  b.writeUInt16LE(18, 4);
+  b.writeUInt16LE(index ? 0x1 : 0x301, 6);
+  b.writeUInt32LE(seq, 8);
+  b.writeInt32LE(index, 20);
+  return b;
+};
+
+function open(extra = {}) {
+  let received = 0;
+  let waiter;
+  const socket = new native.NetlinkSocket({
+    protocol: 0,
+    rcvbuf: 1 << 20,
+    sndbuf: 1 << 15,
+    groups: [],
+    onData: (chunk) => {
+      received += chunk.length;
+      waiter?.();
+      if (extra.throws) throw new Error('thrown on purpose');
+    },
+    onError: () => {},
+    ...extra,
+  });
+  const until = (bytes) =>
+    new Promise((resolve) => {
+      waiter = () => received >= bytes && resolve();
+      waiter();
+    });
+  return { socket, until };
+}
+
+for (let round = 0; round < rounds; round++) {
+  const a = open({ netns: { path: `/var/run/netns/${ns}` }, groups: [1, 5] });
+  for (let i = 1; i <= 500; i++) a.socket.send(getLink(i, 1), i);
+  a.socket.send(getLink(1000), 1000);
+  await a.until(1);
+  const b = open({ throws: true });
+  b.socket.send(getLink(1), 1);
+  await b.until(1);
+  a.socket.close();
+  b.socket.close();
+  b.socket.close();
+  try {
+    open({ netns: { path: '/var/run/netns/plbt-none' } });
+  } catch {}
+  try {
+    open({ groups: ['x'] });
+  } catch {}
+  await native.sendFrames({
+    netns: { path: `/var/run/netns/${ns}` },
+    ifindex: 1,
+    protocol: 0x88b5,
+    frames: [Buffer.alloc(60)],
+    intervalMs: 0,
+  });
+  await native
+    .sendFrames({ ifindex: 99999, protocol: 0x88b5, frames: [Buffer.alloc(60)], intervalMs: 0 })
+    .catch(() => {});
+  native.errnoName(17);
+  native.errnoMessage(95);
+}
+// Leave one open, busy socket: environment teardown must release it.
+const last = open();
+for (let i = 1; i <= 200; i++) last.socket.send(getLink(i, 1), i);
+await last.until(1);
+console.log('workload done');
+process.exit(0);
