@@ -43,6 +43,25 @@ test('no callback runs after close(), and a closed socket refuses work', { skip 
   assert.deepEqual(Object.keys(c.socket.stats), ['sendmsgCalls', 'messagesSent', 'datagramsReceived']);
 });
 
+test('close() returns at once while the I/O thread is blocked on a full hand-over queue', {
+  skip,
+}, async () => {
+  const c = openCollector({ rcvbuf: 32 << 20, sndbuf: 1 << 16 });
+  for (let seq = 1; seq <= 20_000; seq++) c.socket.send(getLink(seq, 1), seq);
+  // Hold the JS thread: the thread fills the 64-entry queue and waits in a blocking call.
+  const end = Date.now() + 300;
+  while (Date.now() < end);
+  const started = performance.now();
+  c.socket.close();
+  const took = performance.now() - started;
+  // The thread had stopped reading: it was stuck handing over, not done.
+  assert.ok(c.socket.stats.datagramsReceived < 20_000, `received ${c.socket.stats.datagramsReceived}`);
+  assert.ok(took < 500, `close() took ${took.toFixed(1)} ms`);
+  assert.equal(c.messages.length, 0, 'nothing was delivered: the JS thread never yielded');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(c.messages.length + c.errors.length, 0, 'and nothing after close()');
+});
+
 test('send() refuses bytes that are not whole netlink messages', { skip }, () => {
   const c = openCollector();
   try {
