@@ -21,6 +21,14 @@ interface Select {
   family?: number;
 }
 
+interface Difference {
+  /** Byte offset in the message. */
+  offset: number;
+  /** What our encoder sends there instead (hex). */
+  ours: string;
+  why: string;
+}
+
 interface Vector {
   name: string;
   /** Arguments after `ip -n NS`. */
@@ -33,6 +41,8 @@ interface Vector {
   append?: string;
   /** For hand-built vectors: the command the vector stands for (iproute2 cannot run it). */
   intended?: string;
+  /** Bytes where our request deliberately differs; the test patches them in and compares the rest. */
+  differences?: Difference[];
 }
 
 // The namespace every vector starts from: veth v0 (up) <-> v1, 10.0.0.1/24 and 2001:db8::1/64 on v0.
@@ -146,6 +156,54 @@ export const VECTORS: Vector[] = [
     notes: `ifa_index set: with NETLINK_GET_STRICT_CHK the kernel filters by link. ${TRAILING_NOTE}`,
   },
   {
+    name: 'addr-dump-v4-by-index',
+    command: '-4 address show dev v0',
+    select: { type: RTM.GETADDR },
+    notes: `Family and ifa_index together. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'link-set-mtu',
+    command: 'link set v0 mtu 1400',
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes: 'Only IFLA_MTU; ifi_change 0 leaves the flags alone.',
+  },
+  {
+    name: 'link-set-master',
+    command: 'link set v1 master b0',
+    setup: ['link add b0 type bridge'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes: 'IFLA_MASTER with the bridge ifindex.',
+  },
+  {
+    name: 'link-set-name',
+    command: 'link set v1 name v9',
+    setup: ['link set v1 down'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes: 'A rename is IFLA_IFNAME on a link selected by index.',
+  },
+  {
+    name: 'link-set-many',
+    command: 'link set v1 address 02:00:00:00:00:09 mtu 1400 txqueuelen 500 master b0 alias hello name v9 up',
+    setup: ['link add b0 type bridge', 'link set v1 down'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes: 'Every settable attribute at once, in the order iproute2 emits them; the new name comes last.',
+  },
+  {
+    name: 'link-add-veth-full',
+    command:
+      'link add p0 address 02:00:00:00:00:0a mtu 1400 txqueuelen 500 master b0 type veth peer name p1 address 02:00:00:00:00:0b mtu 1300',
+    setup: ['link add b0 type bridge'],
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes:
+      'IFLA_ADDRESS, IFLA_MTU, IFLA_TXQLEN, IFLA_MASTER, then IFLA_IFNAME and IFLA_LINKINFO; the peer likewise.',
+  },
+  {
+    name: 'link-add-veth-mtu',
+    command: 'link add p0 mtu 1400 type veth peer name p1 mtu 1400',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'IFLA_MTU after IFLA_IFNAME, on both ends.',
+  },
+  {
     name: 'addr-add-v4-brd-auto',
     command: 'address add 10.0.0.2/24 brd + dev v0',
     select: { type: RTM.NEWADDR, flags: NEW },
@@ -235,6 +293,51 @@ export const VECTORS: Vector[] = [
     command: 'route show table all',
     select: { type: RTR.GETROUTE, flags: F.REQ | F.DUMP },
     notes: `No RTA_TABLE: every table. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'route-dump-dev',
+    command: 'route show dev v0',
+    select: { type: RTR.GETROUTE, flags: F.REQ | F.DUMP },
+    notes: `RTA_OIF filter after RTA_TABLE. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'route-dump-proto',
+    command: 'route show proto kernel',
+    select: { type: RTR.GETROUTE, flags: F.REQ | F.DUMP },
+    notes: `rtm_protocol filter. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'route-dump-table-type',
+    command: 'route show table local type local',
+    select: { type: RTR.GETROUTE, flags: F.REQ | F.DUMP },
+    notes: `RTA_TABLE local. ${TRAILING_NOTE}`,
+    differences: [
+      {
+        offset: 23,
+        ours: '02',
+        why:
+          'iproute2 6.1 filters `type local` in userspace and leaves rtm_type 0; we put RTN_LOCAL in ' +
+          'rtm_type so a strict-checking kernel filters (and marks replies NLM_F_DUMP_FILTERED).',
+      },
+    ],
+  },
+  {
+    name: 'route-get-from-oif-mark',
+    command: 'route get 10.0.0.9 from 10.0.0.1 oif v0 mark 7',
+    select: { type: RTR.GETROUTE, flags: F.REQ },
+    notes: 'RTA_SRC with rtm_src_len 32, then RTA_OIF and RTA_MARK.',
+  },
+  {
+    name: 'route-replace',
+    command: 'route replace 10.1.0.0/16 via 10.0.0.2 metric 100',
+    select: { type: RTR.NEWROUTE, flags: F.REQ | F.ACK | F.CREATE | F.REPLACE },
+    notes: '',
+  },
+  {
+    name: 'route-append',
+    command: 'route append 10.1.0.0/16 via 10.0.0.3 metric 100',
+    select: { type: RTR.NEWROUTE, flags: F.REQ | F.ACK | F.CREATE | 0x800 },
+    notes: 'NLM_F_APPEND.',
   },
   {
     name: 'route-get',
@@ -391,6 +494,7 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     ipMessage: exitCode === 0 ? undefined : lastLine,
     ifindex,
     notes: v.notes,
+    differences: v.differences,
     hex: bytes.toString('hex'),
   };
 }

@@ -311,10 +311,10 @@ function writeLinkInfo(w: AttrWriter, spec: LinkCreateSpec): void {
     const data = w.nestStart(IFLA_INFO_DATA);
     const p = w.nestStart(VETH_INFO_PEER);
     writeIfinfomsg(w, AF_UNSPEC, 0, 0, 0);
-    w.string(IFLA_IFNAME, peer.name);
-    if (peer.mtu !== undefined) w.u32(IFLA_MTU, peer.mtu);
     if (peer.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(peer.mac));
+    if (peer.mtu !== undefined) w.u32(IFLA_MTU, peer.mtu);
     if (peer.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, peer.netnsFd);
+    w.string(IFLA_IFNAME, peer.name);
     w.nestEnd(p);
     w.nestEnd(data);
   } else if (spec.kind === 'vxlan') {
@@ -346,11 +346,11 @@ export function encodeNewLink(spec: LinkCreateSpec): Buffer {
   const w = sharedWriter;
   w.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
   writeIfinfomsg(w, AF_UNSPEC, 0, spec.up ? IFF_UP : 0, spec.up ? IFF_UP : 0);
-  w.string(IFLA_IFNAME, spec.name);
-  if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
-  if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
   if (spec.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(spec.mac));
+  if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
+  if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
   if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
+  w.string(IFLA_IFNAME, spec.name);
   writeLinkInfo(w, spec);
   return w.finish();
 }
@@ -365,25 +365,27 @@ export function encodeSetLink(spec: LinkChangeSpec): Buffer {
   w.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
   const change = spec.up === undefined ? 0 : IFF_UP;
   const flags = spec.up ? IFF_UP : 0;
+  // Attribute order as iproute2 emits `ip link set DEV address A mtu M txqueuelen T master B
+  // alias S netns N name NEW`: the (new) name comes last.
+  let name: string;
   if (spec.index !== undefined) {
     checkIndex(spec.index);
+    if (spec.newName !== undefined) checkName(spec.newName);
     writeIfinfomsg(w, AF_UNSPEC, spec.index, flags, change);
-    if (spec.newName !== undefined) {
-      checkName(spec.newName);
-      w.string(IFLA_IFNAME, spec.newName);
-    }
+    name = spec.newName ?? '';
   } else {
     checkName(spec.name);
-    writeIfinfomsg(w, AF_UNSPEC, 0, flags, change);
     if (spec.newName !== undefined) throw new TypeError('renaming needs the link selected by index');
-    w.string(IFLA_IFNAME, spec.name);
+    writeIfinfomsg(w, AF_UNSPEC, 0, flags, change);
+    name = spec.name;
   }
-  if (spec.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, spec.netnsFd);
   if (spec.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(spec.mac));
   if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
-  if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
   if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
-  if (spec.alias !== undefined) w.string(IFLA_IFALIAS, spec.alias);
+  if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
+  if (spec.alias !== undefined) w.chars(IFLA_IFALIAS, spec.alias); // no NUL, as iproute2
+  if (spec.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, spec.netnsFd);
+  if (name !== '') w.string(IFLA_IFNAME, name);
   return w.finish();
 }
 

@@ -36,7 +36,7 @@ test('a link selected by name travels in IFLA_IFNAME with ifi_index 0', () => {
   const attrs = listAttributes(m.payload, 16);
   assert.deepEqual(
     attrs.map((a) => a.type),
-    [IFLA_IFNAME, IFLA_MTU],
+    [IFLA_MTU, IFLA_IFNAME],
   );
 });
 
