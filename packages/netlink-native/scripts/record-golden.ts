@@ -112,6 +112,12 @@ export const VECTORS: Vector[] = [
     notes: 'IFLA_INFO_DATA { VETH_INFO_PEER { struct ifinfomsg, IFLA_IFNAME } }, nests without NLA_F_NESTED.',
   },
   {
+    name: 'link-add-vxlan',
+    command: 'link add vx0 type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dev v0 dstport 4789',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'IFLA_INFO_DATA { LINK, ID, LOCAL, GROUP, LEARNING = 1 (iproute2 default), PORT (big endian) }.',
+  },
+  {
     name: 'link-set-up',
     command: 'link set v1 up',
     setup: ['link set v1 down'],

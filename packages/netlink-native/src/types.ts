@@ -66,6 +66,8 @@ export interface VxlanSpec {
   device?: number;
   /** UDP destination port (default: the kernel's, 8472). */
   port?: number;
+  /** Learn remote MACs from received packets (default true, sent explicitly as iproute2 does). */
+  learning?: boolean;
 }
 
 export interface LinkCreateSpec {

@@ -200,6 +200,7 @@ export const IFLA_VXLAN_ID = 1;
 export const IFLA_VXLAN_GROUP = 2;
 export const IFLA_VXLAN_LINK = 3;
 export const IFLA_VXLAN_LOCAL = 4;
+export const IFLA_VXLAN_LEARNING = 7;
 export const IFLA_VXLAN_PORT = 15;
 export const IFLA_VXLAN_GROUP6 = 16;
 export const IFLA_VXLAN_LOCAL6 = 17;

@@ -36,6 +36,7 @@ import {
   IFLA_VXLAN_GROUP,
   IFLA_VXLAN_GROUP6,
   IFLA_VXLAN_ID,
+  IFLA_VXLAN_LEARNING,
   IFLA_VXLAN_LINK,
   IFLA_VXLAN_LOCAL,
   IFLA_VXLAN_LOCAL6,
@@ -320,17 +321,21 @@ function writeLinkInfo(w: AttrWriter, spec: LinkCreateSpec): void {
   } else if (spec.kind === 'vxlan') {
     const v = spec.vxlan;
     if (!v) throw new TypeError('a vxlan needs vxlan: { id }');
+    if (!Number.isInteger(v.id) || v.id < 0 || v.id > 0xffffff)
+      throw new TypeError(`VNI must be 0..16777215, got ${v.id}`);
+    // iproute2 order: LINK, ID, LOCAL, GROUP, LEARNING, PORT
     const data = w.nestStart(IFLA_INFO_DATA);
+    if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
     w.u32(IFLA_VXLAN_ID, v.id);
-    if (v.group !== undefined) {
-      const fam = ipFamily(v.group);
-      w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
-    }
     if (v.local !== undefined) {
       const fam = ipFamily(v.local);
       w.ip(fam === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
     }
-    if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
+    if (v.group !== undefined) {
+      const fam = ipFamily(v.group);
+      w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
+    }
+    w.u8(IFLA_VXLAN_LEARNING, v.learning === false ? 0 : 1);
     if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, v.port);
     w.nestEnd(data);
   }

@@ -65,6 +65,12 @@ const BUILDERS: Record<string, Build> = {
   'link-add-ifb': () => encodeNewLink({ name: 'i0', kind: 'ifb' }),
   'link-add-bridge': () => encodeNewLink({ name: 'b0', kind: 'bridge' }),
   'link-add-veth': () => encodeNewLink({ name: 'p0', kind: 'veth', peer: { name: 'p1' } }),
+  'link-add-vxlan': (ix) =>
+    encodeNewLink({
+      name: 'vx0',
+      kind: 'vxlan',
+      vxlan: { id: 42, group: '10.0.0.2', local: '10.0.0.1', device: idx(ix, 'v0'), port: 4789 },
+    }),
   'link-set-up': (ix) => encodeSetLink({ index: idx(ix, 'v1'), up: true }),
   'link-set-down': (ix) => encodeSetLink({ index: idx(ix, 'v0'), up: false }),
   'link-del': (ix) => encodeDelLink({ index: idx(ix, 'b0') }),
