@@ -190,6 +190,19 @@ const SCENARIOS: Scenario[] = [
     ipJson: [],
   },
   {
+    name: 'dump-done-error',
+    description:
+      'A strict-checked route dump of a table that does not exist: the kernel ends the dump with NLMSG_DONE carrying -ENOENT and ext-ack text.',
+    setup: [],
+    steps: () => [
+      {
+        request: 'encodeGetRoutes({ family: 4, table: 12345 })',
+        hex: hex(encodeGetRoutes({ family: 4, table: 12345 })),
+      },
+    ],
+    ipJson: [],
+  },
+  {
     name: 'address-proto',
     description:
       'The hand-built IFA_PROTO request (iproute2 6.1 cannot send it) accepted by the kernel, which reports the protocol back in dumps.',

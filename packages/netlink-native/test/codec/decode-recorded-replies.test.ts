@@ -383,3 +383,14 @@ test('the kernel accepts the hand-built IFA_PROTO request and reports the protoc
     { ...v4addr(3, '10.0.0.9', 24, 'v0'), created: 1156345, updated: 1156345, protocol: 99 },
   ]);
 });
+
+test('a dump that fails ends with NLMSG_DONE carrying the errno and ext-ack text', () => {
+  const sc = loadScenario('dump-done-error');
+  const msgs = stepMessages(findStep(sc, 'encodeGetRoutes'));
+  assert.equal(msgs.length, 1);
+  const done = msgs[0];
+  assert.ok(done);
+  assert.equal(done.type, NLMSG_DONE);
+  assert.equal(done.flags, NLM_F_MULTI | NLM_F_DUMP_FILTERED | NLM_F_ACK_TLVS);
+  assert.deepEqual(decodeDone(done), { errno: 2, extAck: { message: 'ipv4: FIB table does not exist' } });
+});
