@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ipJson, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
 import {
+  AF_INET,
+  AttrWriter,
   encodeGetAddress,
   encodeGetLink,
   encodeGetRoute,
@@ -18,6 +20,13 @@ import {
   encodeNewLink,
   encodeNewRoute,
   IFA_F_NODAD,
+  IFA_FLAGS,
+  IFA_LOCAL,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_EXCL,
+  NLM_F_REQUEST,
+  RTM_NEWADDR,
 } from '../src/codec/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -200,6 +209,29 @@ const SCENARIOS: Scenario[] = [
         hex: hex(encodeGetRoutes({ family: 4, table: 12345 })),
       },
     ],
+    ipJson: [],
+  },
+  {
+    name: 'policy-error',
+    description:
+      'An address request whose IFA_FLAGS is 2 bytes instead of a u32: the kernel rejects it with EINVAL, ext-ack text, the offending attribute offset and its policy.',
+    setup: ['link add v0 type veth peer name v1'],
+    steps: (ix) => {
+      const w = new AttrWriter(128);
+      w.begin(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+      const at = w.zeros(8);
+      w.buf[at] = AF_INET;
+      w.buf[at + 1] = 24;
+      w.buf.writeUInt32LE(need(ix, 'v0'), at + 4);
+      w.ip(IFA_LOCAL, '10.0.0.1');
+      w.u16(IFA_FLAGS, 0x200);
+      return [
+        {
+          request: 'RTM_NEWADDR 10.0.0.1/24 with a 2-byte IFA_FLAGS (AttrWriter by hand)',
+          hex: hex(w.finish()),
+        },
+      ];
+    },
     ipJson: [],
   },
   {

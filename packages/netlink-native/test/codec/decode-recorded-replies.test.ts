@@ -394,3 +394,22 @@ test('a dump that fails ends with NLMSG_DONE carrying the errno and ext-ack text
   assert.equal(done.flags, NLM_F_MULTI | NLM_F_DUMP_FILTERED | NLM_F_ACK_TLVS);
   assert.deepEqual(decodeDone(done), { errno: 2, extAck: { message: 'ipv4: FIB table does not exist' } });
 });
+
+test('a policy rejection carries the message, the offending attribute offset and its policy', () => {
+  const sc = loadScenario('policy-error');
+  const step = sc.steps[0];
+  assert.ok(step);
+  const [msg] = stepMessages(step);
+  assert.ok(msg);
+  const e = decodeError(msg);
+  assert.equal(e.errno, 34); // ERANGE
+  assert.deepEqual(e.extAck, {
+    message: 'Attribute failed policy validation',
+    offset: 32,
+    policy: { type: 4, minValue: 0n, maxValue: 0xffffffffn }, // NL_ATTR_TYPE_U32
+  });
+  // the offset is relative to the request message: it points at the 2-byte IFA_FLAGS attribute
+  const req = Buffer.from(step.hex, 'hex');
+  assert.equal(req.readUInt16LE(32), 6);
+  assert.equal(req.readUInt16LE(34), 8); // IFA_FLAGS
+});
