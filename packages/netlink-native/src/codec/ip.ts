@@ -149,8 +149,10 @@ function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
 }
 
 /** 4 for a dotted quad, 6 for an IPv6 address, undefined for anything else. */
+const scratch = new Uint8Array(16);
+
 export function ipFamily(text: string): Family | undefined {
-  const scratch = new Uint8Array(16);
+  if (typeof text !== 'string') return undefined;
   if (parseIPv4Into(text, scratch, 0)) return 4;
   if (text.includes(':') && parseIPv6Into(text, scratch, 0)) return 6;
   return undefined;
@@ -228,6 +230,7 @@ export function parseMac(text: string): Uint8Array {
  * requested family.
  */
 export function parseIPInto(text: string, out: Uint8Array, off: number, family?: Family): 0 | 4 | 16 {
+  if (typeof text !== 'string') return 0;
   if (family !== 6 && parseIPv4Into(text, out, off)) return 4;
   if (family !== 4 && text.includes(':') && parseIPv6Into(text, out, off)) return 16;
   return 0;

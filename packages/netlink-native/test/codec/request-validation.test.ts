@@ -82,3 +82,11 @@ test('route requests check family, lengths and weights', () => {
   rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, priority: -1 }), /priority/);
   rejects(() => encodeGetRoute({ dst: 'example.com' }), /not an IP/);
 });
+
+test('non-string addresses are refused with a TypeError naming the value', () => {
+  rejects(
+    () => encodeNewAddress({ index: 1, address: 167772161 as never, prefixLength: 32 }),
+    /not an IP address: 167772161/,
+  );
+  rejects(() => encodeNewRoute({ family: 4, dst: {} as never, dstLength: 8 }), /not an IP/);
+});
