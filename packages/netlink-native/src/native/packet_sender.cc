@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,17 @@ struct SendJob {
   napi_deferred deferred = nullptr;
   napi_threadsafe_function tsfn = nullptr;
   SysError error;  // err 0: success
+  // Set by the environment's cleanup hook (process exit, worker end): the TSFN dies with the
+  // environment, so the thread must not touch it any more. Guarded by mutex.
+  std::mutex mutex;
+  bool abandoned = false;
 };
+
+void AbandonJob(void* arg) {
+  auto* job = static_cast<SendJob*>(arg);
+  std::lock_guard<std::mutex> lock(job->mutex);
+  job->abandoned = true;
+}
 
 void SleepMs(int64_t ms) {
   struct timespec ts {
@@ -85,6 +96,7 @@ void RunJob(SendJob* job) {
 void Settle(napi_env env, napi_value, void*, void* data) {
   auto* job = static_cast<SendJob*>(data);
   if (env != nullptr) {
+    napi_remove_env_cleanup_hook(env, AbandonJob, job);
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) == napi_ok) {
       napi_value result;
@@ -109,15 +121,25 @@ void Settle(napi_env env, napi_value, void*, void* data) {
       napi_close_handle_scope(env, scope);
     }
   }
+  { std::lock_guard<std::mutex> wait_until_the_thread_lets_go(job->mutex); }
   delete job;
 }
 
 void* JobThread(void* arg) {
   auto* job = static_cast<SendJob*>(arg);
   RunJob(job);
-  napi_threadsafe_function tsfn = job->tsfn;
-  if (napi_call_threadsafe_function(tsfn, job, napi_tsfn_blocking) != napi_ok) delete job;
-  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+  std::unique_lock<std::mutex> lock(job->mutex);
+  if (job->abandoned) {  // the environment is gone, and its TSFN with it
+    lock.unlock();
+    delete job;
+    return nullptr;
+  }
+  // The queue is unbounded, so this never waits. Settle (JS thread) owns the job from here and
+  // takes the mutex before freeing it, so unlocking below cannot race the delete. A failure
+  // would need a closing TSFN, which only happens after AbandonJob has run.
+  napi_call_threadsafe_function(job->tsfn, job, napi_tsfn_nonblocking);
+  napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
+  lock.unlock();
   return nullptr;
 }
 
@@ -181,6 +203,13 @@ Napi::Value SendFrames(const Napi::CallbackInfo& info) {
     delete job;  // a pending exception says what failed; the promise is never returned
     return Napi::Value();
   }
+  if (napi_add_env_cleanup_hook(env, AbandonJob, job) != napi_ok) {
+    napi_release_threadsafe_function(job->tsfn, napi_tsfn_abort);
+    delete job;
+    Napi::Error::New(env, "sendFrames: registering the cleanup hook failed")
+        .ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -192,6 +221,7 @@ Napi::Value SendFrames(const Napi::CallbackInfo& info) {
   pthread_attr_destroy(&attr);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (rc != 0) {
+    napi_remove_env_cleanup_hook(env, AbandonJob, job);
     napi_release_threadsafe_function(job->tsfn, napi_tsfn_abort);
     Napi::Value error = MakeSysError(env, rc, "start sendFrames thread");
     if (!error.IsEmpty()) napi_reject_deferred(env, job->deferred, error);

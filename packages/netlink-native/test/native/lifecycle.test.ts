@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
+import { native } from '../../src/native/load.ts';
 import { getLink, openCollector } from './raw-netlink.ts';
 
 const skip = netnsUnavailableReason();
@@ -60,6 +61,29 @@ test('close() returns at once while the I/O thread is blocked on a full hand-ove
   assert.equal(c.messages.length, 0, 'nothing was delivered: the JS thread never yielded');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(c.messages.length + c.errors.length, 0, 'and nothing after close()');
+});
+
+test('close() from inside onData (queue full behind it) stops delivery there', { skip }, async () => {
+  let calls = 0;
+  const socket = new native.NetlinkSocket({
+    protocol: 0,
+    rcvbuf: 32 << 20,
+    sndbuf: 1 << 16,
+    groups: [],
+    onData: () => {
+      calls++;
+      const end = Date.now() + 100; // let the thread fill the queue behind this call
+      while (Date.now() < end);
+      socket.close();
+    },
+    onError: () => {
+      calls += 1000;
+    },
+  });
+  for (let seq = 1; seq <= 20_000; seq++) socket.send(getLink(seq, 1), seq);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(calls, 1);
+  assert.equal(socket.closed, true);
 });
 
 test('send() refuses bytes that are not whole netlink messages', { skip }, () => {

@@ -1,10 +1,11 @@
 // sendFrames writes whole Ethernet frames on a device inside a namespace, spaced by
 // intervalMs, without moving the JS thread; failures reject with errno and code.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readlinkSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { ip, ipJson, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
 import { native } from '../../src/native/load.ts';
 
@@ -109,3 +110,21 @@ test('bad arguments are refused before anything is sent', { skip }, () => {
     TypeError,
   );
 });
+
+test('process.exit() while sendFrames is still sending exits cleanly', { skip }, () =>
+  withNetns((ns) => {
+    const loadTs = fileURLToPath(new URL('../../src/native/load.ts', import.meta.url));
+    // Five frames 100 ms apart on the namespace's lo; the process leaves after the second.
+    const script = `import { native } from ${JSON.stringify(loadTs)};
+const f = Buffer.alloc(60); f.writeUInt16BE(${ETHERTYPE}, 12);
+native.sendFrames({ netns: { path: '/var/run/netns/${ns}' }, ifindex: 1, protocol: ${ETHERTYPE}, frames: [f, f, f, f, f], intervalMs: 100 });
+setTimeout(() => process.exit(7), 150);`;
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      assert.equal(r.status, 7, `status ${r.status} signal ${r.signal} ${r.stderr}`);
+    }
+  }),
+);
