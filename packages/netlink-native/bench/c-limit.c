@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef BATCH
 #define BATCH 64
+#endif
 #define ACK_SPACE 256
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10

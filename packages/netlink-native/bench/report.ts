@@ -205,6 +205,10 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
   targets.ours_ge_85pct_of_c_limit_every_size = limitRatios.some(([, v]) => v === null)
     ? null
     : limitRatios.every(([, v]) => (v ?? 0) >= 0.85);
+  const cpuRatios = Object.entries(ratios).filter(([k]) => k.startsWith('ours_cpu_vs_c_limit_'));
+  targets.ours_cpu_ge_85pct_of_c_limit_every_size = cpuRatios.some(([, v]) => v === null)
+    ? null
+    : cpuRatios.every(([, v]) => (v ?? 0) >= 0.85);
   const gate = (v: number | null | undefined, min: number) =>
     v === null || v === undefined ? null : v >= min;
   targets.ours_ge_2x_ip_batch_1k = gate(ratios.ours_vs_ip_batch_1k, 2);
