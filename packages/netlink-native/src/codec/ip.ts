@@ -6,14 +6,33 @@
 import type { Family } from '../types.ts';
 import { DecodeError } from './decode-error.ts';
 
+// A small direct-mapped cache of formatted IPv4 addresses: dumps repeat the same gateways and
+// source addresses thousands of times, and every string not built is garbage not collected.
+const V4_CACHE_SIZE = 1024;
+const v4Keys = new Int32Array(V4_CACHE_SIZE).fill(-1);
+const v4Texts: string[] = new Array<string>(V4_CACHE_SIZE).fill('');
+
 /** Formats 4 bytes at `off` as a dotted quad (the hot path of route and address decoding). */
 export function formatIPv4(buf: Uint8Array, off: number): string {
-  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+  const a = buf[off] as number;
+  const b = buf[off + 1] as number;
+  const c = buf[off + 2] as number;
+  const d = buf[off + 3] as number;
+  const key = (a << 24) | (b << 16) | (c << 8) | d;
+  const slot = (key ^ (key >>> 10) ^ (key >>> 20)) & (V4_CACHE_SIZE - 1);
+  // 255.255.255.255 is -1, the empty-slot marker: never cached, always formatted
+  if (v4Keys[slot] === key && key !== -1) return v4Texts[slot] as string;
+  const text = `${a}.${b}.${c}.${d}`;
+  v4Keys[slot] = key;
+  v4Texts[slot] = text;
+  return text;
 }
 
 /** Formats 16 bytes at `off` per RFC 5952. */
+const groups6 = new Uint16Array(8);
+
 export function formatIPv6(buf: Uint8Array, off: number): string {
-  const g = [0, 0, 0, 0, 0, 0, 0, 0];
+  const g = groups6;
   for (let i = 0; i < 8; i++) g[i] = ((buf[off + 2 * i] as number) << 8) | (buf[off + 2 * i + 1] as number);
   // IPv4-mapped ::ffff:a.b.c.d (RFC 5952 section 5)
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {

@@ -82,6 +82,25 @@ test('IPv4 dotted quads round trip and odd forms are refused', () => {
   }
 });
 
+test('the IPv4 text cache never returns another address (colliding slots, 255.255.255.255, 0.0.0.0)', () => {
+  const plain = (b: Uint8Array): string => `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  const edge = fc.constantFrom(
+    Uint8Array.from([255, 255, 255, 255]),
+    Uint8Array.from([0, 0, 0, 0]),
+    Uint8Array.from([0, 0, 4, 0]),
+    Uint8Array.from([0, 0, 0, 4]),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(edge, fc.uint8Array({ minLength: 4, maxLength: 4 })), { maxLength: 200 }),
+      (list) => {
+        for (const b of [...list, ...list]) assert.equal(formatIPv4(b, 0), plain(b));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 test('malformed IPv6 text is refused', () => {
   for (const bad of [
     ':::',
