@@ -39,7 +39,11 @@ constexpr size_t kMaxQueuedDeliveries = 64;
 constexpr const char* kCallbackThrew = "ECALLBACK";
 
 void ReportUnreportable(napi_env env, const char* what) {
-  // onError itself threw: it has no one to tell, and throwing further would only reach libuv.
+  // A JS exception with no one to tell (onError itself threw, or building the arguments did):
+  // throwing further would only reach libuv, so it is cleared and noted on stderr. Failures
+  // without an exception (an environment being torn down) need no note: nothing ran.
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
   napi_value ignored;
   napi_get_and_clear_last_exception(env, &ignored);
   fprintf(stderr, "netlink-native: %s threw; the exception was dropped\n", what);
@@ -80,7 +84,7 @@ void CallJs(napi_env env, napi_value, void* context, void* data) {
         napi_create_buffer_copy(env, delivery->bytes.size(), delivery->bytes.data(), nullptr,
                                 &buffer) != napi_ok) {
       ReportUnreportable(env, "building onData arguments");
-    } else if (napi_call_function(env, recv, fn, 1, &buffer, nullptr) != napi_ok) {
+    } else if (napi_call_function(env, recv, fn, 1, &buffer, nullptr) == napi_pending_exception) {
       // onData threw (napi_pending_exception): never let it reach libuv; hand it to onError.
       napi_value exception = nullptr;
       if (napi_get_and_clear_last_exception(env, &exception) != napi_ok) exception = nullptr;
