@@ -43,10 +43,20 @@ export function decodeAddress(msg: NetlinkMessage): Address {
   if (msg.type !== RTM_NEWADDR && msg.type !== RTM_DELADDR) {
     throw new DecodeError(`message type ${msg.type} is not an address message`, 0);
   }
-  const p = msg.payload;
-  const end = p.length;
-  if (end < IFADDRMSG_LEN) throw new DecodeError(`ifaddrmsg needs 8 bytes, got ${end}`, 0);
-  const fam = p[0] as number;
+  return decodeAddressAt(msg.payload, 0, msg.payload.length);
+}
+
+/**
+ * Decodes the ifaddrmsg payload in `p[start, end)` without a Buffer view of it (see
+ * decodeRouteAt). DecodeError offsets are positions in `p`.
+ */
+export function decodeAddressAt(p: Buffer, start: number, end: number): Address {
+  if (start < 0 || end > p.length || start > end) {
+    throw new DecodeError(`address range ${start}..${end} outside ${p.length} bytes`, start);
+  }
+  if (end - start < IFADDRMSG_LEN)
+    throw new DecodeError(`ifaddrmsg needs 8 bytes, got ${end - start}`, start);
+  const fam = p[start] as number;
   let family: Family;
   let alen: number;
   if (fam === AF_INET) {
@@ -56,21 +66,21 @@ export function decodeAddress(msg: NetlinkMessage): Address {
     family = 6;
     alen = 16;
   } else {
-    throw new DecodeError(`address family ${fam} is neither AF_INET nor AF_INET6`, 0);
+    throw new DecodeError(`address family ${fam} is neither AF_INET nor AF_INET6`, start);
   }
   let local: string | undefined;
   let address: string | undefined;
   const a: Address = {
     family,
-    index: p.readUInt32LE(4),
+    index: p.readUInt32LE(start + 4),
     address: '',
-    prefixLength: p[1] as number,
+    prefixLength: p[start + 1] as number,
     peer: undefined,
     broadcast: undefined,
     anycast: undefined,
     label: undefined,
-    flags: p[2] as number,
-    scope: p[3] as number,
+    flags: p[start + 2] as number,
+    scope: p[start + 3] as number,
     validLifetime: Number.POSITIVE_INFINITY,
     preferredLifetime: Number.POSITIVE_INFINITY,
     created: undefined,
@@ -78,7 +88,7 @@ export function decodeAddress(msg: NetlinkMessage): Address {
     protocol: undefined,
     routePriority: undefined,
   };
-  let off = IFADDRMSG_LEN;
+  let off = start + IFADDRMSG_LEN;
   while (end - off >= 4) {
     const len = (p[off] as number) | ((p[off + 1] as number) << 8);
     const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
@@ -130,7 +140,7 @@ export function decodeAddress(msg: NetlinkMessage): Address {
   } else if (address !== undefined) {
     a.address = address;
   } else {
-    throw new DecodeError('address message without IFA_LOCAL or IFA_ADDRESS', IFADDRMSG_LEN);
+    throw new DecodeError('address message without IFA_LOCAL or IFA_ADDRESS', start + IFADDRMSG_LEN);
   }
   return a;
 }

@@ -229,6 +229,11 @@ export function decodeVethPeer(infoData: Buffer): Link | undefined {
   return peer;
 }
 
+/** decodeLinkPayload under the name the other range decoders use (decodeRouteAt, decodeAddressAt). */
+export function decodeLinkAt(p: Buffer, start: number, end: number): Link {
+  return decodeLinkPayload(p, start, end);
+}
+
 /** Decodes an RTM_NEWLINK / RTM_DELLINK message. */
 export function decodeLink(msg: NetlinkMessage): Link {
   if (msg.type !== RTM_NEWLINK && msg.type !== RTM_DELLINK) {

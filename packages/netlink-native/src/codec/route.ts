@@ -147,10 +147,20 @@ export function decodeRoute(msg: NetlinkMessage): Route {
   if (msg.type !== RTM_NEWROUTE && msg.type !== RTM_DELROUTE) {
     throw new DecodeError(`message type ${msg.type} is not a route message`, 0);
   }
-  const p = msg.payload;
-  const end = p.length;
-  if (end < RTMSG_LEN) throw new DecodeError(`rtmsg needs 12 bytes, got ${end}`, 0);
-  const fam = p[0] as number;
+  return decodeRouteAt(msg.payload, 0, msg.payload.length);
+}
+
+/**
+ * Decodes the rtmsg payload in `p[start, end)` (a message's bytes after its nlmsghdr) without
+ * needing a Buffer view of it: transports walking a receive chunk can skip one allocation per
+ * route. DecodeError offsets are positions in `p`.
+ */
+export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
+  if (start < 0 || end > p.length || start > end) {
+    throw new DecodeError(`route range ${start}..${end} outside ${p.length} bytes`, start);
+  }
+  if (end - start < RTMSG_LEN) throw new DecodeError(`rtmsg needs 12 bytes, got ${end - start}`, start);
+  const fam = p[start] as number;
   let family: Family;
   let alen: number;
   if (fam === AF_INET) {
@@ -160,20 +170,20 @@ export function decodeRoute(msg: NetlinkMessage): Route {
     family = 6;
     alen = 16;
   } else {
-    throw new DecodeError(`route family ${fam} is neither AF_INET nor AF_INET6`, 0);
+    throw new DecodeError(`route family ${fam} is neither AF_INET nor AF_INET6`, start);
   }
   const r: Route = {
     family,
     dst: undefined,
-    dstLength: p[1] as number,
+    dstLength: p[start + 1] as number,
     src: undefined,
-    srcLength: p[2] as number,
-    tos: p[3] as number,
-    table: p[4] as number,
-    protocol: p[5] as number,
-    scope: p[6] as number,
-    type: p[7] as number,
-    flags: p.readUInt32LE(8),
+    srcLength: p[start + 2] as number,
+    tos: p[start + 3] as number,
+    table: p[start + 4] as number,
+    protocol: p[start + 5] as number,
+    scope: p[start + 6] as number,
+    type: p[start + 7] as number,
+    flags: p.readUInt32LE(start + 8),
     gateway: undefined,
     via: undefined,
     oif: undefined,
@@ -187,7 +197,7 @@ export function decodeRoute(msg: NetlinkMessage): Route {
     metrics: undefined,
     nexthops: undefined,
   };
-  let off = RTMSG_LEN;
+  let off = start + RTMSG_LEN;
   while (end - off >= 4) {
     const len = (p[off] as number) | ((p[off + 1] as number) << 8);
     const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;

@@ -4,11 +4,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  DecodeError,
   decodeAddress,
+  decodeAddressAt,
   decodeDone,
   decodeError,
   decodeLink,
+  decodeLinkAt,
   decodeRoute,
+  decodeRouteAt,
   NLM_F_ACK_TLVS,
   NLM_F_CAPPED,
   NLM_F_DUMP_FILTERED,
@@ -16,6 +20,7 @@ import {
   NLM_F_MULTI,
   NLMSG_DONE,
   NLMSG_ERROR,
+  parseMessages,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWROUTE,
@@ -412,4 +417,30 @@ test('a policy rejection carries the message, the offending attribute offset and
   const req = Buffer.from(step.hex, 'hex');
   assert.equal(req.readUInt16LE(32), 6);
   assert.equal(req.readUInt16LE(34), 8); // IFA_FLAGS
+});
+
+test('the range decoders read a receive chunk in place and agree with the message decoders', () => {
+  let checked = 0;
+  for (const name of ['seed-node', 'multipath-route', 'ipv6-lifetimes']) {
+    for (const step of loadScenario(name).steps) {
+      for (const h of step.replies) {
+        const chunk = Buffer.from(h, 'hex');
+        let off = 0;
+        for (const m of parseMessages(chunk)) {
+          const len = chunk.readUInt32LE(off);
+          const start = off + 16;
+          if (m.type === RTM_NEWROUTE)
+            assert.deepEqual(decodeRouteAt(chunk, start, off + len), decodeRoute(m));
+          if (m.type === RTM_NEWADDR)
+            assert.deepEqual(decodeAddressAt(chunk, start, off + len), decodeAddress(m));
+          if (m.type === RTM_NEWLINK) assert.deepEqual(decodeLinkAt(chunk, start, off + len), decodeLink(m));
+          if (m.type !== NLMSG_DONE) checked++;
+          off += (len + 3) & ~3;
+        }
+      }
+    }
+  }
+  assert.ok(checked > 10);
+  assert.throws(() => decodeRouteAt(Buffer.alloc(20), 8, 40), DecodeError);
+  assert.throws(() => decodeAddressAt(Buffer.alloc(20), -1, 8), DecodeError);
 });

@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import {
   DecodeError,
   decodeAddress,
+  decodeAddressAt,
   decodeDone,
   decodeError,
   decodeExtAck,
   decodeLink,
+  decodeLinkAt,
   decodeLinkPayload,
   decodeRoute,
+  decodeRouteAt,
   decodeVethPeer,
   encodeDone,
   encodeError,
@@ -253,6 +256,12 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() => decodeRoute(m));
     for (const fn of extra) rejected += attempt(() => fn(m));
   }
+  // the range decoders straight over the raw input, with and without a header's worth skipped
+  const skip = Math.min(16, input.length);
+  rejected += attempt(() => decodeRouteAt(input, skip, input.length));
+  rejected += attempt(() => decodeAddressAt(input, skip, input.length));
+  rejected += attempt(() => decodeLinkAt(input, 0, input.length));
+  rejected += attempt(() => decodeRouteAt(input, input.length, input.length + 1));
   return rejected;
 }
 
