@@ -89,6 +89,24 @@ export function addressContenders(paths: Paths, profile?: string): AddressConten
   ];
 }
 
+/**
+ * Variants of ours with other transport settings (`--tuning`): how the in-flight window and the
+ * most bytes per sendmsg (sndbuf) move the cost per request.
+ */
+export function tuningContenders(paths: Paths): AddressContender[] {
+  const variant = (name: string, label: string, ...args: string[]): AddressContender => ({
+    name,
+    label,
+    argv: node(paths, 'workers/ours.ts', '--mode', 'batched', ...args),
+    command: phase,
+  });
+  return [
+    variant('ours_w64', 'ours, batched, window 64', '--window', '64'),
+    variant('ours_w256', 'ours, batched, window 256', '--window', '256'),
+    variant('ours_dgram8k', 'ours, batched, sndbuf 8 KiB (~200 requests/sendmsg)', '--sndbuf', '8192'),
+  ];
+}
+
 /** Route dump contenders: the worker (by address-contender name) and the command it is sent. */
 export interface DumpContender {
   name: string;

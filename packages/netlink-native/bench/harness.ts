@@ -1,14 +1,20 @@
 // The rtnetlink benchmark (`npm run bench:netlink`, through bench/run.sh, which owns the namespace).
 // Every contender is its own process under `ip netns exec` in the same namespace, fed commands one
 // at a time; phases are timed inside the contender (monotonic clock) except `ip`, timed as wall
-// time around its process. One warm-up, then repetitions, rounds interleaved across contenders;
+// time around its process. Warm-up first, then repetitions, rounds interleaved across contenders;
 // after every add phase `ip` counts the addresses, so a contender that skips work is caught.
 // Progress goes to stderr; stdout gets the tables and, as its last line, one JSON object.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AddressContender, addressContenders, dumpContenders, type Paths } from './contenders.ts';
+import {
+  type AddressContender,
+  addressContenders,
+  dumpContenders,
+  type Paths,
+  tuningContenders,
+} from './contenders.ts';
 import { environment, load1 } from './environment.ts';
 import { describe, deviations, requestsInStraceFile } from './message-check.ts';
 import {
@@ -39,6 +45,8 @@ const { values: args } = parseArgs({
     peers: { type: 'string' },
     quick: { type: 'boolean', default: false },
     reps: { type: 'string' },
+    'reps-1k': { type: 'string' },
+    warmup: { type: 'string' },
     cpu: { type: 'string' },
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
@@ -46,6 +54,7 @@ const { values: args } = parseArgs({
     phases: { type: 'string', default: 'check,addresses,monitor,dumps' },
     profile: { type: 'string' },
     families: { type: 'string', default: '4,6' },
+    tuning: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -55,6 +64,9 @@ const bench = import.meta.dirname;
 const paths: Paths = { bench, peers: resolve(args.peers ?? join(bench, '../../../.cache/bench-peers')) };
 const quick = args.quick;
 const reps = Number(args.reps ?? (quick ? 3 : 5));
+// V8 needs a few thousand calls to optimise a hot path; one 1k cycle is not enough to measure ours steady.
+const warmupCycles = Number(args.warmup ?? 3);
+const reps1k = Number(args['reps-1k'] ?? (quick ? 5 : 9));
 // Pinned to one CPU for stable numbers; CPU 1 leaves CPU 0 to the harness and the rest of the system.
 const cpu = args.cpu === 'none' ? undefined : Number(args.cpu ?? (availableParallelism() > 1 ? 1 : 0));
 const v6Big = args['v6-10k'];
@@ -129,7 +141,7 @@ async function checkMessages(contenders: AddressContender[], ifindex: number, di
   }
 }
 
-/** Warm-up plus `rounds` timed add/delete cycles of n addresses, rounds interleaved across contenders. */
+/** `warmups` untimed then `rounds` timed add/delete cycles of n addresses, interleaved across contenders. */
 async function addressWorkload(
   family: Family,
   n: number,
@@ -138,7 +150,7 @@ async function addressWorkload(
   ifindex: number,
   dir: string,
   rounds: number,
-  warmup: boolean,
+  warmups: number,
 ): Promise<Record<string, Cell<AddressCell>>> {
   const batch = writeAddressBatches(dir, family, n);
   const timeout = 30_000 + n * 10;
@@ -154,7 +166,7 @@ async function addressWorkload(
     del[c.name] = [];
     cpu[c.name] = [];
   }
-  for (let round = warmup ? 0 : 1; round <= rounds; round++) {
+  for (let round = 1 - warmups; round <= rounds; round++) {
     for (const c of contenders) {
       const w = workers.get(c.name);
       if (failed[c.name] || !(w instanceof Worker)) continue;
@@ -176,7 +188,7 @@ async function addressWorkload(
         flushSequence(ns, family);
       }
     }
-    log(`IPv${family} ${label(n)} round ${round}/${rounds} done`);
+    log(`IPv${family} ${label(n)} ${round > 0 ? `run ${round}/${rounds}` : 'warm-up'} done`);
   }
   const cells: Record<string, Cell<AddressCell>> = {};
   for (const c of contenders) {
@@ -255,10 +267,11 @@ async function main() {
   const results: Results = { addresses: {}, dumps: {}, messages: {}, notes: [] };
   const only = args.only?.split(',');
   const profile = args.profile ? resolve(args.profile) : undefined;
-  const contenders = addressContenders(paths, profile).filter((c) => !only || only.includes(c.name));
+  const all = [...addressContenders(paths, profile), ...(args.tuning ? tuningContenders(paths) : [])];
+  const contenders = all.filter((c) => !only || only.includes(c.name));
   const labels: Record<string, string> = Object.fromEntries(contenders.map((c) => [c.name, c.label]));
   for (const d of dumpContenders) labels[`dump:${d.name}`] = d.label;
-  log(`namespace ${ns}, v0 ifindex ${ifindex}, ${reps} runs + warm-up, pinned to ${cpu ?? 'no cpu'}`);
+  log(`namespace ${ns}, v0 ifindex ${ifindex}, pinned to ${cpu ?? 'no cpu'}`);
   if (sizes.includes(10000))
     results.notes.push('10k address runs: no separate warm-up round (workers are warm from the 1k runs)');
   const workers = await startAll(contenders);
@@ -270,10 +283,10 @@ async function main() {
     for (const n of phases.has('addresses') ? sizes : []) {
       for (const family of families) {
         let set = contenders;
-        let rounds = reps;
-        // At 10k every run costs seconds of kernel time and the workers are already warm from the
-        // 1k runs (same process, same code paths), so no separate warm-up round.
-        const warmup = n < 10000;
+        // 1k runs are cheap and noisy: more of them. At 10k every run costs seconds of kernel time
+        // and the workers are already warm from the 1k runs (same process, same code paths).
+        let rounds = n < 10000 ? reps1k : reps;
+        const warmups = n < 10000 ? warmupCycles : 0;
         if (family === 6 && n >= 10000) {
           if (v6Big === 'skip') continue;
           if (v6Big === 'core') {
@@ -295,7 +308,7 @@ async function main() {
           ifindex,
           dir,
           rounds,
-          warmup,
+          warmups,
         );
       }
     }
@@ -321,7 +334,7 @@ async function main() {
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
   const text = [
-    `rtnetlink benchmark${quick ? ' (--quick)' : ''}: ${reps} runs after a warm-up, median [min–max]`,
+    `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
     '',
     ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),

@@ -3,15 +3,25 @@
 //   --mode batched  issue every request at once; the transport coalesces what one tick issues
 //                   into one sendmsg and bounds what is in flight by its window
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>.
+// --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
 
-const modeAt = process.argv.indexOf('--mode');
-const mode = modeAt >= 0 ? process.argv[modeAt + 1] : 'batched';
-if (mode !== 'seq' && mode !== 'batched') throw new Error(`--mode must be seq or batched, got ${mode}`);
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
 
-const nl = await Netlink.open({ rcvbuf: 4 << 20 });
+const mode = option('mode') ?? 'batched';
+if (mode !== 'seq' && mode !== 'batched') throw new Error(`--mode must be seq or batched, got ${mode}`);
+// The library's defaults unless a tuning variant asks otherwise (bench --tuning).
+const window = option('window');
+const sndbuf = option('sndbuf');
+const nl = await Netlink.open({
+  ...(window ? { window: Number(window) } : {}),
+  ...(sndbuf ? { sndbuf: Number(sndbuf) } : {}),
+});
 const NODAD = ['nodad' as const];
 
 function change(add: boolean, family: Family, link: number, i: number): Promise<void> {
