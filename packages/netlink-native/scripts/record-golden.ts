@@ -246,6 +246,13 @@ export const VECTORS: Vector[] = [
     notes: 'IFA_RT_PRIORITY, the metric of the prefix route.',
   },
   {
+    name: 'addr-add-v4-peer',
+    command: 'address add 10.0.0.1 peer 10.0.0.2/32 dev v0',
+    select: { type: RTM.NEWADDR, flags: NEW },
+    setup: ['address del 10.0.0.1/24 dev v0'],
+    notes: "Point-to-point: IFA_LOCAL is our address, IFA_ADDRESS the peer; the prefix is the peer's.",
+  },
+  {
     name: 'addr-add-v6-nodad',
     command: '-6 address add 2001:db8::2/64 dev v0 nodad',
     select: { type: RTM.NEWADDR, flags: NEW },
@@ -369,6 +376,24 @@ export const VECTORS: Vector[] = [
     select: { type: RTR.NEWROUTE, flags: NEW },
     notes:
       'A table > 255 goes in RTA_TABLE with rtm_table RT_TABLE_UNSPEC; metrics nest RTA_METRICS { RTAX_MTU }.',
+  },
+  {
+    name: 'route-add-v4-dev',
+    command: 'route add 10.9.0.0/16 dev v0',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'No gateway: IPv4 scope link (253), RTA_OIF.',
+  },
+  {
+    name: 'route-add-blackhole',
+    command: 'route add blackhole 10.8.0.0/16',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'rtm_type RTN_BLACKHOLE (6); iproute2 leaves the scope universe for it.',
+  },
+  {
+    name: 'route-add-v6-pref',
+    command: '-6 route add 2001:db8:2::/48 via 2001:db8::2 dev v0 pref high',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'RTA_PREF (u8, 1 = high) after the gateway.',
   },
   {
     name: 'route-del-v4',

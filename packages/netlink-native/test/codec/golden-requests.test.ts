@@ -18,10 +18,12 @@ import {
   encodeNewLink,
   encodeNewRoute,
   encodeSetLink,
+  ICMPV6_ROUTER_PREF_HIGH,
   IFA_F_NODAD,
   IFA_F_NOPREFIXROUTE,
   RT_TABLE_LOCAL,
   RT_TABLE_UNSPEC,
+  RTN_BLACKHOLE,
   RTN_LOCAL,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
@@ -121,6 +123,8 @@ const BUILDERS: Record<string, Build> = {
     encodeNewAddress({ index: idx(ix, 'v0'), address: '10.0.0.5', prefixLength: 24, label: 'v0:lb' }),
   'addr-add-v4-metric': (ix) =>
     encodeNewAddress({ index: idx(ix, 'v0'), address: '10.0.0.7', prefixLength: 24, routePriority: 50 }),
+  'addr-add-v4-peer': (ix) =>
+    encodeNewAddress({ index: idx(ix, 'v0'), address: '10.0.0.2', local: '10.0.0.1', prefixLength: 32 }),
   'addr-add-v6-nodad': (ix) =>
     encodeNewAddress({ index: idx(ix, 'v0'), address: '2001:db8::2', prefixLength: 64, flags: IFA_F_NODAD }),
   'addr-add-v6-noprefixroute': (ix) =>
@@ -168,6 +172,16 @@ const BUILDERS: Record<string, Build> = {
       table: 1000,
       oif: idx(ix, 'v0'),
       metrics: { mtu: 1400 },
+    }),
+  'route-add-v4-dev': (ix) => encodeNewRoute({ dst: '10.9.0.0', dstLength: 16, oif: idx(ix, 'v0') }),
+  'route-add-blackhole': () => encodeNewRoute({ dst: '10.8.0.0', dstLength: 16, type: RTN_BLACKHOLE }),
+  'route-add-v6-pref': (ix) =>
+    encodeNewRoute({
+      dst: '2001:db8:2::',
+      dstLength: 48,
+      gateway: '2001:db8::2',
+      oif: idx(ix, 'v0'),
+      pref: ICMPV6_ROUTER_PREF_HIGH,
     }),
   'route-del-v4': () =>
     encodeDelRoute({ dst: '10.1.0.0', dstLength: 16, gateway: '10.0.0.2', priority: 100 }),
