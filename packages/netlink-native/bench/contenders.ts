@@ -62,6 +62,16 @@ export function addressContenders(paths: Paths, profile?: string): AddressConten
       'ours, sequential (await each)',
       profiled(profile, 'ours_seq', node(paths, 'workers/ours.ts', '--mode', 'seq')),
     ),
+    {
+      // Pinning puts the JS thread and the addon's I/O thread on one core, so neither can work
+      // while the other does: this row shows what the second core buys.
+      ...worker(
+        'ours_2cpu',
+        'ours, batched, unpinned (2 cores)',
+        node(paths, 'workers/ours.ts', '--mode', 'batched'),
+      ),
+      pinned: false,
+    },
     worker('c_limit', 'C limit (64/sendmsg, ACKs only)', [join(paths.peers, 'c-limit')]),
     {
       name: 'ip_batch',

@@ -9,6 +9,8 @@ export interface WorkerSpec {
   /** Column name in the report (ours, c_limit, pyroute2, ...). */
   name: string;
   argv: string[];
+  /** false: never pinned, even when the run pins everyone else (`--cpu`). */
+  pinned?: boolean;
 }
 
 export interface StartOptions {
@@ -34,7 +36,8 @@ export class Worker {
 
   private constructor(spec: WorkerSpec, options: StartOptions) {
     this.name = spec.name;
-    const pin = options.cpu === undefined ? [] : ['taskset', '-c', String(options.cpu)];
+    const pin =
+      options.cpu === undefined || spec.pinned === false ? [] : ['taskset', '-c', String(options.cpu)];
     const argv = ['netns', 'exec', options.ns, ...pin, ...(options.wrap ?? []), ...spec.argv];
     this.child = spawn('ip', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr?.on('data', (b: Buffer) => {
