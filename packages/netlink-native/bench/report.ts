@@ -55,7 +55,7 @@ export function renderTables(results: Results, labels: Record<string, string>): 
       const limitCpu = limit && !isError(limit) ? limit.cpuOpsPerSec?.median : undefined;
       const rows = Object.entries(cells).map(([name, c]) => {
         const label = labels[name] ?? name;
-        if (isError(c)) return [label, `failed: ${c.error.slice(0, 100)}`, '', '', '', '', '', '', ''];
+        if (isError(c)) return [label, 'failed', '', '', '', '', '', '', ''];
         const s = c.opsPerSec;
         const cpu = c.cpuOpsPerSec?.median;
         return [
@@ -86,6 +86,9 @@ export function renderTables(results: Results, labels: Record<string, string>): 
           ],
           rows,
         ),
+        ...Object.entries(cells).flatMap(([name, c]) =>
+          isError(c) ? [`  failed: ${labels[name] ?? name}: ${c.error}`] : [],
+        ),
         '',
       );
     }
@@ -98,15 +101,21 @@ export function renderTables(results: Results, labels: Record<string, string>): 
     for (const size of sizes) {
       const c = results.dumps[size]![name];
       if (!c) row.push('-');
-      else if (isError(c)) row.push(`failed: ${c.error.slice(0, 60)}`);
+      else if (isError(c)) row.push('failed');
       else row.push(`${num(c.ms.median, 1)} [${num(c.ms.min, 1)}–${num(c.ms.max, 1)}] n=${c.routes}`);
     }
     dumpRows.push(row);
   }
   if (dumpRows.length) {
+    const failures = sizes.flatMap((size) =>
+      Object.entries(results.dumps[size]!).flatMap(([name, c]) =>
+        isError(c) ? [`  failed: ${labels[`dump:${name}`] ?? name} (${size}): ${c.error}`] : [],
+      ),
+    );
     out.push(
       'IPv4 main-table route dump into objects, ms median [min–max], routes returned',
       table(['contender', ...sizes.map((s) => `${s} routes`)], dumpRows),
+      ...failures,
       '',
     );
   }

@@ -75,8 +75,14 @@ export class Worker {
     clearTimeout(timer);
   }
 
+  /** What the worker said on stderr, shortened: the first error line if any, else the last line. */
   get stderrTail(): string {
-    return this.stderr.trim();
+    const lines = this.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const error = lines.find((l) => /^\w*(Error|Exception)\b|Error:|cannot |can't |no such /i.test(l));
+    return (error ?? lines.at(-1) ?? '').slice(0, 300);
   }
 
   private next(timeoutMs: number, what: string): Promise<string> {
@@ -107,7 +113,7 @@ export class Worker {
   private fail(err: Error): void {
     if (!this.dead) {
       const tail = this.stderrTail;
-      this.dead = tail ? new Error(`${err.message}; stderr: ${tail.slice(-600)}`) : err;
+      this.dead = tail ? new Error(`${err.message}; stderr: ${tail}`) : err;
     }
     for (const w of this.waiters.splice(0)) w.reject(this.dead);
   }
