@@ -24,6 +24,9 @@ constexpr size_t kMaxIov = 1024;
 // (max_recvmsg_len, capped near 32 KiB), so small reads would make every dump chunk small.
 constexpr size_t kMinRecvRoom = 32768;
 
+// First allocation of a delivery chunk: room for a few hundred ACKs without reallocating.
+constexpr size_t kInitialChunk = 16384;
+
 size_t Align4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 
 }  // namespace
@@ -194,7 +197,9 @@ bool IoLoop::Flush(struct msghdr* msg, std::vector<struct iovec>* iov, std::vect
 }
 
 // Reads every queued datagram (non-blocking, until EAGAIN), each sized first with
-// MSG_PEEK|MSG_TRUNC so none is ever truncated, and hands them over concatenated.
+// MSG_PEEK|MSG_TRUNC so none is ever truncated, and hands them over concatenated. Reads land in a
+// scratch buffer that only ever grows, so a 36-byte ACK costs a 36-byte copy, not a fresh
+// zero-filled 32 KiB.
 bool IoLoop::DrainReceive() {
   std::vector<uint8_t> chunk;
   for (;;) {
@@ -202,17 +207,17 @@ bool IoLoop::DrainReceive() {
     if (size >= 0) {
       const size_t dlen = static_cast<size_t>(size);
       if (!chunk.empty() && chunk.size() + dlen > kMaxChunk && !DeliverChunk(&chunk)) return false;
-      const size_t old = chunk.size();
-      const size_t room = std::max(dlen, kMinRecvRoom);
-      chunk.resize(old + room);
-      size = recv(fd_, chunk.data() + old, room, MSG_DONTWAIT);
+      if (scratch_.size() < std::max(dlen, kMinRecvRoom))
+        scratch_.resize(std::max(dlen, kMinRecvRoom));
+      size = recv(fd_, scratch_.data(), scratch_.size(), MSG_DONTWAIT);
       if (size >= 0) {
-        chunk.resize(old + static_cast<size_t>(size));
-        chunk.resize(Align4(chunk.size()));  // pads with zeros: every datagram starts aligned
+        if (chunk.empty()) chunk.reserve(kInitialChunk);
+        // Every datagram starts 4-byte aligned in the chunk: pad the previous one with zeros.
+        chunk.insert(chunk.end(), scratch_.data(), scratch_.data() + size);
+        chunk.resize(Align4(chunk.size()));
         datagrams_received_.fetch_add(1);
         continue;
       }
-      chunk.resize(old);
     }
     const int err = errno;
     if (err == EINTR) continue;

@@ -87,6 +87,8 @@ class IoLoop {
   std::mutex mutex_;
   std::deque<Pending> queue_;  // guarded by mutex_
 
+  std::vector<uint8_t> scratch_;  // receive buffer, I/O thread only; grows, never shrinks
+
   std::atomic<uint64_t> sendmsg_calls_{0};
   std::atomic<uint64_t> messages_sent_{0};
   std::atomic<uint64_t> datagrams_received_{0};
