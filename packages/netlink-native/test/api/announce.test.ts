@@ -1,56 +1,15 @@
 // GARP and unsolicited NA leave the interface and arrive on the veth peer as built: captured there
 // with an AF_PACKET socket (python3 inside the namespace) and decoded field by field.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
+import { captureFrames } from '../../../../test/support/capture.ts';
 import { inNetns } from '../../../../test/support/netns.ts';
 import { ip, needsNetns, withHandle } from './support.ts';
 
-// Prints "ready", then one hex line per ARP or ICMPv6-NA frame seen on v1, until it has `want`.
-const CAPTURE = `
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-s.bind(("v1", 0))
-s.settimeout(5)
-print("ready", flush=True)
-want = int(sys.argv[1]); got = 0
-while got < want:
-    f = s.recv(2048)
-    t = f[12:14].hex()
-    if t == "0806" or (t == "86dd" and f[20] == 58 and f[54] == 136):
-        print(f.hex(), flush=True); got += 1
-`;
-
-function capture(ns: string, want: number): { ready: Promise<void>; frames: Promise<Buffer[]> } {
-  const child = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c', CAPTURE, String(want)]);
-  let out = '';
-  let err = '';
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.startsWith('ready\n')) onReady();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const frames = new Promise<Buffer[]>((resolve, reject) => {
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`capture failed (${code}): ${err}`));
-      else
-        resolve(
-          out
-            .split('\n')
-            .slice(1)
-            .filter(Boolean)
-            .map((h) => Buffer.from(h, 'hex')),
-        );
-    });
-  });
-  return { ready: Promise.race([ready, frames.then(() => undefined)]), frames };
-}
+// ARP frames, and ICMPv6 neighbour advertisements (next header 58, type 136).
+const ANNOUNCEMENTS =
+  'f[12:14].hex() == "0806" or (f[12:14].hex() == "86dd" and f[20] == 58 and f[54] == 136)';
+const capture = (ns: string, want: number) => captureFrames(ns, 'v1', want, ANNOUNCEMENTS);
 
 const macText = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 const v4 = (b: Buffer) => [...b].join('.');

@@ -1,27 +1,16 @@
 // sendFrames writes whole Ethernet frames on a device inside a namespace, spaced by
 // intervalMs, without moving the JS thread; failures reject with errno and code.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { captureFrames } from '../../../../test/support/capture.ts';
 import { ip, ipJson, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
 import { native } from '../../src/native/load.ts';
 
 const skip = netnsUnavailableReason();
 const ETHERTYPE = 0x88b5; // IEEE local experimental: nothing else in the namespace sends it
-
-// Prints "ready", then the hex of each frame with our ethertype seen on the device, then exits.
-const CAPTURE = `
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(${ETHERTYPE}))
-s.bind((sys.argv[1], 0))
-s.settimeout(5)
-print("ready", flush=True)
-for _ in range(int(sys.argv[2])):
-    print(s.recv(4096).hex(), flush=True)
-`;
 
 function frame(n: number): Buffer {
   const f = Buffer.alloc(60);
@@ -38,16 +27,9 @@ test('frames sent on a veth in a namespace arrive on its peer, in order and spac
     ip(ns, 'link', 'set', 'tx0', 'up');
     ip(ns, 'link', 'set', 'rx0', 'up');
     const ifindex = ipJson<{ ifindex: number }[]>(ns, 'link', 'show', 'tx0')[0]?.ifindex ?? 0;
-    const capture = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c', CAPTURE, 'rx0', '3'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const capture = captureFrames(ns, 'rx0', 3, `f[12:14].hex() == "${ETHERTYPE.toString(16)}"`);
     try {
-      let out = '';
-      capture.stdout.setEncoding('utf8');
-      capture.stdout.on('data', (d: string) => {
-        out += d;
-      });
-      while (!out.includes('ready')) await once(capture.stdout, 'data');
+      await capture.ready;
       const netBefore = readlinkSync('/proc/thread-self/ns/net');
       const started = performance.now();
       const frames = [frame(1), frame(2), frame(3)];
@@ -60,16 +42,14 @@ test('frames sent on a veth in a namespace arrive on its peer, in order and spac
       });
       const elapsed = performance.now() - started;
       assert.equal(readlinkSync('/proc/thread-self/ns/net'), netBefore);
-      const [code] = await once(capture, 'exit');
-      assert.equal(code, 0, `capture failed: ${out}`);
-      const seen = out.trim().split('\n').slice(1);
+      const seen = await capture.frames;
       assert.deepEqual(
-        seen,
+        seen.map((f) => f.toString('hex')),
         frames.map((f) => f.toString('hex')),
       );
       assert.ok(elapsed >= 55, `two 30 ms gaps, took ${elapsed.toFixed(1)} ms`);
     } finally {
-      capture.kill('SIGKILL');
+      capture.stop();
     }
   }),
 );
