@@ -34,6 +34,30 @@ function addonBuild(): string {
 /** Load average over the last minute: other work on the machine skews every number. */
 export const load1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
 
+export interface CpuSnapshot {
+  /** Busy clock ticks of every CPU (/proc/stat: all but idle and iowait). */
+  busy: number;
+  /** Ticks of this process and of its reaped descendants (every worker, every `ip`). */
+  ours: number;
+  at: number;
+}
+
+export function cpuSnapshot(): CpuSnapshot {
+  const cpu = read('/proc/stat').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const busy = cpu.reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+  // Fields after the ")" of /proc/self/stat: utime, stime, cutime, cstime are the 12th to 15th.
+  const self = read('/proc/self/stat').split(') ')[1]!.split(' ').map(Number);
+  return { busy, ours: self[11]! + self[12]! + self[13]! + self[14]!, at: performance.now() };
+}
+
+/** Share of the machine's CPU time that went to other work between two snapshots (0..1). */
+export function othersShare(a: CpuSnapshot, b: CpuSnapshot, cpus: number): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const capacity = ((b.at - a.at) / 1000) * ticksPerSecond * cpus;
+  const others = Math.max(0, b.busy - a.busy - (b.ours - a.ours));
+  return capacity > 0 ? Math.round((100 * others) / capacity) / 100 : 0;
+}
+
 export type Environment = Record<string, string | number>;
 
 export function environment(peers: string, cpu: number | undefined): Environment {
