@@ -1,0 +1,97 @@
+// The plain Kubernetes objects purelb-core reads: only the fields its rules use, as the API server
+// serialises them (JSON). Callers pass what their informer or YAML file holds; nothing here is a
+// client type, so the core stays free of the Kubernetes client.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
+}
+
+export type IPFamilyName = 'IPv4' | 'IPv6';
+
+export interface ServicePort {
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+}
+
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ipMode?: 'VIP' | 'Proxy';
+}
+
+export interface Service {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: {
+    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    ports?: ServicePort[];
+    clusterIP?: string;
+    clusterIPs?: string[];
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+    loadBalancerClass?: string;
+    loadBalancerIP?: string;
+    ipFamilies?: IPFamilyName[];
+    ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+    selector?: Record<string, string>;
+  };
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
+}
+
+export interface EndpointConditions {
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+}
+
+export interface EndpointSlice {
+  apiVersion?: string;
+  kind?: string;
+  /** labels['kubernetes.io/service-name'] names the Service. */
+  metadata: ObjectMeta;
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints?: { addresses: string[]; conditions?: EndpointConditions; nodeName?: string }[];
+  ports?: { name?: string; protocol?: string; port?: number }[];
+}
+
+export interface Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    /** MicroTime: RFC 3339 with exactly six fractional digits, as the API server writes it. */
+    renewTime?: string;
+    acquireTime?: string;
+  };
+}
+
+export interface KubeNode {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+}
+
+/** A ServiceGroup or LBNodeAgent as stored; `spec` is checked by the config parsers. */
+export interface CustomResource {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+}
+
+/** "namespace/name", the key every map of Services in the core uses. */
+export const serviceKey = (svc: { metadata: ObjectMeta }): string =>
+  `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;

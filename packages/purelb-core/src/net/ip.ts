@@ -1,0 +1,98 @@
+// IP addresses as numbers: parsing, canonical text (RFC 5952 for IPv6) and arithmetic. Pure and
+// self-contained, because purelb-core may import only types from the netlink library.
+
+export type Family = 4 | 6;
+
+export interface IP {
+  family: Family;
+  /** The address as an unsigned integer (32 or 128 bits). */
+  value: bigint;
+}
+
+export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function parseV4(text: string): bigint | undefined {
+  if (!IPV4.test(text)) return undefined;
+  let v = 0n;
+  for (const part of text.split('.')) v = (v << 8n) | BigInt(Number(part));
+  return v;
+}
+
+function parseV6(text: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45) return undefined;
+  let head = text;
+  let tailV4: bigint | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    tailV4 = parseV4(text.slice(lastColon + 1));
+    if (tailV4 === undefined) return undefined;
+    head = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string): string[] | undefined => {
+    if (s === '') return [];
+    const g = s.split(':');
+    return g.every((x) => /^[0-9a-fA-F]{1,4}$/.test(x)) ? g : undefined;
+  };
+  const left = groups(halves[0] ?? '');
+  const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  if (left === undefined || right === undefined) return undefined;
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  let v = 0n;
+  for (const g of [...left, ...Array<string>(missing).fill('0'), ...right]) v = (v << 16n) | BigInt(`0x${g}`);
+  if (tailV4 !== undefined) v = (v & ~0xffffffffn) | tailV4;
+  return v;
+}
+
+/** Parses an IPv4 or IPv6 address (no zone, no prefix); undefined when it is not one. */
+export function parseIP(text: string): IP | undefined {
+  const v4 = parseV4(text);
+  if (v4 !== undefined) return { family: 4, value: v4 };
+  const v6 = text.includes(':') ? parseV6(text) : undefined;
+  return v6 === undefined ? undefined : { family: 6, value: v6 };
+}
+
+function formatV6(value: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  // RFC 5952: compress the longest run (leftmost on ties) of two or more zero groups.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** Canonical text: dotted quad, or RFC 5952 for IPv6. */
+export function formatIP(ip: IP): string {
+  if (ip.family === 4) {
+    const v = Number(ip.value);
+    return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+  return formatV6(ip.value);
+}
+
+/** The canonical form of an address text, or undefined when it is not an address. */
+export function canonicalIP(text: string): string | undefined {
+  const ip = parseIP(text);
+  return ip === undefined ? undefined : formatIP(ip);
+}
+
+export const ipEquals = (a: IP, b: IP): boolean => a.family === b.family && a.value === b.value;
