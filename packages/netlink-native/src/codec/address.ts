@@ -4,7 +4,7 @@
 // IFA_BROADCAST ("brd +"), IFA_CACHEINFO, then IFA_PROTO (which iproute2 6.1 cannot send).
 
 import type { Address, AddressSpec, Family } from '../types.ts';
-import { readString, readU32, sharedWriter } from './attributes.ts';
+import { attributeLength, attributeType, readString, readU32, sharedWriter } from './attributes.ts';
 import {
   AF_INET,
   AF_INET6,
@@ -20,7 +20,6 @@ import {
   IFA_RT_PRIORITY,
   IFADDRMSG_LEN,
   INFINITY_LIFE_TIME,
-  NLA_TYPE_MASK,
   NLM_F_ACK,
   NLM_F_CREATE,
   NLM_F_DUMP,
@@ -90,11 +89,8 @@ export function decodeAddressAt(p: Buffer, start: number, end: number): Address 
   };
   let off = start + IFADDRMSG_LEN;
   while (end - off >= 4) {
-    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
-    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
-    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
-    if (len > end - off)
-      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const len = attributeLength(p, off, end);
+    const type = attributeType(p, off);
     const d = off + 4;
     const dl = len - 4;
     switch (type) {

@@ -211,6 +211,23 @@ export interface RawAttribute {
 }
 
 /**
+ * The length of the attribute at `off` (header included), checked: at least the header and no
+ * further than `end`. The hand-unrolled decoders (address, link, route) and forEachAttribute all
+ * walk with this and attributeType, so every walker rejects the same malformed bytes.
+ */
+export function attributeLength(buf: Uint8Array, off: number, end: number): number {
+  const len = (buf[off] as number) | ((buf[off + 1] as number) << 8);
+  if (len < NLA_HDRLEN) throw new DecodeError(`attribute length ${len} < ${NLA_HDRLEN}`, off);
+  if (len > end - off)
+    throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+  return len;
+}
+
+/** The type of the attribute at `off`, NLA_F_NESTED / NLA_F_NET_BYTEORDER masked off. */
+export const attributeType = (buf: Uint8Array, off: number): number =>
+  ((buf[off + 2] as number) | ((buf[off + 3] as number) << 8)) & NLA_TYPE_MASK;
+
+/**
  * Walks the attributes in buf[start, end) and calls `visit` for each. Throws DecodeError when an
  * attribute length is below 4 or runs past `end`. Up to 3 trailing bytes (a missing final
  * padding) are tolerated, as the kernel does.
@@ -226,11 +243,8 @@ export function forEachAttribute(
   }
   let off = start;
   while (end - off >= NLA_HDRLEN) {
-    const len = (buf[off] as number) | ((buf[off + 1] as number) << 8);
+    const len = attributeLength(buf, off, end);
     const rawType = (buf[off + 2] as number) | ((buf[off + 3] as number) << 8);
-    if (len < NLA_HDRLEN) throw new DecodeError(`attribute length ${len} < ${NLA_HDRLEN}`, off);
-    if (len > end - off)
-      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
     visit(rawType & NLA_TYPE_MASK, off + NLA_HDRLEN, len - NLA_HDRLEN, rawType & ~NLA_TYPE_MASK);
     off += align4(len);
   }

@@ -2,7 +2,14 @@
 // followed by IFLA_* attributes. Request layouts follow iproute2 6.1 byte for byte (golden tests).
 
 import type { Link, LinkChangeSpec, LinkCreateSpec, LinkSelector, OperState } from '../types.ts';
-import { type AttrWriter, readString, readU32, sharedWriter } from './attributes.ts';
+import {
+  type AttrWriter,
+  attributeLength,
+  attributeType,
+  readString,
+  readU32,
+  sharedWriter,
+} from './attributes.ts';
 import {
   AF_PACKET,
   AF_UNSPEC,
@@ -137,11 +144,8 @@ export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
   };
   let off = start + IFINFOMSG_LEN;
   while (end - off >= 4) {
-    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
-    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
-    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
-    if (len > end - off)
-      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const len = attributeLength(p, off, end);
+    const type = attributeType(p, off);
     const d = off + 4;
     const dl = len - 4;
     switch (type) {

@@ -6,7 +6,14 @@
 // RTA_MULTIPATH.
 
 import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
-import { type AttrWriter, readString, readU32, sharedWriter } from './attributes.ts';
+import {
+  type AttrWriter,
+  attributeLength,
+  attributeType,
+  readString,
+  readU32,
+  sharedWriter,
+} from './attributes.ts';
 import {
   AF_INET,
   AF_INET6,
@@ -199,11 +206,8 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
   };
   let off = start + RTMSG_LEN;
   while (end - off >= 4) {
-    const len = (p[off] as number) | ((p[off + 1] as number) << 8);
-    const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
-    if (len < 4) throw new DecodeError(`attribute length ${len} < 4`, off);
-    if (len > end - off)
-      throw new DecodeError(`attribute length ${len} exceeds the ${end - off} bytes left`, off);
+    const len = attributeLength(p, off, end);
+    const type = attributeType(p, off);
     const d = off + 4;
     const dl = len - 4;
     switch (type) {
