@@ -4,6 +4,7 @@
 # the kernel allows unprivileged ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+here=()
 if [ "$(id -u)" != 0 ]; then
   if [ -z "${PURELB_DEMO_UNSHARED:-}" ] && unshare -rn true 2>/dev/null; then
     echo "not root: re-running inside 'unshare -rn' (a private user and network namespace)"
@@ -13,8 +14,9 @@ if [ "$(id -u)" != 0 ]; then
     echo "The demo creates network namespaces and needs root: run 'sudo npm run demo'." >&2
     exit 1
   fi
+  here=(--here)
 fi
 bash scripts/ensure-tools.sh
 [ -e build/Release/netlink_native.node ] || [ -d packages/netlink-native/prebuilds ] || bash scripts/build-native.sh
 export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
-exec node scripts/demo.ts "$@"
+exec node packages/netlink-native/examples/seed-node.ts "${here[@]}" "$@"

@@ -4,18 +4,24 @@
 //
 //   sudo node --conditions=source packages/netlink-native/examples/seed-node.ts   (from the repository)
 //   DEBUG=netlink:* ... to see the transport at work
+//   --here: work in the current namespace instead (one that is already private, e.g. `unshare -rn`)
 import { execFileSync } from 'node:child_process';
 import { type Address, addressFlagNames, Netlink, NetlinkError, type Route } from '@purelb-ts/netlink-native';
 
-const ns = `nl-example-${process.pid}`;
-execFileSync('ip', ['netns', 'add', ns]);
-try {
-  await tour(ns);
-} finally {
-  execFileSync('ip', ['netns', 'del', ns]);
+if (process.argv.includes('--here')) {
+  await tour(undefined);
+} else {
+  const ns = `nl-example-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    await tour(ns);
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+    console.log(`\nnamespace ${ns} deleted`);
+  }
 }
 
-async function tour(netns: string): Promise<void> {
+async function tour(netns: string | undefined): Promise<void> {
   const nl = await Netlink.open({ netns });
   try {
     // enp1s0: a veth renamed, with its address, two secondaries and a default route.
@@ -82,6 +88,22 @@ async function tour(netns: string): Promise<void> {
       if (err instanceof NetlinkError) console.log(`\nas expected: ${err.message}`);
       else throw err;
     }
+
+    // The guide's failure case: a second default route with the same metric. `add` refuses it
+    // (EEXIST); `append` is how hosts end up with one, and the dump shows both.
+    await nl.links.create({ name: 'enp2s0', kind: 'veth', peer: 'upstream1', up: true });
+    await nl.links.setUp('upstream1');
+    await nl.addresses.add({ link: 'enp2s0', address: '192.168.77.10/24' });
+    await nl.routes.append({ dst: 'default', gateway: '192.168.77.1', link: 'enp2s0', metric: 100 });
+    const all = new Map((await nl.links.list()).map((l) => [l.index, l.name]));
+    const defaults = (await nl.routes.list({ family: 4 })).filter((r) => r.dstLength === 0);
+    console.log(
+      `\n${defaults.length} default routes with metric ${defaults.map((r) => r.priority).join(' and ')}:`,
+    );
+    for (const r of defaults) console.log(`    ${routeLine(r, all)}`);
+    console.log(
+      'Linux uses the first; PureLB cannot tell which interface is local and uses kube-lb0 instead.',
+    );
   } finally {
     nl.close();
   }
