@@ -25,6 +25,8 @@ export interface AddressPool {
   aggregation: number;
   /** As written ("default", "", "/32"). */
   aggregationText: string;
+  /** Where it was written (e.g. spec.local.v4pools[1]), for messages naming it; set by the parser. */
+  path?: string;
 }
 
 export interface ServiceGroupConfig {

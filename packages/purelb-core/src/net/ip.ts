@@ -57,6 +57,8 @@ export function parseIP(text: string): IP | undefined {
 }
 
 function formatV6(value: bigint): string {
+  // RFC 5952 section 5 (and the netlink codec, whose strings we compare): IPv4-mapped as ::ffff:a.b.c.d.
+  if (value >> 32n === 0xffffn) return `::ffff:${formatIP({ family: 4, value: value & 0xffffffffn })}`;
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   // RFC 5952: compress the longest run (leftmost on ties) of two or more zero groups.

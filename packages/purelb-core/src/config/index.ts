@@ -1,0 +1,10 @@
+// Parsing and validating PureLB's custom resources, and choosing the LBNodeAgent for a node.
+export { selectAgent } from './agent-selection.ts';
+export { parseGoDuration } from './duration.ts';
+export { checkGroupOverlaps, type GroupOverlapIssue } from './group-overlaps.ts';
+export { interfaceNameProblem } from './interface-name.ts';
+export { isCatchAll, isLabelKey, isLabelValue, matchesSelector } from './label-selector.ts';
+export { DEFAULT_DUMMY_INTERFACE, parseLBNodeAgent } from './lbnodeagent.ts';
+export { parseAggregation } from './pool.ts';
+export { parseServiceGroup } from './service-group.ts';
+export type * from './types.ts';
