@@ -1,0 +1,99 @@
+// What the allocator answers: results of allocate/release/rebuild/setGroups and pool usage.
+import type { Family } from '../net/ip.ts';
+
+export type AllocationFailure =
+  /** Not a LoadBalancer Service of our class: the allocator leaves it alone. */
+  | 'not-handled'
+  | 'invalid-annotation'
+  | 'no-group'
+  /** The resolved group fences its namespaces and this Service's namespace is not one of them. */
+  | 'namespace-denied'
+  /** The group has no pool of a family the Service requires, or a requested address has a family not requested. */
+  | 'wrong-family'
+  | 'not-in-pool'
+  /** A requested address is held by another Service that does not share with this one. */
+  | 'address-in-use'
+  | 'sharing-conflict'
+  | 'exhausted'
+  /** Options that cannot be combined (multiPool with sharing or specific addresses). */
+  | 'incompatible-options';
+
+export interface IngressEntry {
+  ip: string;
+  ipMode: 'VIP';
+}
+
+export type AllocationResult =
+  | {
+      ok: true;
+      /** Addresses in spec.ipFamilies order (per family: pool order). */
+      ips: string[];
+      poolType: 'local' | 'remote';
+      /** The ServiceGroup(s) the addresses come from (purelb.io/allocated-from). */
+      groups: string[];
+      /** Annotations to set (string) or remove (null). */
+      annotations: Record<string, string | null>;
+      ingress: IngressEntry[];
+      /** Whether the Service's ingress or annotations differ from what this result says. */
+      changed: boolean;
+      /** Addresses the Service held before and no longer does (freed unless still shared). */
+      released: string[];
+      /** For events, e.g. the deprecated spec.loadBalancerIP. */
+      warnings: string[];
+    }
+  | { ok: false; reason: AllocationFailure; message: string };
+
+export interface ReleaseResult {
+  /** Addresses the Service held. */
+  released: string[];
+  /** Those now free (a shared address is freed only when its last user goes). */
+  freed: string[];
+  /** Annotations to remove from the Service if it still exists. */
+  annotations: Record<string, null>;
+}
+
+/** An assignment kept although no pool of its group holds the address any more. */
+export interface Orphan {
+  service: string;
+  ip: string;
+  group: string;
+}
+
+export interface RebuildConflict {
+  service: string;
+  ip: string;
+  /** The Service that keeps the address (earlier by creation time, namespace, name). */
+  keptBy: string;
+  reason: string;
+}
+
+export interface RebuildReport {
+  /** Services whose addresses were restored. */
+  restored: number;
+  conflicts: RebuildConflict[];
+  /** Ingress entries that are not IP addresses. */
+  invalid: { service: string; ip: string }[];
+  orphans: Orphan[];
+}
+
+export interface SetGroupsReport {
+  orphans: Orphan[];
+}
+
+export interface PoolUsage {
+  pool: string;
+  size: bigint;
+  inUse: number;
+}
+
+export interface GroupFamilyUsage {
+  group: string;
+  family: Family;
+  size: bigint;
+  inUse: number;
+  available: bigint;
+  /** Decimal text of size/available: IPv6 pools exceed Number's exact range. */
+  sizeText: string;
+  availableText: string;
+  pools: PoolUsage[];
+}
