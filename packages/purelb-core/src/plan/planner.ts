@@ -1,0 +1,127 @@
+// From what this node should carry and what the kernel holds, the operations that close the gap.
+import type { DesiredState, NodeNetwork, Ownership, Placement } from '../model.ts';
+import { attributeDifferences, needsRefresh } from './attributes.ts';
+import {
+  compareAddressKeys,
+  holdersOf,
+  linkNamed,
+  type ObservedAddress,
+  observeAddresses,
+} from './observed.ts';
+import { tagFor } from './ownership.ts';
+import type { PlanOp } from './plan-ops.ts';
+
+type AddOp = Extract<PlanOp, { op: 'add-address' }>;
+type ReplaceOp = Extract<PlanOp, { op: 'replace-address' }>;
+type DeleteOp = Extract<PlanOp, { op: 'delete-address' }>;
+
+const placementKey = (p: Placement): string => `${p.link}\u0000${p.ip}`;
+/** The kernel's identity of an address (a dump may repeat one; keeping one copy keeps them all). */
+const heldKey = (o: ObservedAddress): string => `${o.link}\u0000${o.ip}\u0000${o.address.prefixLength}`;
+
+/** One placement per (link, IP): the first wins, so a caller's duplicate cannot plan two adds. */
+function uniquePlacements(placements: readonly Placement[]): Placement[] {
+  const seen = new Set<string>();
+  const out: Placement[] = [];
+  for (const p of [...placements].sort(compareAddressKeys)) {
+    if (seen.has(placementKey(p))) continue;
+    seen.add(placementKey(p));
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The dummy is created only when a placement needs it: a node that carries only local addresses gets no
+ * interface it does not use. Once it exists (ours or left over), it is kept up, as upstream does, so an
+ * address on it is always served.
+ */
+function planDummy(desired: DesiredState, observed: NodeNetwork): PlanOp[] {
+  const name = desired.dummyInterface;
+  const dummy = linkNamed(observed.links, name);
+  if (dummy === undefined) {
+    const needed = desired.placements.some((p) => p.link === name);
+    return needed
+      ? [
+          { op: 'create-dummy', name },
+          { op: 'link-up', name },
+        ]
+      : [];
+  }
+  return dummy.up ? [] : [{ op: 'link-up', name }];
+}
+
+/** Why an owned address that no placement keeps is deleted, in the terms an operator reads in the log. */
+function deleteReason(o: ObservedAddress, placements: readonly Placement[]): string {
+  const elsewhere = placements.filter((p) => p.ip === o.ip && p.family === o.address.family);
+  const sameLink = elsewhere.find((p) => p.link === o.link);
+  if (sameLink !== undefined) {
+    return `${o.ip} is wanted as /${sameLink.prefixLength} on dev ${o.link}, not /${o.address.prefixLength}`;
+  }
+  if (elsewhere.length > 0) {
+    return `${o.ip} belongs on dev ${elsewhere.map((p) => p.link).join(', dev ')}, not dev ${o.link}`;
+  }
+  return `no Service wants ${o.ip} on this node any more`;
+}
+
+/**
+ * The operations that make the node hold exactly its desired placements, in a safe order: create and
+ * bring up the dummy, then adds, then replaces, then deletes — so an address that moves (another
+ * interface, another prefix) is in its new place before the old one goes. Deterministic: each group is
+ * sorted by link, family, numeric IP and prefix length.
+ *
+ * Never touches an address it cannot prove is ours (see isOwned): a foreign address that already holds a
+ * placement's IP and prefix on its link satisfies it as it is, one with the IP elsewhere is left alone.
+ * A placement on a link that does not exist (other than the dummy, which is created) is not planned: there
+ * is nothing to add it to; the diagnosis reports it.
+ */
+export function planReconcile(desired: DesiredState, observed: NodeNetwork, ownership: Ownership): PlanOp[] {
+  const addresses = observeAddresses(observed, ownership);
+  const placements = uniquePlacements(desired.placements);
+  const kept = new Set<string>();
+  const adds: AddOp[] = [];
+  const replaces: ReplaceOp[] = [];
+
+  for (const p of placements) {
+    const linkExists = linkNamed(observed.links, p.link) !== undefined || p.link === desired.dummyInterface;
+    if (!linkExists) continue;
+    const tag = tagFor(p.link, p.family, ownership);
+    const holders = holdersOf(addresses, p);
+    const exact = holders.find((o) => o.address.prefixLength === p.prefixLength);
+    if (exact !== undefined) {
+      if (!exact.owned) continue;
+      kept.add(heldKey(exact));
+      if (attributeDifferences(p, exact.address).length > 0) {
+        replaces.push({ op: 'replace-address', placement: p, tag, why: 'change-attributes' });
+      } else if (needsRefresh(p, exact.address)) {
+        replaces.push({ op: 'replace-address', placement: p, tag, why: 'refresh-lifetime' });
+      }
+      continue;
+    }
+    // IPv6: the kernel holds one address per (link, IP), so another prefix is replaced, not added beside.
+    const occupant = p.family === 6 ? holders[0] : undefined;
+    if (occupant !== undefined) {
+      if (!occupant.owned) continue;
+      kept.add(heldKey(occupant));
+      replaces.push({ op: 'replace-address', placement: p, tag, why: 'change-prefix' });
+      continue;
+    }
+    adds.push({ op: 'add-address', placement: p, tag });
+  }
+
+  const deletes: DeleteOp[] = [];
+  for (const o of addresses) {
+    if (!o.owned || kept.has(heldKey(o)) || o.link === undefined) continue;
+    deletes.push({
+      op: 'delete-address',
+      link: o.link,
+      ip: o.ip,
+      prefixLength: o.address.prefixLength,
+      reason: deleteReason(o, placements),
+    });
+  }
+  deletes.sort(compareAddressKeys);
+  const uniqueDeletes = deletes.filter((d, i) => i === 0 || compareAddressKeys(deletes[i - 1]!, d) !== 0);
+
+  return [...planDummy(desired, observed), ...adds, ...replaces, ...uniqueDeletes];
+}
