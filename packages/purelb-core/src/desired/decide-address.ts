@@ -1,0 +1,231 @@
+// The rule for one ingress address of one announceable Service, on this node: place it (locally or
+// on the dummy) or say why not. Errors (error: true) may accompany a fallback placement.
+import type { LocalAgentConfig, ServiceGroupConfig } from '../config/types.ts';
+import {
+  electWinner,
+  findLocalSubnet,
+  type LocalCandidates,
+  localCandidates,
+  type Member,
+} from '../election/index.ts';
+import { type Service, serviceKey } from '../kube.ts';
+import type { LocalInterfaceElection, NodeNetwork, Placement, PlacementSkip } from '../model.ts';
+import type { Family } from '../net/ip.ts';
+import { placeLocal, placeVirtual } from '../placement/placement.ts';
+import { groupForIP, type PoolMatch } from '../services/group-for-ip.ts';
+import type { IngressIP } from '../services/ingress.ts';
+import { externalTrafficLocal } from '../services/sharing.ts';
+
+/** What stays the same for every address on this node. */
+export interface NodeContext {
+  node: string;
+  local: LocalAgentConfig;
+  groups: readonly ServiceGroupConfig[];
+  members: Member[];
+  network: NodeNetwork;
+  /** One local-interface election per family, made on first need and reported in DesiredState. */
+  candidatesFor(family: Family): LocalCandidates;
+}
+
+export interface AddressDecision {
+  placement?: Placement;
+  skips: PlacementSkip[];
+}
+
+export function nodeContext(
+  node: string,
+  local: LocalAgentConfig,
+  groups: readonly ServiceGroupConfig[],
+  members: Member[],
+  network: NodeNetwork,
+): NodeContext & { elections(): { 4?: LocalInterfaceElection; 6?: LocalInterfaceElection } } {
+  const made = new Map<Family, LocalCandidates>();
+  return {
+    node,
+    local,
+    groups,
+    members,
+    network,
+    candidatesFor(family) {
+      let c = made.get(family);
+      if (c === undefined) {
+        c = localCandidates(family, network, local);
+        made.set(family, c);
+      }
+      return c;
+    },
+    elections() {
+      const out: { 4?: LocalInterfaceElection; 6?: LocalInterfaceElection } = {};
+      for (const [family, c] of made) out[family] = c.election;
+      return out;
+    },
+  };
+}
+
+const skip = (
+  svc: Service,
+  ip: string,
+  code: PlacementSkip['code'],
+  reason: string,
+  error: boolean,
+  winner?: string,
+): PlacementSkip => ({ service: serviceKey(svc), ip, code, reason, error, ...(winner ? { winner } : {}) });
+
+/** externalTrafficPolicy Local keeps traffic on nodes with an endpoint; the spec is never rewritten. */
+const noEndpointHere = (ctx: NodeContext, svc: Service, addr: IngressIP): AddressDecision => ({
+  skips: [
+    skip(
+      svc,
+      addr.ip,
+      'no-local-endpoint',
+      `externalTrafficPolicy is Local and node ${ctx.node} hosts no ready endpoint of ${serviceKey(svc)}`,
+      false,
+    ),
+  ],
+});
+
+/** Decides one address. `endpointNodes`: nodes with a ready endpoint (used only for ETP Local). */
+export function decideAddress(
+  ctx: NodeContext,
+  svc: Service,
+  addr: IngressIP,
+  endpointNodes: readonly string[],
+): AddressDecision {
+  const found = groupForIP(addr.parsed, ctx.groups);
+  if (found === undefined) {
+    return {
+      skips: [skip(svc, addr.ip, 'no-group', `${addr.ip} lies in no pool of any ServiceGroup`, true)],
+    };
+  }
+  const etpLocal = externalTrafficLocal(svc);
+  const hostsEndpoint = endpointNodes.includes(ctx.node);
+  if (found.group.type === 'remote') {
+    if (etpLocal && !hostsEndpoint) return noEndpointHere(ctx, svc, addr);
+    const why = etpLocal
+      ? `remote pool of ServiceGroup ${found.group.name}; externalTrafficPolicy Local and this node hosts a ready endpoint`
+      : `remote pool of ServiceGroup ${found.group.name}: every node announces it`;
+    return { placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), skips: [] };
+  }
+  return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined);
+}
+
+function decideLocalPool(
+  ctx: NodeContext,
+  svc: Service,
+  addr: IngressIP,
+  found: PoolMatch,
+  eligible: readonly string[] | undefined,
+): AddressDecision {
+  const local = ctx.candidatesFor(addr.parsed.family);
+  const match = findLocalSubnet(addr.ip, local.candidates);
+  const etp = eligible !== undefined;
+  if (match === undefined) return fallbackToDummy(ctx, svc, addr, found, local, eligible);
+  if (etp && eligible.length === 0) {
+    return {
+      skips: [
+        skip(
+          svc,
+          addr.ip,
+          'no-local-endpoint',
+          `externalTrafficPolicy is Local and no node hosts a ready endpoint of ${serviceKey(svc)}: nobody announces ${addr.ip}`,
+          false,
+        ),
+      ],
+    };
+  }
+  const { winner, candidates: contenders } = electWinner(
+    addr.ip,
+    ctx.members,
+    eligible === undefined ? undefined : new Set(eligible),
+  );
+  if (winner === undefined || winner === '') {
+    const among = etp ? 'live node with a ready endpoint' : 'live node';
+    return {
+      skips: [
+        skip(
+          svc,
+          addr.ip,
+          'no-candidate',
+          `no ${among} has a subnet holding ${addr.ip}: nobody announces it`,
+          false,
+        ),
+      ],
+    };
+  }
+  if (winner !== ctx.node) {
+    return {
+      skips: [
+        skip(
+          svc,
+          addr.ip,
+          'not-winner',
+          `node ${winner} wins ${addr.ip} among ${contenders.length} candidate(s); this node does not announce it`,
+          false,
+          winner,
+        ),
+      ],
+    };
+  }
+  const why = `this node wins the election for ${addr.ip} among ${contenders.length} candidate(s)${etp ? ' with a ready endpoint' : ''}`;
+  return {
+    placement: placeLocal(addr.parsed, match, ctx.local, svc, { skipIPv6DAD: found.group.skipIPv6DAD, why }),
+    skips: [],
+  };
+}
+
+/**
+ * A local-pool address this node cannot hold on a local interface goes on the dummy (the seed: "the
+ * address will be added to the virtual interface instead"). Not knowing the local interface (an
+ * ambiguous default route, or no candidate interface at all) is an error reported alongside the
+ * placement; an address that simply lies outside this node's subnets is not.
+ */
+function fallbackToDummy(
+  ctx: NodeContext,
+  svc: Service,
+  addr: IngressIP,
+  found: PoolMatch,
+  { election, candidates }: LocalCandidates,
+  eligible: readonly string[] | undefined,
+): AddressDecision {
+  if (eligible !== undefined && !eligible.includes(ctx.node)) return noEndpointHere(ctx, svc, addr);
+  const dummy = ctx.local.dummyInterface;
+  const problem = localInterfaceProblem(ctx.local, election, candidates.length, addr.parsed.family);
+  const pool = `local pool of ServiceGroup ${found.group.name}`;
+  if (problem === undefined) {
+    const names = candidates.map((c) => c.name).join(', ');
+    const why = `${pool}, but ${addr.ip} lies in no subnet of this node's local interface(s) ${names}`;
+    return { placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), skips: [] };
+  }
+  return {
+    placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
+      why: `${pool}; ${problem.text}; so it goes on ${dummy} instead`,
+    }),
+    skips: [
+      skip(
+        svc,
+        addr.ip,
+        problem.code,
+        `${problem.text}; so ${addr.ip} goes on the virtual interface ${dummy}`,
+        true,
+      ),
+    ],
+  };
+}
+
+/** Why this node has no usable local interface for the family, or undefined when it has one. */
+function localInterfaceProblem(
+  local: LocalAgentConfig,
+  election: LocalInterfaceElection,
+  candidateCount: number,
+  family: Family,
+): { code: 'ambiguous-default-route' | 'no-local-interface'; text: string } | undefined {
+  if (local.localInterface === 'default' && election.status === 'ambiguous') {
+    return { code: 'ambiguous-default-route', text: election.reason };
+  }
+  if (candidateCount > 0) return undefined;
+  const text =
+    local.localInterface === 'default'
+      ? `no local interface for IPv${family}: ${election.reason}`
+      : `no local interface for IPv${family}: no interface matches localInterface /${local.localInterface.pattern}/${local.interfaces.length > 0 ? ` and none of interfaces [${local.interfaces.join(', ')}] exists` : ''}`;
+  return { code: 'no-local-interface', text };
+}

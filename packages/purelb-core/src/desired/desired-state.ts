@@ -1,0 +1,81 @@
+// Everything this node should carry, computed from one consistent view of the cluster and the node.
+import { selectAgent } from '../config/agent-selection.ts';
+import { DEFAULT_DUMMY_INTERFACE } from '../config/lbnodeagent.ts';
+import { type Service, serviceKey } from '../kube.ts';
+import type { DesiredState, Placement, PlacementSkip } from '../model.ts';
+import { isAnnounceable } from '../services/announceable.ts';
+import { nodesWithReadyEndpoints } from '../services/endpoints.ts';
+import { ingressIPs } from '../services/ingress.ts';
+import { decideAddress, nodeContext } from './decide-address.ts';
+import { comparePlacements, dropSkipsOfPlacedAddresses, mergeShared } from './merge.ts';
+import type { DesiredInput } from './types.ts';
+
+/** Announceable Services in namespace/name order, each key once (the first copy wins). */
+function announceable(services: readonly Service[]): Service[] {
+  const byKey = new Map<string, Service>();
+  for (const svc of services)
+    if (isAnnounceable(svc) && !byKey.has(serviceKey(svc))) byKey.set(serviceKey(svc), svc);
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+}
+
+/**
+ * The placements this node should carry and, for every address it does not, the reason. Skips with
+ * `error: true` are problems to log and event even when a fallback placement exists for the address
+ * (the ambiguous-default-route case places the address on the dummy AND reports the error). The
+ * Service spec is never rewritten: externalTrafficPolicy Local is honoured, not overridden.
+ */
+export function desiredState(input: DesiredInput): DesiredState {
+  const services = announceable(input.services);
+  const agent = selectAgent(input.agents, input.nodeLabels);
+  const skips: PlacementSkip[] = [];
+  if (agent?.local === undefined) {
+    for (const svc of services) {
+      for (const { ip } of ingressIPs(svc).ips) {
+        skips.push({
+          service: serviceKey(svc),
+          ip,
+          code: 'not-selected',
+          reason: `no LBNodeAgent selects node ${input.node}: it announces nothing`,
+          error: false,
+        });
+      }
+    }
+    return {
+      node: input.node,
+      placements: [],
+      skips,
+      elections: {},
+      dummyInterface: DEFAULT_DUMMY_INTERFACE,
+      agent: undefined,
+    };
+  }
+  const ctx = nodeContext(input.node, agent.local, input.groups, input.members, input.network);
+  const placed: Placement[] = [];
+  for (const svc of services) {
+    const { ips, invalid } = ingressIPs(svc);
+    for (const bad of invalid) {
+      skips.push({
+        service: serviceKey(svc),
+        ip: bad.value,
+        code: 'invalid-config',
+        reason: bad.message,
+        error: true,
+      });
+    }
+    const endpointNodes = nodesWithReadyEndpoints(svc, input.endpointSlices);
+    for (const addr of ips) {
+      const decision = decideAddress(ctx, svc, addr, endpointNodes);
+      if (decision.placement !== undefined) placed.push(decision.placement);
+      skips.push(...decision.skips);
+    }
+  }
+  const placements = mergeShared(placed).sort(comparePlacements);
+  return {
+    node: input.node,
+    placements,
+    skips: dropSkipsOfPlacedAddresses(skips, placements),
+    elections: ctx.elections(),
+    dummyInterface: agent.local.dummyInterface,
+    agent: `${agent.namespace}/${agent.name}`,
+  };
+}
