@@ -68,7 +68,8 @@ export function parseServiceGroup(obj: CustomResource): Parsed<ServiceGroupConfi
   }
 
   const type = spec.local !== undefined ? 'local' : 'remote';
-  const body = readObject(issues, `spec.${type}`, spec[type]);
+  // `local:` with nothing under it (YAML null) is an empty group: reported below as having no pools.
+  const body = spec[type] === null ? {} : readObject(issues, `spec.${type}`, spec[type]);
   const pools: AddressPool[] = [];
   let balancePools = false;
   let multiPool = false;

@@ -131,6 +131,12 @@ const errorCases: [string, unknown, ExpectedIssue[]][] = [
     [['spec', ['local', 'remote'], /found local and remote/]],
   ],
   ['no pools at all', { remote: {} }, [['spec.remote', {}, /has no pools/]]],
+  ['local: with nothing under it', { local: null }, [['spec.local', {}, /has no pools/]]],
+  [
+    'remote that is a string',
+    { remote: '10.0.0.0/24' },
+    [['spec.remote', '10.0.0.0/24', /must be an object/]],
+  ],
   [
     'a bad CIDR pool',
     { remote: { v4pool: { pool: '10.0.0.0/33', subnet: '10.0.0.0/16' } } },
