@@ -82,6 +82,12 @@ export interface NativeSocketStats {
   sendmsgCalls: number;
   messagesSent: number;
   datagramsReceived: number;
+  /**
+   * recv/recvmmsg calls that returned data. Far fewer than datagramsReceived when replies are
+   * read in bulk (only ACK-type requests outstanding on a request socket); equal when each
+   * datagram is sized first (dumps, GETs, multicast groups).
+   */
+  receiveCalls: number;
 }
 
 export interface SendFramesOptions {

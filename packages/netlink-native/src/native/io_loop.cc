@@ -1,3 +1,32 @@
+// How the I/O thread reads, and why no reply is ever truncated.
+//
+// A netlink datagram must be read whole in one call: what does not fit the buffer is dropped
+// (MSG_TRUNC). Replies can be far larger than any fixed buffer (a dump chunk sized from
+// min_dump_alloc, a link with hundreds of altnames, a notification), so by default every
+// datagram is sized first with recv(MSG_PEEK|MSG_TRUNC) and then read into a buffer that fits.
+//
+// That costs two system calls per datagram, which dominates when the replies are a flood of
+// 36-byte ACKs (address adds/deletes). So on an rtnetlink socket with no multicast group — where
+// every datagram answers one of our own requests — the thread knows how big a reply can be:
+// SendQueued reads each request's header as it sends it (BigReplyTracker):
+// - a GET (rtnetlink type with (type - RTM_BASE) & 3 == 2) may get a reply of any size; with
+//   NLM_F_ROOT/NLM_F_MATCH it is a dump, outstanding until NLMSG_DONE or NLMSG_ERROR for its
+//   seq; otherwise until the first message for its seq (the reply or the error; an ACK follows).
+// - NLM_F_ECHO (the kernel copies notifications to us) is outstanding until its NLMSG_ERROR.
+// - anything else is answered by an ACK or error only: header + errno + the request (only its
+//   header with NETLINK_CAP_ACK) + ext-ack TLVs. If that cannot exceed one slot it is small;
+//   otherwise it counts as big until its NLMSG_ERROR.
+// While nothing big is outstanding, every datagram that can arrive fits a slot, so the thread
+// reads up to kSlots datagrams per recvmmsg, and still checks MSG_TRUNC on each: a truncated one
+// (which this reasoning says cannot happen) is reported as EMSGSIZE, never passed on. While
+// something big is outstanding, every datagram is sized first, and the tracker sees each one, so
+// the count falls as replies end. A datagram queued on the socket always answers a request that
+// was counted before it was sent, so when the count is zero no big reply can be queued.
+//
+// Where the count can stay above zero (a GET reply dropped with ENOBUFS, an NLM_F_ECHO request
+// without NLM_F_ACK that succeeds), the socket only stays on the sizing path: slower, never
+// wrong. Other protocols and sockets in a multicast group (ExpectUnboundedDatagrams) always size.
+
 #include "io_loop.h"
 
 #include <errno.h>
@@ -30,6 +59,11 @@ constexpr size_t kMinRecvRoom = 32768;
 // their replies read in between.
 constexpr size_t kMaxMessagesPerDatagram = 64;
 
+// The bulk-read path: datagrams per recvmmsg (as many as one sendmsg's worth of ACKs) and the
+// room of each slot (an ACK is 36 bytes; an error with ext-ack TLVs a few hundred).
+constexpr size_t kSlots = 64;
+constexpr size_t kSlotSize = 8192;
+
 // First allocation of a delivery chunk: room for a few hundred ACKs without reallocating.
 constexpr size_t kInitialChunk = 16384;
 
@@ -37,8 +71,12 @@ size_t Align4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 
 }  // namespace
 
-IoLoop::IoLoop(int fd, size_t max_datagram, DeliverySink* sink)
-    : fd_(fd), max_datagram_(max_datagram), sink_(sink) {}
+IoLoop::IoLoop(int fd, size_t max_datagram, DeliverySink* sink, ReplyBounds bounds)
+    : fd_(fd),
+      max_datagram_(max_datagram),
+      sink_(sink),
+      tracker_(bounds.cap_ack, kSlotSize),
+      bounded_(bounds.rtnetlink_requests_only) {}
 
 IoLoop::~IoLoop() {
   if (started_) {
@@ -95,7 +133,13 @@ void IoLoop::Join() {
 }
 
 IoStats IoLoop::Stats() const {
-  return IoStats{sendmsg_calls_.load(), messages_sent_.load(), datagrams_received_.load()};
+  return IoStats{sendmsg_calls_.load(), messages_sent_.load(), datagrams_received_.load(),
+                 receive_calls_.load()};
+}
+
+void IoLoop::ExpectUnboundedDatagrams() {
+  std::lock_guard<std::mutex> lock(bounds_mutex_);
+  bounded_ = false;
 }
 
 void* IoLoop::ThreadMain(void* self) {
@@ -154,6 +198,7 @@ bool IoLoop::SendQueued() {
         const bool full = bytes + run_bytes + step > max_datagram_ ||
                           messages + run_messages >= kMaxMessagesPerDatagram;
         if (full && bytes + run_bytes > 0) break;
+        tracker_.Sent(p.bytes.data() + off, step);
         run_bytes += step;
         run_messages++;
         off += step;
@@ -193,10 +238,12 @@ bool IoLoop::Flush(struct msghdr* msg, std::vector<struct iovec>* iov, std::vect
   std::vector<int64_t> failed;
   failed.swap(*tokens);
   if (err != 0) {
+    tracker_.RolledBack();
     for (int64_t token : failed) {
       if (!DeliverError(err, token)) return false;
     }
   } else {
+    tracker_.Committed();
     messages_sent_.fetch_add(messages);
   }
   // Read the replies this datagram produced before sending the next one, so a long queue
@@ -204,38 +251,96 @@ bool IoLoop::Flush(struct msghdr* msg, std::vector<struct iovec>* iov, std::vect
   return DrainReceive();
 }
 
-// Reads every queued datagram (non-blocking, until EAGAIN), each sized first with
-// MSG_PEEK|MSG_TRUNC so none is ever truncated, and hands them over concatenated. Reads land in a
+// Reads every queued datagram (non-blocking, until EAGAIN) and hands them over concatenated:
+// in bulk while every possible reply is known to be small, otherwise each sized first with
+// MSG_PEEK|MSG_TRUNC so none is ever truncated (see the top of this file). Sized reads land in a
 // scratch buffer that only ever grows, so a 36-byte ACK costs a 36-byte copy, not a fresh
 // zero-filled 32 KiB.
 bool IoLoop::DrainReceive() {
   std::vector<uint8_t> chunk;
   for (;;) {
-    ssize_t size = recv(fd_, nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-    if (size >= 0) {
-      const size_t dlen = static_cast<size_t>(size);
-      if (!chunk.empty() && chunk.size() + dlen > kMaxChunk && !DeliverChunk(&chunk)) return false;
-      if (scratch_.size() < std::max(dlen, kMinRecvRoom))
-        scratch_.resize(std::max(dlen, kMinRecvRoom));
-      size = recv(fd_, scratch_.data(), scratch_.size(), MSG_DONTWAIT);
-      if (size >= 0) {
-        if (chunk.empty()) chunk.reserve(kInitialChunk);
-        // Every datagram starts 4-byte aligned in the chunk: pad the previous one with zeros.
-        chunk.insert(chunk.end(), scratch_.data(), scratch_.data() + size);
-        chunk.resize(Align4(chunk.size()));
-        datagrams_received_.fetch_add(1);
-        continue;
-      }
+    int err = 0;
+    if (!tracker_.Outstanding()) {
+      const int n = ReadSlots(&chunk, &err);
+      if (n > 0) continue;
+      if (n == -2) return false;
+      if (n == 0) break;
+      // -1: err is set and handled below; -3: no bulk reads here, so size this datagram.
     }
-    const int err = errno;
+    if (err == 0) {
+      ssize_t size = recv(fd_, nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+      if (size >= 0) {
+        const size_t dlen = static_cast<size_t>(size);
+        if (scratch_.size() < std::max(dlen, kMinRecvRoom))
+          scratch_.resize(std::max(dlen, kMinRecvRoom));
+        size = recv(fd_, scratch_.data(), scratch_.size(), MSG_DONTWAIT);
+        if (size >= 0) {
+          receive_calls_.fetch_add(1);
+          const size_t got = static_cast<size_t>(size);
+          if (tracker_.Outstanding()) tracker_.Received(scratch_.data(), got);
+          if (!AppendDatagram(&chunk, scratch_.data(), got)) return false;
+          continue;
+        }
+      }
+      err = errno;
+    }
     if (err == EINTR) continue;
     if (err == EAGAIN || err == EWOULDBLOCK) break;
     // Keep order: what arrived before the error is delivered before it.
     if (!DeliverChunk(&chunk) || !DeliverError(err, 0)) return false;
     // ENOBUFS: the kernel dropped messages but the socket is fine; what is queued is still good.
-    if (err != ENOBUFS) return true;
+    // EMSGSIZE: a bulk read was truncated (reported; the datagram is gone, the socket is fine).
+    if (err != ENOBUFS && err != EMSGSIZE) return true;
   }
   return DeliverChunk(&chunk);
+}
+
+// Returns the datagrams read (> 0), 0 at EAGAIN, -1 with *err set (a receive error, or EMSGSIZE
+// for a truncated datagram, reported after the ones before it), -2 when a delivery was refused,
+// and -3 when bulk reads are not allowed on this socket (*err stays 0: the caller sizes).
+int IoLoop::ReadSlots(std::vector<uint8_t>* chunk, int* err) {
+  if (!slots_) slots_.reset(new uint8_t[kSlots * kSlotSize]);  // untouched pages cost nothing
+  struct iovec iov[kSlots];
+  struct mmsghdr msgs[kSlots];
+  memset(msgs, 0, sizeof msgs);
+  for (size_t i = 0; i < kSlots; i++) {
+    iov[i] = {slots_.get() + i * kSlotSize, kSlotSize};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  int n;
+  {
+    std::lock_guard<std::mutex> lock(bounds_mutex_);
+    if (!bounded_) return -3;
+    n = recvmmsg(fd_, msgs, kSlots, MSG_DONTWAIT, nullptr);
+  }
+  if (n < 0) {
+    *err = errno;
+    return *err == EAGAIN || *err == EWOULDBLOCK ? 0 : -1;
+  }
+  receive_calls_.fetch_add(1);
+  for (int i = 0; i < n; i++) {
+    if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+      // Cannot happen by the reasoning above; if it does, say so rather than pass on a torso.
+      // The datagrams after it were read too: hand them over after the error, in order.
+      if (!DeliverChunk(chunk) || !DeliverError(EMSGSIZE, 0)) return -2;
+      continue;
+    }
+    if (!AppendDatagram(chunk, slots_.get() + i * kSlotSize, msgs[i].msg_len)) return -2;
+  }
+  return n;
+}
+
+// Adds one whole datagram to the chunk (4-byte aligned), first handing the chunk over if it
+// would grow past kMaxChunk.
+bool IoLoop::AppendDatagram(std::vector<uint8_t>* chunk, const uint8_t* data, size_t len) {
+  if (!chunk->empty() && chunk->size() + len > kMaxChunk && !DeliverChunk(chunk)) return false;
+  if (chunk->empty()) chunk->reserve(kInitialChunk);
+  // Every datagram starts 4-byte aligned in the chunk: pad the previous one with zeros.
+  chunk->insert(chunk->end(), data, data + len);
+  chunk->resize(Align4(chunk->size()));
+  datagrams_received_.fetch_add(1);
+  return true;
 }
 
 bool IoLoop::DeliverChunk(std::vector<uint8_t>* chunk) {

@@ -1,6 +1,7 @@
 // The per-socket I/O thread: batches queued sends into few sendmsg calls and turns received
 // datagrams into chunks for the JS side. Plain POSIX and C++; it knows nothing of Node-API
-// (the sink does the hand-over) and nothing of message layouts beyond nlmsg_len.
+// (the sink does the hand-over); of message layouts it reads only nlmsghdr (lengths, and on
+// rtnetlink request sockets the type/flags/seq that tell how big a reply can be).
 #pragma once
 
 #include <pthread.h>
@@ -11,8 +12,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <vector>
+
+#include "big_reply_tracker.h"
 
 namespace netlink_native {
 
@@ -36,13 +40,22 @@ struct IoStats {
   uint64_t sendmsg_calls;
   uint64_t messages_sent;
   uint64_t datagrams_received;
+  uint64_t receive_calls;  // recv/recvmmsg calls that returned data (peeks not counted)
+};
+
+// What the socket tells the loop about the replies it can expect.
+struct ReplyBounds {
+  // NETLINK_ROUTE with no multicast group: every datagram answers one of our own requests, so
+  // the loop may read small replies in bulk (io_loop.cc explains when).
+  bool rtnetlink_requests_only = false;
+  bool cap_ack = false;  // NETLINK_CAP_ACK granted: errors echo only the request's header
 };
 
 class IoLoop {
  public:
   // fd: a bound netlink socket (blocking mode). max_datagram: the largest sendmsg the kernel
   // accepts (granted sndbuf - 32).
-  IoLoop(int fd, size_t max_datagram, DeliverySink* sink);
+  IoLoop(int fd, size_t max_datagram, DeliverySink* sink, ReplyBounds bounds);
   ~IoLoop();
   IoLoop(const IoLoop&) = delete;
   IoLoop& operator=(const IoLoop&) = delete;
@@ -57,6 +70,9 @@ class IoLoop {
   // able to complete) deliveries, or this can wait forever.
   void Join();
   IoStats Stats() const;
+  // Before joining a multicast group (JS thread): from now on every datagram is sized first,
+  // since notifications can be any size. Returns once no bulk read can still be running.
+  void ExpectUnboundedDatagrams();
 
   // Cap on the bytes handed to JS at once: big enough to amortise the hop, small enough that
   // one delivery never holds the JS thread for long.
@@ -72,6 +88,10 @@ class IoLoop {
   bool SendQueued();
   bool Flush(msghdr* msg, std::vector<iovec>* iov, std::vector<int64_t>* tokens, size_t messages);
   bool DrainReceive();
+  // One recvmmsg into fixed slots; appends to *chunk. Returns the datagrams read, 0 at EAGAIN,
+  // -1 with *err set on a receive error, -2 when a delivery was refused (socket closing).
+  int ReadSlots(std::vector<uint8_t>* chunk, int* err);
+  bool AppendDatagram(std::vector<uint8_t>* chunk, const uint8_t* data, size_t len);
   bool DeliverChunk(std::vector<uint8_t>* chunk);
   bool DeliverError(int err, int64_t token);
   void Wake();
@@ -89,9 +109,17 @@ class IoLoop {
 
   std::vector<uint8_t> scratch_;  // receive buffer, I/O thread only; grows, never shrinks
 
+  // The bulk-read path (io_loop.cc): slots allocated on first use, I/O thread only.
+  BigReplyTracker tracker_;
+  std::unique_ptr<uint8_t[]> slots_;
+  // Guards bounded_ against a bulk read racing a group join; held only around one recvmmsg.
+  std::mutex bounds_mutex_;
+  bool bounded_;  // guarded by bounds_mutex_
+
   std::atomic<uint64_t> sendmsg_calls_{0};
   std::atomic<uint64_t> messages_sent_{0};
   std::atomic<uint64_t> datagrams_received_{0};
+  std::atomic<uint64_t> receive_calls_{0};
 };
 
 }  // namespace netlink_native

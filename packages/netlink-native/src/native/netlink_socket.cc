@@ -264,7 +264,10 @@ bool NetlinkSocket::Open(const Napi::CallbackInfo& info) {
     }
     return false;
   }
-  loop_ = std::make_unique<IoLoop>(fd_, static_cast<size_t>(sndbuf_) - 32, this);
+  ReplyBounds bounds;
+  bounds.rtnetlink_requests_only = protocol == NETLINK_ROUTE && groups.empty();
+  bounds.cap_ack = cap_ack_;
+  loop_ = std::make_unique<IoLoop>(fd_, static_cast<size_t>(sndbuf_) - 32, this, bounds);
   int rc = loop_->Start();
   if (rc != 0) {
     loop_.reset();
@@ -369,6 +372,7 @@ Napi::Value NetlinkSocket::Stats(const Napi::CallbackInfo& info) {
   out.Set("messagesSent", Napi::Number::New(env, static_cast<double>(stats.messages_sent)));
   out.Set("datagramsReceived",
           Napi::Number::New(env, static_cast<double>(stats.datagrams_received)));
+  out.Set("receiveCalls", Napi::Number::New(env, static_cast<double>(stats.receive_calls)));
   if (env.IsExceptionPending()) return Napi::Value();
   return out;
 }
@@ -416,6 +420,8 @@ Napi::Value NetlinkSocket::Membership(const Napi::CallbackInfo& info, int option
       !ToInteger(env, info[0], std::string(what) + ": group", 1, UINT32_MAX, &group)) {
     return Napi::Value();
   }
+  // Notifications can be any size: stop bulk reads before the first one can arrive.
+  if (option == NETLINK_ADD_MEMBERSHIP) loop_->ExpectUnboundedDatagrams();
   if (!SetIntOption(fd_, SOL_NETLINK, option, static_cast<int>(group))) {
     ThrowSysError(env, errno, std::string(what) + " " + std::to_string(group));
     return Napi::Value();

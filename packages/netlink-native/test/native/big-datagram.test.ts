@@ -2,30 +2,23 @@
 // kernel's maximum of long alternative names) arrives whole: the I/O thread sizes each read
 // with MSG_PEEK|MSG_TRUNC instead of trusting a buffer size.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ip, ipJson, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
-import { getLink, linkName, openCollector, RTM_NEWLINK } from './raw-netlink.ts';
+import {
+  addLongAltnames,
+  getLink,
+  linkName,
+  longAltname,
+  openCollector,
+  RTM_NEWLINK,
+} from './raw-netlink.ts';
 
 const skip = netnsUnavailableReason();
 
 test('a single 64 KiB+ reply datagram is received untruncated', { skip }, () =>
   withNetns(async (ns) => {
     ip(ns, 'link', 'add', 'big0', 'type', 'veth', 'peer', 'name', 'big1');
-    const dir = mkdtempSync(join(tmpdir(), 'plbt-altnames-'));
-    try {
-      // 495 names of 127 bytes: the kernel refuses the 497th ("property list too long").
-      const lines = Array.from(
-        { length: 495 },
-        (_, i) => `link property add dev big0 altname a${String(i).padStart(126, '0')}`,
-      );
-      writeFileSync(join(dir, 'batch'), `${lines.join('\n')}\n`);
-      ip(ns, '-batch', join(dir, 'batch'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    addLongAltnames(ns, 'big0');
     const ifindex = ipJson<{ ifindex: number }[]>(ns, 'link', 'show', 'big0')[0]?.ifindex ?? 0;
     const c = openCollector({ netns: { path: `/var/run/netns/${ns}` } });
     try {
@@ -36,7 +29,7 @@ test('a single 64 KiB+ reply datagram is received untruncated', { skip }, () =>
       assert.ok(reply.length > 65536, `reply is ${reply.length} bytes`);
       assert.equal(linkName(reply), 'big0');
       // Every altname made it: the tail of the datagram is intact.
-      assert.ok(reply.body.includes(Buffer.from(`a${String(494).padStart(126, '0')}\0`)));
+      assert.ok(reply.body.includes(Buffer.from(`${longAltname(494)}\0`)));
       assert.equal(c.socket.stats.datagramsReceived, 1);
       assert.deepEqual(c.errors, []);
     } finally {

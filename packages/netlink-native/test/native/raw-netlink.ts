@@ -1,6 +1,10 @@
 // Hand-built netlink bytes for the addon's tests (the real codec lives in src/codec and has its
 // own tests; these tests pin the transport only, so they depend on nothing above it).
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ip } from '../../../../test/support/netns.ts';
 import type { NativeSocket, NativeSocketControls, NativeSocketOptions } from '../../src/native/binding.ts';
 import { native } from '../../src/native/load.ts';
 
@@ -9,6 +13,7 @@ export const RTM_GETLINK = 18;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 export const NLM_F_REQUEST = 0x1;
+export const NLM_F_ACK = 0x4;
 export const NLM_F_DUMP = 0x300;
 const IFLA_IFNAME = 3;
 
@@ -21,6 +26,42 @@ export function getLink(seq: number, index = 0): Buffer {
   msg.writeUInt32LE(seq, 8);
   msg.writeInt32LE(index, 20);
   return msg;
+}
+
+/** RTM_NEWLINK on `index` changing nothing, with NLM_F_ACK: answered by one 36-byte ACK. */
+export function touchLink(seq: number, index: number): Buffer {
+  const msg = Buffer.alloc(32);
+  msg.writeUInt32LE(32, 0);
+  msg.writeUInt16LE(RTM_NEWLINK, 4);
+  msg.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
+  msg.writeUInt32LE(seq, 8);
+  msg.writeInt32LE(index, 20);
+  return msg;
+}
+
+/** The errno of an NLMSG_ERROR message (0 for an ACK). */
+export function errnoOf(msg: RawMessage): number {
+  return -msg.body.readInt32LE(0) | 0; // | 0: an ACK is 0, not -0
+}
+
+/** Gives `dev` 495 altnames of 127 bytes (the most the kernel takes): its RTM_NEWLINK exceeds 64 KiB. */
+export function addLongAltnames(ns: string, dev: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'plbt-altnames-'));
+  try {
+    const lines = Array.from(
+      { length: 495 },
+      (_, i) => `link property add dev ${dev} altname ${longAltname(i)}`,
+    );
+    writeFileSync(join(dir, 'batch'), `${lines.join('\n')}\n`);
+    ip(ns, '-batch', join(dir, 'batch'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The i-th altname addLongAltnames gives. */
+export function longAltname(i: number): string {
+  return `a${String(i).padStart(126, '0')}`;
 }
 
 export interface RawMessage {
