@@ -1,7 +1,8 @@
 // Whether this node agent should announce a Service at all. Upstream skips the brand check when the
 // Service has no annotations at all; here a missing brand always means "not ours".
+
+import { ANNOTATION_ALLOCATED_BY as ALLOCATED_BY, PURELB_BRAND as BRAND } from '../annotations.ts';
 import type { Service } from '../kube.ts';
-import { ALLOCATED_BY, BRAND } from './annotation-keys.ts';
 
 /** Why the Service is not announced, or undefined when it is announceable. */
 export function notAnnounceableReason(svc: Service): string | undefined {

@@ -1,6 +1,8 @@
 // Nodes that host a usable endpoint of a Service: what externalTrafficPolicy Local narrows to.
 import type { EndpointConditions, EndpointSlice, Service } from '../kube.ts';
-import { SERVICE_NAME_LABEL } from './annotation-keys.ts';
+
+/** The label every EndpointSlice carries naming its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /**
  * Kubernetes: an absent `ready` means ready. A terminating endpoint that still serves keeps
