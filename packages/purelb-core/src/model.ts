@@ -78,6 +78,11 @@ export interface Ownership {
 export interface DesiredState {
   node: string;
   placements: Placement[];
+  /**
+   * Addresses not placed here, and why. A skip with `error: true` is a problem to log and event even
+   * when the same address also has a fallback placement (the ambiguous default route: the address
+   * goes on the dummy AND an 'ambiguous-default-route' error is reported).
+   */
   skips: PlacementSkip[];
   /** The local-interface election per family (absent: no address of that family needs it). */
   elections: { 4?: LocalInterfaceElection; 6?: LocalInterfaceElection };
