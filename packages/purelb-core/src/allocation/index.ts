@@ -2,7 +2,7 @@
 export { type AllocateOptions, Allocator, type AllocatorOptions } from './allocator.ts';
 export { type GroupResolution, resolveGroup } from './group-resolution.ts';
 export * from './keys.ts';
-export { OffsetSet } from './offset-set.ts';
+export { BigOffsetSet, NumberOffsetSet, type OffsetSet, offsetSetFor } from './offset-set.ts';
 export {
   type AllocationRequest,
   type FamilyPolicy,

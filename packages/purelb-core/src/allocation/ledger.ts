@@ -2,7 +2,7 @@
 // pool the sorted offsets in use, kept in step so "lowest free" never scans.
 import type { AddressPool, ServiceGroupConfig } from '../config/types.ts';
 import { type Family, formatIP, type IP } from '../net/ip.ts';
-import { OffsetSet } from './offset-set.ts';
+import { type OffsetSet, offsetSetFor } from './offset-set.ts';
 
 export interface PoolState {
   group: string;
@@ -39,12 +39,10 @@ export class Ledger {
     this.#poolsByGroup = new Map();
     for (const g of groups) {
       if (this.#poolsByGroup.has(g.name)) continue;
-      const states = g.pools.map((pool) => ({
-        group: g.name,
-        pool,
-        capacity: pool.last - pool.first + 1n,
-        used: new OffsetSet(),
-      }));
+      const states = g.pools.map((pool) => {
+        const capacity = pool.last - pool.first + 1n;
+        return { group: g.name, pool, capacity, used: offsetSetFor(capacity) };
+      });
       this.#poolsByGroup.set(g.name, states);
       this.pools.push(...states);
     }
