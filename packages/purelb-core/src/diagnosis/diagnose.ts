@@ -1,0 +1,37 @@
+// From what this node should carry and what it holds, the problems an operator can act on.
+import type { DesiredState, NodeNetwork, Ownership } from '../model.ts';
+import { addressFindings } from './address-findings.ts';
+import { dummyFindings } from './dummy-findings.ts';
+import { type Finding, SEVERITY_RANK } from './finding.ts';
+import { routeFindings } from './route-findings.ts';
+import { skipFindings } from './skip-findings.ts';
+
+export interface DiagnosisInput {
+  desired: DesiredState;
+  network: NodeNetwork;
+  ownership: Ownership;
+}
+
+/**
+ * Every finding for this node, errors first, then warnings, then info; within a severity: routes, the
+ * dummy interface, desired addresses, held addresses, then the desired state's error skips, each in a
+ * stable order. Pure: the same input gives the same list.
+ */
+export function diagnose(input: DiagnosisInput): Finding[] {
+  const { desired, network, ownership } = input;
+  const routes = routeFindings(desired, network);
+  const ambiguous = new Set<4 | 6>();
+  for (const family of [4, 6] as const) {
+    if (desired.elections[family]?.status === 'ambiguous') ambiguous.add(family);
+  }
+  const all = [
+    ...routes,
+    ...dummyFindings(desired, network),
+    ...addressFindings(desired, network, ownership),
+    ...skipFindings(desired.skips, ambiguous),
+  ];
+  return all
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
+    .map((e) => e.f);
+}

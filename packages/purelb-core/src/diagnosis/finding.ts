@@ -1,0 +1,48 @@
+// What the diagnosis reports: one actionable problem per finding.
+import type { PlacementSkip } from '../model.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  /** Two or more default routes tie at the lowest metric (or a multipath default): the seed's case. */
+  | 'ambiguous-default-route'
+  /** A family some address needed has no default route. */
+  | 'no-default-route'
+  | 'dummy-missing'
+  | 'dummy-down'
+  /** A desired address is not on this node. */
+  | 'address-missing'
+  /** An address PureLB owns that nobody wants. */
+  | 'address-stale'
+  /** An address PureLB owns sits on another interface than the one it should be on. */
+  | 'wrong-interface'
+  /** An address PureLB owns has another prefix length than the one it should have. */
+  | 'wrong-prefix'
+  /** An address PureLB owns has the right place but other flags, broadcast or lifetimes. */
+  | 'wrong-attributes'
+  /** This node holds an address that another node wins. */
+  | 'not-winner-but-present'
+  /** An address PureLB did not tag carries a wanted IP: PureLB leaves it alone. */
+  | 'foreign-address-conflict'
+  /** The error skips the desired state reports (no-group, invalid-config, ...). */
+  | PlacementSkip['code'];
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One line, in iproute2's terms (dev, brd, scope, metric...). */
+  message: string;
+  /** The Service(s) involved ("namespace/name", comma-joined when shared). */
+  service?: string;
+  ip?: string;
+  link?: string;
+  expected?: string;
+  actual?: string;
+  /** What an operator can do about it. */
+  fix: string;
+}
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/** Findings must stay one line each: a reason that came with a newline is folded. */
+export const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();

@@ -1,0 +1,51 @@
+// The desired state's error skips (addresses the rules could not place), as findings with a fix.
+import type { PlacementSkip } from '../model.ts';
+import { parseIP } from '../net/ip.ts';
+import { type Finding, oneLine } from './finding.ts';
+
+const FIXES: Readonly<Record<PlacementSkip['code'], (ip: string) => string>> = {
+  'no-group': (ip) =>
+    `add a pool containing ${ip} to a ServiceGroup, or give the Service an address from an existing pool (purelb.io/addresses)`,
+  'invalid-config': () =>
+    'fix the ServiceGroup or LBNodeAgent the message names; each parse error names its field path and value',
+  'no-local-interface': () =>
+    "make the LBNodeAgent's spec.local.localInterface / interfaces match an interface on this node, or use a remote pool",
+  'no-candidate': (ip) =>
+    `no live node's lease lists a subnet containing ${ip}: check the lbnodeagent pods run and that a node interface has an address in that subnet`,
+  'no-local-endpoint': () =>
+    'the Service has externalTrafficPolicy: Local and no ready endpoint; check its pods, or use externalTrafficPolicy: Cluster',
+  'not-selected': () =>
+    "no LBNodeAgent selects this node: widen an LBNodeAgent's spec.nodeSelector to include it",
+  'not-winner': () => 'another node announces it; nothing to do on this node',
+  'ambiguous-default-route': () =>
+    "keep one default route at the lowest metric, or name the local interface in the LBNodeAgent's spec.local.localInterface",
+};
+
+/**
+ * One finding per error skip. An ambiguous-default-route skip is left out for a family whose election
+ * finding already says it (that one names the routes and the fix).
+ */
+export function skipFindings(
+  skips: readonly PlacementSkip[],
+  ambiguousFamilies: ReadonlySet<4 | 6>,
+): Finding[] {
+  const out: Finding[] = [];
+  const sorted = [...skips].sort((a, b) =>
+    a.service !== b.service ? (a.service < b.service ? -1 : 1) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0,
+  );
+  for (const s of sorted) {
+    if (!s.error) continue;
+    const family = parseIP(s.ip)?.family;
+    if (s.code === 'ambiguous-default-route' && family !== undefined && ambiguousFamilies.has(family))
+      continue;
+    out.push({
+      code: s.code,
+      severity: 'error',
+      message: oneLine(`${s.service} ${s.ip}: ${s.reason}`),
+      service: s.service,
+      ip: s.ip,
+      fix: FIXES[s.code](s.ip),
+    });
+  }
+  return out;
+}
