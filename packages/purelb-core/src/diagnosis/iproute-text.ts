@@ -1,7 +1,7 @@
 // Addresses and routes written the way iproute2 prints them, so findings read like `ip addr` / `ip route`.
-import type { Address, Family, Link, Route } from '@purelb-ts/netlink-native';
+import type { Address, AddressFlag, Family, Link, Route } from '@purelb-ts/netlink-native';
 import type { Placement } from '../model.ts';
-import { flagNames, IFA_F } from '../plan/address-flags.ts';
+import { flagBits, flagNames, IFA_F } from '../plan/address-flags.ts';
 
 export const familyName = (family: Family): string => (family === 4 ? 'IPv4' : 'IPv6');
 const inet = (family: Family): string => (family === 4 ? 'inet' : 'inet6');
@@ -12,9 +12,21 @@ const SCOPES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 
 const scopeName = (scope: number): string => SCOPES[scope] ?? String(scope);
 const lifetime = (seconds: number): string => (Number.isFinite(seconds) ? `${seconds}sec` : 'forever');
 
-/** The flags `ip addr` prints: the state bits plus "dynamic" for an address that is not permanent. */
-function flagWords(bits: number): string[] {
-  const words: string[] = flagNames(bits & ~IFA_F.permanent);
+/** Where `ip addr` spells a flag otherwise than the netlink library's word. */
+const IPROUTE_WORDS: Partial<Record<AddressFlag, string>> = {
+  homeaddress: 'home',
+  managetempaddr: 'mngtmpaddr',
+  mcautojoin: 'autojoin',
+};
+
+/**
+ * The flags `ip addr` prints, in its order and words: "temporary" for an IPv6 secondary, no "permanent",
+ * and "dynamic" last for an address that is not permanent.
+ */
+function flagWords(family: Family, bits: number): string[] {
+  const words = flagNames(bits & ~IFA_F.permanent).map((f) =>
+    f === 'secondary' && family === 6 ? 'temporary' : (IPROUTE_WORDS[f] ?? f),
+  );
   if ((bits & IFA_F.permanent) === 0) words.push('dynamic');
   return words;
 }
@@ -22,7 +34,7 @@ function flagWords(bits: number): string[] {
 /** "inet 172.30.250.53/24 brd 172.30.250.255 scope global secondary enp1s0 valid_lft forever preferred_lft forever" */
 export function addressText(a: Address, linkName: string | undefined): string {
   const brd = a.broadcast === undefined ? '' : ` brd ${a.broadcast}`;
-  const flags = flagWords(a.flags);
+  const flags = flagWords(a.family, a.flags);
   const tail = [...flags, a.label ?? linkName ?? `if${a.index}`].join(' ');
   return `${inet(a.family)} ${a.address}/${a.prefixLength}${brd} scope ${scopeName(a.scope)} ${tail} valid_lft ${lifetime(a.validLifetime)} preferred_lft ${lifetime(a.preferredLifetime)}`;
 }
@@ -30,8 +42,8 @@ export function addressText(a: Address, linkName: string | undefined): string {
 /** The same form for what a placement asks for. */
 export function placementText(p: Placement): string {
   const brd = p.broadcast === undefined ? '' : ` brd ${p.broadcast}`;
-  const flags: string[] = [...p.flags];
-  if (Number.isFinite(p.validLifetime)) flags.push('dynamic');
+  const permanent = Number.isFinite(p.validLifetime) ? 0 : IFA_F.permanent;
+  const flags = flagWords(p.family, flagBits(p.flags) | permanent);
   return `${inet(p.family)} ${p.ip}/${p.prefixLength}${brd} scope global ${[...flags, p.link].join(' ')} valid_lft ${lifetime(p.validLifetime)} preferred_lft ${lifetime(p.preferredLifetime)}`;
 }
 
