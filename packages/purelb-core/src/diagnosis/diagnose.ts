@@ -1,8 +1,9 @@
 // From what this node should carry and what it holds, the problems an operator can act on.
 import type { DesiredState, NodeNetwork, Ownership } from '../model.ts';
+import { checkPlacements, formatIssue } from '../plan/placement-check.ts';
 import { addressFindings } from './address-findings.ts';
 import { dummyFindings } from './dummy-findings.ts';
-import { type Finding, SEVERITY_RANK } from './finding.ts';
+import { type Finding, oneLine, SEVERITY_RANK } from './finding.ts';
 import { routeFindings } from './route-findings.ts';
 import { skipFindings } from './skip-findings.ts';
 
@@ -18,13 +19,28 @@ export interface DiagnosisInput {
  * stable order. Pure: the same input gives the same list.
  */
 export function diagnose(input: DiagnosisInput): Finding[] {
-  const { desired, network, ownership } = input;
+  const { network, ownership } = input;
+  // A malformed placement is reported (with its field path) and left out of the address checks.
+  const issues = checkPlacements(input.desired);
+  const bad = new Set(issues.map((i) => i.index));
+  const desired = { ...input.desired, placements: input.desired.placements.filter((_, i) => !bad.has(i)) };
+  const malformed: Finding[] = issues.map((i) => ({
+    code: 'invalid-config',
+    severity: 'error',
+    message: oneLine(formatIssue(i)),
+    ip:
+      typeof input.desired.placements[i.index]?.ip === 'string'
+        ? input.desired.placements[i.index]?.ip
+        : undefined,
+    fix: 'the desired state handed to the diagnosis is malformed: report it with the message',
+  }));
   const routes = routeFindings(desired, network);
   const ambiguous = new Set<4 | 6>();
   for (const family of [4, 6] as const) {
     if (desired.elections[family]?.status === 'ambiguous') ambiguous.add(family);
   }
   const all = [
+    ...malformed,
     ...routes,
     ...dummyFindings(desired, network),
     ...addressFindings(desired, network, ownership),

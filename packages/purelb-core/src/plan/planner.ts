@@ -9,6 +9,7 @@ import {
   observeAddresses,
 } from './observed.ts';
 import { tagFor } from './ownership.ts';
+import { checkPlacements, formatIssue } from './placement-check.ts';
 import type { PlanOp } from './plan-ops.ts';
 
 type AddOp = Extract<PlanOp, { op: 'add-address' }>;
@@ -74,8 +75,12 @@ function deleteReason(o: ObservedAddress, placements: readonly Placement[]): str
  * placement's IP and prefix on its link satisfies it as it is, one with the IP elsewhere is left alone.
  * A placement on a link that does not exist (other than the dummy, which is created) is not planned: there
  * is nothing to add it to; the diagnosis reports it.
+ *
+ * Throws a TypeError naming each malformed placement field (path and value) before planning anything.
  */
 export function planReconcile(desired: DesiredState, observed: NodeNetwork, ownership: Ownership): PlanOp[] {
+  const issues = checkPlacements(desired);
+  if (issues.length > 0) throw new TypeError(`cannot plan: ${issues.map(formatIssue).join('; ')}`);
   const addresses = observeAddresses(observed, ownership);
   const placements = uniquePlacements(desired.placements);
   const kept = new Set<string>();
