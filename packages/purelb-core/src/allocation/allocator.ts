@@ -14,6 +14,7 @@ import type { ServiceGroupConfig } from '../config/types.ts';
 import { type LoadBalancerIngress, type Service, serviceKey } from '../kube.ts';
 import { formatCidr } from '../net/cidr.ts';
 import { type Family, formatIP, type IP, parseIP } from '../net/ip.ts';
+import { ChurnSafeMap } from './churn-safe-map.ts';
 import { resolveGroup } from './group-resolution.ts';
 import { type AddressRecord, Ledger, type PoolState } from './ledger.ts';
 import { compareText, creationOrder } from './order.ts';
@@ -74,7 +75,7 @@ const byName = (a: ServiceGroupConfig, b: ServiceGroupConfig): number => compare
 
 export class Allocator {
   readonly #ledger = new Ledger();
-  readonly #assignments = new Map<string, Assignment>();
+  readonly #assignments = new ChurnSafeMap<string, Assignment>();
   readonly #defaultAnnouncer: boolean;
   #groups: ServiceGroupConfig[] = [];
 

@@ -2,6 +2,7 @@
 // pool the sorted offsets in use, kept in step so "lowest free" never scans.
 import type { AddressPool, ServiceGroupConfig } from '../config/types.ts';
 import { type Family, formatIP, type IP } from '../net/ip.ts';
+import { ChurnSafeMap } from './churn-safe-map.ts';
 import { type OffsetSet, offsetSetFor } from './offset-set.ts';
 
 export interface PoolState {
@@ -24,7 +25,7 @@ const contains = (p: AddressPool, ip: IP): boolean =>
   p.family === ip.family && ip.value >= p.first && ip.value <= p.last;
 
 export class Ledger {
-  readonly records = new Map<string, AddressRecord>();
+  readonly records = new ChurnSafeMap<string, AddressRecord>();
   pools: PoolState[] = [];
   #poolsByGroup = new Map<string, PoolState[]>();
   /** `${family}|${sharingKey}` → addresses bound to that key. */
