@@ -2,6 +2,7 @@
 // (field path and value) instead of turning into a kernel error half-way through a plan.
 import type { DesiredState, Placement } from '../model.ts';
 import { familyBits, parseIP } from '../net/ip.ts';
+import { IFA_F } from './address-flags.ts';
 
 export interface PlacementIssue {
   /** Index in desired.placements. */
@@ -41,6 +42,20 @@ function placementIssues(p: Placement, index: number): PlacementIssue[] {
       path: `${at}.broadcast`,
       value: p.broadcast,
       message: 'must be an IPv4 address or undefined',
+    });
+  }
+  const flags: unknown = p.flags;
+  if (!Array.isArray(flags)) {
+    issues.push({ path: `${at}.flags`, value: flags, message: 'must be a list of address flags' });
+  } else {
+    flags.forEach((f: unknown, j) => {
+      if (typeof f !== 'string' || !Object.hasOwn(IFA_F, f)) {
+        issues.push({
+          path: `${at}.flags[${j}]`,
+          value: f,
+          message: `is not an address flag (${Object.keys(IFA_F).join(', ')})`,
+        });
+      }
     });
   }
   for (const [key, v] of [

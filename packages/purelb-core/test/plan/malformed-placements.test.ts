@@ -34,6 +34,11 @@ const cases: [string, Partial<Placement>, RegExp][] = [
     { broadcast: 'ff02::1' },
     /desired\.placements\[1\]\.broadcast: "ff02::1"/,
   ],
+  [
+    'an unknown flag',
+    { flags: ['noprefixroute', 'nodadd' as 'nodad'] },
+    /desired\.placements\[1\]\.flags\[1\]: "nodadd" is not an address flag/,
+  ],
   ['a negative lifetime', { validLifetime: -1 }, /desired\.placements\[1\]\.validLifetime: -1/],
   [
     'a NaN lifetime',
