@@ -210,13 +210,24 @@ export class Allocator {
     // Plan every family before touching the ledger, so a failure (e.g. a partial dual-stack) changes nothing.
     const current = this.#assignments.get(key)?.ips ?? [];
     const picks: Pick[] = [];
+    const warnings = [...req.warnings];
+    let skipped: Failure | undefined;
     for (const family of families) {
       const planned = multiPool
         ? this.#planMultiPool(key, group, family, current, options.liveSubnets)
         : this.#planFamily(key, group, family, req, current);
-      if (!Array.isArray(planned)) return planned;
-      picks.push(...planned);
+      if (Array.isArray(planned)) {
+        picks.push(...planned);
+        continue;
+      }
+      // PreferDualStack is best effort: a full family is left out (and added on a later re-allocation).
+      if (planned.reason !== 'exhausted' || req.policy !== 'PreferDualStack' || req.requested.has(family)) {
+        return planned;
+      }
+      skipped ??= planned;
+      warnings.push(`PreferDualStack: no IPv${family} address for now: ${planned.message}`);
     }
+    if (picks.length === 0 && skipped !== undefined) return skipped;
 
     const ips = picks.map((p) => formatIP(p.ip));
     const released: string[] = [];
@@ -245,7 +256,7 @@ export class Allocator {
       ingress,
       changed: differs(svc, ingress, annotations),
       released,
-      warnings: req.warnings,
+      warnings,
     };
   }
 

@@ -161,3 +161,30 @@ for (const t of transitions) {
     assert.deepEqual(r.released, t.released);
   });
 }
+
+test('PreferDualStack leaves out a full family with a warning; a full single family is still an error', () => {
+  const alloc = new Allocator([v6full()], { defaultAnnouncer: true });
+  assert.ok(alloc.allocate(service('holder', { families: ['IPv6'] })).ok);
+  const r = alloc.allocate(service('pref', { families: ['IPv6', 'IPv4'], policy: 'PreferDualStack' }));
+  assert.ok(r.ok);
+  assert.deepEqual(r.ips, ['172.31.1.0']);
+  assert.match(
+    r.warnings[0] ?? '',
+    /PreferDualStack: no IPv6 address for now: ServiceGroup default has no free IPv6 address/,
+  );
+  // Once an IPv6 address frees up, re-allocation adds it and keeps the IPv4 one.
+  alloc.release('default/holder');
+  const later = alloc.allocate(service('pref', { families: ['IPv6', 'IPv4'], policy: 'PreferDualStack' }));
+  assert.ok(later.ok);
+  assert.deepEqual(later.ips, ['2001:db8::5', '172.31.1.0']);
+  assert.deepEqual(later.warnings, []);
+
+  const v4full = new Allocator([group('default', { v4pools: ['10.0.0.1-10.0.0.1'] })], {
+    defaultAnnouncer: true,
+  });
+  v4full.allocate(service('a'));
+  assert.equal(
+    outcome(v4full.allocate(service('b', { families: ['IPv4', 'IPv6'], policy: 'PreferDualStack' }))),
+    'exhausted',
+  );
+});
