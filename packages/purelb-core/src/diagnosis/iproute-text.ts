@@ -1,7 +1,7 @@
 // Addresses and routes written the way iproute2 prints them, so findings read like `ip addr` / `ip route`.
 import type { Address, AddressFlag, Family, Link, Route } from '@purelb-ts/netlink-native';
 import type { Placement } from '../model.ts';
-import { flagBits, flagNames, IFA_F } from '../plan/address-flags.ts';
+import { flagBits, flagNames, IFA_F } from '../net/address-flags.ts';
 
 export const familyName = (family: Family): string => (family === 4 ? 'IPv4' : 'IPv6');
 const inet = (family: Family): string => (family === 4 ? 'inet' : 'inet6');

@@ -13,14 +13,10 @@ export {
   type Member,
   type Membership,
   NODE_LEASE_PREFIX,
-  SUBNETS_ANNOTATION,
 } from './members.ts';
 export { parseMicroTime } from './micro-time.ts';
 export { formatRoute, linkName } from './route-text.ts';
 export {
-  IFA_F_DADFAILED,
-  IFA_F_DEPRECATED,
-  IFA_F_TENTATIVE,
   type LocalSubnet,
   unusableReason,
   usableSubnets,

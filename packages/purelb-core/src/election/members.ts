@@ -1,12 +1,13 @@
 // Election membership from the per-node Leases (PureLB v0.15+): which nodes are alive and which
 // subnets each can place local addresses in. The clock is an input, so every caller (and test) decides
 // what "now" is.
+
+import { ANNOTATION_SUBNETS } from '../annotations.ts';
 import type { Lease } from '../kube.ts';
 import { type Cidr, parseCidr } from '../net/cidr.ts';
 import { parseMicroTime } from './micro-time.ts';
 
 export const NODE_LEASE_PREFIX = 'purelb-node-';
-export const SUBNETS_ANNOTATION = 'purelb.io/subnets';
 
 export interface Member {
   node: string;
@@ -54,7 +55,7 @@ function judge(lease: Lease, now: number, malformed: Membership['malformed']): V
     };
   }
   const subnets: Cidr[] = [];
-  for (const raw of (lease.metadata.annotations?.[SUBNETS_ANNOTATION] ?? '').split(',')) {
+  for (const raw of (lease.metadata.annotations?.[ANNOTATION_SUBNETS] ?? '').split(',')) {
     const entry = raw.trim();
     if (entry === '') continue;
     const cidr = parseCidr(entry);
@@ -62,7 +63,7 @@ function judge(lease: Lease, now: number, malformed: Membership['malformed']): V
       malformed.push({
         lease: name,
         entry,
-        reason: `metadata.annotations["${SUBNETS_ANNOTATION}"]: ${cidr}; entry skipped`,
+        reason: `metadata.annotations["${ANNOTATION_SUBNETS}"]: ${cidr}; entry skipped`,
       });
     } else {
       subnets.push(cidr);

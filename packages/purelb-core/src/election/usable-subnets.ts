@@ -2,14 +2,10 @@
 // node advertises in its lease.
 import type { Address, Link } from '../model.ts';
 import { PURELB_ADDRESS_PROTOCOL } from '../model.ts';
+import { IFA_F } from '../net/address-flags.ts';
 import { type Cidr, cidrContains, cidrOf } from '../net/cidr.ts';
 import { type Family, familyBits, formatIP, parseIP } from '../net/ip.ts';
 import { ownedLabel } from '../plan/ownership.ts';
-
-/** IFA_F_* bits from linux/if_addr.h. */
-export const IFA_F_DADFAILED = 0x08;
-export const IFA_F_DEPRECATED = 0x20;
-export const IFA_F_TENTATIVE = 0x40;
 
 const LINK_LOCAL_V6 = cidrOf({ family: 6, value: 0xfe80n << 112n }, 10);
 
@@ -41,9 +37,9 @@ export function unusableReason(address: Address, linkName: string): string | und
   }
   if (address.prefixLength >= familyBits(address.family)) return 'host-length prefix';
   if (address.family === 6) {
-    if ((address.flags & IFA_F_TENTATIVE) !== 0) return 'tentative (DAD in progress)';
-    if ((address.flags & IFA_F_DADFAILED) !== 0) return 'duplicate address detection failed';
-    if ((address.flags & IFA_F_DEPRECATED) !== 0) return 'deprecated';
+    if ((address.flags & IFA_F.tentative) !== 0) return 'tentative (DAD in progress)';
+    if ((address.flags & IFA_F.dadfailed) !== 0) return 'duplicate address detection failed';
+    if ((address.flags & IFA_F.deprecated) !== 0) return 'deprecated';
     const ip = parseIP(address.address);
     if (ip !== undefined && cidrContains(LINK_LOCAL_V6, ip)) return 'link-local';
   }

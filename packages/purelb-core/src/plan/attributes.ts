@@ -2,8 +2,8 @@
 // or refresh) and the diagnosis (wrong-attributes).
 import type { Address } from '@purelb-ts/netlink-native';
 import type { Placement } from '../model.ts';
+import { flagBits, flagNames, SETTABLE_FLAGS } from '../net/address-flags.ts';
 import { canonicalIP } from '../net/ip.ts';
-import { flagBits, flagNames, SETTABLE_FLAGS } from './address-flags.ts';
 
 const lifetimeText = (seconds: number): string => (Number.isFinite(seconds) ? `${seconds}sec` : 'forever');
 

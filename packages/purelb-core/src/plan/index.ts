@@ -1,5 +1,5 @@
 // Reconcile planning: ownership proof, the planner and its kernel model.
-export { flagBits, flagNames, IFA_F, SETTABLE_FLAGS } from './address-flags.ts';
+export { flagBits, flagNames, IFA_F, SETTABLE_FLAGS } from '../net/address-flags.ts';
 export { attributeDifferences, needsRefresh } from './attributes.ts';
 export { compareAddressKeys, type ObservedAddress, observeAddresses } from './observed.ts';
 export { type AddressTag, isOwned, LABEL_SUFFIX, MAX_LABEL_LENGTH, ownedLabel, tagFor } from './ownership.ts';

@@ -1,8 +1,8 @@
 // Placements come from desiredState, but the planner is a public function: a malformed one is named
 // (field path and value) instead of turning into a kernel error half-way through a plan.
 import type { DesiredState, Placement } from '../model.ts';
+import { IFA_F } from '../net/address-flags.ts';
 import { familyBits, parseIP } from '../net/ip.ts';
-import { IFA_F } from './address-flags.ts';
 
 export interface PlacementIssue {
   /** Index in desired.placements. */

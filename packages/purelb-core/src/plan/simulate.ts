@@ -2,9 +2,9 @@
 // relies on, so tests (idempotence) and the diagnosis can check a plan without a kernel.
 import type { Address, Link } from '@purelb-ts/netlink-native';
 import type { NodeNetwork, Placement } from '../model.ts';
+import { flagBits, IFA_F, SETTABLE_FLAGS } from '../net/address-flags.ts';
 import { cidrOf } from '../net/cidr.ts';
 import { canonicalIP, parseIP } from '../net/ip.ts';
-import { flagBits, IFA_F, SETTABLE_FLAGS } from './address-flags.ts';
 import type { AddressTag } from './ownership.ts';
 import type { PlanOp } from './plan-ops.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addressText, placementText, routeText } from '../../src/diagnosis/iproute-text.ts';
-import { IFA_F } from '../../src/plan/address-flags.ts';
+import { IFA_F } from '../../src/net/address-flags.ts';
 import { seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
 import { addr, local, virtual } from '../plan/build.ts';
 

@@ -1,7 +1,7 @@
 // applyPlanToModel: the kernel model the planner's properties are checked against.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IFA_F } from '../../src/plan/address-flags.ts';
+import { IFA_F } from '../../src/net/address-flags.ts';
 import type { PlanOp } from '../../src/plan/plan-ops.ts';
 import { applyPlanToModel, PlanSimulationError } from '../../src/plan/simulate.ts';
 import { addr, DUMMY, ETH0, local, network, OURS, virtual } from './build.ts';

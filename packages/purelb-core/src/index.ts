@@ -1,0 +1,17 @@
+// @purelb-ts/core: PureLB's rules as pure functions over plain data. No sockets, no Kubernetes
+// client, no clock or randomness it is not given: callers pass what their informers and netlink
+// dumps hold, and get decisions (with reasons) back.
+export * from './allocation/index.ts';
+export * from './annotations.ts';
+export * from './config/index.ts';
+export * from './desired/index.ts';
+export * from './diagnosis/index.ts';
+export * from './election/index.ts';
+export * from './kube.ts';
+export * from './model.ts';
+export { type Cidr, cidrBounds, cidrContains, cidrOf, formatCidr, maskOf, parseCidr } from './net/cidr.ts';
+export { canonicalIP, type Family, familyBits, formatIP, type IP, ipEquals, parseIP } from './net/ip.ts';
+export * from './net/range.ts';
+export * from './placement/index.ts';
+export * from './plan/index.ts';
+export * from './services/index.ts';
