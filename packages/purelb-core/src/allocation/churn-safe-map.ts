@@ -13,6 +13,11 @@ export class ChurnSafeMap<K, V> {
     return this.#live;
   }
 
+  /** Entries held by the underlying table, tombstones included (what the churn guarantee bounds). */
+  get tableSize(): number {
+    return this.#map.size;
+  }
+
   get(key: K): V | undefined {
     return this.#map.get(key);
   }

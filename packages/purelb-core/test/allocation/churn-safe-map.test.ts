@@ -43,15 +43,24 @@ test('compaction after many tombstones keeps the live entries', () => {
   assert.equal(m.get('k2999'), undefined);
 });
 
-test('deleting and re-setting one key 20,000 times among 60,000 entries stays fast', () => {
+test('deleting and re-setting one key 20,000 times among 60,000 entries never grows the table', () => {
+  // The speed this buys is measured by `npm run bench:core`; here the mechanism is pinned: a re-set
+  // overwrites the tombstone in place, so V8's hash chain for the key never lengthens.
   const m = new ChurnSafeMap<string, number>();
   for (let i = 0; i < 60_000; i++) m.set(`10.20.${i >> 8}.${i & 255}`, i);
-  const t0 = performance.now();
   for (let i = 0; i < 20_000; i++) {
     m.set('10.20.234.96', i);
     m.delete('10.20.234.96');
+    assert.equal(m.tableSize, 60_001);
   }
-  const perOpUs = ((performance.now() - t0) * 1000) / 40_000;
-  // A plain Map takes 20-40 µs per operation here (deleted entries pile up in one hash chain).
-  assert.ok(perOpUs < 5, `${perOpUs.toFixed(2)} µs per operation`);
+  assert.equal(m.size, 60_000);
+  assert.equal(m.has('10.20.234.96'), false);
+});
+
+test('tombstones of many distinct keys are compacted once they outnumber live entries', () => {
+  const m = new ChurnSafeMap<string, number>();
+  for (let i = 0; i < 3000; i++) m.set(`k${i}`, i);
+  for (let i = 0; i < 2990; i++) m.delete(`k${i}`);
+  assert.ok(m.tableSize < 3000, `table still holds ${m.tableSize} entries for ${m.size} live ones`);
+  assert.equal(m.size, 10);
 });
