@@ -12,6 +12,7 @@
 // - a GET (rtnetlink type with (type - RTM_BASE) & 3 == 2) may get a reply of any size; with
 //   NLM_F_ROOT/NLM_F_MATCH it is a dump, outstanding until NLMSG_DONE or NLMSG_ERROR for its
 //   seq; otherwise until the first message for its seq (the reply or the error; an ACK follows).
+//   RTM_SETDCB is answered with a message too, and counts like a GET.
 // - NLM_F_ECHO (the kernel copies notifications to us) is outstanding until its NLMSG_ERROR.
 // - anything else is answered by an ACK or error only: header + errno + the request (only its
 //   header with NETLINK_CAP_ACK) + ext-ack TLVs. If that cannot exceed one slot it is small;
