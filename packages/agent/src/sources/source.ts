@@ -1,0 +1,31 @@
+// Where the agent's view of the cluster comes from. The reconciler only ever asks for a snapshot;
+// a source (a Kubernetes informer set, or a standalone YAML file) calls onChange whenever anything
+// in that snapshot may have changed, and the reconciler coalesces those calls.
+import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
+
+export interface ClusterState {
+  services: Service[];
+  endpointSlices: EndpointSlice[];
+  serviceGroups: CustomResource[];
+  lbNodeAgents: CustomResource[];
+  leases: Lease[];
+  /** This node's own Node object; undefined when the source has none (standalone mode). */
+  node: KubeNode | undefined;
+}
+
+export interface ObjectSource {
+  /** Loads the initial state (resolves once a first snapshot is available) and starts watching. */
+  start(onChange: () => void): Promise<void>;
+  /** The current state; cheap to call, never blocks. */
+  snapshot(): ClusterState;
+  stop(): Promise<void>;
+}
+
+export const emptyClusterState = (): ClusterState => ({
+  services: [],
+  endpointSlices: [],
+  serviceGroups: [],
+  lbNodeAgents: [],
+  leases: [],
+  node: undefined,
+});
