@@ -2,62 +2,18 @@
 import type { Address, Link } from '@purelb-ts/netlink-native';
 import type { DesiredState, NodeNetwork, Ownership, Placement } from '../../src/model.ts';
 import { PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
+import { address as fixtureAddress, link as fixtureLink } from '../fixtures/seed-node.ts';
 
 export const OURS: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL, dummyInterface: 'kube-lb0' };
 
-export function link(index: number, name: string, fields: Partial<Link> = {}): Link {
-  return {
-    index,
-    name,
-    type: 1,
-    flags: 0x1 | 0x2 | 0x40 | 0x1000 | 0x10000,
-    up: true,
-    mtu: 1500,
-    mac: undefined,
-    broadcast: 'ff:ff:ff:ff:ff:ff',
-    permanentMac: undefined,
-    operState: 'up',
-    kind: undefined,
-    slaveKind: undefined,
-    master: undefined,
-    parent: undefined,
-    linkNetnsId: undefined,
-    txQueueLength: 1000,
-    qdisc: 'noqueue',
-    group: 0,
-    promiscuity: 0,
-    carrier: true,
-    minMtu: 68,
-    maxMtu: 65535,
-    alias: undefined,
-    altNames: undefined,
-    infoData: undefined,
-    ...fields,
-  };
-}
+/** A link with every key (an up Ethernet interface unless `fields` says otherwise). */
+export const link = (index: number, name: string, fields: Partial<Link> = {}): Link =>
+  fixtureLink({ index, name, ...fields });
 
+/** An address with every key; "ip/len" text, unlabelled unless `fields` gives a label. */
 export function addr(index: number, cidr: string, fields: Partial<Address> = {}): Address {
   const [ip = '', len = ''] = cidr.split('/');
-  const family = ip.includes(':') ? 6 : 4;
-  return {
-    family,
-    index,
-    address: ip,
-    prefixLength: Number(len),
-    peer: undefined,
-    broadcast: undefined,
-    anycast: undefined,
-    label: undefined,
-    flags: 0x80,
-    scope: 0,
-    validLifetime: Number.POSITIVE_INFINITY,
-    preferredLifetime: Number.POSITIVE_INFINITY,
-    created: undefined,
-    updated: undefined,
-    protocol: undefined,
-    routePriority: undefined,
-    ...fields,
-  };
+  return fixtureAddress('', { index, address: ip, prefixLength: Number(len), label: undefined, ...fields });
 }
 
 /** An address as PureLB would have added it on a kernel >= 6.3 (tagged with our IFA_PROTO). */
