@@ -1,0 +1,105 @@
+// Kubernetes mode's pieces, built from one KubeConfig: the informer source, the election Lease and
+// the write-back. The runtime wires them to the reconciler (source → snapshot, lease.fenced →
+// withdraw local addresses, writeback after each reconcile, lease.release() after the withdrawal
+// at shutdown).
+import { randomUUID } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger, type Logger } from '../log.ts';
+import { LeaseKeeper } from './lease.ts';
+import { KubeRest } from './rest.ts';
+import { KubernetesSource } from './source.ts';
+import { Writeback } from './writeback.ts';
+
+export { type LeaseHealth, LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
+export { formatMicroTime } from './micro-time.ts';
+export { isStatus, KubeApiError, KubeRest, type PatchType } from './rest.ts';
+export { KubernetesSource, type KubernetesSourceOptions, PURELB_API } from './source.ts';
+export {
+  REPORTING_CONTROLLER,
+  type ServiceEvent,
+  Writeback,
+  type WritebackInput,
+  type WritebackOptions,
+} from './writeback.ts';
+
+export interface KubernetesModeOptions {
+  /** Path of a kubeconfig file; without it, the in-cluster service account is used. */
+  kubeconfig?: string;
+  /** Already-built config (tests, or a caller that loaded it itself); wins over `kubeconfig`. */
+  kubeConfig?: KubeConfig;
+  namespace: string;
+  node: string;
+  leaseDurationSeconds: number;
+  /** The node's advertised subnets for its Lease (core's advertisedSubnets over the current network). */
+  subnets: () => readonly string[];
+  /** Called with true when the Lease is about to lapse (withdraw local addresses), false when renewed. */
+  onFence: (fenced: boolean) => void;
+  /** purelb.io/instance: default env POD_UID, else a random id for this process. */
+  instance?: string;
+  logger?: Logger;
+}
+
+export interface KubernetesMode {
+  kubeConfig: KubeConfig;
+  rest: KubeRest;
+  source: KubernetesSource;
+  lease: LeaseKeeper;
+  writeback: Writeback;
+  /** Starts renewing the Lease (first renewal awaited; failure is in lease.health(), not thrown). */
+  startLease(): Promise<void>;
+  /** Stops informers and renewals without deleting the Lease (it lapses). */
+  stop(): Promise<void>;
+}
+
+function loadConfig(options: KubernetesModeOptions): KubeConfig {
+  if (options.kubeConfig !== undefined) return options.kubeConfig;
+  const kc = new KubeConfig();
+  try {
+    if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
+    else kc.loadFromCluster();
+  } catch (err) {
+    const where = options.kubeconfig !== undefined ? `kubeconfig ${options.kubeconfig}` : 'in-cluster config';
+    throw new Error(`cannot load ${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (kc.getCurrentCluster() === null) {
+    const where = options.kubeconfig ?? 'in-cluster config';
+    throw new Error(`${where}: no current cluster (in-cluster needs KUBERNETES_SERVICE_HOST/PORT)`);
+  }
+  return kc;
+}
+
+/** Builds Kubernetes mode from flags; throws an error naming the bad option, having started nothing. */
+export function startKubernetesMode(options: KubernetesModeOptions): KubernetesMode {
+  if (options.node === '') throw new Error('node name is empty (set --node or NODE_NAME)');
+  if (options.namespace === '') throw new Error('namespace is empty (set --namespace or POD_NAMESPACE)');
+  const logger = options.logger ?? createLogger();
+  const kubeConfig = loadConfig(options);
+  const rest = new KubeRest(kubeConfig);
+  const source = new KubernetesSource(kubeConfig, {
+    namespace: options.namespace,
+    node: options.node,
+    logger,
+  });
+  const lease = new LeaseKeeper(rest, {
+    namespace: options.namespace,
+    node: options.node,
+    leaseDurationSeconds: options.leaseDurationSeconds,
+    instance: options.instance ?? process.env.POD_UID ?? randomUUID(),
+    subnets: options.subnets,
+    onFence: options.onFence,
+    logger,
+  });
+  const writeback = new Writeback(rest, { node: options.node, logger });
+  return {
+    kubeConfig,
+    rest,
+    source,
+    lease,
+    writeback,
+    startLease: () => lease.start(),
+    stop: async () => {
+      await lease.stop();
+      await source.stop();
+    },
+  };
+}

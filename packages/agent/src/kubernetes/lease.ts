@@ -1,0 +1,243 @@
+// This node's election Lease, purelb-node-<node> in the install namespace. Renewed every
+// duration/2 (sooner after a failure); every renewal also refreshes purelb.io/subnets. When the
+// Lease cannot be renewed before it lapses (now > last renewal + duration - margin), other nodes
+// will soon consider this one dead and take its local addresses, so the agent must withdraw them
+// first: the `onFence(true)` callback says so, `onFence(false)` when a renewal succeeds again.
+import { ANNOTATION_INSTANCE, ANNOTATION_SUBNETS, type KubeNode, type Lease } from '@purelb-ts/core';
+import type { Logger } from '../log.ts';
+import { formatMicroTime } from './micro-time.ts';
+import { isStatus, type KubeRest } from './rest.ts';
+
+export const leaseName = (node: string): string => `purelb-node-${node}`;
+
+export interface LeaseOptions {
+  namespace: string;
+  node: string;
+  leaseDurationSeconds: number;
+  /** purelb.io/instance: the pod UID (or any id unique to this agent process). */
+  instance: string;
+  /** The node's advertised subnets (core's advertisedSubnets over the current network). */
+  subnets: () => readonly string[];
+  /** true: the Lease is (about to be) lapsed, withdraw local addresses; false: renewed again. */
+  onFence: (fenced: boolean) => void;
+  logger: Logger;
+  /** Fence this long before the Lease lapses. Default: a fifth of the duration. */
+  fenceMarginMs?: number;
+  now?: () => number;
+}
+
+export interface LeaseHealth {
+  /** Wall-clock ms of the last renewal the API server accepted (the renewTime written), if any. */
+  lastRenew: number | undefined;
+  fenced: boolean;
+  consecutiveFailures: number;
+  lastError: string | undefined;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+export class LeaseKeeper {
+  readonly #rest: KubeRest;
+  readonly #o: LeaseOptions;
+  readonly #now: () => number;
+  readonly #durationMs: number;
+  readonly #marginMs: number;
+  readonly #path: string;
+  readonly #collection: string;
+  #nodeUid: string | undefined;
+  #lastRenew: number | undefined;
+  #fenced = false;
+  #failures = 0;
+  #lastError: string | undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #fenceTimer: NodeJS.Timeout | undefined;
+  #running = false;
+  #inFlight: Promise<void> | undefined;
+
+  constructor(rest: KubeRest, options: LeaseOptions) {
+    const d = options.leaseDurationSeconds;
+    if (!Number.isInteger(d) || d < 1) {
+      throw new Error(`leaseDurationSeconds must be a whole number of seconds >= 1, got ${d}`);
+    }
+    if (options.namespace === '' || options.node === '') {
+      throw new Error('LeaseKeeper: namespace and node must not be empty');
+    }
+    this.#rest = rest;
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.#durationMs = d * 1000;
+    this.#marginMs = options.fenceMarginMs ?? this.#durationMs / 5;
+    if (!(this.#marginMs >= 0 && this.#marginMs < this.#durationMs)) {
+      throw new Error(`fenceMarginMs must be in [0, ${this.#durationMs}), got ${this.#marginMs}`);
+    }
+    const ns = encodeURIComponent(options.namespace);
+    this.#collection = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`;
+    this.#path = `${this.#collection}/${leaseName(options.node)}`;
+  }
+
+  /** Renews once (the result is in health()), then keeps renewing every duration/2. */
+  async start(): Promise<void> {
+    this.#running = true;
+    await this.#tick();
+  }
+
+  health(): LeaseHealth {
+    return {
+      lastRenew: this.#lastRenew,
+      fenced: this.#fenced,
+      consecutiveFailures: this.#failures,
+      lastError: this.#lastError,
+    };
+  }
+
+  get fenced(): boolean {
+    return this.#fenced;
+  }
+
+  /** Stops renewing (the Lease is left to lapse). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#fenceTimer);
+    await this.#inFlight;
+  }
+
+  /**
+   * Graceful shutdown, AFTER the local addresses are withdrawn: stops renewing and deletes the Lease,
+   * so peers see the node leave at once instead of after the lease duration.
+   */
+  async release(): Promise<void> {
+    await this.stop();
+    try {
+      await this.#rest.delete(this.#path);
+      this.#o.logger.info('lease released', { lease: leaseName(this.#o.node) });
+    } catch (err) {
+      if (isStatus(err, 404)) return;
+      this.#o.logger.error('lease release failed', { lease: leaseName(this.#o.node), reason: err });
+      throw err;
+    }
+  }
+
+  /** One renewal now (also used by start); exposed for tests and for a forced refresh of subnets. */
+  renewNow(): Promise<void> {
+    this.#inFlight ??= this.#renew().finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  async #tick(): Promise<void> {
+    clearTimeout(this.#renewTimer);
+    await this.renewNow();
+    if (!this.#running) return;
+    const next = this.#failures === 0 ? this.#durationMs / 2 : this.#durationMs / 4;
+    this.#renewTimer = setTimeout(() => void this.#tick(), next);
+  }
+
+  async #renew(): Promise<void> {
+    const sentAt = this.#now();
+    try {
+      await this.#write(sentAt);
+      this.#lastRenew = sentAt;
+      if (this.#failures > 0) {
+        this.#o.logger.info('lease renewed again', { lease: leaseName(this.#o.node), after: this.#failures });
+      }
+      this.#failures = 0;
+      this.#lastError = undefined;
+      this.#setFenced(false);
+    } catch (err) {
+      this.#failures++;
+      this.#lastError = err instanceof Error ? err.message : String(err);
+      this.#o.logger.error('lease renewal failed', {
+        lease: leaseName(this.#o.node),
+        reason: this.#lastError,
+        consecutiveFailures: this.#failures,
+      });
+      this.#checkFence();
+    }
+    this.#armFenceTimer();
+  }
+
+  /** Wakes up at the fence deadline, so a hung API server cannot keep the addresses alive. */
+  #armFenceTimer(): void {
+    clearTimeout(this.#fenceTimer);
+    if (!this.#running || this.#fenced) return;
+    const deadline = (this.#lastRenew ?? this.#now()) + this.#durationMs - this.#marginMs;
+    this.#fenceTimer = setTimeout(() => this.#checkFence(), Math.max(0, deadline - this.#now()) + 1);
+  }
+
+  #checkFence(): void {
+    if (!this.#running) return;
+    // Never renewed: the agent holds no claim yet, so it must not announce local addresses either.
+    if (this.#lastRenew === undefined || this.#now() > this.#lastRenew + this.#durationMs - this.#marginMs) {
+      this.#setFenced(true);
+    } else {
+      this.#armFenceTimer();
+    }
+  }
+
+  #setFenced(fenced: boolean): void {
+    if (fenced === this.#fenced) return;
+    this.#fenced = fenced;
+    const fields = { lease: leaseName(this.#o.node), reason: this.#lastError };
+    if (fenced)
+      this.#o.logger.error('lease not renewed before it lapses: withdrawing local addresses', fields);
+    else this.#o.logger.info('lease renewed: local addresses may be announced again', fields);
+    this.#o.onFence(fenced);
+  }
+
+  async #write(sentAt: number): Promise<void> {
+    if (this.#nodeUid === undefined) {
+      const node = await this.#rest.get<KubeNode>(`/api/v1/nodes/${encodeURIComponent(this.#o.node)}`);
+      if (node.metadata.uid === undefined) throw new Error(`Node ${this.#o.node} has no metadata.uid`);
+      this.#nodeUid = node.metadata.uid;
+    }
+    for (let attempt = 0; ; attempt++) {
+      let current: Lease | undefined;
+      try {
+        current = await this.#rest.get<Lease>(this.#path);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+      const desired = this.#desired(current, sentAt);
+      try {
+        if (current === undefined) await this.#rest.create(this.#collection, desired);
+        else await this.#rest.replace(this.#path, desired);
+        return;
+      } catch (err) {
+        // 409: someone wrote the Lease between our read and write (or it appeared): read again.
+        if (!isStatus(err, 409) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        this.#o.logger.debug('lease conflict; re-reading', { lease: leaseName(this.#o.node), attempt });
+      }
+    }
+  }
+
+  #desired(current: Lease | undefined, sentAt: number): Lease {
+    const renewTime = formatMicroTime(sentAt);
+    const heldByUs = current?.spec?.holderIdentity === this.#o.node && current.spec.acquireTime !== undefined;
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        ...current?.metadata,
+        name: leaseName(this.#o.node),
+        namespace: this.#o.namespace,
+        annotations: {
+          ...current?.metadata.annotations,
+          [ANNOTATION_SUBNETS]: this.#o.subnets().join(','),
+          [ANNOTATION_INSTANCE]: this.#o.instance,
+        },
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Node', name: this.#o.node, uid: this.#nodeUid as string },
+        ],
+      },
+      spec: {
+        ...current?.spec,
+        holderIdentity: this.#o.node,
+        leaseDurationSeconds: this.#o.leaseDurationSeconds,
+        acquireTime: heldByUs ? current?.spec?.acquireTime : renewTime,
+        renewTime,
+      },
+    };
+  }
+}

@@ -1,0 +1,103 @@
+// Plain-JSON REST calls through client-node's own auth and TLS (KubeConfig + its fetch library).
+// The generated typed APIs turn timestamps into Date objects and write them back with three
+// fractional digits, which the API server refuses for MicroTime fields (Lease renewTime, Event
+// eventTime), and they would hand the agent class instances where the informers hand plain JSON.
+// Going through RequestContext keeps one representation: the JSON the API server speaks.
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  type KubeConfig,
+  RequestContext,
+} from '@kubernetes/client-node';
+
+/** A non-2xx answer: the status code and the API server's Status message. */
+export class KubeApiError extends Error {
+  readonly statusCode: number;
+  readonly reason: string | undefined;
+  constructor(method: string, path: string, statusCode: number, body: unknown) {
+    const status = body as { message?: string; reason?: string } | undefined;
+    const detail = typeof status?.message === 'string' ? status.message : JSON.stringify(body);
+    super(`${method} ${path}: HTTP ${statusCode}: ${detail}`);
+    this.name = 'KubeApiError';
+    this.statusCode = statusCode;
+    this.reason = typeof status?.reason === 'string' ? status.reason : undefined;
+  }
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+const METHODS = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+} as const;
+
+export class KubeRest {
+  readonly #kc: KubeConfig;
+  readonly #http = new IsomorphicFetchHttpLibrary();
+
+  constructor(kc: KubeConfig) {
+    this.#kc = kc;
+  }
+
+  /** Sends one request; resolves with the decoded JSON body, throws KubeApiError on non-2xx. */
+  async request<T = unknown>(
+    method: keyof typeof METHODS,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (cluster === null) throw new Error('kubeconfig has no current cluster');
+    const ctx = new RequestContext(cluster.server + path, METHODS[method]);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (body !== undefined) {
+      ctx.setHeaderParam('Content-Type', contentType);
+      ctx.setBody(JSON.stringify(body));
+    }
+    await this.#kc.applySecurityAuthentication(ctx);
+    const response = await this.#http.send(ctx).toPromise();
+    const text = await response.body.text();
+    let decoded: unknown;
+    try {
+      decoded = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      decoded = text;
+    }
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new KubeApiError(method, path, response.httpStatusCode, decoded);
+    }
+    return decoded as T;
+  }
+
+  get<T = unknown>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  create<T = unknown>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  replace<T = unknown>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  patch<T = unknown>(path: string, body: unknown, type: PatchType = 'merge'): Promise<T> {
+    return this.request<T>('PATCH', path, body, PATCH_CONTENT_TYPE[type]);
+  }
+
+  delete<T = unknown>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+}
+
+export const isStatus = (err: unknown, code: number): boolean =>
+  err instanceof KubeApiError && err.statusCode === code;

@@ -1,0 +1,218 @@
+// What the agent tells the cluster after each reconcile: this node's slots in the Services'
+// purelb.io/announcing-IPv4/-IPv6 annotations (v0.17: space-separated node,interface,ip, one slot
+// per IP), and events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed).
+// Annotations are merge-patched only when the value changes; an event is posted once per distinct
+// (Service, reason, message) while it stays true, not at every resync.
+import { randomBytes } from 'node:crypto';
+import {
+  announcingAnnotation,
+  type DesiredState,
+  formatAnnouncing,
+  type LoadBalancerIngress,
+  parseAnnouncing,
+  parseIP,
+  removeAnnouncingSlots,
+  type Service,
+  serviceKey,
+} from '@purelb-ts/core';
+import type { Logger } from '../log.ts';
+import { formatMicroTime } from './micro-time.ts';
+import { isStatus, type KubeRest } from './rest.ts';
+
+export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
+
+export interface ServiceEvent {
+  type: 'Normal' | 'Warning';
+  reason: 'AnnouncingLocal' | 'AnnouncingNonLocal' | 'AnnouncementFailed';
+  note: string;
+}
+
+export interface WritebackInput {
+  services: readonly Service[];
+  desired: DesiredState;
+  /** Placements the netlink apply failed for, by canonical IP: the error text. */
+  applyFailures?: ReadonlyMap<string, string>;
+  /**
+   * true while the lease is fenced: local addresses were withdrawn, so this node's announcing slots
+   * are removed and no AnnouncingLocal is claimed.
+   */
+  fenced?: boolean;
+}
+
+export interface WritebackOptions {
+  node: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+const ingressIPs = (svc: Service): string[] =>
+  (svc.status?.loadBalancer?.ingress ?? [])
+    .map((i: LoadBalancerIngress) => i.ip)
+    .filter((ip): ip is string => ip !== undefined);
+
+export class Writeback {
+  readonly #rest: KubeRest;
+  readonly #o: WritebackOptions;
+  readonly #now: () => number;
+  /** serviceKey → event keys already posted and still true. */
+  readonly #posted = new Map<string, Set<string>>();
+
+  constructor(rest: KubeRest, options: WritebackOptions) {
+    this.#rest = rest;
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Writes annotations and events for every Service; one Service's failure does not stop the rest. */
+  async apply(input: WritebackInput): Promise<void> {
+    const seen = new Set<string>();
+    for (const svc of input.services) {
+      const key = serviceKey(svc);
+      seen.add(key);
+      try {
+        await this.#annotate(svc, input);
+      } catch (err) {
+        // 409: the Service changed since the snapshot; that change triggers the next reconcile.
+        const level = isStatus(err, 409) ? 'debug' : 'error';
+        this.#o.logger[level]('announcing annotation write failed', { service: key, reason: err });
+      }
+      await this.#events(svc, this.eventsFor(svc, input));
+    }
+    for (const key of this.#posted.keys()) if (!seen.has(key)) this.#posted.delete(key);
+  }
+
+  /** The annotation values this node wants on `svc` (undefined: remove the key). */
+  announcingFor(svc: Service, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
+    const key = serviceKey(svc);
+    const ours = new Map<string, string>(); // ip → interface
+    if (input.fenced !== true) {
+      for (const p of input.desired.placements) {
+        if (p.kind === 'local' && p.services.includes(key) && !input.applyFailures?.has(p.ip)) {
+          ours.set(p.ip, p.link);
+        }
+      }
+    }
+    const ingress = ingressIPs(svc);
+    const annotations = svc.metadata.annotations ?? {};
+    const result: { 4: string | undefined; 6: string | undefined } = { 4: undefined, 6: undefined };
+    for (const family of [4, 6] as const) {
+      const current = annotations[announcingAnnotation(family)];
+      // Slots for IPs no longer in ingress go; our own slot goes when we no longer announce the IP.
+      const kept = parseAnnouncing(removeAnnouncingSlots(current, ingress)).filter(
+        (s) => s.node !== this.#o.node || ours.has(s.ip),
+      );
+      for (const [ip, link] of ours) {
+        if (parseIP(ip)?.family === family) kept.push({ node: this.#o.node, interface: link, ip });
+      }
+      const value = formatAnnouncing(kept);
+      result[family] = value === '' ? undefined : value;
+    }
+    return result;
+  }
+
+  /** The events that describe this node's part for `svc` now. */
+  eventsFor(svc: Service, input: WritebackInput): ServiceEvent[] {
+    const key = serviceKey(svc);
+    const events: ServiceEvent[] = [];
+    for (const p of input.desired.placements) {
+      if (!p.services.includes(key)) continue;
+      const failure = input.applyFailures?.get(p.ip);
+      if (failure !== undefined) {
+        events.push({
+          type: 'Warning',
+          reason: 'AnnouncementFailed',
+          note: `node ${this.#o.node} could not add ${p.ip} to ${p.link}: ${failure}`,
+        });
+      } else if (p.kind === 'local' && input.fenced !== true) {
+        events.push({
+          type: 'Normal',
+          reason: 'AnnouncingLocal',
+          note: `Node ${this.#o.node} announcing ${p.ip} on interface ${p.link}`,
+        });
+      } else if (p.kind === 'virtual') {
+        events.push({
+          type: 'Normal',
+          reason: 'AnnouncingNonLocal',
+          note: `Node ${this.#o.node} announcing ${p.ip} on interface ${p.link}`,
+        });
+      }
+    }
+    for (const s of input.desired.skips) {
+      if (s.service !== key || !s.error) continue;
+      events.push({
+        type: 'Warning',
+        reason: 'AnnouncementFailed',
+        note: `node ${this.#o.node}: ${s.ip}: ${s.reason}`,
+      });
+    }
+    return events;
+  }
+
+  async #annotate(svc: Service, input: WritebackInput): Promise<void> {
+    const want = this.announcingFor(svc, input);
+    const have = svc.metadata.annotations ?? {};
+    const patch: Record<string, string | null> = {};
+    for (const family of [4, 6] as const) {
+      const name = announcingAnnotation(family);
+      if ((have[name] ?? undefined) === want[family]) continue;
+      patch[name] = want[family] ?? null;
+    }
+    if (Object.keys(patch).length === 0) return;
+    const ns = encodeURIComponent(svc.metadata.namespace ?? 'default');
+    const path = `/api/v1/namespaces/${ns}/services/${encodeURIComponent(svc.metadata.name)}`;
+    // The resourceVersion precondition: a Service changed since our snapshot is re-read and
+    // re-decided at the next reconcile instead of being patched from stale slots.
+    const metadata: Record<string, unknown> = { annotations: patch };
+    if (svc.metadata.resourceVersion !== undefined) metadata.resourceVersion = svc.metadata.resourceVersion;
+    await this.#rest.patch(path, { metadata }, 'merge');
+    this.#o.logger.info('announcing annotation updated', { service: serviceKey(svc), annotations: patch });
+  }
+
+  async #events(svc: Service, events: ServiceEvent[]): Promise<void> {
+    const key = serviceKey(svc);
+    const before = this.#posted.get(key) ?? new Set<string>();
+    const now = new Set<string>();
+    for (const e of events) {
+      const id = `${e.reason}\u0000${e.note}`;
+      now.add(id);
+      if (before.has(id)) continue;
+      try {
+        await this.#post(svc, e);
+      } catch (err) {
+        // Not remembered: the next reconcile tries again.
+        now.delete(id);
+        this.#o.logger.error('event post failed', { service: key, event: e.reason, reason: err });
+      }
+    }
+    // Only what is still true stays remembered: a condition that clears and returns is reported again.
+    if (now.size === 0) this.#posted.delete(key);
+    else this.#posted.set(key, now);
+  }
+
+  async #post(svc: Service, e: ServiceEvent): Promise<void> {
+    const ns = svc.metadata.namespace ?? 'default';
+    const body = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: `${svc.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+      eventTime: formatMicroTime(this.#now()),
+      reportingController: REPORTING_CONTROLLER,
+      reportingInstance: `${REPORTING_CONTROLLER}-${this.#o.node}`,
+      action: e.reason === 'AnnouncementFailed' ? 'Failed' : 'Announcing',
+      reason: e.reason,
+      note: e.note.slice(0, 1024),
+      type: e.type,
+      regarding: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: ns,
+        name: svc.metadata.name,
+        uid: svc.metadata.uid,
+        resourceVersion: svc.metadata.resourceVersion,
+      },
+    };
+    await this.#rest.create(`/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/events`, body);
+    const log = e.type === 'Warning' ? this.#o.logger.warn : this.#o.logger.info;
+    log('service event', { service: serviceKey(svc), event: e.reason, note: e.note });
+  }
+}
