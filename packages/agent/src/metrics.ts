@@ -1,0 +1,66 @@
+// The agent's Prometheus metrics, fed from each reconcile's summary.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReconcileSummary } from './reconciler.ts';
+
+export class AgentMetrics {
+  readonly registry = new Registry();
+  readonly announced = new Gauge({
+    name: 'purelb_lbnodeagent_address_announced',
+    help: 'Addresses this node carries: 1 per service, ip and interface',
+    labelNames: ['service', 'ip', 'interface'] as const,
+    registers: [this.registry],
+  });
+  readonly additions = new Counter({
+    name: 'purelb_lbnodeagent_address_additions_total',
+    help: 'Addresses added to an interface',
+    registers: [this.registry],
+  });
+  readonly withdrawals = new Counter({
+    name: 'purelb_lbnodeagent_address_withdrawals_total',
+    help: 'Addresses removed from an interface',
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'purelb_lbnodeagent_errors_total',
+    help: 'Errors by reason: a failed operation, invalid config, an error skip (e.g. ambiguous default route)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'purelb_lbnodeagent_reconcile_duration_seconds',
+    help: 'Duration of one reconcile',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly netlinkErrors = new Counter({
+    name: 'purelb_lbnodeagent_netlink_errors_total',
+    help: 'Operations the kernel refused, by errno',
+    labelNames: ['errno'] as const,
+    registers: [this.registry],
+  });
+
+  record(s: ReconcileSummary): void {
+    this.duration.observe(s.durationMs / 1000);
+    const failed = new Set<string>();
+    for (const r of s.ops) {
+      if (!r.ok) {
+        this.errors.inc({ reason: 'operation-failed' });
+        if (r.errno !== undefined) this.netlinkErrors.inc({ errno: r.errno });
+        if (r.op.op === 'add-address' || r.op.op === 'replace-address') {
+          failed.add(`${r.op.placement.link}\u0000${r.op.placement.ip}`);
+        }
+      } else if (r.op.op === 'add-address') this.additions.inc();
+      else if (r.op.op === 'delete-address') this.withdrawals.inc();
+    }
+    if (s.invalidConfig.length > 0) this.errors.inc({ reason: 'invalid-config' }, s.invalidConfig.length);
+    for (const skip of s.errorSkips) this.errors.inc({ reason: skip.code });
+    if (s.failure !== undefined) this.errors.inc({ reason: 'reconcile-failed' });
+    else {
+      this.announced.reset();
+      for (const p of s.placements) {
+        if (failed.has(`${p.link}\u0000${p.ip}`)) continue;
+        for (const service of p.services) this.announced.set({ service, ip: p.ip, interface: p.link }, 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,272 @@
+// The node's one level-triggered reconcile. Any change (a source's onChange, a netlink event, the
+// periodic resync) only marks it dirty; a run reads the whole current state, asks the core for the
+// desired state and the plan, applies it, and records what it did. A change that arrives during a run
+// schedules exactly one more run, however many arrive. No placement rule lives here.
+import {
+  advertisedSubnets,
+  type DesiredState,
+  desiredState,
+  type LBNodeAgentConfig,
+  liveMembers,
+  type Member,
+  type NodeNetwork,
+  type Ownership,
+  type PlanOp,
+  PURELB_ADDRESS_PROTOCOL,
+  parseCidr,
+  parseLBNodeAgent,
+  parseServiceGroup,
+  planReconcile,
+  type ServiceGroupConfig,
+  selectAgent,
+  serviceKey,
+} from '@purelb-ts/core';
+import type { Logger } from './log.ts';
+import type { OpResult } from './network/apply-plan.ts';
+import { opFields, opSummary } from './network/apply-plan.ts';
+import type { ClusterState, ObjectSource } from './sources/source.ts';
+
+export interface ReconcileSummary {
+  /** Milliseconds the run took. */
+  durationMs: number;
+  placements: DesiredState['placements'];
+  ops: OpResult[];
+  failedOps: number;
+  /** ServiceGroups / LBNodeAgents that did not parse (each logged with its field path). */
+  invalidConfig: string[];
+  /** Error skips of the desired state (e.g. an ambiguous default route). */
+  errorSkips: DesiredState['skips'];
+  /** Set when the run itself failed (reading the network, planning). */
+  failure?: string;
+}
+
+export interface ReconcilerOptions {
+  node: string;
+  source: Pick<ObjectSource, 'snapshot'>;
+  readNetwork: () => Promise<NodeNetwork>;
+  apply: (plan: readonly PlanOp[], network: NodeNetwork) => Promise<OpResult[]>;
+  log: Logger;
+  /** Standalone: this node is the only member (it wins every local address); else Lease membership. */
+  standalone: boolean;
+  /** Periodic resync; 0 disables it. Default 30 s. */
+  resyncMs?: number;
+  now?: () => number;
+  onSummary?: (summary: ReconcileSummary) => void;
+}
+
+interface ParsedConfig {
+  groups: ServiceGroupConfig[];
+  agents: LBNodeAgentConfig[];
+  invalid: string[];
+}
+
+function parseConfig(state: ClusterState, log: Logger, seen: Set<string>, next: Set<string>): ParsedConfig {
+  const out: ParsedConfig = { groups: [], agents: [], invalid: [] };
+  const report = (
+    kind: string,
+    name: string,
+    errors: { path: string; value: unknown; message: string }[],
+  ) => {
+    const fields = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    const line = `${kind} ${name} is invalid and ignored: ${fields}`;
+    out.invalid.push(line);
+    next.add(line);
+    // Logged when it first appears, not on every run (a resync would repeat it every 30 s).
+    if (!seen.has(line)) log.error(line, { kind, name, field: errors[0]?.path, reason: fields });
+  };
+  for (const sg of state.serviceGroups) {
+    const r = parseServiceGroup(sg);
+    if (r.ok) out.groups.push(r.value);
+    else report('ServiceGroup', serviceKey(sg), r.errors);
+  }
+  for (const a of state.lbNodeAgents) {
+    const r = parseLBNodeAgent(a);
+    if (r.ok) out.agents.push(r.value);
+    else report('LBNodeAgent', serviceKey(a), r.errors);
+  }
+  return out;
+}
+
+const skipKey = (s: DesiredState['skips'][number]): string =>
+  `${s.service}\u0000${s.ip}\u0000${s.code}\u0000${s.reason}`;
+
+export class Reconciler {
+  readonly #o: ReconcilerOptions;
+  readonly #ownership: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL, dummyInterface: 'kube-lb0' };
+  #dirty = false;
+  #running: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #runs = 0;
+  #lastDesired: DesiredState | undefined;
+  #loggedSkips = new Set<string>();
+  #loggedConfig = new Set<string>();
+  #idle: (() => void)[] = [];
+  #last: ReconcileSummary | undefined;
+
+  constructor(options: ReconcilerOptions) {
+    this.#o = options;
+  }
+
+  /** Completed runs so far. */
+  get runs(): number {
+    return this.#runs;
+  }
+
+  get lastSummary(): ReconcileSummary | undefined {
+    return this.#last;
+  }
+
+  /** Starts the periodic resync (the caller triggers the first run with markDirty). */
+  startResync(): void {
+    const ms = this.#o.resyncMs ?? 30_000;
+    if (ms <= 0) return;
+    this.#timer = setInterval(() => this.markDirty('periodic resync'), ms);
+    this.#timer.unref();
+  }
+
+  /** Something may have changed: run soon; during a run, exactly one more run follows it. */
+  markDirty(why = 'change'): void {
+    if (this.#stopped) return;
+    this.#dirty = true;
+    if (this.#running !== undefined) return;
+    this.#o.log.debug('reconcile scheduled', { reason: why });
+    this.#running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#loop());
+  }
+
+  /** Resolves when no run is in progress or pending. */
+  whenIdle(): Promise<void> {
+    if (this.#running === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async #loop(): Promise<void> {
+    while (this.#dirty && !this.#stopped) {
+      this.#dirty = false;
+      await this.reconcileOnce();
+    }
+    this.#running = undefined;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** One full reconcile. Never throws: a failure is logged and recorded in the summary. */
+  async reconcileOnce(): Promise<ReconcileSummary> {
+    const started = performance.now();
+    const { log } = this.#o;
+    let summary: ReconcileSummary;
+    const nextConfig = new Set<string>();
+    let invalid: string[] = [];
+    try {
+      const state = this.#o.source.snapshot();
+      const network = await this.#o.readNetwork();
+      const config = parseConfig(state, log, this.#loggedConfig, nextConfig);
+      invalid = config.invalid;
+      const desired = this.#desired(state, network, config);
+      this.#lastDesired = desired;
+      this.#ownership.dummyInterface = desired.dummyInterface;
+      this.#logSkips(desired);
+      const plan = planReconcile(desired, network, this.#ownership);
+      const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
+      for (const r of ops) if (r.ok) this.#logApplied(r.op);
+      summary = {
+        durationMs: 0,
+        placements: desired.placements,
+        ops,
+        failedOps: ops.filter((r) => !r.ok).length,
+        invalidConfig: invalid,
+        errorSkips: desired.skips.filter((s) => s.error),
+      };
+    } catch (err) {
+      const failure = err instanceof Error ? err.message : String(err);
+      log.error('reconcile failed', { reason: failure });
+      summary = {
+        durationMs: 0,
+        placements: [],
+        ops: [],
+        failedOps: 0,
+        invalidConfig: invalid,
+        errorSkips: [],
+        failure,
+      };
+    }
+    this.#loggedConfig = nextConfig;
+    summary.durationMs = performance.now() - started;
+    this.#runs++;
+    this.#last = summary;
+    this.#o.onSummary?.(summary);
+    return summary;
+  }
+
+  #members(state: ClusterState, network: NodeNetwork, agent: LBNodeAgentConfig | undefined): Member[] {
+    if (!this.#o.standalone) return liveMembers(state.leases, (this.#o.now ?? Date.now)()).members;
+    const subnets = advertisedSubnets(network, agent?.local).flatMap((s) => {
+      const c = parseCidr(s);
+      return typeof c === 'string' ? [] : [c];
+    });
+    return [{ node: this.#o.node, subnets, expiresAt: Number.POSITIVE_INFINITY }];
+  }
+
+  #desired(state: ClusterState, network: NodeNetwork, config: ParsedConfig): DesiredState {
+    const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
+    const agent = selectAgent(config.agents, nodeLabels);
+    return desiredState({
+      node: this.#o.node,
+      nodeLabels,
+      services: state.services,
+      endpointSlices: state.endpointSlices,
+      groups: config.groups,
+      agents: config.agents,
+      members: this.#members(state, network, agent),
+      network,
+    });
+  }
+
+  #logSkips(desired: DesiredState): void {
+    const next = new Set<string>();
+    for (const s of desired.skips) {
+      const key = skipKey(s);
+      next.add(key);
+      if (this.#loggedSkips.has(key)) continue;
+      const fields = { service: s.service, ip: s.ip, code: s.code, reason: s.reason };
+      if (s.error) this.#o.log.error(`not placed as asked: ${s.reason}`, fields);
+      else this.#o.log.debug(`not placed on this node: ${s.reason}`, fields);
+    }
+    this.#loggedSkips = next;
+  }
+
+  #logApplied(op: PlanOp): void {
+    const msg =
+      op.op === 'add-address'
+        ? 'address placed'
+        : op.op === 'delete-address'
+          ? 'address withdrawn'
+          : op.op === 'replace-address'
+            ? 'address updated'
+            : 'interface ready';
+    this.#o.log.info(`${msg}: ${opSummary(op)}`, opFields(op));
+  }
+
+  /**
+   * Graceful shutdown: stops reacting to changes and withdraws this node's LOCAL addresses (the plan is
+   * made against the last desired state without its local placements), so another node can take them
+   * over. Virtual addresses stay: every eligible node carries them anyway.
+   */
+  async withdrawLocal(): Promise<OpResult[]> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#running !== undefined) await this.#running;
+    const desired = this.#lastDesired;
+    if (desired === undefined) return [];
+    const network = await this.#o.readNetwork();
+    const keep = { ...desired, placements: desired.placements.filter((p) => p.kind !== 'local') };
+    const plan = planReconcile(keep, network, this.#ownership).filter((op) => op.op === 'delete-address');
+    const results = plan.length === 0 ? [] : await this.#o.apply(plan, network);
+    for (const r of results) if (r.ok) this.#logApplied(r.op);
+    return results;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+}
