@@ -1,0 +1,153 @@
+// Runs the real purelb-agent CLI as a child process inside a test namespace, and builds the seed-shaped
+// node (enp1s0 172.30.250.104/24 + default via .1 metric 100) in that namespace.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ip, ipJson } from '../../../../test/support/netns.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const CLI = join(ROOT, 'packages/agent/src/cli.ts');
+
+export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+export interface RunResult {
+  code: number | null;
+  logs: LogLine[];
+  stderr: string;
+}
+
+function parseLines(text: string): LogLine[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LogLine);
+}
+
+/** The seed's node shape: enp1s0 (a veth) with 172.30.250.104/24 and the default route, metric 100. */
+export function seedShapedNode(ns: string): void {
+  ip(ns, 'link', 'add', 'enp1s0', 'type', 'veth', 'peer', 'name', 'uplink0');
+  ip(ns, 'link', 'set', 'enp1s0', 'up');
+  ip(ns, 'link', 'set', 'uplink0', 'up');
+  ip(ns, 'addr', 'add', '172.30.250.104/24', 'dev', 'enp1s0');
+  ip(ns, 'route', 'add', 'default', 'via', '172.30.250.1', 'dev', 'enp1s0', 'metric', '100');
+}
+
+/** The seed's failure: a second default route with the same metric through another interface. */
+export function addSecondDefault(ns: string): void {
+  ip(ns, 'link', 'add', 'enp2s0', 'type', 'veth', 'peer', 'name', 'uplink1');
+  ip(ns, 'link', 'set', 'enp2s0', 'up');
+  ip(ns, 'link', 'set', 'uplink1', 'up');
+  ip(ns, 'addr', 'add', '192.168.122.10/24', 'dev', 'enp2s0');
+  ip(ns, 'route', 'append', 'default', 'via', '192.168.122.1', 'dev', 'enp2s0', 'metric', '100');
+}
+
+interface IpAddrJson {
+  ifname: string;
+  addr_info: { family: string; local: string; prefixlen: number; secondary?: boolean; label?: string }[];
+}
+
+/** "ip/prefix" strings per interface, IPv4 only. */
+export function v4Addresses(ns: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const link of ipJson<IpAddrJson[]>(ns, 'addr', 'show')) {
+    const list = link.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`);
+    out.set(link.ifname, list);
+  }
+  return out;
+}
+
+export function addressInfo(ns: string, link: string, address: string) {
+  const l = ipJson<IpAddrJson[]>(ns, 'addr', 'show', 'dev', link)[0];
+  return l?.addr_info.find((a) => a.local === address);
+}
+
+export class ManifestFile {
+  readonly dir = mkdtempSync(join(tmpdir(), 'purelb-agent-test-'));
+  readonly path = join(this.dir, 'manifests.yaml');
+
+  constructor(text: string) {
+    this.write(text);
+  }
+
+  /** Writes a new file and renames it over the old one, as editors do. */
+  write(text: string): void {
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, this.path);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const baseArgs = (ns: string, file: string) => [
+  '--conditions=source',
+  CLI,
+  '--standalone',
+  file,
+  '--netns',
+  ns,
+  '--node',
+  'purelb2-1',
+  '--metrics-port',
+  '0',
+];
+
+/** `purelb-agent --once`: resolves with its exit code and logs. */
+export function runOnce(ns: string, file: string, extra: string[] = []): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(NODE, [...baseArgs(ns, file), '--once', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, logs: parseLines(stderr), stderr }));
+  });
+}
+
+/** A long-running agent; its JSON log lines accumulate in `logs`. */
+export class RunningAgent {
+  readonly child: ChildProcess;
+  #stderr = '';
+  readonly #exited: Promise<number | null>;
+
+  constructor(ns: string, file: string, extra: string[] = []) {
+    this.child = spawn(NODE, [...baseArgs(ns, file), '--resync', '0', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      this.#stderr += d;
+    });
+    this.#exited = new Promise((r) => this.child.on('close', (code) => r(code)));
+  }
+
+  get logs(): LogLine[] {
+    return parseLines(this.#stderr);
+  }
+
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Polls until the predicate holds; throws with the agent's log when it does not within `ms`. */
+  async until(what: string, predicate: () => boolean, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; agent log:\n${this.#stderr}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`agent exited while waiting for ${what}:\n${this.#stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.#exited;
+  }
+}
