@@ -1,0 +1,147 @@
+// The long-running agent: it follows the manifest file (moved, removed), restores an owned address
+// deleted behind its back, and withdraws its local addresses on SIGTERM.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ip, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import { ManifestFile, RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
+import { manifests } from './support/manifests.ts';
+
+const skip = netnsUnavailableReason();
+
+const has = (ns: string, link: string, cidr: string): boolean =>
+  v4Addresses(ns).get(link)?.includes(cidr) ?? false;
+
+describe('purelb-agent watching its manifest file and the kernel', { skip }, () => {
+  it('moves an address when the file changes, removes it when its Service goes, withdraws local ones on SIGTERM', async () => {
+    const file = new ManifestFile(
+      manifests([
+        { name: 'web', ip: '172.30.250.53' },
+        { name: 'api', ip: '172.31.1.5' },
+      ]),
+    );
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, file.path);
+        try {
+          await agent.until(
+            'first placements',
+            () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
+          );
+          // Changed: api's address moves to another IP of the /24-aggregated pool.
+          file.write(
+            manifests([
+              { name: 'web', ip: '172.30.250.53' },
+              { name: 'api', ip: '172.31.2.7' },
+            ]),
+          );
+          await agent.until(
+            'api moved',
+            () => has(ns, 'kube-lb0', '172.31.2.7/24') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
+          );
+          // Deleted from the file: its address goes.
+          file.write(manifests([{ name: 'web', ip: '172.30.250.53' }]));
+          const withdrawnIPs = () =>
+            agent.logs.filter((l) => l.msg.startsWith('address withdrawn')).map((l) => l.ip);
+          // The log line follows the kernel change; wait for both so the log check below is not a race.
+          await agent.until(
+            'api removed',
+            () => !has(ns, 'kube-lb0', '172.31.2.7/24') && withdrawnIPs().length === 2,
+          );
+          assert.ok(has(ns, 'enp1s0', '172.30.250.53/24'));
+          assert.deepEqual(withdrawnIPs(), ['172.31.1.5', '172.31.2.7']);
+          assert.equal(await agent.stop('SIGTERM'), 0);
+          assert.ok(!has(ns, 'enp1s0', '172.30.250.53/24'), 'the local address is withdrawn on SIGTERM');
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('restores an owned address deleted with `ip addr del`', async () => {
+    const file = new ManifestFile(
+      manifests([
+        { name: 'web', ip: '172.30.250.53' },
+        { name: 'api', ip: '172.31.1.5' },
+      ]),
+    );
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, file.path);
+        try {
+          await agent.until(
+            'first placements',
+            () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
+          );
+          ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
+          ip(ns, 'addr', 'del', '172.30.250.53/24', 'dev', 'enp1s0');
+          // Polled for up to 2 s: the assertion is that both come back, not how fast.
+          await agent.until(
+            'restored',
+            () => has(ns, 'kube-lb0', '172.31.1.5/32') && has(ns, 'enp1s0', '172.30.250.53/24'),
+            2000,
+          );
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('after SIGKILL and a restart, sweeps the stale owned address of a Service removed meanwhile and leaves live ones untouched', async () => {
+    const file = new ManifestFile(
+      manifests([
+        { name: 'web', ip: '172.30.250.53' },
+        { name: 'api', ip: '172.31.1.5' },
+        { name: 'old', ip: '172.31.1.6' },
+      ]),
+    );
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const first = new RunningAgent(ns, file.path);
+        try {
+          await first.until(
+            'first placements',
+            () => has(ns, 'kube-lb0', '172.31.1.6/32') && has(ns, 'enp1s0', '172.30.250.53/24'),
+          );
+        } finally {
+          await first.stop('SIGKILL');
+        }
+        // Killed: nothing was withdrawn.
+        assert.ok(has(ns, 'enp1s0', '172.30.250.53/24'));
+        file.write(
+          manifests([
+            { name: 'web', ip: '172.30.250.53' },
+            { name: 'api', ip: '172.31.1.5' },
+          ]),
+        );
+        const second = new RunningAgent(ns, file.path);
+        try {
+          await second.until(
+            'stale swept and logged',
+            () =>
+              !has(ns, 'kube-lb0', '172.31.1.6/32') &&
+              second.logs.some((l) => l.msg.startsWith('address withdrawn')),
+          );
+          assert.ok(has(ns, 'kube-lb0', '172.31.1.5/32'));
+          assert.ok(has(ns, 'enp1s0', '172.30.250.53/24'));
+          const changed = second.logs
+            .filter((l) => l.msg.startsWith('address '))
+            .map((l) => `${l.msg.split(':')[0]} ${l.ip}`);
+          assert.deepEqual(changed, ['address withdrawn 172.31.1.6']);
+        } finally {
+          await second.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+});
