@@ -22,10 +22,11 @@ function read(path: string): string {
 
 /** The addon the "ours" contender loads, and whether it is a sanitizer build (which is slower). */
 function addonBuild(): string {
-  const path = resolve(import.meta.dirname, '../../../build/Release/netlink_native.node');
+  const path =
+    process.env.BENCH_ADDON ?? resolve(import.meta.dirname, '../../../build/Release/netlink_native.node');
   try {
     const sanitized = readFileSync(path).includes('__asan_init');
-    return `${statSync(path).mtime.toISOString()}${sanitized ? ' (ASAN BUILD: slow)' : ''}`;
+    return `${path} built ${statSync(path).mtime.toISOString()}${sanitized ? ' (ASAN BUILD: slow)' : ''}`;
   } catch {
     return 'missing';
   }

