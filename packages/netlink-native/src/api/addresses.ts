@@ -1,9 +1,16 @@
 // Interface addresses: list (kernel-side filtered by family and link), add, replace, delete.
-import { decodeAddress, encodeDelAddress, encodeGetAddress, encodeNewAddress } from '../codec/address.ts';
+import {
+  decodeAddress,
+  encodeDelAddress,
+  encodeGetAddress,
+  encodeNewAddress,
+  encodePlainIPv4Address,
+} from '../codec/address.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Address, AddressFlag, AddressSpec, Family } from '../types.ts';
 import { addressFlagBits } from './address-flags.ts';
+import { AddressOperation } from './address-operation.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
@@ -83,6 +90,12 @@ export class Addresses {
 
   delete(options: AddressDeleteOptions): Promise<void> {
     try {
+      const { link, address, prefixLength } = options;
+      if (typeof link === 'number' && typeof address === 'string') {
+        const message = encodePlainIPv4Address('del', link, address, prefixLength);
+        if (message !== undefined)
+          return this.#conn.ack(message, new AddressOperation('del', address, prefixLength ?? 32, link));
+      }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const what = `address del ${prefix.address}/${prefix.prefixLength} dev ${linkLabel(options.link)}`;
       const send = (index: number) =>
@@ -102,6 +115,12 @@ export class Addresses {
     try {
       if (typeof options !== 'object' || options === null)
         throw new TypeError(`address ${mode} needs { link, address }`);
+      const { link, address, prefixLength } = options;
+      if (typeof link === 'number' && typeof address === 'string' && hasOnlyDefaults(options)) {
+        const message = encodePlainIPv4Address(mode, link, address, prefixLength);
+        if (message !== undefined)
+          return this.#conn.ack(message, new AddressOperation(mode, address, prefixLength ?? 32, link));
+      }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const spec: AddressSpec = { index: 0, address: prefix.address, prefixLength: prefix.prefixLength };
       const brd = options.broadcast === undefined ? 'auto' : options.broadcast;
@@ -134,6 +153,20 @@ export class Addresses {
       return Promise.reject(err);
     }
   }
+}
+
+/** No option beyond link, address and prefixLength: the request encodePlainIPv4Address writes. */
+function hasOnlyDefaults(o: AddressOptions): boolean {
+  return (
+    o.broadcast === undefined &&
+    o.label === undefined &&
+    o.flags === undefined &&
+    o.validLifetime === undefined &&
+    o.preferredLifetime === undefined &&
+    o.protocol === undefined &&
+    o.scope === undefined &&
+    o.metric === undefined
+  );
 }
 
 function checkIndex(index: number): number {

@@ -12,6 +12,7 @@ import { errorFromReply } from './error-reply.ts';
 import {
   type Decoder,
   type DumpResult,
+  type Operation,
   PendingRequest,
   REPLY_ACK,
   REPLY_DUMP,
@@ -36,6 +37,8 @@ const EIO = 5;
 /** Queued requests that are sent without waiting for the end of the tick: the addon's messages per sendmsg. */
 const EARLY_SEND = 64;
 
+const noop = (): void => {};
+
 export type SocketFactory = (options: NativeSocketOptions) => NativeSocket;
 
 export interface ConnectionOptions {
@@ -58,6 +61,15 @@ export class Connection {
   private nextToken = 1;
   private closed = false;
   private readonly flushTask = (): void => this.flush();
+  /** Where `capture` leaves the resolving functions of the promise enqueue just made. */
+  private readonly captured: { resolve: (value: unknown) => void; reject: (error: Error) => void } = {
+    resolve: noop,
+    reject: noop,
+  };
+  private readonly capture = (resolve: (value: unknown) => void, reject: (error: Error) => void): void => {
+    this.captured.resolve = resolve;
+    this.captured.reject = reject;
+  };
   /** The real addon's ref/unref (absent on test doubles): the socket holds the event loop only while busy. */
   private readonly controls: Partial<NativeSocketControls>;
   private holdsLoop = true;
@@ -101,19 +113,19 @@ export class Connection {
   }
 
   /** Sends a request answered by an ACK (NLMSG_ERROR with errno 0). */
-  ack(message: Buffer, operation: string): Promise<void> {
+  ack(message: Buffer, operation: Operation): Promise<void> {
     return this.enqueue(REPLY_ACK, message, operation, null, COST_ACK, 0) as Promise<void>;
   }
 
   /** Sends a request answered by one message (a GET), decoded by `decode`. */
-  single<T>(message: Buffer, operation: string, decode: Decoder<T>): Promise<T> {
+  single<T>(message: Buffer, operation: Operation, decode: Decoder<T>): Promise<T> {
     return this.enqueue(REPLY_SINGLE, message, operation, decode, COST_SINGLE, 0) as Promise<T>;
   }
 
   /** Sends a dump request; resolves with every decoded item and the NLM_F_DUMP_INTR verdict. */
   dump<T>(
     message: Buffer,
-    operation: string,
+    operation: Operation,
     decode: Decoder<T>,
     retryInterrupted = 0,
   ): Promise<DumpResult<T>> {
@@ -139,26 +151,31 @@ export class Connection {
   private enqueue(
     kind: ReplyKind,
     message: Buffer,
-    operation: string,
+    operation: Operation,
     decode: Decoder<unknown> | null,
     cost: number,
     retries: number,
   ): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const entry = new PendingRequest(kind, message, operation, decode, cost, retries, resolve, reject);
-      if (this.closed) {
-        reject(this.failure(entry, ECANCELED, 'the netlink handle is closed'));
-        return;
-      }
-      this.queue.push(entry);
-      // A datagram's worth leaves at once, so the I/O thread sends it while the caller is still
-      // issuing the rest; what remains leaves together at the end of the tick.
-      if (this.queue.length >= EARLY_SEND && this.pending.size < this.limits.count) this.sendQueued();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(this.flushTask);
-      }
-    });
+    // One shared executor hands over the resolving functions: no closure per request.
+    const promise = new Promise(this.capture);
+    const { resolve, reject } = this.captured;
+    // not kept past this call: a settled request's promise must not stay reachable from here
+    this.captured.resolve = noop;
+    this.captured.reject = noop;
+    const entry = new PendingRequest(kind, message, operation, decode, cost, retries, resolve, reject);
+    if (this.closed) {
+      entry.reject(this.failure(entry, ECANCELED, 'the netlink handle is closed'));
+      return promise;
+    }
+    this.queue.push(entry);
+    // A datagram's worth leaves at once, so the I/O thread sends it while the caller is still
+    // issuing the rest; what remains leaves together at the end of the tick.
+    if (this.queue.length >= EARLY_SEND && this.pending.size < this.limits.count) this.sendQueued();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushTask);
+    }
+    return promise;
   }
 
   /** The end-of-tick flush scheduled by enqueue. */

@@ -18,11 +18,22 @@ export type DumpResult<T> = T[] & { interrupted: boolean };
 
 const NLM_F_ACK = 4;
 
+/**
+ * What a request does, for error messages ("address add 10.0.0.1/32 dev v0"): a string, or an
+ * object that formats it only when an error needs it, so a hot path need not build a string per
+ * request that almost never fails.
+ */
+export interface OperationDescription {
+  describe(): string;
+}
+export type Operation = string | OperationDescription;
+
 export class PendingRequest {
   readonly kind: ReplyKind;
   /** The whole request message; seq and pid are written into it when it is sent. */
   readonly message: Buffer;
-  readonly operation: string;
+  /** See `operation`: kept as given, formatted on demand. */
+  readonly op: Operation;
   readonly decode: Decoder<unknown> | null;
   /** Bytes of receive buffer its replies may occupy (see window.ts). */
   readonly cost: number;
@@ -46,7 +57,7 @@ export class PendingRequest {
   constructor(
     kind: ReplyKind,
     message: Buffer,
-    operation: string,
+    op: Operation,
     decode: Decoder<unknown> | null,
     cost: number,
     retries: number,
@@ -55,7 +66,7 @@ export class PendingRequest {
   ) {
     this.kind = kind;
     this.message = message;
-    this.operation = operation;
+    this.op = op;
     this.decode = decode;
     this.cost = cost;
     this.retries = retries;
@@ -63,6 +74,12 @@ export class PendingRequest {
     this.reject = reject;
     this.wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
     this.items = kind === REPLY_DUMP ? [] : EMPTY;
+  }
+
+  /** The operation's text, as error messages name it. */
+  get operation(): string {
+    const op = this.op;
+    return typeof op === 'string' ? op : op.describe();
   }
 }
 
