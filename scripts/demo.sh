@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: builds what it needs, then runs the demo in a throw-away network namespace.
+# The main job: builds what it needs, then runs the node agent (packages/agent) in standalone mode on
+# the examples/ manifests, in a throw-away network namespace shaped like the seed's node.
 # Without root it explains how to run it, or re-executes itself in a user+network namespace where
 # the kernel allows unprivileged ones.
 set -euo pipefail
@@ -16,7 +17,12 @@ if [ "$(id -u)" != 0 ]; then
   fi
   here=(--here)
 fi
+# Inside `unshare -rn` we look like uid 0 but cannot add named namespaces: use the private one we are in.
+[ -n "${PURELB_DEMO_UNSHARED:-}" ] && here=(--here)
 bash scripts/ensure-tools.sh
 [ -e build/Release/netlink_native.node ] || [ -d packages/netlink-native/prebuilds ] || bash scripts/build-native.sh
 export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
-exec node packages/netlink-native/examples/seed-node.ts "${here[@]}" "$@"
+# Node 24 from node_modules when npm put it there (the machine's own node may be older), as npm scripts do.
+node_bin=node
+[ -x node_modules/.bin/node ] && node_bin="$PWD/node_modules/.bin/node"
+exec "$node_bin" packages/agent/examples/demo.ts "${here[@]}" "$@"

@@ -259,7 +259,11 @@ export class Reconciler {
     if (desired === undefined) return [];
     const network = await this.#o.readNetwork();
     const keep = { ...desired, placements: desired.placements.filter((p) => p.kind !== 'local') };
-    const plan = planReconcile(keep, network, this.#ownership).filter((op) => op.op === 'delete-address');
+    const plan = planReconcile(keep, network, this.#ownership).flatMap((op) =>
+      op.op === 'delete-address'
+        ? [{ ...op, reason: 'the agent is shutting down: another node takes its local addresses over' }]
+        : [],
+    );
     const results = plan.length === 0 ? [] : await this.#o.apply(plan, network);
     for (const r of results) if (r.ok) this.#logApplied(r.op);
     return results;
