@@ -19,6 +19,7 @@ export interface OpenApiSchema {
   nullable?: boolean;
   description?: string;
   format?: string;
+  default?: unknown;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
 }

@@ -348,6 +348,8 @@ export class FakeApiServer {
       this.watches.delete(watch);
     };
     this.watches.add(watch);
+    // 'finish' comes before the client can see the end of the stream; 'close' covers an aborted one.
+    res.on('finish', cleanup);
     res.on('close', cleanup);
     if (['true', '1'].includes(q.get('allowWatchBookmarks') ?? '')) {
       const bookmark = setInterval(

@@ -164,7 +164,8 @@ const typeOf = (v: unknown): string =>
 
 /**
  * Structural-schema validation (the OpenAPI v3 subset CRDs allow) that also prunes unknown fields in
- * place, as the API server does for CRDs without x-kubernetes-preserve-unknown-fields.
+ * place, as the API server does for CRDs without x-kubernetes-preserve-unknown-fields, and fills in
+ * schema defaults. CEL rules (x-kubernetes-validations) are NOT evaluated: @bufbuild/cel is not installed.
  * metadata is left to the generic checks, as the API server does.
  */
 export function checkOpenApi(
@@ -215,6 +216,9 @@ export function checkOpenApi(
   }
   if (t === 'object') {
     const o = value as Record<string, unknown>;
+    // Structural defaulting: an absent property with a default gets it (parents are not created).
+    for (const [k, p] of Object.entries(schema.properties ?? {}))
+      if (o[k] === undefined && p.default !== undefined) o[k] = structuredClone(p.default);
     for (const req of schema.required ?? [])
       if (o[req] === undefined)
         errors.push({ field: field ? `${field}.${req}` : req, kind: 'invalid', message: 'Required value' });
