@@ -1,0 +1,165 @@
+// What the manifests must say beyond schema validity: the node agent's pod shape (host network, the
+// two capabilities, non-root, downward-API identity, probes on the agent's HTTP port), the allocator's
+// single Recreate replica, and RBAC granting each component exactly what it reads and writes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+
+const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML; each test asserts the shape it reads.
+type Doc = any;
+const docs = (file: string): Doc[] =>
+  parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((d) => d.toJS() as Doc);
+
+describe('lbnodeagent DaemonSet', () => {
+  const [ds] = docs('lbnodeagent.yaml');
+  const pod = ds.spec.template.spec;
+  const [c] = pod.containers;
+
+  it('runs in the node network namespace, in purelb-system, as the lbnodeagent service account', () => {
+    assert.equal(ds.kind, 'DaemonSet');
+    assert.equal(ds.metadata.namespace, 'purelb-system');
+    assert.equal(pod.hostNetwork, true);
+    assert.equal(pod.dnsPolicy, 'ClusterFirstWithHostNet');
+    assert.equal(pod.serviceAccountName, 'lbnodeagent');
+  });
+
+  it('is non-root with only NET_ADMIN and NET_RAW', () => {
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.ok(pod.securityContext.runAsUser > 0);
+    assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] });
+    assert.equal(c.securityContext.privileged, undefined);
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  });
+
+  it('takes NODE_NAME, POD_NAMESPACE and POD_UID from the downward API', () => {
+    const env = Object.fromEntries(c.env.map((e: Doc) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+    assert.deepEqual(env, {
+      NODE_NAME: 'spec.nodeName',
+      POD_NAMESPACE: 'metadata.namespace',
+      POD_UID: 'metadata.uid',
+    });
+  });
+
+  it('probes /healthz and /readyz on 7472, where the metrics are served', () => {
+    assert.deepEqual(c.ports, [{ name: 'metrics', containerPort: 7472, protocol: 'TCP' }]);
+    assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 'metrics' });
+    assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'metrics' });
+    const at = c.args.indexOf('--metrics-port');
+    assert.equal(c.args[at + 1], '7472');
+  });
+
+  it('has resource requests and a memory limit', () => {
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+  });
+});
+
+describe('allocator Deployment', () => {
+  const [d] = docs('allocator.yaml');
+  it('is one replica, replaced with Recreate so two never run at once', () => {
+    assert.equal(d.spec.replicas, 1);
+    assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
+    assert.equal(d.spec.template.spec.serviceAccountName, 'allocator');
+  });
+  it('exposes its metrics port and runs non-root with no capabilities', () => {
+    const [c] = d.spec.template.spec.containers;
+    assert.equal(c.ports[0].containerPort, 7472);
+    assert.equal(d.spec.template.spec.securityContext.runAsNonRoot, true);
+    assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
+    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  });
+});
+
+/** "group/resource verb" strings a role grants, for exact comparison. */
+function grants(role: Doc): string[] {
+  return role.rules
+    .flatMap((r: Doc) =>
+      r.apiGroups.flatMap((g: string) =>
+        r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g || 'core'}/${res} ${v}`)),
+      ),
+    )
+    .sort();
+}
+const expand = (spec: Record<string, string[]>): string[] =>
+  Object.entries(spec)
+    .flatMap(([res, verbs]) => verbs.map((v) => `${res} ${v}`))
+    .sort();
+
+describe('RBAC', () => {
+  const all = docs('rbac.yaml');
+  const find = (kind: string, name: string): Doc => {
+    const d = all.find((x) => x.kind === kind && x.metadata.name === name);
+    assert.ok(d, `${kind} ${name}`);
+    return d;
+  };
+
+  it('lbnodeagent, cluster-wide: Services read + patch, EndpointSlices, own Node, events', () => {
+    assert.deepEqual(
+      grants(find('ClusterRole', 'purelb:lbnodeagent')),
+      expand({
+        'core/services': ['get', 'list', 'watch', 'patch'],
+        'discovery.k8s.io/endpointslices': ['list', 'watch'],
+        'core/nodes': ['get', 'list', 'watch'],
+        'events.k8s.io/events': ['create', 'patch'],
+      }),
+    );
+  });
+
+  it('lbnodeagent, install namespace only: its configuration and the election Leases', () => {
+    const role = find('Role', 'lbnodeagent');
+    assert.equal(role.metadata.namespace, 'purelb-system');
+    assert.deepEqual(
+      grants(role),
+      expand({
+        'purelb.io/servicegroups': ['get', 'list', 'watch'],
+        'purelb.io/lbnodeagents': ['get', 'list', 'watch'],
+        'coordination.k8s.io/leases': ['get', 'list', 'watch', 'create', 'update', 'delete'],
+      }),
+    );
+  });
+
+  it('allocator: Services and their status, ServiceGroups and their status, events; Leases list only', () => {
+    assert.deepEqual(
+      grants(find('ClusterRole', 'purelb:allocator')),
+      expand({
+        'core/services': ['get', 'list', 'watch', 'update', 'patch'],
+        'core/services/status': ['update', 'patch'],
+        'purelb.io/servicegroups': ['get', 'list', 'watch'],
+        'purelb.io/servicegroups/status': ['update', 'patch'],
+        'core/events': ['create', 'patch'],
+        'events.k8s.io/events': ['create', 'patch'],
+      }),
+    );
+    const role = find('Role', 'allocator');
+    assert.equal(role.metadata.namespace, 'purelb-system');
+    assert.deepEqual(grants(role), ['coordination.k8s.io/leases list']);
+  });
+
+  it('no wildcard, no secrets, and every role is bound to its own service account only', () => {
+    for (const d of all.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole')) {
+      for (const g of grants(d)) {
+        assert.doesNotMatch(g, /\*/, `${d.metadata.name}: ${g}`);
+        assert.doesNotMatch(g, /secrets/, `${d.metadata.name}: ${g}`);
+      }
+    }
+    const bindings = all.filter((x) => x.kind === 'RoleBinding' || x.kind === 'ClusterRoleBinding');
+    assert.equal(bindings.length, 4);
+    for (const b of bindings) {
+      const sa = b.metadata.name.replace('purelb:', '');
+      assert.deepEqual(b.subjects, [{ kind: 'ServiceAccount', name: sa, namespace: 'purelb-system' }]);
+      assert.equal(b.roleRef.kind, b.kind === 'RoleBinding' ? 'Role' : 'ClusterRole');
+      assert.equal(b.roleRef.name, b.metadata.name);
+    }
+  });
+
+  it('every rule carries a comment saying why (the file is the least-privilege record)', () => {
+    const lines = readFileSync(join(DEPLOY, 'rbac.yaml'), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (!/^ {2}- apiGroups:/.test(line)) return;
+      assert.match(lines[i - 1] ?? '', /^\s+#/, `rbac.yaml line ${i + 1} has no comment above it`);
+    });
+  });
+});
