@@ -1,23 +1,31 @@
-// purelb-agent: the node agent. Standalone mode reads a YAML file of manifests; the Kubernetes mode
-// (--kubeconfig / in-cluster) comes from src/kubernetes/.
+// purelb-agent: the node agent. Standalone mode reads a YAML file of manifests; Kubernetes mode
+// (--kubeconfig FILE, or the in-cluster service account) watches the API server, keeps this node's
+// election Lease and writes announcements back.
 //   node --conditions=source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { serveHttp } from './http.ts';
+import { type KubernetesMode, startKubernetesMode } from './kubernetes/index.ts';
 import { createLogger, isLogLevel, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { applyPlan } from './network/apply-plan.ts';
 import { readNetwork } from './network/read-network.ts';
 import { watchNetwork } from './network/watch.ts';
 import { Reconciler, type ReconcileSummary } from './reconciler.ts';
+import type { ObjectSource } from './sources/source.ts';
 import { StandaloneSource } from './sources/standalone.ts';
 
 const USAGE = `usage: purelb-agent --standalone FILE [options]
+       purelb-agent [--kubeconfig FILE] [options]      (Kubernetes; in-cluster config without --kubeconfig)
   --standalone FILE     read Services, EndpointSlices, ServiceGroups and LBNodeAgents from a YAML file and watch it
+  --kubeconfig FILE     talk to the API server of this kubeconfig instead of the in-cluster service account
+  --namespace NS        PureLB's namespace: ServiceGroups, LBNodeAgents, Leases ($POD_NAMESPACE, default purelb)
+  --lease-duration S    election Lease duration in seconds ($LEASE_DURATION, default 10)
   --node NAME           this node's name (default: $NODE_NAME, else the hostname)
   --netns NAME          act inside the named network namespace (as 'ip netns' lists it)
-  --once                reconcile once and exit: 0 when everything applied, 1 otherwise
+  --once                standalone only: reconcile once and exit: 0 when everything applied, 1 otherwise
   --metrics-port N      port for /metrics, /healthz, /readyz (default 7472, $METRICS_PORT; 0 = any free port)
   --log-level LEVEL     debug | info | warn | error (default info, $LOG_LEVEL); errors are always logged
   --resync SECONDS      periodic full reconcile (default 30, $RESYNC_SECONDS; 0 = off)`;
@@ -25,7 +33,11 @@ const USAGE = `usage: purelb-agent --standalone FILE [options]
 class UsageError extends Error {}
 
 interface Options {
-  file: string;
+  mode: 'standalone' | 'kubernetes';
+  file: string | undefined;
+  kubeconfig: string | undefined;
+  namespace: string;
+  leaseDurationSeconds: number;
   node: string;
   netns: string | undefined;
   once: boolean;
@@ -42,7 +54,7 @@ function intOption(name: string, text: string, min: number, max: number): number
   return n;
 }
 
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -51,6 +63,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       options: {
         standalone: { type: 'string' },
         kubeconfig: { type: 'string' },
+        namespace: { type: 'string' },
+        'lease-duration': { type: 'string' },
         node: { type: 'string' },
         netns: { type: 'string' },
         once: { type: 'boolean' },
@@ -64,18 +78,31 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     throw new UsageError((err as Error).message);
   }
   if (values.help) throw new UsageError('');
-  if (values.kubeconfig !== undefined || values.standalone === undefined) {
-    throw new UsageError(
-      'Kubernetes mode (--kubeconfig or in-cluster) is not wired into this command yet; run with --standalone FILE',
-    );
+  if (values.standalone !== undefined && values.kubeconfig !== undefined) {
+    throw new UsageError('--standalone and --kubeconfig exclude each other');
+  }
+  const mode = values.standalone !== undefined ? 'standalone' : 'kubernetes';
+  if (mode === 'kubernetes' && values.once === true) {
+    throw new UsageError('--once is for --standalone; in Kubernetes mode the agent keeps its Lease and runs');
   }
   const logLevel = String(values['log-level'] ?? env.LOG_LEVEL ?? 'info');
   if (!isLogLevel(logLevel))
     throw new UsageError(`--log-level must be debug, info, warn or error, got ${logLevel}`);
   const node = String(values.node ?? env.NODE_NAME ?? hostname());
   if (node === '') throw new UsageError('--node must not be empty');
+  const namespace = String(values.namespace ?? env.POD_NAMESPACE ?? 'purelb');
+  if (namespace === '') throw new UsageError('--namespace must not be empty');
   return {
-    file: String(values.standalone),
+    mode,
+    file: values.standalone === undefined ? undefined : String(values.standalone),
+    kubeconfig: values.kubeconfig === undefined ? undefined : String(values.kubeconfig),
+    namespace,
+    leaseDurationSeconds: intOption(
+      '--lease-duration',
+      String(values['lease-duration'] ?? env.LEASE_DURATION ?? '10'),
+      2,
+      3600,
+    ),
     node,
     netns: values.netns === undefined ? undefined : String(values.netns),
     once: values.once === true,
@@ -91,7 +118,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
 }
 
 /** Why a --once run did not fully succeed, or undefined when it did. */
-export function onceProblems(s: ReconcileSummary): string | undefined {
+function onceProblems(s: ReconcileSummary): string | undefined {
   const problems: string[] = [];
   if (s.failure !== undefined) problems.push(`the reconcile failed: ${s.failure}`);
   if (s.failedOps > 0) problems.push(`${s.failedOps} operation(s) failed`);
@@ -99,26 +126,82 @@ export function onceProblems(s: ReconcileSummary): string | undefined {
   return problems.length === 0 ? undefined : problems.join('; ');
 }
 
+/** The failed adds/replaces of a reconcile, by IP, for the AnnouncementFailed events. */
+function applyFailures(s: ReconcileSummary): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of s.ops) {
+    if (!r.ok && (r.op.op === 'add-address' || r.op.op === 'replace-address')) {
+      out.set(r.op.placement.ip, r.error ?? 'failed');
+    }
+  }
+  return out;
+}
+
 async function run(o: Options, log: Logger): Promise<number> {
   const nl = await Netlink.open(o.netns === undefined ? {} : { netns: o.netns });
-  const source = new StandaloneSource(o.file, log);
   const metrics = new AgentMetrics();
-  const reconciler = new Reconciler({
+  let kube: KubernetesMode | undefined;
+  let reconciler: Reconciler | undefined;
+  if (o.mode === 'kubernetes') {
+    kube = startKubernetesMode({
+      ...(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig }),
+      namespace: o.namespace,
+      node: o.node,
+      leaseDurationSeconds: o.leaseDurationSeconds,
+      subnets: () => reconciler?.subnets ?? [],
+      onFence: (fenced) => {
+        metrics.leaseFenced.set(fenced ? 1 : 0);
+        log[fenced ? 'error' : 'info'](
+          fenced
+            ? 'the election Lease could not be renewed in time: withdrawing local addresses (self-fence)'
+            : 'the election Lease is renewed again: local addresses may return',
+          { reason: kube?.lease.health().lastError },
+        );
+        reconciler?.markDirty('lease fence change');
+      },
+      logger: log,
+    });
+  }
+  const source: ObjectSource = kube?.source ?? new StandaloneSource(o.file as string, log);
+  let writeback: Promise<void> = Promise.resolve();
+  const rec = new Reconciler({
     node: o.node,
     source,
     readNetwork: () => readNetwork(nl),
     apply: (plan, network) => applyPlan(nl, plan, network, log),
     log,
-    standalone: true,
+    standalone: o.mode === 'standalone',
     resyncMs: o.resyncSeconds * 1000,
-    onSummary: (s) => metrics.record(s),
+    fenced: () => kube?.lease.fenced ?? false,
+    onSummary: (s) => {
+      metrics.record(s);
+      const k = kube;
+      if (k === undefined || s.desired === undefined || s.state === undefined) return;
+      const input = {
+        services: s.state.services,
+        desired: s.desired as DesiredState,
+        applyFailures: applyFailures(s),
+        fenced: s.fenced,
+      };
+      // One write-back at a time, in reconcile order.
+      writeback = writeback
+        .then(() => k.writeback.apply(input))
+        .catch((err: unknown) => log.error('write-back failed', { reason: err }));
+    },
   });
-  log.info('purelb-agent starting', { node: o.node, file: o.file, netns: o.netns, once: o.once });
+  reconciler = rec;
+  log.info('purelb-agent starting', {
+    mode: o.mode,
+    node: o.node,
+    file: o.file,
+    netns: o.netns,
+    once: o.once,
+  });
 
   if (o.once) {
     try {
       await source.start(() => {});
-      const summary = await reconciler.reconcileOnce();
+      const summary = await rec.reconcileOnce();
       const problem = onceProblems(summary);
       if (problem !== undefined) {
         log.error('the reconcile did not fully apply', { reason: problem });
@@ -132,12 +215,18 @@ async function run(o: Options, log: Logger): Promise<number> {
     }
   }
 
-  const watch = watchNetwork(nl, (why) => reconciler.markDirty(why), log);
-  await source.start(() => reconciler.markDirty('manifest change'));
-  const http = await serveHttp(o.metricsPort, metrics.registry, () => reconciler.runs > 0);
+  const watch = watchNetwork(nl, (why) => rec.markDirty(why), log);
+  const http = await serveHttp(o.metricsPort, metrics.registry, () => rec.runs > 0);
   log.info('serving /metrics, /healthz and /readyz', { port: http.port });
-  reconciler.startResync();
-  reconciler.markDirty('start-up');
+  await source.start(() => rec.markDirty('source change'));
+  if (kube !== undefined) {
+    // The Lease carries the subnets before the first reconcile, so a restarted winner is a member
+    // again (and keeps its local addresses) rather than withdrawing and re-adding them.
+    await rec.computeSubnets();
+    await kube.startLease();
+  }
+  rec.startResync();
+  rec.markDirty('start-up');
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -147,8 +236,15 @@ async function run(o: Options, log: Logger): Promise<number> {
       log.info('shutting down: withdrawing local addresses', { reason: signal });
       (async () => {
         watch.close();
-        await source.stop();
-        const results = await reconciler.withdrawLocal();
+        // Withdraw first, THEN give up the Lease: another node takes over only once ours are gone.
+        const results = await rec.withdrawLocal();
+        if (kube !== undefined) {
+          await writeback;
+          await kube.lease.release().catch(() => {});
+          await kube.stop();
+        } else {
+          await source.stop();
+        }
         await http.close();
         nl.close();
         resolve(results.every((r) => r.ok) ? 0 : 1);

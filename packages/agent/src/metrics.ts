@@ -39,6 +39,12 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly leaseFenced = new Gauge({
+    name: 'purelb_lbnodeagent_lease_fenced',
+    help: '1 while this node could not renew its election Lease and holds back its local addresses',
+    registers: [this.registry],
+  });
+
   record(s: ReconcileSummary): void {
     this.duration.observe(s.durationMs / 1000);
     const failed = new Set<string>();

@@ -21,7 +21,7 @@ import {
   selectAgent,
   serviceKey,
 } from '@purelb-ts/core';
-import type { Logger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import type { OpResult } from './network/apply-plan.ts';
 import { opFields, opSummary } from './network/apply-plan.ts';
 import type { ClusterState, ObjectSource } from './sources/source.ts';
@@ -38,6 +38,11 @@ export interface ReconcileSummary {
   errorSkips: DesiredState['skips'];
   /** Set when the run itself failed (reading the network, planning). */
   failure?: string;
+  /** The desired state and the snapshot it came from (absent when the run failed before deciding). */
+  desired?: DesiredState;
+  state?: ClusterState;
+  /** true when local placements were dropped because this node is fenced (its Lease may lapse). */
+  fenced: boolean;
 }
 
 export interface ReconcilerOptions {
@@ -52,6 +57,11 @@ export interface ReconcilerOptions {
   resyncMs?: number;
   now?: () => number;
   onSummary?: (summary: ReconcileSummary) => void;
+  /**
+   * Self-fencing (Kubernetes mode): while this returns true, local placements are dropped from the
+   * desired state, so this node withdraws (and does not add) local addresses.
+   */
+  fenced?: () => boolean;
 }
 
 interface ParsedConfig {
@@ -87,6 +97,13 @@ function parseConfig(state: ClusterState, log: Logger, seen: Set<string>, next: 
   return out;
 }
 
+const QUIET = createLogger('error', () => {});
+
+const withoutLocal = (d: DesiredState): DesiredState => ({
+  ...d,
+  placements: d.placements.filter((p) => p.kind !== 'local'),
+});
+
 const skipKey = (s: DesiredState['skips'][number]): string =>
   `${s.service}\u0000${s.ip}\u0000${s.code}\u0000${s.reason}`;
 
@@ -103,6 +120,7 @@ export class Reconciler {
   #loggedConfig = new Set<string>();
   #idle: (() => void)[] = [];
   #last: ReconcileSummary | undefined;
+  #subnets: string[] = [];
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -115,6 +133,11 @@ export class Reconciler {
 
   get lastSummary(): ReconcileSummary | undefined {
     return this.#last;
+  }
+
+  /** The subnets this node advertises (core's advertisedSubnets over the last network read). */
+  get subnets(): readonly string[] {
+    return this.#subnets;
   }
 
   /** Starts the periodic resync (the caller triggers the first run with markDirty). */
@@ -132,6 +155,20 @@ export class Reconciler {
     if (this.#running !== undefined) return;
     this.#o.log.debug('reconcile scheduled', { reason: why });
     this.#running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#loop());
+  }
+
+  /**
+   * Computes the advertised subnets without reconciling: Kubernetes mode writes them into its Lease
+   * before the first reconcile, so a restarted winner is a member again before anything is planned.
+   */
+  async computeSubnets(): Promise<readonly string[]> {
+    const state = this.#o.source.snapshot();
+    const network = await this.#o.readNetwork();
+    // Quiet: the reconcile that follows logs any invalid config.
+    const config = parseConfig(state, QUIET, new Set(), new Set());
+    const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
+    this.#subnets = advertisedSubnets(network, selectAgent(config.agents, nodeLabels)?.local);
+    return this.#subnets;
   }
 
   /** Resolves when no run is in progress or pending. */
@@ -161,8 +198,10 @@ export class Reconciler {
       const network = await this.#o.readNetwork();
       const config = parseConfig(state, log, this.#loggedConfig, nextConfig);
       invalid = config.invalid;
-      const desired = this.#desired(state, network, config);
-      this.#lastDesired = desired;
+      const decided = this.#desired(state, network, config);
+      this.#lastDesired = decided;
+      const fenced = this.#o.fenced?.() ?? false;
+      const desired = fenced ? withoutLocal(decided) : decided;
       this.#ownership.dummyInterface = desired.dummyInterface;
       this.#logSkips(desired);
       const plan = planReconcile(desired, network, this.#ownership);
@@ -175,6 +214,9 @@ export class Reconciler {
         failedOps: ops.filter((r) => !r.ok).length,
         invalidConfig: invalid,
         errorSkips: desired.skips.filter((s) => s.error),
+        desired,
+        state,
+        fenced,
       };
     } catch (err) {
       const failure = err instanceof Error ? err.message : String(err);
@@ -187,6 +229,7 @@ export class Reconciler {
         invalidConfig: invalid,
         errorSkips: [],
         failure,
+        fenced: false,
       };
     }
     this.#loggedConfig = nextConfig;
@@ -197,9 +240,9 @@ export class Reconciler {
     return summary;
   }
 
-  #members(state: ClusterState, network: NodeNetwork, agent: LBNodeAgentConfig | undefined): Member[] {
+  #members(state: ClusterState): Member[] {
     if (!this.#o.standalone) return liveMembers(state.leases, (this.#o.now ?? Date.now)()).members;
-    const subnets = advertisedSubnets(network, agent?.local).flatMap((s) => {
+    const subnets = this.#subnets.flatMap((s) => {
       const c = parseCidr(s);
       return typeof c === 'string' ? [] : [c];
     });
@@ -209,6 +252,7 @@ export class Reconciler {
   #desired(state: ClusterState, network: NodeNetwork, config: ParsedConfig): DesiredState {
     const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
     const agent = selectAgent(config.agents, nodeLabels);
+    this.#subnets = advertisedSubnets(network, agent?.local);
     return desiredState({
       node: this.#o.node,
       nodeLabels,
@@ -216,7 +260,7 @@ export class Reconciler {
       endpointSlices: state.endpointSlices,
       groups: config.groups,
       agents: config.agents,
-      members: this.#members(state, network, agent),
+      members: this.#members(state),
       network,
     });
   }
@@ -258,8 +302,7 @@ export class Reconciler {
     const desired = this.#lastDesired;
     if (desired === undefined) return [];
     const network = await this.#o.readNetwork();
-    const keep = { ...desired, placements: desired.placements.filter((p) => p.kind !== 'local') };
-    const plan = planReconcile(keep, network, this.#ownership).flatMap((op) =>
+    const plan = planReconcile(withoutLocal(desired), network, this.#ownership).flatMap((op) =>
       op.op === 'delete-address'
         ? [{ ...op, reason: 'the agent is shutting down: another node takes its local addresses over' }]
         : [],
