@@ -5,6 +5,7 @@
 // again); release() deletes it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Lease } from '@purelb-ts/core';
 import { parseMicroTime } from '@purelb-ts/core';
 import type { FakeApiServer } from '../../../../test/support/kube.ts';
@@ -115,8 +116,9 @@ test('a 409 from a write between our read and our update is re-read and retried'
             const r = server.resource('coordination.k8s.io/v1', 'Lease');
             const current = server.store.get(r, NS, LEASE);
             assert.ok(current);
-            (current.metadata as { annotations: Record<string, string> }).annotations['someone-else'] =
-              'was here';
+            (current.metadata as unknown as { annotations: Record<string, string> }).annotations[
+              'someone-else'
+            ] = 'was here';
             server.store.write(r, current, 'MODIFIED');
           }
           return super.replace<T>(path, body);
@@ -187,7 +189,7 @@ test('release() stops renewing and deletes the Lease', () =>
   }));
 
 test('bad options are refused by name before anything is sent', () => {
-  const rest = new KubeRest(new (class {} as never)());
+  const rest = new KubeRest(new KubeConfig());
   const base = {
     namespace: NS,
     node: NODE,
