@@ -83,11 +83,11 @@ export class ManifestFile {
   }
 }
 
+/** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). */
 const baseArgs = (ns: string, file: string) => [
   '--conditions=source',
   CLI,
-  '--standalone',
-  file,
+  ...(file === '' ? [] : ['--standalone', file]),
   '--netns',
   ns,
   '--node',

@@ -1,0 +1,106 @@
+// The CLI in Kubernetes mode against the fake API server (through the real client-node), acting in a
+// test namespace: it renews its Lease with the node's subnets, places the addresses, writes its
+// announcing slot back, and on SIGTERM withdraws the local address before deleting its Lease.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { call } from '../../../test/fake-apiserver/http-helpers.ts';
+import { type FakeApiServer, withFakeApiServer } from '../../../test/support/kube.ts';
+import { netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import { RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
+import { seedGroups, service } from './support/manifests.ts';
+
+const skip = netnsUnavailableReason();
+const SVC = '/api/v1/namespaces/default/services';
+const LEASE = '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-purelb2-1';
+
+/** A kubeconfig for client-node: plain http needs insecure-skip-tls-verify. */
+function kubeconfigFile(server: FakeApiServer): { path: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'plb-agent-kube-'));
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'fake', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'fake', user: { token: 'fake-token' } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+      'current-context': 'fake',
+    }),
+  );
+  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function addService(server: FakeApiServer, name: string, ip: string): Promise<void> {
+  const obj = service({ name, ip }) as { status: unknown };
+  server.apply(obj as Record<string, unknown>);
+  // Like the real API server, a create ignores status: the allocator writes it through /status.
+  const r = await call(
+    server,
+    'PATCH',
+    `${SVC}/${name}/status`,
+    { status: obj.status },
+    'application/merge-patch+json',
+  );
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+describe('purelb-agent in Kubernetes mode', { skip }, () => {
+  it('leases, places, writes back its slot, and on SIGTERM withdraws the local address then deletes its Lease', async () => {
+    await withFakeApiServer(async (server) => {
+      const kc = kubeconfigFile(server);
+      try {
+        server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'purelb' } });
+        server.apply({
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: 'purelb2-1', labels: { 'kubernetes.io/hostname': 'purelb2-1' } },
+        });
+        for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
+        await addService(server, 'web', '172.30.250.53');
+        await addService(server, 'api', '172.31.1.5');
+        await withNetns(async (ns) => {
+          seedShapedNode(ns);
+          const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.path, '--namespace', 'purelb']);
+          try {
+            const has = (link: string, cidr: string) => v4Addresses(ns).get(link)?.includes(cidr) ?? false;
+            await agent.until(
+              'addresses placed',
+              () => has('enp1s0', '172.30.250.53/24') && has('kube-lb0', '172.31.1.5/32'),
+              10_000,
+            );
+            const lease = await call(server, 'GET', LEASE);
+            assert.equal(lease.status, 200);
+            assert.equal(lease.body.spec.holderIdentity, 'purelb2-1');
+            assert.equal(lease.body.metadata.annotations['purelb.io/subnets'], '172.30.250.0/24');
+            const slot = async (): Promise<unknown> =>
+              (await call(server, 'GET', `${SVC}/web`)).body.metadata.annotations?.[
+                'purelb.io/announcing-IPv4'
+              ];
+            // Polled (up to 5 s) because the write-back follows the reconcile; the value is what is asserted.
+            for (let i = 0; i < 250 && (await slot()) === undefined; i++)
+              await new Promise((r) => setTimeout(r, 20));
+            assert.equal(await slot(), 'purelb2-1,enp1s0,172.30.250.53');
+            assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr);
+            assert.ok(!has('enp1s0', '172.30.250.53/24'), 'local address withdrawn');
+            assert.equal((await call(server, 'GET', LEASE)).status, 404, 'lease deleted');
+            const order = agent.logs
+              .map((l) => l.msg)
+              .filter((m) => m.startsWith('address withdrawn') || m === 'lease released');
+            assert.deepEqual(order, [
+              'address withdrawn: delete 172.30.250.53/24 dev enp1s0',
+              'lease released',
+            ]);
+          } finally {
+            await agent.stop('SIGKILL');
+          }
+        });
+      } finally {
+        kc.cleanup();
+      }
+    });
+  });
+});
