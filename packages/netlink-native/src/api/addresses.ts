@@ -1,16 +1,10 @@
 // Interface addresses: list (kernel-side filtered by family and link), add, replace, delete.
-import {
-  decodeAddress,
-  encodeDelAddress,
-  encodeGetAddress,
-  encodeNewAddress,
-  encodePlainIPv4Address,
-} from '../codec/address.ts';
+import { decodeAddress, encodeDelAddress, encodeGetAddress, encodeNewAddress } from '../codec/address.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Address, AddressFlag, AddressSpec, Family } from '../types.ts';
 import { addressFlagBits } from './address-flags.ts';
-import { AddressOperation } from './address-operation.ts';
+import { PlainIPv4AddressRequest } from './address-operation.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
@@ -92,9 +86,8 @@ export class Addresses {
     try {
       const { link, address, prefixLength } = options;
       if (typeof link === 'number' && typeof address === 'string') {
-        const message = encodePlainIPv4Address('del', link, address, prefixLength);
-        if (message !== undefined)
-          return this.#conn.ack(message, new AddressOperation('del', address, prefixLength ?? 32, link));
+        const request = PlainIPv4AddressRequest.of('del', link, address, prefixLength);
+        if (request !== undefined) return this.#conn.ack(request, request);
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const what = `address del ${prefix.address}/${prefix.prefixLength} dev ${linkLabel(options.link)}`;
@@ -117,9 +110,8 @@ export class Addresses {
         throw new TypeError(`address ${mode} needs { link, address }`);
       const { link, address, prefixLength } = options;
       if (typeof link === 'number' && typeof address === 'string' && hasOnlyDefaults(options)) {
-        const message = encodePlainIPv4Address(mode, link, address, prefixLength);
-        if (message !== undefined)
-          return this.#conn.ack(message, new AddressOperation(mode, address, prefixLength ?? 32, link));
+        const request = PlainIPv4AddressRequest.of(mode, link, address, prefixLength);
+        if (request !== undefined) return this.#conn.ack(request, request);
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const spec: AddressSpec = { index: 0, address: prefix.address, prefixLength: prefix.prefixLength };

@@ -259,60 +259,93 @@ const PLAIN_ADD_FLAGS = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 const PLAIN_REPLACE_FLAGS = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
 
 /**
- * The common request on its own fast path: an IPv4 address on a link index with only the defaults
- * (what encodeNewAddress / encodeDelAddress produce for { index, address, prefixLength } with
- * 'auto' broadcast on add), written straight into a right-sized Buffer: no scratch copy, no spec.
- * `mode` 'del' is RTM_DELADDR. Returns undefined for anything else (IPv6, "ADDR/LEN", bad text, a
- * bad length or index), which the caller sends down the general path, so errors stay its errors.
+ * The common request has its own fast path: an IPv4 address on a link index with only the
+ * defaults, i.e. what encodeNewAddress / encodeDelAddress write for { index, address,
+ * prefixLength } with 'auto' broadcast on add. `mode` 'del' is RTM_DELADDR.
+ * isPlainIPv4Address says whether a request is one (IPv4 text without "/LEN", a length 0-32 or
+ * undefined for 32, an index 1..2^31-1); anything else goes down the general path, whose errors
+ * stay its errors.
  */
+export function isPlainIPv4Address(index: number, text: string, prefixLength: number | undefined): boolean {
+  const len = prefixLength === undefined ? 32 : prefixLength;
+  return (
+    Number.isInteger(len) &&
+    len >= 0 &&
+    len <= 32 &&
+    Number.isInteger(index) &&
+    index > 0 &&
+    index <= 0x7fffffff &&
+    parseIPInto(text, ipv4Scratch, 0, 4) === 4
+  );
+}
+
+/** The bytes a plain IPv4 request takes: header, ifaddrmsg, IFA_LOCAL, IFA_ADDRESS[, IFA_BROADCAST]. */
+export function plainIPv4AddressSize(mode: 'add' | 'replace' | 'del', prefixLength: number): number {
+  return mode !== 'del' && prefixLength < 31 ? 48 : 40;
+}
+
+/**
+ * Writes every byte of a plain IPv4 request (seq and pid 0) at `at`; the request must have passed
+ * isPlainIPv4Address.
+ */
+export function writePlainIPv4Address(
+  b: Buffer,
+  at: number,
+  mode: 'add' | 'replace' | 'del',
+  index: number,
+  text: string,
+  prefixLength: number,
+): void {
+  parseIPInto(text, ipv4Scratch, 0, 4);
+  const a = ipv4Scratch;
+  const isDelete = mode === 'del';
+  const size = plainIPv4AddressSize(mode, prefixLength);
+  b.writeUInt32LE(size, at);
+  b.writeUInt16LE(isDelete ? RTM_DELADDR : RTM_NEWADDR, at + 4);
+  b.writeUInt16LE(
+    isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS,
+    at + 6,
+  );
+  b.writeUInt32LE(0, at + 8);
+  b.writeUInt32LE(0, at + 12);
+  // ifaddrmsg; iproute2 gives loopback IPv4 addresses host scope
+  b[at + 16] = AF_INET;
+  b[at + 17] = prefixLength;
+  b[at + 18] = 0;
+  b[at + 19] = !isDelete && a[0] === 127 ? RT_SCOPE_HOST : 0;
+  b.writeUInt32LE(index, at + 20);
+  for (let off = at + 24, type = IFA_LOCAL; off < at + 40; off += 8, type = IFA_ADDRESS) {
+    b.writeUInt16LE(8, off);
+    b.writeUInt16LE(type, off + 2);
+    b[off + 4] = a[0] as number;
+    b[off + 5] = a[1] as number;
+    b[off + 6] = a[2] as number;
+    b[off + 7] = a[3] as number;
+  }
+  if (size > 40) {
+    // broadcast = address with the host bits set ("brd +")
+    const addr =
+      (((a[0] as number) << 24) | ((a[1] as number) << 16) | ((a[2] as number) << 8) | (a[3] as number)) >>>
+      0;
+    const hostBits = 32 - prefixLength;
+    const mask = hostBits === 32 ? 0xffffffff : ((1 << hostBits) - 1) >>> 0;
+    b.writeUInt16LE(8, at + 40);
+    b.writeUInt16LE(IFA_BROADCAST, at + 42);
+    b.writeUInt32BE((addr | mask) >>> 0, at + 44);
+  }
+}
+
+/** A plain IPv4 request as its own Buffer, or undefined when it is not one (isPlainIPv4Address). */
 export function encodePlainIPv4Address(
   mode: 'add' | 'replace' | 'del',
   index: number,
   text: string,
   prefixLength: number | undefined,
 ): Buffer | undefined {
-  const len = prefixLength === undefined ? 32 : prefixLength;
-  if (!Number.isInteger(len) || len < 0 || len > 32) return undefined;
-  if (!Number.isInteger(index) || index <= 0 || index > 0x7fffffff) return undefined;
-  if (parseIPInto(text, ipv4Scratch, 0, 4) !== 4) return undefined;
-  const a = ipv4Scratch;
-  const isDelete = mode === 'del';
-  const brd = !isDelete && len < 31;
-  const size = 16 + IFADDRMSG_LEN + 8 + 8 + (brd ? 8 : 0);
-  const b = Buffer.allocUnsafe(size);
-  b.writeUInt32LE(size, 0);
-  b.writeUInt16LE(isDelete ? RTM_DELADDR : RTM_NEWADDR, 4);
-  b.writeUInt16LE(
-    isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS,
-    6,
-  );
-  b.writeUInt32LE(0, 8);
-  b.writeUInt32LE(0, 12);
-  // ifaddrmsg; iproute2 gives loopback IPv4 addresses host scope
-  b[16] = AF_INET;
-  b[17] = len;
-  b[18] = 0;
-  b[19] = !isDelete && a[0] === 127 ? RT_SCOPE_HOST : 0;
-  b.writeUInt32LE(index, 20);
-  for (let at = 24, type = IFA_LOCAL; at < 40; at += 8, type = IFA_ADDRESS) {
-    b.writeUInt16LE(8, at);
-    b.writeUInt16LE(type, at + 2);
-    b[at + 4] = a[0] as number;
-    b[at + 5] = a[1] as number;
-    b[at + 6] = a[2] as number;
-    b[at + 7] = a[3] as number;
-  }
-  if (brd) {
-    // broadcast = address with the host bits set ("brd +")
-    const addr =
-      (((a[0] as number) << 24) | ((a[1] as number) << 16) | ((a[2] as number) << 8) | (a[3] as number)) >>>
-      0;
-    const hostBits = 32 - len;
-    const mask = hostBits === 32 ? 0xffffffff : ((1 << hostBits) - 1) >>> 0;
-    b.writeUInt16LE(8, 40);
-    b.writeUInt16LE(IFA_BROADCAST, 42);
-    b.writeUInt32BE((addr | mask) >>> 0, 44);
-  }
+  if (!isPlainIPv4Address(index, text, prefixLength)) return undefined;
+  const len = prefixLength ?? 32;
+  const b = Buffer.allocUnsafe(plainIPv4AddressSize(mode, len));
+  writePlainIPv4Address(b, 0, mode, index, text, len);
   return b;
 }
 

@@ -11,6 +11,7 @@ import type { NativeSocket, NativeSocketControls, NativeSocketOptions } from '..
 import { errorFromReply } from './error-reply.ts';
 import {
   type Decoder,
+  type DeferredMessage,
   type DumpResult,
   type Operation,
   PendingRequest,
@@ -61,6 +62,8 @@ export class Connection {
   private nextToken = 1;
   private closed = false;
   private readonly flushTask = (): void => this.flush();
+  /** The requests sendQueued is putting into one buffer (reused: emptied after every send). */
+  private readonly sending: PendingRequest[] = [];
   /** Where `capture` leaves the resolving functions of the promise enqueue just made. */
   private readonly captured: { resolve: (value: unknown) => void; reject: (error: Error) => void } = {
     resolve: noop,
@@ -113,7 +116,7 @@ export class Connection {
   }
 
   /** Sends a request answered by an ACK (NLMSG_ERROR with errno 0). */
-  ack(message: Buffer, operation: Operation): Promise<void> {
+  ack(message: Buffer | DeferredMessage, operation: Operation): Promise<void> {
     return this.enqueue(REPLY_ACK, message, operation, null, COST_ACK, 0) as Promise<void>;
   }
 
@@ -150,7 +153,7 @@ export class Connection {
 
   private enqueue(
     kind: ReplyKind,
-    message: Buffer,
+    message: Buffer | DeferredMessage,
     operation: Operation,
     decode: Decoder<unknown> | null,
     cost: number,
@@ -188,10 +191,9 @@ export class Connection {
   private sendQueued(): void {
     if (this.closed) return;
     const { count, bytes } = this.limits;
-    const batch: Buffer[] = [];
+    const batch = this.sending;
     let batchBytes = 0;
     const token = this.nextToken;
-    const portId = this.socket.portId;
     for (;;) {
       const entry = this.queue.peek();
       if (entry === undefined) break;
@@ -201,18 +203,28 @@ export class Connection {
       // behind it, which also keeps the order the caller issued them in.
       if (entry.kind === REPLY_DUMP && this.dumpInFlight) break;
       this.queue.shift();
-      const seq = this.nextSeq();
-      entry.seq = seq;
+      entry.seq = this.nextSeq();
       entry.token = token;
-      entry.message.writeUInt32LE(seq, HDR_SEQ);
-      entry.message.writeUInt32LE(portId, HDR_PID);
-      this.pending.set(seq, entry);
+      this.pending.set(entry.seq, entry);
       this.inFlightBytes += entry.cost;
       if (entry.kind === REPLY_DUMP) this.dumpInFlight = true;
-      batch.push(entry.message);
-      batchBytes += entry.message.length;
+      batch.push(entry);
+      batchBytes += entry.size;
     }
     if (batch.length === 0) return;
+    // Every message is written (or copied) once, straight into the buffer handed to the addon.
+    const out = Buffer.allocUnsafe(batchBytes);
+    const portId = this.socket.portId;
+    let at = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch[i] as PendingRequest;
+      entry.writeTo(out, at);
+      out.writeUInt32LE(entry.seq, at + HDR_SEQ);
+      out.writeUInt32LE(portId, at + HDR_PID);
+      at += entry.size;
+    }
+    const sent = batch.length;
+    batch.length = 0;
     if (!this.holdsLoop) {
       // Replies are coming: keep the process alive until they do.
       this.holdsLoop = true;
@@ -222,7 +234,7 @@ export class Connection {
     if (trace.enabled) {
       trace(
         'send %d requests (%d bytes) token %d, %d in flight, %d queued',
-        batch.length,
+        sent,
         batchBytes,
         token,
         this.pending.size,
@@ -230,7 +242,7 @@ export class Connection {
       );
     }
     try {
-      this.socket.send(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes), token);
+      this.socket.send(out, token);
     } catch (err) {
       // The addon refused the buffer outright (socket closed under us): nothing of it was sent.
       const code = (err as { code?: string }).code ?? 'EIO';

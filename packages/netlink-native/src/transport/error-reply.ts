@@ -27,7 +27,7 @@ export function errorFromReply(entry: PendingRequest, msg: NetlinkMessage): Erro
     return new NetlinkError({
       errno: decoded.errno,
       operation: entry.operation,
-      extAck: extAckFor(entry.message, decoded.extAck),
+      extAck: extAckFor(entry.bytes(), decoded.extAck),
     });
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));

@@ -28,10 +28,25 @@ export interface OperationDescription {
 }
 export type Operation = string | OperationDescription;
 
+/**
+ * A request message written only when it is sent, straight into the batch buffer: the hot path
+ * then allocates no Buffer per request. The request must have been validated when it was made.
+ */
+export interface DeferredMessage {
+  /** Bytes the message takes (a multiple of 4). */
+  readonly size: number;
+  /** Writes every byte of the message at `at`, seq and pid 0. */
+  writeTo(buf: Buffer, at: number): void;
+}
+
 export class PendingRequest {
   readonly kind: ReplyKind;
-  /** The whole request message; seq and pid are written into it when it is sent. */
-  readonly message: Buffer;
+  /** The whole request message (seq and pid are written into the batch that carries it)... */
+  readonly message: Buffer | null;
+  /** ...or the request that writes it at send time. */
+  readonly deferred: DeferredMessage | null;
+  /** Its length in bytes. */
+  readonly size: number;
   /** See `operation`: kept as given, formatted on demand. */
   readonly op: Operation;
   readonly decode: Decoder<unknown> | null;
@@ -56,7 +71,7 @@ export class PendingRequest {
 
   constructor(
     kind: ReplyKind,
-    message: Buffer,
+    message: Buffer | DeferredMessage,
     op: Operation,
     decode: Decoder<unknown> | null,
     cost: number,
@@ -65,15 +80,38 @@ export class PendingRequest {
     reject: (error: Error) => void,
   ) {
     this.kind = kind;
-    this.message = message;
+    if (message instanceof Uint8Array) {
+      this.message = message;
+      this.deferred = null;
+      this.size = message.length;
+      this.wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
+    } else {
+      this.message = null;
+      this.deferred = message;
+      this.size = message.size;
+      this.wantsAck = true;
+    }
     this.op = op;
     this.decode = decode;
     this.cost = cost;
     this.retries = retries;
     this.resolve = resolve;
     this.reject = reject;
-    this.wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
     this.items = kind === REPLY_DUMP ? [] : EMPTY;
+  }
+
+  /** Writes the message at `at` in `buf` (seq and pid still 0). */
+  writeTo(buf: Buffer, at: number): void {
+    if (this.message !== null) this.message.copy(buf, at);
+    else this.deferred?.writeTo(buf, at);
+  }
+
+  /** The request's bytes (for mapping an ext-ack offset back onto them); written anew if deferred. */
+  bytes(): Buffer {
+    if (this.message !== null) return this.message;
+    const buf = Buffer.alloc(this.size);
+    this.writeTo(buf, 0);
+    return buf;
   }
 
   /** The operation's text, as error messages name it. */
