@@ -107,6 +107,13 @@ export class FakeApiServer {
     return n;
   }
 
+  /** Ends every open watch cleanly, as the server's own request timeout does; clients resume from their last resourceVersion. */
+  endWatches(): number {
+    const n = this.watches.size;
+    for (const w of [...this.watches]) w.close();
+    return n;
+  }
+
   openWatchCount(): number {
     return this.watches.size;
   }
@@ -318,7 +325,9 @@ export class FakeApiServer {
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-    const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const send = (type: string, object: unknown) => {
+      if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+    };
     if (replay === 'expired') {
       send('ERROR', statusBody(410, this.options.expiredReason, expiredMsg));
       res.end();
@@ -341,12 +350,17 @@ export class FakeApiServer {
     const unsubscribe = this.store.subscribe(deliver);
 
     const timers: NodeJS.Timeout[] = [];
-    const watch: OpenWatch = { socket: req.socket, close: () => res.end() };
     const cleanup = () => {
       unsubscribe();
       for (const t of timers) clearTimeout(t);
       this.watches.delete(watch);
     };
+    // Ending a watch stops its deliveries at once, before the end of the stream is even flushed.
+    const end = () => {
+      cleanup();
+      res.end();
+    };
+    const watch: OpenWatch = { socket: req.socket, close: end };
     this.watches.add(watch);
     // 'finish' comes before the client can see the end of the stream; 'close' covers an aborted one.
     res.on('finish', cleanup);
@@ -364,7 +378,7 @@ export class FakeApiServer {
       timers.push(bookmark);
     }
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
-    if (timeout > 0) timers.push(setTimeout(() => res.end(), timeout * 1000));
+    if (timeout > 0) timers.push(setTimeout(end, timeout * 1000));
   }
 
   // ---- writes ----------------------------------------------------------------------------------
