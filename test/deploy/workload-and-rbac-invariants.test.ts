@@ -52,6 +52,17 @@ describe('lbnodeagent DaemonSet', () => {
     assert.equal(c.args[at + 1], '7472');
   });
 
+  it('passes only flags and environment the agent CLI reads (and no --standalone: Kubernetes mode)', () => {
+    const agentSrc = join(DEPLOY, '..', 'packages', 'agent', 'src');
+    const cli = readFileSync(join(agentSrc, 'cli.ts'), 'utf8');
+    for (const a of c.args.filter((x: string) => x.startsWith('--'))) {
+      assert.match(cli, new RegExp(`^  ${a} `, 'm'), `cli.ts usage lists ${a}`);
+    }
+    assert.ok(!c.args.includes('--standalone') && !c.args.includes('--kubeconfig'), 'in-cluster config');
+    const sources = [cli, readFileSync(join(agentSrc, 'kubernetes', 'index.ts'), 'utf8')].join('\n');
+    for (const e of c.env) assert.match(sources, new RegExp(`\\b${e.name}\\b`), `the agent reads ${e.name}`);
+  });
+
   it('has resource requests and a memory limit', () => {
     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
   });
