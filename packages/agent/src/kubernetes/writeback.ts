@@ -9,6 +9,8 @@ import {
   type DesiredState,
   formatAnnouncing,
   type LoadBalancerIngress,
+  type Placement,
+  type PlacementSkip,
   parseAnnouncing,
   parseIP,
   removeAnnouncingSlots,
@@ -50,6 +52,30 @@ const ingressIPs = (svc: Service): string[] =>
     .map((i: LoadBalancerIngress) => i.ip)
     .filter((ip): ip is string => ip !== undefined);
 
+interface ByService {
+  placements: Map<string, Placement[]>;
+  skips: Map<string, PlacementSkip[]>;
+}
+
+const push = <T>(m: Map<string, T[]>, key: string, v: T): void => {
+  const list = m.get(key);
+  if (list === undefined) m.set(key, [v]);
+  else list.push(v);
+};
+
+/** The outcome indexed by Service once per reconcile (thousands of Services × thousands of placements). */
+const indexed = new WeakMap<DesiredState, ByService>();
+function byService(desired: DesiredState): ByService {
+  let idx = indexed.get(desired);
+  if (idx === undefined) {
+    idx = { placements: new Map(), skips: new Map() };
+    for (const p of desired.placements) for (const key of p.services) push(idx.placements, key, p);
+    for (const s of desired.skips) push(idx.skips, s.service, s);
+    indexed.set(desired, idx);
+  }
+  return idx;
+}
+
 export class Writeback {
   readonly #rest: KubeRest;
   readonly #o: WritebackOptions;
@@ -86,8 +112,8 @@ export class Writeback {
     const key = serviceKey(svc);
     const ours = new Map<string, string>(); // ip → interface
     if (input.fenced !== true) {
-      for (const p of input.desired.placements) {
-        if (p.kind === 'local' && p.services.includes(key) && !input.applyFailures?.has(p.ip)) {
+      for (const p of byService(input.desired).placements.get(key) ?? []) {
+        if (p.kind === 'local' && !input.applyFailures?.has(p.ip)) {
           ours.set(p.ip, p.link);
         }
       }
@@ -114,8 +140,8 @@ export class Writeback {
   eventsFor(svc: Service, input: WritebackInput): ServiceEvent[] {
     const key = serviceKey(svc);
     const events: ServiceEvent[] = [];
-    for (const p of input.desired.placements) {
-      if (!p.services.includes(key)) continue;
+    const idx = byService(input.desired);
+    for (const p of idx.placements.get(key) ?? []) {
       const failure = input.applyFailures?.get(p.ip);
       if (failure !== undefined) {
         events.push({
@@ -137,8 +163,8 @@ export class Writeback {
         });
       }
     }
-    for (const s of input.desired.skips) {
-      if (s.service !== key || !s.error) continue;
+    for (const s of idx.skips.get(key) ?? []) {
+      if (!s.error) continue;
       events.push({
         type: 'Warning',
         reason: 'AnnouncementFailed',
