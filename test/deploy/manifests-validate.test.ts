@@ -24,7 +24,12 @@ import { Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { CEL_RULES } from './cel-rules.ts';
 import { type DiscoveryServer, kubeconfigFor, startDiscoveryServer } from './discovery-server.ts';
-import { checkAgainstSchema, collectRules, type SchemaError } from './structural-schema.ts';
+import {
+  checkAgainstSchema,
+  collectRules,
+  type SchemaError,
+  unboundedForRules,
+} from './structural-schema.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -128,7 +133,19 @@ let kubeconfig: string;
 async function dryRun(file: string): Promise<Obj[]> {
   const { stdout } = await execFileAsync(
     KUBECTL,
-    ['--kubeconfig', kubeconfig, 'create', '--dry-run=client', '--validate=false', '-o', 'json', '-f', file],
+    [
+      '--kubeconfig',
+      kubeconfig,
+      '--cache-dir',
+      join(workdir, 'cache'),
+      'create',
+      '--dry-run=client',
+      '--validate=false',
+      '-o',
+      'json',
+      '-f',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   return jsonStream(stdout).flatMap((o) =>
@@ -228,6 +245,19 @@ describe('deploy/ manifests', () => {
       'apiVersion: purelb.io/v2\nkind: ServiceGroupp\nmetadata: {name: x, namespace: purelb-system}\n',
     );
     await assert.rejects(dryRun(file), /ServiceGroupp/);
+  });
+
+  it('bounds every list and string a validation rule can see (the API server refuses unbounded rule cost)', () => {
+    assert.deepEqual(unboundedForRules(SCHEMAS.ServiceGroup ?? {}), []);
+    assert.deepEqual(unboundedForRules(SCHEMAS.LBNodeAgent ?? {}), []);
+    // ...and the check finds one when it is missing.
+    const loose = structuredClone(SCHEMAS.LBNodeAgent ?? {});
+    type Node = { properties: Record<string, Node>; maxItems?: number };
+    const root = loose as unknown as Node;
+    const exprs = root.properties.spec?.properties.nodeSelector?.properties.matchExpressions;
+    assert.ok(exprs);
+    delete exprs.maxItems;
+    assert.deepEqual(unboundedForRules(loose), ['spec.nodeSelector.matchExpressions']);
   });
 
   it('every CEL rule in the CRDs has a JavaScript twin', () => {

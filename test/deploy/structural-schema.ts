@@ -28,6 +28,7 @@ const KNOWN = new Set([
   'maximum',
   'minItems',
   'maxItems',
+  'maxProperties',
   'enum',
   'default',
   'description',
@@ -139,6 +140,13 @@ function walk(schema: Schema, v: unknown, path: string, rules: RuleTable, errors
       for (let i = 0; i < v.length; i++) v[i] = walk(schema.items, v[i], join(path, i), rules, errors);
     }
   }
+  if (
+    isObject(v) &&
+    typeof schema.maxProperties === 'number' &&
+    Object.keys(v).length > schema.maxProperties
+  ) {
+    errors.push({ path: where, message: `${where} must have at most ${schema.maxProperties} entries` });
+  }
   if (isObject(v)) walkObject(schema, v, path, rules, errors);
   for (const r of (schema['x-kubernetes-validations'] as { rule: string; message: string }[] | undefined) ??
     []) {
@@ -185,4 +193,29 @@ function walkObject(
       });
     }
   }
+}
+
+/**
+ * Lists and strings a validation rule can reach without a maxItems/maxLength. The API server estimates
+ * each rule's worst-case cost from these bounds (an unbounded one is sized from the 3 MB request
+ * limit) and refuses a CRD whose rules could cost too much, so every one of them must be bounded:
+ * the node carrying the rule, its direct fields, and any list whose items carry rules.
+ */
+export function unboundedForRules(schema: Schema, path = ''): string[] {
+  const out: string[] = [];
+  const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
+  const hasRules = Array.isArray(schema['x-kubernetes-validations']);
+  const unbounded = (s: Schema): boolean =>
+    (s.type === 'string' && s.enum === undefined && typeof s.maxLength !== 'number') ||
+    (s.type === 'array' && typeof s.maxItems !== 'number');
+  if (hasRules) {
+    if (unbounded(schema)) out.push(path || '(root)');
+    for (const [k, child] of Object.entries(props)) if (unbounded(child)) out.push(join(path, k));
+  }
+  if (isObject(schema.items)) {
+    if (collectRules(schema.items).length > 0 && typeof schema.maxItems !== 'number') out.push(path);
+    out.push(...unboundedForRules(schema.items, `${path}[]`));
+  }
+  for (const [k, child] of Object.entries(props)) out.push(...unboundedForRules(child, join(path, k)));
+  return out;
 }
