@@ -10,6 +10,7 @@ import { serveHttp } from './http.ts';
 import { type KubernetesMode, startKubernetesMode } from './kubernetes/index.ts';
 import { createLogger, isLogLevel, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
+import { announcer } from './network/announce.ts';
 import { applyPlan } from './network/apply-plan.ts';
 import { readNetwork } from './network/read-network.ts';
 import { watchNetwork } from './network/watch.ts';
@@ -173,6 +174,7 @@ async function run(o: Options, log: Logger): Promise<number> {
     standalone: o.mode === 'standalone',
     resyncMs: o.resyncSeconds * 1000,
     fenced: () => kube?.lease.fenced ?? false,
+    announce: announcer(nl, log),
     onSummary: (s) => {
       metrics.record(s);
       const k = kube;
@@ -202,6 +204,7 @@ async function run(o: Options, log: Logger): Promise<number> {
     try {
       await source.start(() => {});
       const summary = await rec.reconcileOnce();
+      await rec.whenAnnounced();
       const problem = onceProblems(summary);
       if (problem !== undefined) {
         log.error('the reconcile did not fully apply', { reason: problem });

@@ -2,6 +2,7 @@
 export { type HttpEndpoints, serveHttp } from './http.ts';
 export { createLogger, isLogLevel, type LogFields, type Logger, type LogLevel } from './log.ts';
 export { AgentMetrics } from './metrics.ts';
+export { type Announce, announcer } from './network/announce.ts';
 export { applyPlan, type OpResult, opFields, opSummary } from './network/apply-plan.ts';
 export { readNetwork } from './network/read-network.ts';
 export { type NetworkWatch, watchNetwork } from './network/watch.ts';

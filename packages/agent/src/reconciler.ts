@@ -6,11 +6,14 @@ import {
   advertisedSubnets,
   type DesiredState,
   desiredState,
+  type GarpConfig,
   type LBNodeAgentConfig,
+  type LocalAgentConfig,
   liveMembers,
   type Member,
   type NodeNetwork,
   type Ownership,
+  type Placement,
   type PlanOp,
   PURELB_ADDRESS_PROTOCOL,
   parseCidr,
@@ -62,6 +65,8 @@ export interface ReconcilerOptions {
    * desired state, so this node withdraws (and does not add) local addresses.
    */
   fenced?: () => boolean;
+  /** Sends GARP / unsolicited NA for a local address this node has just added (when configured). */
+  announce?: (placement: Placement, garp: GarpConfig) => Promise<void>;
 }
 
 interface ParsedConfig {
@@ -121,6 +126,8 @@ export class Reconciler {
   #idle: (() => void)[] = [];
   #last: ReconcileSummary | undefined;
   #subnets: string[] = [];
+  #local: LocalAgentConfig | undefined;
+  readonly #announcing = new Set<Promise<void>>();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -207,6 +214,7 @@ export class Reconciler {
       const plan = planReconcile(desired, network, this.#ownership);
       const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
       for (const r of ops) if (r.ok) this.#logApplied(r.op);
+      this.#announceTakeovers(ops);
       summary = {
         durationMs: 0,
         placements: desired.placements,
@@ -253,6 +261,7 @@ export class Reconciler {
     const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
     const agent = selectAgent(config.agents, nodeLabels);
     this.#subnets = advertisedSubnets(network, agent?.local);
+    this.#local = agent?.local;
     return desiredState({
       node: this.#o.node,
       nodeLabels,
@@ -263,6 +272,23 @@ export class Reconciler {
       members: this.#members(state),
       network,
     });
+  }
+
+  /** Local addresses just added here are a takeover: announce them if the LBNodeAgent asks for it. */
+  #announceTakeovers(ops: readonly OpResult[]): void {
+    const garp = this.#local?.garp;
+    const announce = this.#o.announce;
+    if (garp === undefined || !garp.enabled || announce === undefined) return;
+    for (const r of ops) {
+      if (!r.ok || r.op.op !== 'add-address' || r.op.placement.kind !== 'local') continue;
+      const sent = announce(r.op.placement, garp).finally(() => this.#announcing.delete(sent));
+      this.#announcing.add(sent);
+    }
+  }
+
+  /** Resolves when every announcement started so far has been sent (or has failed and been logged). */
+  async whenAnnounced(): Promise<void> {
+    await Promise.all([...this.#announcing]);
   }
 
   #logSkips(desired: DesiredState): void {
