@@ -54,6 +54,12 @@ export interface KubernetesMode {
 function loadConfig(options: KubernetesModeOptions): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;
   const kc = new KubeConfig();
+  if (options.kubeconfig === undefined && (process.env.KUBERNETES_SERVICE_HOST ?? '') === '') {
+    // client-node would build https://undefined:undefined and fail only at the first request.
+    throw new Error(
+      'no --kubeconfig given and not running in a cluster (KUBERNETES_SERVICE_HOST is not set)',
+    );
+  }
   try {
     if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
     else kc.loadFromCluster();
@@ -62,8 +68,9 @@ function loadConfig(options: KubernetesModeOptions): KubeConfig {
     throw new Error(`cannot load ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (kc.getCurrentCluster() === null) {
-    const where = options.kubeconfig ?? 'in-cluster config';
-    throw new Error(`${where}: no current cluster (in-cluster needs KUBERNETES_SERVICE_HOST/PORT)`);
+    throw new Error(
+      `kubeconfig ${options.kubeconfig ?? '(in-cluster)'} has no current context with a cluster`,
+    );
   }
   return kc;
 }
