@@ -51,7 +51,8 @@ test('a kubeconfig file is loaded; the source lists and the Lease is written thr
           NS,
           `purelb-node-${NODE}`,
         );
-        assert.equal((lease?.metadata.annotations as Record<string, string>)['purelb.io/instance'], 'pod-1');
+        assert.ok(lease, 'Lease written');
+        assert.equal((lease.metadata.annotations as Record<string, string>)['purelb.io/instance'], 'pod-1');
         assert.ok(server.requests.some((r) => r.startsWith('GET /api/v1/services')));
       } finally {
         await mode.stop();
