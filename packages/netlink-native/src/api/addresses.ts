@@ -4,9 +4,9 @@ import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Address, AddressFlag, AddressSpec, Family } from '../types.ts';
 import { addressFlagBits } from './address-flags.ts';
-import { PlainIPv4AddressRequest } from './address-operation.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
+import { PlainIPv4AddressRequest } from './plain-ipv4-address-request.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
 import { type ScopeName, scopeNumber } from './scope.ts';
 

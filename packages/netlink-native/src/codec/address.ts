@@ -297,41 +297,57 @@ export function writePlainIPv4Address(
   prefixLength: number,
 ): void {
   parseIPInto(text, ipv4Scratch, 0, 4);
-  const a = ipv4Scratch;
+  const a0 = ipv4Scratch[0] as number;
+  const a1 = ipv4Scratch[1] as number;
+  const a2 = ipv4Scratch[2] as number;
+  const a3 = ipv4Scratch[3] as number;
   const isDelete = mode === 'del';
   const size = plainIPv4AddressSize(mode, prefixLength);
-  b.writeUInt32LE(size, at);
-  b.writeUInt16LE(isDelete ? RTM_DELADDR : RTM_NEWADDR, at + 4);
-  b.writeUInt16LE(
-    isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS,
-    at + 6,
-  );
-  b.writeUInt32LE(0, at + 8);
-  b.writeUInt32LE(0, at + 12);
+  const flags = isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS;
+  // Byte stores rather than Buffer#write*: every value here is already known to be in range.
+  // nlmsghdr (little-endian): len, type, flags, seq 0, pid 0
+  b[at] = size;
+  b[at + 1] = 0;
+  b[at + 2] = 0;
+  b[at + 3] = 0;
+  b[at + 4] = isDelete ? RTM_DELADDR : RTM_NEWADDR;
+  b[at + 5] = 0;
+  b[at + 6] = flags & 0xff;
+  b[at + 7] = flags >>> 8;
+  b.fill(0, at + 8, at + 16);
   // ifaddrmsg; iproute2 gives loopback IPv4 addresses host scope
   b[at + 16] = AF_INET;
   b[at + 17] = prefixLength;
   b[at + 18] = 0;
-  b[at + 19] = !isDelete && a[0] === 127 ? RT_SCOPE_HOST : 0;
-  b.writeUInt32LE(index, at + 20);
+  b[at + 19] = !isDelete && a0 === 127 ? RT_SCOPE_HOST : 0;
+  b[at + 20] = index & 0xff;
+  b[at + 21] = (index >>> 8) & 0xff;
+  b[at + 22] = (index >>> 16) & 0xff;
+  b[at + 23] = index >>> 24;
+  // IFA_LOCAL then IFA_ADDRESS, the same 4 bytes
   for (let off = at + 24, type = IFA_LOCAL; off < at + 40; off += 8, type = IFA_ADDRESS) {
-    b.writeUInt16LE(8, off);
-    b.writeUInt16LE(type, off + 2);
-    b[off + 4] = a[0] as number;
-    b[off + 5] = a[1] as number;
-    b[off + 6] = a[2] as number;
-    b[off + 7] = a[3] as number;
+    b[off] = 8;
+    b[off + 1] = 0;
+    b[off + 2] = type;
+    b[off + 3] = 0;
+    b[off + 4] = a0;
+    b[off + 5] = a1;
+    b[off + 6] = a2;
+    b[off + 7] = a3;
   }
   if (size > 40) {
-    // broadcast = address with the host bits set ("brd +")
-    const addr =
-      (((a[0] as number) << 24) | ((a[1] as number) << 16) | ((a[2] as number) << 8) | (a[3] as number)) >>>
-      0;
+    // IFA_BROADCAST = address with the host bits set ("brd +")
+    const addr = ((a0 << 24) | (a1 << 16) | (a2 << 8) | a3) >>> 0;
     const hostBits = 32 - prefixLength;
-    const mask = hostBits === 32 ? 0xffffffff : ((1 << hostBits) - 1) >>> 0;
-    b.writeUInt16LE(8, at + 40);
-    b.writeUInt16LE(IFA_BROADCAST, at + 42);
-    b.writeUInt32BE((addr | mask) >>> 0, at + 44);
+    const r = (addr | (hostBits === 32 ? 0xffffffff : (1 << hostBits) - 1)) >>> 0;
+    b[at + 40] = 8;
+    b[at + 41] = 0;
+    b[at + 42] = IFA_BROADCAST;
+    b[at + 43] = 0;
+    b[at + 44] = r >>> 24;
+    b[at + 45] = (r >>> 16) & 0xff;
+    b[at + 46] = (r >>> 8) & 0xff;
+    b[at + 47] = r & 0xff;
   }
 }
 
