@@ -127,6 +127,8 @@ export class Reconciler {
   #last: ReconcileSummary | undefined;
   #subnets: string[] = [];
   #local: LocalAgentConfig | undefined;
+  /** The LBNodeAgent applying to this node at the last run ('' before the first run). */
+  #agentKey: string | undefined = '';
   readonly #announcing = new Set<Promise<void>>();
 
   constructor(options: ReconcilerOptions) {
@@ -210,6 +212,7 @@ export class Reconciler {
       const fenced = this.#o.fenced?.() ?? false;
       const desired = fenced ? withoutLocal(decided) : decided;
       this.#ownership.dummyInterface = desired.dummyInterface;
+      this.#logAgent(decided);
       this.#logSkips(desired);
       const plan = planReconcile(desired, network, this.#ownership);
       const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
@@ -289,6 +292,21 @@ export class Reconciler {
   /** Resolves when every announcement started so far has been sent (or has failed and been logged). */
   async whenAnnounced(): Promise<void> {
     await Promise.all([...this.#announcing]);
+  }
+
+  /** Without an LBNodeAgent for this node nothing is announced: say so when that starts or ends. */
+  #logAgent(desired: DesiredState): void {
+    if (desired.agent === this.#agentKey) return;
+    this.#agentKey = desired.agent;
+    if (desired.agent === undefined) {
+      this.#o.log.warn(`no LBNodeAgent selects node ${this.#o.node}: it announces nothing`, {
+        reason: 'no LBNodeAgent with spec.local whose nodeSelector matches this node',
+      });
+    } else {
+      this.#o.log.info(`LBNodeAgent ${desired.agent} applies to this node`, {
+        dummyInterface: desired.dummyInterface,
+      });
+    }
   }
 
   #logSkips(desired: DesiredState): void {

@@ -2,7 +2,7 @@
 // seed's two-default case, foreign addresses, invalid config and the exit codes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ip, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import { inNetns, ip, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
 import {
   addressInfo,
   addSecondDefault,
@@ -122,6 +122,68 @@ describe('purelb-agent --once', { skip }, () => {
         assert.equal(r.code, 1);
         assert.match(r.stderr, new RegExp(`${file.path.replaceAll('.', '\\.')}:\\d+: invalid YAML`));
         assert.equal(v4Addresses(ns).get('kube-lb0'), undefined);
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('a failed operation is logged with service, ip, interface and reason, the rest still applies, exit 1', async () => {
+    const v6group = {
+      apiVersion: 'purelb.io/v2',
+      kind: 'ServiceGroup',
+      metadata: { name: 'remote6', namespace: 'purelb' },
+      spec: {
+        remote: { v6pool: { pool: '2001:db8:9::/120', subnet: '2001:db8:9::/64', aggregation: '/128' } },
+      },
+    };
+    const file = new ManifestFile(
+      manifests(
+        [
+          { name: 'api', ip: '172.31.1.5' },
+          { name: 'v6', ip: '2001:db8:9::5' },
+        ],
+        [...seedGroups(), v6group],
+      ),
+    );
+    try {
+      await withNetns(async (ns) => {
+        // No interfaces, no routes (the kernel has no main table yet), and IPv6 switched off here:
+        // the IPv6 add is refused.
+        inNetns(ns, 'sysctl', [
+          '-qw',
+          'net.ipv6.conf.all.disable_ipv6=1',
+          'net.ipv6.conf.default.disable_ipv6=1',
+        ]);
+        const r = await runOnce(ns, file.path);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /purelb-agent: 1 operation\(s\) failed/);
+        const failed = r.logs.find((l) => l.msg.startsWith('failed: add 2001:db8:9::5/128 dev kube-lb0'));
+        assert.equal(failed?.service, 'default/v6');
+        assert.equal(failed?.ip, '2001:db8:9::5');
+        assert.equal(failed?.interface, 'kube-lb0');
+        assert.equal(failed?.errno, 'EACCES');
+        assert.match(String(failed?.reason), /IPv6 is disabled/);
+        assert.deepEqual(v4Addresses(ns).get('kube-lb0'), ['172.31.1.5/32']);
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('without an LBNodeAgent for this node, warns that it announces nothing', async () => {
+    const file = new ManifestFile(manifests(SERVICES, seedGroups().slice(1)));
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const r = await runOnce(ns, file.path);
+        assert.equal(r.code, 0, r.stderr);
+        const warn = r.logs.find(
+          (l) => l.level === 'warn' && l.msg.includes('no LBNodeAgent selects node purelb2-1'),
+        );
+        assert.ok(warn, r.stderr);
+        assert.equal(v4Addresses(ns).get('kube-lb0'), undefined);
+        assert.deepEqual(v4Addresses(ns).get('enp1s0'), ['172.30.250.104/24']);
       });
     } finally {
       file.remove();
