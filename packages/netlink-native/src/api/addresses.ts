@@ -4,6 +4,7 @@ import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Address, AddressFlag, AddressSpec, Family } from '../types.ts';
 import { addressFlagBits } from './address-flags.ts';
+import { AddressOperation } from './address-operation.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { PlainIPv4AddressRequest } from './plain-ipv4-address-request.ts';
@@ -90,7 +91,7 @@ export class Addresses {
         if (request !== undefined) return this.#conn.ack(request, request);
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
-      const what = `address del ${prefix.address}/${prefix.prefixLength} dev ${linkLabel(options.link)}`;
+      const what = new AddressOperation('del', prefix.address, prefix.prefixLength, options.link);
       const send = (index: number) =>
         this.#conn.ack(
           encodeDelAddress({ index, address: prefix.address, prefixLength: prefix.prefixLength }),
@@ -129,7 +130,7 @@ export class Addresses {
       const scope = scopeNumber(options.scope);
       if (scope !== undefined) spec.scope = scope;
       if (options.metric !== undefined) spec.routePriority = options.metric;
-      const what = `address ${mode} ${prefix.address}/${prefix.prefixLength} dev ${linkLabel(options.link)}`;
+      const what = new AddressOperation(mode, prefix.address, prefix.prefixLength, options.link);
       if (typeof options.link === 'number') {
         spec.index = checkIndex(options.link);
         return this.#conn.ack(encodeNewAddress(spec, mode), what);
