@@ -87,7 +87,10 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     node: options.node,
     logger,
   });
-  const lease = new LeaseKeeper(rest, {
+  // A renewal must not outlive its period: a blackholed request would otherwise hold the next one.
+  const period = options.leaseDurationSeconds > 0 ? (options.leaseDurationSeconds * 1000) / 2 : 1000;
+  const leaseRest = new KubeRest(kubeConfig, { timeoutMs: period });
+  const lease = new LeaseKeeper(leaseRest, {
     namespace: options.namespace,
     node: options.node,
     leaseDurationSeconds: options.leaseDurationSeconds,

@@ -8,6 +8,7 @@ import {
   IsomorphicFetchHttpLibrary,
   type KubeConfig,
   RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
 
 /** A non-2xx answer: the status code and the API server's Status message. */
@@ -40,12 +41,23 @@ const METHODS = {
   DELETE: HttpMethod.DELETE,
 } as const;
 
+export interface KubeRestOptions {
+  /**
+   * Abort a request that has not completed after this long (default 30 s). Without it a blackholed
+   * connection would hold a caller (the Lease renewal) for undici's 300 s header timeout.
+   */
+  timeoutMs?: number;
+}
+
 export class KubeRest {
   readonly #kc: KubeConfig;
   readonly #http = new IsomorphicFetchHttpLibrary();
+  readonly #timeoutMs: number;
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, options: KubeRestOptions = {}) {
     this.#kc = kc;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    if (!(this.#timeoutMs > 0)) throw new Error(`KubeRest: timeoutMs must be > 0, got ${this.#timeoutMs}`);
   }
 
   /** Sends one request; resolves with the decoded JSON body, throws KubeApiError on non-2xx. */
@@ -64,8 +76,18 @@ export class KubeRest {
       ctx.setBody(JSON.stringify(body));
     }
     await this.#kc.applySecurityAuthentication(ctx);
-    const response = await this.#http.send(ctx).toPromise();
-    const text = await response.body.text();
+    ctx.setSignal(AbortSignal.timeout(this.#timeoutMs));
+    let response: ResponseContext;
+    let text: string;
+    try {
+      response = await this.#http.send(ctx).toPromise();
+      text = await response.body.text();
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError') {
+        throw new Error(`${method} ${path}: no answer within ${this.#timeoutMs} ms`);
+      }
+      throw err;
+    }
     let decoded: unknown;
     try {
       decoded = text === '' ? undefined : JSON.parse(text);

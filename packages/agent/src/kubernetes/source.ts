@@ -53,6 +53,7 @@ export class KubernetesSource implements ObjectSource {
   #onChange: () => void = () => {};
   #stopped = false;
   #allListed: (() => void) | undefined;
+  #abandon: ((err: Error) => void) | undefined;
 
   constructor(kc: KubeConfig, options: KubernetesSourceOptions) {
     if (options.namespace === '') throw new Error('KubernetesSource: namespace must not be empty');
@@ -73,8 +74,9 @@ export class KubernetesSource implements ObjectSource {
     this.#add('LBNodeAgent', `${PURELB_API}/namespaces/${ns}/lbnodeagents`);
     this.#add('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`);
     this.#add('Node', '/api/v1/nodes', nodeSelector);
-    const listed = new Promise<void>((resolve) => {
+    const listed = new Promise<void>((resolve, reject) => {
       this.#allListed = resolve;
+      this.#abandon = reject;
     });
     for (const feed of this.#feeds.values()) this.#run(feed);
     await listed;
@@ -96,6 +98,10 @@ export class KubernetesSource implements ObjectSource {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#allListed !== undefined) {
+      this.#allListed = undefined;
+      this.#abandon?.(new Error('KubernetesSource stopped before every informer had listed'));
+    }
     for (const feed of this.#feeds.values()) {
       if (feed.timer !== undefined) clearTimeout(feed.timer);
       feed.timer = undefined;

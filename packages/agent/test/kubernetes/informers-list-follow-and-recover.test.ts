@@ -170,3 +170,26 @@ test('a failing list is retried until it succeeds; start() waits for it', () =>
     },
     { namespaces: ['default', NS] },
   ));
+
+test('stop() before every informer has listed makes start() fail instead of hanging', () =>
+  withFakeApiServer(
+    async (server) => {
+      server.faults.failNext(500, 1_000_000, { verb: 'list', resource: 'services' });
+      const source = new KubernetesSource(kubeConfigFor(server), {
+        namespace: NS,
+        node: NODE,
+        logger: memoryLogger().logger,
+        restartDelayMs: 10,
+        maxRestartDelayMs: 20,
+      });
+      const started = source.start(() => {});
+      await eventually(
+        'a failed list',
+        () => server.requests.filter((r) => r === 'GET /api/v1/services').length > 1,
+      );
+      await source.stop();
+      await assert.rejects(started, /stopped before every informer had listed/);
+      assert.equal(source.synced(), false);
+    },
+    { namespaces: ['default', NS] },
+  ));
