@@ -331,7 +331,9 @@ export class Reconciler {
           : op.op === 'replace-address'
             ? 'address updated'
             : 'interface ready';
-    this.#o.log.info(`${msg}: ${opSummary(op)}`, opFields(op));
+    // A lifetime refresh happens every few minutes per local address: routine, so debug.
+    const level = op.op === 'replace-address' && op.why === 'refresh-lifetime' ? 'debug' : 'info';
+    this.#o.log[level](`${msg}: ${opSummary(op)}`, opFields(op));
   }
 
   /**

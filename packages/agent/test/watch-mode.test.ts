@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ip, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
-import { ManifestFile, RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
+import {
+  addSecondDefault,
+  ManifestFile,
+  RunningAgent,
+  seedShapedNode,
+  v4Addresses,
+} from './support/agent-process.ts';
 import { manifests } from './support/manifests.ts';
 
 const skip = netnsUnavailableReason();
@@ -84,6 +90,36 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
             'restored',
             () => has(ns, 'kube-lb0', '172.31.1.5/32') && has(ns, 'enp1s0', '172.30.250.53/24'),
             2000,
+          );
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('follows default-route changes: a second equal default moves the local address to kube-lb0 with an error, removing it moves it back', async () => {
+    const file = new ManifestFile(manifests([{ name: 'web', ip: '172.30.250.53' }]));
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, file.path);
+        try {
+          await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
+          addSecondDefault(ns);
+          await agent.until(
+            'moved to kube-lb0 with the error logged',
+            () =>
+              has(ns, 'kube-lb0', '172.30.250.53/24') &&
+              !has(ns, 'enp1s0', '172.30.250.53/24') &&
+              agent.logs.some((l) => l.level === 'error' && l.code === 'ambiguous-default-route'),
+          );
+          ip(ns, 'route', 'del', 'default', 'via', '192.168.122.1', 'dev', 'enp2s0');
+          await agent.until(
+            'back on enp1s0',
+            () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
           );
         } finally {
           await agent.stop('SIGKILL');
