@@ -62,6 +62,20 @@ test('the plain path sends what the general encoder writes', async () => {
   await settled;
 });
 
+test('an ext-ack offset into a plain request, whose bytes were never kept, still names the attribute', async () => {
+  const kernel = new FakeKernel();
+  // offset 32: IFA_ADDRESS, after nlmsghdr 16 + ifaddrmsg 8 + IFA_LOCAL 8
+  kernel.responder = (request) => errorReply(request, 22, { message: 'Invalid address', offset: 32 });
+  const addresses = new Addresses(new Connection(kernel.open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 }));
+  const err = await rejection(addresses.add({ link: 3, address: '10.0.0.1', prefixLength: 24 }));
+  assert.equal(err.operation, 'address add 10.0.0.1/24 dev #3');
+  assert.equal(err.extAck?.attribute, 'IFA_ADDRESS');
+  assert.match(
+    err.message,
+    /^address add 10\.0\.0\.1\/24 dev #3: EINVAL .*Invalid address \[attribute IFA_ADDRESS\]$/,
+  );
+});
+
 test('bad arguments on the plain path still throw before anything is sent', async () => {
   const { kernel, addresses } = refusing(EEXIST);
   await assert.rejects(addresses.add({ link: 3, address: '10.0.0.1', prefixLength: 33 }), RangeError);
