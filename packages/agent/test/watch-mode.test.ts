@@ -67,6 +67,33 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
     }
   });
 
+  it('keeps the previous state when the file is broken, naming file and line, and applies the fixed file', async () => {
+    const file = new ManifestFile(manifests([{ name: 'api', ip: '172.31.1.5' }]));
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, file.path);
+        try {
+          await agent.until('placed', () => has(ns, 'kube-lb0', '172.31.1.5/32'));
+          file.write(`${manifests([])}---\nkind: Service\nmetadata: [unclosed\n`);
+          await agent.until('the broken file reported', () =>
+            agent.logs.some((l) => l.level === 'error' && String(l.reason).includes(`${file.path}:`)),
+          );
+          assert.ok(has(ns, 'kube-lb0', '172.31.1.5/32'), 'the previous state is kept');
+          file.write(manifests([{ name: 'api', ip: '172.31.1.6' }]));
+          await agent.until(
+            'the fixed file applied',
+            () => has(ns, 'kube-lb0', '172.31.1.6/32') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
+          );
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
   it('restores an owned address deleted with `ip addr del`', async () => {
     const file = new ManifestFile(
       manifests([
