@@ -85,10 +85,12 @@ export class Addresses {
 
   delete(options: AddressDeleteOptions): Promise<void> {
     try {
-      const { link, address, prefixLength } = options;
-      if (typeof link === 'number' && typeof address === 'string') {
-        const request = PlainIPv4AddressRequest.of('del', link, address, prefixLength);
-        if (request !== undefined) return this.#conn.ack(request, request);
+      if (typeof options === 'object' && options !== null) {
+        const { link, address, prefixLength } = options;
+        if (typeof link === 'number' && typeof address === 'string') {
+          const request = PlainIPv4AddressRequest.of('del', link, address, prefixLength);
+          if (request !== undefined) return this.#conn.ack(request, request);
+        }
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const what = new AddressOperation('del', prefix.address, prefix.prefixLength, options.link);
@@ -148,7 +150,7 @@ export class Addresses {
   }
 }
 
-/** No option beyond link, address and prefixLength: the request encodePlainIPv4Address writes. */
+/** No option beyond link, address and prefixLength: a candidate for PlainIPv4AddressRequest. */
 function hasOnlyDefaults(o: AddressOptions): boolean {
   return (
     o.broadcast === undefined &&
