@@ -56,7 +56,7 @@ function run(s: FakeApiServer, c: Cmd): void {
   }
 }
 
-const snapshot = (items: { metadata?: { name?: string; resourceVersion?: string } }[]) =>
+const snapshot = (items: readonly { metadata?: { name?: string; resourceVersion?: string } }[]) =>
   items
     .map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`)
     .sort()

@@ -26,6 +26,8 @@ export interface FakeApiServerOptions {
   expiredWatchAs?: 'stream' | 'http';
   /** The in-stream ERROR's reason (default 'Expired'; some servers say 'Gone'). */
   expiredReason?: 'Expired' | 'Gone';
+  /** The server's clock, for creationTimestamp (default: the real one). */
+  clock?: () => Date;
 }
 
 interface Route {
@@ -46,7 +48,6 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const nowSeconds = () => `${new Date().toISOString().slice(0, 19)}Z`;
 
 export class FakeApiServer {
   readonly store: Store;
@@ -66,6 +67,7 @@ export class FakeApiServer {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
       expiredWatchAs: options.expiredWatchAs ?? 'stream',
       expiredReason: options.expiredReason ?? 'Expired',
+      clock: options.clock ?? (() => new Date()),
     };
     this.store = new Store(this.options.compactionWindow);
     const nsType = findResource('', 'v1', 'namespaces')!;
@@ -437,7 +439,11 @@ export class FakeApiServer {
     if (r.kind === 'Service' && r.group === '') applyServiceDefaults(obj, undefined, this.store.list(r));
     if (r.kind === 'Namespace') obj.status = { phase: 'Active' };
     this.validate(r, obj);
-    Object.assign(meta, { uid: randomUUID(), creationTimestamp: nowSeconds(), generation: 1 });
+    Object.assign(meta, {
+      uid: randomUUID(),
+      creationTimestamp: `${this.options.clock().toISOString().slice(0, 19)}Z`,
+      generation: 1,
+    });
     delete meta.deletionTimestamp;
     return this.store.write(r, obj, 'ADDED');
   }
