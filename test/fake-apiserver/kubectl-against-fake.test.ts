@@ -1,8 +1,9 @@
 // A second, independent client: the real kubectl (client-go) against the fake. It needs the discovery
 // documents, list framing, client-side apply (GET, POST, then a strategic or JSON merge PATCH), and a
-// raw watch from a resourceVersion. kubectl apply runs with --validate=false because the fake serves no
+// raw watch from a resourceVersion, and `get -w --output-watch-events`. kubectl apply runs with --validate=false because the fake serves no
 // OpenAPI documents.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { KUBECTL, type KubectlEnv, kubectl, withFakeApiServer, writeKubeconfig } from '../support/kube.ts';
@@ -147,5 +148,70 @@ test('kubectl get --raw streams a watch from a resourceVersion until timeoutSeco
       .filter(Boolean)
       .map((l) => JSON.parse(l));
     assert.deepEqual([err.type, err.object.code, err.object.reason], ['ERROR', 410, 'Expired']);
+  });
+});
+
+/** Resolves when cond() holds, checking every few milliseconds (a wait, not a timing assertion). */
+function until(cond: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => {
+      if (!cond()) return;
+      clearInterval(t);
+      resolve();
+    }, 5);
+  });
+}
+
+test('kubectl get -w --output-watch-events follows the list with live events and exits when the watch ends', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  await withKubectl(async (s, env) => {
+    s.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { ports: [{ port: 80 }] } });
+    const child = spawn(
+      KUBECTL,
+      [
+        '--kubeconfig',
+        env.kubeconfig,
+        '--cache-dir',
+        env.cacheDir,
+        'get',
+        'services',
+        '-w',
+        '--output-watch-events',
+        '-o',
+        'json',
+      ],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.dir } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await until(() => s.openWatchCount() === 1);
+    s.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'b' }, spec: { ports: [{ port: 80 }] } });
+    s.store.remove(s.resource('v1', 'Service'), 'default', 'a');
+    await until(() => out.includes('"DELETED"'));
+    s.endWatches();
+    assert.equal(await exited, 0, err);
+    const events = JSON.parse(`[${out.replace(/}\s*{/g, '},{')}]`) as {
+      type: string;
+      object: { metadata: { name: string } };
+    }[];
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object.metadata.name]),
+      [
+        ['ADDED', 'a'],
+        ['ADDED', 'b'],
+        ['DELETED', 'a'],
+      ],
+    );
+    const watch = s.requests.find((r) => r.includes('watch=true'))!;
+    assert.match(watch, /resourceVersion=\d+/, 'kubectl watches from the list resourceVersion');
   });
 });
