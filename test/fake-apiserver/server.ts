@@ -315,8 +315,12 @@ export class FakeApiServer {
     const rvParam = q.get('resourceVersion') ?? '';
     let replay: StoreEvent[] | 'expired' = [];
     const initial = rvParam === '' || rvParam === '0';
+    // Events at or below the requested resourceVersion are never sent, even one ahead of the store
+    // (the real server would wait for it; this one streams from there).
+    let from = 0;
     if (!initial) {
       const rv = Number(rvParam);
+      from = rv;
       if (!Number.isInteger(rv) || rv < 0)
         throw new ApiError(400, 'BadRequest', `invalid resource version: ${JSON.stringify(rvParam)}`);
       replay = this.store.eventsAfter(rv);
@@ -338,7 +342,7 @@ export class FakeApiServer {
 
     const id = apiVersionOf(r);
     const deliver = (e: StoreEvent) => {
-      if (e.resource !== `${r.group}/${r.version}/${r.plural}`) return;
+      if (e.resource !== `${r.group}/${r.version}/${r.plural}` || e.rv <= from) return;
       const now = match(e.object);
       const before = e.previous ? match(e.previous) : false;
       if (e.type === 'MODIFIED') {

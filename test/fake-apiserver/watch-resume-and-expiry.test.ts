@@ -240,3 +240,14 @@ test('LIST pages with limit and continue, and reports what remains', async () =>
     assert.equal(p2.body.metadata.continue, undefined);
   });
 });
+
+test('a watch from a resourceVersion ahead of the store sends nothing at or below it', async () => {
+  await withFakeApiServer(async (s) => {
+    const ahead = s.store.currentRv() + 2;
+    const w = await openWatch(s, `${SERVICES}?watch=true&resourceVersion=${ahead}`);
+    for (const n of ['a', 'b', 'c']) await call(s, 'POST', SERVICES, svc(n));
+    const [e] = await w.next(1);
+    assert.deepEqual([e!.object.metadata.name, Number(e!.object.metadata.resourceVersion)], ['c', ahead + 1]);
+    w.close();
+  });
+});
