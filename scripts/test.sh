@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
 bash scripts/ensure-tools.sh
 echo "== node $(node -v)"
-echo "== biome"; npx --no-install biome ci --error-on-warnings .
+echo "== biome"; npx --no-install biome ci --colors=off --error-on-warnings .
 echo "== clang-format"; clang-format --dry-run --Werror packages/netlink-native/src/native/*.cc packages/netlink-native/src/native/*.h
 echo "== tsc"; npx --no-install tsc --noEmit -p tsconfig.json
 echo "== build addon"; bash scripts/build-native.sh
