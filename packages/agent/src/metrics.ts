@@ -45,8 +45,30 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  // Upstream's names: the first two under purelb_lbnodeagent_, the winner changes under purelb_election_.
+  readonly electionWins = new Counter({
+    name: 'purelb_lbnodeagent_election_wins_total',
+    help: 'Local addresses this node started winning',
+    registers: [this.registry],
+  });
+  readonly electionLosses = new Counter({
+    name: 'purelb_lbnodeagent_election_losses_total',
+    help: 'Local addresses, still wanted, that this node stopped winning',
+    registers: [this.registry],
+  });
+  readonly winnerChanges = new Counter({
+    name: 'purelb_election_winner_changes_total',
+    help: 'Local addresses whose winning node changed, as this node sees it',
+    registers: [this.registry],
+  });
+
   record(s: ReconcileSummary): void {
     this.duration.observe(s.durationMs / 1000);
+    if (s.election !== undefined) {
+      this.electionWins.inc(s.election.wins.length);
+      this.electionLosses.inc(s.election.losses.length);
+      this.winnerChanges.inc(s.election.winnerChanges.length);
+    }
     const failed = new Set<string>();
     for (const r of s.ops) {
       if (!r.ok) {

@@ -46,6 +46,26 @@ export interface ReconcileSummary {
   state?: ClusterState;
   /** true when local placements were dropped because this node is fenced (its Lease may lapse). */
   fenced: boolean;
+  /** How the election for local addresses moved since the previous run (absent when the run failed). */
+  election?: ElectionChanges;
+}
+
+/** Local-address election transitions between two successive desired states, by IP. */
+export interface ElectionChanges {
+  /** This node wins these now and did not at the previous run. */
+  wins: string[];
+  /** This node won these at the previous run; they are still wanted, but another node (or none) wins. */
+  losses: string[];
+  /** The known winner of these differs from the last known winner. */
+  winnerChanges: string[];
+}
+
+/** Who wins each local address in a desired state: this node, another node, or nobody known (undefined). */
+function electionOutcome(node: string, d: DesiredState): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const s of d.skips) if (!out.has(s.ip)) out.set(s.ip, s.code === 'not-winner' ? s.winner : undefined);
+  for (const p of d.placements) if (p.kind === 'local') out.set(p.ip, node);
+  return out;
 }
 
 export interface ReconcilerOptions {
@@ -130,6 +150,8 @@ export class Reconciler {
   /** The LBNodeAgent applying to this node at the last run ('' before the first run). */
   #agentKey: string | undefined = '';
   readonly #announcing = new Set<Promise<void>>();
+  /** The last known winner of each local address still in the desired state. */
+  #winners = new Map<string, string>();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -209,6 +231,8 @@ export class Reconciler {
       invalid = config.invalid;
       const decided = this.#desired(state, network, config);
       this.#lastDesired = decided;
+      // The election as the core decided it; fencing withholds addresses but does not change who wins.
+      const election = this.#electionChanges(decided);
       const fenced = this.#o.fenced?.() ?? false;
       const desired = fenced ? withoutLocal(decided) : decided;
       this.#ownership.dummyInterface = desired.dummyInterface;
@@ -228,6 +252,7 @@ export class Reconciler {
         desired,
         state,
         fenced,
+        election,
       };
     } catch (err) {
       const failure = err instanceof Error ? err.message : String(err);
@@ -249,6 +274,24 @@ export class Reconciler {
     this.#last = summary;
     this.#o.onSummary?.(summary);
     return summary;
+  }
+
+  #electionChanges(decided: DesiredState): ElectionChanges {
+    const node = this.#o.node;
+    const now = electionOutcome(node, decided);
+    const changes: ElectionChanges = { wins: [], losses: [], winnerChanges: [] };
+    const next = new Map<string, string>();
+    for (const [ip, winner] of now) {
+      const before = this.#winners.get(ip);
+      if (winner === node && before !== node) changes.wins.push(ip);
+      if (before === node && winner !== node) changes.losses.push(ip);
+      if (winner !== undefined && before !== undefined && winner !== before) changes.winnerChanges.push(ip);
+      const known = winner ?? before;
+      if (known !== undefined) next.set(ip, known);
+    }
+    // An address no longer in the desired state (its Service is gone) is forgotten, not lost.
+    this.#winners = next;
+    return changes;
   }
 
   #members(state: ClusterState): Member[] {
