@@ -64,7 +64,9 @@ export function writeKubeconfig(server: FakeApiServer): KubectlEnv {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'fake', cluster: { server: server.baseUrl } }],
+      // Plain http: client-node 2.x refuses it unless TLS verification is explicitly skipped (kubectl
+      // ignores the flag for http).
+      clusters: [{ name: 'fake', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'fake', user: { token: 'fake-token' } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
       'current-context': 'fake',

@@ -2,12 +2,9 @@
 // test namespace: it renews its Lease with the node's subnets, places the addresses, writes its
 // announcing slot back, and on SIGTERM withdraws the local address before deleting its Lease.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { call } from '../../../test/fake-apiserver/http-helpers.ts';
-import { type FakeApiServer, withFakeApiServer } from '../../../test/support/kube.ts';
+import { type FakeApiServer, withFakeApiServer, writeKubeconfig } from '../../../test/support/kube.ts';
 import { netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
 import { RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
 import { seedGroups, service } from './support/manifests.ts';
@@ -15,24 +12,6 @@ import { seedGroups, service } from './support/manifests.ts';
 const skip = netnsUnavailableReason();
 const SVC = '/api/v1/namespaces/default/services';
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-purelb2-1';
-
-/** A kubeconfig for client-node: plain http needs insecure-skip-tls-verify. */
-function kubeconfigFile(server: FakeApiServer): { path: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'plb-agent-kube-'));
-  const path = join(dir, 'kubeconfig');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'fake', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'fake', user: { token: 'fake-token' } }],
-      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
-      'current-context': 'fake',
-    }),
-  );
-  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 async function addService(server: FakeApiServer, name: string, ip: string): Promise<void> {
   const obj = service({ name, ip }) as { status: unknown };
@@ -51,7 +30,7 @@ async function addService(server: FakeApiServer, name: string, ip: string): Prom
 describe('purelb-agent in Kubernetes mode', { skip }, () => {
   it('leases, places, writes back its slot, and on SIGTERM withdraws the local address then deletes its Lease', async () => {
     await withFakeApiServer(async (server) => {
-      const kc = kubeconfigFile(server);
+      const kc = writeKubeconfig(server);
       try {
         server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'purelb' } });
         server.apply({
@@ -64,7 +43,7 @@ describe('purelb-agent in Kubernetes mode', { skip }, () => {
         await addService(server, 'api', '172.31.1.5');
         await withNetns(async (ns) => {
           seedShapedNode(ns);
-          const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.path, '--namespace', 'purelb']);
+          const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.kubeconfig, '--namespace', 'purelb']);
           try {
             const has = (link: string, cidr: string) => v4Addresses(ns).get(link)?.includes(cidr) ?? false;
             await agent.until(

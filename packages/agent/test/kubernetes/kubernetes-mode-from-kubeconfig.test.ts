@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { withFakeApiServer } from '../../../../test/support/kube.ts';
+import { withFakeApiServer, writeKubeconfig } from '../../../../test/support/kube.ts';
 import { startKubernetesMode } from '../../src/kubernetes/index.ts';
 import { memoryLogger, NODE, NS, node, service } from './fixtures.ts';
 
@@ -22,20 +22,7 @@ test('a kubeconfig file is loaded; the source lists and the Lease is written thr
     async (server) => {
       server.apply(node(NODE));
       server.apply(service('web'));
-      const dir = mkdtempSync(join(tmpdir(), 'plb-kubemode-'));
-      const kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          // Plain http: client-node 2.x refuses it unless TLS verification is explicitly skipped.
-          clusters: [{ name: 'fake', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
-          users: [{ name: 'fake', user: { token: 'fake-token' } }],
-          contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
-          'current-context': 'fake',
-        }),
-      );
+      const { kubeconfig, cleanup } = writeKubeconfig(server);
       const { logger } = memoryLogger();
       const mode = startKubernetesMode({ ...base, kubeconfig, instance: 'pod-1', logger });
       try {
@@ -56,7 +43,7 @@ test('a kubeconfig file is loaded; the source lists and the Lease is written thr
         assert.ok(server.requests.some((r) => r.startsWith('GET /api/v1/services')));
       } finally {
         await mode.stop();
-        rmSync(dir, { recursive: true, force: true });
+        cleanup();
       }
     },
     { namespaces: ['default', NS] },
@@ -104,25 +91,13 @@ test('without --kubeconfig outside a cluster the error says so', () => {
 
 test('a bad lease duration is refused by name', () =>
   withFakeApiServer(async (server) => {
-    const dir = mkdtempSync(join(tmpdir(), 'plb-kubemode-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'f', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'f', user: {} }],
-        contexts: [{ name: 'f', context: { cluster: 'f', user: 'f' } }],
-        'current-context': 'f',
-      }),
-    );
+    const { kubeconfig, cleanup } = writeKubeconfig(server);
     try {
       assert.throws(
         () => startKubernetesMode({ ...base, kubeconfig, leaseDurationSeconds: 0 }),
         /leaseDurationSeconds must be a whole number of seconds >= 1, got 0/,
       );
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
   }));
