@@ -83,3 +83,22 @@ test('leaseWriteDelayMs delays Lease writes; two renewals from one resourceVersi
     assert.deepEqual(results.map((x) => x.status).sort(), [200, 409]);
   });
 });
+
+test('goDown resets every connection and request until comeUp; the store survives', async () => {
+  await withFakeApiServer(async (s) => {
+    assert.equal((await call(s, 'POST', SERVICES, svc('kept'))).status, 201);
+    const watch = await openWatch(s, `${SERVICES}?watch=1`);
+    s.goDown();
+    await watch.ended;
+    await assert.rejects(call(s, 'GET', SERVICES), (e: NodeJS.ErrnoException) => e.code === 'ECONNRESET');
+    const core = kubeConfigFor(s).makeApiClient(CoreV1Api);
+    await assert.rejects(core.listNamespacedService({ namespace: 'default' }));
+    s.comeUp();
+    const back = await call(s, 'GET', SERVICES);
+    assert.equal(back.status, 200);
+    assert.deepEqual(
+      back.body.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ['kept'],
+    );
+  });
+});

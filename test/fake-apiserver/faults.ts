@@ -1,6 +1,7 @@
 // Faults a test switches on to reproduce what users hit with real clusters: requests that stall before
-// any header, 429/500 answers, and slow Lease writes. (Dropping watch connections and compacting the
-// event log are immediate actions on the server: dropWatches() and compact().)
+// any header, 429/500 answers, and slow Lease writes. (Dropping watch connections, taking the whole
+// server down and compacting the event log are immediate actions on the server: dropWatches(),
+// goDown()/comeUp() and compact().)
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'other';
 
 export interface FaultFilter {

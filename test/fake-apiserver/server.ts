@@ -81,6 +81,12 @@ export class FakeApiServer {
       });
     });
     this.server.on('connection', (s) => {
+      // Down: the port still accepts (as a load balancer in front of a dead API server does) but every
+      // connection is reset at once, so clients see ECONNRESET on every request and watch.
+      if (this.down) {
+        s.destroy();
+        return;
+      }
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -100,6 +106,23 @@ export class FakeApiServer {
     for (const w of this.watches) w.close();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Whether goDown() is in effect. */
+  down = false;
+
+  /**
+   * The API server goes away: every open connection (watches included) is destroyed and every new one is
+   * reset until comeUp(). The store is kept, as etcd keeps it across an API server restart.
+   */
+  goDown(): void {
+    this.down = true;
+    for (const w of [...this.watches]) w.socket.destroy();
+    for (const s of this.sockets) s.destroy();
+  }
+
+  comeUp(): void {
+    this.down = false;
   }
 
   /** Destroys the socket of every open watch, as a load balancer or API server restart would. */
