@@ -4,40 +4,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { call } from '../../../test/fake-apiserver/http-helpers.ts';
-import { type FakeApiServer, withFakeApiServer, writeKubeconfig } from '../../../test/support/kube.ts';
+import { withFakeApiServer, writeKubeconfig } from '../../../test/support/kube.ts';
 import { netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
 import { RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
-import { seedGroups, service } from './support/manifests.ts';
+import { addNamespaceAndNodes, addService } from './support/cluster.ts';
+import { seedGroups } from './support/manifests.ts';
 
 const skip = netnsUnavailableReason();
 const SVC = '/api/v1/namespaces/default/services';
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-purelb2-1';
-
-async function addService(server: FakeApiServer, name: string, ip: string): Promise<void> {
-  const obj = service({ name, ip }) as { status: unknown };
-  server.apply(obj as Record<string, unknown>);
-  // Like the real API server, a create ignores status: the allocator writes it through /status.
-  const r = await call(
-    server,
-    'PATCH',
-    `${SVC}/${name}/status`,
-    { status: obj.status },
-    'application/merge-patch+json',
-  );
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-}
 
 describe('purelb-agent in Kubernetes mode', { skip }, () => {
   it('leases, places, writes back its slot, and on SIGTERM withdraws the local address then deletes its Lease', async () => {
     await withFakeApiServer(async (server) => {
       const kc = writeKubeconfig(server);
       try {
-        server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'purelb' } });
-        server.apply({
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: 'purelb2-1', labels: { 'kubernetes.io/hostname': 'purelb2-1' } },
-        });
+        addNamespaceAndNodes(server, ['purelb2-1']);
         for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
         await addService(server, 'web', '172.30.250.53');
         await addService(server, 'api', '172.31.1.5');
