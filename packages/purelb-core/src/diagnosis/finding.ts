@@ -24,6 +24,10 @@ export type FindingCode =
   | 'not-winner-but-present'
   /** An address PureLB did not tag carries a wanted IP: PureLB leaves it alone. */
   | 'foreign-address-conflict'
+  /** A Service's announcing annotation names a node other than the election winner of a local address. */
+  | 'announced-by-non-winner'
+  /** This node has no live election Lease, so it wins no local address. */
+  | 'lease-not-live'
   /** The error skips the desired state reports (no-group, invalid-config, ...). */
   | PlacementSkip['code'];
 
