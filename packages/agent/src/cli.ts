@@ -184,6 +184,7 @@ async function run(o: Options, log: Logger): Promise<number> {
         desired: s.desired as DesiredState,
         applyFailures: applyFailures(s),
         fenced: s.fenced,
+        invalidConfig: s.invalidObjects,
       };
       // One write-back at a time, in reconcile order.
       writeback = writeback

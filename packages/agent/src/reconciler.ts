@@ -4,6 +4,7 @@
 // schedules exactly one more run, however many arrive. No placement rule lives here.
 import {
   advertisedSubnets,
+  type CustomResource,
   type DesiredState,
   desiredState,
   type GarpConfig,
@@ -37,6 +38,8 @@ export interface ReconcileSummary {
   failedOps: number;
   /** ServiceGroups / LBNodeAgents that did not parse (each logged with its field path). */
   invalidConfig: string[];
+  /** The same, as the objects they are about (for events regarding them). */
+  invalidObjects: InvalidObject[];
   /** Error skips of the desired state (e.g. an ambiguous default route). */
   errorSkips: DesiredState['skips'];
   /** Set when the run itself failed (reading the network, planning). */
@@ -48,6 +51,19 @@ export interface ReconcileSummary {
   fenced: boolean;
   /** How the election for local addresses moved since the previous run (absent when the run failed). */
   election?: ElectionChanges;
+}
+
+/** A ServiceGroup or LBNodeAgent that did not parse, and why (field paths and bad values). */
+export interface InvalidObject {
+  kind: 'ServiceGroup' | 'LBNodeAgent';
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+  /** The first bad field's path, e.g. spec.local.v4pools[0].aggregation. */
+  field: string | undefined;
+  /** Every error as "path: message", joined with "; ". */
+  reason: string;
 }
 
 /** Local-address election transitions between two successive desired states, by IP. */
@@ -93,18 +109,29 @@ interface ParsedConfig {
   groups: ServiceGroupConfig[];
   agents: LBNodeAgentConfig[];
   invalid: string[];
+  invalidObjects: InvalidObject[];
 }
 
 function parseConfig(state: ClusterState, log: Logger, seen: Set<string>, next: Set<string>): ParsedConfig {
-  const out: ParsedConfig = { groups: [], agents: [], invalid: [] };
+  const out: ParsedConfig = { groups: [], agents: [], invalid: [], invalidObjects: [] };
   const report = (
-    kind: string,
-    name: string,
+    kind: InvalidObject['kind'],
+    obj: CustomResource,
     errors: { path: string; value: unknown; message: string }[],
   ) => {
+    const name = serviceKey(obj);
     const fields = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     const line = `${kind} ${name} is invalid and ignored: ${fields}`;
     out.invalid.push(line);
+    out.invalidObjects.push({
+      kind,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      field: errors[0]?.path,
+      reason: fields,
+    });
     next.add(line);
     // Logged when it first appears, not on every run (a resync would repeat it every 30 s).
     if (!seen.has(line)) log.error(line, { kind, name, field: errors[0]?.path, reason: fields });
@@ -112,12 +139,12 @@ function parseConfig(state: ClusterState, log: Logger, seen: Set<string>, next: 
   for (const sg of state.serviceGroups) {
     const r = parseServiceGroup(sg);
     if (r.ok) out.groups.push(r.value);
-    else report('ServiceGroup', serviceKey(sg), r.errors);
+    else report('ServiceGroup', sg, r.errors);
   }
   for (const a of state.lbNodeAgents) {
     const r = parseLBNodeAgent(a);
     if (r.ok) out.agents.push(r.value);
-    else report('LBNodeAgent', serviceKey(a), r.errors);
+    else report('LBNodeAgent', a, r.errors);
   }
   return out;
 }
@@ -224,11 +251,13 @@ export class Reconciler {
     let summary: ReconcileSummary;
     const nextConfig = new Set<string>();
     let invalid: string[] = [];
+    let invalidObjects: InvalidObject[] = [];
     try {
       const state = this.#o.source.snapshot();
       const network = await this.#o.readNetwork();
       const config = parseConfig(state, log, this.#loggedConfig, nextConfig);
       invalid = config.invalid;
+      invalidObjects = config.invalidObjects;
       const decided = this.#desired(state, network, config);
       this.#lastDesired = decided;
       // The election as the core decided it; fencing withholds addresses but does not change who wins.
@@ -248,6 +277,7 @@ export class Reconciler {
         ops,
         failedOps: ops.filter((r) => !r.ok).length,
         invalidConfig: invalid,
+        invalidObjects,
         errorSkips: desired.skips.filter((s) => s.error),
         desired,
         state,
@@ -263,6 +293,7 @@ export class Reconciler {
         ops: [],
         failedOps: 0,
         invalidConfig: invalid,
+        invalidObjects,
         errorSkips: [],
         failure,
         fenced: false,

@@ -38,6 +38,15 @@ function summary(): ReconcileSummary {
     ],
     failedOps: 1,
     invalidConfig: ['ServiceGroup purelb/broken is invalid'],
+    invalidObjects: [
+      {
+        kind: 'ServiceGroup',
+        namespace: 'purelb',
+        name: 'broken',
+        field: 'spec.local.v4pool.pool',
+        reason: 'spec.local.v4pool.pool: not a CIDR',
+      },
+    ],
     errorSkips: [],
     fenced: false,
   };

@@ -1,8 +1,9 @@
 // What the agent tells the cluster after each reconcile: this node's slots in the Services'
 // purelb.io/announcing-IPv4/-IPv6 annotations (v0.17: space-separated node,interface,ip, one slot
-// per IP), and events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed).
+// per IP), events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed), and an
+// InvalidConfiguration event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
 // Annotations are merge-patched only when the value changes; an event is posted once per distinct
-// (Service, reason, message) while it stays true, not at every resync.
+// (object, reason, message) while it stays true, not at every resync.
 import { randomBytes } from 'node:crypto';
 import {
   announcingAnnotation,
@@ -18,6 +19,7 @@ import {
   serviceKey,
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
+import type { InvalidObject } from '../reconciler.ts';
 import { formatMicroTime } from './micro-time.ts';
 import { isStatus, type KubeRest } from './rest.ts';
 
@@ -25,9 +27,41 @@ export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
 
 export interface ServiceEvent {
   type: 'Normal' | 'Warning';
-  reason: 'AnnouncingLocal' | 'AnnouncingNonLocal' | 'AnnouncementFailed';
+  reason: 'AnnouncingLocal' | 'AnnouncingNonLocal' | 'AnnouncementFailed' | 'InvalidConfiguration';
   note: string;
 }
+
+/** The object an event is about (events.k8s.io/v1 `regarding`). */
+interface Regarding {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+const regardingService = (svc: Service): Regarding => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  namespace: svc.metadata.namespace ?? 'default',
+  name: svc.metadata.name,
+  uid: svc.metadata.uid,
+  resourceVersion: svc.metadata.resourceVersion,
+});
+
+const regardingConfig = (o: InvalidObject): Regarding => ({
+  apiVersion: 'purelb.io/v2',
+  kind: o.kind,
+  namespace: o.namespace,
+  name: o.name,
+  uid: o.uid,
+  resourceVersion: o.resourceVersion,
+});
+
+/** The key events are remembered under: the Service key for Services, kind-prefixed for the rest. */
+const subjectKey = (r: Regarding): string =>
+  r.kind === 'Service' ? `${r.namespace}/${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
 
 export interface WritebackInput {
   services: readonly Service[];
@@ -39,6 +73,8 @@ export interface WritebackInput {
    * are removed and no AnnouncingLocal is claimed.
    */
   fenced?: boolean;
+  /** ServiceGroups / LBNodeAgents that did not parse: each gets an InvalidConfiguration event. */
+  invalidConfig?: readonly InvalidObject[];
 }
 
 export interface WritebackOptions {
@@ -76,11 +112,22 @@ function byService(desired: DesiredState): ByService {
   return idx;
 }
 
+const ACTIONS: Readonly<Record<ServiceEvent['reason'], string>> = {
+  AnnouncingLocal: 'Announcing',
+  AnnouncingNonLocal: 'Announcing',
+  AnnouncementFailed: 'Failed',
+  InvalidConfiguration: 'Validate',
+};
+
+/** Log fields naming an event's subject: `service` for Services, `kind` + `name` otherwise. */
+const logSubject = (r: Regarding): Record<string, string> =>
+  r.kind === 'Service' ? { service: subjectKey(r) } : { kind: r.kind, name: `${r.namespace}/${r.name}` };
+
 export class Writeback {
   readonly #rest: KubeRest;
   readonly #o: WritebackOptions;
   readonly #now: () => number;
-  /** serviceKey → event keys already posted and still true. */
+  /** subject key → event keys already posted and still true. */
   readonly #posted = new Map<string, Set<string>>();
 
   constructor(rest: KubeRest, options: WritebackOptions) {
@@ -102,7 +149,18 @@ export class Writeback {
         const level = isStatus(err, 409) ? 'debug' : 'error';
         this.#o.logger[level]('announcing annotation write failed', { service: key, reason: err });
       }
-      await this.#events(svc, this.eventsFor(svc, input));
+      await this.#events(regardingService(svc), this.eventsFor(svc, input));
+    }
+    for (const o of input.invalidConfig ?? []) {
+      const regarding = regardingConfig(o);
+      seen.add(subjectKey(regarding));
+      await this.#events(regarding, [
+        {
+          type: 'Warning',
+          reason: 'InvalidConfiguration',
+          note: `${o.kind} ${o.namespace}/${o.name} is invalid and ignored: ${o.reason}`,
+        },
+      ]);
     }
     for (const key of this.#posted.keys()) if (!seen.has(key)) this.#posted.delete(key);
   }
@@ -194,8 +252,8 @@ export class Writeback {
     this.#o.logger.info('announcing annotation updated', { service: serviceKey(svc), annotations: patch });
   }
 
-  async #events(svc: Service, events: ServiceEvent[]): Promise<void> {
-    const key = serviceKey(svc);
+  async #events(regarding: Regarding, events: ServiceEvent[]): Promise<void> {
+    const key = subjectKey(regarding);
     const before = this.#posted.get(key) ?? new Set<string>();
     const now = new Set<string>();
     for (const e of events) {
@@ -203,11 +261,11 @@ export class Writeback {
       now.add(id);
       if (before.has(id)) continue;
       try {
-        await this.#post(svc, e);
+        await this.#post(regarding, e);
       } catch (err) {
         // Not remembered: the next reconcile tries again.
         now.delete(id);
-        this.#o.logger.error('event post failed', { service: key, event: e.reason, reason: err });
+        this.#o.logger.error('event post failed', { ...logSubject(regarding), event: e.reason, reason: err });
       }
     }
     // Only what is still true stays remembered: a condition that clears and returns is reported again.
@@ -215,30 +273,27 @@ export class Writeback {
     else this.#posted.set(key, now);
   }
 
-  async #post(svc: Service, e: ServiceEvent): Promise<void> {
-    const ns = svc.metadata.namespace ?? 'default';
+  async #post(regarding: Regarding, e: ServiceEvent): Promise<void> {
+    const ns = regarding.namespace;
     const body = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { name: `${svc.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+      metadata: { name: `${regarding.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
       eventTime: formatMicroTime(this.#now()),
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: `${REPORTING_CONTROLLER}-${this.#o.node}`,
-      action: e.reason === 'AnnouncementFailed' ? 'Failed' : 'Announcing',
+      action: ACTIONS[e.reason],
       reason: e.reason,
       note: e.note.slice(0, 1024),
       type: e.type,
-      regarding: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        namespace: ns,
-        name: svc.metadata.name,
-        uid: svc.metadata.uid,
-        resourceVersion: svc.metadata.resourceVersion,
-      },
+      regarding,
     };
     await this.#rest.create(`/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/events`, body);
     const log = e.type === 'Warning' ? this.#o.logger.warn : this.#o.logger.info;
-    log('service event', { service: serviceKey(svc), event: e.reason, note: e.note });
+    log(regarding.kind === 'Service' ? 'service event' : 'configuration event', {
+      ...logSubject(regarding),
+      event: e.reason,
+      note: e.note,
+    });
   }
 }
