@@ -167,6 +167,17 @@ export class Allocator {
     return [...(this.#assignments.get(service)?.ips ?? [])];
   }
 
+  /**
+   * The Services holding an address, sorted (several when shared); empty when it is free or not an
+   * address. A controller compares this with the ingress it observes on a Service: another Service
+   * holding an address that Service shows means two writers disagreed.
+   */
+  holdersOf(ip: string): string[] {
+    const parsed = parseIP(ip);
+    const rec = parsed === undefined ? undefined : this.#ledger.records.get(formatIP(parsed));
+    return rec === undefined ? [] : [...rec.users.keys()].sort(compareText);
+  }
+
   allocate(svc: Service, options: AllocateOptions = {}): AllocationResult {
     const key = serviceKey(svc);
     if (!handlesService(svc, this.#defaultAnnouncer)) {
