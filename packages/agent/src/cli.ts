@@ -161,6 +161,7 @@ async function run(o: Options, log: Logger): Promise<number> {
         reconciler?.markDirty('lease fence change');
       },
       logger: log,
+      onSlotSteal: (_ip, from) => metrics.slotSteals.inc({ from, to: o.node }),
     });
   }
   const source: ObjectSource = kube?.source ?? new StandaloneSource(o.file as string, log);

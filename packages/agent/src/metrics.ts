@@ -62,6 +62,13 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly slotSteals = new Counter({
+    name: 'purelb_lbnodeagent_announce_slot_steal_total',
+    help: "Announcing-annotation slots this node took over from another node (from: that node's name)",
+    labelNames: ['from', 'to'],
+    registers: [this.registry],
+  });
+
   record(s: ReconcileSummary): void {
     this.duration.observe(s.durationMs / 1000);
     if (s.election !== undefined) {

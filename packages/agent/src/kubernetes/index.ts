@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { LeaseKeeper } from './lease.ts';
 import { KubeRest } from './rest.ts';
 import { KubernetesSource } from './source.ts';
-import { Writeback } from './writeback.ts';
+import { Writeback, type WritebackOptions } from './writeback.ts';
 
 export { type LeaseHealth, LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
 export { formatMicroTime } from './micro-time.ts';
@@ -37,6 +37,8 @@ export interface KubernetesModeOptions {
   /** purelb.io/instance: default env POD_UID, else a random id for this process. */
   instance?: string;
   logger?: Logger;
+  /** Called when this node's write-back takes over an IP's announcing slot from another node. */
+  onSlotSteal?: WritebackOptions['onSlotSteal'];
 }
 
 export interface KubernetesMode {
@@ -51,7 +53,8 @@ export interface KubernetesMode {
   stop(): Promise<void>;
 }
 
-function loadConfig(options: KubernetesModeOptions): KubeConfig {
+/** The KubeConfig of --kubeconfig or the in-cluster service account; throws an error naming the problem. */
+export function loadConfig(options: Pick<KubernetesModeOptions, 'kubeconfig' | 'kubeConfig'>): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;
   const kc = new KubeConfig();
   if (options.kubeconfig === undefined && (process.env.KUBERNETES_SERVICE_HOST ?? '') === '') {
@@ -99,7 +102,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     onFence: options.onFence,
     logger,
   });
-  const writeback = new Writeback(rest, { node: options.node, logger });
+  const writeback = new Writeback(rest, { node: options.node, logger, onSlotSteal: options.onSlotSteal });
   return {
     kubeConfig,
     rest,

@@ -1,6 +1,7 @@
 // What the agent tells the cluster after each reconcile: this node's slots in the Services'
 // purelb.io/announcing-IPv4/-IPv6 annotations (v0.17: space-separated node,interface,ip, one slot
-// per IP), events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed), and an
+// per IP), events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed, and
+// AnnounceSlotSteal when this node takes over an IP another node's slot held), and an
 // InvalidConfiguration event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
 // Annotations are merge-patched only when the value changes; an event is posted once per distinct
 // (object, reason, message) while it stays true, not at every resync.
@@ -27,7 +28,12 @@ export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
 
 export interface ServiceEvent {
   type: 'Normal' | 'Warning';
-  reason: 'AnnouncingLocal' | 'AnnouncingNonLocal' | 'AnnouncementFailed' | 'InvalidConfiguration';
+  reason:
+    | 'AnnouncingLocal'
+    | 'AnnouncingNonLocal'
+    | 'AnnouncementFailed'
+    | 'AnnounceSlotSteal'
+    | 'InvalidConfiguration';
   note: string;
 }
 
@@ -80,6 +86,8 @@ export interface WritebackInput {
 export interface WritebackOptions {
   node: string;
   logger: Logger;
+  /** Called once the annotation that moves `ip`'s slot from node `from` to this node is written. */
+  onSlotSteal?: (ip: string, from: string) => void;
   now?: () => number;
 }
 
@@ -116,6 +124,7 @@ const ACTIONS: Readonly<Record<ServiceEvent['reason'], string>> = {
   AnnouncingLocal: 'Announcing',
   AnnouncingNonLocal: 'Announcing',
   AnnouncementFailed: 'Failed',
+  AnnounceSlotSteal: 'Announcing',
   InvalidConfiguration: 'Validate',
 };
 
@@ -143,7 +152,9 @@ export class Writeback {
       const key = serviceKey(svc);
       seen.add(key);
       try {
+        const steals = this.stolenSlots(svc, input);
         await this.#annotate(svc, input);
+        for (const s of steals) this.#o.onSlotSteal?.(s.ip, s.from);
       } catch (err) {
         // 409: the Service changed since the snapshot; that change triggers the next reconcile.
         const level = isStatus(err, 409) ? 'debug' : 'error';
@@ -165,17 +176,33 @@ export class Writeback {
     for (const key of this.#posted.keys()) if (!seen.has(key)) this.#posted.delete(key);
   }
 
-  /** The annotation values this node wants on `svc` (undefined: remove the key). */
-  announcingFor(svc: Service, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
-    const key = serviceKey(svc);
-    const ours = new Map<string, string>(); // ip → interface
-    if (input.fenced !== true) {
-      for (const p of byService(input.desired).placements.get(key) ?? []) {
-        if (p.kind === 'local' && !input.applyFailures?.has(p.ip)) {
-          ours.set(p.ip, p.link);
-        }
+  /** The local addresses of `svc` this node announces now: ip → interface. */
+  #ours(svc: Service, input: WritebackInput): Map<string, string> {
+    const ours = new Map<string, string>();
+    if (input.fenced === true) return ours;
+    for (const p of byService(input.desired).placements.get(serviceKey(svc)) ?? []) {
+      if (p.kind === 'local' && !input.applyFailures?.has(p.ip)) ours.set(p.ip, p.link);
+    }
+    return ours;
+  }
+
+  /** The IPs this node announces whose slot on `svc` still names another node (upstream: a slot steal). */
+  stolenSlots(svc: Service, input: WritebackInput): { ip: string; from: string }[] {
+    const ours = this.#ours(svc, input);
+    if (ours.size === 0) return [];
+    const annotations = svc.metadata.annotations ?? {};
+    const out: { ip: string; from: string }[] = [];
+    for (const family of [4, 6] as const) {
+      for (const slot of parseAnnouncing(annotations[announcingAnnotation(family)])) {
+        if (slot.node !== this.#o.node && ours.has(slot.ip)) out.push({ ip: slot.ip, from: slot.node });
       }
     }
+    return out;
+  }
+
+  /** The annotation values this node wants on `svc` (undefined: remove the key). */
+  announcingFor(svc: Service, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
+    const ours = this.#ours(svc, input);
     const ingress = ingressIPs(svc);
     const annotations = svc.metadata.annotations ?? {};
     const result: { 4: string | undefined; 6: string | undefined } = { 4: undefined, 6: undefined };
@@ -220,6 +247,13 @@ export class Writeback {
           note: `Node ${this.#o.node} announcing ${p.ip} on interface ${p.link}`,
         });
       }
+    }
+    for (const s of this.stolenSlots(svc, input)) {
+      events.push({
+        type: 'Normal',
+        reason: 'AnnounceSlotSteal',
+        note: `Node ${this.#o.node} took over announcing ${s.ip} from node ${s.from}`,
+      });
     }
     for (const s of idx.skips.get(key) ?? []) {
       if (!s.error) continue;

@@ -117,6 +117,30 @@ test('another node slot is replaced by the winner; the slot is removed when this
     assert.equal(patches(), before + 1);
   }));
 
+test('taking over another node slot posts AnnounceSlotSteal once and reports the steal after the write', () =>
+  withWriteback(async ({ rest, server, read, events }) => {
+    const steals: [string, string][] = [];
+    const wb = new Writeback(rest, {
+      node: NODE,
+      logger: memoryLogger().logger,
+      onSlotSteal: (ip, from) => steals.push([ip, from]),
+    });
+    await rest.patch(SVC_PATH, {
+      metadata: { annotations: { 'purelb.io/announcing-IPv4': `node-b,eth0,${IP}` } },
+    });
+    const local = desired([placement('local', 'enp1s0')]);
+    server.faults.failNext(500, 1, { verb: 'patch', resource: 'services' });
+    await wb.apply({ services: [await read()], desired: local });
+    assert.deepEqual(steals, [], 'nothing is counted while the slot write fails');
+    await wb.apply({ services: [await read()], desired: local });
+    assert.deepEqual(steals, [[IP, 'node-b']]);
+    await wb.apply({ services: [await read()], desired: local });
+    const stolen = events().filter((e) => e.reason === 'AnnounceSlotSteal');
+    assert.equal(stolen.length, 1, 'posted once');
+    assert.equal(stolen[0]?.note, `Node ${NODE} took over announcing ${IP} from node node-b`);
+    assert.deepEqual(steals, [[IP, 'node-b']], 'counted once');
+  }));
+
 test('while fenced the slot is withdrawn and no AnnouncingLocal is claimed', () =>
   withWriteback(async ({ wb, read, events }) => {
     await wb.apply({
