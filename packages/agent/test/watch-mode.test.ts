@@ -157,6 +157,31 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
     }
   });
 
+  it('when the local interface goes away its address moves to kube-lb0, and back when it returns', async () => {
+    const file = new ManifestFile(manifests([{ name: 'web', ip: '172.30.250.53' }]));
+    try {
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, file.path);
+        try {
+          await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
+          // Deleting the veth takes its addresses and the default route with it.
+          ip(ns, 'link', 'del', 'enp1s0');
+          await agent.until('moved to kube-lb0', () => has(ns, 'kube-lb0', '172.30.250.53/24'));
+          seedShapedNode(ns);
+          await agent.until(
+            'back on enp1s0',
+            () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
+          );
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      file.remove();
+    }
+  });
+
   it('after SIGKILL and a restart, sweeps the stale owned address of a Service removed meanwhile and leaves live ones untouched', async () => {
     const file = new ManifestFile(
       manifests([
