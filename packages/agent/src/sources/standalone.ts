@@ -26,7 +26,7 @@ export function parseManifests(text: string, file: string, log: Logger): Cluster
     if (err !== undefined) {
       const line = err.linePos?.[0].line;
       throw new Error(
-        `${file}${line === undefined ? '' : `:${line}`}: invalid YAML: ${err.message.split('\n')[0]}`,
+        `${file}${line === undefined ? '' : `:${line}`}: invalid YAML in document ${i + 1}: ${err.message.split('\n')[0]}`,
       );
     }
     const value: unknown = doc.toJS();
