@@ -1,0 +1,39 @@
+// purelb: the operator's command, shipped next to the node agent (`kubectl exec … -- purelb diagnose`).
+// One subcommand today; the dispatcher keeps room for more without changing how they are called.
+import { diagnoseCommand, EXIT_CANNOT_LOOK } from './diagnose/command.ts';
+
+const USAGE = `usage: purelb COMMAND [options]
+  diagnose   compare what this node should carry with what its kernel has; findings with fixes
+             (purelb diagnose --help for its options)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    process.stderr.write(`purelb: no command given\n${USAGE}\n`);
+    return EXIT_CANNOT_LOOK;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === 'diagnose') {
+    return diagnoseCommand(rest, {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      env: process.env,
+      now: Date.now,
+    });
+  }
+  process.stderr.write(`purelb: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
+  return EXIT_CANNOT_LOOK;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  // A bug, not a finding: say so on one line and exit 2 (the node was not diagnosed).
+  process.stderr.write(
+    `purelb: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = EXIT_CANNOT_LOOK;
+}
