@@ -26,6 +26,12 @@ COPY packages/netlink-native/prebuilds packages/netlink-native/prebuilds
 COPY packages/purelb-core/src packages/purelb-core/src
 COPY packages/agent/src packages/agent/src
 
+# The operator's command on PATH, for `kubectl exec -n purelb-system ds/lbnodeagent -- purelb diagnose`:
+# it runs with the agent's own service account and network namespace, and needs nothing more.
+RUN printf '#!/bin/sh\nexec node --conditions=source /opt/purelb-ts/packages/agent/src/purelb.ts "$@"\n' \
+    > /usr/local/bin/purelb \
+  && chmod 0755 /usr/local/bin/purelb
+
 # The agent runs as a non-root user. Its netlink writes need CAP_NET_ADMIN and its gratuitous ARP /
 # unsolicited NA need CAP_NET_RAW; Kubernetes cannot give a non-root process capabilities except through
 # file capabilities, so the node binary carries exactly these two (setcap, whose package is removed
