@@ -39,14 +39,10 @@ function routeLines(name: string, r: FamilyRoutes): string[] {
 }
 
 function winnerText(r: AddressRow, node: string): string {
-  let text =
-    r.winner === null
-      ? r.expected?.kind === 'virtual'
-        ? 'every node'
-        : DASH
-      : r.winner === node
-        ? 'this node'
-        : r.winner;
+  // A virtual address has no winner: every eligible node carries it. A local one fallen back to the
+  // dummy (an error skip) has none either, and "every node" would hide the problem.
+  const virtual = r.expected?.kind === 'virtual' && r.errors.length === 0;
+  let text = r.winner === null ? (virtual ? 'every node' : DASH) : r.winner === node ? 'this node' : r.winner;
   const others = r.announcedBy.filter((n) => n !== r.winner);
   if (others.length > 0) text += ` (annotation: ${others.join(',')})`;
   return text;
