@@ -20,6 +20,7 @@ import { StandaloneSource } from './sources/standalone.ts';
 
 const USAGE = `usage: purelb-agent --standalone FILE [options]
        purelb-agent [--kubeconfig FILE] [options]      (Kubernetes; in-cluster config without --kubeconfig)
+       purelb-agent allocator [options]                (the address allocator: purelb-agent allocator --help)
   --standalone FILE     read Services, EndpointSlices, ServiceGroups and LBNodeAgents from a YAML file and watch it
   --kubeconfig FILE     talk to the API server of this kubeconfig instead of the in-cluster service account
   --namespace NS        PureLB's namespace: ServiceGroups, LBNodeAgents, Leases ($POD_NAMESPACE, default purelb)
@@ -264,6 +265,16 @@ async function run(o: Options, log: Logger): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'allocator') {
+    // The allocator shares this command and image; loaded only when asked for.
+    const { allocatorCommand } = await import('./allocator/main.ts');
+    process.exitCode = await allocatorCommand(process.argv.slice(3), {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      env: process.env,
+    });
+    return;
+  }
   let o: Options;
   try {
     o = parseOptions(process.argv.slice(2), process.env);

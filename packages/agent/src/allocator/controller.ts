@@ -1,0 +1,332 @@
+// The allocator controller: informers on Services (all namespaces) and ServiceGroups (PureLB's
+// namespace) feed ONE work queue; the queue's single worker runs one idempotent reconcile per key.
+// Keys: a Service ("svc:ns/name"), GROUPS (re-read the ServiceGroups, then every Service), REBUILD
+// (forget everything, rebuild the Allocator from a fresh LIST of Services, then every Service) and
+// STATUS (ServiceGroup status and pool metrics from the Allocator's usage).
+//
+// Racing allocators. Optimistic concurrency alone does not stop two replicas from giving one free
+// address to two different Services (each write is to a different object and succeeds). So only
+// the holder of the Lease purelb-allocator acts (leader-election.ts); a standby keeps its caches
+// warm and takes over within the lease duration, starting with a REBUILD from a fresh LIST (a
+// consistent read that includes everything the old leader wrote). The old leader stops writing a
+// third of a duration before anyone may take over. As a safety net for what leases cannot exclude
+// (a write still in flight across a handover, a hand edit, another allocator not using the Lease),
+// a watched Service that shows an address the ledger gives to another Service triggers a REBUILD:
+// core's rebuild keeps the address for the older Service (creationTimestamp, then namespace/name)
+// and the other is re-allocated. A write racing a user edit gets 409 and is decided again.
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import {
+  Allocator,
+  ANNOTATION_ALLOCATED_BY,
+  type CustomResource,
+  PURELB_BRAND,
+  type Service,
+  serviceKey,
+} from '@purelb-ts/core';
+import { EventRecorder } from '../kubernetes/events.ts';
+import { type InformerEvent, RestartingInformer } from '../kubernetes/informer.ts';
+import { LeaderElector } from '../kubernetes/leader-election.ts';
+import { isStatus, KubeRest } from '../kubernetes/rest.ts';
+import { PURELB_API } from '../kubernetes/source.ts';
+import type { Logger } from '../log.ts';
+import { groupStatus, writeGroupStatus } from './group-status.ts';
+import { type GroupSet, readGroups } from './groups.ts';
+import type { AllocatorMetrics } from './metrics.ts';
+import { WorkQueue } from './queue.ts';
+import { NotLeading, ServiceReconciler } from './service-reconcile.ts';
+
+export const ALLOCATOR_CONTROLLER = 'purelb.io/allocator';
+export const LEADER_LEASE = 'purelb-allocator';
+
+const REBUILD = '\u0000rebuild';
+const GROUPS = '\u0000groups';
+const STATUS = '\u0000status';
+const SVC = 'svc:';
+
+export interface AllocatorControllerOptions {
+  kubeConfig: KubeConfig;
+  /** PureLB's namespace: ServiceGroups and the leader Lease. */
+  namespace: string;
+  defaultAnnouncer: boolean;
+  logger: Logger;
+  metrics: AllocatorMetrics;
+  /** Leader-election identity; a random suffix keeps two processes of one pod name apart. */
+  identity: string;
+  leaseDurationSeconds: number;
+  /** Full pass over every Service this often (0: never). */
+  resyncMs: number;
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+  retryBaseDelayMs?: number;
+}
+
+export class AllocatorController {
+  readonly #o: AllocatorControllerOptions;
+  readonly #rest: KubeRest;
+  readonly #allocator: Allocator;
+  readonly #services: RestartingInformer;
+  readonly #groupFeed: RestartingInformer;
+  readonly #queue: WorkQueue;
+  readonly #elector: LeaderElector;
+  readonly #recorder: EventRecorder;
+  readonly #reconciler: ServiceReconciler;
+  #groups: GroupSet = { valid: [], invalid: new Map() };
+  /** Services whose allocation was refused: retried when addresses are freed. */
+  readonly #failed = new Set<string>();
+  #rebuilt = false;
+  #synced: () => void = () => {};
+  #resync: NodeJS.Timeout | undefined;
+
+  constructor(options: AllocatorControllerOptions) {
+    this.#o = options;
+    const { kubeConfig: kc, logger } = options;
+    this.#rest = new KubeRest(kc);
+    this.#allocator = new Allocator([], { defaultAnnouncer: options.defaultAnnouncer });
+    const identity = `${options.identity}_${randomBytes(4).toString('hex')}`;
+    this.#recorder = new EventRecorder(this.#rest, {
+      controller: ALLOCATOR_CONTROLLER,
+      instance: identity,
+      logger,
+    });
+    const feed = (kind: string, path: string, onEvent: (e: InformerEvent, o: KubernetesObject) => void) =>
+      new RestartingInformer(kc, this.#rest, {
+        kind,
+        path,
+        logger,
+        restartDelayMs: options.restartDelayMs ?? 500,
+        maxRestartDelayMs: options.maxRestartDelayMs ?? 30_000,
+        onEvent,
+        onFirstList: () => this.#maybeSynced(),
+      });
+    this.#services = feed('Service', '/api/v1/services', (e, o) => this.#serviceEvent(e, o as Service));
+    const ns = encodeURIComponent(options.namespace);
+    this.#groupFeed = feed('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`, () =>
+      this.#queue.add(GROUPS),
+    );
+    this.#queue = new WorkQueue({
+      handle: (key) => this.#handle(key),
+      onRetry: (key, err, delayMs) => {
+        const level = err instanceof NotLeading ? 'debug' : 'warn';
+        logger[level]('reconcile failed; retrying', {
+          key: key.replace(SVC, ''),
+          reason: err,
+          retryInMs: delayMs,
+        });
+      },
+      ...(options.retryBaseDelayMs === undefined ? {} : { baseDelayMs: options.retryBaseDelayMs }),
+    });
+    // Renewals must not hang past the retry period: a blackholed request would hold the leader acting.
+    const leaseRest = new KubeRest(kc, { timeoutMs: (options.leaseDurationSeconds * 1000) / 5 });
+    this.#elector = new LeaderElector(leaseRest, {
+      namespace: options.namespace,
+      name: LEADER_LEASE,
+      identity,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      logger,
+      onStartedLeading: () => {
+        options.metrics.leader.set(1);
+        this.#rebuilt = false;
+        this.#queue.add(REBUILD, true);
+        this.#queue.resume();
+      },
+      onStoppedLeading: () => {
+        options.metrics.leader.set(0);
+        this.#queue.pause();
+        this.#rebuilt = false;
+      },
+    });
+    this.#reconciler = new ServiceReconciler({
+      allocator: this.#allocator,
+      rest: this.#rest,
+      recorder: this.#recorder,
+      metrics: options.metrics,
+      logger,
+      defaultAnnouncer: options.defaultAnnouncer,
+      groups: () => this.#groups.valid,
+      invalidGroups: () => this.#groups.invalid,
+      canAct: () => this.#elector.canAct(),
+    });
+  }
+
+  /** Lists both kinds, then campaigns for the Lease; resolves once the caches are filled. */
+  async start(): Promise<void> {
+    const synced = new Promise<void>((resolve) => {
+      this.#synced = resolve;
+    });
+    this.#services.start();
+    this.#groupFeed.start();
+    await synced;
+    this.#o.logger.info('allocator caches filled; campaigning for the leader lease', {
+      lease: LEADER_LEASE,
+      identity: this.#elector.identity,
+    });
+    this.#elector.start();
+    if (this.#o.resyncMs > 0) {
+      this.#resync = setInterval(() => this.#enqueueAll(), this.#o.resyncMs);
+    }
+  }
+
+  /** Both informers have listed (for /readyz: a standby is ready too). */
+  synced(): boolean {
+    return this.#services.listed && this.#groupFeed.listed;
+  }
+
+  get leading(): boolean {
+    return this.#elector.leading;
+  }
+
+  get identity(): string {
+    return this.#elector.identity;
+  }
+
+  /** The Allocator's state (tests, debugging). */
+  snapshot(): ReturnType<Allocator['snapshot']> {
+    return this.#allocator.snapshot();
+  }
+
+  /** Resolves when the queue has nothing waiting and nothing running. */
+  whenIdle(): Promise<void> {
+    return this.#queue.whenIdle();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#resync);
+    await this.#queue.shutdown();
+    await this.#elector.stop();
+    await this.#services.stop();
+    await this.#groupFeed.stop();
+  }
+
+  #maybeSynced(): void {
+    if (this.synced()) this.#synced();
+  }
+
+  #serviceEvent(event: InformerEvent, svc: Service): void {
+    const key = serviceKey(svc);
+    this.#queue.add(`${SVC}${key}`);
+    if (event === 'delete' || !this.#rebuilt) return;
+    if (svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] !== PURELB_BRAND) return;
+    for (const entry of svc.status?.loadBalancer?.ingress ?? []) {
+      const holders = entry.ip === undefined ? [] : this.#allocator.holdersOf(entry.ip);
+      if (holders.length === 0 || holders.includes(key)) continue;
+      this.#o.logger.warn('a Service shows an address held by another: rebuilding from the API server', {
+        service: key,
+        ip: entry.ip,
+        heldBy: holders.join(','),
+      });
+      this.#queue.add(REBUILD, true);
+      return;
+    }
+  }
+
+  #enqueueAll(): void {
+    for (const svc of this.#services.list<Service>()) this.#queue.add(`${SVC}${serviceKey(svc)}`);
+    this.#queue.add(STATUS);
+  }
+
+  async #handle(key: string): Promise<void> {
+    if (key === REBUILD) return this.#rebuild();
+    if (key === GROUPS) return this.#applyGroups(true);
+    // Before the first rebuild the ledger is empty: the rebuild's full pass comes back to every key.
+    if (!this.#rebuilt) return;
+    if (key === STATUS) return this.#writeStatus();
+    const name = key.slice(SVC.length);
+    const slash = name.indexOf('/');
+    const svc = this.#services.get<Service>(name.slice(slash + 1), name.slice(0, slash));
+    const outcome = await this.#reconciler.reconcile(name, svc);
+    if (outcome.failed) this.#failed.add(name);
+    else this.#failed.delete(name);
+    if (outcome.freed.length > 0) for (const k of this.#failed) this.#queue.add(`${SVC}${k}`);
+    if (outcome.usageChanged) this.#queue.add(STATUS);
+  }
+
+  async #rebuild(): Promise<void> {
+    await this.#applyGroups(false);
+    // A fresh LIST, not the cache: it must include every write made before it (ours or a former leader's).
+    const list = await this.#rest.get<KubernetesListObject<KubernetesObject>>('/api/v1/services');
+    const services = list.items as unknown as Service[];
+    const report = this.#allocator.rebuild(services);
+    this.#o.metrics.rebuilds.inc({ reason: this.#rebuilt ? 'conflict' : 'leading' });
+    for (const c of report.conflicts) {
+      this.#o.logger.warn('address held by two Services: the older keeps it, the other is re-allocated', {
+        service: c.service,
+        ip: c.ip,
+        keptBy: c.keptBy,
+        reason: c.reason,
+      });
+    }
+    for (const i of report.invalid) {
+      this.#o.logger.warn('ingress entry is not an IP address; ignored', { service: i.service, ip: i.ip });
+    }
+    this.#logOrphans(report.orphans);
+    this.#o.logger.info('allocation state rebuilt from the API server', {
+      services: services.length,
+      restored: report.restored,
+      conflicts: report.conflicts.length,
+    });
+    this.#rebuilt = true;
+    this.#failed.clear();
+    for (const svc of services) this.#queue.add(`${SVC}${serviceKey(svc)}`);
+    this.#enqueueAll();
+  }
+
+  /** Re-reads the ServiceGroups; with `passAll`, every Service is decided again against them. */
+  async #applyGroups(passAll: boolean): Promise<void> {
+    const objects = this.#groupFeed.list<CustomResource>();
+    this.#groups = readGroups(objects);
+    this.#o.metrics.invalidGroups.set(this.#groups.invalid.size);
+    const report = this.#allocator.setGroups(this.#groups.valid);
+    this.#logOrphans(report.orphans);
+    for (const object of objects) {
+      const target = { apiVersion: 'purelb.io/v2', kind: 'ServiceGroup', metadata: object.metadata };
+      const bad = this.#groups.invalid.get(object.metadata.name);
+      if (bad === undefined) {
+        this.#recorder.forgetReason(target, 'ParseFailed');
+        continue;
+      }
+      this.#o.logger.error('ServiceGroup is invalid and ignored', {
+        servicegroup: object.metadata.name,
+        field: bad.field,
+        reason: bad.problems,
+      });
+      await this.#recorder.record(target, {
+        type: 'Warning',
+        reason: 'ParseFailed',
+        action: 'Validate',
+        note: `ServiceGroup ${object.metadata.name} is invalid and ignored: ${bad.problems}`,
+        fields: { field: bad.field },
+      });
+    }
+    if (passAll) this.#enqueueAll();
+  }
+
+  #logOrphans(orphans: readonly { service: string; ip: string; group: string }[]): void {
+    for (const o of orphans) {
+      this.#o.logger.warn('address kept although no pool of its ServiceGroup holds it any more', {
+        service: o.service,
+        ip: o.ip,
+        pool: o.group,
+      });
+    }
+  }
+
+  async #writeStatus(): Promise<void> {
+    const usage = this.#allocator.usage();
+    this.#o.metrics.recordUsage(usage);
+    const objects = new Map(this.#groupFeed.list<CustomResource>().map((o) => [o.metadata.name, o]));
+    for (const group of this.#groups.valid) {
+      const object = objects.get(group.name);
+      if (object === undefined || !this.#elector.canAct()) continue;
+      try {
+        if (await writeGroupStatus(this.#rest, object, groupStatus(group, usage))) {
+          this.#o.metrics.statusWrites.inc();
+        }
+      } catch (err) {
+        // A group deleted meanwhile is fine; anything else is retried with the STATUS key.
+        if (isStatus(err, 404)) continue;
+        throw err;
+      }
+    }
+  }
+}

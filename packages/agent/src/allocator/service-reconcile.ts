@@ -1,0 +1,247 @@
+// One Service, level-triggered: whatever happened before, bring the Service to what purelb-core's
+// Allocator says it should show now. A Service we handle gets its addresses (kept, moved, or
+// refused with the reason); one we no longer handle (type or class changed) or that is gone gives
+// its addresses back. Every write carries the resourceVersion it was decided from; a 409 means the
+// Service changed meanwhile, so it is read again and decided again from what it is now.
+import {
+  type AllocationResult,
+  type Allocator,
+  ANNOTATION_ALLOCATED_BY,
+  ANNOTATION_SERVICE_GROUP,
+  handlesService,
+  type LoadBalancerIngress,
+  PURELB_BRAND,
+  resolveGroup,
+  type Service,
+  type ServiceGroupConfig,
+  serviceKey,
+} from '@purelb-ts/core';
+import type { EventRecorder, EventTarget, ObjectEvent } from '../kubernetes/events.ts';
+import { isStatus, type KubeRest } from '../kubernetes/rest.ts';
+import type { Logger } from '../log.ts';
+import type { InvalidGroup } from './groups.ts';
+import type { AllocatorMetrics } from './metrics.ts';
+import { ingressIPs, patchAnnotations, patchIngress, servicePath } from './service-writes.ts';
+
+/** Thrown when a write would happen while this allocator may not act (not the leader). */
+export class NotLeading extends Error {
+  override name = 'NotLeading';
+}
+
+export interface ServiceReconcilerDeps {
+  allocator: Allocator;
+  rest: KubeRest;
+  recorder: EventRecorder;
+  metrics: AllocatorMetrics;
+  logger: Logger;
+  defaultAnnouncer: boolean;
+  /** The valid ServiceGroups (what the Allocator was given), to name the pool of a refusal. */
+  groups: () => readonly ServiceGroupConfig[];
+  /** ServiceGroups refused by name, to say why a Service naming one gets nothing. */
+  invalidGroups: () => ReadonlyMap<string, InvalidGroup>;
+  /** False once leadership is lost: no write is started then. */
+  canAct: () => boolean;
+}
+
+export interface ServiceOutcome {
+  /** Addresses that became free (a failed Service may now get one). */
+  freed: string[];
+  /** Whether pool usage changed (ServiceGroup status to refresh). */
+  usageChanged: boolean;
+  /** The allocation was refused: retry when addresses are freed or groups change. */
+  failed: boolean;
+}
+
+const MAX_CONFLICTS = 5;
+
+const target = (svc: Service): EventTarget => ({ apiVersion: 'v1', kind: 'Service', metadata: svc.metadata });
+
+const branded = (svc: Service): boolean =>
+  svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] === PURELB_BRAND;
+
+export class ServiceReconciler {
+  readonly #d: ServiceReconcilerDeps;
+
+  constructor(deps: ServiceReconcilerDeps) {
+    this.#d = deps;
+  }
+
+  /** `svc` is the cached object, or undefined when the Service is gone. */
+  async reconcile(key: string, svc: Service | undefined): Promise<ServiceOutcome> {
+    let current = svc;
+    for (let attempt = 0; ; attempt++) {
+      if (current === undefined) return this.#gone(key);
+      try {
+        return handlesService(current, this.#d.defaultAnnouncer)
+          ? await this.#allocate(current)
+          : await this.#unhandled(current);
+      } catch (err) {
+        if (!isStatus(err, 409) || attempt >= MAX_CONFLICTS) throw err;
+        this.#d.logger.debug('service changed while writing; re-reading', { service: key, attempt });
+        current = await this.#read(current);
+      }
+    }
+  }
+
+  async #read(svc: Service): Promise<Service | undefined> {
+    try {
+      return await this.#d.rest.get<Service>(servicePath(svc));
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  #gone(key: string): ServiceOutcome {
+    const r = this.#d.allocator.release(key);
+    if (r.released.length > 0) {
+      this.#d.logger.info('service deleted: addresses released', {
+        service: key,
+        ip: r.released.join(','),
+        freed: r.freed,
+      });
+    }
+    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false };
+  }
+
+  async #allocate(svc: Service): Promise<ServiceOutcome> {
+    const key = serviceKey(svc);
+    const result = this.#d.allocator.allocate(svc);
+    if (!result.ok) return this.#refused(svc, result);
+    const fresh = await this.#write(svc, result.annotations, result.ingress);
+    this.#d.recorder.forgetReason(target(svc), 'AllocationFailed');
+    const freed = result.released.filter((ip) => this.#d.allocator.holdersOf(ip).length === 0);
+    if (result.changed) {
+      const pool = result.groups.join(',');
+      const note = `Assigned ${result.ips.join(', ')} from ServiceGroup ${pool} (${result.poolType})`;
+      await this.#event(fresh, 'Normal', 'AddressAssigned', 'Allocate', note, {
+        ip: result.ips.join(','),
+        pool,
+      });
+    }
+    if (result.released.length > 0) {
+      const note = `Released ${result.released.join(', ')}: the Service now asks for ${result.ips.join(', ')}`;
+      await this.#event(fresh, 'Normal', 'AddressReleased', 'Release', note, {
+        ip: result.released.join(','),
+      });
+    }
+    for (const w of result.warnings) {
+      await this.#event(fresh, 'Warning', 'ConfigurationWarning', 'Allocate', w, {});
+    }
+    this.#d.logger.debug('service reconciled', {
+      service: key,
+      ip: result.ips.join(','),
+      changed: result.changed,
+    });
+    return { freed, usageChanged: result.changed || freed.length > 0, failed: false };
+  }
+
+  /** A refusal changes nothing held; the Service is made to show what it holds (possibly nothing). */
+  async #refused(svc: Service, result: Extract<AllocationResult, { ok: false }>): Promise<ServiceOutcome> {
+    const key = serviceKey(svc);
+    const named = svc.metadata.annotations?.[ANNOTATION_SERVICE_GROUP]?.trim() ?? '';
+    const bad = this.#d.invalidGroups().get(named);
+    const message =
+      result.reason === 'no-group' && bad !== undefined
+        ? `ServiceGroup ${named} is invalid and ignored: ${bad.problems}`
+        : result.message;
+    const resolved = resolveGroup(this.#d.groups(), svc.metadata.namespace ?? 'default', named || undefined);
+    const pool = resolved.ok ? resolved.group.name : named;
+    this.#d.metrics.rejected.inc({ pool, reason: result.reason });
+    const held = this.#d.allocator.addressesOf(key);
+    const ingress = held.map((ip) => ({ ip, ipMode: 'VIP' as const }));
+    // Nothing held and something shown: the brand goes too, so nobody announces what was never ours
+    // (release of a Service holding nothing only answers which annotations are ours).
+    const annotations =
+      held.length === 0 && branded(svc) && ingressIPs(svc).length > 0
+        ? this.#d.allocator.release(key).annotations
+        : {};
+    const fresh = await this.#write(svc, annotations, ingress);
+    await this.#event(fresh, 'Warning', 'AllocationFailed', 'Allocate', `${result.reason}: ${message}`, {
+      pool,
+      reason: result.reason,
+    });
+    return { freed: [], usageChanged: false, failed: true };
+  }
+
+  /** Not (or no longer) ours: give back what it held and take the brand and our ingress off. */
+  async #unhandled(svc: Service): Promise<ServiceOutcome> {
+    const key = serviceKey(svc);
+    const held = this.#d.allocator.addressesOf(key);
+    if (held.length === 0 && !branded(svc)) return { freed: [], usageChanged: false, failed: false };
+    const r = this.#d.allocator.release(key);
+    const shown = svc.status?.loadBalancer?.ingress ?? [];
+    // Not a LoadBalancer any more: its load-balancer status means nothing. Another class: that
+    // controller's entries stay, only ours go.
+    const ingress =
+      svc.spec?.type !== 'LoadBalancer' ? [] : shown.filter((e) => !r.released.includes(e.ip ?? ''));
+    const fresh = await this.#write(svc, branded(svc) ? r.annotations : {}, ingress, 'status-first');
+    if (r.released.length > 0) {
+      const why =
+        svc.spec?.type !== 'LoadBalancer'
+          ? `the Service is now of type ${svc.spec?.type ?? 'ClusterIP'}`
+          : `the Service's loadBalancerClass is ${svc.spec?.loadBalancerClass ?? 'unset'}, not served here`;
+      await this.#event(
+        fresh,
+        'Normal',
+        'AddressReleased',
+        'Release',
+        `Released ${r.released.join(', ')}: ${why}`,
+        {
+          ip: r.released.join(','),
+        },
+      );
+    }
+    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false };
+  }
+
+  /**
+   * Annotations then status (a crash between them leaves the brand without an address, which a
+   * restart re-allocates, never an address without the brand); when taking an address away, status
+   * first, so agents stop announcing before the brand goes.
+   */
+  async #write(
+    svc: Service,
+    annotations: Readonly<Record<string, string | null>>,
+    ingress: readonly LoadBalancerIngress[],
+    order: 'annotations-first' | 'status-first' = 'annotations-first',
+  ): Promise<Service> {
+    const steps = [
+      async (s: Service) => this.#step('annotations', () => patchAnnotations(this.#d.rest, s, annotations)),
+      async (s: Service) => this.#step('status', () => patchIngress(this.#d.rest, s, ingress)),
+    ];
+    if (order === 'status-first') steps.reverse();
+    let s = svc;
+    for (const step of steps) s = await step(s);
+    return s;
+  }
+
+  async #step(part: 'annotations' | 'status', write: () => Promise<Service>): Promise<Service> {
+    if (!this.#d.canAct()) throw new NotLeading('no longer the leader: write not started');
+    try {
+      const s = await write();
+      this.#d.metrics.serviceWrites.inc({ part, result: 'ok' });
+      return s;
+    } catch (err) {
+      this.#d.metrics.serviceWrites.inc({ part, result: isStatus(err, 409) ? 'conflict' : 'error' });
+      throw err;
+    }
+  }
+
+  async #event(
+    svc: Service,
+    type: ObjectEvent['type'],
+    reason: string,
+    action: string,
+    note: string,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
+    await this.#d.recorder.record(target(svc), {
+      type,
+      reason,
+      action,
+      note,
+      fields: { service: serviceKey(svc), ...fields },
+    });
+  }
+}
