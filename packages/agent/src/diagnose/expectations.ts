@@ -16,7 +16,15 @@ export interface Expectations {
   from: string;
 }
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** The error and its causes: fetch says only "fetch failed", the reason (ECONNREFUSED, ...) is its cause. */
+function message(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(': ');
+}
 
 function fromFile(file: string): Expectations {
   const path = resolve(file);
