@@ -463,7 +463,7 @@ export class FakeApiServer {
         },
       );
     if (r.status) delete obj.status;
-    if (r.kind === 'Service' && r.group === '') applyServiceDefaults(obj, undefined, this.store.list(r));
+    if (r.kind === 'Service' && r.group === '') applyServiceDefaults(obj, undefined, this.store.peek(r));
     if (r.kind === 'Namespace') obj.status = { phase: 'Active' };
     this.validate(r, obj);
     Object.assign(meta, {
@@ -517,7 +517,7 @@ export class FakeApiServer {
         else delete next.metadata[k];
       next.metadata.name = name;
       if (r.namespaced) next.metadata.namespace = namespace;
-      if (r.kind === 'Service' && r.group === '') applyServiceDefaults(next, current, this.store.list(r));
+      if (r.kind === 'Service' && r.group === '') applyServiceDefaults(next, current, this.store.peek(r));
     }
     this.validate(r, next);
     next.metadata.resourceVersion = current.metadata.resourceVersion;

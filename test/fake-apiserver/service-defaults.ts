@@ -16,7 +16,7 @@ type Spec = Record<string, unknown> & {
 export function applyServiceDefaults(
   svc: KubeObject,
   previous: KubeObject | undefined,
-  all: KubeObject[],
+  all: readonly KubeObject[],
 ): void {
   if (svc.spec === undefined) svc.spec = {};
   const spec = svc.spec as Spec;
@@ -41,15 +41,22 @@ export function applyServiceDefaults(
   if (external) spec.externalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   if (Array.isArray(spec.ports)) {
-    const used = new Set(all.flatMap((s) => ((s.spec as Spec)?.ports ?? []).map((p) => p.nodePort)));
+    // Only a port that needs a new node port scans every Service (not each write of an existing one).
+    let used: Set<unknown> | undefined;
     for (const p of spec.ports) {
       if (p === null || typeof p !== 'object') continue;
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
       if (external && p.nodePort === undefined) {
         const old = prev?.ports?.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === p.protocol);
-        let n = Number(old?.nodePort ?? 30000);
-        while (!old?.nodePort && used.has(n)) n++;
+        if (old?.nodePort) {
+          p.nodePort = Number(old.nodePort);
+          used?.add(p.nodePort);
+          continue;
+        }
+        used ??= new Set(all.flatMap((s) => ((s.spec as Spec)?.ports ?? []).map((q) => q.nodePort)));
+        let n = 30000;
+        while (used.has(n)) n++;
         p.nodePort = n;
         used.add(n);
       }
@@ -58,7 +65,7 @@ export function applyServiceDefaults(
   if (previous === undefined) svc.status = { loadBalancer: {} };
 }
 
-function allocateClusterIP(all: KubeObject[]): string {
+function allocateClusterIP(all: readonly KubeObject[]): string {
   const used = new Set(all.map((s) => (s.spec as Spec)?.clusterIP));
   // 10.96.0.1 is the kubernetes Service's on a real cluster; start after it.
   for (let i = 2; i < 1 << 20; i++) {

@@ -55,6 +55,14 @@ export class Store {
       .map(([, o]) => structuredClone(o));
   }
 
+  /**
+   * The stored objects themselves, unsorted and not cloned: for the server's own read-only scans on
+   * every write (cloning all of them there made each write cost O(objects) copies).
+   */
+  peek(r: ResourceType): readonly KubeObject[] {
+    return [...this.bucket(r).values()];
+  }
+
   get(r: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const o = this.bucket(r).get(keyOf(namespace, name));
     return o && structuredClone(o);
