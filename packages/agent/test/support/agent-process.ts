@@ -111,14 +111,14 @@ export function runOnce(ns: string, file: string, extra: string[] = []): Promise
   });
 }
 
-/** A long-running agent; its JSON log lines accumulate in `logs`. */
-export class RunningAgent {
+/** Any long-running purelb-agent command (`args` follow the CLI path); its JSON log lines accumulate in `logs`. */
+export class RunningCli {
   readonly child: ChildProcess;
   #stderr = '';
   readonly #exited: Promise<number | null>;
 
-  constructor(ns: string, file: string, extra: string[] = []) {
-    this.child = spawn(NODE, [...baseArgs(ns, file), '--resync', '0', ...extra], {
+  constructor(args: string[]) {
+    this.child = spawn(NODE, ['--conditions=source', CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -149,5 +149,12 @@ export class RunningAgent {
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.#exited;
+  }
+}
+
+/** A long-running agent in namespace `ns` (standalone on `file`, or Kubernetes mode when `file` is ''). */
+export class RunningAgent extends RunningCli {
+  constructor(ns: string, file: string, extra: string[] = []) {
+    super([...baseArgs(ns, file).slice(2), '--resync', '0', ...extra]);
   }
 }
