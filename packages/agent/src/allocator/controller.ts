@@ -1,6 +1,7 @@
 // The allocator controller: informers on Services (all namespaces) and ServiceGroups (PureLB's
 // namespace) feed ONE work queue; the queue's single worker runs one idempotent reconcile per key.
-// Keys: a Service ("svc:ns/name"), GROUPS (re-read the ServiceGroups, then every Service), REBUILD
+// The node agents' Leases are followed too: a multiPool local group hands out a range only where
+// a live node has its subnet. Keys: a Service ("svc:ns/name"), GROUPS (re-read the ServiceGroups, then every Service), REBUILD
 // (forget everything, rebuild the Allocator from a fresh LIST of Services, then every Service) and
 // STATUS (ServiceGroup status and pool metrics from the Allocator's usage).
 //
@@ -20,6 +21,9 @@ import {
   Allocator,
   ANNOTATION_ALLOCATED_BY,
   type CustomResource,
+  formatCidr,
+  type Lease,
+  liveMembers,
   PURELB_BRAND,
   type Service,
   serviceKey,
@@ -67,6 +71,8 @@ export class AllocatorController {
   readonly #allocator: Allocator;
   readonly #services: RestartingInformer;
   readonly #groupFeed: RestartingInformer;
+  /** The node agents' Leases: which subnets have a live node (multiPool local groups). */
+  readonly #leases: RestartingInformer;
   readonly #queue: WorkQueue;
   readonly #elector: LeaderElector;
   readonly #recorder: EventRecorder;
@@ -104,6 +110,7 @@ export class AllocatorController {
     this.#groupFeed = feed('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`, () =>
       this.#queue.add(GROUPS),
     );
+    this.#leases = feed('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, () => {});
     this.#queue = new WorkQueue({
       handle: (key) => this.#handle(key),
       onRetry: (key, err, delayMs) => {
@@ -146,6 +153,12 @@ export class AllocatorController {
       groups: () => this.#groups.valid,
       invalidGroups: () => this.#groups.invalid,
       canAct: () => this.#elector.canAct(),
+      liveSubnets: () =>
+        new Set(
+          liveMembers(this.#leases.list<Lease>(), Date.now()).members.flatMap((m) =>
+            m.subnets.map(formatCidr),
+          ),
+        ),
     });
   }
 
@@ -156,6 +169,7 @@ export class AllocatorController {
     });
     this.#services.start();
     this.#groupFeed.start();
+    this.#leases.start();
     await synced;
     this.#o.logger.info('allocator caches filled; campaigning for the leader lease', {
       lease: LEADER_LEASE,
@@ -169,7 +183,7 @@ export class AllocatorController {
 
   /** Both informers have listed (for /readyz: a standby is ready too). */
   synced(): boolean {
-    return this.#services.listed && this.#groupFeed.listed;
+    return this.#services.listed && this.#groupFeed.listed && this.#leases.listed;
   }
 
   get leading(): boolean {
@@ -196,6 +210,7 @@ export class AllocatorController {
     await this.#elector.stop();
     await this.#services.stop();
     await this.#groupFeed.stop();
+    await this.#leases.stop();
   }
 
   #maybeSynced(): void {

@@ -39,6 +39,8 @@ export interface ServiceReconcilerDeps {
   groups: () => readonly ServiceGroupConfig[];
   /** ServiceGroups refused by name, to say why a Service naming one gets nothing. */
   invalidGroups: () => ReadonlyMap<string, InvalidGroup>;
+  /** Canonical subnets of live node Leases (multiPool local groups use only those ranges). */
+  liveSubnets: () => ReadonlySet<string>;
   /** False once leadership is lost: no write is started then. */
   canAct: () => boolean;
 }
@@ -106,7 +108,7 @@ export class ServiceReconciler {
 
   async #allocate(svc: Service): Promise<ServiceOutcome> {
     const key = serviceKey(svc);
-    const result = this.#d.allocator.allocate(svc);
+    const result = this.#d.allocator.allocate(svc, { liveSubnets: this.#d.liveSubnets() });
     if (!result.ok) return this.#refused(svc, result);
     const fresh = await this.#write(svc, result.annotations, result.ingress);
     this.#d.recorder.forgetReason(target(svc), 'AllocationFailed');
