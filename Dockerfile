@@ -32,6 +32,14 @@ RUN printf '#!/bin/sh\nexec node --conditions=source /opt/purelb-ts/packages/age
     > /usr/local/bin/purelb \
   && chmod 0755 /usr/local/bin/purelb
 
+# `purelb-agent allocator` (the allocator Deployment's command) needs no capability and its pod drops them
+# all, but the kernel refuses to execute a binary whose effective file capabilities the bounding set lacks
+# (EPERM). So the allocator runs on a copy of node taken before setcap below, chosen by this wrapper.
+RUN cp /usr/local/bin/node /usr/local/bin/node-unprivileged \
+  && printf '#!/bin/sh\nif [ "$1" = allocator ]; then exec /usr/local/bin/node-unprivileged --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"; fi\nexec node --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"\n' \
+    > /usr/local/bin/purelb-agent \
+  && chmod 0755 /usr/local/bin/purelb-agent
+
 # The agent runs as a non-root user. Its netlink writes need CAP_NET_ADMIN and its gratuitous ARP /
 # unsolicited NA need CAP_NET_RAW; Kubernetes cannot give a non-root process capabilities except through
 # file capabilities, so the node binary carries exactly these two (setcap, whose package is removed

@@ -87,6 +87,24 @@ describe('Dockerfile', () => {
     assert.match(ds, /add: \[NET_ADMIN, NET_RAW\]/);
   });
 
+  it('runs the allocator (no capabilities in its pod) on a node copied before setcap, via purelb-agent', () => {
+    const copy = ins.findIndex(
+      (i) => i.op === 'RUN' && i.args.includes('cp /usr/local/bin/node /usr/local/bin/node-unprivileged'),
+    );
+    const setcap = ins.findIndex((i) => i.op === 'RUN' && i.args.includes('setcap'));
+    assert.ok(copy >= 0 && copy < setcap, 'the unprivileged copy is taken before setcap');
+    const wrapper = ins[copy]?.args ?? '';
+    assert.match(wrapper, /> \/usr\/local\/bin\/purelb-agent/);
+    assert.match(
+      wrapper,
+      /"\$1" = allocator \]; then exec \/usr\/local\/bin\/node-unprivileged --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"/,
+    );
+    assert.match(
+      readFileSync(join(ROOT, 'deploy/allocator.yaml'), 'utf8'),
+      /command: \[purelb-agent, allocator\]/,
+    );
+  });
+
   it('copies every workspace package.json before npm ci, and each exists', () => {
     const npmCi = ins.findIndex((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args));
     const before = ins.slice(0, npmCi).filter((i) => i.op === 'COPY');

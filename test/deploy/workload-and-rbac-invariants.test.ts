@@ -1,6 +1,6 @@
 // What the manifests must say beyond schema validity: the node agent's pod shape (host network, the
 // two capabilities, non-root, downward-API identity, probes on the agent's HTTP port), the allocator's
-// single Recreate replica, and RBAC granting each component exactly what it reads and writes.
+// single Recreate replica of our image with no capability, and RBAC granting each component exactly what it reads and writes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,14 +70,30 @@ describe('lbnodeagent DaemonSet', () => {
 
 describe('allocator Deployment', () => {
   const [d] = docs('allocator.yaml');
+  const [c] = d.spec.template.spec.containers;
   it('is one replica, replaced with Recreate so two never run at once', () => {
     assert.equal(d.spec.replicas, 1);
     assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
     assert.equal(d.spec.template.spec.serviceAccountName, 'allocator');
   });
-  it('exposes its metrics port and runs non-root with no capabilities', () => {
-    const [c] = d.spec.template.spec.containers;
-    assert.equal(c.ports[0].containerPort, 7472);
+  it("runs this project's image as `purelb-agent allocator`, with flags and environment it reads", () => {
+    assert.equal(c.image, docs('lbnodeagent.yaml')[0].spec.template.spec.containers[0].image);
+    assert.deepEqual(c.command, ['purelb-agent', 'allocator']);
+    const options = readFileSync(
+      join(DEPLOY, '..', 'packages', 'agent', 'src', 'allocator', 'options.ts'),
+      'utf8',
+    );
+    for (const a of c.args.filter((x: string) => x.startsWith('--'))) {
+      assert.match(options, new RegExp(`^  ${a} `, 'm'), `the allocator usage lists ${a}`);
+    }
+    for (const e of c.env)
+      assert.match(options, new RegExp(`env\\.${e.name}\\b`), `the allocator reads ${e.name}`);
+  });
+  it('serves metrics and probes on 7473 and runs non-root with no capabilities', () => {
+    assert.deepEqual(c.ports, [{ name: 'metrics', containerPort: 7473, protocol: 'TCP' }]);
+    assert.equal(c.args[c.args.indexOf('--metrics-port') + 1], '7473');
+    assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 'metrics' });
+    assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'metrics' });
     assert.equal(d.spec.template.spec.securityContext.runAsNonRoot, true);
     assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
     assert.equal(c.securityContext.allowPrivilegeEscalation, false);
@@ -132,21 +148,31 @@ describe('RBAC', () => {
     );
   });
 
-  it('allocator: Services and their status, ServiceGroups and their status, events; Leases list only', () => {
+  it('allocator: Services and their status, events; in its namespace ServiceGroups, their status, Leases', () => {
     assert.deepEqual(
       grants(find('ClusterRole', 'purelb:allocator')),
       expand({
-        'core/services': ['get', 'list', 'watch', 'update', 'patch'],
-        'core/services/status': ['update', 'patch'],
-        'purelb.io/servicegroups': ['get', 'list', 'watch'],
-        'purelb.io/servicegroups/status': ['update', 'patch'],
-        'core/events': ['create', 'patch'],
-        'events.k8s.io/events': ['create', 'patch'],
+        'core/services': ['get', 'list', 'watch', 'patch'],
+        'core/services/status': ['patch'],
+        'events.k8s.io/events': ['create'],
       }),
     );
     const role = find('Role', 'allocator');
     assert.equal(role.metadata.namespace, 'purelb-system');
-    assert.deepEqual(grants(role), ['coordination.k8s.io/leases list']);
+    assert.deepEqual(
+      grants(role),
+      expand({
+        'purelb.io/servicegroups': ['list', 'watch'],
+        'purelb.io/servicegroups/status': ['patch'],
+        'coordination.k8s.io/leases': ['list', 'watch', 'create', 'get', 'update'],
+      }),
+    );
+    // Reading and renewing a Lease by name is limited to the allocator's own leader Lease.
+    const byName = role.rules.filter((r: Doc) => r.verbs.includes('get') || r.verbs.includes('update'));
+    assert.deepEqual(
+      byName.map((r: Doc) => r.resourceNames),
+      [['purelb-allocator']],
+    );
   });
 
   it('no wildcard, no secrets, and every role is bound to its own service account only', () => {
