@@ -3,6 +3,7 @@
 // desired state. Pure (no I/O, no logging), so the reconciler and `purelb diagnose` decide alike.
 import {
   advertisedSubnets,
+  type CustomResource,
   type DesiredState,
   desiredState,
   type LBNodeAgentConfig,
@@ -26,8 +27,12 @@ export interface ConfigProblem {
   /** "namespace/name" */
   name: string;
   errors: { path: string; value: unknown; message: string }[];
+  /** "path: message; path: message" */
+  reason: string;
   /** "ServiceGroup ns/name is invalid and ignored: path: message; ..." */
   line: string;
+  /** The object as read (its uid and resourceVersion address an event to it). */
+  object: CustomResource;
 }
 
 export interface SnapshotConfig {
@@ -38,19 +43,27 @@ export interface SnapshotConfig {
 
 export function parseSnapshotConfig(state: ClusterState): SnapshotConfig {
   const out: SnapshotConfig = { groups: [], agents: [], invalid: [] };
-  const problem = (kind: ConfigProblem['kind'], name: string, errors: ConfigProblem['errors']) => {
-    const fields = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    out.invalid.push({ kind, name, errors, line: `${kind} ${name} is invalid and ignored: ${fields}` });
+  const problem = (kind: ConfigProblem['kind'], object: CustomResource, errors: ConfigProblem['errors']) => {
+    const name = serviceKey(object);
+    const reason = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    out.invalid.push({
+      kind,
+      name,
+      errors,
+      reason,
+      line: `${kind} ${name} is invalid and ignored: ${reason}`,
+      object,
+    });
   };
   for (const sg of state.serviceGroups) {
     const r = parseServiceGroup(sg);
     if (r.ok) out.groups.push(r.value);
-    else problem('ServiceGroup', serviceKey(sg), r.errors);
+    else problem('ServiceGroup', sg, r.errors);
   }
   for (const a of state.lbNodeAgents) {
     const r = parseLBNodeAgent(a);
     if (r.ok) out.agents.push(r.value);
-    else problem('LBNodeAgent', serviceKey(a), r.errors);
+    else problem('LBNodeAgent', a, r.errors);
   }
   return out;
 }

@@ -1,0 +1,111 @@
+// node-decision.ts is the snapshot → desired state step `purelb diagnose` uses. Until the reconciler
+// calls it too, this pins that both decide the same for the same snapshot and network: standalone (this
+// node the only member) and Kubernetes (Lease membership at a given instant, the Node's labels), and
+// that both report the same invalid configuration.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CustomResource, Lease, NodeNetwork } from '@purelb-ts/core';
+import { seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
+import { createLogger } from '../src/log.ts';
+import { decideNode, parseSnapshotConfig } from '../src/node-decision.ts';
+import { Reconciler } from '../src/reconciler.ts';
+import type { ClusterState } from '../src/sources/source.ts';
+import { group, seedGroups, service } from './support/manifests.ts';
+
+const NOW = Date.parse('2026-11-26T03:00:00Z');
+const NODES = Array.from({ length: 8 }, (_, i) => `purelb2-${i + 1}`);
+
+const lease = (node: string): Lease =>
+  ({
+    metadata: {
+      name: `purelb-node-${node}`,
+      namespace: 'purelb',
+      annotations: { 'purelb.io/subnets': '172.30.250.0/24' },
+    },
+    spec: { holderIdentity: node, leaseDurationSeconds: 10, renewTime: '2026-11-26T02:59:55.000000Z' },
+  }) as Lease;
+
+function state(extra: Partial<ClusterState> = {}): ClusterState {
+  const [agent, ...groups] = seedGroups() as CustomResource[];
+  const broken = group('broken', 'remote', 'not-a-range', '172.31.0.0/16', '/32') as CustomResource;
+  return {
+    services: ['172.30.250.53', '172.30.250.54', '172.30.250.55', '172.31.1.5'].map(
+      (ip, i) => service({ name: `svc${i}`, ip }) as ClusterState['services'][number],
+    ),
+    endpointSlices: [],
+    serviceGroups: [...groups, broken],
+    lbNodeAgents: [agent!],
+    leases: [],
+    node: undefined,
+    ...extra,
+  };
+}
+
+async function reconcilerDesired(s: ClusterState, network: NodeNetwork, standalone: boolean) {
+  const rec = new Reconciler({
+    node: 'purelb2-1',
+    source: { snapshot: () => s },
+    readNetwork: async () => network,
+    apply: async () => [],
+    log: createLogger('error', () => {}),
+    standalone,
+    resyncMs: 0,
+    now: () => NOW,
+  });
+  // Standalone membership uses the subnets of the run before (as the CLI's start-up does).
+  await rec.computeSubnets();
+  const summary = await rec.reconcileOnce();
+  assert.equal(summary.failure, undefined);
+  return summary;
+}
+
+describe('decideNode decides as the reconciler does', () => {
+  it('standalone: the same desired state, and the same invalid ServiceGroup', async () => {
+    const s = state();
+    const network = seedNode();
+    const summary = await reconcilerDesired(s, network, true);
+    const config = parseSnapshotConfig(s);
+    const decided = decideNode({
+      node: 'purelb2-1',
+      state: s,
+      network,
+      config,
+      membership: { standalone: true },
+    });
+    assert.deepEqual(decided.desired, summary.desired);
+    assert.ok(
+      decided.desired.placements.some((p) => p.kind === 'local'),
+      'the scenario has a local winner',
+    );
+    assert.deepEqual(
+      config.invalid.map((p) => p.line),
+      summary.invalidConfig,
+    );
+    assert.equal(config.invalid[0]?.object.metadata.name, 'broken');
+  });
+
+  it('Kubernetes: Lease membership at the same instant and the Node labels give the same desired state', async () => {
+    const s = state({
+      leases: NODES.map(lease),
+      node: { metadata: { name: 'purelb2-1', labels: { 'kubernetes.io/hostname': 'purelb2-1' } } },
+    });
+    const network = seedNode();
+    const summary = await reconcilerDesired(s, network, false);
+    const decided = decideNode({
+      node: 'purelb2-1',
+      state: s,
+      network,
+      config: parseSnapshotConfig(s),
+      membership: { standalone: false, now: NOW },
+    });
+    assert.deepEqual(decided.desired, summary.desired);
+    assert.deepEqual(
+      decided.members.map((m) => m.node),
+      NODES,
+    );
+    assert.ok(
+      decided.desired.skips.some((sk) => sk.code === 'not-winner'),
+      'the scenario has addresses other nodes win',
+    );
+  });
+});
