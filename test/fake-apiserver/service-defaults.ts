@@ -1,7 +1,8 @@
 // What the real API server fills in on a Service, so clients see the shape they would see on a cluster:
 // type ClusterIP, sessionAffinity None, port protocol TCP and targetPort = port, a cluster IP from
 // 10.96.0.0/12 (kept across updates; changing it is refused as immutable), node ports from 30000-32767
-// for NodePort and LoadBalancer Services, and the single-stack IPv4 family fields.
+// for NodePort and LoadBalancer Services (unless allocateLoadBalancerNodePorts is false), and the
+// single-stack IPv4 family fields.
 
 import { ApiError } from './errors.ts';
 import type { KubeObject } from './store.ts';
@@ -40,6 +41,8 @@ export function applyServiceDefaults(
   const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   if (external) spec.externalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  // A LoadBalancer Service may opt out of node ports (as the real server allows since 1.24).
+  const nodePorts = external && spec.allocateLoadBalancerNodePorts !== false;
   if (Array.isArray(spec.ports)) {
     // Only a port that needs a new node port scans every Service (not each write of an existing one).
     let used: Set<unknown> | undefined;
@@ -47,7 +50,7 @@ export function applyServiceDefaults(
       if (p === null || typeof p !== 'object') continue;
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
-      if (external && p.nodePort === undefined) {
+      if (nodePorts && p.nodePort === undefined) {
         const old = prev?.ports?.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === p.protocol);
         if (old?.nodePort) {
           p.nodePort = Number(old.nodePort);

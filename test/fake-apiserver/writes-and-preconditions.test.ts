@@ -95,6 +95,19 @@ test('new objects get uid, creationTimestamp, generation 1 and, for a Service, t
   });
 });
 
+test('a LoadBalancer Service with allocateLoadBalancerNodePorts false gets no node port', async () => {
+  await withFakeApiServer(async (s) => {
+    const body = {
+      ...svc('a'),
+      spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] },
+    };
+    const c = (await call(s, 'POST', SERVICES, body)).body;
+    assert.deepEqual(c.spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
+    const d = (await call(s, 'POST', SERVICES, svc('b'))).body;
+    assert.equal(d.spec.ports[0].nodePort, 30000, 'the opted-out Service held no node port');
+  });
+});
+
 test('the status subresource changes only status; the main endpoint ignores status', async () => {
   await withFakeApiServer(async (s) => {
     const c = (await call(s, 'POST', SERVICES, svc('a'))).body;
