@@ -113,6 +113,10 @@ export class ServiceReconciler {
     const fresh = await this.#write(svc, result.annotations, result.ingress);
     this.#d.recorder.forgetReason(target(svc), 'AllocationFailed');
     const freed = result.released.filter((ip) => this.#d.allocator.holdersOf(ip).length === 0);
+    // Assigned/Released are edges (posted after the write that made them true): a Service moving back
+    // to an address it had before is reported again.
+    for (const reason of ['AddressAssigned', 'AddressReleased'])
+      this.#d.recorder.forgetReason(target(svc), reason);
     if (result.changed) {
       const pool = result.groups.join(',');
       const note = `Assigned ${result.ips.join(', ')} from ServiceGroup ${pool} (${result.poolType})`;
@@ -178,6 +182,7 @@ export class ServiceReconciler {
     const ingress =
       svc.spec?.type !== 'LoadBalancer' ? [] : shown.filter((e) => !r.released.includes(e.ip ?? ''));
     const fresh = await this.#write(svc, branded(svc) ? r.annotations : {}, ingress, 'status-first');
+    this.#d.recorder.forgetReason(target(svc), 'AddressReleased');
     if (r.released.length > 0) {
       const why =
         svc.spec?.type !== 'LoadBalancer'
