@@ -4,30 +4,21 @@
 // schedules exactly one more run, however many arrive. No placement rule lives here.
 import {
   advertisedSubnets,
-  type CustomResource,
   type DesiredState,
-  desiredState,
   type GarpConfig,
-  type LBNodeAgentConfig,
   type LocalAgentConfig,
-  liveMembers,
-  type Member,
   type NodeNetwork,
   type Ownership,
   type Placement,
   type PlanOp,
   PURELB_ADDRESS_PROTOCOL,
-  parseCidr,
-  parseLBNodeAgent,
-  parseServiceGroup,
   planReconcile,
-  type ServiceGroupConfig,
   selectAgent,
-  serviceKey,
 } from '@purelb-ts/core';
-import { createLogger, type Logger } from './log.ts';
+import type { Logger } from './log.ts';
 import type { OpResult } from './network/apply-plan.ts';
 import { opFields, opSummary } from './network/apply-plan.ts';
+import { decideNode, nodeLabelsOf, parseSnapshotConfig, type SnapshotConfig } from './node-decision.ts';
 import type { ClusterState, ObjectSource } from './sources/source.ts';
 
 export interface ReconcileSummary {
@@ -105,51 +96,28 @@ export interface ReconcilerOptions {
   announce?: (placement: Placement, garp: GarpConfig) => Promise<void>;
 }
 
-interface ParsedConfig {
-  groups: ServiceGroupConfig[];
-  agents: LBNodeAgentConfig[];
-  invalid: string[];
-  invalidObjects: InvalidObject[];
-}
-
-function parseConfig(state: ClusterState, log: Logger, seen: Set<string>, next: Set<string>): ParsedConfig {
-  const out: ParsedConfig = { groups: [], agents: [], invalid: [], invalidObjects: [] };
-  const report = (
-    kind: InvalidObject['kind'],
-    obj: CustomResource,
-    errors: { path: string; value: unknown; message: string }[],
-  ) => {
-    const name = serviceKey(obj);
-    const fields = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    const line = `${kind} ${name} is invalid and ignored: ${fields}`;
-    out.invalid.push(line);
-    out.invalidObjects.push({
-      kind,
-      namespace: obj.metadata.namespace ?? '',
-      name: obj.metadata.name,
-      uid: obj.metadata.uid,
-      resourceVersion: obj.metadata.resourceVersion,
-      field: errors[0]?.path,
-      reason: fields,
+/** The config problems of one run, as log lines and as the objects events go to. */
+function configProblems(config: SnapshotConfig, log: Logger, seen: Set<string>, next: Set<string>) {
+  const lines: string[] = [];
+  const objects: InvalidObject[] = [];
+  for (const p of config.invalid) {
+    const field = p.errors[0]?.path;
+    lines.push(p.line);
+    objects.push({
+      kind: p.kind,
+      namespace: p.object.metadata.namespace ?? '',
+      name: p.object.metadata.name,
+      uid: p.object.metadata.uid,
+      resourceVersion: p.object.metadata.resourceVersion,
+      field,
+      reason: p.reason,
     });
-    next.add(line);
+    next.add(p.line);
     // Logged when it first appears, not on every run (a resync would repeat it every 30 s).
-    if (!seen.has(line)) log.error(line, { kind, name, field: errors[0]?.path, reason: fields });
-  };
-  for (const sg of state.serviceGroups) {
-    const r = parseServiceGroup(sg);
-    if (r.ok) out.groups.push(r.value);
-    else report('ServiceGroup', sg, r.errors);
+    if (!seen.has(p.line)) log.error(p.line, { kind: p.kind, name: p.name, field, reason: p.reason });
   }
-  for (const a of state.lbNodeAgents) {
-    const r = parseLBNodeAgent(a);
-    if (r.ok) out.agents.push(r.value);
-    else report('LBNodeAgent', a, r.errors);
-  }
-  return out;
+  return { lines, objects };
 }
-
-const QUIET = createLogger('error', () => {});
 
 const withoutLocal = (d: DesiredState): DesiredState => ({
   ...d,
@@ -222,10 +190,9 @@ export class Reconciler {
   async computeSubnets(): Promise<readonly string[]> {
     const state = this.#o.source.snapshot();
     const network = await this.#o.readNetwork();
-    // Quiet: the reconcile that follows logs any invalid config.
-    const config = parseConfig(state, QUIET, new Set(), new Set());
-    const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
-    this.#subnets = advertisedSubnets(network, selectAgent(config.agents, nodeLabels)?.local);
+    const config = parseSnapshotConfig(state);
+    const agent = selectAgent(config.agents, nodeLabelsOf(state, this.#o.node));
+    this.#subnets = advertisedSubnets(network, agent?.local);
     return this.#subnets;
   }
 
@@ -255,10 +222,14 @@ export class Reconciler {
     try {
       const state = this.#o.source.snapshot();
       const network = await this.#o.readNetwork();
-      const config = parseConfig(state, log, this.#loggedConfig, nextConfig);
-      invalid = config.invalid;
-      invalidObjects = config.invalidObjects;
-      const decided = this.#desired(state, network, config);
+      const config = parseSnapshotConfig(state);
+      ({ lines: invalid, objects: invalidObjects } = configProblems(
+        config,
+        log,
+        this.#loggedConfig,
+        nextConfig,
+      ));
+      const decided = this.#decide(state, network, config);
       this.#lastDesired = decided;
       // The election as the core decided it; fencing withholds addresses but does not change who wins.
       const election = this.#electionChanges(decided);
@@ -325,30 +296,14 @@ export class Reconciler {
     return changes;
   }
 
-  #members(state: ClusterState): Member[] {
-    if (!this.#o.standalone) return liveMembers(state.leases, (this.#o.now ?? Date.now)()).members;
-    const subnets = this.#subnets.flatMap((s) => {
-      const c = parseCidr(s);
-      return typeof c === 'string' ? [] : [c];
-    });
-    return [{ node: this.#o.node, subnets, expiresAt: Number.POSITIVE_INFINITY }];
-  }
-
-  #desired(state: ClusterState, network: NodeNetwork, config: ParsedConfig): DesiredState {
-    const nodeLabels = state.node?.metadata.labels ?? { 'kubernetes.io/hostname': this.#o.node };
-    const agent = selectAgent(config.agents, nodeLabels);
-    this.#subnets = advertisedSubnets(network, agent?.local);
-    this.#local = agent?.local;
-    return desiredState({
-      node: this.#o.node,
-      nodeLabels,
-      services: state.services,
-      endpointSlices: state.endpointSlices,
-      groups: config.groups,
-      agents: config.agents,
-      members: this.#members(state),
-      network,
-    });
+  #decide(state: ClusterState, network: NodeNetwork, config: SnapshotConfig): DesiredState {
+    const membership = this.#o.standalone
+      ? ({ standalone: true } as const)
+      : ({ standalone: false, now: (this.#o.now ?? Date.now)() } as const);
+    const d = decideNode({ node: this.#o.node, state, network, config, membership });
+    this.#subnets = d.subnets;
+    this.#local = d.local;
+    return d.desired;
   }
 
   /** Local addresses just added here are a takeover: announce them if the LBNodeAgent asks for it. */

@@ -1,7 +1,7 @@
-// node-decision.ts is the snapshot → desired state step `purelb diagnose` uses. Until the reconciler
-// calls it too, this pins that both decide the same for the same snapshot and network: standalone (this
-// node the only member) and Kubernetes (Lease membership at a given instant, the Node's labels), and
-// that both report the same invalid configuration.
+// node-decision.ts is the snapshot → desired state step both the reconciler and `purelb diagnose` use.
+// This pins the reconciler's wiring of it: for the same snapshot and network both decide the same,
+// standalone (this node the only member) and Kubernetes (Lease membership at the reconciler's clock, the
+// Node's labels), and both report the same invalid configuration.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CustomResource, Lease, NodeNetwork } from '@purelb-ts/core';
