@@ -20,15 +20,16 @@ const IPROUTE_WORDS: Partial<Record<AddressFlag, string>> = {
 };
 
 /**
- * The flags `ip addr` prints, in its order and words: "temporary" for an IPv6 secondary, no "permanent",
- * and "dynamic" last for an address that is not permanent.
+ * The flags `ip addr` prints, in its order (bit order) and words: "temporary" for an IPv6 secondary, and
+ * in the permanent bit's place nothing for a permanent address, "dynamic" for one that is not
+ * ("secondary dynamic noprefixroute", as iproute2 prints it).
  */
 function flagWords(family: Family, bits: number): string[] {
-  const words = flagNames(bits & ~IFA_F.permanent).map((f) =>
-    f === 'secondary' && family === 6 ? 'temporary' : (IPROUTE_WORDS[f] ?? f),
-  );
-  if ((bits & IFA_F.permanent) === 0) words.push('dynamic');
-  return words;
+  const word = (f: AddressFlag) =>
+    f === 'secondary' && family === 6 ? 'temporary' : (IPROUTE_WORDS[f] ?? f);
+  const below = flagNames(bits & (IFA_F.permanent - 1)).map(word);
+  const above = flagNames(bits & ~(IFA_F.permanent * 2 - 1)).map(word);
+  return [...below, ...((bits & IFA_F.permanent) === 0 ? ['dynamic'] : []), ...above];
 }
 
 /** "inet 172.30.250.53/24 brd 172.30.250.255 scope global secondary enp1s0 valid_lft forever preferred_lft forever" */

@@ -246,7 +246,7 @@ describe('diagnose finding codes', () => {
     });
     assert.equal(
       f?.expected,
-      'inet 192.168.1.53/24 brd 192.168.1.255 scope global noprefixroute dynamic eth0 valid_lft 300sec preferred_lft 300sec',
+      'inet 192.168.1.53/24 brd 192.168.1.255 scope global dynamic noprefixroute eth0 valid_lft 300sec preferred_lft 300sec',
     );
     assert.equal(
       f?.actual,

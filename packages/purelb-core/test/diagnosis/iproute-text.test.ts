@@ -39,7 +39,7 @@ describe('addressText', () => {
         scope: 253,
       }),
       'eth0',
-      'inet6 2001:db8::1/64 scope link temporary nodad home deprecated mngtmpaddr noprefixroute dynamic eth0 valid_lft 100sec preferred_lft 0sec',
+      'inet6 2001:db8::1/64 scope link temporary nodad home deprecated dynamic mngtmpaddr noprefixroute eth0 valid_lft 100sec preferred_lft 0sec',
     ],
     [
       'a link the dump does not name',
@@ -55,7 +55,7 @@ describe('placementText', () => {
   it('a local IPv6 placement: deprecated is the kernel state, not asked for; dynamic because finite', () =>
     assert.equal(
       placementText(local('2001:db8::53/64', 'eth0', { flags: ['nodad', 'noprefixroute'] })),
-      'inet6 2001:db8::53/64 scope global nodad noprefixroute dynamic eth0 valid_lft 300sec preferred_lft 0sec',
+      'inet6 2001:db8::53/64 scope global nodad dynamic noprefixroute eth0 valid_lft 300sec preferred_lft 0sec',
     ));
   it('a virtual IPv4 placement with broadcast', () =>
     assert.equal(
