@@ -41,27 +41,29 @@ test('two replicas and a handover mid-burst: every Service gets an address, none
 test("a Service made to show another Service's address (a second writer) is re-allocated; the older keeps it", () =>
   withCluster(
     async (c) => {
-      c.create(lb('older'));
-      c.create(lb('newer'));
-      const [ip] = await c.waitIPs('older', (ips) => ips.length === 1, 'an address');
-      await c.waitIPs('newer', (ips) => ips.length === 1, 'an address');
+      // Named so that name order agrees with creation order: with creation times equal to the second,
+      // core's rule (creationTimestamp, then namespace, then name) still picks a-older.
+      c.create(lb('a-older'));
+      c.create(lb('b-newer'));
+      const [ip] = await c.waitIPs('a-older', (ips) => ips.length === 1, 'an address');
+      await c.waitIPs('b-newer', (ips) => ips.length === 1, 'an address');
       // What a second allocator with a stale view would write: newer branded with older's address.
-      const code = await c.patch('/api/v1/namespaces/default/services/newer/status', {
+      const code = await c.patch('/api/v1/namespaces/default/services/b-newer/status', {
         status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } },
       });
       assert.equal(code, 200);
       await eventually(
         'newer moved off the shared address',
-        () => c.ips('newer').length === 1 && c.ips('newer')[0] !== ip,
+        () => c.ips('b-newer').length === 1 && c.ips('b-newer')[0] !== ip,
       );
       await c.controllers[0]!.whenIdle();
-      assert.deepEqual(c.ips('older'), [ip]);
+      assert.deepEqual(c.ips('a-older'), [ip]);
       assert.deepEqual(duplicates(c.allIPs()), []);
       assert.ok(
         c.lines.some(
           (l) =>
             l.msg === 'a Service shows an address held by another: rebuilding from the API server' &&
-            l.service === 'default/newer',
+            l.service === 'default/b-newer',
         ),
       );
     },
