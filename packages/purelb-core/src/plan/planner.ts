@@ -82,6 +82,13 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
   const issues = checkPlacements(desired);
   if (issues.length > 0) throw new TypeError(`cannot plan: ${issues.map(formatIssue).join('; ')}`);
   const addresses = observeAddresses(observed, ownership);
+  // Candidates per IP, so each placement looks at its own few instead of every address held.
+  const byIP = new Map<string, ObservedAddress[]>();
+  for (const o of addresses) {
+    const list = byIP.get(o.ip);
+    if (list === undefined) byIP.set(o.ip, [o]);
+    else list.push(o);
+  }
   const placements = uniquePlacements(desired.placements);
   const kept = new Set<string>();
   const adds: AddOp[] = [];
@@ -91,7 +98,7 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
     const linkExists = linkNamed(observed.links, p.link) !== undefined || p.link === desired.dummyInterface;
     if (!linkExists) continue;
     const tag = tagFor(p.link, p.family, ownership);
-    const holders = holdersOf(addresses, p);
+    const holders = holdersOf(byIP.get(p.ip) ?? [], p);
     const exact = holders.find((o) => o.address.prefixLength === p.prefixLength);
     if (exact !== undefined) {
       if (!exact.owned) continue;
