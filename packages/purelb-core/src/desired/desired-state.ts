@@ -7,7 +7,7 @@ import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
-import { comparePlacements, dropSkipsOfPlacedAddresses, mergeShared } from './merge.ts';
+import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
 import type { DesiredInput } from './types.ts';
 
 /** Announceable Services in namespace/name order, each key once (the first copy wins). */
@@ -87,7 +87,7 @@ export function desiredState(input: DesiredInput): DesiredState {
       skips.push(...decision.skips);
     }
   }
-  const placements = mergeShared(placed).sort(comparePlacements);
+  const placements = sortPlacements(mergeShared(placed));
   return {
     node: input.node,
     placements,

@@ -26,13 +26,25 @@ export function mergeShared(placements: readonly Placement[]): Placement[] {
 
 const numeric = (ip: string): bigint => parseIP(ip)?.value ?? -1n;
 
-/** By link, then family, then numeric address. */
-export function comparePlacements(a: Placement, b: Placement): number {
+function byKey(a: Placement, na: bigint, b: Placement, nb: bigint): number {
   if (a.link !== b.link) return a.link < b.link ? -1 : 1;
   if (a.family !== b.family) return a.family - b.family;
-  const na = numeric(a.ip);
-  const nb = numeric(b.ip);
   return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/** By link, then family, then numeric address. */
+export const comparePlacements = (a: Placement, b: Placement): number =>
+  byKey(a, numeric(a.ip), b, numeric(b.ip));
+
+/**
+ * Sorted as comparePlacements orders them, each address parsed once: parsing in the comparator
+ * parsed every address ~2·log2(n) times, the largest cost of desiredState at 10k placements.
+ */
+export function sortPlacements(placements: readonly Placement[]): Placement[] {
+  return placements
+    .map((p) => ({ p, n: numeric(p.ip) }))
+    .sort((a, b) => byKey(a.p, a.n, b.p, b.n))
+    .map(({ p }) => p);
 }
 
 /**

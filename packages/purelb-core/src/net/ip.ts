@@ -15,9 +15,10 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 
 function parseV4(text: string): bigint | undefined {
   if (!IPV4.test(text)) return undefined;
-  let v = 0n;
-  for (const part of text.split('.')) v = (v << 8n) | BigInt(Number(part));
-  return v;
+  // A double holds 32 bits exactly: one BigInt at the end instead of one per octet (hot at 10k Services).
+  let v = 0;
+  for (const part of text.split('.')) v = v * 256 + Number(part);
+  return BigInt(v);
 }
 
 function parseV6(text: string): bigint | undefined {

@@ -1,7 +1,7 @@
 // The observed addresses as the rules read them: with their link's name, canonical text and ownership.
 import type { Address, Link } from '@purelb-ts/netlink-native';
 import type { NodeNetwork, Ownership, Placement } from '../model.ts';
-import { canonicalIP, parseIP } from '../net/ip.ts';
+import { canonicalIP, type IP, parseIP } from '../net/ip.ts';
 import { isOwned } from './ownership.ts';
 
 export interface ObservedAddress {
@@ -34,14 +34,26 @@ export const holdersOf = (
 ): ObservedAddress[] =>
   observed.filter((o) => o.link === link && o.address.family === p.family && o.ip === p.ip);
 
+interface AddressKey {
+  link: string;
+  ip: string;
+  prefixLength: number;
+}
+
 /** A total order on (link, family, numeric IP, prefix length), so plans and findings are deterministic. */
-export function compareAddressKeys(
-  a: { link: string; ip: string; prefixLength: number },
-  b: { link: string; ip: string; prefixLength: number },
-): number {
+export const compareAddressKeys = (a: AddressKey, b: AddressKey): number =>
+  byAddressKey(a, parseIP(a.ip), b, parseIP(b.ip));
+
+/** Sorted by compareAddressKeys, each IP parsed once instead of in every comparison. */
+export function sortByAddressKey<T extends AddressKey>(items: readonly T[]): T[] {
+  return items
+    .map((item) => ({ item, ip: parseIP(item.ip) }))
+    .sort((a, b) => byAddressKey(a.item, a.ip, b.item, b.ip))
+    .map(({ item }) => item);
+}
+
+function byAddressKey(a: AddressKey, ia: IP | undefined, b: AddressKey, ib: IP | undefined): number {
   if (a.link !== b.link) return a.link < b.link ? -1 : 1;
-  const ia = parseIP(a.ip);
-  const ib = parseIP(b.ip);
   const fa = ia?.family ?? 0;
   const fb = ib?.family ?? 0;
   if (fa !== fb) return fa - fb;

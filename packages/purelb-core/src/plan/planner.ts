@@ -7,6 +7,7 @@ import {
   linkNamed,
   type ObservedAddress,
   observeAddresses,
+  sortByAddressKey,
 } from './observed.ts';
 import { tagFor } from './ownership.ts';
 import { checkPlacements, formatIssue } from './placement-check.ts';
@@ -24,7 +25,7 @@ const heldKey = (o: ObservedAddress): string => `${o.link}\u0000${o.ip}\u0000${o
 function uniquePlacements(placements: readonly Placement[]): Placement[] {
   const seen = new Set<string>();
   const out: Placement[] = [];
-  for (const p of [...placements].sort(compareAddressKeys)) {
+  for (const p of sortByAddressKey(placements)) {
     if (seen.has(placementKey(p))) continue;
     seen.add(placementKey(p));
     out.push(p);
@@ -132,8 +133,8 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
       reason: deleteReason(o, placements),
     });
   }
-  deletes.sort(compareAddressKeys);
-  const uniqueDeletes = deletes.filter((d, i) => i === 0 || compareAddressKeys(deletes[i - 1]!, d) !== 0);
+  const sorted = sortByAddressKey(deletes);
+  const uniqueDeletes = sorted.filter((d, i) => i === 0 || compareAddressKeys(sorted[i - 1]!, d) !== 0);
 
   return [...planDummy(desired, observed), ...adds, ...replaces, ...uniqueDeletes];
 }
