@@ -5,7 +5,6 @@
 // InvalidConfiguration event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
 // Annotations are merge-patched only when the value changes; an event is posted once per distinct
 // (object, reason, message) while it stays true, not at every resync.
-import { randomBytes } from 'node:crypto';
 import {
   announcingAnnotation,
   type DesiredState,
@@ -21,7 +20,7 @@ import {
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { InvalidObject } from '../reconciler.ts';
-import { formatMicroTime } from './micro-time.ts';
+import { eventBody } from './events.ts';
 import { isStatus, type KubeRest } from './rest.ts';
 
 export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
@@ -309,19 +308,14 @@ export class Writeback {
 
   async #post(regarding: Regarding, e: ServiceEvent): Promise<void> {
     const ns = regarding.namespace;
-    const body = {
-      apiVersion: 'events.k8s.io/v1',
-      kind: 'Event',
-      metadata: { name: `${regarding.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
-      eventTime: formatMicroTime(this.#now()),
-      reportingController: REPORTING_CONTROLLER,
-      reportingInstance: `${REPORTING_CONTROLLER}-${this.#o.node}`,
-      action: ACTIONS[e.reason],
-      reason: e.reason,
-      note: e.note.slice(0, 1024),
-      type: e.type,
-      regarding,
-    };
+    const { apiVersion, kind, ...metadata } = regarding;
+    const body = eventBody(
+      { apiVersion, kind, metadata },
+      { type: e.type, reason: e.reason, action: ACTIONS[e.reason], note: e.note },
+      REPORTING_CONTROLLER,
+      `${REPORTING_CONTROLLER}-${this.#o.node}`,
+      this.#now(),
+    );
     await this.#rest.create(`/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/events`, body);
     const log = e.type === 'Warning' ? this.#o.logger.warn : this.#o.logger.info;
     log(regarding.kind === 'Service' ? 'service event' : 'configuration event', {
