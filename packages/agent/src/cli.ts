@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { serveHttp } from './http.ts';
-import { type KubernetesMode, startKubernetesMode } from './kubernetes/index.ts';
+import { type KubernetesMode, startKubernetesMode, type WritebackInput } from './kubernetes/index.ts';
+import { latestOnly } from './latest-only.ts';
 import { createLogger, isLogLevel, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { announcer } from './network/announce.ts';
@@ -166,7 +167,11 @@ async function run(o: Options, log: Logger): Promise<number> {
     });
   }
   const source: ObjectSource = kube?.source ?? new StandaloneSource(o.file as string, log);
-  let writeback: Promise<void> = Promise.resolve();
+  // One write-back at a time, over the newest reconcile's view.
+  const writeback = latestOnly<WritebackInput>(
+    (input) => (kube as KubernetesMode).writeback.apply(input),
+    (err) => log.error('write-back failed', { reason: err }),
+  );
   const rec = new Reconciler({
     node: o.node,
     source,
@@ -179,8 +184,7 @@ async function run(o: Options, log: Logger): Promise<number> {
     announce: announcer(nl, log),
     onSummary: (s) => {
       metrics.record(s);
-      const k = kube;
-      if (k === undefined || s.desired === undefined || s.state === undefined) return;
+      if (kube === undefined || s.desired === undefined || s.state === undefined) return;
       const input = {
         services: s.state.services,
         desired: s.desired as DesiredState,
@@ -188,10 +192,7 @@ async function run(o: Options, log: Logger): Promise<number> {
         fenced: s.fenced,
         invalidConfig: s.invalidObjects,
       };
-      // One write-back at a time, in reconcile order.
-      writeback = writeback
-        .then(() => k.writeback.apply(input))
-        .catch((err: unknown) => log.error('write-back failed', { reason: err }));
+      writeback.submit(input);
     },
   });
   reconciler = rec;
@@ -245,7 +246,7 @@ async function run(o: Options, log: Logger): Promise<number> {
         // Withdraw first, THEN give up the Lease: another node takes over only once ours are gone.
         const results = await rec.withdrawLocal();
         if (kube !== undefined) {
-          await writeback;
+          await writeback.idle();
           await kube.lease.release().catch(() => {});
           await kube.stop();
         } else {
