@@ -11,14 +11,34 @@ export interface IP {
 
 export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
+/**
+ * Dotted quad, each part 0-255 without leading zeros ("01" is refused, as inet_pton does). A loop
+ * over char codes rather than a regex and split: it runs for every address of every reconcile.
+ */
 function parseV4(text: string): bigint | undefined {
-  if (!IPV4.test(text)) return undefined;
-  // A double holds 32 bits exactly: one BigInt at the end instead of one per octet (hot at 10k Services).
-  let v = 0;
-  for (const part of text.split('.')) v = v * 256 + Number(part);
-  return BigInt(v);
+  if (text.length < 7 || text.length > 15) return undefined;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined;
+      part = part * 10 + (c - 48);
+      digits++;
+      if (part > 255) return undefined;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  // A double holds 32 bits exactly: one BigInt at the end.
+  return BigInt(value * 256 + part);
 }
 
 function parseV6(text: string): bigint | undefined {
