@@ -2,7 +2,7 @@
 // purelb.io/announcing-IPv4/-IPv6 annotations (v0.17: space-separated node,interface,ip, one slot
 // per IP), events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed, and
 // AnnounceSlotSteal when this node takes over an IP another node's slot held), and an
-// InvalidConfiguration event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
+// ParseFailed event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
 // Annotations are merge-patched only when the value changes; an event is posted once per distinct
 // (object, reason, message) while it stays true, not at every resync.
 import {
@@ -32,7 +32,7 @@ export interface ServiceEvent {
     | 'AnnouncingNonLocal'
     | 'AnnouncementFailed'
     | 'AnnounceSlotSteal'
-    | 'InvalidConfiguration';
+    | 'ParseFailed';
   note: string;
 }
 
@@ -78,7 +78,7 @@ export interface WritebackInput {
    * are removed and no AnnouncingLocal is claimed.
    */
   fenced?: boolean;
-  /** ServiceGroups / LBNodeAgents that did not parse: each gets an InvalidConfiguration event. */
+  /** ServiceGroups / LBNodeAgents that did not parse: each gets a ParseFailed event. */
   invalidConfig?: readonly InvalidObject[];
 }
 
@@ -124,7 +124,7 @@ const ACTIONS: Readonly<Record<ServiceEvent['reason'], string>> = {
   AnnouncingNonLocal: 'Announcing',
   AnnouncementFailed: 'Failed',
   AnnounceSlotSteal: 'Announcing',
-  InvalidConfiguration: 'Validate',
+  ParseFailed: 'Validate',
 };
 
 /** Log fields naming an event's subject: `service` for Services, `kind` + `name` otherwise. */
@@ -167,7 +167,7 @@ export class Writeback {
       await this.#events(regarding, [
         {
           type: 'Warning',
-          reason: 'InvalidConfiguration',
+          reason: 'ParseFailed',
           note: `${o.kind} ${o.namespace}/${o.name} is invalid and ignored: ${o.reason}`,
         },
       ]);

@@ -62,7 +62,7 @@ test('the reconciler names each invalid object and its first bad field; valid on
   assert.match(invalid[0]?.reason ?? '', /aggregation/);
 });
 
-test('one InvalidConfiguration event per invalid object, on that object, while it stays invalid', () =>
+test('one ParseFailed event per invalid object, on that object, while it stays invalid', () =>
   withFakeApiServer(
     async (server) => {
       const invalid = await invalidObjects([badGroup()], [badAgent()]);
@@ -85,8 +85,8 @@ test('one InvalidConfiguration event per invalid object, on that object, while i
           .map((e) => [e.type, e.reason, e.regarding.apiVersion, e.regarding.kind, e.regarding.name])
           .sort(),
         [
-          ['Warning', 'InvalidConfiguration', 'purelb.io/v2', 'LBNodeAgent', 'odd'],
-          ['Warning', 'InvalidConfiguration', 'purelb.io/v2', 'ServiceGroup', 'broken'],
+          ['Warning', 'ParseFailed', 'purelb.io/v2', 'LBNodeAgent', 'odd'],
+          ['Warning', 'ParseFailed', 'purelb.io/v2', 'ServiceGroup', 'broken'],
         ],
       );
       const sg = posted.find((e) => e.regarding.kind === 'ServiceGroup');
