@@ -3,13 +3,13 @@
 // election Lease and writes announcements back.
 //   node --conditions=source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
+import { logLevelFlag, namespaceFlag, parseFlags, wholeNumber } from './flags.ts';
 import { serveHttp } from './http.ts';
 import { type KubernetesMode, startKubernetesMode, type WritebackInput } from './kubernetes/index.ts';
 import { latestOnly } from './latest-only.ts';
-import { createLogger, isLogLevel, type Logger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { announcer } from './network/announce.ts';
 import { applyPlan } from './network/apply-plan.ts';
@@ -49,37 +49,24 @@ interface Options {
   resyncSeconds: number;
 }
 
-function intOption(name: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        standalone: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        namespace: { type: 'string' },
-        'lease-duration': { type: 'string' },
-        node: { type: 'string' },
-        netns: { type: 'string' },
-        once: { type: 'boolean' },
-        'metrics-port': { type: 'string' },
-        'log-level': { type: 'string' },
-        resync: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      standalone: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      'lease-duration': { type: 'string' },
+      node: { type: 'string' },
+      netns: { type: 'string' },
+      once: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      resync: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    UsageError,
+  );
   if (values.help) throw new UsageError('');
   if (values.standalone !== undefined && values.kubeconfig !== undefined) {
     throw new UsageError('--standalone and --kubeconfig exclude each other');
@@ -88,35 +75,40 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   if (mode === 'kubernetes' && values.once === true) {
     throw new UsageError('--once is for --standalone; in Kubernetes mode the agent keeps its Lease and runs');
   }
-  const logLevel = String(values['log-level'] ?? env.LOG_LEVEL ?? 'info');
-  if (!isLogLevel(logLevel))
-    throw new UsageError(`--log-level must be debug, info, warn or error, got ${logLevel}`);
+  const logLevel = logLevelFlag(values, env, UsageError);
   const node = String(values.node ?? env.NODE_NAME ?? hostname());
   if (node === '') throw new UsageError('--node must not be empty');
-  const namespace = String(values.namespace ?? env.POD_NAMESPACE ?? 'purelb');
-  if (namespace === '') throw new UsageError('--namespace must not be empty');
+  const namespace = namespaceFlag(values, env, UsageError);
   return {
     mode,
     file: values.standalone === undefined ? undefined : String(values.standalone),
     kubeconfig: values.kubeconfig === undefined ? undefined : String(values.kubeconfig),
     namespace,
-    leaseDurationSeconds: intOption(
+    leaseDurationSeconds: wholeNumber(
       '--lease-duration',
       String(values['lease-duration'] ?? env.LEASE_DURATION ?? '10'),
       2,
       3600,
+      UsageError,
     ),
     node,
     netns: values.netns === undefined ? undefined : String(values.netns),
     once: values.once === true,
-    metricsPort: intOption(
+    metricsPort: wholeNumber(
       '--metrics-port',
       String(values['metrics-port'] ?? env.METRICS_PORT ?? '7472'),
       0,
       65535,
+      UsageError,
     ),
     logLevel,
-    resyncSeconds: intOption('--resync', String(values.resync ?? env.RESYNC_SECONDS ?? '30'), 0, 86400),
+    resyncSeconds: wholeNumber(
+      '--resync',
+      String(values.resync ?? env.RESYNC_SECONDS ?? '30'),
+      0,
+      86400,
+      UsageError,
+    ),
   };
 }
 

@@ -193,7 +193,7 @@ describe('purelb-agent --once', { skip }, () => {
   it('a usage error exits 2 with the usage text', async () => {
     const r = await runOnce('unused', '/nonexistent', ['--log-level', 'loud']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--log-level must be debug, info, warn or error, got loud/);
+    assert.match(r.stderr, /--log-level must be debug, info, warn or error, got "loud"/);
     assert.match(r.stderr, /usage: purelb-agent --standalone FILE/);
   });
 });

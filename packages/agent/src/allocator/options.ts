@@ -1,8 +1,8 @@
 // `purelb-agent allocator` flags (and the environment the Deployment sets). A bad flag is a
 // UsageError: the command prints it with the usage and exits 2, having started nothing.
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
-import { isLogLevel, type LogLevel } from '../log.ts';
+import { logLevelFlag, namespaceFlag, parseFlags, wholeNumber } from '../flags.ts';
+import type { LogLevel } from '../log.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -31,43 +31,25 @@ export interface AllocatorCliOptions {
   identity: string;
 }
 
-function whole(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
 /** The options, or 'help'. Throws UsageError naming the bad flag or value. */
 export function parseAllocatorOptions(argv: string[], env: NodeJS.ProcessEnv): AllocatorCliOptions | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        kubeconfig: { type: 'string' },
-        namespace: { type: 'string' },
-        'default-announcer': { type: 'boolean' },
-        'metrics-port': { type: 'string' },
-        'log-level': { type: 'string' },
-        'lease-duration': { type: 'string' },
-        resync: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      'default-announcer': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      'lease-duration': { type: 'string' },
+      resync: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    UsageError,
+  );
   if (values.help === true) return 'help';
-  const logLevel = String(values['log-level'] ?? env.LOG_LEVEL ?? 'info');
-  if (!isLogLevel(logLevel)) {
-    throw new UsageError(`--log-level must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
-  }
-  const namespace = String(values.namespace ?? env.POD_NAMESPACE ?? 'purelb');
-  if (namespace === '') throw new UsageError('--namespace must not be empty');
+  const logLevel = logLevelFlag(values, env, UsageError);
+  const namespace = namespaceFlag(values, env, UsageError);
   const announcerEnv = env.DEFAULT_ANNOUNCER ?? '';
   if (announcerEnv !== '' && announcerEnv !== 'PureLB') {
     throw new UsageError(
@@ -78,20 +60,28 @@ export function parseAllocatorOptions(argv: string[], env: NodeJS.ProcessEnv): A
     kubeconfig: values.kubeconfig === undefined ? undefined : String(values.kubeconfig),
     namespace,
     defaultAnnouncer: values['default-announcer'] === true || announcerEnv === 'PureLB',
-    metricsPort: whole(
+    metricsPort: wholeNumber(
       '--metrics-port',
       String(values['metrics-port'] ?? env.METRICS_PORT ?? '7473'),
       0,
       65535,
+      UsageError,
     ),
     logLevel,
-    leaseDurationSeconds: whole(
+    leaseDurationSeconds: wholeNumber(
       '--lease-duration',
       String(values['lease-duration'] ?? env.LEASE_DURATION ?? '15'),
       2,
       3600,
+      UsageError,
     ),
-    resyncSeconds: whole('--resync', String(values.resync ?? env.RESYNC_SECONDS ?? '300'), 0, 86400),
+    resyncSeconds: wholeNumber(
+      '--resync',
+      String(values.resync ?? env.RESYNC_SECONDS ?? '300'),
+      0,
+      86400,
+      UsageError,
+    ),
     identity: env.POD_NAME || hostname(),
   };
 }

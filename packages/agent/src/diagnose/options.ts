@@ -1,6 +1,6 @@
 // `purelb diagnose` flags. A bad flag is a CannotLook (exit 2): the command never guesses what was meant.
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
+import { namespaceFlag, parseFlags, wholeNumber } from '../flags.ts';
 
 /** The command could not look at the node or at what it should carry: exit status 2. */
 export class CannotLook extends Error {
@@ -34,26 +34,20 @@ export interface DiagnoseOptions {
 
 /** The options, or 'help' when --help was asked for. Throws CannotLook naming the bad flag. */
 export function parseDiagnoseOptions(argv: string[], env: NodeJS.ProcessEnv): DiagnoseOptions | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        standalone: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        namespace: { type: 'string' },
-        node: { type: 'string' },
-        netns: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new CannotLook((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      standalone: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      node: { type: 'string' },
+      netns: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CannotLook,
+  );
   if (values.help === true) return 'help';
   if (values.standalone !== undefined && values.kubeconfig !== undefined) {
     throw new CannotLook('--standalone and --kubeconfig exclude each other');
@@ -64,15 +58,8 @@ export function parseDiagnoseOptions(argv: string[], env: NodeJS.ProcessEnv): Di
   }
   const node = String(values.node ?? env.NODE_NAME ?? hostname());
   if (node === '') throw new CannotLook('--node must not be empty');
-  const namespace = String(values.namespace ?? env.POD_NAMESPACE ?? 'purelb');
-  if (namespace === '') throw new CannotLook('--namespace must not be empty');
-  const timeoutText = String(values.timeout ?? '10');
-  const timeout = Number(timeoutText);
-  if (!/^\d+$/.test(timeoutText) || timeout < 1 || timeout > 300) {
-    throw new CannotLook(
-      `--timeout must be an integer from 1 to 300 seconds, got ${JSON.stringify(timeoutText)}`,
-    );
-  }
+  const namespace = namespaceFlag(values, env, CannotLook);
+  const timeout = wholeNumber('--timeout', String(values.timeout ?? '10'), 1, 300, CannotLook);
   const source: DiagnoseSource =
     values.standalone !== undefined
       ? { kind: 'standalone', file: String(values.standalone) }
