@@ -17,169 +17,140 @@ const skip = netnsUnavailableReason();
 const has = (ns: string, link: string, cidr: string): boolean =>
   v4Addresses(ns).get(link)?.includes(cidr) ?? false;
 
+/**
+ * The seed-shaped node in a fresh namespace, a manifest file holding `services`, and the agent watching
+ * both; the agent is killed, the file removed and the namespace deleted whatever `fn` does.
+ */
+async function withWatchingAgent(
+  services: Parameters<typeof manifests>[0],
+  fn: (ns: string, agent: RunningAgent, file: ManifestFile) => Promise<void>,
+): Promise<void> {
+  const file = new ManifestFile(manifests(services));
+  try {
+    await withNetns(async (ns) => {
+      seedShapedNode(ns);
+      const agent = new RunningAgent(ns, file.path);
+      try {
+        await fn(ns, agent, file);
+      } finally {
+        await agent.stop('SIGKILL');
+      }
+    });
+  } finally {
+    file.remove();
+  }
+}
+
 describe('purelb-agent watching its manifest file and the kernel', { skip }, () => {
   it('moves an address when the file changes, removes it when its Service goes, withdraws local ones on SIGTERM', async () => {
-    const file = new ManifestFile(
-      manifests([
+    await withWatchingAgent(
+      [
         { name: 'web', ip: '172.30.250.53' },
         { name: 'api', ip: '172.31.1.5' },
-      ]),
+      ],
+      async (ns, agent, file) => {
+        await agent.until(
+          'first placements',
+          () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
+        );
+        // Changed: api's address moves to another IP of the /24-aggregated pool.
+        file.write(
+          manifests([
+            { name: 'web', ip: '172.30.250.53' },
+            { name: 'api', ip: '172.31.2.7' },
+          ]),
+        );
+        await agent.until(
+          'api moved',
+          () => has(ns, 'kube-lb0', '172.31.2.7/24') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
+        );
+        // Deleted from the file: its address goes.
+        file.write(manifests([{ name: 'web', ip: '172.30.250.53' }]));
+        const withdrawnIPs = () =>
+          agent.logs.filter((l) => l.msg.startsWith('address withdrawn')).map((l) => l.ip);
+        // The log line follows the kernel change; wait for both so the log check below is not a race.
+        await agent.until(
+          'api removed',
+          () => !has(ns, 'kube-lb0', '172.31.2.7/24') && withdrawnIPs().length === 2,
+        );
+        assert.ok(has(ns, 'enp1s0', '172.30.250.53/24'));
+        assert.deepEqual(withdrawnIPs(), ['172.31.1.5', '172.31.2.7']);
+        assert.equal(await agent.stop('SIGTERM'), 0);
+        assert.ok(!has(ns, 'enp1s0', '172.30.250.53/24'), 'the local address is withdrawn on SIGTERM');
+      },
     );
-    try {
-      await withNetns(async (ns) => {
-        seedShapedNode(ns);
-        const agent = new RunningAgent(ns, file.path);
-        try {
-          await agent.until(
-            'first placements',
-            () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
-          );
-          // Changed: api's address moves to another IP of the /24-aggregated pool.
-          file.write(
-            manifests([
-              { name: 'web', ip: '172.30.250.53' },
-              { name: 'api', ip: '172.31.2.7' },
-            ]),
-          );
-          await agent.until(
-            'api moved',
-            () => has(ns, 'kube-lb0', '172.31.2.7/24') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
-          );
-          // Deleted from the file: its address goes.
-          file.write(manifests([{ name: 'web', ip: '172.30.250.53' }]));
-          const withdrawnIPs = () =>
-            agent.logs.filter((l) => l.msg.startsWith('address withdrawn')).map((l) => l.ip);
-          // The log line follows the kernel change; wait for both so the log check below is not a race.
-          await agent.until(
-            'api removed',
-            () => !has(ns, 'kube-lb0', '172.31.2.7/24') && withdrawnIPs().length === 2,
-          );
-          assert.ok(has(ns, 'enp1s0', '172.30.250.53/24'));
-          assert.deepEqual(withdrawnIPs(), ['172.31.1.5', '172.31.2.7']);
-          assert.equal(await agent.stop('SIGTERM'), 0);
-          assert.ok(!has(ns, 'enp1s0', '172.30.250.53/24'), 'the local address is withdrawn on SIGTERM');
-        } finally {
-          await agent.stop('SIGKILL');
-        }
-      });
-    } finally {
-      file.remove();
-    }
   });
 
   it('keeps the previous state when the file is broken, naming file and line, and applies the fixed file', async () => {
-    const file = new ManifestFile(manifests([{ name: 'api', ip: '172.31.1.5' }]));
-    try {
-      await withNetns(async (ns) => {
-        seedShapedNode(ns);
-        const agent = new RunningAgent(ns, file.path);
-        try {
-          await agent.until('placed', () => has(ns, 'kube-lb0', '172.31.1.5/32'));
-          file.write(`${manifests([])}---\nkind: Service\nmetadata: [unclosed\n`);
-          await agent.until('the broken file reported', () =>
-            agent.logs.some((l) => l.level === 'error' && String(l.reason).includes(`${file.path}:`)),
-          );
-          assert.ok(has(ns, 'kube-lb0', '172.31.1.5/32'), 'the previous state is kept');
-          file.write(manifests([{ name: 'api', ip: '172.31.1.6' }]));
-          await agent.until(
-            'the fixed file applied',
-            () => has(ns, 'kube-lb0', '172.31.1.6/32') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
-          );
-        } finally {
-          await agent.stop('SIGKILL');
-        }
-      });
-    } finally {
-      file.remove();
-    }
+    await withWatchingAgent([{ name: 'api', ip: '172.31.1.5' }], async (ns, agent, file) => {
+      await agent.until('placed', () => has(ns, 'kube-lb0', '172.31.1.5/32'));
+      file.write(`${manifests([])}---\nkind: Service\nmetadata: [unclosed\n`);
+      await agent.until('the broken file reported', () =>
+        agent.logs.some((l) => l.level === 'error' && String(l.reason).includes(`${file.path}:`)),
+      );
+      assert.ok(has(ns, 'kube-lb0', '172.31.1.5/32'), 'the previous state is kept');
+      file.write(manifests([{ name: 'api', ip: '172.31.1.6' }]));
+      await agent.until(
+        'the fixed file applied',
+        () => has(ns, 'kube-lb0', '172.31.1.6/32') && !has(ns, 'kube-lb0', '172.31.1.5/32'),
+      );
+    });
   });
 
   it('restores an owned address deleted with `ip addr del`', async () => {
-    const file = new ManifestFile(
-      manifests([
+    await withWatchingAgent(
+      [
         { name: 'web', ip: '172.30.250.53' },
         { name: 'api', ip: '172.31.1.5' },
-      ]),
+      ],
+      async (ns, agent, _file) => {
+        await agent.until(
+          'first placements',
+          () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
+        );
+        ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
+        ip(ns, 'addr', 'del', '172.30.250.53/24', 'dev', 'enp1s0');
+        // Polled for up to 2 s: the assertion is that both come back, not how fast.
+        await agent.until(
+          'restored',
+          () => has(ns, 'kube-lb0', '172.31.1.5/32') && has(ns, 'enp1s0', '172.30.250.53/24'),
+          2000,
+        );
+      },
     );
-    try {
-      await withNetns(async (ns) => {
-        seedShapedNode(ns);
-        const agent = new RunningAgent(ns, file.path);
-        try {
-          await agent.until(
-            'first placements',
-            () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
-          );
-          ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
-          ip(ns, 'addr', 'del', '172.30.250.53/24', 'dev', 'enp1s0');
-          // Polled for up to 2 s: the assertion is that both come back, not how fast.
-          await agent.until(
-            'restored',
-            () => has(ns, 'kube-lb0', '172.31.1.5/32') && has(ns, 'enp1s0', '172.30.250.53/24'),
-            2000,
-          );
-        } finally {
-          await agent.stop('SIGKILL');
-        }
-      });
-    } finally {
-      file.remove();
-    }
   });
 
   it('follows default-route changes: a second equal default moves the local address to kube-lb0 with an error, removing it moves it back', async () => {
-    const file = new ManifestFile(manifests([{ name: 'web', ip: '172.30.250.53' }]));
-    try {
-      await withNetns(async (ns) => {
-        seedShapedNode(ns);
-        const agent = new RunningAgent(ns, file.path);
-        try {
-          await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
-          addSecondDefault(ns);
-          await agent.until(
-            'moved to kube-lb0 with the error logged',
-            () =>
-              has(ns, 'kube-lb0', '172.30.250.53/24') &&
-              !has(ns, 'enp1s0', '172.30.250.53/24') &&
-              agent.logs.some((l) => l.level === 'error' && l.code === 'ambiguous-default-route'),
-          );
-          ip(ns, 'route', 'del', 'default', 'via', '192.168.122.1', 'dev', 'enp2s0');
-          await agent.until(
-            'back on enp1s0',
-            () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
-          );
-        } finally {
-          await agent.stop('SIGKILL');
-        }
-      });
-    } finally {
-      file.remove();
-    }
+    await withWatchingAgent([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
+      await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
+      addSecondDefault(ns);
+      await agent.until(
+        'moved to kube-lb0 with the error logged',
+        () =>
+          has(ns, 'kube-lb0', '172.30.250.53/24') &&
+          !has(ns, 'enp1s0', '172.30.250.53/24') &&
+          agent.logs.some((l) => l.level === 'error' && l.code === 'ambiguous-default-route'),
+      );
+      ip(ns, 'route', 'del', 'default', 'via', '192.168.122.1', 'dev', 'enp2s0');
+      await agent.until(
+        'back on enp1s0',
+        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
+      );
+    });
   });
 
   it('when the local interface goes away its address moves to kube-lb0, and back when it returns', async () => {
-    const file = new ManifestFile(manifests([{ name: 'web', ip: '172.30.250.53' }]));
-    try {
-      await withNetns(async (ns) => {
-        seedShapedNode(ns);
-        const agent = new RunningAgent(ns, file.path);
-        try {
-          await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
-          // Deleting the veth takes its addresses and the default route with it.
-          ip(ns, 'link', 'del', 'enp1s0');
-          await agent.until('moved to kube-lb0', () => has(ns, 'kube-lb0', '172.30.250.53/24'));
-          seedShapedNode(ns);
-          await agent.until(
-            'back on enp1s0',
-            () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
-          );
-        } finally {
-          await agent.stop('SIGKILL');
-        }
-      });
-    } finally {
-      file.remove();
-    }
+    await withWatchingAgent([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
+      await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
+      // Deleting the veth takes its addresses and the default route with it.
+      ip(ns, 'link', 'del', 'enp1s0');
+      await agent.until('moved to kube-lb0', () => has(ns, 'kube-lb0', '172.30.250.53/24'));
+      seedShapedNode(ns);
+      await agent.until(
+        'back on enp1s0',
+        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
+      );
+    });
   });
 
   it('after SIGKILL and a restart, sweeps the stale owned address of a Service removed meanwhile and leaves live ones untouched', async () => {
