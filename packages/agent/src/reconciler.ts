@@ -7,6 +7,7 @@ import {
   type DesiredState,
   type GarpConfig,
   type LocalAgentConfig,
+  type Member,
   type NodeNetwork,
   type Ownership,
   type Placement,
@@ -119,6 +120,11 @@ function configProblems(config: SnapshotConfig, log: Logger, seen: Set<string>, 
   return { lines, objects };
 }
 
+/** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
+const EXPIRY_SLACK_MS = 5;
+/** setTimeout's limit; a later expiry (a clock far off) gets no timer: any event re-plans it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const withoutLocal = (d: DesiredState): DesiredState => ({
   ...d,
   placements: d.placements.filter((p) => p.kind !== 'local'),
@@ -133,6 +139,7 @@ export class Reconciler {
   #dirty = false;
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #expiryTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #runs = 0;
   #lastDesired: DesiredState | undefined;
@@ -301,9 +308,26 @@ export class Reconciler {
       ? ({ standalone: true } as const)
       : ({ standalone: false, now: (this.#o.now ?? Date.now)() } as const);
     const d = decideNode({ node: this.#o.node, state, network, config, membership });
+    if (!membership.standalone) this.#runAtNextExpiry(d.members, membership.now);
     this.#subnets = d.subnets;
     this.#local = d.local;
     return d.desired;
+  }
+
+  /**
+   * A Lease that merely lapses sends no event, yet it changes the election: without this, a dead
+   * winner's address moved only at the next renewal event of a live node after its expiry (up to
+   * half a lease duration late). Runs again just after the earliest live member's Lease expires;
+   * any earlier run (every renewal is an event) moves the timer.
+   */
+  #runAtNextExpiry(members: readonly Member[], now: number): void {
+    clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+    const next = Math.min(...members.map((m) => m.expiresAt));
+    const delay = next - now + EXPIRY_SLACK_MS;
+    if (!Number.isFinite(delay) || delay > MAX_TIMER_MS) return;
+    this.#expiryTimer = setTimeout(() => this.markDirty('a Lease expires'), Math.max(0, delay));
+    this.#expiryTimer.unref();
   }
 
   /** Local addresses just added here are a takeover: announce them if the LBNodeAgent asks for it. */
@@ -373,6 +397,7 @@ export class Reconciler {
   async withdrawLocal(): Promise<OpResult[]> {
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    clearTimeout(this.#expiryTimer);
     if (this.#running !== undefined) await this.#running;
     const desired = this.#lastDesired;
     if (desired === undefined) return [];
@@ -390,5 +415,6 @@ export class Reconciler {
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    clearTimeout(this.#expiryTimer);
   }
 }
