@@ -5,7 +5,8 @@
 import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
 import type { FakeApiServer } from '../../../../test/support/kube.ts';
 import { RunningAgent } from './agent-process.ts';
-import { group, service } from './manifests.ts';
+import { addNamespaceAndNodes, addService } from './cluster.ts';
+import { group } from './manifests.ts';
 import type { SegmentHost } from './segment.ts';
 
 export const VIP = '172.30.250.53';
@@ -29,34 +30,15 @@ const LB_NODE_AGENT = {
   },
 };
 
-/** A Service with ingress addr, its status written through the status subresource as the allocator does. */
-export async function addService(server: FakeApiServer, name: string, addr: string): Promise<void> {
-  const obj = service({ name, ip: addr }) as { status: unknown };
-  server.apply(obj as Record<string, unknown>); // a create ignores status
-  const r = await call(
-    server,
-    'PATCH',
-    `/api/v1/namespaces/default/services/${name}/status`,
-    { status: obj.status },
-    'application/merge-patch+json',
-  );
-  if (r.status !== 200)
-    throw new Error(`status write of Service ${name}: ${r.status} ${JSON.stringify(r.body)}`);
-}
-
 /** The purelb namespace, a Node per host, the LBNodeAgent, the local pool and Service `web` on VIP. */
 export async function seedElectionCluster(
   server: FakeApiServer,
   hosts: readonly SegmentHost[],
 ): Promise<void> {
-  server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'purelb' } });
-  for (const h of hosts) {
-    server.apply({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: h.name, labels: { 'kubernetes.io/hostname': h.name } },
-    });
-  }
+  addNamespaceAndNodes(
+    server,
+    hosts.map((h) => h.name),
+  );
   server.apply(LB_NODE_AGENT);
   server.apply(group('default', 'local', '172.30.250.50-172.30.250.60', '172.30.250.0/24', 'default'));
   await addService(server, 'web', VIP);
