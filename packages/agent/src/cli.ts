@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { announcer } from './network/announce.ts';
 import { applyPlan } from './network/apply-plan.ts';
+import { OwnEchoes } from './network/own-echoes.ts';
 import { readNetwork } from './network/read-network.ts';
 import { watchNetwork } from './network/watch.ts';
 import { Reconciler, type ReconcileSummary } from './reconciler.ts';
@@ -164,11 +165,13 @@ async function run(o: Options, log: Logger): Promise<number> {
     (input) => (kube as KubernetesMode).writeback.apply(input),
     (err) => log.error('write-back failed', { reason: err }),
   );
+  const echoes = new OwnEchoes();
   const rec = new Reconciler({
     node: o.node,
     source,
     readNetwork: () => readNetwork(nl),
     apply: (plan, network) => applyPlan(nl, plan, network, log),
+    echoes,
     log,
     standalone: o.mode === 'standalone',
     resyncMs: o.resyncSeconds * 1000,
@@ -214,7 +217,9 @@ async function run(o: Options, log: Logger): Promise<number> {
     }
   }
 
-  const watch = watchNetwork(nl, (why) => rec.markDirty(why), log);
+  const watch = watchNetwork(nl, (why) => rec.markDirty(why), log, {
+    isOwnEcho: (action, address) => echoes.isEcho(action, address),
+  });
   const http = await serveHttp(o.metricsPort, metrics.registry, () => rec.runs > 0);
   log.info('serving /metrics, /healthz and /readyz', { port: http.port });
   await source.start(() => rec.markDirty('source change'));

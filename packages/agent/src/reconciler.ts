@@ -19,6 +19,7 @@ import {
 import type { Logger } from './log.ts';
 import type { OpResult } from './network/apply-plan.ts';
 import { opFields, opSummary } from './network/apply-plan.ts';
+import type { OwnEchoes } from './network/own-echoes.ts';
 import { decideNode, nodeLabelsOf, parseSnapshotConfig, type SnapshotConfig } from './node-decision.ts';
 import type { ClusterState, ObjectSource } from './sources/source.ts';
 
@@ -81,6 +82,8 @@ export interface ReconcilerOptions {
   source: Pick<ObjectSource, 'snapshot'>;
   readNetwork: () => Promise<NodeNetwork>;
   apply: (plan: readonly PlanOp[], network: NodeNetwork) => Promise<OpResult[]>;
+  /** Told before each apply which address notifications it will cause (the network watch skips them). */
+  echoes?: OwnEchoes;
   log: Logger;
   /** Standalone: this node is the only member (it wins every local address); else Lease membership. */
   standalone: boolean;
@@ -246,7 +249,9 @@ export class Reconciler {
       this.#logAgent(decided);
       this.#logSkips(desired);
       const plan = planReconcile(desired, network, this.#ownership);
+      const echoes = plan.length === 0 ? undefined : this.#o.echoes?.expect(plan, network);
       const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
+      for (const r of ops) if (!r.ok && echoes?.has(r.op)) this.#o.echoes?.forget(echoes.get(r.op) as string);
       for (const r of ops) if (r.ok) this.#logApplied(r.op);
       this.#announceTakeovers(ops);
       summary = {
