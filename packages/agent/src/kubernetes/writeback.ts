@@ -137,6 +137,8 @@ export class Writeback {
   readonly #now: () => number;
   /** subject key → event keys already posted and still true. */
   readonly #posted = new Map<string, Set<string>>();
+  /** Per Service key: the inputs of its last write that fully succeeded. */
+  readonly #written = new Map<string, string>();
 
   constructor(rest: KubeRest, options: WritebackOptions) {
     this.#rest = rest;
@@ -144,23 +146,34 @@ export class Writeback {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Writes annotations and events for every Service; one Service's failure does not stop the rest. */
+  /**
+   * Writes annotations and events for every Service; one Service's failure does not stop the rest.
+   * A Service whose inputs are those of its last complete write (see #inputsOf) is skipped: at 10k
+   * Services, recomputing every one after each reconcile cost more than the reconcile.
+   */
   async apply(input: WritebackInput): Promise<void> {
     const seen = new Set<string>();
     for (const svc of input.services) {
       const key = serviceKey(svc);
       seen.add(key);
+      const inputs = this.#inputsOf(svc, input);
+      if (inputs !== undefined && this.#written.get(key) === inputs) continue;
+      let complete = true;
       try {
         const steals = this.stolenSlots(svc, input);
         await this.#annotate(svc, input);
         for (const s of steals) this.#o.onSlotSteal?.(s.ip, s.from);
       } catch (err) {
+        complete = false;
         // 409: the Service changed since the snapshot; that change triggers the next reconcile.
         const level = isStatus(err, 409) ? 'debug' : 'error';
         this.#o.logger[level]('announcing annotation write failed', { service: key, reason: err });
       }
-      await this.#events(regardingService(svc), this.eventsFor(svc, input));
+      if (!(await this.#events(regardingService(svc), this.eventsFor(svc, input)))) complete = false;
+      if (complete && inputs !== undefined) this.#written.set(key, inputs);
+      else this.#written.delete(key);
     }
+    for (const key of this.#written.keys()) if (!seen.has(key)) this.#written.delete(key);
     for (const o of input.invalidConfig ?? []) {
       const regarding = regardingConfig(o);
       seen.add(subjectKey(regarding));
@@ -173,6 +186,23 @@ export class Writeback {
       ]);
     }
     for (const key of this.#posted.keys()) if (!seen.has(key)) this.#posted.delete(key);
+  }
+
+  /**
+   * Everything this node's annotation and events for `svc` are computed from: the Service as read
+   * (its resourceVersion), its placements, failed adds and error skips, and the fence. Undefined when
+   * the Service carries no resourceVersion (it is then always written).
+   */
+  #inputsOf(svc: Service, input: WritebackInput): string | undefined {
+    const rv = svc.metadata.resourceVersion;
+    if (rv === undefined) return undefined;
+    const key = serviceKey(svc);
+    const idx = byService(input.desired);
+    const parts = [rv, input.fenced === true ? 'fenced' : ''];
+    for (const p of idx.placements.get(key) ?? [])
+      parts.push(`${p.kind} ${p.ip} ${p.link} ${input.applyFailures?.get(p.ip) ?? ''}`);
+    for (const k of idx.skips.get(key) ?? []) if (k.error) parts.push(`skip ${k.ip} ${k.reason}`);
+    return parts.join('\n');
   }
 
   /** The local addresses of `svc` this node announces now: ip → interface. */
@@ -285,10 +315,12 @@ export class Writeback {
     this.#o.logger.info('announcing annotation updated', { service: serviceKey(svc), annotations: patch });
   }
 
-  async #events(regarding: Regarding, events: ServiceEvent[]): Promise<void> {
+  /** Posts the events not posted yet; false when one failed. */
+  async #events(regarding: Regarding, events: ServiceEvent[]): Promise<boolean> {
     const key = subjectKey(regarding);
     const before = this.#posted.get(key) ?? new Set<string>();
     const now = new Set<string>();
+    let allPosted = true;
     for (const e of events) {
       const id = `${e.reason}\u0000${e.note}`;
       now.add(id);
@@ -297,6 +329,7 @@ export class Writeback {
         await this.#post(regarding, e);
       } catch (err) {
         // Not remembered: the next reconcile tries again.
+        allPosted = false;
         now.delete(id);
         this.#o.logger.error('event post failed', { ...logSubject(regarding), event: e.reason, reason: err });
       }
@@ -304,6 +337,7 @@ export class Writeback {
     // Only what is still true stays remembered: a condition that clears and returns is reported again.
     if (now.size === 0) this.#posted.delete(key);
     else this.#posted.set(key, now);
+    return allPosted;
   }
 
   async #post(regarding: Regarding, e: ServiceEvent): Promise<void> {

@@ -1,0 +1,74 @@
+// The write-back recomputes a Service only when what its annotation and events come from changed
+// (the Service's resourceVersion, its placements, failures, error skips, the fence) or when its last
+// write did not fully succeed; an unchanged Service is skipped, which keeps the pass cheap at 10k.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DesiredState, Placement, Service } from '@purelb-ts/core';
+import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { KubeRest } from '../../src/kubernetes/rest.ts';
+import { Writeback, type WritebackInput } from '../../src/kubernetes/writeback.ts';
+import { memoryLogger, NODE, NS, service } from './fixtures.ts';
+
+const SVC_PATH = '/api/v1/namespaces/default/services/web';
+
+const placement = (ip: string): Placement => ({
+  ip,
+  family: 4,
+  kind: 'virtual',
+  link: 'kube-lb0',
+  prefixLength: 32,
+  broadcast: undefined,
+  flags: [],
+  validLifetime: Number.POSITIVE_INFINITY,
+  preferredLifetime: Number.POSITIVE_INFINITY,
+  services: ['default/web'],
+  reason: 'test',
+});
+
+const desired = (placements: Placement[]): DesiredState => ({
+  node: NODE,
+  placements,
+  skips: [],
+  elections: {},
+  dummyInterface: 'kube-lb0',
+  agent: undefined,
+});
+
+test('an unchanged Service is skipped; a new placement, a new resourceVersion or a failed post writes again', () =>
+  withFakeApiServer(
+    async (server) => {
+      server.apply(service('web'));
+      const rest = new KubeRest(kubeConfigFor(server));
+      const svc = await rest.get<Service>(SVC_PATH);
+      const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger });
+      const computed: string[] = [];
+      const eventsFor = wb.eventsFor.bind(wb);
+      wb.eventsFor = (s, input) => {
+        computed.push(s.metadata.name);
+        return eventsFor(s, input);
+      };
+      const input = (s: Service, ips: string[]): WritebackInput => ({
+        services: [s],
+        desired: desired(ips.map(placement)),
+      });
+
+      await wb.apply(input(svc, ['172.31.1.9']));
+      await wb.apply(input(svc, ['172.31.1.9']));
+      assert.deepEqual(computed, ['web'], 'the second pass had nothing new for web');
+
+      await wb.apply(input(svc, ['172.31.1.9', '172.31.1.10']));
+      assert.deepEqual(computed, ['web', 'web'], 'a new placement is written');
+
+      const changed = { ...svc, metadata: { ...svc.metadata, resourceVersion: '999999' } };
+      await wb.apply(input(changed, ['172.31.1.9', '172.31.1.10']));
+      assert.equal(computed.length, 3, 'a changed Service is written');
+
+      server.faults.failNext(500, 1, { verb: 'create', resource: 'events' });
+      await wb.apply(input(changed, ['172.31.1.11']));
+      await wb.apply(input(changed, ['172.31.1.11']));
+      assert.equal(computed.length, 5, 'after a failed event post the same inputs are written again');
+      await wb.apply(input(changed, ['172.31.1.11']));
+      assert.equal(computed.length, 5, 'and then skipped once written');
+    },
+    { namespaces: ['default', NS] },
+  ));
