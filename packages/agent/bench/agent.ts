@@ -1,0 +1,320 @@
+// `npm run bench:agent [-- --quick] [--only single|failover] [--lease-duration S] [--profile DIR]`
+// The real purelb-agent CLI in Kubernetes mode against the in-process fake API server, acting in
+// throw-away network namespaces (see README.md beside this file):
+//   1. Service change → address present, one change at a time (p50, p99).
+//   2. 5,000 Services get their ingress at once → all 5,000 addresses present.
+//   3. Agent RSS with 10k Services and 10k EndpointSlices loaded.
+//   4. Restore after an external `ip addr del` of an owned address (p50), at ~1k and at 10k Services.
+//   5. Failover on three nodes: SIGTERM / SIGKILL the holder of a local address → another holds it.
+// Prints a table (figure, target, met) and, as its LAST line, one JSON object.
+// There is no peer column: upstream PureLB's lbnodeagent is Go, and this machine has neither a Go
+// toolchain nor PureLB's source (checked at run time, stated in the footer).
+// Needs root (namespaces). Every namespace is deleted on exit, on Ctrl-C and on failure.
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { netnsUnavailableReason } from '../../../test/support/netns.ts';
+import { type CpuSnapshot, cpuSnapshot, othersShare } from '../../netlink-native/bench/environment.ts';
+import type { RunningAgent } from '../test/support/agent-process.ts';
+import { failover, type Round } from './failover.ts';
+import { runInterruptCleanups } from './interrupt.ts';
+import { cpuTicks } from './proc.ts';
+import { type Row, stats, table } from './report.ts';
+import { type SingleNodeResult, singleNode } from './single-node.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'lease-duration': { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const QUICK = args.quick === true;
+const ONLY = args.only;
+if (ONLY !== undefined && ONLY !== 'single' && ONLY !== 'failover') {
+  process.stderr.write(`--only must be single or failover, got ${JSON.stringify(ONLY)}\n`);
+  process.exit(2);
+}
+const LEASE_SECONDS = Number(args['lease-duration'] ?? (QUICK ? 3 : 10));
+if (!Number.isInteger(LEASE_SECONDS) || LEASE_SECONDS < 1) {
+  process.stderr.write(
+    `--lease-duration must be a whole number of seconds >= 1, got ${args['lease-duration']}\n`,
+  );
+  process.exit(2);
+}
+const COUNTS = {
+  changes: QUICK ? 200 : 1000,
+  burst: 5000,
+  loaded: 10_000,
+  restores: QUICK ? 20 : 50,
+  termRounds: QUICK ? 2 : 5,
+  killRounds: QUICK ? 2 : 5,
+};
+const GLOBAL_TIMEOUT_MS = 20 * 60_000;
+const TARGETS = {
+  changeP50Ms: 10,
+  changeP99Ms: 50,
+  burstMs: 2000,
+  rssMB: 150,
+  restoreP50Ms: 100,
+  sigtermMs: 1000,
+  sigkillMs: LEASE_SECONDS * 1000 + 1000,
+};
+
+const T0 = performance.now();
+const say = (s: string) =>
+  process.stderr.write(`[bench:agent +${((performance.now() - T0) / 1000).toFixed(1)}s] ${s}\n`);
+
+// Every agent started, so an interrupt or the global timeout can kill them before the namespaces go.
+const agents = new Set<RunningAgent>();
+const track = (a: RunningAgent) => {
+  agents.add(a);
+  a.child.once('exit', () => agents.delete(a));
+};
+const killAll = () => {
+  for (const a of agents) a.child.kill('SIGKILL');
+  runInterruptCleanups();
+};
+// process.exit runs test/support/netns.ts's 'exit' handler, which deletes every namespace still live.
+process.once('SIGINT', () => {
+  say('interrupted: killing the agents, deleting the namespaces');
+  killAll();
+  process.exit(130);
+});
+process.once('SIGTERM', () => {
+  killAll();
+  process.exit(143);
+});
+
+if (args.profile !== undefined) {
+  // The agents inherit it; they are then stopped with SIGTERM so they write their profile on exit.
+  process.env.NODE_OPTIONS =
+    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${args.profile}`.trim();
+}
+
+/** CPU ticks of the live agents (their time is not in this process's until they are reaped). */
+function agentTicks(): number {
+  let sum = 0;
+  for (const a of agents) {
+    try {
+      sum += cpuTicks(a.child.pid as number);
+    } catch {
+      // exited meanwhile: its time is now in ours, once reaped
+    }
+  }
+  return sum;
+}
+const snapshot = (): CpuSnapshot => {
+  const s = cpuSnapshot();
+  return { ...s, ours: s.ours + agentTicks() };
+};
+
+/** What other processes took of the machine's CPU during fn (0..1), with fn's result. */
+async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; others: number }> {
+  const a = snapshot();
+  const result = await fn();
+  return { result, others: othersShare(a, snapshot(), availableParallelism()) };
+}
+
+function goToolchain(): string {
+  try {
+    return execFileSync('go', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'none';
+  }
+}
+
+const ms = (v: number) => `${v} ms`;
+
+function singleRows(r: SingleNodeResult): Row[] {
+  const c = r.changes;
+  return [
+    {
+      measure: `change → address p50 (${c.all.n} changes)`,
+      result: ms(c.all.p50),
+      target: `< ${TARGETS.changeP50Ms} ms`,
+      met: c.all.p50 < TARGETS.changeP50Ms,
+    },
+    {
+      measure: 'change → address p99',
+      result: ms(c.all.p99),
+      target: `< ${TARGETS.changeP99Ms} ms`,
+      met: c.all.p99 < TARGETS.changeP99Ms,
+    },
+    {
+      measure: `  remote /32 on kube-lb0: p50 / p99 / max (${c.remote.n})`,
+      result: `${c.remote.p50} / ${c.remote.p99} / ${c.remote.max} ms`,
+      target: '',
+    },
+    {
+      measure: `  local /24 on enp1s0: p50 / p99 / max (${c.local.n})`,
+      result: `${c.local.p50} / ${c.local.p99} / ${c.local.max} ms`,
+      target: '',
+    },
+    {
+      measure: `${r.burst.services} Services at once → all present`,
+      result: ms(r.burst.ms),
+      target: `< ${TARGETS.burstMs} ms`,
+      met: r.burst.ms < TARGETS.burstMs,
+    },
+    { measure: '  (committing the 5,000 status changes)', result: ms(r.burst.commitMs), target: '' },
+    {
+      measure: `agent VmRSS, ${r.memory.services} Svc + ${r.memory.endpointSlices} EPS + ${r.memory.addresses} addrs`,
+      result: `${r.memory.rssMB} MB`,
+      target: `≤ ${TARGETS.rssMB} MB`,
+      met: r.memory.rssMB <= TARGETS.rssMB,
+    },
+    { measure: '  agent VmHWM (peak RSS so far)', result: `${r.memory.hwmMB} MB`, target: '' },
+    { measure: '  agent VmRSS once up, before any load', result: `${r.startRssMB} MB`, target: '' },
+    {
+      measure: '  agent writing back after the load (until 1 s quiet)',
+      result: ms(r.memory.quietMs),
+      target: '',
+    },
+    ...[r.restoreSmall, r.restoreLoaded].map((s) => ({
+      measure: `restore after ip addr del, p50 (${s.services} Svc, ${s.n} tries)`,
+      result: `${ms(s.p50)} (p99 ${s.p99})`,
+      target: `< ${TARGETS.restoreP50Ms} ms`,
+      met: s.p50 < TARGETS.restoreP50Ms,
+    })),
+  ];
+}
+
+function failoverFigures(rounds: readonly Round[], signal: Round['signal']) {
+  const mine = rounds.filter((r) => r.signal === signal);
+  const s = stats(mine.map((r) => r.ms));
+  return { n: s.n, p50Ms: s.p50, maxMs: s.max, rounds: mine.map((r) => `${r.from}->${r.to} ${r.ms}`) };
+}
+
+function failoverRows(rounds: readonly Round[]): Row[] {
+  const term = failoverFigures(rounds, 'SIGTERM');
+  const kill = failoverFigures(rounds, 'SIGKILL');
+  return [
+    {
+      measure: `SIGTERM the holder → another holds it, p50 / max (${term.n} rounds)`,
+      result: `${term.p50Ms} / ${term.maxMs} ms`,
+      target: `< ${TARGETS.sigtermMs} ms`,
+      met: term.maxMs < TARGETS.sigtermMs,
+    },
+    {
+      measure: `SIGKILL the holder → another holds it, p50 / max (${kill.n} rounds)`,
+      result: `${kill.p50Ms} / ${kill.maxMs} ms`,
+      target: `< lease ${LEASE_SECONDS} s + 1 s`,
+      met: kill.maxMs < TARGETS.sigkillMs,
+    },
+  ];
+}
+
+async function main(): Promise<number> {
+  const why = netnsUnavailableReason();
+  if (why !== undefined) {
+    say(`cannot run: ${why}`);
+    return 2;
+  }
+  const timer = setTimeout(() => {
+    say(`global timeout of ${GLOBAL_TIMEOUT_MS / 60_000} min: giving up`);
+    killAll();
+    process.exit(1);
+  }, GLOBAL_TIMEOUT_MS);
+  timer.unref();
+  const load1AtStart = loadavg()[0] as number;
+  const gentleStop = args.profile !== undefined;
+  let single: { result: SingleNodeResult; others: number } | undefined;
+  let fo: { result: Round[]; others: number } | undefined;
+  try {
+    if (ONLY !== 'failover') {
+      say('single node: change latency, burst, memory, restore');
+      single = await measured(() => singleNode({ ...COUNTS, gentleStop, say, track }));
+    }
+    if (ONLY !== 'single') {
+      say(
+        `failover: ${COUNTS.termRounds} SIGTERM + ${COUNTS.killRounds} SIGKILL rounds, lease ${LEASE_SECONDS} s`,
+      );
+      fo = await measured(() => failover({ ...COUNTS, leaseSeconds: LEASE_SECONDS, say, track }));
+    }
+  } catch (err) {
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const rows = [...(single ? singleRows(single.result) : []), ...(fo ? failoverRows(fo.result) : [])];
+  const go = goToolchain();
+  const peer =
+    go === 'none'
+      ? "none: upstream PureLB's lbnodeagent is Go; no Go toolchain and no PureLB source here"
+      : `none run (${go} present, but PureLB's source is not)`;
+  const load = (v: number) => Math.round(v * 100) / 100;
+  console.log(table(rows));
+  console.log(
+    [
+      `node ${process.version}, ${availableParallelism()} CPUs, load1 ${load(load1AtStart)} → ${load(loadavg()[0] as number)}`,
+      single ? `; other processes' CPU share: single node ${single.others}` : '',
+      fo ? `, failover ${fo.others}` : '',
+      single ? `; monitor overruns ${single.result.overruns}` : '',
+      QUICK ? '; --quick' : '',
+    ].join(''),
+  );
+  console.log(
+    "times: a change is committed in the fake API server (in-process), an address counts when the bench's own netlink monitor sees RTM_NEWADDR; failover holders are followed by a netlink monitor per node namespace",
+  );
+  console.log(`peer: ${peer}`);
+  const met = Object.fromEntries(
+    rows.filter((r) => r.met !== undefined).map((r) => [r.measure.trim(), r.met]),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'agent',
+      quick: QUICK,
+      node: process.version,
+      cpus: availableParallelism(),
+      load1: { start: load(load1AtStart), end: load(loadavg()[0] as number) },
+      othersCpuShare: { single: single?.others, failover: fo?.others },
+      ...(single
+        ? {
+            startupMs: single.result.startupMs,
+            startRssMB: single.result.startRssMB,
+            changes: {
+              n: single.result.changes.all.n,
+              p50Ms: single.result.changes.all.p50,
+              p99Ms: single.result.changes.all.p99,
+              maxMs: single.result.changes.all.max,
+              remote: single.result.changes.remote,
+              local: single.result.changes.local,
+            },
+            burst: single.result.burst,
+            memory: single.result.memory,
+            restore: {
+              tries: COUNTS.restores,
+              atServices: [single.result.restoreSmall, single.result.restoreLoaded].map((s) => ({
+                services: s.services,
+                p50Ms: s.p50,
+                p99Ms: s.p99,
+              })),
+            },
+            overruns: single.result.overruns,
+          }
+        : {}),
+      ...(fo
+        ? {
+            failover: {
+              leaseSeconds: LEASE_SECONDS,
+              sampling: 'netlink monitor per node namespace',
+              sigterm: failoverFigures(fo.result, 'SIGTERM'),
+              sigkill: failoverFigures(fo.result, 'SIGKILL'),
+            },
+          }
+        : {}),
+      targets: TARGETS,
+      met,
+      allMet: Object.values(met).every(Boolean),
+      peer,
+    }),
+  );
+  return 0;
+}
+
+process.exitCode = await main();
