@@ -13,7 +13,7 @@ import { RunningCli, v4Addresses } from '../support/agent-process.ts';
 import { NODES, seedElectionCluster, startNodeAgent, VIP } from '../support/election-cluster.ts';
 import { group } from '../support/manifests.ts';
 import { buildSegment } from '../support/segment.ts';
-import { staysSoleHolder, untilOneHolder, VipHolders } from '../support/vip-holders.ts';
+import { steadyHolder, VipHolders } from '../support/vip-holders.ts';
 
 const skip = netnsUnavailableReason();
 const LEASE_SECONDS = 3;
@@ -116,14 +116,16 @@ describe('three nodes with the allocator in the loop', { skip }, () => {
         assert.ok(all.includes(holder), `a winner among the three: ${holder}`);
         // ...ends up the only node holding it (while the agents start, one may briefly win alone before
         // it sees the others' Leases), and stays the only one.
-        await untilOneHolder(holders, {
-          among: [holder],
-          since: performance.now(),
-          limitMs: 20_000,
-          logs,
-          strict: false,
-        });
-        await staysSoleHolder(holders, holder, LEASE_SECONDS * 1000, logs);
+        assert.equal(
+          await steadyHolder(holders, {
+            among: [holder],
+            ready: async () => true,
+            logs,
+            settleMs: LEASE_SECONDS * 1000,
+            limitMs: 20_000,
+          }),
+          holder,
+        );
         assert.ok(
           v4Addresses(seg.hosts.get(holder) as string)
             .get('enp1s0')
