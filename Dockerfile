@@ -35,8 +35,10 @@ RUN printf '#!/bin/sh\nexec node --conditions=source /opt/purelb-ts/packages/age
 # `purelb-agent allocator` (the allocator Deployment's command) needs no capability and its pod drops them
 # all, but the kernel refuses to execute a binary whose effective file capabilities the bounding set lacks
 # (EPERM). So the allocator runs on a copy of node taken before setcap below, chosen by this wrapper.
+# $PURELB_NODE_FLAGS (e.g. a heap cap) goes on node's command line: node ignores NODE_OPTIONS when it
+# runs with file capabilities, as the agent does (AT_SECURE).
 RUN cp /usr/local/bin/node /usr/local/bin/node-unprivileged \
-  && printf '#!/bin/sh\nif [ "$1" = allocator ]; then exec /usr/local/bin/node-unprivileged --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"; fi\nexec node --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"\n' \
+  && printf '#!/bin/sh\nif [ "$1" = allocator ]; then exec /usr/local/bin/node-unprivileged $PURELB_NODE_FLAGS --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"; fi\nexec node $PURELB_NODE_FLAGS --conditions=source /opt/purelb-ts/packages/agent/src/cli.ts "$@"\n' \
     > /usr/local/bin/purelb-agent \
   && chmod 0755 /usr/local/bin/purelb-agent
 
@@ -54,5 +56,6 @@ RUN apt-get update \
 
 USER 65532:65532
 EXPOSE 7472
-# --conditions=source: the workspace packages resolve to their TypeScript sources (see DEVELOPERS.md).
-ENTRYPOINT ["node", "--conditions=source", "packages/agent/src/cli.ts"]
+# The wrapper above: node --conditions=source (the workspace packages resolve to their TypeScript
+# sources, see DEVELOPERS.md) on packages/agent/src/cli.ts, with $PURELB_NODE_FLAGS.
+ENTRYPOINT ["purelb-agent"]

@@ -2,7 +2,9 @@
 // the Node 24 slim base, a non-root user, no compiler toolchain, the addon from its prebuild, the
 // dependency install the brief fixes, and an entrypoint that exists in the repository.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -97,7 +99,7 @@ describe('Dockerfile', () => {
     assert.match(wrapper, /> \/usr\/local\/bin\/purelb-agent/);
     assert.match(
       wrapper,
-      /"\$1" = allocator \]; then exec \/usr\/local\/bin\/node-unprivileged --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"/,
+      /"\$1" = allocator \]; then exec \/usr\/local\/bin\/node-unprivileged \$PURELB_NODE_FLAGS --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"/,
     );
     assert.match(
       readFileSync(join(ROOT, 'deploy/allocator.yaml'), 'utf8'),
@@ -119,15 +121,47 @@ describe('Dockerfile', () => {
     assert.ok(before.some((c) => c.args.includes('package-lock.json')));
   });
 
-  it('runs the agent CLI with Node 24 and the source condition, and the entrypoint exists', () => {
+  it('enters through purelb-agent, which runs the agent CLI with the source condition and $PURELB_NODE_FLAGS', () => {
     const ep = ins.filter((i) => i.op === 'ENTRYPOINT').at(-1);
     assert.ok(ep);
-    const argv = JSON.parse(ep.args) as string[];
-    assert.deepEqual(argv.slice(0, 2), ['node', '--conditions=source']);
-    const script = argv[2] as string;
-    assert.equal(script, 'packages/agent/src/cli.ts');
-    assert.ok(existsSync(join(ROOT, script)), `${script} exists`);
+    assert.deepEqual(JSON.parse(ep.args), ['purelb-agent']);
+    const wrapper = ins.find((i) => i.op === 'RUN' && i.args.includes('> /usr/local/bin/purelb-agent'));
+    const text = /printf '([^']*)'/.exec(wrapper?.args ?? '')?.[1]?.replaceAll('\\n', '\n') ?? '';
+    assert.match(
+      text,
+      /\nexec node \$PURELB_NODE_FLAGS --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"\n$/,
+    );
+    assert.ok(existsSync(join(ROOT, 'packages/agent/src/cli.ts')));
     // ...and is inside what the image copies.
     assert.ok(ins.some((i) => i.op === 'COPY' && i.args.startsWith('packages/agent/src ')));
+    // The same script, pointed at this checkout, passes the flags to node (here: a heap cap node reports).
+    const dir = mkdtempSync(join(tmpdir(), 'purelb-agent-shim-'));
+    try {
+      const path = join(dir, 'purelb-agent');
+      writeFileSync(
+        path,
+        text
+          .replaceAll('/opt/purelb-ts/packages/agent/src/cli.ts', join(dir, 'probe.js'))
+          .replaceAll('/opt/purelb-ts', ROOT),
+      );
+      writeFileSync(
+        join(dir, 'probe.js'),
+        "console.log(require('node:v8').getHeapStatistics().heap_size_limit >> 20, process.argv.slice(2).join(' '));",
+      );
+      chmodSync(path, 0o755);
+      const env = {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PURELB_NODE_FLAGS: '--max-old-space-size=100 --max-semi-space-size=2',
+        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+      };
+      const [heapMB, args] = execFileSync(path, ['--log-level', 'info'], { encoding: 'utf8', env })
+        .trim()
+        .split(' ', 2);
+      assert.ok(Number(heapMB) < 200, `the heap cap reached node (limit ${heapMB} MB)`);
+      assert.equal(args, '--log-level');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
