@@ -83,6 +83,12 @@ export class ManifestFile {
   }
 }
 
+/**
+ * Extra node flags for every agent process, from $PURELB_AGENT_NODE_FLAGS (space-separated): the agent
+ * benchmark measures with them what the image's $PURELB_NODE_FLAGS would change, e.g. a heap cap.
+ */
+const AGENT_NODE_FLAGS = (process.env.PURELB_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). */
 const baseArgs = (ns: string, file: string) => [
   '--conditions=source',
@@ -118,7 +124,7 @@ export class RunningCli {
   readonly #exited: Promise<number | null>;
 
   constructor(args: string[]) {
-    this.child = spawn(NODE, ['--conditions=source', CLI, ...args], {
+    this.child = spawn(NODE, [...AGENT_NODE_FLAGS, '--conditions=source', CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
