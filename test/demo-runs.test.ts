@@ -30,6 +30,11 @@ test('the demo runs the agent on the seed-shaped node, shows the two-default cas
     /\[ERROR\] .*default via 172\.30\.250\.1 dev enp1s0 metric 100; default via 192\.168\.122\.1 dev enp2s0 metric 100/,
   );
   assert.match(out, /inet 172\.30\.250\.53\/24 brd 172\.30\.250\.255 scope global kube-lb0:plb/);
+  // ...and purelb diagnose names the problem, its fix, and exits 1.
+  assert.match(out, /default\/web +172\.30\.250\.53 .* ambiguous-default-route\n/);
+  assert.match(out, /error ambiguous-default-route {2}dev enp1s0,enp2s0\n/);
+  assert.match(out, /fix: keep one default route at the lowest metric/);
+  assert.match(out, /verdict: findings\n {2}\(exit status 1\)/);
   assert.match(out, /namespace purelb-demo-\d+ deleted/);
   const leftover = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')

@@ -1,6 +1,6 @@
 // The demo behind `npm run demo`: a throw-away namespace shaped like the seed's node, the real agent run
 // on seed-node.yaml, the kernel's view next to what the agent decided and why, then the seed's failure
-// (a second equal default route). `--here` uses the current namespace (scripts/demo.sh passes it when
+// (a second equal default route) and what `purelb diagnose` says about it. `--here` uses the current namespace (scripts/demo.sh passes it when
 // it has re-executed itself under `unshare -rn`, where `ip netns add` is not allowed).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 const here = process.argv.includes('--here');
 const ns = here ? undefined : `purelb-demo-${process.pid}`;
 const CLI = resolve(import.meta.dirname, '../src/cli.ts');
+const PURELB = resolve(import.meta.dirname, '../src/purelb.ts');
 const MANIFESTS = resolve(import.meta.dirname, 'seed-node.yaml');
 const NODE_NAME = 'purelb2-1';
 
@@ -54,6 +55,18 @@ function summarise(logs: Log[]): void {
     console.log(`  [${l.level.toUpperCase()}] ${l.msg}${who ? `  (${who})` : ''}`);
     if (typeof l.reason === 'string' && !l.msg.includes(l.reason)) console.log(`      why: ${l.reason}`);
   }
+}
+
+/** `purelb diagnose` on the node: its table as it prints it, and its exit status (0 healthy, 1 findings). */
+function diagnose(file: string): void {
+  const args = ['--standalone', file, '--node', NODE_NAME, ...(ns === undefined ? [] : ['--netns', ns])];
+  console.log(`$ purelb diagnose ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--conditions=source', PURELB, 'diagnose', ...args], {
+    encoding: 'utf8',
+  });
+  process.stdout.write(r.stdout);
+  if (r.stderr !== '') process.stdout.write(r.stderr);
+  console.log(`  (exit status ${r.status})`);
 }
 
 function once(file: string): number {
@@ -163,6 +176,9 @@ async function main(): Promise<void> {
     console.log(
       '\nThe local address 172.30.250.53 went to kube-lb0, and the error above names both default routes.',
     );
+
+    heading('5. purelb diagnose: what is wrong on this node, and how to fix it');
+    diagnose(file);
   } catch (err) {
     failed = true;
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
