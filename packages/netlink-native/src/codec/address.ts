@@ -32,7 +32,7 @@ import {
   RTM_NEWADDR,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIP, formatIPv4, formatIPv6, parseIPInto } from './ip.ts';
+import { formatIP, parseIPInto, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 const lifetime = (v: number): number => (v === INFINITY_LIFE_TIME ? Number.POSITIVE_INFINITY : v);
@@ -57,7 +57,7 @@ export function decodeAddressAt(p: Buffer, start: number, end: number): Address 
     throw new DecodeError(`ifaddrmsg needs 8 bytes, got ${end - start}`, start);
   const fam = p[start] as number;
   let family: Family;
-  let alen: number;
+  let alen: 4 | 16;
   if (fam === AF_INET) {
     family = 4;
     alen = 4;
@@ -98,9 +98,7 @@ export function decodeAddressAt(p: Buffer, start: number, end: number): Address 
       case IFA_LOCAL:
       case IFA_BROADCAST:
       case IFA_ANYCAST: {
-        if (dl !== alen)
-          throw new DecodeError(`address attribute ${type} of ${dl} bytes in family ${fam}`, d);
-        const text = alen === 4 ? formatIPv4(p, d) : formatIPv6(p, d);
+        const text = readAddressAttribute(p, d, dl, alen, `address attribute ${type}`);
         if (type === IFA_ADDRESS) address = text;
         else if (type === IFA_LOCAL) local = text;
         else if (type === IFA_BROADCAST) a.broadcast = text;

@@ -28,6 +28,22 @@ export function formatIPv4(buf: Uint8Array, off: number): string {
   return text;
 }
 
+/**
+ * An address attribute's payload (`length` bytes at `off`) in the message's family (`alen` 4 or 16
+ * bytes): its text, or a DecodeError naming the attribute when the size does not match the family.
+ */
+export function readAddressAttribute(
+  buf: Uint8Array,
+  off: number,
+  length: number,
+  alen: 4 | 16,
+  what: string,
+): string {
+  if (length !== alen)
+    throw new DecodeError(`${what} of ${length} bytes in an IPv${alen === 4 ? 4 : 6} message`, off);
+  return alen === 4 ? formatIPv4(buf, off) : formatIPv6(buf, off);
+}
+
 /** Formats 16 bytes at `off` per RFC 5952. */
 const groups6 = new Uint16Array(8);
 

@@ -67,7 +67,7 @@ import {
   RTPROT_UNSPEC,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIP, formatIPv4, formatIPv6, ipFamily } from './ip.ts';
+import { formatIP, ipFamily, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 // RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
@@ -107,7 +107,7 @@ function decodeMetrics(p: Buffer, start: number, end: number): RouteMetrics {
   return m;
 }
 
-function decodeMultipath(p: Buffer, start: number, end: number, alen: number): NextHop[] {
+function decodeMultipath(p: Buffer, start: number, end: number, alen: 4 | 16): NextHop[] {
   const hops: NextHop[] = [];
   let off = start;
   while (end - off >= RTNEXTHOP_LEN) {
@@ -127,8 +127,7 @@ function decodeMultipath(p: Buffer, start: number, end: number, alen: number): N
       if (alenAttr < 4 || alenAttr > hend - a)
         throw new DecodeError(`nexthop attribute length ${alenAttr}`, a);
       if (type === RTA_GATEWAY) {
-        if (alenAttr - 4 !== alen) throw new DecodeError(`RTA_GATEWAY of ${alenAttr - 4} bytes`, a + 4);
-        hop.gateway = alen === 4 ? formatIPv4(p, a + 4) : formatIPv6(p, a + 4);
+        hop.gateway = readAddressAttribute(p, a + 4, alenAttr - 4, alen, 'nexthop RTA_GATEWAY');
       } else if (type === RTA_VIA) {
         hop.gateway = decodeVia(p, a + 4, alenAttr - 4);
       }
@@ -169,7 +168,7 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
   if (end - start < RTMSG_LEN) throw new DecodeError(`rtmsg needs 12 bytes, got ${end - start}`, start);
   const fam = p[start] as number;
   let family: Family;
-  let alen: number;
+  let alen: 4 | 16;
   if (fam === AF_INET) {
     family = 4;
     alen = 4;
@@ -215,9 +214,7 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
       case RTA_SRC:
       case RTA_GATEWAY:
       case RTA_PREFSRC: {
-        if (dl !== alen)
-          throw new DecodeError(`address attribute ${type} of ${dl} bytes in family ${fam}`, d);
-        const text = alen === 4 ? formatIPv4(p, d) : formatIPv6(p, d);
+        const text = readAddressAttribute(p, d, dl, alen, `route attribute ${type}`);
         if (type === RTA_DST) r.dst = text;
         else if (type === RTA_SRC) r.src = text;
         else if (type === RTA_GATEWAY) r.gateway = text;
