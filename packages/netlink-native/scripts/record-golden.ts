@@ -56,6 +56,7 @@ const BASE_SETUP = [
 
 const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, NEWADDR: 20, DELADDR: 21, GETADDR: 22 } as const;
 const RTR = { NEWROUTE: 24, DELROUTE: 25, GETROUTE: 26 } as const;
+const GETNEXTHOP = 106;
 const F = { REQ: 1, ACK: 4, DUMP: 0x300, EXCL: 0x200, CREATE: 0x400, REPLACE: 0x100 } as const;
 const NEW = F.REQ | F.ACK | F.CREATE | F.EXCL;
 
@@ -421,6 +422,50 @@ export const VECTORS: Vector[] = [
     select: { type: RTR.NEWROUTE, flags: NEW },
     notes:
       'RTA_MULTIPATH: rtnexthop { len, flags, hops = weight - 1, ifindex } each followed by RTA_GATEWAY.',
+  },
+  {
+    name: 'nexthop-dump',
+    command: 'nexthop show',
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `A bare struct nhmsg, nh_family AF_UNSPEC: every nexthop object. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-dump-v4',
+    command: '-4 nexthop show',
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `nh_family AF_INET: the kernel leaves out IPv6 nexthops and groups. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-dump-dev',
+    command: 'nexthop show dev v0',
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `NHA_OIF filter (iproute2 resolves the name first). ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-dump-master',
+    command: 'nexthop show master b0',
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `NHA_MASTER filter. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-dump-groups',
+    command: 'nexthop show groups',
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `NHA_GROUPS: a flag attribute (no payload). ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-dump-fdb',
+    command: 'nexthop show fdb',
+    select: { type: GETNEXTHOP, flags: F.REQ | F.DUMP },
+    notes: `NHA_FDB: a flag attribute (no payload). ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-get',
+    command: 'nexthop get id 10',
+    setup: ['nexthop add id 10 via 10.0.0.2 dev v0'],
+    select: { type: GETNEXTHOP, flags: F.REQ },
+    notes: 'nhmsg AF_UNSPEC then NHA_ID; no NLM_F_ACK: the reply is the nexthop or an error.',
   },
 ];
 

@@ -8,12 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ipJson, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import { inNetns, ipJson, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
 import {
   AF_INET,
   AttrWriter,
   encodeGetAddress,
   encodeGetLink,
+  encodeGetNexthop,
+  encodeGetNexthops,
   encodeGetRoute,
   encodeGetRoutes,
   encodeNewAddress,
@@ -46,6 +48,8 @@ interface Step {
 interface Scenario {
   name: string;
   description: string;
+  /** `sysctl -w` settings made inside the namespace before setup. */
+  sysctl?: string[];
   setup: string[];
   /** Built after setup, so requests can use the namespace's ifindexes. */
   steps: (ix: Record<string, number>) => Step[];
@@ -279,6 +283,38 @@ const SCENARIOS: Scenario[] = [
     ipJson: [],
     notes: 'Provoked for real (not a flipped flag): the address generation counter changes mid-dump.',
   },
+  {
+    name: 'nexthops',
+    description:
+      'Nexthop objects of every kind (gateway, onlink, blackhole, IPv6, device only, fdb, a weighted group, a resilient group, an fdb group) and routes using them, with nexthop_compat_mode 0 so route dumps carry only RTA_NH_ID.',
+    sysctl: ['net.ipv4.nexthop_compat_mode=0'],
+    setup: [
+      'link add v0 type veth peer name v1',
+      'link set v0 up',
+      'link set v1 up',
+      'address add 172.30.250.104/24 dev v0',
+      '-6 address add 2001:db8:1::104/64 dev v0 nodad',
+      'nexthop add id 10 via 172.30.250.1 dev v0',
+      'nexthop add id 11 via 172.30.250.2 dev v0 onlink',
+      'nexthop add id 12 blackhole',
+      'nexthop add id 13 via 2001:db8:1::1 dev v0',
+      'nexthop add id 14 dev v0',
+      'nexthop add id 20 group 10/11,3',
+      'nexthop add id 21 group 10/11 type resilient buckets 8 idle_timer 60 unbalanced_timer 30',
+      'nexthop add id 30 via 172.30.250.3 fdb',
+      'nexthop add id 31 group 30 fdb',
+      'route add default nhid 20',
+      'route add 10.9.0.0/16 nhid 12',
+    ],
+    steps: () => [
+      { request: 'encodeGetNexthops()', hex: hex(encodeGetNexthops()) },
+      { request: 'encodeGetNexthops({ groups: true })', hex: hex(encodeGetNexthops({ groups: true })) },
+      { request: 'encodeGetNexthop(21)', hex: hex(encodeGetNexthop(21)), until: 'reply' },
+      { request: 'encodeGetNexthop(99) (no such id)', hex: hex(encodeGetNexthop(99)), until: 'reply' },
+      { request: 'encodeGetRoutes({ family: 4 })', hex: hex(encodeGetRoutes({ family: 4 })) },
+    ],
+    ipJson: ['nexthop show', '-4 route show'],
+  },
 ];
 
 interface PyResult {
@@ -309,6 +345,7 @@ async function main(): Promise<void> {
     if (only.length > 0 && !only.includes(sc.name)) continue;
     const fixture = await withNetns((ns) => {
       // `-6` is not accepted inside -batch; the addresses say their family anyway
+      for (const setting of sc.sysctl ?? []) inNetns(ns, 'sysctl', ['-qw', setting]);
       const batch = sc.setup.map((l) => l.replace(/^-6 /, '')).join('\n');
       if (batch) execFileSync('ip', ['-n', ns, '-batch', '-'], { input: `${batch}\n` });
       const ix: Record<string, number> = {};
@@ -318,6 +355,7 @@ async function main(): Promise<void> {
       for (const c of sc.ipJson) json[`ip -j ${c}`] = ipJson(ns, ...c.split(' '));
       return {
         description: sc.description,
+        sysctl: sc.sysctl,
         setup: sc.setup.map((s) => `ip ${s}`),
         recordedWith: 'scripts/record-replies.ts (raw AF_NETLINK socket via scripts/record-replies.py)',
         kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),

@@ -194,6 +194,61 @@ export interface NextHopSpec {
   flags?: number;
 }
 
+/** One member of a nexthop group (struct nexthop_grp). */
+export interface NexthopGroupMember {
+  /** The member nexthop object's id. */
+  id: number;
+  /** 1..65536: the wire value + 1 (its high byte is weight_high, kernels >= 6.12; 0 before). */
+  weight: number;
+}
+
+/** NHA_RES_GROUP: how a resilient group spreads flows over its buckets. Times in seconds. */
+export interface NexthopResilience {
+  buckets: number | undefined;
+  /** Seconds a bucket must be idle before it may move to another member. */
+  idleTimer: number | undefined;
+  /** Seconds the group may stay unbalanced before busy buckets move too (0: never). */
+  unbalancedTimer: number | undefined;
+  /** Seconds the group has been unbalanced. */
+  unbalancedTime: number | undefined;
+}
+
+/**
+ * A nexthop object (`ip nexthop`, RTM_NEWNEXTHOP): a gateway/device, a blackhole or a group of
+ * other nexthop objects, that routes name by id (Route.nhId). Not to be confused with NextHop,
+ * one path inside a route's own RTA_MULTIPATH.
+ */
+export interface NexthopObject {
+  id: number;
+  /** nh_family: 4 or 6; undefined (AF_UNSPEC) for groups. */
+  family: Family | undefined;
+  /** nh_scope (RT_SCOPE_*): link for a gateway, host for a device-only nexthop. */
+  scope: number;
+  /** nh_protocol: who installed it (RTPROT_*). */
+  protocol: number;
+  /** nh_flags: RTNH_F_* bits (RTNH_F_ONLINK, RTNH_F_DEAD, RTNH_F_LINKDOWN...). */
+  flags: number;
+  /** NHA_OIF: ifindex of the device; undefined for groups (and fdb nexthops). */
+  oif: number | undefined;
+  /** NHA_GATEWAY, in the nexthop's family. */
+  gateway: string | undefined;
+  /** NHA_BLACKHOLE: packets through it are dropped. */
+  blackhole: boolean;
+  /** NHA_FDB: a bridge/VXLAN forwarding-database nexthop, not usable by routes. */
+  fdb: boolean;
+  /** NHA_GROUP: the members; undefined for a single nexthop. */
+  group: NexthopGroupMember[] | undefined;
+  /** NHA_GROUP_TYPE: NEXTHOP_GRP_TYPE_MPATH (0, hash-threshold) or NEXTHOP_GRP_TYPE_RES (1, resilient). */
+  groupType: number | undefined;
+  resilient: NexthopResilience | undefined;
+  /** NHA_ENCAP_TYPE: LWTUNNEL_ENCAP_* of a lightweight-tunnel nexthop. */
+  encapType: number | undefined;
+  /** NHA_ENCAP: the encapsulation's own attributes, raw (their layout depends on encapType). */
+  encap: Buffer | undefined;
+  /** NHA_HW_STATS_ENABLE: whether hardware statistics were asked for on this group. */
+  hwStats: boolean | undefined;
+}
+
 /** RTA_METRICS, the ones iproute2 names most often. */
 export interface RouteMetrics {
   lock?: number;

@@ -1,5 +1,5 @@
 // Numbers from the Linux uapi headers (linux/netlink.h, rtnetlink.h, if_link.h, if_addr.h, veth.h,
-// if.h, if_arp.h). Plain consts, not enums, so Node's type stripping runs this file as it is.
+// if.h, if_arp.h, nexthop.h). Plain consts, not enums, so Node's type stripping runs this file as it is.
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
@@ -417,9 +417,45 @@ export const ICMPV6_ROUTER_PREF_LOW = 3;
 export const ICMPV6_ROUTER_PREF_MEDIUM = 0;
 export const ICMPV6_ROUTER_PREF_HIGH = 1;
 
+// struct nhmsg attributes (linux/nexthop.h)
+export const NHA_UNSPEC = 0;
+export const NHA_ID = 1;
+export const NHA_GROUP = 2;
+export const NHA_GROUP_TYPE = 3;
+export const NHA_BLACKHOLE = 4;
+export const NHA_OIF = 5;
+export const NHA_GATEWAY = 6;
+export const NHA_ENCAP_TYPE = 7;
+export const NHA_ENCAP = 8;
+/** Dump filter flag: only groups. */
+export const NHA_GROUPS = 9;
+/** Dump filter: only nexthops whose device has this master. */
+export const NHA_MASTER = 10;
+export const NHA_FDB = 11;
+export const NHA_RES_GROUP = 12;
+export const NHA_RES_BUCKET = 13;
+export const NHA_OP_FLAGS = 14;
+export const NHA_GROUP_STATS = 15;
+export const NHA_HW_STATS_ENABLE = 16;
+export const NHA_HW_STATS_USED = 17;
+
+// NHA_GROUP_TYPE values
+export const NEXTHOP_GRP_TYPE_MPATH = 0;
+export const NEXTHOP_GRP_TYPE_RES = 1;
+
+// NHA_RES_GROUP nest
+export const NHA_RES_GROUP_PAD = 0;
+export const NHA_RES_GROUP_BUCKETS = 1;
+export const NHA_RES_GROUP_IDLE_TIMER = 2;
+export const NHA_RES_GROUP_UNBALANCED_TIMER = 3;
+export const NHA_RES_GROUP_UNBALANCED_TIME = 4;
+
 // Fixed header sizes
 export const IFINFOMSG_LEN = 16;
 export const IFADDRMSG_LEN = 8;
 export const RTMSG_LEN = 12;
 export const RTNEXTHOP_LEN = 8;
+export const NHMSG_LEN = 8;
+/** struct nexthop_grp { u32 id; u8 weight; u8 weight_high; u16 resvd2; } */
+export const NEXTHOP_GRP_LEN = 8;
 export const NLMSGERR_LEN = 20;

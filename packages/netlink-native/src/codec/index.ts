@@ -8,4 +8,5 @@ export * from './error.ts';
 export * from './ip.ts';
 export * from './link.ts';
 export * from './message.ts';
+export * from './nexthop.ts';
 export * from './route.ts';

@@ -45,6 +45,7 @@ export function allReplyHex(): string[] {
     'eexist-error',
     'dummy-eopnotsupp',
     'dump-intr',
+    'nexthops',
   ];
   const out: string[] = [];
   for (const n of names) {

@@ -15,6 +15,7 @@ import {
   decodeLink,
   decodeLinkAt,
   decodeLinkPayload,
+  decodeNexthop,
   decodeRoute,
   decodeRouteAt,
   decodeVethPeer,
@@ -31,9 +32,11 @@ import {
   NLMSG_ERROR,
   parseAttributes,
   parseMessages,
+  RTM_DELNEXTHOP,
   RTM_DELROUTE,
   RTM_NEWADDR,
   RTM_NEWLINK,
+  RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
 } from '../../src/codec/index.ts';
 import { allReplyHex } from './fixtures.ts';
@@ -241,6 +244,9 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() =>
       decodeRoute({ ...m, type: m.type === RTM_DELROUTE ? RTM_DELROUTE : RTM_NEWROUTE }),
     );
+    rejected += attempt(() =>
+      decodeNexthop({ ...m, type: m.type === RTM_DELNEXTHOP ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP }),
+    );
     rejected += attempt(() => decodeError({ ...m, type: NLMSG_ERROR }));
     rejected += attempt(() =>
       decodeError({ ...m, type: NLMSG_ERROR, flags: m.flags ^ (NLM_F_CAPPED | NLM_F_ACK_TLVS) }),
@@ -254,6 +260,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     // also the real type, so type checks themselves are fuzzed
     rejected += attempt(() => decodeLink(m));
     rejected += attempt(() => decodeRoute(m));
+    rejected += attempt(() => decodeNexthop(m));
     for (const fn of extra) rejected += attempt(() => fn(m));
   }
   // the range decoders straight over the raw input, with and without a header's worth skipped

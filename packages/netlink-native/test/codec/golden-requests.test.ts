@@ -12,6 +12,8 @@ import {
   encodeDelRoute,
   encodeGetAddress,
   encodeGetLink,
+  encodeGetNexthop,
+  encodeGetNexthops,
   encodeGetRoute,
   encodeGetRoutes,
   encodeNewAddress,
@@ -198,6 +200,13 @@ const BUILDERS: Record<string, Build> = {
         { gateway: '10.0.0.3', oif: idx(ix, 'v0'), weight: 2 },
       ],
     }),
+  'nexthop-dump': () => encodeGetNexthops(),
+  'nexthop-dump-v4': () => encodeGetNexthops({ family: 4 }),
+  'nexthop-dump-dev': (ix) => encodeGetNexthops({ oif: idx(ix, 'v0') }),
+  'nexthop-dump-master': (ix) => encodeGetNexthops({ master: idx(ix, 'b0') }),
+  'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
+  'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
+  'nexthop-get': () => encodeGetNexthop(10),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));

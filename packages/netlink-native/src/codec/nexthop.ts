@@ -1,0 +1,238 @@
+// RTM_*NEXTHOP (linux/nexthop.h): struct nhmsg { u8 family, scope, protocol, resvd; u32 flags; }
+// followed by NHA_* attributes. NHA_GROUP is an array of struct nexthop_grp { u32 id; u8 weight;
+// u8 weight_high; u16 resvd2; }; NHA_RES_GROUP nests a resilient group's bucket count and timers.
+// Requests follow iproute2 6.1 (`ip nexthop show [dev X] [master Y] [groups] [fdb]`,
+// `ip nexthop get id N`) byte for byte.
+
+import type { Family, NexthopGroupMember, NexthopObject, NexthopResilience } from '../types.ts';
+import { attributeLength, attributeType, readU16, readU32, readU64, sharedWriter } from './attributes.ts';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  NEXTHOP_GRP_LEN,
+  NHA_BLACKHOLE,
+  NHA_ENCAP,
+  NHA_ENCAP_TYPE,
+  NHA_FDB,
+  NHA_GATEWAY,
+  NHA_GROUP,
+  NHA_GROUP_TYPE,
+  NHA_GROUPS,
+  NHA_HW_STATS_ENABLE,
+  NHA_ID,
+  NHA_MASTER,
+  NHA_OIF,
+  NHA_RES_GROUP,
+  NHA_RES_GROUP_BUCKETS,
+  NHA_RES_GROUP_IDLE_TIMER,
+  NHA_RES_GROUP_UNBALANCED_TIME,
+  NHA_RES_GROUP_UNBALANCED_TIMER,
+  NHMSG_LEN,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+  RTM_DELNEXTHOP,
+  RTM_GETNEXTHOP,
+  RTM_NEWNEXTHOP,
+} from './constants.ts';
+import { DecodeError } from './decode-error.ts';
+import { formatIPv4, formatIPv6 } from './ip.ts';
+import { align4, type NetlinkMessage } from './message.ts';
+
+/** The kernel reports resilient-group timers in clock_t, USER_HZ = 100 ticks a second. */
+const USER_HZ = 100;
+
+function decodeGroup(p: Buffer, d: number, dl: number): NexthopGroupMember[] {
+  if (dl % NEXTHOP_GRP_LEN !== 0) {
+    throw new DecodeError(`NHA_GROUP of ${dl} bytes is not a whole number of nexthop_grp`, d);
+  }
+  const members: NexthopGroupMember[] = [];
+  for (let at = d; at < d + dl; at += NEXTHOP_GRP_LEN) {
+    const weight = ((p[at + 4] as number) | ((p[at + 5] as number) << 8)) + 1;
+    members.push({ id: readU32(p, at, 4), weight });
+  }
+  return members;
+}
+
+function decodeResilience(p: Buffer, start: number, end: number): NexthopResilience {
+  const r: NexthopResilience = {
+    buckets: undefined,
+    idleTimer: undefined,
+    unbalancedTimer: undefined,
+    unbalancedTime: undefined,
+  };
+  let off = start;
+  while (end - off >= 4) {
+    const len = attributeLength(p, off, end);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (attributeType(p, off)) {
+      case NHA_RES_GROUP_BUCKETS:
+        r.buckets = readU16(p, d, dl);
+        break;
+      case NHA_RES_GROUP_IDLE_TIMER:
+        r.idleTimer = readU32(p, d, dl) / USER_HZ;
+        break;
+      case NHA_RES_GROUP_UNBALANCED_TIMER:
+        r.unbalancedTimer = readU32(p, d, dl) / USER_HZ;
+        break;
+      case NHA_RES_GROUP_UNBALANCED_TIME:
+        r.unbalancedTime = Number(readU64(p, d, dl)) / USER_HZ;
+        break;
+    }
+    off += align4(len);
+  }
+  return r;
+}
+
+/** NHA_GATEWAY: 4 bytes in an IPv4 nexthop, 16 in an IPv6 one; nothing else is an address. */
+function decodeGateway(p: Buffer, d: number, dl: number, family: Family | undefined): string {
+  if ((dl === 4 && family !== 6) || (dl === 16 && family !== 4)) {
+    return dl === 4 ? formatIPv4(p, d) : formatIPv6(p, d);
+  }
+  throw new DecodeError(
+    `NHA_GATEWAY of ${dl} bytes in a ${family ? `IPv${family}` : 'familyless'} nexthop`,
+    d,
+  );
+}
+
+function nexthopFamily(fam: number, at: number): Family | undefined {
+  if (fam === AF_INET) return 4;
+  if (fam === AF_INET6) return 6;
+  if (fam === AF_UNSPEC) return undefined;
+  throw new DecodeError(`nexthop family ${fam} is none of AF_UNSPEC, AF_INET, AF_INET6`, at);
+}
+
+/** Decodes an RTM_NEWNEXTHOP / RTM_DELNEXTHOP message (a dump entry, a get reply or a notification). */
+export function decodeNexthop(msg: NetlinkMessage): NexthopObject {
+  if (msg.type !== RTM_NEWNEXTHOP && msg.type !== RTM_DELNEXTHOP) {
+    throw new DecodeError(`message type ${msg.type} is not a nexthop message`, 0);
+  }
+  const p = msg.payload;
+  if (p.length < NHMSG_LEN) throw new DecodeError(`nhmsg needs ${NHMSG_LEN} bytes, got ${p.length}`, 0);
+  const nh: NexthopObject = {
+    id: 0,
+    family: nexthopFamily(p[0] as number, 0),
+    scope: p[1] as number,
+    protocol: p[2] as number,
+    flags: p.readUInt32LE(4),
+    oif: undefined,
+    gateway: undefined,
+    blackhole: false,
+    fdb: false,
+    group: undefined,
+    groupType: undefined,
+    resilient: undefined,
+    encapType: undefined,
+    encap: undefined,
+    hwStats: undefined,
+  };
+  let id: number | undefined;
+  let off = NHMSG_LEN;
+  while (p.length - off >= 4) {
+    const len = attributeLength(p, off, p.length);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (attributeType(p, off)) {
+      case NHA_ID:
+        id = readU32(p, d, dl);
+        break;
+      case NHA_GROUP:
+        nh.group = decodeGroup(p, d, dl);
+        break;
+      case NHA_GROUP_TYPE:
+        nh.groupType = readU16(p, d, dl);
+        break;
+      case NHA_BLACKHOLE:
+        nh.blackhole = true;
+        break;
+      case NHA_OIF:
+        nh.oif = readU32(p, d, dl);
+        break;
+      case NHA_GATEWAY:
+        nh.gateway = decodeGateway(p, d, dl, nh.family);
+        break;
+      case NHA_ENCAP_TYPE:
+        nh.encapType = readU16(p, d, dl);
+        break;
+      case NHA_ENCAP:
+        nh.encap = Buffer.from(p.subarray(d, d + dl));
+        break;
+      case NHA_FDB:
+        nh.fdb = true;
+        break;
+      case NHA_RES_GROUP:
+        nh.resilient = decodeResilience(p, d, d + dl);
+        break;
+      case NHA_HW_STATS_ENABLE:
+        nh.hwStats = readU32(p, d, dl) !== 0;
+        break;
+    }
+    off += align4(len);
+  }
+  // Every nexthop object has an id (0 only asks the kernel to pick one): without it the message
+  // cannot be matched to anything a caller knows.
+  if (id === undefined || id === 0) throw new DecodeError('nexthop message without an NHA_ID', NHMSG_LEN);
+  nh.id = id;
+  return nh;
+}
+
+// ---- request encoders ----
+
+export interface GetNexthopsOptions {
+  /** nh_family: only IPv4 or IPv6 nexthops (groups have no family, so the kernel leaves them out). */
+  family?: Family;
+  /** NHA_OIF: only nexthops through this ifindex. */
+  oif?: number;
+  /** NHA_MASTER: only nexthops whose device is enslaved to this ifindex (a VRF or bridge). */
+  master?: number;
+  /** NHA_GROUPS: only groups. */
+  groups?: boolean;
+  /** NHA_FDB: only fdb nexthops. */
+  fdb?: boolean;
+}
+
+function ifindex(name: string, v: number): number {
+  if (!Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
+    throw new TypeError(`${name} must be an ifindex (1..2^31-1), got ${v}`);
+  }
+  return v;
+}
+
+function writeNhmsg(family: Family | undefined): void {
+  const at = sharedWriter.zeros(NHMSG_LEN);
+  sharedWriter.buf[at] = family === undefined ? AF_UNSPEC : family === 4 ? AF_INET : AF_INET6;
+}
+
+/**
+ * RTM_GETNEXTHOP dump (`ip [-4|-6] nexthop show [dev X] [master Y] [groups] [fdb]`). The kernel
+ * validates and applies every filter itself (nexthop dumps are strict whatever the socket
+ * option), so replies need no second filtering here.
+ */
+export function encodeGetNexthops(opts: GetNexthopsOptions = {}): Buffer {
+  const w = sharedWriter;
+  if (opts.family !== undefined && opts.family !== 4 && opts.family !== 6) {
+    throw new TypeError(`family must be 4 or 6, got ${opts.family}`);
+  }
+  w.begin(RTM_GETNEXTHOP, NLM_F_REQUEST | NLM_F_DUMP);
+  writeNhmsg(opts.family);
+  if (opts.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', opts.oif));
+  if (opts.master !== undefined) w.u32(NHA_MASTER, ifindex('master', opts.master));
+  if (opts.groups) w.bytes(NHA_GROUPS, EMPTY);
+  if (opts.fdb) w.bytes(NHA_FDB, EMPTY);
+  return w.finish();
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** RTM_GETNEXTHOP for one id (`ip nexthop get id N`); the kernel answers ENOENT when there is none. */
+export function encodeGetNexthop(id: number): Buffer {
+  if (!Number.isInteger(id) || id < 1 || id > 0xffffffff) {
+    throw new TypeError(`nexthop id must be 1..2^32-1, got ${id}`);
+  }
+  const w = sharedWriter;
+  w.begin(RTM_GETNEXTHOP, NLM_F_REQUEST);
+  writeNhmsg(undefined);
+  w.u32(NHA_ID, id);
+  return w.finish();
+}
