@@ -1,5 +1,6 @@
 // @purelb-ts/netlink-native: rtnetlink for Node.js. Open a handle bound to a network namespace and
-// use its typed, promise-based links / addresses / routes, monitors and GARP/NA announcements.
+// use its typed, promise-based links / addresses / routes / nexthop objects, monitors and GARP/NA
+// announcements.
 export { ADDRESS_FLAGS, addressFlagBits, addressFlagNames } from './api/address-flags.ts';
 export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOptions } from './api/addresses.ts';
 export type { AnnounceOptions } from './api/announce.ts';
@@ -9,6 +10,7 @@ export type { LinkRef } from './api/link-ref.ts';
 export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
 export type { Action, Monitor, MonitorEvent, MonitorGroup, MonitorOptions } from './api/monitor.ts';
 export type { NetnsOption } from './api/netns.ts';
+export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
 export type { ProtocolName, RouteTypeName, TableName } from './api/route-names.ts';
 export type {
   NextHopOptions,
@@ -21,4 +23,16 @@ export type { ScopeName } from './api/scope.ts';
 export { DecodeError } from './codec/decode-error.ts';
 export { errnoName, NetlinkError, type NetlinkExtAck } from './errors.ts';
 export type { DumpResult } from './transport/pending.ts';
-export type { Address, AddressFlag, Family, Link, NextHop, OperState, Route, RouteMetrics } from './types.ts';
+export type {
+  Address,
+  AddressFlag,
+  Family,
+  Link,
+  NextHop,
+  NexthopGroupMember,
+  NexthopObject,
+  NexthopResilience,
+  OperState,
+  Route,
+  RouteMetrics,
+} from './types.ts';

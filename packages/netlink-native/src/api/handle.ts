@@ -1,5 +1,5 @@
 // The handle a caller opens: one request socket bound to a network namespace, with links,
-// addresses and routes on it, monitors (each on its own socket) and GARP/NA announcements.
+// addresses, routes and nexthop objects on it, monitors (each on its own socket) and GARP/NA announcements.
 import createDebug from 'debug';
 import type { NativeBinding, NativeSocket, NativeSocketOptions, NetnsTarget } from '../native/binding.ts';
 import { Connection } from '../transport/connection.ts';
@@ -10,6 +10,7 @@ import type { LinkRef } from './link-ref.ts';
 import { Links } from './links.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
 import { describeNetns, type NetnsOption, netnsTarget } from './netns.ts';
+import { Nexthops } from './nexthops.ts';
 import { Routes } from './routes.ts';
 
 const trace = createDebug('netlink:handle');
@@ -38,6 +39,7 @@ export class Netlink {
   readonly links: Links;
   readonly addresses: Addresses;
   readonly routes: Routes;
+  readonly nexthops: Nexthops;
   readonly #conn: Connection;
   readonly #binding: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>;
   readonly #netns: NetnsTarget | undefined;
@@ -54,6 +56,7 @@ export class Netlink {
     this.links = new Links(conn);
     this.addresses = new Addresses(conn);
     this.routes = new Routes(conn);
+    this.nexthops = new Nexthops(conn);
   }
 
   /** Opens a request socket in the namespace. Bad options reject before any socket exists. */
@@ -92,7 +95,7 @@ export class Netlink {
     };
   }
 
-  /** Subscribes to link / address / route changes on a socket of its own. */
+  /** Subscribes to link / address / route / nexthop changes on a socket of its own. */
   monitor(options: MonitorOptions = {}): Monitor {
     const monitor = new Monitor(
       (o) => new this.#binding.NetlinkSocket(o),

@@ -1,4 +1,4 @@
-// Change notifications (links, IPv4/IPv6 addresses and routes) on a socket of their own, as an
+// Change notifications (links, IPv4/IPv6 addresses and routes, nexthop objects) on a socket of their own, as an
 // EventEmitter and as an async iterator. When the kernel drops notifications because the socket
 // buffer overflowed (ENOBUFS), the monitor says so with an explicit `overrun` event: whatever the
 // caller derived from the stream is stale and must be re-listed. It never goes silently stale.
@@ -8,18 +8,22 @@ import { decodeAddress } from '../codec/address.ts';
 import {
   RTM_DELADDR,
   RTM_DELLINK,
+  RTM_DELNEXTHOP,
   RTM_DELROUTE,
   RTM_NEWADDR,
   RTM_NEWLINK,
+  RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
   RTNLGRP_IPV4_IFADDR,
   RTNLGRP_IPV4_ROUTE,
   RTNLGRP_IPV6_IFADDR,
   RTNLGRP_IPV6_ROUTE,
   RTNLGRP_LINK,
+  RTNLGRP_NEXTHOP,
 } from '../codec/constants.ts';
 import { decodeLink } from '../codec/link.ts';
 import { parseMessages } from '../codec/message.ts';
+import { decodeNexthop } from '../codec/nexthop.ts';
 import { decodeRoute } from '../codec/route.ts';
 import { NetlinkError } from '../errors.ts';
 import type {
@@ -28,12 +32,12 @@ import type {
   NativeSocketOptions,
   NetnsTarget,
 } from '../native/binding.ts';
-import type { Address, Link, Route } from '../types.ts';
+import type { Address, Link, NexthopObject, Route } from '../types.ts';
 
 const trace = createDebug('netlink:monitor');
 const ENOBUFS = 105;
 
-export type MonitorGroup = 'link' | 'ipv4-address' | 'ipv6-address' | 'ipv4-route' | 'ipv6-route';
+export type MonitorGroup = 'link' | 'ipv4-address' | 'ipv6-address' | 'ipv4-route' | 'ipv6-route' | 'nexthop';
 
 const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   link: RTNLGRP_LINK,
@@ -41,6 +45,7 @@ const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   'ipv6-address': RTNLGRP_IPV6_IFADDR,
   'ipv4-route': RTNLGRP_IPV4_ROUTE,
   'ipv6-route': RTNLGRP_IPV6_ROUTE,
+  nexthop: RTNLGRP_NEXTHOP,
 };
 
 export interface MonitorOptions {
@@ -60,6 +65,8 @@ export type MonitorEvent =
   | { type: 'link'; action: Action; link: Link }
   | { type: 'address'; action: Action; address: Address }
   | { type: 'route'; action: Action; route: Route }
+  /** A nexthop object was created, replaced or deleted (a route naming it by nhId may now leave elsewhere). */
+  | { type: 'nexthop'; action: Action; nexthop: NexthopObject }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   | { type: 'overrun' };
 
@@ -74,6 +81,7 @@ export interface MonitorEvents {
   link: [event: Extract<MonitorEvent, { type: 'link' }>];
   address: [event: Extract<MonitorEvent, { type: 'address' }>];
   route: [event: Extract<MonitorEvent, { type: 'route' }>];
+  nexthop: [event: Extract<MonitorEvent, { type: 'nexthop' }>];
   /** Every event above, and overruns, in arrival order. */
   change: [event: MonitorEvent];
   overrun: [];
@@ -249,6 +257,14 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
               type: 'route',
               action: m.type === RTM_NEWROUTE ? 'new' : 'del',
               route: decodeRoute(m),
+            });
+            break;
+          case RTM_NEWNEXTHOP:
+          case RTM_DELNEXTHOP:
+            this.#deliver({
+              type: 'nexthop',
+              action: m.type === RTM_NEWNEXTHOP ? 'new' : 'del',
+              nexthop: decodeNexthop(m),
             });
             break;
           default:
