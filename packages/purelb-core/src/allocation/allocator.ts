@@ -59,7 +59,8 @@ type Failure = { ok: false; reason: AllocationFailure; message: string };
 
 interface Pick {
   ip: IP;
-  pool: PoolState;
+  /** Undefined for a reserved address the Service already held (kept, counted in no pool). */
+  pool: PoolState | undefined;
 }
 
 const fail = (reason: AllocationFailure, message: string): Failure => ({ ok: false, reason, message });
@@ -108,9 +109,9 @@ export class Allocator {
     for (const [service, a] of [...this.#assignments].sort(([x], [y]) => compareText(x, y))) {
       for (const text of a.ips) {
         const rec = this.#ledger.records.get(text);
-        if (rec === undefined || this.#ledger.poolInGroup(rec.ip, a.group) === undefined) {
-          out.push({ service, ip: text, group: a.group });
-        }
+        if (rec !== undefined && this.#ledger.poolInGroup(rec.ip, a.group) !== undefined) continue;
+        const reserved = rec === undefined ? undefined : this.#ledger.reservedInGroup(rec.ip, a.group);
+        out.push({ service, ip: text, group: a.group, ...(reserved ? { reserved: reserved.why } : {}) });
       }
     }
     return out;
@@ -239,6 +240,7 @@ export class Allocator {
       warnings.push(`PreferDualStack: no IPv${family} address for now: ${planned.message}`);
     }
     if (picks.length === 0 && skipped !== undefined) return skipped;
+    warnings.push(...this.#keptReserved(picks, group.name));
 
     const ips = picks.map((p) => formatIP(p.ip));
     const released: string[] = [];
@@ -271,6 +273,16 @@ export class Allocator {
     };
   }
 
+  /** Warnings for the reserved addresses a Service keeps only because it held them already. */
+  #keptReserved(picks: readonly Pick[], group: string): string[] {
+    return picks
+      .filter((p) => p.pool === undefined)
+      .map((p) => {
+        const why = this.#ledger.reservedInGroup(p.ip, group)?.why ?? 'reserved';
+        return `${formatIP(p.ip)} is ${why}, which is not handed out: this Service keeps it, but once it lets it go no Service gets it again`;
+      });
+  }
+
   /** One address of `family`: the requested one, the one already held, the sharing key's, or the lowest free. */
   #planFamily(
     key: string,
@@ -283,6 +295,13 @@ export class Allocator {
     if (wanted !== undefined) {
       const text = formatIP(wanted);
       const pool = this.#ledger.poolInGroup(wanted, group.name);
+      const reserved = this.#ledger.reservedInGroup(wanted, group.name);
+      if (reserved !== undefined) {
+        return fail(
+          'reserved-address',
+          `address ${text} is ${reserved.why} (ServiceGroup ${group.name}): network, broadcast and subnet-router anycast addresses are not handed out`,
+        );
+      }
       if (pool === undefined) {
         const pools = this.#ledger.groupPools(group.name, family).map((s) => s.pool.pool);
         return fail(
@@ -297,8 +316,9 @@ export class Allocator {
       const rec = this.#ledger.records.get(text);
       if (rec === undefined || rec.ip.family !== family) continue;
       const pool = this.#ledger.poolInGroup(rec.ip, group.name);
-      if (pool !== undefined && canShare(text, rec, key, req.sharingKey, req.ports).ok)
-        return [{ ip: rec.ip, pool }];
+      // A reserved address held from before the rule (or from upstream) stays with its Service.
+      const kept = pool !== undefined || this.#ledger.reservedInGroup(rec.ip, group.name) !== undefined;
+      if (kept && canShare(text, rec, key, req.sharingKey, req.ports).ok) return [{ ip: rec.ip, pool }];
     }
     if (req.sharingKey !== undefined) {
       for (const rec of this.#ledger.keyAddresses(family, req.sharingKey)) {
@@ -336,10 +356,17 @@ export class Allocator {
         : pools;
     const picks: Pick[] = [];
     for (const pool of eligible) {
+      const ofPool = (r: AddressRecord): boolean =>
+        r.pool === pool ||
+        (r.pool === undefined && r.ip.family === pool.pool.family && pool.reserved.has(r.ip.value));
       const held = current
         .map((t) => this.#ledger.records.get(t))
-        .find((r) => r !== undefined && r.pool === pool && r.users.size === 1 && r.users.has(key));
-      const ip = held?.ip ?? this.#ledger.firstFree(pool);
+        .find((r) => r !== undefined && ofPool(r) && r.users.size === 1 && r.users.has(key));
+      if (held !== undefined) {
+        picks.push({ ip: held.ip, pool: held.pool });
+        continue;
+      }
+      const ip = this.#ledger.firstFree(pool);
       if (ip !== undefined) picks.push({ ip, pool });
     }
     if (picks.length > 0) return picks;

@@ -1,15 +1,29 @@
 // Who holds which address: one record per address in use (several holders when shared), and per
-// pool the sorted offsets in use, kept in step so "lowest free" never scans.
+// pool the sorted offsets in use, kept in step so "lowest free" never scans. A pool's state covers
+// only the addresses it hands out (reserved.ts): its network, broadcast or subnet-router anycast
+// address is outside it, so it is never the lowest free one and never counted in its size.
 import type { AddressPool, ServiceGroupConfig } from '../config/types.ts';
 import { type Family, formatIP, type IP } from '../net/ip.ts';
 import { ChurnSafeMap } from './churn-safe-map.ts';
 import { type OffsetSet, offsetSetFor } from './offset-set.ts';
+import { poolEdges } from './reserved.ts';
 
 export interface PoolState {
   group: string;
   pool: AddressPool;
+  /** Inclusive bounds of what is handed out; offsets in `used` count from `first`. */
+  first: bigint;
+  last: bigint;
+  /** Addresses of the pool left out of [first, last], with why. */
+  reserved: ReadonlyMap<bigint, string>;
   capacity: bigint;
   used: OffsetSet;
+}
+
+/** A reserved address of a group's pool, with why it is not handed out. */
+export interface ReservedAddress {
+  state: PoolState;
+  why: string;
 }
 
 export interface AddressRecord {
@@ -21,8 +35,8 @@ export interface AddressRecord {
   pool: PoolState | undefined;
 }
 
-const contains = (p: AddressPool, ip: IP): boolean =>
-  p.family === ip.family && ip.value >= p.first && ip.value <= p.last;
+const contains = (s: PoolState, ip: IP): boolean =>
+  s.pool.family === ip.family && ip.value >= s.first && ip.value <= s.last;
 
 export class Ledger {
   readonly records = new ChurnSafeMap<string, AddressRecord>();
@@ -40,9 +54,10 @@ export class Ledger {
     this.#poolsByGroup = new Map();
     for (const g of groups) {
       if (this.#poolsByGroup.has(g.name)) continue;
-      const states = g.pools.map((pool) => {
-        const capacity = pool.last - pool.first + 1n;
-        return { group: g.name, pool, capacity, used: offsetSetFor(capacity) };
+      const states = g.pools.map((pool): PoolState => {
+        const { first, last, reserved } = poolEdges(pool);
+        const capacity = last >= first ? last - first + 1n : 0n;
+        return { group: g.name, pool, first, last, reserved, capacity, used: offsetSetFor(capacity) };
       });
       this.#poolsByGroup.set(g.name, states);
       this.pools.push(...states);
@@ -56,7 +71,7 @@ export class Ledger {
         list = [];
         offsets.set(rec.pool, list);
       }
-      list.push(rec.ip.value - rec.pool.pool.first);
+      list.push(rec.ip.value - rec.pool.first);
     }
     for (const [state, list] of offsets) state.used.load(list);
   }
@@ -69,20 +84,29 @@ export class Ledger {
   /** The pool holding `ip`, preferring the given group's pools (pools of different groups should not overlap). */
   poolFor(ip: IP, preferredGroup?: string): PoolState | undefined {
     if (preferredGroup !== undefined) {
-      const own = this.groupPools(preferredGroup).find((s) => contains(s.pool, ip));
+      const own = this.groupPools(preferredGroup).find((s) => contains(s, ip));
       if (own !== undefined) return own;
     }
-    return this.pools.find((s) => contains(s.pool, ip));
+    return this.pools.find((s) => contains(s, ip));
   }
 
   poolInGroup(ip: IP, group: string): PoolState | undefined {
-    return this.groupPools(group).find((s) => contains(s.pool, ip));
+    return this.groupPools(group).find((s) => contains(s, ip));
+  }
+
+  /** The pool of `group` that holds `ip` as a reserved address, or undefined. */
+  reservedInGroup(ip: IP, group: string): ReservedAddress | undefined {
+    for (const state of this.groupPools(group, ip.family)) {
+      const why = state.reserved.get(ip.value);
+      if (why !== undefined) return { state, why };
+    }
+    return undefined;
   }
 
   /** The lowest free address of the pool, or undefined when full. */
   firstFree(state: PoolState): IP | undefined {
     const offset = state.used.firstFree(state.capacity);
-    return offset === undefined ? undefined : { family: state.pool.family, value: state.pool.first + offset };
+    return offset === undefined ? undefined : { family: state.pool.family, value: state.first + offset };
   }
 
   /** Addresses bound to a sharing key in one family, lowest first. */
@@ -126,7 +150,7 @@ export class Ledger {
     if (rec === undefined) {
       rec = { text, ip, sharingKey: undefined, users: new Map(), pool };
       this.records.set(text, rec);
-      pool?.used.add(ip.value - pool.pool.first);
+      pool?.used.add(ip.value - pool.first);
     }
     rec.users.set(service, ports);
     // A lone holder's key is the address's key; with several holders the keys are already equal.
@@ -140,7 +164,7 @@ export class Ledger {
     if (rec.users.size > 0) return false;
     this.#bindKey(rec, undefined);
     this.records.delete(text);
-    rec.pool?.used.delete(rec.ip.value - rec.pool.pool.first);
+    rec.pool?.used.delete(rec.ip.value - rec.pool.first);
     return true;
   }
 

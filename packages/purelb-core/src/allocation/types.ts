@@ -11,6 +11,8 @@ export type AllocationFailure =
   /** The group has no pool of a family the Service requires, or a requested address has a family not requested. */
   | 'wrong-family'
   | 'not-in-pool'
+  /** A requested address is a network, broadcast or subnet-router anycast address (reserved.ts). */
+  | 'reserved-address'
   /** A requested address is held by another Service that does not share with this one. */
   | 'address-in-use'
   | 'sharing-conflict'
@@ -57,6 +59,11 @@ export interface Orphan {
   service: string;
   ip: string;
   group: string;
+  /**
+   * Set when a pool of the group holds the address as a reserved one (given out before this rule,
+   * e.g. by upstream PureLB): why it is reserved. The Service keeps it; nobody else gets it.
+   */
+  reserved?: string;
 }
 
 export interface RebuildConflict {

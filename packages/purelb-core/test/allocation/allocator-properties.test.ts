@@ -1,5 +1,6 @@
 // Properties of the allocator under random allocate/release sequences: no address ever goes to two
-// Services that may not share it, a failure changes nothing, rebuilding from the Services it wrote
+// Services that may not share it, nor is a network or broadcast address handed out (10.0.1.3 is
+// asked for), a failure changes nothing, rebuilding from the Services it wrote
 // gives the same state and the same future answers, and equal inputs give equal answers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -108,6 +109,9 @@ test('property: no address is held by two Services that may not share it', () =>
         for (const e of svc.status?.loadBalancer?.ingress ?? []) {
           holders.set(e.ip as string, [...(holders.get(e.ip as string) ?? []), svc]);
         }
+      }
+      for (const ip of ['10.0.1.0', '10.0.1.3']) {
+        assert.ok(!holders.has(ip), `${ip}, the network or broadcast address of 10.0.1.0/30, handed out`);
       }
       for (const [ip, svcs] of holders) {
         if (svcs.length < 2) continue;

@@ -19,28 +19,28 @@ const cases: {
   policy?: Policy;
   want: string[] | string;
 }[] = [
-  { name: 'no families: IPv4', g: both, want: ['172.31.1.0'] },
-  { name: 'SingleStack IPv6', g: both, families: ['IPv6'], want: ['2001:db8::'] },
+  { name: 'no families: IPv4', g: both, want: ['172.31.1.1'] },
+  { name: 'SingleStack IPv6', g: both, families: ['IPv6'], want: ['2001:db8::1'] },
   {
     name: 'SingleStack takes only the first of two families',
     g: both,
     families: ['IPv6', 'IPv4'],
     policy: 'SingleStack',
-    want: ['2001:db8::'],
+    want: ['2001:db8::1'],
   },
   {
     name: 'RequireDualStack in spec order (v6 first)',
     g: both,
     families: ['IPv6', 'IPv4'],
     policy: 'RequireDualStack',
-    want: ['2001:db8::', '172.31.1.0'],
+    want: ['2001:db8::1', '172.31.1.1'],
   },
   {
     name: 'RequireDualStack with one family listed adds the other',
     g: both,
     families: ['IPv4'],
     policy: 'RequireDualStack',
-    want: ['172.31.1.0', '2001:db8::'],
+    want: ['172.31.1.1', '2001:db8::1'],
   },
   {
     name: 'RequireDualStack without an IPv6 pool',
@@ -54,21 +54,21 @@ const cases: {
     g: both,
     families: ['IPv4', 'IPv6'],
     policy: 'PreferDualStack',
-    want: ['172.31.1.0', '2001:db8::'],
+    want: ['172.31.1.1', '2001:db8::1'],
   },
   {
     name: 'PreferDualStack takes what exists',
     g: v4only,
     families: ['IPv4', 'IPv6'],
     policy: 'PreferDualStack',
-    want: ['172.31.1.0'],
+    want: ['172.31.1.1'],
   },
   {
     name: 'PreferDualStack IPv6-first on a v4-only group',
     g: v4only,
     families: ['IPv6'],
     policy: 'PreferDualStack',
-    want: ['172.31.1.0'],
+    want: ['172.31.1.1'],
   },
   { name: 'SingleStack IPv6 on a v4-only group', g: v4only, families: ['IPv6'], want: 'wrong-family' },
 ];
@@ -94,7 +94,7 @@ test('RequireDualStack with one family exhausted rolls back the other', () => {
   assert.equal(r.reason, 'exhausted');
   assert.match(r.message, /no free IPv6 address/);
   assert.deepEqual(alloc.addressesOf('default/ds'), []);
-  assert.deepEqual(outcome(alloc.allocate(service('v4'))), ['172.31.1.0'], 'the IPv4 address was not kept');
+  assert.deepEqual(outcome(alloc.allocate(service('v4'))), ['172.31.1.1'], 'the IPv4 address was not kept');
 });
 
 test('wrong-family names the group and the missing family', () => {
@@ -115,36 +115,36 @@ const transitions: {
     name: 'single v4 → dual keeps the v4 address',
     from: [['IPv4'], 'SingleStack'],
     to: [['IPv4', 'IPv6'], 'RequireDualStack'],
-    want: ['172.31.1.1', '2001:db8::1'],
+    want: ['172.31.1.2', '2001:db8::2'],
     released: [],
   },
   {
     name: 'dual → single v4 releases the v6 address',
     from: [['IPv4', 'IPv6'], 'RequireDualStack'],
     to: [['IPv4'], 'SingleStack'],
-    want: ['172.31.1.1'],
-    released: ['2001:db8::'],
+    want: ['172.31.1.2'],
+    released: ['2001:db8::1'],
   },
   {
     name: 'dual → single v6 keeps the v6 address',
     from: [['IPv4', 'IPv6'], 'RequireDualStack'],
     to: [['IPv6'], 'SingleStack'],
-    want: ['2001:db8::'],
-    released: ['172.31.1.1'],
+    want: ['2001:db8::1'],
+    released: ['172.31.1.2'],
   },
   {
     name: 'dual → dual in the other order keeps both',
     from: [['IPv4', 'IPv6'], 'RequireDualStack'],
     to: [['IPv6', 'IPv4'], 'PreferDualStack'],
-    want: ['2001:db8::', '172.31.1.1'],
+    want: ['2001:db8::1', '172.31.1.2'],
     released: [],
   },
   {
     name: 'single v4 → single v6 swaps',
     from: [['IPv4'], 'SingleStack'],
     to: [['IPv6'], 'SingleStack'],
-    want: ['2001:db8::1'],
-    released: ['172.31.1.1'],
+    want: ['2001:db8::2'],
+    released: ['172.31.1.2'],
   },
 ];
 
@@ -167,7 +167,7 @@ test('PreferDualStack leaves out a full family with a warning; a full single fam
   assert.ok(alloc.allocate(service('holder', { families: ['IPv6'] })).ok);
   const r = alloc.allocate(service('pref', { families: ['IPv6', 'IPv4'], policy: 'PreferDualStack' }));
   assert.ok(r.ok);
-  assert.deepEqual(r.ips, ['172.31.1.0']);
+  assert.deepEqual(r.ips, ['172.31.1.1']);
   assert.match(
     r.warnings[0] ?? '',
     /PreferDualStack: no IPv6 address for now: ServiceGroup default has no free IPv6 address/,
@@ -176,7 +176,7 @@ test('PreferDualStack leaves out a full family with a warning; a full single fam
   alloc.release('default/holder');
   const later = alloc.allocate(service('pref', { families: ['IPv6', 'IPv4'], policy: 'PreferDualStack' }));
   assert.ok(later.ok);
-  assert.deepEqual(later.ips, ['2001:db8::5', '172.31.1.0']);
+  assert.deepEqual(later.ips, ['2001:db8::5', '172.31.1.1']);
   assert.deepEqual(later.warnings, []);
 
   const v4full = new Allocator([group('default', { v4pools: ['10.0.0.1-10.0.0.1'] })], {

@@ -1,5 +1,6 @@
 // Automatic allocation hands out the lowest free address of the group's pools, in pool order; a
-// CIDR pool includes its network and broadcast addresses (as upstream); a freed address is reused.
+// CIDR pool starts after its network address and ends before its broadcast address (unlike
+// upstream; reserved-addresses.test.ts has the whole rule); a freed address is reused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Allocator } from '../../src/allocation/index.ts';
@@ -13,18 +14,23 @@ const cases: {
   want: string[] | string;
 }[] = [
   {
-    name: 'the first address of a CIDR pool is its network address',
+    name: 'a CIDR pool starts after its network address',
     pools: ['172.31.1.0/30'],
     before: 0,
-    want: ['172.31.1.0'],
+    want: ['172.31.1.1'],
   },
   {
-    name: 'the broadcast address is handed out too',
+    name: 'the last address before the broadcast address',
     pools: ['172.31.1.0/30'],
-    before: 3,
-    want: ['172.31.1.3'],
+    before: 1,
+    want: ['172.31.1.2'],
   },
-  { name: 'a full CIDR pool is exhausted', pools: ['172.31.1.0/30'], before: 4, want: 'exhausted' },
+  {
+    name: 'a /30 is full after two: its broadcast address is not handed out',
+    pools: ['172.31.1.0/30'],
+    before: 2,
+    want: 'exhausted',
+  },
   {
     name: 'a range starts at its first address',
     pools: ['172.31.1.5-172.31.1.6'],
@@ -35,21 +41,21 @@ const cases: {
     name: 'the next pool follows a full one',
     pools: ['172.31.1.5-172.31.1.6', '172.31.2.0/24'],
     before: 2,
-    want: ['172.31.2.0'],
+    want: ['172.31.2.1'],
   },
   {
     name: 'a freed address is the next one handed out',
     pools: ['172.31.1.0/24'],
     before: 5,
     released: [2],
-    want: ['172.31.1.2'],
+    want: ['172.31.1.3'],
   },
   {
     name: 'the lowest of several freed addresses comes first',
     pools: ['172.31.1.0/24'],
     before: 6,
     released: [4, 1],
-    want: ['172.31.1.1'],
+    want: ['172.31.1.2'],
   },
   { name: 'a single-address range', pools: ['10.0.0.9-10.0.0.9'], before: 0, want: ['10.0.0.9'] },
 ];
@@ -76,10 +82,10 @@ test('exhaustion names the group, the family and the pools', () => {
   );
 });
 
-test('an IPv6 pool allocates from its first address, in canonical text', () => {
+test('an IPv6 pool allocates from after its subnet-router anycast address, in canonical text', () => {
   const alloc = new Allocator([group('default', { v6pools: ['2001:db8::/64'] })], { defaultAnnouncer: true });
-  assert.deepEqual(outcome(alloc.allocate(service('a', { families: ['IPv6'] }))), ['2001:db8::']);
-  assert.deepEqual(outcome(alloc.allocate(service('b', { families: ['IPv6'] }))), ['2001:db8::1']);
+  assert.deepEqual(outcome(alloc.allocate(service('a', { families: ['IPv6'] }))), ['2001:db8::1']);
+  assert.deepEqual(outcome(alloc.allocate(service('b', { families: ['IPv6'] }))), ['2001:db8::2']);
 });
 
 test('re-allocating a Service keeps its address and reports nothing changed once written', () => {
@@ -92,7 +98,7 @@ test('re-allocating a Service keeps its address and reports nothing changed once
     status: { loadBalancer: { ingress: first.ingress } },
   });
   assert.ok(again.ok);
-  assert.deepEqual(again.ips, ['172.31.1.1']);
+  assert.deepEqual(again.ips, ['172.31.1.2']);
   assert.equal(again.changed, false);
   assert.deepEqual(again.released, []);
 });
@@ -101,8 +107,8 @@ test('release frees the address for the next Service and says so', () => {
   const alloc = new Allocator([group('default', { v4pools: ['172.31.1.0/24'] })], { defaultAnnouncer: true });
   alloc.allocate(service('a'));
   const r = alloc.release('default/a');
-  assert.deepEqual(r.released, ['172.31.1.0']);
-  assert.deepEqual(r.freed, ['172.31.1.0']);
+  assert.deepEqual(r.released, ['172.31.1.1']);
+  assert.deepEqual(r.freed, ['172.31.1.1']);
   assert.deepEqual(r.annotations, {
     'purelb.io/allocated-by': null,
     'purelb.io/allocated-from': null,

@@ -115,7 +115,7 @@ test('moving a Service to another group releases its old address', () => {
   alloc.allocate(service('s', { ns: 'misc' }));
   const r = alloc.allocate(service('s', { ns: 'misc', annotations: { 'purelb.io/service-group': 'open' } }));
   assert.ok(r.ok);
-  assert.deepEqual(r.ips, ['10.0.4.0']);
-  assert.deepEqual(r.released, ['10.0.0.0']);
+  assert.deepEqual(r.ips, ['10.0.4.1']);
+  assert.deepEqual(r.released, ['10.0.0.1']);
   assert.equal(r.annotations['purelb.io/allocated-from'], 'open');
 });

@@ -12,11 +12,11 @@ test('balancePools: each allocation goes to the least-used range, ties to the fi
     { defaultAnnouncer: true },
   );
   const got = ['a', 'b', 'c', 'd', 'e'].map((n) => outcome(alloc.allocate(service(n))));
-  assert.deepEqual(got, [['10.0.1.0'], ['10.0.2.0'], ['10.0.3.0'], ['10.0.1.1'], ['10.0.2.1']]);
+  assert.deepEqual(got, [['10.0.1.1'], ['10.0.2.1'], ['10.0.3.1'], ['10.0.1.2'], ['10.0.2.2']]);
   alloc.release('default/b');
   assert.deepEqual(
     outcome(alloc.allocate(service('f'))),
-    ['10.0.2.0'],
+    ['10.0.2.1'],
     'the range a release emptied is least used',
   );
 });
@@ -28,7 +28,7 @@ test('balancePools skips a full range', () => {
   );
   assert.deepEqual(
     ['a', 'b', 'c'].map((n) => outcome(alloc.allocate(service(n)))),
-    [['10.0.3.0'], ['10.0.1.0'], ['10.0.1.1']],
+    [['10.0.3.0'], ['10.0.1.1'], ['10.0.1.2']],
   );
 });
 
@@ -38,7 +38,7 @@ test('without balancePools the first range fills before the next', () => {
   });
   assert.deepEqual(
     ['a', 'b', 'c'].map((n) => outcome(alloc.allocate(service(n)))),
-    [['10.0.1.0'], ['10.0.1.1'], ['10.0.2.0']],
+    [['10.0.1.0'], ['10.0.1.1'], ['10.0.2.1']],
   );
 });
 

@@ -29,19 +29,19 @@ function branded(
 
 test('rebuild restores branded addresses and the next allocation avoids them', () => {
   const alloc = new Allocator([g()], { defaultAnnouncer: true });
-  const report = alloc.rebuild([branded('a', ['10.0.1.0']), branded('b', ['10.0.1.1', '2001:db8::'])]);
+  const report = alloc.rebuild([branded('a', ['10.0.1.1']), branded('b', ['10.0.1.2', '2001:db8::1'])]);
   assert.deepEqual(report, { restored: 2, conflicts: [], invalid: [], orphans: [] });
-  assert.deepEqual(alloc.addressesOf('default/b'), ['10.0.1.1', '2001:db8::']);
-  assert.deepEqual(outcome(alloc.allocate(service('c'))), ['10.0.1.2']);
+  assert.deepEqual(alloc.addressesOf('default/b'), ['10.0.1.2', '2001:db8::1']);
+  assert.deepEqual(outcome(alloc.allocate(service('c'))), ['10.0.1.3']);
 });
 
 test('rebuild ignores Services without the brand', () => {
   const alloc = new Allocator([g()], { defaultAnnouncer: true });
-  const unbranded: Service = { ...service('x'), status: { loadBalancer: { ingress: [{ ip: '10.0.1.0' }] } } };
-  const otherBrand = branded('y', ['10.0.1.1']);
+  const unbranded: Service = { ...service('x'), status: { loadBalancer: { ingress: [{ ip: '10.0.1.1' }] } } };
+  const otherBrand = branded('y', ['10.0.1.2']);
   (otherBrand.metadata.annotations as Record<string, string>)['purelb.io/allocated-by'] = 'MetalLB';
   assert.equal(alloc.rebuild([unbranded, otherBrand]).restored, 0);
-  assert.deepEqual(outcome(alloc.allocate(service('z'))), ['10.0.1.0']);
+  assert.deepEqual(outcome(alloc.allocate(service('z'))), ['10.0.1.1']);
 });
 
 const conflictCases: { name: string; services: Service[]; keeper: string; loser: string; after?: string }[] =
@@ -96,7 +96,7 @@ for (const c of conflictCases) {
     assert.deepEqual(alloc.addressesOf(c.loser), []);
     // Re-allocated by the controller, the loser gets a fresh address (or its key's clash again).
     const loser = c.services.find((s) => `${s.metadata.namespace}/${s.metadata.name}` === c.loser) as Service;
-    assert.deepEqual(outcome(alloc.allocate(loser)), c.after ?? ['10.0.1.0']);
+    assert.deepEqual(outcome(alloc.allocate(loser)), c.after ?? ['10.0.1.1']);
   });
 }
 
@@ -138,21 +138,21 @@ test('a vanished group keeps its assignments as orphans; they count again when i
   const other = group('other', { v4pools: ['10.0.9.0/30'] });
   const alloc = new Allocator([g(), other], { defaultAnnouncer: true });
   const held = alloc.allocate(service('a', { annotations: { 'purelb.io/service-group': 'other' } }));
-  assert.deepEqual(outcome(held), ['10.0.9.0']);
+  assert.deepEqual(outcome(held), ['10.0.9.1']);
 
   const gone = alloc.setGroups([g()]);
-  assert.deepEqual(gone.orphans, [{ service: 'default/a', ip: '10.0.9.0', group: 'other' }]);
-  assert.deepEqual(alloc.addressesOf('default/a'), ['10.0.9.0']);
+  assert.deepEqual(gone.orphans, [{ service: 'default/a', ip: '10.0.9.1', group: 'other' }]);
+  assert.deepEqual(alloc.addressesOf('default/a'), ['10.0.9.1']);
   // Its group is gone: re-allocation fails without touching the address.
   const r = alloc.allocate(service('a', { annotations: { 'purelb.io/service-group': 'other' } }));
   assert.equal(outcome(r), 'no-group');
-  assert.deepEqual(alloc.addressesOf('default/a'), ['10.0.9.0']);
+  assert.deepEqual(alloc.addressesOf('default/a'), ['10.0.9.1']);
 
   const back = alloc.setGroups([g(), other]);
   assert.deepEqual(back.orphans, []);
   assert.deepEqual(
     outcome(alloc.allocate(service('b', { annotations: { 'purelb.io/service-group': 'other' } }))),
-    ['10.0.9.1'],
+    ['10.0.9.2'],
     'the returning pool still counts the orphan as used',
   );
 });

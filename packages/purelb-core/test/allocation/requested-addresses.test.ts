@@ -1,5 +1,6 @@
 // purelb.io/addresses (one address or a v4,v6 pair) and the deprecated spec.loadBalancerIP: each
-// must lie in a pool of the Service's group; a bad value is an error naming it; nothing is taken on error.
+// must lie in a pool of the Service's group and not be a network, broadcast or subnet-router anycast
+// address; a bad value is an error naming it; nothing is taken on error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Allocator } from '../../src/allocation/index.ts';
@@ -47,6 +48,33 @@ const cases: {
     addresses: '172.31.9.1',
     want: 'not-in-pool',
     message: /address 172\.31\.9\.1 is not in a pool of ServiceGroup default \(172\.31\.1\.0\/24\)/,
+  },
+  {
+    name: 'the network address of the pool',
+    addresses: '172.31.1.0',
+    want: 'reserved-address',
+    message:
+      /address 172\.31\.1\.0 is the network address of pool and subnet 172\.31\.1\.0\/24 \(ServiceGroup default\): network, broadcast and subnet-router anycast addresses are not handed out/,
+  },
+  {
+    name: 'the broadcast address, asked for with spec.loadBalancerIP',
+    lbIP: '172.31.1.255',
+    want: 'reserved-address',
+    message: /address 172\.31\.1\.255 is the broadcast address of pool and subnet 172\.31\.1\.0\/24/,
+  },
+  {
+    name: 'the subnet-router anycast address of an IPv6 pool',
+    addresses: '2001:db8:1::',
+    families: ['IPv6'],
+    want: 'reserved-address',
+    message:
+      /address 2001:db8:1:: is the subnet-router anycast address of pool and subnet 2001:db8:1::\/120 \(RFC 4291\)/,
+  },
+  {
+    name: 'the last address of an IPv6 pool is handed out: IPv6 has no broadcast',
+    addresses: '2001:db8:1::ff',
+    families: ['IPv6'],
+    want: ['2001:db8:1::ff'],
   },
   {
     name: 'not an address',
@@ -126,10 +154,10 @@ test('spec.loadBalancerIP carries a deprecation warning; the annotation does not
 test('a requested address another Service holds is refused, naming the holder', () => {
   const alloc = new Allocator(groups(), { defaultAnnouncer: true });
   assert.ok(alloc.allocate(service('a', { ns: 'web' })).ok);
-  const r = alloc.allocate(service('b', { annotations: { 'purelb.io/addresses': '172.31.1.0' } }));
+  const r = alloc.allocate(service('b', { annotations: { 'purelb.io/addresses': '172.31.1.1' } }));
   assert.ok(!r.ok);
   assert.equal(r.reason, 'address-in-use');
-  assert.match(r.message, /address 172\.31\.1\.0 is already used by web\/a/);
+  assert.match(r.message, /address 172\.31\.1\.1 is already used by web\/a/);
 });
 
 test('changing the requested address moves the Service and releases the old one', () => {

@@ -83,7 +83,7 @@ for (const c of cases) {
     assert.deepEqual(r.annotations, c.want);
     assert.equal(r.poolType, c.type);
     assert.deepEqual(r.groups, ['g']);
-    assert.deepEqual(r.ingress, [{ ip: c.v6 ? '2001:db8::' : '10.0.1.0', ipMode: 'VIP' }]);
+    assert.deepEqual(r.ingress, [{ ip: c.v6 ? '2001:db8::1' : '10.0.1.1', ipMode: 'VIP' }]);
   });
 }
 

@@ -50,7 +50,7 @@ for (const c of cases) {
       defaultAnnouncer: c.defaultAnnouncer,
     });
     const r = alloc.allocate(svc);
-    assert.deepEqual(outcome(r), c.handled ? ['172.31.1.0'] : 'not-handled');
+    assert.deepEqual(outcome(r), c.handled ? ['172.31.1.1'] : 'not-handled');
     if (!c.handled) assert.deepEqual(alloc.snapshot().addresses, []);
   });
 }

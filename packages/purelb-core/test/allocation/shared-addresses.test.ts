@@ -128,8 +128,8 @@ test('a key is bound to one address per family: dual-stack sharers share both', 
       policy: 'RequireDualStack',
       annotations: { 'purelb.io/allow-shared-ip': 'k' },
     });
-  assert.deepEqual(outcome(a.allocate(ds('a', 80))), ['172.31.1.5', '2001:db8::']);
-  assert.deepEqual(outcome(a.allocate(ds('b', 443))), ['172.31.1.5', '2001:db8::']);
+  assert.deepEqual(outcome(a.allocate(ds('a', 80))), ['172.31.1.5', '2001:db8::1']);
+  assert.deepEqual(outcome(a.allocate(ds('b', 443))), ['172.31.1.5', '2001:db8::1']);
 });
 
 test('changing ports to clash with a co-sharer is refused and keeps the old ports', () => {
