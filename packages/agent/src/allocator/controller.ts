@@ -24,6 +24,7 @@ import {
   formatCidr,
   type Lease,
   liveMembers,
+  type Orphan,
   PURELB_BRAND,
   type Service,
   serviceKey,
@@ -316,12 +317,17 @@ export class AllocatorController {
     if (passAll) this.#enqueueAll();
   }
 
-  #logOrphans(orphans: readonly { service: string; ip: string; group: string }[]): void {
+  #logOrphans(orphans: readonly Orphan[]): void {
     for (const o of orphans) {
-      this.#o.logger.warn('address kept although no pool of its ServiceGroup holds it any more', {
-        service: o.service,
-        ip: o.ip,
-        pool: o.group,
+      const fields = { service: o.service, ip: o.ip, pool: o.group };
+      if (o.reserved === undefined) {
+        this.#o.logger.warn('address kept although no pool of its ServiceGroup holds it any more', fields);
+        continue;
+      }
+      // Handed out before the rule (an earlier version, or upstream PureLB): kept, never handed out again.
+      this.#o.logger.warn('address kept although it is one that is not handed out', {
+        ...fields,
+        reason: o.reserved,
       });
     }
   }

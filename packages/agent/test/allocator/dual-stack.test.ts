@@ -9,8 +9,8 @@ test('RequireDualStack gets an IPv6 and an IPv4 address, in ipFamilies order, an
     async (c) => {
       c.create(lb('web', { families: ['IPv6', 'IPv4'], policy: 'RequireDualStack' }));
       assert.deepEqual(await c.waitIPs('web', (ips) => ips.length === 2, 'two addresses'), [
-        '2001:db8:1::',
-        '10.1.0.0',
+        '2001:db8:1::1',
+        '10.1.0.1',
       ]);
       await eventually('both families counted', () => {
         const s = c.serviceGroup('both')?.status;
@@ -21,8 +21,8 @@ test('RequireDualStack gets an IPv6 and an IPv4 address, in ipFamilies order, an
       assert.deepEqual(
         s.pools.map((p: { family: string; available: string }) => [p.family, p.available]),
         [
-          ['IPv4', '255'],
-          ['IPv6', '18446744073709551615'],
+          ['IPv4', '253'],
+          ['IPv6', '18446744073709551614'],
         ],
       );
     },
@@ -41,7 +41,7 @@ test('PreferDualStack in a group without IPv6 gets IPv4 only; RequireDualStack t
   withCluster(
     async (c) => {
       c.create(lb('prefer', { families: ['IPv4', 'IPv6'], policy: 'PreferDualStack' }));
-      assert.deepEqual(await c.waitIPs('prefer', (ips) => ips.length > 0, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('prefer', (ips) => ips.length > 0, 'an address'), ['10.1.0.1']);
       c.create(lb('require', { families: ['IPv4', 'IPv6'], policy: 'RequireDualStack' }));
       await eventually('AllocationFailed', () => c.events('AllocationFailed').length > 0);
       assert.match(

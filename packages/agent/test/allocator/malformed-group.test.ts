@@ -16,7 +16,7 @@ test('a malformed ServiceGroup is reported by field; the other groups keep alloc
       c.create(bad);
       c.create(lb('good'));
       c.create(lb('wants-bad', { annotations: { 'purelb.io/service-group': 'bad' } }));
-      assert.deepEqual(await c.waitIPs('good', (ips) => ips.length === 1, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('good', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
 
       await eventually('ParseFailed on the group', () => c.events('ParseFailed').length > 0);
       const [e] = c.events('ParseFailed');
@@ -47,7 +47,7 @@ test('a malformed ServiceGroup is reported by field; the other groups keep alloc
         },
       });
       assert.equal(code, 200);
-      assert.deepEqual(await c.waitIPs('wants-bad', (ips) => ips.length === 1, 'an address'), ['10.7.0.0']);
+      assert.deepEqual(await c.waitIPs('wants-bad', (ips) => ips.length === 1, 'an address'), ['10.7.0.1']);
     },
     { groups: [group('default', { v4: ['10.1.0.0/24'] })] },
   ));
@@ -61,7 +61,7 @@ test('a group whose pool overlaps an earlier group is refused, naming the pool a
       assert.equal(e.regarding.name, 'zz-overlap');
       assert.match(e.note, /pool 10\.1\.0\.128\/25 .*overlaps ServiceGroup purelb\/default/);
       c.create(lb('web'));
-      assert.deepEqual(await c.waitIPs('web', (ips) => ips.length === 1, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('web', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
     },
     { groups: [group('default', { v4: ['10.1.0.0/24'] })] },
   ));

@@ -83,7 +83,7 @@ test("a user edit racing the allocator's write (409) is re-read and decided agai
         metadata: { labels: { team: 'a' } },
       });
       assert.equal(code, 200);
-      assert.deepEqual(await c.waitIPs('web', (ips) => ips.length === 1, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('web', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
       assert.equal(c.service('web').metadata.labels.team, 'a', 'the user edit is kept');
       const m = await c.metrics[0]!.registry.metrics();
       assert.match(m, /purelb_allocator_service_writes_total\{part="annotations",result="conflict"\} 1/);

@@ -10,13 +10,13 @@ test('a deleted Service frees its address for the next one', () =>
   withCluster(
     async (c) => {
       c.create(lb('a'));
-      await c.waitIPs('a', (ips) => ips[0] === '10.1.0.0', 'the first address');
+      await c.waitIPs('a', (ips) => ips[0] === '10.1.0.1', 'the first address');
       c.remove('a');
       await eventually('release logged', () =>
-        c.lines.some((l) => l.msg === 'service deleted: addresses released' && l.ip === '10.1.0.0'),
+        c.lines.some((l) => l.msg === 'service deleted: addresses released' && l.ip === '10.1.0.1'),
       );
       c.create(lb('b'));
-      assert.deepEqual(await c.waitIPs('b', (ips) => ips.length === 1, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('b', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
     },
     { groups },
   ));
@@ -45,10 +45,10 @@ test('a Service changed to ClusterIP loses its ingress and the brand, and the ad
       await eventually('AddressReleased', () => c.events('AddressReleased').length === 1);
       assert.match(
         c.events('AddressReleased')[0].note,
-        /Released 10\.1\.0\.0: the Service is now of type ClusterIP/,
+        /Released 10\.1\.0\.1: the Service is now of type ClusterIP/,
       );
       c.create(lb('next'));
-      assert.deepEqual(await c.waitIPs('next', (ips) => ips.length === 1, 'an address'), ['10.1.0.0']);
+      assert.deepEqual(await c.waitIPs('next', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
     },
     { groups },
   ));

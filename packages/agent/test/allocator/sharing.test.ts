@@ -26,7 +26,7 @@ test('the same key and disjoint ports share one address; it is freed only with i
       c.remove('http');
       c.create(lb('other'));
       // Still held by dns: the next Service does not get it.
-      assert.deepEqual(await c.waitIPs('other', (ips) => ips.length === 1, 'an address'), ['10.1.0.1']);
+      assert.deepEqual(await c.waitIPs('other', (ips) => ips.length === 1, 'an address'), ['10.1.0.2']);
       c.remove('dns');
       c.create(lb('last'));
       assert.deepEqual(await c.waitIPs('last', (ips) => ips.length === 1, 'the address both gave back'), [
@@ -47,9 +47,9 @@ test('the same key with a clashing port is refused, naming port 80/TCP and the h
       await eventually('AllocationFailed', () => c.events('AllocationFailed').length > 0);
       const [e] = c.events('AllocationFailed');
       assert.equal(e.regarding.name, 'clash');
-      assert.match(e.note, /^sharing-conflict: port 80\/TCP is already used by default\/web on 10\.1\.0\.0/);
+      assert.match(e.note, /^sharing-conflict: port 80\/TCP is already used by default\/web on 10\.1\.0\.1/);
       assert.deepEqual(c.ips('clash'), []);
-      assert.deepEqual(c.ips('web'), ['10.1.0.0']);
+      assert.deepEqual(c.ips('web'), ['10.1.0.1']);
     },
     { groups },
   ));
