@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
-import { logLevelFlag, namespaceFlag, parseFlags, wholeNumber } from './flags.ts';
+import { logLevelFlag, metricsAddressesFlag, namespaceFlag, parseFlags, wholeNumber } from './flags.ts';
 import { serveHttp } from './http.ts';
 import { type KubernetesMode, startKubernetesMode, type WritebackInput } from './kubernetes/index.ts';
 import { latestOnly } from './latest-only.ts';
@@ -31,6 +31,9 @@ const USAGE = `usage: purelb-agent --standalone FILE [options]
   --netns NAME          act inside the named network namespace (as 'ip netns' lists it)
   --once                standalone only: reconcile once and exit: 0 when everything applied, 1 otherwise
   --metrics-port N      port for /metrics, /healthz, /readyz (default 7472, $METRICS_PORT; 0 = any free port)
+  --metrics-address A,B addresses they listen on ($METRICS_ADDRESS; default $HOST_IP, the node's address,
+                        and loopback; loopback alone without $HOST_IP). 0.0.0.0 or :: = every address,
+                        which includes every LoadBalancer address on this node: the world can read them
   --log-level LEVEL     debug | info | warn | error (default info, $LOG_LEVEL); errors are always logged
   --resync SECONDS      periodic full reconcile (default 30, $RESYNC_SECONDS; 0 = off)`;
 
@@ -46,6 +49,7 @@ interface Options {
   netns: string | undefined;
   once: boolean;
   metricsPort: number;
+  metricsAddresses: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   resyncSeconds: number;
 }
@@ -62,6 +66,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       netns: { type: 'string' },
       once: { type: 'boolean' },
       'metrics-port': { type: 'string' },
+      'metrics-address': { type: 'string' },
       'log-level': { type: 'string' },
       resync: { type: 'string' },
       help: { type: 'boolean' },
@@ -102,6 +107,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       65535,
       UsageError,
     ),
+    // The node's own address (downward API status.hostIP), never every address: see flags.ts.
+    metricsAddresses: metricsAddressesFlag(values, env, 'HOST_IP', UsageError),
     logLevel,
     resyncSeconds: wholeNumber(
       '--resync',
@@ -220,8 +227,15 @@ async function run(o: Options, log: Logger): Promise<number> {
   const watch = watchNetwork(nl, (why) => rec.markDirty(why), log, {
     isOwnEcho: (action, address) => echoes.isEcho(action, address),
   });
-  const http = await serveHttp(o.metricsPort, metrics.registry, () => rec.runs > 0);
-  log.info('serving /metrics, /healthz and /readyz', { port: http.port });
+  const http = await serveHttp(o.metricsPort, metrics.registry, () => rec.runs > 0, o.metricsAddresses).catch(
+    (err: unknown) => {
+      // Only the netlink watch runs yet: close it, or it would keep the failed process alive.
+      watch.close();
+      nl.close();
+      throw err;
+    },
+  );
+  log.info('serving /metrics, /healthz and /readyz', { port: http.port, addresses: http.addresses });
   await source.start(() => rec.markDirty('source change'));
   if (kube !== undefined) {
     // The Lease carries the subnets before the first reconcile, so a restarted winner is a member

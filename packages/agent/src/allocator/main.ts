@@ -27,11 +27,17 @@ async function run(o: AllocatorCliOptions, log: Logger): Promise<number> {
     leaseDurationSeconds: o.leaseDurationSeconds,
     resyncMs: o.resyncSeconds * 1000,
   });
-  const http = await serveHttp(o.metricsPort, metrics.registry, () => controller.synced());
+  const http = await serveHttp(
+    o.metricsPort,
+    metrics.registry,
+    () => controller.synced(),
+    o.metricsAddresses,
+  );
   log.info('purelb allocator starting', {
     namespace: o.namespace,
     defaultAnnouncer: o.defaultAnnouncer,
     port: http.port,
+    addresses: http.addresses,
   });
   const stopped = new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

@@ -1,7 +1,7 @@
 // `purelb-agent allocator` flags (and the environment the Deployment sets). A bad flag is a
 // UsageError: the command prints it with the usage and exits 2, having started nothing.
 import { hostname } from 'node:os';
-import { logLevelFlag, namespaceFlag, parseFlags, wholeNumber } from '../flags.ts';
+import { logLevelFlag, metricsAddressesFlag, namespaceFlag, parseFlags, wholeNumber } from '../flags.ts';
 import type { LogLevel } from '../log.ts';
 
 export class UsageError extends Error {
@@ -15,6 +15,8 @@ export const ALLOCATOR_USAGE = `usage: purelb-agent allocator [--kubeconfig FILE
   --default-announcer     also serve LoadBalancer Services without spec.loadBalancerClass
                           ($DEFAULT_ANNOUNCER=PureLB does the same)
   --metrics-port N        port for /metrics, /healthz, /readyz (default 7473, $METRICS_PORT; 0 = any free port)
+  --metrics-address A,B   addresses they listen on ($METRICS_ADDRESS; default $POD_IP, the pod's address, and
+                          loopback; loopback alone without $POD_IP; 0.0.0.0 or :: = every address)
   --log-level LEVEL       debug | info | warn | error (default info, $LOG_LEVEL); errors are always logged
   --lease-duration S      leader Lease duration in seconds (default 15, $LEASE_DURATION)
   --resync SECONDS        periodic full pass over every Service (default 300, $RESYNC_SECONDS; 0 = off)`;
@@ -24,6 +26,7 @@ export interface AllocatorCliOptions {
   namespace: string;
   defaultAnnouncer: boolean;
   metricsPort: number;
+  metricsAddresses: string[];
   logLevel: LogLevel;
   leaseDurationSeconds: number;
   resyncSeconds: number;
@@ -40,6 +43,7 @@ export function parseAllocatorOptions(argv: string[], env: NodeJS.ProcessEnv): A
       namespace: { type: 'string' },
       'default-announcer': { type: 'boolean' },
       'metrics-port': { type: 'string' },
+      'metrics-address': { type: 'string' },
       'log-level': { type: 'string' },
       'lease-duration': { type: 'string' },
       resync: { type: 'string' },
@@ -67,6 +71,8 @@ export function parseAllocatorOptions(argv: string[], env: NodeJS.ProcessEnv): A
       65535,
       UsageError,
     ),
+    // The pod's own address (downward API status.podIP), where the kubelet's probes arrive.
+    metricsAddresses: metricsAddressesFlag(values, env, 'POD_IP', UsageError),
     logLevel,
     leaseDurationSeconds: wholeNumber(
       '--lease-duration',

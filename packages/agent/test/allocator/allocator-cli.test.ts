@@ -23,6 +23,7 @@ const run = (...args: string[]) =>
 for (const [args, message] of [
   [['--bogus'], /Unknown option '--bogus'/],
   [['--metrics-port', 'abc'], /--metrics-port must be an integer from 0 to 65535, got "abc"/],
+  [['--metrics-address', '*'], /--metrics-address must be IP addresses separated by commas, got "\*"/],
   [['--log-level', 'loud'], /--log-level must be debug, info, warn or error, got "loud"/],
   [['--lease-duration', '1'], /--lease-duration must be an integer from 2 to 3600, got "1"/],
   [['--namespace', ''], /--namespace must not be empty/],
