@@ -1,12 +1,15 @@
 // What the manifests must say beyond schema validity: the node agent's pod shape (host network, the
-// two capabilities, non-root, downward-API identity, probes on the agent's HTTP port), the allocator's
-// single Recreate replica of our image with no capability, and RBAC granting each component exactly what it reads and writes.
+// two capabilities, non-root, downward-API identity, probes on the agent's HTTP port, which listens on
+// the node's address and loopback only, where the kubelet's probes and Prometheus arrive), the
+// allocator's single Recreate replica of our image with no capability, serving on its pod IP, and RBAC
+// granting each component exactly what it reads and writes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { parseAllocatorOptions } from '../../packages/agent/src/allocator/options.ts';
+import { metricsAddressesFlag } from '../../packages/agent/src/flags.ts';
 
 const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
 
@@ -36,13 +39,38 @@ describe('lbnodeagent DaemonSet', () => {
     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
   });
 
-  it('takes NODE_NAME, POD_NAMESPACE and POD_UID from the downward API', () => {
+  it('takes NODE_NAME, POD_NAMESPACE, POD_UID and HOST_IP from the downward API', () => {
     const env = Object.fromEntries(c.env.map((e: Doc) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
     assert.deepEqual(env, {
       NODE_NAME: 'spec.nodeName',
       POD_NAMESPACE: 'metadata.namespace',
       POD_UID: 'metadata.uid',
+      HOST_IP: 'status.hostIP',
     });
+  });
+
+  it("serves on the node's address and loopback only: where probes and Prometheus reach it", () => {
+    // The kubelet fills HOST_IP with the node's address; a hostNetwork pod's IP is that address, and
+    // both the probes (no host: the pod IP) and Prometheus' pod discovery go there.
+    const nodeIP = '192.168.10.21';
+    const env: NodeJS.ProcessEnv = {};
+    for (const e of c.env) if (e.valueFrom?.fieldRef?.fieldPath === 'status.hostIP') env[e.name] = nodeIP;
+    const at = c.args.indexOf('--metrics-address');
+    const values = at < 0 ? {} : { 'metrics-address': c.args[at + 1] };
+    const listening = metricsAddressesFlag(values, env, 'HOST_IP', Error);
+    assert.deepEqual(
+      listening,
+      [nodeIP, '127.0.0.1'],
+      'not 0.0.0.0: that includes every LoadBalancer address',
+    );
+    for (const probe of [c.livenessProbe, c.readinessProbe]) assert.equal(probe.httpGet.host, undefined);
+    assert.equal(ds.spec.template.metadata.annotations['prometheus.io/port'], '7472');
+    const cli = readFileSync(join(DEPLOY, '..', 'packages', 'agent', 'src', 'cli.ts'), 'utf8');
+    assert.match(
+      cli,
+      /metricsAddressesFlag\(values, env, 'HOST_IP', UsageError\)/,
+      'the agent defaults to HOST_IP',
+    );
   });
 
   it('probes /healthz and /readyz on 7472, where the metrics are served', () => {
@@ -86,6 +114,7 @@ describe('allocator Deployment', () => {
     const fieldValues: Record<string, string> = {
       'metadata.namespace': 'purelb-system',
       'metadata.name': 'allocator-7d9f-abcde',
+      'status.podIP': '10.244.3.17',
     };
     for (const e of c.env) env[e.name] = e.value ?? fieldValues[e.valueFrom.fieldRef.fieldPath];
     const o = parseAllocatorOptions(c.args, env);
@@ -96,10 +125,13 @@ describe('allocator Deployment', () => {
       { namespace: 'purelb-system', identity: 'allocator-7d9f-abcde', defaultAnnouncer: true },
     );
     assert.equal(o.metricsPort, 7473);
+    // The pod IP, where the kubelet probes (no host set) and Prometheus scrapes, and loopback.
+    assert.deepEqual(o.metricsAddresses, ['10.244.3.17', '127.0.0.1']);
+    for (const probe of [c.livenessProbe, c.readinessProbe]) assert.equal(probe.httpGet.host, undefined);
     assert.equal(o.logLevel, c.args[c.args.indexOf('--log-level') + 1]);
     assert.deepEqual(
       c.env.map((e: { name: string }) => e.name).sort(),
-      ['DEFAULT_ANNOUNCER', 'POD_NAME', 'POD_NAMESPACE'],
+      ['DEFAULT_ANNOUNCER', 'POD_IP', 'POD_NAME', 'POD_NAMESPACE'],
       'every variable set is one checked above',
     );
   });
