@@ -7,10 +7,12 @@
       "sources": [
         "src/native/addon.cc",
         "src/native/errno_names.cc",
+        "src/native/frame_exchange.cc",
         "src/native/io_loop.cc",
         "src/native/js_options.cc",
         "src/native/netlink_socket.cc",
         "src/native/netns_open.cc",
+        "src/native/packet_job.cc",
         "src/native/packet_sender.cc",
         "src/native/sys_error.cc"
       ],

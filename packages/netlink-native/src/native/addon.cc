@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "errno_names.h"
+#include "frame_exchange.h"
 #include "js_options.h"
 #include "netlink_socket.h"
 #include "packet_sender.h"
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (env.IsExceptionPending()) return exports;
   exports.Set("NetlinkSocket", socket_class);
   exports.Set("sendFrames", Napi::Function::New<SendFrames>(env, "sendFrames"));
+  exports.Set("exchangeFrames", Napi::Function::New<ExchangeFrames>(env, "exchangeFrames"));
   exports.Set("errnoName", Napi::Function::New<ErrnoNameJs>(env, "errnoName"));
   exports.Set("errnoMessage", Napi::Function::New<ErrnoMessageJs>(env, "errnoMessage"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));

@@ -101,6 +101,41 @@ export interface SendFramesOptions {
   intervalMs: number;
 }
 
+export interface ExchangeFramesOptions {
+  netns?: NetnsTarget;
+  ifindex: number;
+  /**
+   * Whole Ethernet frames, sent back to back once per round, each tagged with the EtherType in
+   * its own header (bytes 12-13). Built by src/api/probe-frames.ts.
+   */
+  frames: Buffer[];
+  /** Rounds of frames (1..1000). */
+  rounds: number;
+  /** Milliseconds of listening between rounds. */
+  intervalMs: number;
+  /** Milliseconds of listening after the last round. */
+  waitMs: number;
+  /**
+   * A classic BPF program (struct sock_filter[], host byte order) run by the kernel on every frame
+   * the device receives, attached before the socket can receive anything: its return value is
+   * the number of bytes kept, 0 drops the frame. Default: keep every frame whole.
+   */
+  filter?: Buffer;
+  /** Link-layer multicast addresses the device must accept while listening (PACKET_ADD_MEMBERSHIP). */
+  multicast?: Buffer[];
+  /** Receive buffer (default 1 MiB; SO_RCVBUFFORCE when privileged). */
+  rcvbuf?: number;
+  /** Most frames kept (default 65,536); the rest are counted in `dropped`. */
+  maxFrames?: number;
+}
+
+export interface ExchangeFramesResult {
+  /** Every frame the device received while listening (never the host's own: PACKET_OUTGOING), in order. */
+  frames: Buffer[];
+  /** Frames lost: beyond maxFrames, or dropped by the kernel because the receive queue was full. */
+  dropped: number;
+}
+
 export interface NativeBinding {
   NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket & NativeSocketControls;
   /**
@@ -109,6 +144,14 @@ export interface NativeBinding {
    * an Error carrying `errno` and `code` (ENODEV for a missing ifindex) and naming the operation.
    */
   sendFrames(options: SendFramesOptions): Promise<void>;
+  /**
+   * Opens an AF_PACKET socket on the device (in the namespace) for this call, sends the frames in
+   * rounds and collects what arrives until waitMs after the last round, all on a thread of its
+   * own. Bad options throw at once (TypeError/RangeError); a failing system call rejects with an
+   * Error carrying `errno` and `code` (ENODEV for a missing ifindex, ENETDOWN for a link that is
+   * down) and naming the operation.
+   */
+  exchangeFrames(options: ExchangeFramesOptions): Promise<ExchangeFramesResult>;
   /** errno number → symbolic name (EEXIST), from the C library. */
   errnoName(errno: number): string;
   /** strerror text for an errno number. */
