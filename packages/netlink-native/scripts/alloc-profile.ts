@@ -60,7 +60,7 @@ class FakeSocket {
 
 const binding = { NetlinkSocket: FakeSocket } as unknown as Pick<
   NativeBinding,
-  'NetlinkSocket' | 'sendFrames'
+  'NetlinkSocket' | 'sendFrames' | 'exchangeFrames'
 >;
 const nl = await Netlink.open({ binding });
 

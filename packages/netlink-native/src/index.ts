@@ -1,16 +1,19 @@
 // @purelb-ts/netlink-native: rtnetlink for Node.js. Open a handle bound to a network namespace and
-// use its typed, promise-based links / addresses / routes / nexthop objects, monitors and GARP/NA
-// announcements.
+// use its typed, promise-based links / addresses / routes / nexthop objects, monitors, GARP/NA
+// announcements and address-conflict probes.
 export { ADDRESS_FLAGS, addressFlagBits, addressFlagNames } from './api/address-flags.ts';
 export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOptions } from './api/addresses.ts';
 export type { AnnounceOptions } from './api/announce.ts';
 export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
-export { Netlink, type OpenOptions } from './api/handle.ts';
+export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
 export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
 export type { Action, Monitor, MonitorEvent, MonitorGroup, MonitorOptions } from './api/monitor.ts';
 export type { NetnsOption } from './api/netns.ts';
 export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
+export type { ProbeConflict, ProbeOptions, ProbeResult } from './api/probe.ts';
+export type { ConflictEvidence } from './api/probe-evidence.ts';
+export { arpProbe, dadSolicitation } from './api/probe-frames.ts';
 export type { ProtocolName, RouteTypeName, TableName } from './api/route-names.ts';
 export type {
   NextHopOptions,

@@ -1,5 +1,6 @@
 // The handle a caller opens: one request socket bound to a network namespace, with links,
-// addresses, routes and nexthop objects on it, monitors (each on its own socket) and GARP/NA announcements.
+// addresses, routes and nexthop objects on it, monitors (each on its own socket), GARP/NA
+// announcements and address-conflict probes.
 import createDebug from 'debug';
 import type { NativeBinding, NativeSocket, NativeSocketOptions, NetnsTarget } from '../native/binding.ts';
 import { Connection } from '../transport/connection.ts';
@@ -11,9 +12,13 @@ import { Links } from './links.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
 import { describeNetns, type NetnsOption, netnsTarget } from './netns.ts';
 import { Nexthops } from './nexthops.ts';
+import { type ProbeOptions, type ProbeResult, probe } from './probe.ts';
 import { Routes } from './routes.ts';
 
 const trace = createDebug('netlink:handle');
+
+/** What a handle needs of the addon. */
+export type HandleBinding = Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames' | 'exchangeFrames'>;
 
 export interface OpenOptions {
   /** The namespace to work in: a name (`ip netns` style), { path } or { fd }. Default: the caller's. */
@@ -25,7 +30,7 @@ export interface OpenOptions {
   /** Send buffer: the most one sendmsg carries (default 1 MiB). */
   sndbuf?: number;
   /** The addon to use (tests and embedders); default: the bundled prebuild. */
-  binding?: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>;
+  binding?: HandleBinding;
 }
 
 function checkBuffer(name: string, v: number | undefined, fallback: number): number {
@@ -41,15 +46,11 @@ export class Netlink {
   readonly routes: Routes;
   readonly nexthops: Nexthops;
   readonly #conn: Connection;
-  readonly #binding: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>;
+  readonly #binding: HandleBinding;
   readonly #netns: NetnsTarget | undefined;
   readonly #monitors = new Set<Monitor>();
 
-  private constructor(
-    binding: Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames'>,
-    netns: NetnsTarget | undefined,
-    conn: Connection,
-  ) {
+  private constructor(binding: HandleBinding, netns: NetnsTarget | undefined, conn: Connection) {
     this.#binding = binding;
     this.#netns = netns;
     this.#conn = conn;
@@ -113,6 +114,16 @@ export class Netlink {
    */
   announce(link: LinkRef, address: string, options: AnnounceOptions = {}): Promise<void> {
     return announce(this, this.#binding, this.#netns, link, address, options);
+  }
+
+  /**
+   * Asks the link's LAN whether anyone uses `addresses` before this host claims them: an RFC 5227
+   * ARP probe per IPv4 address, a duplicate-address-detection neighbour solicitation per IPv6
+   * one, `count` rounds `intervalMs` apart, then `waitMs` of listening. All addresses share one
+   * socket and one window. Resolves one result per address, in order.
+   */
+  probe(link: LinkRef, addresses: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult[]> {
+    return probe(this, this.#binding, this.#netns, link, addresses, options);
   }
 
   /** Closes the request socket (rejecting what is outstanding with ECANCELED) and every monitor. */

@@ -13,6 +13,7 @@ function fakeBinding() {
       return kernel.open(o);
     } as unknown as typeof import('../../src/native/load.ts').native.NetlinkSocket,
     sendFrames: () => Promise.reject(new Error('not in this test')),
+    exchangeFrames: () => Promise.reject(new Error('not in this test')),
   };
   return { binding, kernel };
 }
