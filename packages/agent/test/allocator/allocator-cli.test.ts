@@ -1,10 +1,14 @@
-// `purelb-agent allocator` as a process: bad flags are a usage error (exit 2) naming the flag;
+// `purelb-agent allocator` as a process: bad flags are a usage error (exit 2) naming the flag; an
+// address it cannot listen on stops it (exit 1) naming the address;
 // two replicas against the fake API server with the leader killed (SIGKILL, no hand-back) mid-burst
 // end with every Service holding its own address, none shown twice; /metrics and /readyz answer.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { stringify } from 'yaml';
 import { withFakeApiServer, writeKubeconfig } from '../../../../test/support/kube.ts';
 import { RunningCli } from '../support/agent-process.ts';
 import { duplicates, eventually, group, lb, NS } from './harness.ts';
@@ -40,6 +44,33 @@ test('allocator --help prints the usage and exits 0', () => {
   const r = run('--help');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /--default-announcer/);
+});
+
+test('allocator on an address the host does not have: start-up fails naming it, exit 1', () => {
+  // It fails before talking to the API server, so the kubeconfig may point nowhere.
+  const dir = mkdtempSync(join(tmpdir(), 'purelb-allocator-cli-'));
+  try {
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:1' } }],
+        users: [{ name: 'u', user: {} }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    );
+    const r = run('--kubeconfig', kubeconfig, '--metrics-address', '192.0.2.1');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /purelb-agent allocator: cannot serve \/metrics on 192\.0\.2\.1:7473: .*EADDRNOTAVAIL.*see --metrics-address/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('two allocator processes, the leader SIGKILLed mid-burst: all allocated, no address twice', () =>
