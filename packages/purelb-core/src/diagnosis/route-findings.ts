@@ -1,9 +1,9 @@
 // Findings about the local-interface election: ambiguous default routes (the seed's case) and none.
 import type { Family, Route } from '@purelb-ts/netlink-native';
+import { lowestDefaultRoutes, routeMetric } from '../election/default-route.ts';
 import type { DesiredState, NodeNetwork } from '../model.ts';
-import { lowestDefaultRoutes, routeMetric } from './default-routes.ts';
+import { familyName, ipCommand, routeText } from '../net/iproute-text.ts';
 import type { Finding } from './finding.ts';
-import { familyName, ipCommand, routeText } from './iproute-text.ts';
 
 const LOCAL_OVERRIDE = "or name the local interface in the LBNodeAgent's spec.local.localInterface";
 

@@ -1,41 +1,71 @@
-// Which interface is "local" for an address family: the one holding the default route. Upstream
-// takes the first of several equal defaults in dump order and fails on a multipath default (obs);
-// here any real doubt is reported as ambiguous, so the caller falls back to the dummy interface and
-// says why (the troubleshooting page's two-default-routes case).
+// Which interface is "local" for an address family: the one the kernel sends off-link traffic through,
+// i.e. the interface of the default route the kernel itself would use. The kernel ranks main-table
+// default routes by metric, then (IPv6) by router preference (RFC 4191, as learned from router
+// advertisements); what is left after that is the kernel's own coin toss, which PureLB refuses to
+// guess: several routes through different interfaces, a multipath route, or a nexthop group spread
+// over several interfaces is reported as ambiguous, so the caller falls back to the dummy interface and
+// says why (the troubleshooting page's two-default-routes case). Upstream takes the first in dump order.
 import type { LocalInterfaceElection, NodeNetwork, Route } from '../model.ts';
 import type { Family } from '../net/ip.ts';
-import { formatRoute, linkName } from './route-text.ts';
+import { familyName, linkName, routeText } from '../net/iproute-text.ts';
+import { prefRank, prefWord, RT_TABLE_MAIN, RTN } from '../net/route-words.ts';
+import { nexthopInterfaces } from './nexthops.ts';
 
-const RT_TABLE_MAIN = 254;
-const RTN_UNICAST = 1;
-
-const familyName = (family: Family): string => (family === 4 ? 'IPv4' : 'IPv6');
-
-/** Main-table unicast default routes of one family. */
+/** Main-table unicast default routes of one family, in dump order. */
 export const defaultRoutes = (family: Family, network: NodeNetwork): Route[] =>
   network.routes.filter(
-    (r) => r.family === family && r.table === RT_TABLE_MAIN && r.dstLength === 0 && r.type === RTN_UNICAST,
+    (r) => r.family === family && r.table === RT_TABLE_MAIN && r.dstLength === 0 && r.type === RTN.unicast,
   );
 
 /** The kernel's metric: an absent RTA_PRIORITY is 0. */
-const metricOf = (route: Route): number => route.priority ?? 0;
+export const routeMetric = (route: Route): number => route.priority ?? 0;
 
-/** The ifindexes a route leaves through: its oif, or every nexthop's for a multipath route. */
-function outInterfaces(route: Route): number[] {
+/**
+ * The default routes the kernel chooses among, in dump order: the lowest metric, then for IPv6 the
+ * highest router preference. Several left means the kernel's choice is not PureLB's to predict.
+ */
+export function lowestDefaultRoutes(family: Family, network: NodeNetwork): Route[] {
+  const defaults = defaultRoutes(family, network);
+  if (defaults.length === 0) return [];
+  const lowest = Math.min(...defaults.map(routeMetric));
+  const atLowest = defaults.filter((r) => routeMetric(r) === lowest);
+  if (family === 4) return atLowest;
+  const best = Math.max(...atLowest.map((r) => prefRank(r.pref)));
+  return atLowest.filter((r) => prefRank(r.pref) === best);
+}
+
+/**
+ * The ifindexes a route leaves through: its oif; every nexthop's for a multipath route; the nexthop
+ * object's (or every member's of a group) for a route that names one by id.
+ */
+export function routeInterfaces(route: Route, network: NodeNetwork): number[] {
   if (route.oif !== undefined) return [route.oif];
-  return [...new Set((route.nexthops ?? []).map((h) => h.oif))];
+  if (route.nexthops !== undefined) return [...new Set(route.nexthops.map((h) => h.oif))];
+  if (route.nhId !== undefined) return nexthopInterfaces(route.nhId, network.nexthops ?? []);
+  return [];
+}
+
+/** Why these deciding routes are ambiguous, in words. */
+function ambiguity(family: Family, best: Route[], interfaces: number): string {
+  const fam = familyName(family);
+  const first = best[0]!;
+  if (best.length > 1) {
+    const pref = family === 6 ? ` and router preference ${prefWord(first.pref ?? 0)}` : '';
+    return `${best.length} ${fam} default routes share the lowest metric ${routeMetric(first)}${pref}`;
+  }
+  const group = first.oif === undefined && first.nexthops === undefined && first.nhId !== undefined;
+  const how = group ? `its nexthop group ${first.nhId} spreads` : 'it is multipath';
+  return `the ${fam} default route is not one path: ${how} over ${interfaces} interfaces`;
 }
 
 export function electDefaultInterface(family: Family, network: NodeNetwork): LocalInterfaceElection {
   const fam = familyName(family);
-  const defaults = defaultRoutes(family, network);
-  if (defaults.length === 0) {
+  const best = lowestDefaultRoutes(family, network);
+  if (best.length === 0) {
     return { status: 'none', family, reason: `no ${fam} default route in the main table` };
   }
-  const lowest = Math.min(...defaults.map(metricOf));
-  const best = defaults.filter((r) => metricOf(r) === lowest);
-  const routeText = best.map((r) => formatRoute(r, network.links)).join('; ');
-  const indexes = [...new Set(best.flatMap(outInterfaces))];
+  const text = best.map((r) => routeText(r, network.links)).join('; ');
+  const indexes = [...new Set(best.flatMap((r) => routeInterfaces(r, network)))];
   const names = indexes.map((i) => linkName(network.links, i));
 
   if (indexes.length === 1) {
@@ -45,33 +75,29 @@ export function electDefaultInterface(family: Family, network: NodeNetwork): Loc
       return {
         status: 'none',
         family,
-        reason: `the ${fam} default route (${routeText}) leaves through ifindex ${index}, which is not in the link dump`,
+        reason: `the ${fam} default route (${text}) leaves through ifindex ${index}, which is not in the link dump`,
       };
     }
-    // Several defaults (or nexthops) at the lowest metric all through one interface still name it.
-    const what =
-      best.length === 1 && best[0]!.oif !== undefined ? 'the lowest-metric' : 'every lowest-metric';
+    // Several defaults (or nexthops) at the lowest rank all through one interface still name it.
+    const what = best.length === 1 && best[0]!.oif !== undefined ? 'the' : 'every';
     return {
       status: 'elected',
       family,
       link: link.name,
       index,
-      reason: `${link.name} holds ${what} ${fam} default route (${routeText})`,
+      reason: `${link.name} holds ${what} ${fam} default route the kernel uses (${text})`,
     };
   }
   if (indexes.length === 0) {
-    return { status: 'none', family, reason: `the ${fam} default route (${routeText}) names no interface` };
+    return { status: 'none', family, reason: `the ${fam} default route (${text}) names no interface` };
   }
-  const why =
-    best.length > 1
-      ? `${best.length} ${fam} default routes share the lowest metric ${lowest}`
-      : `the ${fam} default route is multipath over ${names.length} interfaces`;
+  const why = ambiguity(family, best, names.length);
   return {
     status: 'ambiguous',
     family,
     candidates: names,
     reason:
-      `PureLB is unable to identify the local interface: ${why} (${routeText}), through ${names.join(', ')}; ` +
+      `PureLB is unable to identify the local interface: ${why} (${text}), through ${names.join(', ')}; ` +
       'local addresses go to the dummy (virtual) interface instead',
   };
 }

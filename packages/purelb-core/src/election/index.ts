@@ -1,6 +1,12 @@
 // Local-interface election, advertised subnets, lease membership and the per-address node election.
 export { advertisedSubnets } from './advertised-subnets.ts';
-export { defaultRoutes, electDefaultInterface } from './default-route.ts';
+export {
+  defaultRoutes,
+  electDefaultInterface,
+  lowestDefaultRoutes,
+  routeInterfaces,
+  routeMetric,
+} from './default-route.ts';
 export {
   type CandidateInterface,
   findLocalSubnet,
@@ -15,7 +21,7 @@ export {
   NODE_LEASE_PREFIX,
 } from './members.ts';
 export { parseMicroTime } from './micro-time.ts';
-export { formatRoute, linkName } from './route-text.ts';
+export { nexthopInterfaces } from './nexthops.ts';
 export {
   type LocalSubnet,
   unusableReason,

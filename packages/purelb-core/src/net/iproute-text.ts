@@ -1,16 +1,28 @@
-// Addresses and routes written the way iproute2 prints them, so findings read like `ip addr` / `ip route`.
-import type { Address, AddressFlag, Family, Link, Route } from '@purelb-ts/netlink-native';
-import type { Placement } from '../model.ts';
-import { flagBits, flagNames, IFA_F } from '../net/address-flags.ts';
+// Addresses and routes written the way iproute2 prints them, so election reasons and findings read like
+// `ip addr` / `ip route`. The one printer of both: election, placement and diagnosis all use it.
+import type { Address, AddressFlag, Family, Link, NextHop, Route } from '@purelb-ts/netlink-native';
+import type { NexthopObject, Placement } from '../model.ts';
+import { flagBits, flagNames, IFA_F } from './address-flags.ts';
+import {
+  nexthopFlagWords,
+  prefWord,
+  protocolWord,
+  RT_SCOPE_UNIVERSE,
+  RTPROT_BOOT,
+  routeTypeWord,
+  scopeWord,
+} from './route-words.ts';
 
-export const familyName = (family: Family): string => (family === 4 ? 'IPv4' : 'IPv6');
+export const familyName = (family: Family): 'IPv4' | 'IPv6' => (family === 6 ? 'IPv6' : 'IPv4');
 const inet = (family: Family): string => (family === 4 ? 'inet' : 'inet6');
 /** `ip` or `ip -6`: route commands need the family spelled out. */
 export const ipCommand = (family: Family): string => (family === 4 ? 'ip' : 'ip -6');
 
-const SCOPES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
-const scopeName = (scope: number): string => SCOPES[scope] ?? String(scope);
 const lifetime = (seconds: number): string => (Number.isFinite(seconds) ? `${seconds}sec` : 'forever');
+
+/** The interface name for an ifindex, or "if<N>" when the link dump does not hold it. */
+export const linkName = (links: readonly Link[], index: number): string =>
+  links.find((l) => l.index === index)?.name ?? `if${index}`;
 
 /** Where `ip addr` spells a flag otherwise than the netlink library's word. */
 const IPROUTE_WORDS: Partial<Record<AddressFlag, string>> = {
@@ -37,7 +49,7 @@ export function addressText(a: Address, linkName: string | undefined): string {
   const brd = a.broadcast === undefined ? '' : ` brd ${a.broadcast}`;
   const flags = flagWords(a.family, a.flags);
   const tail = [...flags, a.label ?? linkName ?? `if${a.index}`].join(' ');
-  return `${inet(a.family)} ${a.address}/${a.prefixLength}${brd} scope ${scopeName(a.scope)} ${tail} valid_lft ${lifetime(a.validLifetime)} preferred_lft ${lifetime(a.preferredLifetime)}`;
+  return `${inet(a.family)} ${a.address}/${a.prefixLength}${brd} scope ${scopeWord(a.scope)} ${tail} valid_lft ${lifetime(a.validLifetime)} preferred_lft ${lifetime(a.preferredLifetime)}`;
 }
 
 /** The same form for what a placement asks for. */
@@ -52,20 +64,63 @@ export function placementText(p: Placement): string {
 export const shortAddress = (family: Family, ip: string, prefixLength: number, link: string): string =>
   `${inet(family)} ${ip}/${prefixLength} dev ${link}`;
 
-const devName = (links: readonly Link[], index: number | undefined): string =>
-  links.find((l) => l.index === index)?.name ?? (index === undefined ? '?' : `if${index}`);
+/** "via 172.30.250.1", or "via inet6 fe80::1" for a gateway of the other family (RTA_VIA). */
+function viaWords(family: Family, gateway: string | undefined, via: string | undefined): string[] {
+  if (gateway !== undefined) return ['via', gateway];
+  if (via === undefined) return [];
+  const viaFamily: Family = via.includes(':') ? 6 : 4;
+  return viaFamily === family ? ['via', via] : ['via', inet(viaFamily), via];
+}
 
-/** "default via 172.30.250.1 dev enp1s0 metric 100", or the multipath form with its nexthops. */
+const nexthopWords = (family: Family, h: NextHop, links: readonly Link[]): string[] => [
+  'nexthop',
+  ...viaWords(family, h.gateway, undefined),
+  'dev',
+  linkName(links, h.oif),
+  'weight',
+  String(h.weight),
+  ...nexthopFlagWords(h.flags),
+];
+
+/**
+ * One route in `ip route show` words and order, on one line: "default via 172.30.250.1 dev enp1s0 proto
+ * dhcp src 172.30.250.104 metric 100", "10.1.0.0/16 via 172.30.250.3 dev enp1s0 onlink", "default nhid
+ * 10", "default via fe80::1 dev enp1s0 proto ra metric 1024 pref high", or a multipath route with its
+ * "nexthop via ... dev ... weight N" words (which `ip` puts on lines of their own). The expiry of an IPv6
+ * route is left out: it changes every second.
+ */
 export function routeText(r: Route, links: readonly Link[]): string {
-  const dst = r.dstLength === 0 ? 'default' : `${r.dst}/${r.dstLength}`;
-  const metric = r.priority === undefined ? '' : ` metric ${r.priority}`;
-  if (r.nexthops !== undefined && r.oif === undefined) {
-    const hops = r.nexthops.map(
-      (h) =>
-        `nexthop${h.gateway === undefined ? '' : ` via ${h.gateway}`} dev ${devName(links, h.oif)} weight ${h.weight}`,
-    );
-    return `${dst}${metric} ${hops.join(' ')}`;
+  const w: string[] = [];
+  const type = routeTypeWord(r.type);
+  if (type !== undefined) w.push(type);
+  w.push(r.dstLength === 0 ? 'default' : `${r.dst}/${r.dstLength}`);
+  if (r.src !== undefined && r.srcLength > 0) w.push('from', `${r.src}/${r.srcLength}`);
+  if (r.nhId !== undefined) w.push('nhid', String(r.nhId));
+  const multipath = r.oif === undefined && r.nexthops !== undefined;
+  if (!multipath) {
+    w.push(...viaWords(r.family, r.gateway, r.via));
+    if (r.oif !== undefined) w.push('dev', linkName(links, r.oif));
   }
-  const via = r.gateway === undefined ? '' : ` via ${r.gateway}`;
-  return `${dst}${via} dev ${devName(links, r.oif)}${metric}`;
+  if (r.protocol !== RTPROT_BOOT) w.push('proto', protocolWord(r.protocol));
+  if (r.scope !== RT_SCOPE_UNIVERSE) w.push('scope', scopeWord(r.scope));
+  if (r.prefsrc !== undefined) w.push('src', r.prefsrc);
+  if (r.priority !== undefined) w.push('metric', String(r.priority));
+  w.push(...nexthopFlagWords(r.flags));
+  if (r.family === 6 && r.pref !== undefined) w.push('pref', prefWord(r.pref));
+  if (multipath) for (const h of r.nexthops ?? []) w.push(...nexthopWords(r.family, h, links));
+  return w.join(' ');
+}
+
+/** A nexthop object as `ip nexthop show` prints it: "id 10 via 172.30.250.1 dev enp1s0", "id 20 group 10/11". */
+export function nexthopText(n: NexthopObject, links: readonly Link[]): string {
+  if (n.group !== undefined && n.group.length > 0) {
+    const members = n.group.map((m) => (m.weight > 1 ? `${m.id},${m.weight}` : String(m.id)));
+    return `id ${n.id} group ${members.join('/')}`;
+  }
+  if (n.blackhole) return `id ${n.id} blackhole`;
+  const family: Family = n.gateway?.includes(':') ? 6 : 4;
+  const w = ['id', String(n.id), ...viaWords(family, n.gateway, undefined)];
+  if (n.oif !== undefined) w.push('dev', linkName(links, n.oif));
+  w.push(...nexthopFlagWords(n.flags));
+  return w.join(' ');
 }

@@ -5,7 +5,16 @@ import { test } from 'node:test';
 import { findLocalSubnet, localCandidates } from '../../src/election/index.ts';
 import { type NodeNetwork, PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
 import { formatCidr } from '../../src/net/cidr.ts';
-import { address, ENP1S0, ENP2S0, link, route, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import {
+  address,
+  ENP1S0,
+  ENP2S0,
+  link,
+  route,
+  seedNode,
+  untagged,
+  withSecondDefault,
+} from '../fixtures/seed-node.ts';
 import { agentLocal } from './helpers.ts';
 
 const ETH10 = 60;
@@ -109,8 +118,16 @@ test('a regex compiled with the g flag matches every name, not every other one',
   assert.deepEqual(names(localCandidates(4, multiNic(), local)), ['eth10', 'eth2']);
 });
 
-test('seed: enp1s0 subnets are its three /24 addresses (untagged secondaries count), in dump order', () => {
+test('seed: enp1s0 subnets are its own /24 (PureLB-tagged secondaries give none)', () => {
   const [enp1s0] = localCandidates(4, seedNode(), undefined).candidates;
+  assert.deepEqual(
+    enp1s0?.subnets.map((s) => [s.address, formatCidr(s.cidr), s.prefixLength]),
+    [['172.30.250.104', '172.30.250.0/24', 24]],
+  );
+});
+
+test('seed as an older PureLB left it: enp1s0 subnets are its three /24 addresses (untagged secondaries count), in dump order', () => {
+  const [enp1s0] = localCandidates(4, untagged(seedNode()), undefined).candidates;
   assert.deepEqual(
     enp1s0?.subnets.map((s) => [s.address, formatCidr(s.cidr), s.prefixLength]),
     [

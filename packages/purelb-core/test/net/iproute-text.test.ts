@@ -1,9 +1,10 @@
 // Addresses, placements and routes written as iproute2 prints them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addressText, placementText, routeText } from '../../src/diagnosis/iproute-text.ts';
+import type { NexthopObject } from '../../src/model.ts';
 import { IFA_F } from '../../src/net/address-flags.ts';
-import { seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import { addressText, nexthopText, placementText, routeText } from '../../src/net/iproute-text.ts';
+import { ENP1S0, route, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
 import { addr, local, virtual } from '../plan/build.ts';
 
 describe('addressText', () => {
@@ -70,12 +71,107 @@ describe('routeText', () => {
     const defaults = net.routes.filter((r) => r.dstLength === 0 && r.family === 4);
     assert.deepEqual(
       defaults.map((r) => routeText(r, net.links)),
-      ['default via 172.30.250.1 dev enp1s0 metric 100', 'default via 192.168.122.1 dev enp2s0 metric 100'],
+      [
+        'default via 172.30.250.1 dev enp1s0 proto dhcp src 172.30.250.104 metric 100',
+        'default via 192.168.122.1 dev enp2s0 proto dhcp metric 100',
+      ],
     );
   });
-  it('a connected route without metric', () => {
+  it('a connected route: proto kernel scope link src', () => {
     const net = seedNode();
     const r = net.routes.find((x) => x.dst === '172.17.0.0');
-    assert.equal(r && routeText(r, net.links), '172.17.0.0/16 dev docker0');
+    assert.equal(
+      r && routeText(r, net.links),
+      '172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1',
+    );
   });
+  // Each as iproute2 6.1 printed it for the same route in a test namespace (`ip route show`).
+  const links = seedNode().links;
+  const cases: [string, Parameters<typeof route>[0], string][] = [
+    [
+      'onlink',
+      { family: 4, oif: ENP1S0, dst: '10.1.0.0', dstLength: 16, gateway: '172.30.250.3', flags: 4 },
+      '10.1.0.0/16 via 172.30.250.3 dev enp1s0 onlink',
+    ],
+    [
+      'an IPv4 route via an IPv6 gateway (RTA_VIA)',
+      { family: 4, oif: ENP1S0, dst: '10.2.0.0', dstLength: 16, via: '2001:db8:1::1' },
+      '10.2.0.0/16 via inet6 2001:db8:1::1 dev enp1s0',
+    ],
+    [
+      'a nexthop object, compat mode on',
+      { family: 4, oif: ENP1S0, dst: '10.3.0.0', dstLength: 16, nhId: 10, gateway: '172.30.250.1' },
+      '10.3.0.0/16 nhid 10 via 172.30.250.1 dev enp1s0',
+    ],
+    [
+      'a nexthop object, compat mode off (nhid only)',
+      { family: 4, oif: undefined, dst: '10.3.0.0', dstLength: 16, nhId: 10 },
+      '10.3.0.0/16 nhid 10',
+    ],
+    [
+      'an IPv6 default with router preference',
+      { family: 6, oif: ENP1S0, gateway: '2001:db8:1::1', priority: 1024, pref: 1 },
+      'default via 2001:db8:1::1 dev enp1s0 metric 1024 pref high',
+    ],
+    [
+      'an IPv6 prefix route of the kernel',
+      { family: 6, oif: ENP1S0, dst: '2001:db8:1::', dstLength: 64, protocol: 2, priority: 256 },
+      '2001:db8:1::/64 dev enp1s0 proto kernel metric 256 pref medium',
+    ],
+    [
+      'a blackhole',
+      { family: 4, oif: undefined, dst: '10.5.0.0', dstLength: 16, type: 6 },
+      'blackhole 10.5.0.0/16',
+    ],
+    [
+      'multipath with weights, on one line',
+      {
+        family: 4,
+        oif: undefined,
+        dst: '10.4.0.0',
+        dstLength: 16,
+        nexthops: [
+          { gateway: '172.30.250.5', oif: ENP1S0, weight: 1, flags: 0 },
+          { gateway: '172.30.250.6', oif: ENP1S0, weight: 2, flags: 0 },
+        ],
+      },
+      '10.4.0.0/16 nexthop via 172.30.250.5 dev enp1s0 weight 1 nexthop via 172.30.250.6 dev enp1s0 weight 2',
+    ],
+  ];
+  for (const [name, fields, text] of cases) {
+    it(name, () => assert.equal(routeText(route(fields), links), text));
+  }
+});
+
+describe('nexthopText', () => {
+  const nh = (fields: Partial<NexthopObject> & Pick<NexthopObject, 'id'>): NexthopObject => ({
+    oif: undefined,
+    gateway: undefined,
+    blackhole: false,
+    flags: 0,
+    group: undefined,
+    ...fields,
+  });
+  const links = seedNode().links;
+  it('a gateway', () =>
+    assert.equal(
+      nexthopText(nh({ id: 10, oif: ENP1S0, gateway: '172.30.250.1' }), links),
+      'id 10 via 172.30.250.1 dev enp1s0',
+    ));
+  it('a group with a weight', () =>
+    assert.equal(
+      nexthopText(
+        nh({
+          id: 20,
+          group: [
+            { id: 10, weight: 1 },
+            { id: 11, weight: 3 },
+          ],
+        }),
+        links,
+      ),
+      'id 20 group 10/11,3',
+    ));
+  it('a blackhole', () =>
+    assert.equal(nexthopText(nh({ id: 30, blackhole: true }), links), 'id 30 blackhole'));
 });
