@@ -3,12 +3,30 @@
 import type { Address, AddressFlag, Link, Route } from '@purelb-ts/netlink-native';
 import type { Family } from './net/ip.ts';
 
-/** What the kernel shows on this node: the three dumps the rules read. */
+/**
+ * A nexthop object (`ip nexthop`, RTM_NEWNEXTHOP) as far as the rules read it: a route may name one by id
+ * (RTA_NH_ID) instead of carrying its own gateway and interface.
+ */
+export interface NexthopObject {
+  id: number;
+  /** ifindex; undefined for a group or a blackhole. */
+  oif: number | undefined;
+  gateway: string | undefined;
+  blackhole: boolean;
+  /** RTNH_F_* bits (onlink 4). */
+  flags: number;
+  /** The members of a group (by id), undefined for a single nexthop. */
+  group: { id: number; weight: number }[] | undefined;
+}
+
+/** What the kernel shows on this node: the dumps the rules read. */
 export interface NodeNetwork {
   links: Link[];
   addresses: Address[];
   /** The main table of both families (other tables are ignored by the rules). */
   routes: Route[];
+  /** Nexthop objects, which routes may name by id (absent: the node has none, or they were not read). */
+  nexthops?: NexthopObject[];
 }
 
 /** The outcome of electing this node's local interface for one address family. */
@@ -52,7 +70,15 @@ export interface PlacementSkip {
     | 'no-local-interface'
     | 'no-group'
     | 'invalid-config'
-    | 'not-selected';
+    | 'not-selected'
+    /** Another address of this node (one PureLB did not add) already has this IP. */
+    | 'address-in-use'
+    /** A gateway of the node's routes, or a subnet's network, broadcast or Subnet-Router anycast address. */
+    | 'reserved-address'
+    /** The prefix would add a route overlapping one of the node's networks or holding one of its gateways. */
+    | 'route-conflict'
+    /** Another host on the segment answered for the address (ARP probe, or IPv6 duplicate address detection). */
+    | 'address-conflict';
   /** The node that wins instead, when there is one. */
   winner?: string;
   reason: string;
@@ -66,12 +92,20 @@ export interface PlacementSkip {
  */
 export const PURELB_ADDRESS_PROTOCOL = 0x6c;
 
-/** Proof that an address on this node was put there by PureLB. */
+/**
+ * Proof that an address on this node was put there by PureLB: the only licence to delete or rewrite an
+ * address, on every interface, the virtual one included (an address added there by hand, by an older
+ * PureLB or by another tool is not ours to remove).
+ */
 export interface Ownership {
   /** IFA_PROTO value placed on every address we add. */
   protocol: number;
-  /** Our dummy interface: every address on it is ours. */
-  dummyInterface: string;
+  /**
+   * Kernels older than 6.3 drop IFA_PROTO: there (true) an IPv4 address without a protocol that carries
+   * PureLB's label (see ownedLabel) counts as ours too. Where the kernel keeps IFA_PROTO (false, the
+   * default) a label proves nothing: anyone can write one.
+   */
+  labelFallback?: boolean;
 }
 
 /** Everything the rules decided for one node: what it should carry, what it skips, and why. */
@@ -89,6 +123,15 @@ export interface DesiredState {
   dummyInterface: string;
   /** The LBNodeAgent that applies to this node ("namespace/name"), if any. */
   agent: string | undefined;
+  /**
+   * What must be left exactly as it is: governed by configuration that is invalid with no valid version
+   * to go by (see DesiredInput.frozen). `node`: everything on this node; `ips`: those addresses. The
+   * planner neither adds nor removes them. Absent: nothing is frozen.
+   */
+  keep?: { node: boolean; ips: string[] };
 }
+
+/** The virtual interface PureLB created carries this alias (`ip link show` prints it), so it is known as ours. */
+export const PURELB_VIRTUAL_ALIAS = 'purelb virtual interface';
 
 export type { Address, Link, Route };

@@ -77,10 +77,27 @@ function parseLocal(issues: Issues, local: Record<string, unknown>): LocalAgentC
   const dummyProblem = interfaceNameProblem(dummyInterface);
   if (dummyProblem !== undefined) issue(issues, 'spec.local.dummyInterface', dummyInterface, dummyProblem);
 
+  if (dummyInterface === 'lo') {
+    issue(
+      issues,
+      'spec.local.dummyInterface',
+      dummyInterface,
+      'dummyInterface must not be lo: PureLB adds routes to and removes addresses from its virtual interface; name an interface for PureLB to create (default kube-lb0)',
+    );
+  }
+
   const interfaces = readStringList(issues, 'spec.local.interfaces', local.interfaces);
   interfaces.forEach((n, i) => {
     const problem = interfaceNameProblem(n);
     if (problem !== undefined) issue(issues, `spec.local.interfaces[${i}]`, n, problem);
+    if (n === dummyInterface) {
+      issue(
+        issues,
+        `spec.local.interfaces[${i}]`,
+        n,
+        `${n} is the dummyInterface: an interface is either the virtual one or a local one, not both`,
+      );
+    }
   });
 
   const garpObj = readObject(issues, 'spec.local.garpConfig', local.garpConfig);

@@ -1,14 +1,13 @@
 // One ServiceGroup pool entry {pool, subnet, aggregation}: parsed into inclusive bounds, the subnet
 // that must contain it, and the prefix length a virtual placement of its addresses takes.
-import { type Cidr, cidrBounds, parseCidr } from '../net/cidr.ts';
+import { type Cidr, cidrBounds, cidrOf, formatCidr, parseCidr } from '../net/cidr.ts';
 import { type Family, familyBits } from '../net/ip.ts';
+import { familyName } from '../net/iproute-text.ts';
 import { type IPRange, parseRange } from '../net/range.ts';
 import { checkKeys, describe, type Issues, isRecord, issue } from './fields.ts';
 import type { AddressPool } from './types.ts';
 
 const POOL_KEYS = ['pool', 'subnet', 'aggregation'] as const;
-
-const familyName = (f: Family): string => (f === 4 ? 'IPv4' : 'IPv6');
 
 /**
  * The prefix length `aggregation` asks for: the subnet's for "default"/empty, N for "/N". The
@@ -26,6 +25,17 @@ export function parseAggregation(text: string, family: Family, subnetPrefix: num
   if (n < 1 || n > max)
     return `aggregation ${describe(text)} is outside /1../${max} for ${familyName(family)}`;
   return n;
+}
+
+/**
+ * An aggregation wider than the subnet would have every node's virtual interface carry a route to
+ * addresses the group does not own (aggregation "/1" routes 128.0.0.0/1 there).
+ */
+function widerThanSubnet(range: IPRange, subnet: Cidr, aggregation: number): string | undefined {
+  if (aggregation >= subnet.prefixLength) return undefined;
+  const example = formatCidr(cidrOf({ family: range.family, value: range.first }, aggregation));
+  const max = familyBits(range.family);
+  return `aggregation "/${aggregation}" is wider than the subnet ${formatCidr(subnet)}: the virtual interface would carry a route to ${example}, addresses this group does not hold; use /${subnet.prefixLength} to /${max}`;
 }
 
 /** Parses the pool entry at `path` that must hold addresses of `family`; undefined when invalid. */
@@ -100,6 +110,11 @@ export function parsePool(
     const parsed = parseAggregation(aggregationText, family, subnet === undefined ? 0 : subnet.prefixLength);
     if (typeof parsed === 'string') issue(issues, `${path}.aggregation`, entry.aggregation, parsed);
     else aggregation = parsed;
+  }
+
+  if (range !== undefined && subnet !== undefined && aggregation !== undefined) {
+    const wide = widerThanSubnet(range, subnet, aggregation);
+    if (wide !== undefined) issue(issues, `${path}.aggregation`, entry.aggregation, wide);
   }
 
   if (issues.length !== before || range === undefined || subnet === undefined || aggregation === undefined) {

@@ -9,8 +9,11 @@ import {
   type Member,
 } from '../election/index.ts';
 import { type Service, serviceKey } from '../kube.ts';
-import type { LocalInterfaceElection, NodeNetwork, Placement, PlacementSkip } from '../model.ts';
-import type { Family } from '../net/ip.ts';
+import type { LocalInterfaceElection, NodeNetwork, Ownership, Placement, PlacementSkip } from '../model.ts';
+import { type Cidr, cidrOf } from '../net/cidr.ts';
+import { type Family, familyBits, type IP, parseIP } from '../net/ip.ts';
+import { claimProblem } from '../placement/claim-check.ts';
+import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { placeLocal, placeVirtual } from '../placement/placement.ts';
 import { groupForIP, type PoolMatch } from '../services/group-for-ip.ts';
 import type { IngressIP } from '../services/ingress.ts';
@@ -25,6 +28,10 @@ export interface NodeContext {
   network: NodeNetwork;
   /** One local-interface election per family, made on first need and reported in DesiredState. */
   candidatesFor(family: Family): LocalCandidates;
+  /** What the node already uses (read on first need). */
+  facts(): NodeFacts;
+  /** Addresses another host on the segment answered for, by canonical IP, with what answered. */
+  conflicts: ReadonlyMap<string, string>;
 }
 
 export interface AddressDecision {
@@ -32,20 +39,34 @@ export interface AddressDecision {
   skips: PlacementSkip[];
 }
 
+export interface NodeContextInput {
+  node: string;
+  local: LocalAgentConfig;
+  groups: readonly ServiceGroupConfig[];
+  members: Member[];
+  network: NodeNetwork;
+  ownership: Ownership;
+  conflicts?: ReadonlyMap<string, string>;
+}
+
 export function nodeContext(
-  node: string,
-  local: LocalAgentConfig,
-  groups: readonly ServiceGroupConfig[],
-  members: Member[],
-  network: NodeNetwork,
+  input: NodeContextInput,
 ): NodeContext & { elections(): { 4?: LocalInterfaceElection; 6?: LocalInterfaceElection } } {
+  const { node, local, groups, members, network } = input;
   const made = new Map<Family, LocalCandidates>();
+  let facts: NodeFacts | undefined;
+  const virtualIndex = network.links.find((l) => l.name === local.dummyInterface)?.index;
   return {
     node,
     local,
     groups,
     members,
     network,
+    conflicts: input.conflicts ?? new Map(),
+    facts() {
+      facts ??= nodeFacts(network, input.ownership, virtualIndex);
+      return facts;
+    },
     candidatesFor(family) {
       let c = made.get(family);
       if (c === undefined) {
@@ -104,7 +125,7 @@ export function decideAddress(
     const why = etpLocal
       ? `remote pool of ServiceGroup ${found.group.name}; externalTrafficPolicy Local and this node hosts a ready endpoint`
       : `remote pool of ServiceGroup ${found.group.name}: every node announces it`;
-    return { placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), skips: [] };
+    return claimed(ctx, svc, placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), found);
   }
   return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined);
 }
@@ -167,10 +188,50 @@ function decideLocalPool(
     };
   }
   const why = `this node wins the election for ${addr.ip} among ${contenders.length} candidate(s)${etp ? ' with a ready endpoint' : ''}`;
-  return {
-    placement: placeLocal(addr.parsed, match, ctx.local, svc, { skipIPv6DAD: found.group.skipIPv6DAD, why }),
-    skips: [],
-  };
+  const conflict = ctx.conflicts.get(addr.ip);
+  if (conflict !== undefined) {
+    const text = `another host on ${match.candidate.name}'s segment uses ${addr.ip} (${conflict}): this node does not claim it`;
+    return { skips: [skip(svc, addr.ip, 'address-conflict', text, true)] };
+  }
+  const placement = placeLocal(addr.parsed, match, ctx.local, svc, {
+    skipIPv6DAD: found.group.skipIPv6DAD,
+    why,
+  });
+  return claimed(ctx, svc, placement, found, cidrOf(addr.parsed, match.prefixLength));
+}
+
+/**
+ * The placement, unless it would claim what the node or its segment already uses, or add a route that
+ * competes with the node's own: then nothing is placed and the error names the collision (and, for a
+ * route, the pool's aggregation field that asked for the prefix).
+ */
+function claimed(
+  ctx: NodeContext,
+  svc: Service,
+  placement: Placement,
+  found: PoolMatch,
+  interfaceSubnet?: Cidr,
+  alongside: PlacementSkip[] = [],
+): AddressDecision {
+  const ip = parseIP(placement.ip) as IP;
+  const problem = claimProblem(
+    {
+      ip,
+      ipText: placement.ip,
+      prefixLength: placement.prefixLength,
+      link: placement.link,
+      routed: placement.kind === 'virtual' && placement.prefixLength < familyBits(ip.family),
+      subnets: interfaceSubnet === undefined ? [found.pool.subnet] : [interfaceSubnet, found.pool.subnet],
+    },
+    ctx.facts(),
+  );
+  if (problem === undefined) return { placement, skips: alongside };
+  const field =
+    problem.code === 'route-conflict'
+      ? `; set ServiceGroup ${found.group.name} ${found.pool.path ?? 'pool'}.aggregation to a prefix that holds none of the node's networks (e.g. "/${familyBits(ip.family)}")`
+      : '';
+  const text = `${problem.text}: PureLB does not place it${field}`;
+  return { skips: [...alongside, skip(svc, placement.ip, problem.code, text, true)] };
 }
 
 /**
@@ -194,22 +255,21 @@ function fallbackToDummy(
   if (problem === undefined) {
     const names = candidates.map((c) => c.name).join(', ');
     const why = `${pool}, but ${addr.ip} lies in no subnet of this node's local interface(s) ${names}`;
-    return { placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), skips: [] };
+    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why, hostLength: true });
+    return claimed(ctx, svc, placement, found);
   }
-  return {
-    placement: placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
-      why: `${pool}; ${problem.text}; so it goes on ${dummy} instead`,
-    }),
-    skips: [
-      skip(
-        svc,
-        addr.ip,
-        problem.code,
-        `${problem.text}; so ${addr.ip} goes on the virtual interface ${dummy}`,
-        true,
-      ),
-    ],
-  };
+  const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
+    why: `${pool}; ${problem.text}; so it goes on ${dummy} instead`,
+    hostLength: true,
+  });
+  const error = skip(
+    svc,
+    addr.ip,
+    problem.code,
+    `${problem.text}; so ${addr.ip} goes on the virtual interface ${dummy}`,
+    true,
+  );
+  return claimed(ctx, svc, placement, found, undefined, [error]);
 }
 
 /** Why this node has no usable local interface for the family, or undefined when it has one. */

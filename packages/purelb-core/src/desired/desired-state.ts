@@ -2,11 +2,12 @@
 import { selectAgent } from '../config/agent-selection.ts';
 import { DEFAULT_DUMMY_INTERFACE } from '../config/lbnodeagent.ts';
 import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
-import type { DesiredState, Placement, PlacementSkip } from '../model.ts';
+import { type DesiredState, type Placement, type PlacementSkip, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
+import { frozenHeld, frozenNode, frozenReason, frozenSkip } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
 import type { DesiredInput } from './types.ts';
 
@@ -43,6 +44,8 @@ function slicesByService(slices: readonly EndpointSlice[]): Map<string, Endpoint
  */
 export function desiredState(input: DesiredInput): DesiredState {
   const services = announceable(input.services);
+  const ownership = input.ownership ?? { protocol: PURELB_ADDRESS_PROTOCOL };
+  if (input.frozen?.node !== undefined) return frozenNode(input, services, input.frozen.node);
   const agent = selectAgent(input.agents, input.nodeLabels);
   const skips: PlacementSkip[] = [];
   if (agent?.local === undefined) {
@@ -66,8 +69,17 @@ export function desiredState(input: DesiredInput): DesiredState {
       agent: undefined,
     };
   }
-  const ctx = nodeContext(input.node, agent.local, input.groups, input.members, input.network);
+  const ctx = nodeContext({
+    node: input.node,
+    local: agent.local,
+    groups: input.groups,
+    members: input.members,
+    network: input.network,
+    ownership,
+    ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
+  });
   const placed: Placement[] = [];
+  const keep = new Set<string>();
   const slices = slicesByService(input.endpointSlices);
   for (const svc of services) {
     const { ips, invalid } = ingressIPs(svc);
@@ -82,11 +94,18 @@ export function desiredState(input: DesiredInput): DesiredState {
     }
     const endpointNodes = nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? []);
     for (const addr of ips) {
+      const frozenBy = frozenReason(input.frozen, svc, addr.parsed);
+      if (frozenBy !== undefined) {
+        keep.add(addr.ip);
+        skips.push(frozenSkip(svc, addr.ip, frozenBy));
+        continue;
+      }
       const decision = decideAddress(ctx, svc, addr, endpointNodes);
       if (decision.placement !== undefined) placed.push(decision.placement);
       skips.push(...decision.skips);
     }
   }
+  for (const ip of frozenHeld(input.frozen, input.network, ownership)) keep.add(ip);
   const placements = sortPlacements(mergeShared(placed));
   return {
     node: input.node,
@@ -95,5 +114,6 @@ export function desiredState(input: DesiredInput): DesiredState {
     elections: ctx.elections(),
     dummyInterface: agent.local.dummyInterface,
     agent: `${agent.namespace}/${agent.name}`,
+    ...(keep.size === 0 ? {} : { keep: { node: false, ips: [...keep].sort() } }),
   };
 }

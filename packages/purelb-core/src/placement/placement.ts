@@ -4,7 +4,7 @@ import type { AddressPool, LifetimeConfig, LocalAgentConfig } from '../config/ty
 import { type Service, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { cidrOf, formatCidr } from '../net/cidr.ts';
-import { formatIP, type IP } from '../net/ip.ts';
+import { familyBits, formatIP, type IP } from '../net/ip.ts';
 import { wantsSkipIPv6DAD } from '../services/sharing.ts';
 import { broadcastFor } from './broadcast.ts';
 
@@ -19,6 +19,12 @@ export interface PlacementContext {
   skipIPv6DAD?: boolean;
   /** Appended to the reason: what led here (election won, fallback from an ambiguous default route…). */
   why?: string;
+  /**
+   * placeVirtual: a host-length prefix (/32, /128) instead of the pool's aggregation. A local-pool address
+   * that falls back to the virtual interface lies in a subnet another interface of the node (or the LAN)
+   * already has: with any shorter prefix the virtual interface would carry a route competing with it.
+   */
+  hostLength?: boolean;
 }
 
 function flagsFor(lifetimes: LifetimeConfig, nodad: boolean): AddressFlag[] {
@@ -75,21 +81,26 @@ export function placeVirtual(
   context: PlacementContext = {},
 ): Placement {
   const lifetimes = local.addressConfig.dummyInterface;
+  const prefixLength = context.hostLength === true ? familyBits(ip.family) : pool.aggregation;
   const aggregation =
     pool.aggregationText === '' || pool.aggregationText === 'default' ? 'default' : pool.aggregationText;
+  const how =
+    context.hostLength === true
+      ? `as /${prefixLength} (a local-pool address there never takes its subnet's prefix, whose route would compete with the node's own)`
+      : `with aggregation ${aggregation} (/${prefixLength})`;
   return {
     ip: formatIP(ip),
     family: ip.family,
     kind: 'virtual',
     link: local.dummyInterface,
-    prefixLength: pool.aggregation,
-    broadcast: broadcastFor(ip, pool.aggregation),
+    prefixLength,
+    broadcast: broadcastFor(ip, prefixLength),
     flags: flagsFor(lifetimes, false),
     validLifetime: lifetimes.validLifetime,
     preferredLifetime: lifetimes.preferredLifetime,
     services: [serviceKey(svc)],
     reason: withWhy(
-      `virtual: ${formatIP(ip)} from pool ${pool.pool} goes on ${local.dummyInterface} with aggregation ${aggregation} (/${pool.aggregation})`,
+      `virtual: ${formatIP(ip)} from pool ${pool.pool} goes on ${local.dummyInterface} ${how}`,
       context.why,
     ),
   };

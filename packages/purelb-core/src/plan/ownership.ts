@@ -1,7 +1,6 @@
 // Proof that an address on this node is PureLB's, so that cleanup can never remove someone else's.
 import type { Address, Family, Link } from '@purelb-ts/netlink-native';
 import type { Ownership } from '../model.ts';
-import { parseIP } from '../net/ip.ts';
 
 /** IFNAMSIZ (16) less the terminating NUL: the kernel rejects longer IPv4 labels. */
 export const MAX_LABEL_LENGTH = 15;
@@ -31,36 +30,21 @@ export const tagFor = (linkName: string, family: Family, ownership: Ownership): 
   label: family === 4 ? ownedLabel(linkName) : undefined,
 });
 
-/** IFA_PROTO values 1-3 are the kernel's own (loopback, router advertisement, link-local). */
-const KERNEL_PROTOCOL_MAX = 3;
-
 /** IFA_PROTO 0 (unspecified) is what the kernel means when it sends none. */
 const protocolOf = (address: Address): number | undefined =>
   address.protocol === 0 ? undefined : address.protocol;
 
-const isIPv6LinkLocal = (address: Address): boolean => {
-  const ip = parseIP(address.address);
-  return ip !== undefined && ip.family === 6 && ip.value >> 118n === 0x3fan;
-};
-
 /**
- * True iff the address is provably PureLB's:
- * - it carries our IFA_PROTO value (kernel >= 6.3); or
- * - it sits on our dummy interface, which holds nothing else — except what the kernel puts there itself
- *   (an IPv6 link-local address, or any address with a kernel IFA_PROTO); or
- * - it is IPv4, has no IFA_PROTO at all (kernels < 6.3 drop it) and carries our label.
- * An address with another owner's IFA_PROTO is never ours by label.
+ * True iff the address is provably PureLB's: it carries our IFA_PROTO value; or, only where the kernel
+ * cannot keep IFA_PROTO (ownership.labelFallback), it is IPv4, has no IFA_PROTO and carries our label.
+ * Where an address sits proves nothing: an address on the virtual interface that we did not tag (added by
+ * hand, by an older PureLB, by another tool) is left alone like any other.
  */
 export function isOwned(address: Address, links: readonly Link[], ownership: Ownership): boolean {
   if (address.protocol === ownership.protocol) return true;
-  const linkName = links.find((l) => l.index === address.index)?.name;
-  if (linkName === undefined) return false;
-  if (linkName === ownership.dummyInterface) {
-    const protocol = protocolOf(address);
-    const kernels = protocol !== undefined && protocol <= KERNEL_PROTOCOL_MAX;
-    return !kernels && !isIPv6LinkLocal(address);
-  }
+  if (ownership.labelFallback !== true) return false;
   if (address.family !== 4 || protocolOf(address) !== undefined) return false;
-  const label = ownedLabel(linkName);
+  const linkName = links.find((l) => l.index === address.index)?.name;
+  const label = linkName === undefined ? undefined : ownedLabel(linkName);
   return label !== undefined && address.label === label;
 }

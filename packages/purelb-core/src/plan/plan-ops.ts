@@ -4,8 +4,11 @@ import type { Placement } from '../model.ts';
 import type { AddressTag } from './ownership.ts';
 
 export type PlanOp =
-  /** Create the dummy interface (it comes up down: a link-up follows). */
-  | { op: 'create-dummy'; name: string }
+  /**
+   * Create the dummy interface (it comes up down: a link-up follows) and mark it with `alias`
+   * (IFLA_IFALIAS), by which it is later known as PureLB's own.
+   */
+  | { op: 'create-dummy'; name: string; alias: string }
   | { op: 'link-up'; name: string }
   /** Add the placement's address (RTM_NEWADDR with NLM_F_CREATE | NLM_F_EXCL), tagged as ours. */
   | { op: 'add-address'; placement: Placement; tag: AddressTag }

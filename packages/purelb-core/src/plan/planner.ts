@@ -1,5 +1,15 @@
 // From what this node should carry and what the kernel holds, the operations that close the gap.
-import type { DesiredState, NodeNetwork, Ownership, Placement } from '../model.ts';
+import {
+  type DesiredState,
+  type NodeNetwork,
+  type Ownership,
+  type Placement,
+  PURELB_VIRTUAL_ALIAS,
+} from '../model.ts';
+import { familyBits, parseIP } from '../net/ip.ts';
+import { claimProblem } from '../placement/claim-check.ts';
+import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
+import { isOurVirtualInterface } from '../placement/virtual-interface.ts';
 import { attributeDifferences, needsRefresh } from './attributes.ts';
 import {
   compareAddressKeys,
@@ -45,12 +55,32 @@ function planDummy(desired: DesiredState, observed: NodeNetwork): PlanOp[] {
     const needed = desired.placements.some((p) => p.link === name);
     return needed
       ? [
-          { op: 'create-dummy', name },
+          { op: 'create-dummy', name, alias: PURELB_VIRTUAL_ALIAS },
           { op: 'link-up', name },
         ]
       : [];
   }
+  // An interface of that name that PureLB did not create is not touched (the configuration naming it is
+  // refused before a plan is made; this is the planner's own guard).
+  if (!isOurVirtualInterface(dummy)) return [];
   return dummy.up ? [] : [{ op: 'link-up', name }];
+}
+
+/**
+ * Whether adding `p` would claim what the node already uses or add a competing route. The decision
+ * refuses such placements with an error naming the collision; the planner, a public function that may be
+ * handed any placement, refuses them too.
+ */
+function claimRefused(p: Placement, facts: NodeFacts): boolean {
+  const ip = parseIP(p.ip);
+  if (ip === undefined) return true;
+  const routed = p.kind === 'virtual' && p.prefixLength < familyBits(ip.family);
+  return (
+    claimProblem(
+      { ip, ipText: p.ip, prefixLength: p.prefixLength, link: p.link, routed, subnets: [] },
+      facts,
+    ) !== undefined
+  );
 }
 
 /** Why an owned address that no placement keeps is deleted, in the terms an operator reads in the log. */
@@ -82,6 +112,14 @@ function deleteReason(o: ObservedAddress, placements: readonly Placement[]): str
 export function planReconcile(desired: DesiredState, observed: NodeNetwork, ownership: Ownership): PlanOp[] {
   const issues = checkPlacements(desired);
   if (issues.length > 0) throw new TypeError(`cannot plan: ${issues.map(formatIssue).join('; ')}`);
+  if (desired.keep?.node === true) return [];
+  const keep = new Set(desired.keep?.ips ?? []);
+  const virtual = linkNamed(observed.links, desired.dummyInterface);
+  if (virtual !== undefined && !isOurVirtualInterface(virtual)) {
+    // Never add to, bring up or clean an interface PureLB did not create: only what it owns elsewhere.
+    desired = { ...desired, placements: desired.placements.filter((p) => p.link !== desired.dummyInterface) };
+  }
+  const facts = nodeFacts(observed, ownership, virtual?.index);
   const addresses = observeAddresses(observed, ownership);
   // Candidates per IP, so each placement looks at its own few instead of every address held.
   const byIP = new Map<string, ObservedAddress[]>();
@@ -97,7 +135,7 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
 
   for (const p of placements) {
     const linkExists = linkNamed(observed.links, p.link) !== undefined || p.link === desired.dummyInterface;
-    if (!linkExists) continue;
+    if (!linkExists || keep.has(p.ip)) continue;
     const tag = tagFor(p.link, p.family, ownership);
     const holders = holdersOf(byIP.get(p.ip) ?? [], p);
     const exact = holders.find((o) => o.address.prefixLength === p.prefixLength);
@@ -119,12 +157,13 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
       replaces.push({ op: 'replace-address', placement: p, tag, why: 'change-prefix' });
       continue;
     }
+    if (claimRefused(p, facts)) continue;
     adds.push({ op: 'add-address', placement: p, tag });
   }
 
   const deletes: DeleteOp[] = [];
   for (const o of addresses) {
-    if (!o.owned || kept.has(heldKey(o)) || o.link === undefined) continue;
+    if (!o.owned || kept.has(heldKey(o)) || o.link === undefined || keep.has(o.ip)) continue;
     deletes.push({
       op: 'delete-address',
       link: o.link,

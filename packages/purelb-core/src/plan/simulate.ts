@@ -46,7 +46,7 @@ const inSubnetOf = (a: Address, b: Address): boolean => {
 
 const isPrimary4 = (a: Address): boolean => a.family === 4 && (a.flags & IFA_F.secondary) === 0;
 
-function createDummy(links: Link[], name: string): Link[] {
+function createDummy(links: Link[], name: string, alias: string): Link[] {
   if (links.some((l) => l.name === name))
     throw new PlanSimulationError(`create-dummy ${name}: the link exists`);
   const index = links.reduce((max, l) => Math.max(max, l.index), 0) + 1;
@@ -73,7 +73,7 @@ function createDummy(links: Link[], name: string): Link[] {
     carrier: true,
     minMtu: 0,
     maxMtu: 0,
-    alias: undefined,
+    alias,
     altNames: undefined,
     infoData: undefined,
   };
@@ -175,7 +175,7 @@ export function applyPlanToModel(
   for (const op of ops) {
     switch (op.op) {
       case 'create-dummy':
-        links = createDummy(links, op.name);
+        links = createDummy(links, op.name, op.alias);
         break;
       case 'link-up':
         links = linkUp(links, op.name);

@@ -185,6 +185,16 @@ const errorCases: [string, unknown, ExpectedIssue[]][] = [
     [['spec.local.dummyInterface', '..', /not a valid interface name/]],
   ],
   [
+    'lo as the dummy: PureLB would add routes to and remove addresses from the loopback',
+    { local: { dummyInterface: 'lo' } },
+    [['spec.local.dummyInterface', 'lo', /must not be lo/]],
+  ],
+  [
+    'the dummy also listed in interfaces[]',
+    { local: { dummyInterface: 'purelb0', interfaces: ['eth0', 'purelb0'] } },
+    [['spec.local.interfaces[1]', 'purelb0', /is the dummyInterface/]],
+  ],
+  [
     'a dummy that is not a string',
     { local: { dummyInterface: 7 } },
     [['spec.local.dummyInterface', 7, /must be a string/]],

@@ -199,6 +199,22 @@ const errorCases: [string, unknown, ExpectedIssue[]][] = [
     [['spec.remote.v6pool.aggregation', '/129', /outside \/1\.\.\/128 for IPv6/]],
   ],
   [
+    'aggregation wider than the subnet (/1 would route 128.0.0.0/1 into the virtual interface)',
+    { remote: { v4pool: { pool: '172.31.1.0/24', subnet: '172.31.0.0/16', aggregation: '/1' } } },
+    [
+      [
+        'spec.remote.v4pool.aggregation',
+        '/1',
+        /wider than the subnet 172\.31\.0\.0\/16: .*route to 128\.0\.0\.0\/1.*use \/16 to \/32/,
+      ],
+    ],
+  ],
+  [
+    'IPv6 aggregation wider than the subnet',
+    { local: { v6pool: { pool: 'fd00::/120', subnet: 'fd00::/64', aggregation: '/48' } } },
+    [['spec.local.v6pool.aggregation', '/48', /wider than the subnet fd00::\/64/]],
+  ],
+  [
     'aggregation /0',
     { remote: { v4pool: { pool: '10.0.0.0/24', subnet: '10.0.0.0/24', aggregation: '/0' } } },
     [['spec.remote.v4pool.aggregation', '/0', /outside/]],

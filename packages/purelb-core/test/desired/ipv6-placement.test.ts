@@ -59,11 +59,12 @@ describe('desiredState for IPv6 addresses', () => {
     );
   });
 
-  it('the seed node has no IPv6 default route: a local IPv6 address goes to kube-lb0 with a no-local-interface error', () => {
+  it('the seed node has no IPv6 default route: a local IPv6 address goes to kube-lb0 as /128 with a no-local-interface error', () => {
     const state = desiredState(seedInput({ services: [service('v6', { ips: ['2001:db8:1::53'] })] }));
+    // /128, never the pool's /64: the node's own /64 (once it has one) must not be routed into kube-lb0.
     assert.deepEqual(
       state.placements.map((p) => [p.ip, p.link, p.prefixLength]),
-      [['2001:db8:1::53', 'kube-lb0', 64]],
+      [['2001:db8:1::53', 'kube-lb0', 128]],
     );
     assert.deepEqual(
       state.skips.map((s) => [s.code, s.error]),

@@ -50,8 +50,9 @@ describe('desiredState on the seed node purelb2-1', () => {
       seedInput({ services: seedServices(), network: withSecondDefault(seedNode()) }),
     );
     assert.deepEqual(state.placements.map(brief), [
-      // The local pool's aggregation is default: the pool subnet's /24.
-      ['172.30.250.53', 'kube-lb0', 24, '172.30.250.255', ''],
+      // A /32, never the pool subnet's /24: kube-lb0 would carry a route to enp1s0's own subnet, and once
+      // enp1s0's address comes back (a flap, a DHCP renew) the node's gateway would be reached through it.
+      ['172.30.250.53', 'kube-lb0', 32, undefined, ''],
       ['172.31.1.5', 'kube-lb0', 32, undefined, ''],
       ['172.31.2.128', 'kube-lb0', 24, '172.31.2.255', ''],
     ]);
@@ -77,9 +78,18 @@ describe('desiredState on the seed node purelb2-1', () => {
     );
     assert.equal(state.dummyInterface, 'purelb0');
     assert.deepEqual(
-      state.placements.map((p) => p.link),
-      ['enp1s0', 'purelb0', 'purelb0'],
+      state.placements.map((p) => [p.ip, p.link]),
+      [
+        ['172.30.250.53', 'enp1s0'],
+        ['172.31.1.5', 'purelb0'],
+      ],
     );
+    // kube-lb0 is no longer the virtual interface, so its 172.31.2.0/24 is one of the node's networks:
+    // a /24 on purelb0 would compete with it.
+    const [refused] = state.skips.filter((s) => s.error);
+    assert.deepEqual([refused?.ip, refused?.code], ['172.31.2.128', 'route-conflict']);
+    assert.match(refused!.reason, /172\.31\.2\.0\/24 dev kube-lb0/);
+    assert.match(refused!.reason, /spec\.remote\.v4pool\.aggregation/);
     assert.equal(state.agent, 'purelb/custom');
   });
 });

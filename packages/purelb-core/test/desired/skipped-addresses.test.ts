@@ -77,12 +77,12 @@ describe('desiredState: what is not placed', () => {
     );
   });
 
-  it('a local-pool address outside every subnet of the node goes on the dummy, without an error', () => {
+  it('a local-pool address outside every subnet of the node goes on the dummy as /32, without an error', () => {
     const groups = [group('far', 'local', { v4pool: { pool: '10.9.0.0/24', subnet: '10.9.0.0/24' } })];
     const state = desiredState(seedInput({ groups, services: [service('a', { ips: ['10.9.0.7'] })] }));
     assert.deepEqual(
       state.placements.map((p) => [p.ip, p.kind, p.link, p.prefixLength, p.broadcast]),
-      [['10.9.0.7', 'virtual', 'kube-lb0', 24, '10.9.0.255']],
+      [['10.9.0.7', 'virtual', 'kube-lb0', 32, undefined]],
     );
     assert.match(state.placements[0]!.reason, /lies in no subnet of this node's local interface\(s\) enp1s0/);
     assert.deepEqual(state.skips, []);

@@ -4,7 +4,7 @@ import type { DesiredState, NodeNetwork, Ownership, Placement } from '../../src/
 import { PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
 import { address as fixtureAddress, link as fixtureLink } from '../fixtures/seed-node.ts';
 
-export const OURS: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL, dummyInterface: 'kube-lb0' };
+export const OURS: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL };
 
 /** A link with every key (an up Ethernet interface unless `fields` says otherwise). */
 export const link = (index: number, name: string, fields: Partial<Link> = {}): Link =>

@@ -1,4 +1,4 @@
-// isOwned: an address is PureLB's only with proof (our IFA_PROTO, our dummy, or the IPv4 label fallback).
+// isOwned: an address is PureLB's only with proof: our IFA_PROTO, or (kernels < 6.3 only) our IPv4 label.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Address } from '@purelb-ts/netlink-native';
@@ -27,48 +27,70 @@ describe('tagFor', () => {
 
 describe('isOwned', () => {
   const links = network().links.concat(link(9, 'abcdefghijkl'));
-  const cases: [string, Address, boolean][] = [
-    ['our IFA_PROTO on a local interface', ours(ETH0, '192.168.1.53/24'), true],
-    ['our IFA_PROTO on IPv6', ours(ETH0, '2001:db8::53/64'), true],
-    ['untagged secondary on a local interface', addr(ETH0, '192.168.1.53/24', { label: 'eth0' }), false],
-    ['another owner IFA_PROTO (e.g. 0x10)', addr(ETH0, '192.168.1.53/24', { protocol: 0x10 }), false],
+  const OLD_KERNEL = { ...OURS, labelFallback: true };
+  // [name, address, ours where the kernel keeps IFA_PROTO, ours on a kernel < 6.3 (label fallback)]
+  const cases: [string, Address, boolean, boolean][] = [
+    ['our IFA_PROTO on a local interface', ours(ETH0, '192.168.1.53/24'), true, true],
+    ['our IFA_PROTO on IPv6', ours(ETH0, '2001:db8::53/64'), true, true],
+    ['our IFA_PROTO on the dummy', ours(DUMMY, '172.31.1.5/32'), true, true],
     [
-      'IPv4 with our label and no IFA_PROTO (kernel < 6.3)',
+      'untagged secondary on a local interface',
+      addr(ETH0, '192.168.1.53/24', { label: 'eth0' }),
+      false,
+      false,
+    ],
+    ['another owner IFA_PROTO (e.g. 0x10)', addr(ETH0, '192.168.1.53/24', { protocol: 0x10 }), false, false],
+    [
+      'IPv4 with our label and no IFA_PROTO',
       addr(ETH0, '192.168.1.53/24', { label: 'eth0:plb' }),
+      false,
       true,
     ],
     [
       'IPv4 with our label and IFA_PROTO 0 (unspecified)',
       addr(ETH0, '192.168.1.53/24', { label: 'eth0:plb', protocol: 0 }),
+      false,
       true,
     ],
     [
       'our label but another owner IFA_PROTO',
       addr(ETH0, '192.168.1.53/24', { label: 'eth0:plb', protocol: 0x10 }),
       false,
+      false,
     ],
-    ['a label of another tool', addr(ETH0, '192.168.1.53/24', { label: 'eth0:vip' }), false],
-    ['too long a name has no label fallback', addr(9, '192.168.1.53/24', { label: 'abcdefghijkl' }), false],
-    ['anything on the dummy', addr(DUMMY, '172.31.1.5/32'), true],
-    ['IPv6 global on the dummy', addr(DUMMY, '2001:db8:1::5/128'), true],
+    ['a label of another tool', addr(ETH0, '192.168.1.53/24', { label: 'eth0:vip' }), false, false],
+    [
+      'too long a name has no label fallback',
+      addr(9, '192.168.1.53/24', { label: 'abcdefghijkl' }),
+      false,
+      false,
+    ],
+    // Where an address sits proves nothing: one added by hand on the virtual interface is not ours.
+    ['an untagged address on the dummy (added by hand)', addr(DUMMY, '172.31.9.9/32'), false, false],
+    ['an untagged IPv6 global on the dummy', addr(DUMMY, '2001:db8:1::5/128'), false, false],
     [
       'the kernel IPv6 link-local on the dummy',
       addr(DUMMY, 'fe80::ecf0:22ff:fe7d:700d/64', { scope: 253 }),
       false,
+      false,
     ],
-    ['a kernel IFA_PROTO (3, link-local) on the dummy', addr(DUMMY, 'fe80::1/64', { protocol: 3 }), false],
+    [
+      'a kernel IFA_PROTO (3, link-local) on the dummy',
+      addr(DUMMY, 'fe80::1/64', { protocol: 3 }),
+      false,
+      false,
+    ],
     [
       'an address on a link the dump does not list',
       addr(77, '192.168.1.53/24', { label: 'eth0:plb' }),
       false,
+      false,
     ],
   ];
-  for (const [name, a, want] of cases) {
-    it(`${name} → ${want ? 'ours' : 'not ours'}`, () => assert.equal(isOwned(a, links, OURS), want));
+  for (const [name, a, modern, old] of cases) {
+    it(`${name} → ${modern ? 'ours' : 'not ours'}; on a kernel < 6.3 ${old ? 'ours' : 'not ours'}`, () => {
+      assert.equal(isOwned(a, links, OURS), modern);
+      assert.equal(isOwned(a, links, OLD_KERNEL), old);
+    });
   }
-
-  it('the dummy is the one the ownership names', () => {
-    const other = { ...OURS, dummyInterface: 'lb-dummy' };
-    assert.equal(isOwned(addr(DUMMY, '172.31.1.5/32'), links, other), false);
-  });
 });

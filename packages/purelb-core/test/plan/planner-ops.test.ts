@@ -6,7 +6,7 @@ import type { DesiredState, NodeNetwork } from '../../src/model.ts';
 import type { PlanOp } from '../../src/plan/plan-ops.ts';
 import { planReconcile } from '../../src/plan/planner.ts';
 import { applyPlanToModel } from '../../src/plan/simulate.ts';
-import { seedNode } from '../fixtures/seed-node.ts';
+import { route, seedNode, untagged } from '../fixtures/seed-node.ts';
 import { addr, DUMMY, desired, ETH0, ETH1, link, local, network, OURS, ours, virtual } from './build.ts';
 
 /** Ops as short text, so a table can say what it expects at a glance. */
@@ -85,19 +85,19 @@ const cases: Case[] = [
   {
     name: 'IPv4 on the right link with another prefix: the new one is added before the old one goes',
     desired: desired([virtual('172.31.2.128/24', { broadcast: '172.31.2.255' })]),
-    observed: network([addr(DUMMY, '172.31.2.128/32')]),
+    observed: network([ours(DUMMY, '172.31.2.128/32')]),
     ops: ['add 172.31.2.128/24 dev kube-lb0', 'delete 172.31.2.128/32 dev kube-lb0'],
   },
   {
     name: 'IPv6 on the right link with another prefix: replaced (the kernel holds one per link and IP)',
     desired: desired([virtual('2001:db8:1::5/64')]),
-    observed: network([addr(DUMMY, '2001:db8:1::5/128')]),
+    observed: network([ours(DUMMY, '2001:db8:1::5/128')]),
     ops: ['replace 2001:db8:1::5/64 dev kube-lb0 (change-prefix)'],
   },
   {
     name: 'wrong broadcast: replaced',
     desired: desired([virtual('172.31.2.128/24', { broadcast: '172.31.2.255' })]),
-    observed: network([addr(DUMMY, '172.31.2.128/24')]),
+    observed: network([ours(DUMMY, '172.31.2.128/24')]),
     ops: ['replace 172.31.2.128/24 dev kube-lb0 (change-attributes)'],
   },
   {
@@ -167,13 +167,13 @@ const cases: Case[] = [
   {
     name: 'an owned address nobody wants is deleted',
     desired: desired([]),
-    observed: network([addr(DUMMY, '172.31.1.9/32'), ours(ETH0, '192.168.1.54/24')]),
+    observed: network([ours(DUMMY, '172.31.1.9/32'), ours(ETH0, '192.168.1.54/24')]),
     ops: ['delete 192.168.1.54/24 dev eth0', 'delete 172.31.1.9/32 dev kube-lb0'],
   },
   {
     name: 'an IP removed from a live Service ingress is withdrawn (it is simply no longer desired)',
     desired: desired([virtual('172.31.1.5/32', { services: ['default/web'] })]),
-    observed: network([addr(DUMMY, '172.31.1.5/32'), addr(DUMMY, '172.31.1.6/32')]),
+    observed: network([ours(DUMMY, '172.31.1.5/32'), ours(DUMMY, '172.31.1.6/32')]),
     ops: ['delete 172.31.1.6/32 dev kube-lb0'],
   },
   {
@@ -189,10 +189,10 @@ const cases: Case[] = [
     ops: ['add 192.168.1.53/32 dev kube-lb0', 'delete 192.168.1.53/24 dev eth0'],
   },
   {
-    name: 'a foreign address with the same IP on another interface is left alone',
+    name: 'a foreign address with the same IP on another interface: left alone, and nothing claims its IP',
     desired: desired([virtual('172.31.1.5/32')]),
     observed: network([addr(ETH1, '172.31.1.5/32', { label: 'eth1' })]),
-    ops: ['add 172.31.1.5/32 dev kube-lb0'],
+    ops: [],
   },
   {
     name: 'a foreign address nobody wants is left alone',
@@ -213,9 +213,58 @@ const cases: Case[] = [
     ops: [],
   },
   {
-    name: 'a foreign IPv4 address at another prefix: ours is added beside it',
+    name: 'a foreign IPv4 address at another prefix: left alone, and nothing is added beside it',
     desired: desired([local('192.168.1.53/24', 'eth0', { broadcast: '192.168.1.255' })]),
     observed: network([addr(ETH0, '192.168.1.53/32', { label: 'eth0' })]),
+    ops: [],
+  },
+  {
+    name: 'an untagged address on the dummy (added by hand) is never deleted',
+    desired: desired([]),
+    observed: network([
+      addr(DUMMY, '172.31.9.9/32', { label: 'kube-lb0' }),
+      addr(DUMMY, '2001:db8:9::9/128'),
+    ]),
+    ops: [],
+  },
+  {
+    name: "a placement on a gateway of the node's routes is not added",
+    desired: desired([virtual('10.0.0.1/32')]),
+    observed: network([], {
+      routes: [route({ family: 4, oif: ETH1, gateway: '10.0.0.1', priority: 100 })],
+    }),
+    ops: [],
+  },
+  {
+    name: 'a virtual prefix overlapping a subnet of another interface is not added (its route would compete)',
+    desired: desired([virtual('192.168.1.53/24', { broadcast: '192.168.1.255' }), virtual('172.31.1.5/32')]),
+    observed: network(),
+    ops: ['add 172.31.1.5/32 dev kube-lb0'],
+  },
+  {
+    name: 'a frozen node: nothing at all, not even the deletion of an owned address nobody wants',
+    desired: desired([virtual('172.31.1.5/32')], { keep: { node: true, ips: [] } }),
+    observed: network([ours(ETH0, '192.168.1.54/24')]),
+    ops: [],
+  },
+  {
+    name: 'frozen addresses are neither added nor deleted; the others are',
+    desired: desired([virtual('172.31.1.5/32'), virtual('172.31.1.6/32')], {
+      keep: { node: false, ips: ['172.31.1.5', '172.31.1.7'] },
+    }),
+    observed: network([ours(DUMMY, '172.31.1.7/32'), ours(DUMMY, '172.31.1.8/32')]),
+    ops: ['add 172.31.1.6/32 dev kube-lb0', 'delete 172.31.1.8/32 dev kube-lb0'],
+  },
+  {
+    name: 'a virtual interface name taken by an interface PureLB did not create: not brought up, not added to, not cleaned',
+    desired: desired([
+      virtual('172.31.1.5/32'),
+      local('192.168.1.53/24', 'eth0', { broadcast: '192.168.1.255' }),
+    ]),
+    observed: {
+      ...dummyDown(network([addr(DUMMY, '172.31.1.9/32')])),
+      links: dummyDown(network()).links.map((l) => (l.name === 'kube-lb0' ? { ...l, kind: 'veth' } : l)),
+    },
     ops: ['add 192.168.1.53/24 dev eth0'],
   },
   {
@@ -241,9 +290,9 @@ const cases: Case[] = [
     ]),
     observed: dummyDown(
       network([
-        addr(DUMMY, '172.31.2.128/24'),
-        addr(DUMMY, '172.31.1.100/32'),
-        addr(DUMMY, '172.31.1.20/32'),
+        ours(DUMMY, '172.31.2.128/24'),
+        ours(DUMMY, '172.31.1.100/32'),
+        ours(DUMMY, '172.31.1.20/32'),
         ours(ETH0, '192.168.1.99/24'),
       ]),
     ),
@@ -290,7 +339,7 @@ describe('planReconcile', () => {
   it('a delete says why, in terms an operator reads in the log', () => {
     const plan = planReconcile(
       desired([virtual('172.31.1.5/32'), virtual('172.31.2.128/24', { broadcast: '172.31.2.255' })]),
-      network([ours(ETH0, '172.31.1.5/32'), addr(DUMMY, '172.31.2.128/32'), addr(DUMMY, '172.31.1.9/32')]),
+      network([ours(ETH0, '172.31.1.5/32'), ours(DUMMY, '172.31.2.128/32'), ours(DUMMY, '172.31.1.9/32')]),
       OURS,
     );
     const reasons = plan.flatMap((op) => (op.op === 'delete-address' ? [op.reason] : []));
@@ -311,12 +360,21 @@ describe('planReconcile', () => {
   });
 
   it('a repeated address in the dump that is wanted is not deleted', () => {
-    const twice = addr(DUMMY, '172.31.1.5/32');
+    const twice = ours(DUMMY, '172.31.1.5/32');
     const plan = planReconcile(desired([virtual('172.31.1.5/32')]), network([twice, { ...twice }]), OURS);
     assert.deepEqual(plan, []);
   });
 
-  it('the seed node: the untagged secondaries on enp1s0 are never deleted, the kube-lb0 addresses nobody wants are', () => {
+  it('the seed node as an older PureLB left it: nothing untagged is ever deleted, on enp1s0 or kube-lb0', () => {
+    const want = desired([
+      virtual('172.31.1.5/32'),
+      virtual('172.31.2.128/24', { broadcast: '172.31.2.255' }),
+      local('172.30.250.53/24', 'enp1s0', { broadcast: '172.30.250.255' }),
+    ]);
+    assert.deepEqual(planReconcile(want, untagged(seedNode()), OURS), []);
+  });
+
+  it('the seed node: the kube-lb0 and enp1s0 addresses of PureLB that nobody wants are deleted', () => {
     const seed = seedNode();
     const want = desired([
       virtual('172.31.1.5/32'),
@@ -325,6 +383,9 @@ describe('planReconcile', () => {
     ]);
     const plan = planReconcile(want, seed, OURS).map(brief);
     assert.deepEqual(plan, [
+      // The page's .53 is permanent; a local address gets 300 s lifetimes and noprefixroute.
+      'replace 172.30.250.53/24 dev enp1s0 (change-attributes)',
+      'delete 172.30.250.54/24 dev enp1s0',
       'delete 172.31.0.9/24 dev kube-lb0',
       'delete 172.31.1.2/32 dev kube-lb0',
       'delete 172.31.1.7/32 dev kube-lb0',
@@ -334,7 +395,7 @@ describe('planReconcile', () => {
   });
 
   it('the input states are not changed', () => {
-    const observed = network([addr(DUMMY, '172.31.1.9/32')]);
+    const observed = network([ours(DUMMY, '172.31.1.9/32')]);
     const want = desired([virtual('172.31.1.5/32')]);
     const before = structuredClone({ observed, want });
     planReconcile(want, observed, OURS);

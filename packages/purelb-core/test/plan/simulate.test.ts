@@ -10,7 +10,10 @@ const tag4 = (name: string) => ({ protocol: OURS.protocol, label: `${name}:plb` 
 
 describe('applyPlanToModel refuses what the kernel refuses', () => {
   const cases: [string, PlanOp[]][] = [
-    ['creating a link that exists', [{ op: 'create-dummy', name: 'kube-lb0' }]],
+    [
+      'creating a link that exists',
+      [{ op: 'create-dummy', name: 'kube-lb0', alias: 'purelb virtual interface' }],
+    ],
     ['bringing up a missing link', [{ op: 'link-up', name: 'eth9' }]],
     [
       'adding an IPv4 address that exists (same link, IP and prefix)',
@@ -50,7 +53,9 @@ describe('applyPlanToModel models the kernel', () => {
   it('a created dummy gets a fresh index, is down until link-up, then up', () => {
     const net = network();
     net.links = net.links.filter((l) => l.name !== 'kube-lb0');
-    const created = applyPlanToModel(net, [{ op: 'create-dummy', name: 'kube-lb0' }]);
+    const created = applyPlanToModel(net, [
+      { op: 'create-dummy', name: 'kube-lb0', alias: 'purelb virtual interface' },
+    ]);
     const dummy = created.links.find((l) => l.name === 'kube-lb0');
     assert.equal(dummy?.kind, 'dummy');
     assert.equal(dummy?.up, false);
