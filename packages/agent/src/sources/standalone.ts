@@ -1,43 +1,70 @@
 // The standalone source: a YAML stream of manifests (several documents, or `kind: List` with items, as
 // `kubectl get -o yaml` prints) holding Services, EndpointSlices, ServiceGroups and LBNodeAgents. The
 // file is watched: a change is re-read after a short debounce; a file that does not parse keeps the
-// previous state and logs where it broke. Watching the directory (not the file) survives editors that
-// write a new file and rename it over the old one.
+// previous state and logs where it broke.
+//
+// The file's directory is watched for ANY change, not only events naming the file: editors write a
+// new file and rename it over the old one, and a ConfigMap volume never touches the file's own name
+// at all (kubelet writes a new `..<timestamp>` directory and renames a `..data_tmp` symlink over
+// `..data`; `manifests.yaml -> ..data/manifests.yaml` stays as it is). Every event re-reads the file
+// through its symlinks, and only content that differs from the last loaded text is parsed. A
+// periodic re-read backs this up where no event reaches the directory at all (the file a symlink
+// into another directory, a watch the kernel dropped).
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { parseManifests } from './parse-manifests.ts';
 import { type ClusterState, emptyClusterState, type ObjectSource } from './source.ts';
 
-// Where the parser lived before; importers keep this path.
 export { parseManifests };
 
 const DEBOUNCE_MS = 50;
 
+export interface StandaloneOptions {
+  /** Re-reads the file this often whether or not an event came (0 = never). Default 30 s. */
+  resyncMs?: number;
+}
+
 export class StandaloneSource implements ObjectSource {
   readonly #file: string;
   readonly #log: Logger;
+  readonly #resyncMs: number;
   #state: ClusterState = emptyClusterState();
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #resync: NodeJS.Timeout | undefined;
   #lastText: string | undefined;
 
-  constructor(file: string, log: Logger) {
+  constructor(file: string, log: Logger, options: StandaloneOptions = {}) {
     this.#file = resolve(file);
     this.#log = log;
+    this.#resyncMs = options.resyncMs ?? 30_000;
   }
 
   /** Loads the file (throws when it cannot be read or parsed: there is no previous state to keep). */
   async start(onChange: () => void): Promise<void> {
     this.#load(true);
-    this.#watcher = watch(dirname(this.#file), (_event, name) => {
-      if (name !== null && name !== basename(this.#file)) return;
+    const reload = () => {
+      if (this.#load(false)) onChange();
+    };
+    this.#watcher = watch(dirname(this.#file), () => {
       if (this.#timer !== undefined) clearTimeout(this.#timer);
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (this.#load(false)) onChange();
+        reload();
       }, DEBOUNCE_MS);
     });
+    // E.g. the directory itself removed: the periodic re-read still follows the file.
+    this.#watcher.on('error', (err) => {
+      this.#log.warn("cannot watch the manifest file's directory; relying on the periodic re-read", {
+        file: this.#file,
+        reason: err.message,
+      });
+    });
+    if (this.#resyncMs > 0) {
+      this.#resync = setInterval(reload, this.#resyncMs);
+      this.#resync.unref();
+    }
   }
 
   /** Re-reads the file; true when the state changed. */
@@ -80,6 +107,7 @@ export class StandaloneSource implements ObjectSource {
 
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    clearInterval(this.#resync);
     this.#watcher?.close();
   }
 }
