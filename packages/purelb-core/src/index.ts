@@ -8,10 +8,25 @@ export * from './desired/index.ts';
 export * from './diagnosis/index.ts';
 export * from './election/index.ts';
 export * from './kube.ts';
+export * from './kube-checks.ts';
 export * from './model.ts';
 export { type Cidr, cidrBounds, cidrContains, cidrOf, formatCidr, maskOf, parseCidr } from './net/cidr.ts';
 export { canonicalIP, type Family, familyBits, formatIP, type IP, ipEquals, parseIP } from './net/ip.ts';
+export {
+  addressText,
+  familyName,
+  ipCommand,
+  linkName,
+  nexthopText,
+  placementText,
+  routeText,
+  shortAddress,
+} from './net/iproute-text.ts';
 export * from './net/range.ts';
+export { cidrsOverlap, reservedIn, reservedInSubnet } from './net/reserved.ts';
+export { type Claim, type ClaimProblem, claimProblem } from './placement/claim-check.ts';
 export * from './placement/index.ts';
+export { type NodeFacts, nodeFacts } from './placement/node-facts.ts';
+export { isOurVirtualInterface, virtualInterfaceProblem } from './placement/virtual-interface.ts';
 export * from './plan/index.ts';
 export * from './services/index.ts';

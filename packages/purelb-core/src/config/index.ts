@@ -1,6 +1,14 @@
 // Parsing and validating PureLB's custom resources, and choosing the LBNodeAgent for a node.
 export { selectAgent } from './agent-selection.ts';
 export { parseGoDuration } from './duration.ts';
+export {
+  type ConfigMemory,
+  type EffectiveConfig,
+  type EffectiveConfigInput,
+  effectiveConfig,
+  emptyConfigMemory,
+  type InvalidConfig,
+} from './effective-config.ts';
 export { checkGroupOverlaps, type GroupOverlapIssue } from './group-overlaps.ts';
 export { interfaceNameProblem } from './interface-name.ts';
 export { isCatchAll, isLabelKey, isLabelValue, matchesSelector } from './label-selector.ts';

@@ -1,10 +1,13 @@
 // Findings about addresses: what is missing, stale, misplaced, or held by someone else.
 import type { DesiredState, NodeNetwork, Ownership, Placement, PlacementSkip } from '../model.ts';
-import { canonicalIP } from '../net/ip.ts';
+import { IFA_F } from '../net/address-flags.ts';
+import { canonicalIP, familyBits, parseIP } from '../net/ip.ts';
+import { addressText, placementText, shortAddress } from '../net/iproute-text.ts';
+import { type ClaimProblem, claimProblem } from '../placement/claim-check.ts';
+import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { attributeDifferences } from '../plan/attributes.ts';
 import { compareAddressKeys, type ObservedAddress, observeAddresses } from '../plan/observed.ts';
 import type { Finding } from './finding.ts';
-import { addressText, placementText, shortAddress } from './iproute-text.ts';
 
 const servicesOf = (p: Placement): string => p.services.join(',');
 const sameIP = (o: ObservedAddress, ip: string, family: 4 | 6): boolean =>
@@ -14,12 +17,25 @@ const heldText = (o: ObservedAddress): string =>
 const delCommand = (o: ObservedAddress): string =>
   `ip addr del ${o.ip}/${o.address.prefixLength} dev ${o.link}`;
 
+/**
+ * What to do about an address PureLB did not add that collides with one it wants. Removing it is
+ * suggested only where it can be a leftover (on the virtual interface, or an IPv4 secondary): an IPv4
+ * primary, anything on loopback and an IPv6 address of a real interface are the node's own, and a fix
+ * that removes them would take the node off its network.
+ */
+export function foreignFix(o: ObservedAddress, dummyInterface: string, leftover: string): string {
+  const secondary = o.address.family === 4 && (o.address.flags & IFA_F.secondary) !== 0;
+  if (o.link === dummyInterface || secondary) return leftover;
+  return `${o.ip} is this node's own address (${heldText(o)}): leave it; give the Service another address (purelb.io/addresses) and take ${o.ip} out of the pool`;
+}
+
 /** What each desired placement finds on its link. */
 function placementFinding(
   p: Placement,
   desired: DesiredState,
   network: NodeNetwork,
   observed: ObservedAddress[],
+  facts: NodeFacts,
 ): Finding | undefined {
   const want = shortAddress(p.family, p.ip, p.prefixLength, p.link);
   const base = { service: servicesOf(p), ip: p.ip, link: p.link, expected: placementText(p) };
@@ -44,7 +60,11 @@ function placementFinding(
         severity: 'warning',
         message: `${want} is held by an address PureLB did not tag: it is served, but PureLB will never refresh or withdraw it`,
         actual: addressText(exact.address, exact.link),
-        fix: `if it is a leftover of an older PureLB or of a manual add, remove it once ("${delCommand(exact)}") and the agent adds its own; otherwise take ${p.ip} out of the pool`,
+        fix: foreignFix(
+          exact,
+          desired.dummyInterface,
+          `if it is a leftover of an older PureLB or of a manual add, remove it once ("${delCommand(exact)}") and the agent adds its own; otherwise take ${p.ip} out of the pool`,
+        ),
       };
     }
     const differences = attributeDifferences(p, exact.address);
@@ -66,11 +86,26 @@ function placementFinding(
       severity: 'error',
       message: `${want} cannot be added: ${heldText(blocker)} is already there and is not PureLB's (the kernel holds one IPv6 address per dev and IP)`,
       actual: addressText(blocker.address, blocker.link),
-      fix: `remove it ("${delCommand(blocker)}") if it is a leftover, or take ${p.ip} out of the pool`,
+      fix: foreignFix(
+        blocker,
+        desired.dummyInterface,
+        `remove it ("${delCommand(blocker)}") if it is a leftover, or take ${p.ip} out of the pool`,
+      ),
     };
   }
   // Ours at another prefix or on another interface: the per-address findings say so.
   if (observed.some((o) => o.owned && sameIP(o, p.ip, p.family))) return undefined;
+  const refused = refusal(p, facts);
+  if (refused !== undefined) {
+    return {
+      ...base,
+      code: refused.code,
+      severity: 'error',
+      message: `${want} cannot be placed: ${refused.text}`,
+      actual: 'absent',
+      fix: 'the agent never adds it; change the placement (the pool, its aggregation, or the Service address)',
+    };
+  }
   return {
     ...base,
     code: 'address-missing',
@@ -81,11 +116,23 @@ function placementFinding(
   };
 }
 
+/** Why the planner refuses to add `p` (it claims what the node uses, or its route competes), if it does. */
+function refusal(p: Placement, facts: NodeFacts): ClaimProblem | undefined {
+  const ip = parseIP(p.ip);
+  if (ip === undefined) return undefined;
+  const routed = p.kind === 'virtual' && p.prefixLength < familyBits(ip.family);
+  return claimProblem(
+    { ip, ipText: p.ip, prefixLength: p.prefixLength, link: p.link, routed, subnets: [] },
+    facts,
+  );
+}
+
 /** What each observed address that no placement holds exactly is: stale, misplaced, or another node's. */
 function heldFinding(
   o: ObservedAddress,
   placements: Placement[],
   notWinner: Map<string, PlacementSkip>,
+  dummyInterface: string,
 ): Finding | undefined {
   if (o.link === undefined) return undefined;
   const wanted = placements.filter((p) => sameIP(o, p.ip, p.family));
@@ -104,7 +151,11 @@ function heldFinding(
       expected: `${o.ip} only on ${winner}`,
       fix: o.owned
         ? `the agent withdraws it at its next reconcile; if it stays, check the lbnodeagent log and lease on this node (by hand: "${delCommand(o)}")`
-        : `"${delCommand(o)}": it is not tagged as PureLB's, so PureLB will not remove it`,
+        : foreignFix(
+            o,
+            dummyInterface,
+            `"${delCommand(o)}": it is not tagged as PureLB's, so PureLB will not remove it`,
+          ),
     };
   }
   if (!o.owned) {
@@ -117,7 +168,11 @@ function heldFinding(
       service: wanted.map(servicesOf).join(','),
       message: `${held} has the IP of a PureLB address wanted on dev ${wanted.map((p) => p.link).join(', dev ')} but is not tagged as PureLB's: PureLB leaves it alone`,
       expected: wanted.map(placementText).join('; '),
-      fix: `remove it if it is a leftover ("${delCommand(o)}"), or take ${o.ip} out of the pool`,
+      fix: foreignFix(
+        o,
+        dummyInterface,
+        `remove it if it is a leftover ("${delCommand(o)}"), or take ${o.ip} out of the pool`,
+      ),
     };
   }
   const sameLink = wanted.find((p) => p.link === o.link);
@@ -165,6 +220,8 @@ export function addressFindings(
     ),
   );
   const placements = [...desired.placements].sort(compareAddressKeys);
+  const virtual = network.links.find((l) => l.name === desired.dummyInterface);
+  const facts = nodeFacts(network, ownership, virtual?.index);
   const notWinner = new Map<string, PlacementSkip>();
   for (const s of desired.skips) {
     const ip = canonicalIP(s.ip) ?? s.ip;
@@ -177,15 +234,18 @@ export function addressFindings(
     const key = `${p.link} ${p.ip}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const f = placementFinding(p, desired, network, observed);
+    const f = placementFinding(p, desired, network, observed, facts);
     if (f !== undefined) out.push(f);
   }
+  // Frozen addresses (invalid configuration, no valid version) are left as they are, on purpose.
+  if (desired.keep?.node === true) return out;
+  const kept = new Set(desired.keep?.ips ?? []);
   const reported = new Set<string>();
   for (const o of observed) {
     const key = `${o.link} ${o.ip} ${o.address.prefixLength}`;
-    if (reported.has(key)) continue;
+    if (reported.has(key) || kept.has(o.ip)) continue;
     reported.add(key);
-    const f = heldFinding(o, placements, notWinner);
+    const f = heldFinding(o, placements, notWinner, desired.dummyInterface);
     if (f !== undefined) out.push(f);
   }
   return out;

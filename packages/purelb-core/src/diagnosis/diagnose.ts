@@ -1,9 +1,11 @@
 // From what this node should carry and what it holds, the problems an operator can act on.
+import type { ServiceGroupConfig } from '../config/types.ts';
 import type { DesiredState, NodeNetwork, Ownership } from '../model.ts';
 import { checkPlacements, formatIssue } from '../plan/placement-check.ts';
 import { addressFindings } from './address-findings.ts';
 import { dummyFindings } from './dummy-findings.ts';
 import { type Finding, oneLine, SEVERITY_RANK } from './finding.ts';
+import { type RouteLookup, safetyFindings } from './node-safety-findings.ts';
 import { routeFindings } from './route-findings.ts';
 import { skipFindings } from './skip-findings.ts';
 
@@ -11,6 +13,10 @@ export interface DiagnosisInput {
   desired: DesiredState;
   network: NodeNetwork;
   ownership: Ownership;
+  /** The configuration in force: pool addresses held by someone else are reported. */
+  groups?: readonly ServiceGroupConfig[];
+  /** The kernel's routes to the node's gateways and subnets: any through the virtual interface is reported. */
+  routeLookups?: readonly RouteLookup[];
 }
 
 /**
@@ -43,6 +49,13 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     ...malformed,
     ...routes,
     ...dummyFindings(desired, network),
+    ...safetyFindings({
+      desired,
+      network,
+      ownership,
+      groups: input.groups ?? [],
+      routeLookups: input.routeLookups ?? [],
+    }),
     ...addressFindings(desired, network, ownership),
     ...skipFindings(desired.skips, ambiguous),
   ];

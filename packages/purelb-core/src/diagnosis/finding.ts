@@ -28,6 +28,22 @@ export type FindingCode =
   | 'announced-by-non-winner'
   /** This node has no live election Lease, so it wins no local address. */
   | 'lease-not-live'
+  /** Two ServiceGroups' pools overlap. */
+  | 'overlapping-groups'
+  /** Two Services that do not share an address both have it in their status. */
+  | 'shared-ip-without-sharing'
+  /** An LBNodeAgent's spec.local.interfaces names an interface this node does not have. */
+  | 'unknown-interface'
+  /** A manifest file holds an object of a kind the agent does not read (a misspelled kind?). */
+  | 'unknown-kind'
+  /** An object read from the API or a file is malformed: it is left out, the rest is placed. */
+  | 'invalid-object'
+  /** An address PureLB did not add lies in a ServiceGroup's pool: someone else holds a pool address here. */
+  | 'pool-address-in-use'
+  /** The kernel reaches a gateway or a subnet of the node through the virtual interface. */
+  | 'route-via-virtual'
+  /** An IPv6 address PureLB added failed duplicate address detection (IFA_F_DADFAILED). */
+  | 'dad-failed'
   /** The error skips the desired state reports (no-group, invalid-config, ...). */
   | PlacementSkip['code'];
 

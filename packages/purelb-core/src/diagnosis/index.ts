@@ -5,9 +5,9 @@ export {
   announcingFindings,
   localWinners,
 } from './announcing-findings.ts';
-export { lowestDefaultRoutes } from './default-routes.ts';
+export { type ConfigWarningsInput, configWarnings } from './config-warnings.ts';
 export { type DiagnosisInput, diagnose } from './diagnose.ts';
 export type { Finding, FindingCode, Severity } from './finding.ts';
-export { addressText, placementText, routeText } from './iproute-text.ts';
 export { leaseFindings } from './lease-findings.ts';
+export { type RouteLookup, type SafetyInput, safetyFindings } from './node-safety-findings.ts';
 export { type Summary, summarise } from './summarise.ts';

@@ -19,6 +19,14 @@ const FIXES: Readonly<Record<PlacementSkip['code'], (ip: string) => string>> = {
   'not-winner': () => 'another node announces it; nothing to do on this node',
   'ambiguous-default-route': () =>
     "keep one default route at the lowest metric, or name the local interface in the LBNodeAgent's spec.local.localInterface",
+  'address-in-use': (ip) =>
+    `${ip} is already used on this node by an address PureLB did not add, and PureLB never touches such an address: give the Service another address (purelb.io/addresses) and take ${ip} out of the ServiceGroup's pool`,
+  'reserved-address': (ip) =>
+    `take ${ip} out of the ServiceGroup's pool and give the Service another address: a gateway, or a subnet's network, broadcast or Subnet-Router anycast address, is never a Service address`,
+  'route-conflict': () =>
+    'set the pool\'s aggregation to a prefix that holds none of this node\'s networks and gateways ("/32" or "/128" always works), or move the pool out of the node\'s networks',
+  'address-conflict': (ip) =>
+    `another host on the segment answers for ${ip}: find it ("ip neigh show ${ip}" on a neighbour, or arping / ndisc6) and remove the address there, or take ${ip} out of the pool; the agent probes again and claims ${ip} once nobody answers`,
 };
 
 /**
@@ -34,7 +42,8 @@ export function skipFindings(
     a.service !== b.service ? (a.service < b.service ? -1 : 1) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0,
   );
   for (const s of sorted) {
-    if (!s.error) continue;
+    // address-in-use is reported with its holder by the safety findings.
+    if (!s.error || s.code === 'address-in-use') continue;
     const family = parseIP(s.ip)?.family;
     if (s.code === 'ambiguous-default-route' && family !== undefined && ambiguousFamilies.has(family))
       continue;

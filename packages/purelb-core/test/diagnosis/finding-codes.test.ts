@@ -66,7 +66,7 @@ const cases: Case[] = [
   {
     name: 'dummy-down with placements on it is an error',
     desired: desired([virtual('172.31.1.5/32')]),
-    network: dummyDown(network([addr(DUMMY, '172.31.1.5/32')])),
+    network: dummyDown(network([ours(DUMMY, '172.31.1.5/32')])),
     findings: ['dummy-down error - kube-lb0'],
     says: ['dev kube-lb0 is DOWN'],
   },
@@ -93,7 +93,7 @@ const cases: Case[] = [
   {
     name: 'address-stale: ours, nobody wants it',
     desired: desired([]),
-    network: network([addr(DUMMY, '172.31.1.9/32')]),
+    network: network([ours(DUMMY, '172.31.1.9/32')]),
     findings: ['address-stale warning 172.31.1.9 kube-lb0'],
     says: ['inet 172.31.1.9/32 dev kube-lb0 is PureLB', 'no Service wants it'],
   },
@@ -113,7 +113,7 @@ const cases: Case[] = [
   {
     name: 'wrong-prefix: ours at /32, wanted /24 (not also reported missing)',
     desired: desired([virtual('172.31.2.128/24', { broadcast: '172.31.2.255' })]),
-    network: network([addr(DUMMY, '172.31.2.128/32')]),
+    network: network([ours(DUMMY, '172.31.2.128/32')]),
     findings: ['wrong-prefix error 172.31.2.128 kube-lb0'],
     says: ['has prefix /32, wanted /24'],
   },
@@ -148,12 +148,22 @@ const cases: Case[] = [
   {
     name: 'foreign-address-conflict: an untagged address with the VIP on another interface',
     desired: desired([virtual('172.31.1.5/32')]),
-    network: network([addr(DUMMY, '172.31.1.5/32'), addr(ETH1, '172.31.1.5/32', { label: 'eth1' })]),
-    findings: ['foreign-address-conflict warning 172.31.1.5 eth1'],
-    says: [
-      'inet 172.31.1.5/32 dev eth1 has the IP of a PureLB address wanted on dev kube-lb0',
-      'leaves it alone',
+    network: network([ours(DUMMY, '172.31.1.5/32'), addr(ETH1, '172.31.1.5/32', { label: 'eth1' })]),
+    // Ours collides with an address the node already has: ours is the one to go.
+    findings: [
+      'address-in-use error 172.31.1.5 kube-lb0',
+      'foreign-address-conflict warning 172.31.1.5 eth1',
     ],
+    says: [
+      "inet 172.31.1.5/32 dev kube-lb0 is PureLB's, and 172.31.1.5 is already an address of this node (inet 172.31.1.5/32 dev eth1)",
+    ],
+  },
+  {
+    name: 'an untagged address on the virtual interface that the placement wants is a leftover to remove by hand',
+    desired: desired([virtual('172.31.1.5/32')]),
+    network: network([addr(DUMMY, '172.31.1.5/32', { label: 'kube-lb0' })]),
+    findings: ['foreign-address-conflict warning 172.31.1.5 kube-lb0'],
+    says: ['inet 172.31.1.5/32 dev kube-lb0 is held by an address PureLB did not tag'],
   },
   {
     name: 'foreign-address-conflict: the placement is held by an untagged address',
@@ -198,7 +208,7 @@ const cases: Case[] = [
   {
     name: 'errors come before warnings',
     desired: desired([virtual('172.31.1.5/32')]),
-    network: network([addr(DUMMY, '172.31.1.9/32')]),
+    network: network([ours(DUMMY, '172.31.1.9/32')]),
     findings: ['address-missing error 172.31.1.5 kube-lb0', 'address-stale warning 172.31.1.9 kube-lb0'],
   },
 ];
@@ -221,12 +231,26 @@ describe('diagnose finding codes', () => {
     const skips = [skip({ code: 'not-winner', winner: 'purelb2-3', error: false })];
     const [foreign] = diagnose({
       desired: desired([], { skips }),
-      network: network([addr(ETH0, '192.168.1.53/24', { label: 'eth0' })]),
+      // A secondary added by hand: removing it is the fix.
+      network: network([addr(ETH0, '192.168.1.53/24', { label: 'eth0', flags: 0x81 })]),
       ownership: OURS,
     });
     assert.match(
       foreign?.fix ?? '',
       /^"ip addr del 192\.168\.1\.53\/24 dev eth0": it is not tagged as PureLB's/,
+    );
+    // The node's own primary address: never suggested for removal.
+    const [primary] = diagnose({
+      desired: desired([], {
+        skips: [skip({ code: 'not-winner', winner: 'purelb2-3', error: false, ip: '192.168.1.10' })],
+      }),
+      network: network(),
+      ownership: OURS,
+    });
+    assert.doesNotMatch(primary?.fix ?? '', /ip addr del/);
+    assert.match(
+      primary?.fix ?? '',
+      /this node's own address \(inet 192\.168\.1\.10\/24 dev eth0\): leave it/,
     );
     const [owned] = diagnose({
       desired: desired([], { skips }),

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import { summarise } from '../../src/diagnosis/summarise.ts';
 import type { DesiredState, Placement } from '../../src/model.ts';
-import { seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import { seedNode, untagged, withSecondDefault } from '../fixtures/seed-node.ts';
 import { desired, local, OURS, virtual } from '../plan/build.ts';
 
 /** What the seed's kube-lb0 shows, as placements (permanent, on the dummy). */
@@ -18,34 +18,51 @@ const seedVirtuals = (): Placement[] => [
   virtual('172.31.0.9/24', { broadcast: '172.31.0.255' }),
 ];
 
+/** The page's addresses as a desired state: the kube-lb0 ones, and .53 permanent on enp1s0. */
+const seedWant = (): DesiredState =>
+  desired(
+    [
+      ...seedVirtuals(),
+      local('172.30.250.53/24', 'enp1s0', {
+        broadcast: '172.30.250.255',
+        flags: [],
+        validLifetime: Infinity,
+        preferredLifetime: Infinity,
+      }),
+    ],
+    { elections: { 4: { status: 'elected', family: 4, link: 'enp1s0', index: 2, reason: 'lowest metric' } } },
+  );
+
 describe('diagnose on the seed node', () => {
-  it('as the page shows it, with the dummy addresses wanted: only the untagged enp1s0 secondaries are flagged', () => {
-    const want: DesiredState = desired(
-      [
-        ...seedVirtuals(),
-        local('172.30.250.53/24', 'enp1s0', {
-          broadcast: '172.30.250.255',
-          flags: [],
-          validLifetime: Infinity,
-          preferredLifetime: Infinity,
-        }),
-      ],
-      {
-        elections: { 4: { status: 'elected', family: 4, link: 'enp1s0', index: 2, reason: 'lowest metric' } },
-      },
-    );
-    const findings = diagnose({ desired: want, network: seedNode(), ownership: OURS });
-    // .53 is wanted but carries no tag (the PureLB of the page did not tag); .54 is nobody's business.
+  it('as the page shows it, with the dummy addresses and .53 wanted: the one PureLB address nobody wants is stale', () => {
+    const findings = diagnose({ desired: seedWant(), network: seedNode(), ownership: OURS });
     assert.deepEqual(
       findings.map((f) => `${f.code} ${f.ip}`),
-      ['foreign-address-conflict 172.30.250.53'],
+      ['address-stale 172.30.250.54'],
+    );
+  });
+
+  it("as an older PureLB left it (nothing tagged): the wanted .53 is flagged as not PureLB's, .54 is nobody's business", () => {
+    const findings = diagnose({ desired: seedWant(), network: untagged(seedNode()), ownership: OURS });
+    assert.deepEqual(
+      findings.map((f) => `${f.code} ${f.ip}`),
+      [
+        'foreign-address-conflict 172.30.250.53',
+        'foreign-address-conflict 172.31.0.9',
+        'foreign-address-conflict 172.31.1.2',
+        'foreign-address-conflict 172.31.1.5',
+        'foreign-address-conflict 172.31.1.7',
+        'foreign-address-conflict 172.31.1.9',
+        'foreign-address-conflict 172.31.1.225',
+        'foreign-address-conflict 172.31.2.128',
+      ],
     );
     assert.equal(summarise(findings).verdict, 'findings');
   });
 
   it('with a second default route at the same metric: ambiguous-default-route, naming both routes and a fix', () => {
     const net = withSecondDefault(seedNode());
-    const want = desired([...seedVirtuals(), virtual('172.30.250.53/24', { broadcast: '172.30.250.255' })], {
+    const want = desired([...seedVirtuals(), virtual('172.30.250.53/32')], {
       elections: {
         4: {
           status: 'ambiguous',
@@ -72,17 +89,23 @@ describe('diagnose on the seed node', () => {
     assert.equal(
       f?.message,
       'PureLB is unable to identify the local interface for IPv4: 2 default routes at metric 100 ' +
-        '(default via 172.30.250.1 dev enp1s0 metric 100; default via 192.168.122.1 dev enp2s0 metric 100); ' +
+        '(default via 172.30.250.1 dev enp1s0 proto dhcp src 172.30.250.104 metric 100; default via 192.168.122.1 dev enp2s0 proto dhcp metric 100); ' +
         'local addresses go to dev kube-lb0 instead',
     );
-    assert.match(f?.fix ?? '', /"ip route del default via 192\.168\.122\.1 dev enp2s0 metric 100"/);
-    assert.match(f?.fix ?? '', /"ip route add default via 192\.168\.122\.1 dev enp2s0 metric 101"/);
+    assert.match(
+      f?.fix ?? '',
+      /"ip route del default via 192\.168\.122\.1 dev enp2s0 proto dhcp metric 100"/,
+    );
+    assert.match(
+      f?.fix ?? '',
+      /"ip route add default via 192\.168\.122\.1 dev enp2s0 proto dhcp metric 101"/,
+    );
     assert.match(f?.fix ?? '', /spec\.local\.localInterface/);
-    // The local address went to kube-lb0 (the fallback), where it is missing; the untagged copy on enp1s0
-    // carries the wanted IP on another interface and is left alone.
+    // The local address goes to kube-lb0 as /32 (the fallback): PureLB's copy on enp1s0 is on the wrong
+    // interface now (one finding says so, not also "missing"), and .54 is stale.
     assert.deepEqual(
       findings.filter((x) => x.code !== 'ambiguous-default-route').map((x) => `${x.code} ${x.ip} ${x.link}`),
-      ['address-missing 172.30.250.53 kube-lb0', 'foreign-address-conflict 172.30.250.53 enp1s0'],
+      ['wrong-interface 172.30.250.53 enp1s0', 'address-stale 172.30.250.54 enp1s0'],
     );
   });
 
@@ -107,7 +130,7 @@ describe('diagnose on the seed node', () => {
     assert.equal(f?.code, 'ambiguous-default-route');
     assert.match(
       f?.message ?? '',
-      /multipath across dev docker0, dev enp1s0 \(default metric 100 nexthop via 172\.30\.250\.1 dev enp1s0 weight 1 nexthop via 172\.17\.0\.254 dev docker0 weight 1\)/,
+      /multipath across dev docker0, dev enp1s0 \(default proto dhcp src 172\.30\.250\.104 metric 100 nexthop via 172\.30\.250\.1 dev enp1s0 weight 1 nexthop via 172\.17\.0\.254 dev docker0 weight 1\)/,
     );
     assert.match(f?.fix ?? '', /single-path default routes/);
   });

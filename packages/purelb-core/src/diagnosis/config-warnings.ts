@@ -1,0 +1,84 @@
+// Configuration that works but probably not as meant: each is a warning naming the objects, so nothing
+// is accepted in silence. Pure: the agent logs them, the diagnosis prints them as findings.
+import { checkGroupOverlaps } from '../config/group-overlaps.ts';
+import type { LocalAgentConfig, ServiceGroupConfig } from '../config/types.ts';
+import { type Service, serviceKey } from '../kube.ts';
+import type { NodeNetwork } from '../model.ts';
+import { isAnnounceable } from '../services/announceable.ts';
+import { ingressIPs } from '../services/ingress.ts';
+import { sharingKey } from '../services/sharing.ts';
+import type { Finding } from './finding.ts';
+
+/** Pools of two ServiceGroups that overlap: the node announces the shared addresses as the first group's. */
+function overlappingGroups(groups: ServiceGroupConfig[]): Finding[] {
+  return checkGroupOverlaps(groups).map((o) => ({
+    code: 'overlapping-groups',
+    severity: 'warning',
+    message: `${o.message}; the node agents announce addresses in both as ServiceGroup ${o.other}'s`,
+    fix: `give ServiceGroup ${o.group} a pool that overlaps no other group's`,
+  }));
+}
+
+/** One address in the status of Services that do not share it (no common purelb.io/allow-shared-ip key). */
+function unsharedIPs(services: readonly Service[]): Finding[] {
+  const byIP = new Map<string, Service[]>();
+  for (const svc of services) {
+    if (!isAnnounceable(svc)) continue;
+    for (const { ip } of ingressIPs(svc).ips) {
+      const list = byIP.get(ip) ?? [];
+      list.push(svc);
+      byIP.set(ip, list);
+    }
+  }
+  const out: Finding[] = [];
+  for (const [ip, holders] of byIP) {
+    if (holders.length < 2) continue;
+    const keys = new Set(holders.map(sharingKey));
+    if (keys.size === 1 && !keys.has(undefined)) continue;
+    const names = holders.map(serviceKey).sort();
+    out.push({
+      code: 'shared-ip-without-sharing',
+      severity: 'warning',
+      service: names.join(','),
+      ip,
+      message: `${ip} is in the status of ${names.join(' and ')}, which do not share it (no common purelb.io/allow-shared-ip key): one address answers for both`,
+      fix: `give them the same purelb.io/allow-shared-ip key if they are meant to share ${ip}, or let the allocator give each its own (remove the copied status or purelb.io/addresses)`,
+    });
+  }
+  return out;
+}
+
+/** spec.local.interfaces entries that name no interface on this node. */
+function unknownInterfaces(agent: string, local: LocalAgentConfig, network: NodeNetwork): Finding[] {
+  const names = new Set(network.links.map((l) => l.name));
+  return local.interfaces
+    .map((name, i) => ({ name, i }))
+    .filter(({ name }) => !names.has(name))
+    .map(({ name, i }) => ({
+      code: 'unknown-interface',
+      severity: 'warning',
+      link: name,
+      message: `LBNodeAgent ${agent} spec.local.interfaces[${i}] names ${name}, which this node does not have: it is skipped here`,
+      fix: `correct the name (this node has ${[...names].sort().join(', ')}), or remove it if it is meant for other nodes only`,
+    }));
+}
+
+export interface ConfigWarningsInput {
+  groups: ServiceGroupConfig[];
+  services: readonly Service[];
+  /** The LBNodeAgent that applies to this node and its local section, when one does. */
+  agent?: { name: string; local: LocalAgentConfig };
+  network: NodeNetwork;
+}
+
+/** Every warning, in a stable order: groups, shared addresses, interfaces. */
+export function configWarnings(input: ConfigWarningsInput): Finding[] {
+  const services = [...input.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
+  return [
+    ...overlappingGroups(input.groups),
+    ...unsharedIPs(services),
+    ...(input.agent === undefined
+      ? []
+      : unknownInterfaces(input.agent.name, input.agent.local, input.network)),
+  ];
+}
