@@ -201,23 +201,8 @@ export class Allocator {
       );
     }
 
-    // Families the group can serve; PreferDualStack takes what exists, the other policies need all.
-    const families: Family[] = [];
-    for (const family of req.families) {
-      if (this.#ledger.groupPools(group.name, family).length > 0) families.push(family);
-      else if (req.policy !== 'PreferDualStack' || req.requested.has(family)) {
-        return fail(
-          'wrong-family',
-          `ServiceGroup ${group.name} has no IPv${family} pool (${familyName(family)} requested, ${req.policy})`,
-        );
-      }
-    }
-    if (families.length === 0) {
-      return fail(
-        'wrong-family',
-        `ServiceGroup ${group.name} has no pool of family ${req.families.map(familyName).join(' or ')}`,
-      );
-    }
+    const families = this.#servedFamilies(group, req);
+    if (!Array.isArray(families)) return families;
 
     // Plan every family before touching the ledger, so a failure (e.g. a partial dual-stack) changes nothing.
     const current = this.#assignments.get(key)?.ips ?? [];
@@ -271,6 +256,25 @@ export class Allocator {
       released,
       warnings,
     };
+  }
+
+  /** Families the group can serve; PreferDualStack takes what exists, the other policies need all. */
+  #servedFamilies(group: ServiceGroupConfig, req: AllocationRequest): Family[] | Failure {
+    const families: Family[] = [];
+    for (const family of req.families) {
+      if (this.#ledger.groupPools(group.name, family).length > 0) families.push(family);
+      else if (req.policy !== 'PreferDualStack' || req.requested.has(family)) {
+        return fail(
+          'wrong-family',
+          `ServiceGroup ${group.name} has no IPv${family} pool (${familyName(family)} requested, ${req.policy})`,
+        );
+      }
+    }
+    if (families.length > 0) return families;
+    return fail(
+      'wrong-family',
+      `ServiceGroup ${group.name} has no pool of family ${req.families.map(familyName).join(' or ')}`,
+    );
   }
 
   /** Warnings for the reserved addresses a Service keeps only because it held them already. */
