@@ -166,7 +166,8 @@ async function run(o: Options, log: Logger): Promise<number> {
       onSlotSteal: (_ip, from) => metrics.slotSteals.inc({ from, to: o.node }),
     });
   }
-  const source: ObjectSource = kube?.source ?? new StandaloneSource(o.file as string, log);
+  const source: ObjectSource =
+    kube?.source ?? new StandaloneSource(o.file as string, log, { resyncMs: o.resyncSeconds * 1000 });
   // One write-back at a time, over the newest reconcile's view.
   const writeback = latestOnly<WritebackInput>(
     (input) => (kube as KubernetesMode).writeback.apply(input),
