@@ -33,6 +33,8 @@ export interface LinkSetOptions {
   master?: LinkRef | null;
   /** Rename (the link must be down). */
   name?: string;
+  /** IFLA_IFALIAS, the free-text alias `ip link show` prints ("" clears it). */
+  alias?: string;
 }
 
 const KINDS: ReadonlySet<string> = new Set(['dummy', 'ifb', 'bridge', 'veth']);
@@ -138,6 +140,15 @@ export class Links {
     if (changes.master !== undefined) {
       spec.master = changes.master === null ? 0 : await resolveIndex(this.#conn, changes.master, 'master');
       words.push(changes.master === null ? 'nomaster' : `master ${linkLabel(changes.master)}`);
+    }
+    if (changes.alias !== undefined) {
+      if (typeof changes.alias !== 'string' || Buffer.byteLength(changes.alias) > 255) {
+        throw new TypeError(
+          `alias must be a string of at most 255 bytes, got ${JSON.stringify(changes.alias)}`,
+        );
+      }
+      spec.alias = changes.alias;
+      words.push(`alias ${changes.alias}`);
     }
     await this.#conn.ack(encodeSetLink(spec), `link set ${linkLabel(ref)} ${words.join(' ')}`.trimEnd());
   }

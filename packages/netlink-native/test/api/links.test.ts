@@ -103,3 +103,19 @@ test(
       assert.equal(present, outcome === 'created', 'exactly one of: created (and visible) or refused');
     }),
 );
+
+test(
+  'links.set alias writes IFLA_IFALIAS, as `ip link set ... alias`, and reads back; "" clears it',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      await nl.links.create({ name: 'kube-lb0', kind: 'ifb' });
+      await nl.links.set('kube-lb0', { alias: 'purelb virtual interface' });
+      assert.equal((await nl.links.get('kube-lb0')).alias, 'purelb virtual interface');
+      const shown = ipLinks(ns).find((l) => l.ifname === 'kube-lb0') as { ifalias?: string } | undefined;
+      assert.equal(shown?.ifalias, 'purelb virtual interface');
+      await nl.links.set('kube-lb0', { alias: '' });
+      assert.equal((await nl.links.get('kube-lb0')).alias, undefined);
+      await assert.rejects(nl.links.set('kube-lb0', { alias: 'x'.repeat(256) }), /at most 255 bytes/);
+    }),
+);
