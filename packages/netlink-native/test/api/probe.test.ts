@@ -131,6 +131,23 @@ test('200 addresses with 3 in use: exactly those 3, in one window', needsNetns, 
   }),
 );
 
+test('5,000 addresses of both families share one window too', needsNetns, () =>
+  withHosts(async ({ nl, peerMac }) => {
+    const addresses = Array.from({ length: 5000 }, (_, i) =>
+      i % 2 ? `172.31.${i >> 8}.${i & 255}` : `2001:db8:1::1:${i.toString(16)}`,
+    );
+    addresses[1234] = '172.30.250.56';
+    addresses[4321] = '2001:db8:1::56';
+    const started = performance.now();
+    const results = await nl.probe('v0', addresses);
+    const ms = performance.now() - started;
+    assert.deepEqual(conflicted(results), ['172.30.250.56', '2001:db8:1::56']);
+    assert.deepEqual(new Set(results.map((r) => r.conflict?.mac).filter(Boolean)), new Set([peerMac]));
+    assert.ok(ms < 2000, `one 300 ms window plus sending 10,000 frames, took ${ms.toFixed(0)} ms`);
+    console.log(`# 5,000 addresses probed in ${ms.toFixed(0)} ms`);
+  }),
+);
+
 test('count probes per address leave in RFC 5227 form, intervalMs apart, then waitMs', needsNetns, () =>
   withHosts(async ({ nl, peerNs, mac }) => {
     // ARP requests with sender IP 0.0.0.0, as the peer sees them
