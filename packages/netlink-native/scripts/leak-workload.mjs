@@ -1,6 +1,7 @@
 // Exercises every native path for the leak checks (scripts/leak-check.sh): sockets opened and
 // closed in and out of a namespace, batched sends, receives, a throwing callback, ENOBUFS-free
-// floods, constructor failures, sendFrames success and failure, and exit with a socket open.
+// floods, constructor failures, sendFrames and exchangeFrames success and failure, and exit with a
+// socket open and an exchange still listening.
 // Usage: node leak-workload.mjs /path/to/netlink_native.node NETNS_NAME [rounds]
 import { createRequire } from 'node:module';
 
@@ -69,6 +70,29 @@ for (let round = 0; round < rounds; round++) {
   await native
     .sendFrames({ ifindex: 99999, protocol: 0x88b5, frames: [Buffer.alloc(60)], intervalMs: 0 })
     .catch(() => {});
+  // lo returns every frame it sends: the receive path keeps them, the filter trims them to 20 bytes
+  const probe = Buffer.alloc(60);
+  probe.writeUInt16BE(0x88b5, 12);
+  const keep20 = Buffer.alloc(16);
+  keep20.writeUInt16LE(0x06, 0); // ret #20
+  keep20.writeUInt32LE(20, 4);
+  keep20.writeUInt16LE(0x06, 8); // (unreached) ret #0
+  await native.exchangeFrames({
+    netns: { path: `/var/run/netns/${ns}` },
+    ifindex: 1,
+    frames: [probe, probe],
+    rounds: 2,
+    intervalMs: 5,
+    waitMs: 10,
+    filter: keep20,
+    multicast: [Buffer.from('3333ff000001', 'hex')],
+  });
+  await native
+    .exchangeFrames({ ifindex: 99999, frames: [probe], rounds: 1, intervalMs: 0, waitMs: 0 })
+    .catch(() => {});
+  try {
+    native.exchangeFrames({ ifindex: 1, frames: [probe], rounds: 0, intervalMs: 0, waitMs: 0 });
+  } catch {}
   native.errnoName(17);
   native.errnoMessage(95);
 }
@@ -76,5 +100,14 @@ for (let round = 0; round < rounds; round++) {
 const last = open();
 for (let i = 1; i <= 200; i++) last.socket.send(getLink(i, 1), i);
 await last.until(1);
+// And one exchange still listening: the environment's cleanup must wake and free it.
+native.exchangeFrames({
+  netns: { path: `/var/run/netns/${ns}` },
+  ifindex: 1,
+  frames: [Buffer.alloc(60)],
+  rounds: 1,
+  intervalMs: 0,
+  waitMs: 30000,
+});
 console.log('workload done');
 process.exit(0);
