@@ -1,12 +1,29 @@
 // Kernel changes that can alter what this node should carry: links, addresses and main-table routes of
-// both families. Every event just marks the reconciler dirty (the reconcile re-reads everything), except
-// a route in another table (the rules read only the main one: adding an address puts its route in the
-// local table) and an address notification that merely echoes the agent's own last apply. An overrun
-// means events were lost, which a full re-read also covers.
+// both families. Link and main-table route notifications mark the reconciler dirty at once (the
+// reconcile re-reads everything); a route in another table is ignored (the rules read only the main
+// one: adding an address puts its route in the local table), and so is an address notification that
+// merely echoes the agent's own last apply. An overrun means events were lost, which a full re-read
+// also covers.
+//
+// Address notifications are split by whose address it is. One carrying PureLB's IFA_PROTO (e.g. an
+// owned address deleted behind the agent's back) marks dirty at once: the restore must stay fast.
+// Any other address is foreign: it still matters (it changes the node's subnets and the IPs it
+// already uses) but never needs a reconcile of its own, and another program churning thousands of
+// addresses made the agent re-read the whole network for each (30k add/deletes pinned a core for
+// 21 s and doubled its RSS). Foreign notifications only schedule a reconcile through a debounce:
+// FOREIGN_QUIET_MS after the last of a burst, at most FOREIGN_MAX_WAIT_MS after its first.
+//
+// PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1 (bench:agent's foreign-churn scenario only) turns the
+// debounce off, so the bench can measure the behaviour before it side by side with the one after.
+import { PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
 import type { Action, Address, Netlink } from '@purelb-ts/netlink-native';
 import type { Logger } from '../log.ts';
+import { BurstDebounce } from './burst-debounce.ts';
 
 const RT_TABLE_MAIN = 254;
+const FOREIGN_QUIET_MS = 100;
+const FOREIGN_MAX_WAIT_MS = 1000;
+export const IMMEDIATE_FOREIGN_ENV = 'PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES';
 
 export interface NetworkWatch {
   close(): void;
@@ -15,6 +32,12 @@ export interface NetworkWatch {
 export interface NetworkWatchOptions {
   /** True for a notification the agent's own apply caused (see OwnEchoes). */
   isOwnEcho?: (action: Action, address: Address) => boolean;
+  /** Quiet time after the last foreign address notification before a reconcile (default 100 ms). */
+  foreignQuietMs?: number;
+  /** Longest a burst of foreign address notifications delays its reconcile (default 1 s). */
+  foreignMaxWaitMs?: number;
+  /** Every foreign address notification marks dirty at once (default: $IMMEDIATE_FOREIGN_ENV === '1'). */
+  immediateForeign?: boolean;
 }
 
 export function watchNetwork(
@@ -26,23 +49,51 @@ export function watchNetwork(
   const monitor = nl.monitor({
     groups: ['link', 'ipv4-address', 'ipv6-address', 'ipv4-route', 'ipv6-route'],
   });
-  monitor.on('link', () => markDirty('link change'));
+  let foreignSeen = 0;
+  const foreign = new BurstDebounce(
+    () => {
+      const n = foreignSeen;
+      foreignSeen = 0;
+      markDirty(`foreign address change (${n} notification${n === 1 ? '' : 's'})`);
+    },
+    options.foreignQuietMs ?? FOREIGN_QUIET_MS,
+    options.foreignMaxWaitMs ?? FOREIGN_MAX_WAIT_MS,
+  );
+  const immediateForeign = options.immediateForeign ?? process.env[IMMEDIATE_FOREIGN_ENV] === '1';
+  // A reconcile marked now re-reads the whole network, foreign changes so far included.
+  const now = (why: string) => {
+    foreign.cancel();
+    foreignSeen = 0;
+    markDirty(why);
+  };
+  monitor.on('link', () => now('link change'));
   monitor.on('address', (e) => {
-    if (options.isOwnEcho?.(e.action, e.address) !== true) markDirty('address change');
+    if (options.isOwnEcho?.(e.action, e.address) === true) return;
+    if (e.address.protocol === PURELB_ADDRESS_PROTOCOL || immediateForeign) {
+      now('address change');
+      return;
+    }
+    foreignSeen++;
+    foreign.poke();
   });
   monitor.on('route', (e) => {
-    if (e.route.table === RT_TABLE_MAIN) markDirty('route change');
+    if (e.route.table === RT_TABLE_MAIN) now('route change');
   });
   monitor.on('overrun', () => {
     log.warn('netlink monitor overrun: notifications were lost, re-reading the whole network', {
       reason: 'ENOBUFS',
     });
-    markDirty('monitor overrun');
+    now('monitor overrun');
   });
   monitor.on('error', (err: unknown) => {
     log.warn('netlink monitor could not decode a notification; re-reading', { reason: String(err) });
-    markDirty('monitor error');
+    now('monitor error');
   });
   monitor.unref();
-  return { close: () => monitor.close() };
+  return {
+    close: () => {
+      foreign.cancel();
+      monitor.close();
+    },
+  };
 }
