@@ -14,17 +14,12 @@ import type { ServiceGroupConfig } from '../config/types.ts';
 import { type LoadBalancerIngress, type Service, serviceKey } from '../kube.ts';
 import { formatCidr } from '../net/cidr.ts';
 import { type Family, formatIP, type IP, parseIP } from '../net/ip.ts';
+import { familyName } from '../net/iproute-text.ts';
 import { ChurnSafeMap } from './churn-safe-map.ts';
 import { resolveGroup } from './group-resolution.ts';
 import { type AddressRecord, Ledger, type PoolState } from './ledger.ts';
 import { compareText, creationOrder } from './order.ts';
-import {
-  type AllocationRequest,
-  familyName,
-  handlesService,
-  parseRequest,
-  servicePorts,
-} from './service-request.ts';
+import { type AllocationRequest, handlesService, parseRequest, servicePorts } from './service-request.ts';
 import { canShare } from './sharing.ts';
 import type {
   AllocationFailure,

@@ -9,10 +9,8 @@
 // so those are left whole. The subnet contains the pool, so every reserved address a pool holds is
 // its first or its last: trimming the two ends is all the allocator has to do.
 import type { AddressPool } from '../config/types.ts';
-import { type Cidr, cidrBounds, formatCidr, parseCidr } from '../net/cidr.ts';
-
-/** Pools of these prefixes or shorter lose their edge addresses. */
-const LONGEST_WITH_EDGES = { 4: 30, 6: 126 } as const;
+import { type Cidr, formatCidr, parseCidr } from '../net/cidr.ts';
+import { subnetReserved } from '../net/reserved.ts';
 
 export interface PoolEdges {
   /** The part of the pool that is handed out; `first > last` when nothing is. */
@@ -36,16 +34,12 @@ function edgeCidrs(pool: AddressPool): { cidr: Cidr; label: string }[] {
   return out;
 }
 
-/** The reserved addresses of one CIDR, with why. */
-function cidrReserved(cidr: Cidr, label: string): [bigint, string][] {
-  if (cidr.prefixLength > LONGEST_WITH_EDGES[cidr.family]) return [];
-  const { first, last } = cidrBounds(cidr);
-  if (cidr.family === 6) return [[first, `the subnet-router anycast address of ${label} (RFC 4291)`]];
-  return [
-    [first, `the network address of ${label}`],
-    [last, `the broadcast address of ${label}`],
-  ];
-}
+/** The reserved addresses of one CIDR (the rule is net/reserved.ts's), with why. */
+const cidrReserved = (cidr: Cidr, label: string): [bigint, string][] =>
+  subnetReserved(cidr).map((r) => [
+    r.value,
+    `${r.what} of ${label}${cidr.family === 6 ? ' (RFC 4291)' : ''}`,
+  ]);
 
 /** Which of the pool's addresses are reserved, and the bounds of the rest. */
 export function poolEdges(pool: AddressPool): PoolEdges {

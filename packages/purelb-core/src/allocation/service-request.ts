@@ -9,6 +9,7 @@ import {
 } from '../annotations.ts';
 import type { Service } from '../kube.ts';
 import { type Family, formatIP, type IP, parseIP } from '../net/ip.ts';
+import { familyName } from '../net/iproute-text.ts';
 import { PURELB_LOAD_BALANCER_CLASS } from './keys.ts';
 import type { AllocationFailure } from './types.ts';
 
@@ -44,7 +45,6 @@ export function handlesService(svc: Service, defaultAnnouncer: boolean): boolean
 }
 
 export const familyOfName = (name: 'IPv4' | 'IPv6'): Family => (name === 'IPv6' ? 6 : 4);
-export const familyName = (family: Family): 'IPv4' | 'IPv6' => (family === 6 ? 'IPv6' : 'IPv4');
 
 export const servicePorts = (svc: Service): string[] =>
   (svc.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);

@@ -4,19 +4,28 @@
 import { type Cidr, cidrBounds, cidrContains, formatCidr } from './cidr.ts';
 import type { IP } from './ip.ts';
 
+/** Subnets of these prefixes or shorter have reserved addresses. */
+const LONGEST_WITH_RESERVED = { 4: 30, 6: 126 } as const;
+
+/**
+ * The reserved addresses of a subnet, each with what it is: the one rule, used by the allocator (which
+ * never hands them out) and by the node (which never claims them).
+ */
+export function subnetReserved(subnet: Cidr): { value: bigint; what: string }[] {
+  if (subnet.prefixLength > LONGEST_WITH_RESERVED[subnet.family]) return [];
+  const { first, last } = cidrBounds(subnet);
+  if (subnet.family === 6) return [{ value: first, what: 'the subnet-router anycast address' }];
+  return [
+    { value: first, what: 'the network address' },
+    { value: last, what: 'the broadcast address' },
+  ];
+}
+
 /** Why `ip` is reserved in `subnet`, or undefined when a host may hold it (or it lies outside). */
 export function reservedInSubnet(ip: IP, subnet: Cidr): string | undefined {
   if (!cidrContains(subnet, ip)) return undefined;
-  const { first, last } = cidrBounds(subnet);
-  const text = formatCidr(subnet);
-  if (ip.family === 4) {
-    if (subnet.prefixLength > 30) return undefined;
-    if (ip.value === first) return `the network address of ${text}`;
-    if (ip.value === last) return `the broadcast address of ${text}`;
-    return undefined;
-  }
-  if (subnet.prefixLength > 126) return undefined;
-  return ip.value === first ? `the Subnet-Router anycast address of ${text}` : undefined;
+  const hit = subnetReserved(subnet).find((r) => r.value === ip.value);
+  return hit === undefined ? undefined : `${hit.what} of ${formatCidr(subnet)}`;
 }
 
 /** The first subnet that reserves `ip`, and why. */

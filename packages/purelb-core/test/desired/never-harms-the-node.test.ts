@@ -70,7 +70,7 @@ describe('desiredState never harms the node', () => {
       [['2001:db8:1::53', 'enp1s0', 64]],
     );
     assert.deepEqual(errors(state.skips), [['2001:db8:1::', 'reserved-address']]);
-    assert.match(state.skips[0]!.reason, /Subnet-Router anycast address of 2001:db8:1::\/64/);
+    assert.match(state.skips[0]!.reason, /subnet-router anycast address of 2001:db8:1::\/64/);
   });
 
   it("a remote pool whose aggregation covers the node's subnet is refused, naming the aggregation field", () => {
