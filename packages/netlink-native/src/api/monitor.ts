@@ -48,8 +48,19 @@ const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   nexthop: RTNLGRP_NEXTHOP,
 };
 
+// Without `groups`: what a monitor joined before nexthop objects existed here. 'nexthop' is only
+// joined when asked for, because kernels before 5.3 have no such group and would refuse the
+// whole monitor (EINVAL), which would break callers that never wanted nexthop events.
+const DEFAULT_GROUPS: readonly MonitorGroup[] = [
+  'link',
+  'ipv4-address',
+  'ipv6-address',
+  'ipv4-route',
+  'ipv6-route',
+];
+
 export interface MonitorOptions {
-  /** Default: all of them. */
+  /** Default: links, and addresses and routes of both families ('nexthop' only when named). */
   groups?: MonitorGroup[];
   /** Receive buffer in bytes (default 4 MiB). Smaller overruns sooner under a burst of changes. */
   rcvbuf?: number;
@@ -106,7 +117,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     onClose: () => void,
   ) {
     super();
-    const groups = options.groups ?? (Object.keys(GROUPS) as MonitorGroup[]);
+    const groups = options.groups ?? [...DEFAULT_GROUPS];
     if (!Array.isArray(groups) || groups.length === 0)
       throw new TypeError('monitor groups must be a non-empty array');
     for (const g of groups) {

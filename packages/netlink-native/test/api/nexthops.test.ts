@@ -225,3 +225,23 @@ test("the 'nexthop' monitor group reports new, replaced and deleted nexthop obje
     }
   }),
 );
+
+test(
+  "a monitor without groups does not join 'nexthop' (kernels before 5.3 would refuse it)",
+  needsNetns,
+  () =>
+    withHandle(async (nl) => {
+      const monitor = nl.monitor();
+      try {
+        assert.deepEqual(monitor.groups, [
+          'link',
+          'ipv4-address',
+          'ipv6-address',
+          'ipv4-route',
+          'ipv6-route',
+        ]);
+      } finally {
+        monitor.close();
+      }
+    }),
+);
