@@ -34,7 +34,21 @@ export const CEL_RULES: RuleTable = {
   // LBNodeAgent
   "(self.operator in ['In', 'NotIn']) == (has(self.values) && size(self.values) > 0)": (s) =>
     (s.operator === 'In' || s.operator === 'NotIn') === (has(s, 'values') && size(s.values) > 0),
-  "self != '.' && self != '..'": (s) => (s as unknown) !== '.' && (s as unknown) !== '..',
+  "self != '.' && self != '..' && self != 'lo'": (s) =>
+    (s as unknown) !== '.' && (s as unknown) !== '..' && (s as unknown) !== 'lo',
+  '!has(self.interfaces) || !has(self.dummyInterface) || !(self.dummyInterface in self.interfaces)': (s) =>
+    !has(s, 'interfaces') ||
+    !has(s, 'dummyInterface') ||
+    !(s.interfaces as unknown[]).includes(s.dummyInterface),
+  // ServiceGroup pool entry. CEL's int() of a non-number is an error, which rejects the object too.
+  "!has(self.aggregation) || !self.aggregation.startsWith('/') || !self.subnet.contains('/') || int(self.aggregation.substring(1)) >= int(self.subnet.substring(self.subnet.indexOf('/') + 1))":
+    (s) => {
+      const agg = s.aggregation;
+      const subnet = String(s.subnet);
+      if (!has(s, 'aggregation') || !String(agg).startsWith('/') || !subnet.includes('/')) return true;
+      const prefix = Number(subnet.slice(subnet.indexOf('/') + 1));
+      return Number.isInteger(prefix) && Number(String(agg).slice(1)) >= prefix;
+    },
   '!has(self.preferredLifetime) || !has(self.validLifetime) || self.validLifetime == 0 || (self.preferredLifetime != 0 && (self.preferredLifetime < 60 ? 60 : self.preferredLifetime) <= (self.validLifetime < 60 ? 60 : self.validLifetime))':
     (s) =>
       !has(s, 'preferredLifetime') ||

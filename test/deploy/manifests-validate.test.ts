@@ -308,6 +308,18 @@ describe('ServiceGroup schema refuses what purelb-core refuses', () => {
       /spec\.local\.v4pool\.aggregation "24" does not match/,
     );
   });
+  it('an aggregation wider than the subnet (/1 would route 128.0.0.0/1 into the virtual interface)', () => {
+    assertBothReject(
+      serviceGroup({
+        remote: { v4pool: { pool: '172.31.1.0/24', subnet: '172.31.0.0/16', aggregation: '/1' } },
+      }),
+      /must not be wider than the subnet's prefix/,
+    );
+    const fine = serviceGroup({
+      remote: { v4pool: { pool: '172.31.1.0/24', subnet: '172.31.0.0/16', aggregation: '/16' } },
+    });
+    assert.deepEqual(checkCustomResource(fine).errors, []);
+  });
   it('both local and remote', () => {
     assertBothReject(
       serviceGroup({ local: { v4pool: POOL }, remote: { v4pool: POOL } }),
@@ -402,7 +414,16 @@ describe('LBNodeAgent schema refuses what purelb-core refuses', () => {
       lbNodeAgent({ local: { dummyInterface: 'kube:lb0' } }),
       /dummyInterface "kube:lb0" does not match/,
     );
-    assertBothReject(lbNodeAgent({ local: { dummyInterface: '..' } }), /must not be "\." or "\.\."/);
+    assertBothReject(lbNodeAgent({ local: { dummyInterface: '..' } }), /must not be "\.", "\.\." or lo/);
+  });
+  it('lo as the dummy interface, and the dummy also listed in interfaces', () => {
+    assertBothReject(lbNodeAgent({ local: { dummyInterface: 'lo' } }), /must not be "\.", "\.\." or lo/);
+    assertBothReject(
+      lbNodeAgent({ local: { dummyInterface: 'purelb0', interfaces: ['eth0', 'purelb0'] } }),
+      /either the dummyInterface or one of interfaces/,
+    );
+    // The default dummy (kube-lb0) in interfaces is refused too: the default is applied first.
+    assertBothReject(lbNodeAgent({ local: { interfaces: ['kube-lb0'] } }), /either the dummyInterface/);
   });
   it('a nodeSelector In without values', () => {
     assertBothReject(
