@@ -10,4 +10,5 @@ export { type DiagnosisInput, diagnose } from './diagnose.ts';
 export type { Finding, FindingCode, Severity } from './finding.ts';
 export { leaseFindings } from './lease-findings.ts';
 export { type RouteLookup, type SafetyInput, safetyFindings } from './node-safety-findings.ts';
+export { type RouteLookupTarget, routeLookupTargets } from './route-lookups.ts';
 export { type Summary, summarise } from './summarise.ts';
