@@ -2,7 +2,7 @@
 // (--kubeconfig FILE, or the in-cluster service account) watches the API server, keeps this node's
 // election Lease and writes announcements back.
 //   node --conditions=source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
-import { hostname } from 'node:os';
+import { hostname, release } from 'node:os';
 import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { logLevelFlag, metricsAddressesFlag, namespaceFlag, parseFlags, wholeNumber } from './flags.ts';
@@ -13,7 +13,10 @@ import { createLogger, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { announcer } from './network/announce.ts';
 import { applyPlan } from './network/apply-plan.ts';
+import { kernelDropsAddressProtocol } from './network/kernel.ts';
 import { OwnEchoes } from './network/own-echoes.ts';
+import { claimProbe } from './network/probe.ts';
+import type { ClaimProbe } from './network/probe-claims.ts';
 import { readNetwork } from './network/read-network.ts';
 import { watchNetwork } from './network/watch.ts';
 import { Reconciler, type ReconcileSummary } from './reconciler.ts';
@@ -35,7 +38,10 @@ const USAGE = `usage: purelb-agent --standalone FILE [options]
                         and loopback; loopback alone without $HOST_IP). 0.0.0.0 or :: = every address,
                         which includes every LoadBalancer address on this node: the world can read them
   --log-level LEVEL     debug | info | warn | error (default info, $LOG_LEVEL); errors are always logged
-  --resync SECONDS      periodic full reconcile (default 30, $RESYNC_SECONDS; 0 = off)`;
+  --resync SECONDS      periodic full reconcile (default 30, $RESYNC_SECONDS; 0 = off)
+  --probe-ms MS         before first claiming a local address, ask the segment whether another host uses it
+                        (ARP probe / IPv6 DAD solicitation) and listen this long (default 200, $PROBE_MS;
+                        0 = claim without asking, as upstream PureLB)`;
 
 class UsageError extends Error {}
 
@@ -52,6 +58,7 @@ interface Options {
   metricsAddresses: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   resyncSeconds: number;
+  probeMs: number;
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -69,6 +76,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       'metrics-address': { type: 'string' },
       'log-level': { type: 'string' },
       resync: { type: 'string' },
+      'probe-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     UsageError,
@@ -117,8 +125,19 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       86400,
       UsageError,
     ),
+    probeMs: wholeNumber(
+      '--probe-ms',
+      String(values['probe-ms'] ?? env.PROBE_MS ?? '200'),
+      0,
+      5000,
+      UsageError,
+    ),
   };
 }
+
+/** The reconciler's probe option, when probing is on. */
+const probeOption = (probe: ClaimProbe | undefined): { probe?: ClaimProbe } =>
+  probe === undefined ? {} : { probe };
 
 /** Why a --once run did not fully succeed, or undefined when it did. */
 function onceProblems(s: ReconcileSummary): string | undefined {
@@ -126,6 +145,8 @@ function onceProblems(s: ReconcileSummary): string | undefined {
   if (s.failure !== undefined) problems.push(`the reconcile failed: ${s.failure}`);
   if (s.failedOps > 0) problems.push(`${s.failedOps} operation(s) failed`);
   if (s.invalidConfig.length > 0) problems.push(`invalid configuration: ${s.invalidConfig.join('; ')}`);
+  const conflicts = s.conflicts.filter(([ip]) => s.errorSkips.some((k) => k.ip === ip));
+  for (const [ip, r] of conflicts) problems.push(`${ip} is not claimed: ${r.evidence}`);
   return problems.length === 0 ? undefined : problems.join('; ');
 }
 
@@ -185,6 +206,8 @@ async function run(o: Options, log: Logger): Promise<number> {
     resyncMs: o.resyncSeconds * 1000,
     fenced: () => kube?.lease.fenced ?? false,
     announce: announcer(nl, log),
+    ...probeOption(claimProbe(nl, log, o.probeMs)),
+    labelFallback: kernelDropsAddressProtocol(release()),
     onSummary: (s) => {
       metrics.record(s);
       if (kube === undefined || s.desired === undefined || s.state === undefined) return;
@@ -210,7 +233,10 @@ async function run(o: Options, log: Logger): Promise<number> {
   if (o.once) {
     try {
       await source.start(() => {});
-      const summary = await rec.reconcileOnce();
+      let summary = await rec.reconcileOnce();
+      // An IPv6 address is the node's only once duplicate address detection passes: wait for it, and
+      // when it failed, decide again (the address is then held back and reported).
+      if ((await rec.settleDuplicateAddressDetection()).length > 0) summary = await rec.reconcileOnce();
       await rec.whenAnnounced();
       const problem = onceProblems(summary);
       if (problem !== undefined) {
@@ -227,6 +253,7 @@ async function run(o: Options, log: Logger): Promise<number> {
 
   const watch = watchNetwork(nl, (why) => rec.markDirty(why), log, {
     isOwnEcho: (action, address) => echoes.isEcho(action, address),
+    onAddress: (action, address) => rec.observeAddress(action, address),
   });
   const http = await serveHttp(o.metricsPort, metrics.registry, () => rec.runs > 0, o.metricsAddresses).catch(
     (err: unknown) => {

@@ -69,7 +69,33 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly invalidConfig = new Gauge({
+    name: 'purelb_lbnodeagent_invalid_config',
+    help: 'ServiceGroups and LBNodeAgents that are invalid (1 each): in_force says whether the last valid version is used or what it governs is frozen',
+    labelNames: ['kind', 'name', 'field', 'in_force'] as const,
+    registers: [this.registry],
+  });
+  readonly rejectedObjects = new Gauge({
+    name: 'purelb_lbnodeagent_rejected_objects',
+    help: 'Malformed objects left out of the last reconcile, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly configWarnings = new Gauge({
+    name: 'purelb_lbnodeagent_config_warnings',
+    help: 'Configuration accepted but probably not as meant, by code (overlapping-groups, shared-ip-without-sharing, unknown-interface)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly addressConflicts = new Gauge({
+    name: 'purelb_lbnodeagent_address_conflict',
+    help: 'Addresses another host on the segment answered for (ARP probe, IPv6 DAD): 1 each while not claimed',
+    labelNames: ['ip'] as const,
+    registers: [this.registry],
+  });
+
   record(s: ReconcileSummary): void {
+    this.#recordConfig(s);
     this.duration.observe(s.durationMs / 1000);
     if (s.election !== undefined) {
       this.electionWins.inc(s.election.wins.length);
@@ -87,7 +113,6 @@ export class AgentMetrics {
       } else if (r.op.op === 'add-address') this.additions.inc();
       else if (r.op.op === 'delete-address') this.withdrawals.inc();
     }
-    if (s.invalidConfig.length > 0) this.errors.inc({ reason: 'invalid-config' }, s.invalidConfig.length);
     for (const skip of s.errorSkips) this.errors.inc({ reason: skip.code });
     if (s.failure !== undefined) this.errors.inc({ reason: 'reconcile-failed' });
     else {
@@ -97,5 +122,23 @@ export class AgentMetrics {
         for (const service of p.services) this.announced.set({ service, ip: p.ip, interface: p.link }, 1);
       }
     }
+  }
+
+  /** Gauges of what is wrong now: they fall back to 0 when it is fixed. */
+  #recordConfig(s: ReconcileSummary): void {
+    this.invalidConfig.reset();
+    for (const o of s.invalidObjects) {
+      this.invalidConfig.set(
+        { kind: o.kind, name: `${o.namespace}/${o.name}`, field: o.field ?? '', in_force: o.inForce },
+        1,
+      );
+    }
+    this.rejectedObjects.reset();
+    for (const r of s.rejected) this.rejectedObjects.inc({ kind: r.kind });
+    this.configWarnings.reset();
+    for (const w of s.warnings) this.configWarnings.inc({ code: w.code });
+    this.addressConflicts.reset();
+    const now = Date.now();
+    for (const [ip, r] of s.conflicts) if (r.until > now) this.addressConflicts.set({ ip }, 1);
   }
 }

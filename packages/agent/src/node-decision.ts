@@ -1,72 +1,37 @@
 // From one snapshot of the cluster (or manifest file) and the node's network, what this node should
-// carry: the configuration parsed, the LBNodeAgent selected, the election members, and the core's
-// desired state. Pure (no I/O, no logging), so the reconciler and `purelb diagnose` decide alike.
+// carry: the objects checked one by one (a malformed one is left out, named), the configuration in
+// force (each object judged alone: an invalid edit keeps its last valid version), the LBNodeAgent
+// selected, the election members, the core's desired state and the warnings about the configuration.
+// Pure (no I/O, no logging), so the reconciler and `purelb diagnose` decide alike.
 import {
   advertisedSubnets,
-  type CustomResource,
+  type ConfigMemory,
+  configWarnings,
   type DesiredState,
   desiredState,
-  type LBNodeAgentConfig,
+  type EffectiveConfig,
+  type EndpointSlice,
+  effectiveConfig,
+  endpointSliceIssues,
+  type Finding,
+  type KubeNode,
+  keepValid,
+  type Lease,
   type LocalAgentConfig,
+  leaseIssues,
   liveMembers,
   type Member,
   type Membership,
   type NodeNetwork,
+  nodeObjectIssues,
+  type Ownership,
   parseCidr,
-  parseLBNodeAgent,
-  parseServiceGroup,
-  type ServiceGroupConfig,
+  type RejectedObject,
+  type Service,
   selectAgent,
-  serviceKey,
+  serviceIssues,
 } from '@purelb-ts/core';
 import type { ClusterState } from './sources/source.ts';
-
-/** A ServiceGroup or LBNodeAgent that did not parse: ignored, and reported with its field paths. */
-export interface ConfigProblem {
-  kind: 'ServiceGroup' | 'LBNodeAgent';
-  /** "namespace/name" */
-  name: string;
-  errors: { path: string; value: unknown; message: string }[];
-  /** "path: message; path: message" */
-  reason: string;
-  /** "ServiceGroup ns/name is invalid and ignored: path: message; ..." */
-  line: string;
-  /** The object as read (its uid and resourceVersion address an event to it). */
-  object: CustomResource;
-}
-
-export interface SnapshotConfig {
-  groups: ServiceGroupConfig[];
-  agents: LBNodeAgentConfig[];
-  invalid: ConfigProblem[];
-}
-
-export function parseSnapshotConfig(state: ClusterState): SnapshotConfig {
-  const out: SnapshotConfig = { groups: [], agents: [], invalid: [] };
-  const problem = (kind: ConfigProblem['kind'], object: CustomResource, errors: ConfigProblem['errors']) => {
-    const name = serviceKey(object);
-    const reason = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    out.invalid.push({
-      kind,
-      name,
-      errors,
-      reason,
-      line: `${kind} ${name} is invalid and ignored: ${reason}`,
-      object,
-    });
-  };
-  for (const sg of state.serviceGroups) {
-    const r = parseServiceGroup(sg);
-    if (r.ok) out.groups.push(r.value);
-    else problem('ServiceGroup', sg, r.errors);
-  }
-  for (const a of state.lbNodeAgents) {
-    const r = parseLBNodeAgent(a);
-    if (r.ok) out.agents.push(r.value);
-    else problem('LBNodeAgent', a, r.errors);
-  }
-  return out;
-}
 
 /** Standalone: this node is the only member. Kubernetes: the live Leases at `now`. */
 export type MembershipSource = { standalone: true } | { standalone: false; now: number };
@@ -75,12 +40,23 @@ export interface NodeDecisionInput {
   node: string;
   state: ClusterState;
   network: NodeNetwork;
-  config: SnapshotConfig;
   membership: MembershipSource;
+  ownership: Ownership;
+  /** The previous decision's configuration memory (last valid versions); absent at start. */
+  memory?: ConfigMemory;
+  /** Addresses another host on the segment answered for (probe, DAD), by canonical IP. */
+  conflicts?: ReadonlyMap<string, string>;
 }
 
 export interface NodeDecision {
   desired: DesiredState;
+  /** The snapshot with every malformed object left out: what the rules read. */
+  state: ClusterState;
+  /** The objects left out, each with its field-path errors. */
+  rejected: RejectedObject[];
+  config: EffectiveConfig;
+  /** Configuration accepted but probably not as meant (overlapping pools, unshared addresses...). */
+  warnings: Finding[];
   nodeLabels: Record<string, string>;
   /** The LBNodeAgent's local section that applies to this node (undefined: none selects it). */
   local: LocalAgentConfig | undefined;
@@ -95,23 +71,65 @@ export interface NodeDecision {
 export const nodeLabelsOf = (state: ClusterState, node: string): Record<string, string> =>
   state.node?.metadata.labels ?? { 'kubernetes.io/hostname': node };
 
-export function decideNode(input: NodeDecisionInput): NodeDecision {
-  const { node, state, network, config } = input;
-  const nodeLabels = nodeLabelsOf(state, node);
-  const local = selectAgent(config.agents, nodeLabels)?.local;
-  const subnets = advertisedSubnets(network, local);
-  let members: Member[];
-  let membership: Membership | undefined;
+/** The snapshot with each malformed Service, EndpointSlice, Lease (and Node) left out and named. */
+export function checkedState(state: ClusterState): { state: ClusterState; rejected: RejectedObject[] } {
+  const services = keepValid<Service>('Service', state.services, serviceIssues);
+  const slices = keepValid<EndpointSlice>('EndpointSlice', state.endpointSlices, endpointSliceIssues);
+  const leases = keepValid<Lease>('Lease', state.leases, leaseIssues);
+  const node =
+    state.node === undefined ? undefined : keepValid<KubeNode>('Node', [state.node], nodeObjectIssues);
+  return {
+    state: {
+      ...state,
+      services: services.valid,
+      endpointSlices: slices.valid,
+      leases: leases.valid,
+      node: node?.valid[0],
+    },
+    rejected: [...services.rejected, ...slices.rejected, ...leases.rejected, ...(node?.rejected ?? [])],
+  };
+}
+
+/** The configuration in force on this node (see core's effectiveConfig). */
+export function nodeConfig(
+  state: ClusterState,
+  node: string,
+  network: NodeNetwork | undefined,
+  memory: ConfigMemory | undefined,
+): EffectiveConfig {
+  return effectiveConfig({
+    serviceGroups: state.serviceGroups,
+    lbNodeAgents: state.lbNodeAgents,
+    nodeLabels: nodeLabelsOf(state, node),
+    ...(network === undefined ? {} : { network }),
+    ...(memory === undefined ? {} : { memory }),
+  });
+}
+
+function members(input: NodeDecisionInput, state: ClusterState, subnets: string[]) {
   if (input.membership.standalone) {
     const cidrs = subnets.flatMap((s) => {
       const c = parseCidr(s);
       return typeof c === 'string' ? [] : [c];
     });
-    members = [{ node, subnets: cidrs, expiresAt: Number.POSITIVE_INFINITY }];
-  } else {
-    membership = liveMembers(state.leases, input.membership.now);
-    members = membership.members;
+    return {
+      members: [{ node: input.node, subnets: cidrs, expiresAt: Number.POSITIVE_INFINITY }],
+      membership: undefined,
+    };
   }
+  const membership = liveMembers(state.leases, input.membership.now);
+  return { members: membership.members, membership };
+}
+
+export function decideNode(input: NodeDecisionInput): NodeDecision {
+  const { node, network } = input;
+  const { state, rejected } = checkedState(input.state);
+  const config = nodeConfig(state, node, network, input.memory);
+  const nodeLabels = nodeLabelsOf(state, node);
+  const agent = selectAgent(config.agents, nodeLabels);
+  const local = agent?.local;
+  const subnets = advertisedSubnets(network, local);
+  const elected = members(input, state, subnets);
   const desired = desiredState({
     node,
     nodeLabels,
@@ -119,8 +137,19 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
     endpointSlices: state.endpointSlices,
     groups: config.groups,
     agents: config.agents,
-    members,
+    members: elected.members,
     network,
+    ownership: input.ownership,
+    frozen: config.frozen,
+    ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
   });
-  return { desired, nodeLabels, local, subnets, members, membership };
+  const warnings = configWarnings({
+    groups: config.groups,
+    services: state.services,
+    network,
+    ...(agent?.local === undefined
+      ? {}
+      : { agent: { name: `${agent.namespace}/${agent.name}`, local: agent.local } }),
+  });
+  return { desired, state, rejected, config, warnings, nodeLabels, local, subnets, ...elected };
 }

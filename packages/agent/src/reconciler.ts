@@ -1,11 +1,15 @@
 // The node's one level-triggered reconcile. Any change (a source's onChange, a netlink event, the
 // periodic resync) only marks it dirty; a run reads the whole current state, asks the core for the
-// desired state and the plan, applies it, and records what it did. A change that arrives during a run
-// schedules exactly one more run, however many arrive. No placement rule lives here.
+// desired state and the plan, probes the addresses it is about to claim for the first time, applies
+// the plan, and records what it did. A change that arrives during a run schedules exactly one more
+// run, however many arrive. No placement rule lives here.
 import {
   advertisedSubnets,
+  type ConfigMemory,
   type DesiredState,
+  type Finding,
   type GarpConfig,
+  type InvalidConfig,
   type LocalAgentConfig,
   type Member,
   type NodeNetwork,
@@ -14,13 +18,19 @@ import {
   type PlanOp,
   PURELB_ADDRESS_PROTOCOL,
   planReconcile,
+  type RejectedObject,
   selectAgent,
 } from '@purelb-ts/core';
+import type { Action, Address } from '@purelb-ts/netlink-native';
 import type { Logger } from './log.ts';
 import type { OpResult } from './network/apply-plan.ts';
 import { opFields, opSummary } from './network/apply-plan.ts';
+import { AddressConflicts, type ConflictRecord } from './network/conflicts.ts';
+import { dadFailedIn, dadFailureIn, tentative } from './network/dad.ts';
 import type { OwnEchoes } from './network/own-echoes.ts';
-import { decideNode, nodeLabelsOf, parseSnapshotConfig, type SnapshotConfig } from './node-decision.ts';
+import { type ClaimProbe, firstClaims } from './network/probe-claims.ts';
+import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from './node-decision.ts';
+import { ReportedOnce } from './reported-once.ts';
 import type { ClusterState, ObjectSource } from './sources/source.ts';
 
 export interface ReconcileSummary {
@@ -29,15 +39,21 @@ export interface ReconcileSummary {
   placements: DesiredState['placements'];
   ops: OpResult[];
   failedOps: number;
-  /** ServiceGroups / LBNodeAgents that did not parse (each logged with its field path). */
+  /** ServiceGroups / LBNodeAgents that are invalid (each logged with its field path), as log lines. */
   invalidConfig: string[];
   /** The same, as the objects they are about (for events regarding them). */
   invalidObjects: InvalidObject[];
+  /** Objects left out because they are malformed (each logged with its field paths). */
+  rejected: RejectedObject[];
+  /** Configuration accepted but probably not as meant. */
+  warnings: Finding[];
+  /** Addresses another host answered for, with when each may be claimed again. */
+  conflicts: [string, ConflictRecord][];
   /** Error skips of the desired state (e.g. an ambiguous default route). */
   errorSkips: DesiredState['skips'];
   /** Set when the run itself failed (reading the network, planning). */
   failure?: string;
-  /** The desired state and the snapshot it came from (absent when the run failed before deciding). */
+  /** The desired state and the (checked) snapshot it came from (absent when the run failed before deciding). */
   desired?: DesiredState;
   state?: ClusterState;
   /** true when local placements were dropped because this node is fenced (its Lease may lapse). */
@@ -46,7 +62,7 @@ export interface ReconcileSummary {
   election?: ElectionChanges;
 }
 
-/** A ServiceGroup or LBNodeAgent that did not parse, and why (field paths and bad values). */
+/** A ServiceGroup or LBNodeAgent that is invalid, why (field paths and bad values), and what is in force. */
 export interface InvalidObject {
   kind: 'ServiceGroup' | 'LBNodeAgent';
   namespace: string;
@@ -57,6 +73,8 @@ export interface InvalidObject {
   field: string | undefined;
   /** Every error as "path: message", joined with "; ". */
   reason: string;
+  /** last-valid: its last valid version stays in force; frozen: none was seen, what it governs is left as is. */
+  inForce: 'last-valid' | 'frozen';
 }
 
 /** Local-address election transitions between two successive desired states, by IP. */
@@ -98,29 +116,10 @@ export interface ReconcilerOptions {
   fenced?: () => boolean;
   /** Sends GARP / unsolicited NA for a local address this node has just added (when configured). */
   announce?: (placement: Placement, garp: GarpConfig) => Promise<void>;
-}
-
-/** The config problems of one run, as log lines and as the objects events go to. */
-function configProblems(config: SnapshotConfig, log: Logger, seen: Set<string>, next: Set<string>) {
-  const lines: string[] = [];
-  const objects: InvalidObject[] = [];
-  for (const p of config.invalid) {
-    const field = p.errors[0]?.path;
-    lines.push(p.line);
-    objects.push({
-      kind: p.kind,
-      namespace: p.object.metadata.namespace ?? '',
-      name: p.object.metadata.name,
-      uid: p.object.metadata.uid,
-      resourceVersion: p.object.metadata.resourceVersion,
-      field,
-      reason: p.reason,
-    });
-    next.add(p.line);
-    // Logged when it first appears, not on every run (a resync would repeat it every 30 s).
-    if (!seen.has(p.line)) log.error(p.line, { kind: p.kind, name: p.name, field, reason: p.reason });
-  }
-  return { lines, objects };
+  /** Asks the segment whether anyone uses the local addresses about to be claimed (absent: no probe). */
+  probe?: ClaimProbe;
+  /** Kernels < 6.3 drop IFA_PROTO: PureLB's IPv4 label then proves ownership. */
+  labelFallback?: boolean;
 }
 
 /** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
@@ -133,25 +132,54 @@ const withoutLocal = (d: DesiredState): DesiredState => ({
   placements: d.placements.filter((p) => p.kind !== 'local'),
 });
 
-const skipKey = (s: DesiredState['skips'][number]): string =>
-  `${s.service}\u0000${s.ip}\u0000${s.code}\u0000${s.reason}`;
+function invalidObject(c: InvalidConfig): InvalidObject {
+  return {
+    kind: c.kind,
+    namespace: c.object.metadata?.namespace ?? '',
+    name: String(c.object.metadata?.name),
+    uid: c.object.metadata?.uid,
+    resourceVersion: c.object.metadata?.resourceVersion,
+    field: c.errors[0]?.path,
+    reason: c.reason,
+    inForce: c.inForce.kind,
+  };
+}
+
+/** The log line of an invalid object: what is wrong, and what stays in force meanwhile. */
+export function invalidLine(c: InvalidConfig): string {
+  const inForce =
+    c.inForce.kind === 'last-valid'
+      ? `its last valid version${c.inForce.resourceVersion === undefined ? '' : ` (resourceVersion ${c.inForce.resourceVersion})`} stays in force`
+      : 'no valid version has been seen, so what it governs is left exactly as it is';
+  return `${c.kind} ${c.name} is invalid: ${c.reason}; ${inForce}`;
+}
+
+/** One decided run: the decision, the plan for it, and the desired state the plan was made against. */
+interface Decided {
+  decision: NodeDecision;
+  desired: DesiredState;
+  plan: PlanOp[];
+  fenced: boolean;
+}
 
 export class Reconciler {
   readonly #o: ReconcilerOptions;
-  readonly #ownership: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL, dummyInterface: 'kube-lb0' };
+  readonly #ownership: Ownership;
   #dirty = false;
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #runs = 0;
   #lastDesired: DesiredState | undefined;
-  #loggedSkips = new Set<string>();
-  #loggedConfig = new Set<string>();
+  readonly #reported: ReportedOnce;
   #idle: (() => void)[] = [];
   #last: ReconcileSummary | undefined;
   #subnets: string[] = [];
   #local: LocalAgentConfig | undefined;
+  #memory: ConfigMemory | undefined;
+  readonly #conflicts: AddressConflicts;
   /** The LBNodeAgent applying to this node at the last run ('' before the first run). */
   #agentKey: string | undefined = '';
   readonly #announcing = new Set<Promise<void>>();
@@ -160,6 +188,9 @@ export class Reconciler {
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
+    this.#ownership = { protocol: PURELB_ADDRESS_PROTOCOL, labelFallback: options.labelFallback === true };
+    this.#reported = new ReportedOnce(options.log);
+    this.#conflicts = new AddressConflicts(options.now ?? Date.now);
   }
 
   /** Completed runs so far. */
@@ -174,6 +205,10 @@ export class Reconciler {
   /** The subnets this node advertises (core's advertisedSubnets over the last network read). */
   get subnets(): readonly string[] {
     return this.#subnets;
+  }
+
+  get ownership(): Ownership {
+    return this.#ownership;
   }
 
   /** Starts the periodic resync (the caller triggers the first run with markDirty). */
@@ -194,13 +229,29 @@ export class Reconciler {
   }
 
   /**
+   * An address notification that is not the echo of the agent's own apply: a failed duplicate address
+   * detection is recorded as a conflict at once (the kernel deleted, or flagged, the address).
+   */
+  observeAddress(action: Action, address: Address): void {
+    const ip = dadFailureIn(action, address, this.#ownership);
+    if (ip !== undefined) this.#dadFailed(ip);
+  }
+
+  /** Records a failed DAD; `rerun`: schedule a run to withdraw and report it (not when one is running). */
+  #dadFailed(ip: string, rerun = true): void {
+    if (this.#conflicts.active().has(ip)) return;
+    this.#conflicts.record(ip, 'IPv6 duplicate address detection failed: another host on the link uses it');
+    if (rerun) this.markDirty('duplicate address detection failed');
+  }
+
+  /**
    * Computes the advertised subnets without reconciling: Kubernetes mode writes them into its Lease
    * before the first reconcile, so a restarted winner is a member again before anything is planned.
    */
   async computeSubnets(): Promise<readonly string[]> {
     const state = this.#o.source.snapshot();
     const network = await this.#o.readNetwork();
-    const config = parseSnapshotConfig(state);
+    const config = nodeConfig(state, this.#o.node, network, this.#memory);
     const agent = selectAgent(config.agents, nodeLabelsOf(state, this.#o.node));
     this.#subnets = advertisedSubnets(network, agent?.local);
     return this.#subnets;
@@ -224,70 +275,163 @@ export class Reconciler {
   /** One full reconcile. Never throws: a failure is logged and recorded in the summary. */
   async reconcileOnce(): Promise<ReconcileSummary> {
     const started = performance.now();
-    const { log } = this.#o;
     let summary: ReconcileSummary;
-    const nextConfig = new Set<string>();
-    let invalid: string[] = [];
-    let invalidObjects: InvalidObject[] = [];
     try {
-      const state = this.#o.source.snapshot();
-      const network = await this.#o.readNetwork();
-      const config = parseSnapshotConfig(state);
-      ({ lines: invalid, objects: invalidObjects } = configProblems(
-        config,
-        log,
-        this.#loggedConfig,
-        nextConfig,
-      ));
-      const decided = this.#decide(state, network, config);
-      this.#lastDesired = decided;
-      // The election as the core decided it; fencing withholds addresses but does not change who wins.
-      const election = this.#electionChanges(decided);
-      const fenced = this.#o.fenced?.() ?? false;
-      const desired = fenced ? withoutLocal(decided) : decided;
-      this.#ownership.dummyInterface = desired.dummyInterface;
-      this.#logAgent(decided);
-      this.#logSkips(desired);
-      const plan = planReconcile(desired, network, this.#ownership);
-      const echoes = plan.length === 0 ? undefined : this.#o.echoes?.expect(plan, network);
-      const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
-      for (const r of ops) if (!r.ok && echoes?.has(r.op)) this.#o.echoes?.forget(echoes.get(r.op) as string);
-      for (const r of ops) if (r.ok) this.#logApplied(r.op);
-      this.#announceTakeovers(ops);
-      summary = {
-        durationMs: 0,
-        placements: desired.placements,
-        ops,
-        failedOps: ops.filter((r) => !r.ok).length,
-        invalidConfig: invalid,
-        invalidObjects,
-        errorSkips: desired.skips.filter((s) => s.error),
-        desired,
-        state,
-        fenced,
-        election,
-      };
+      summary = await this.#run();
     } catch (err) {
       const failure = err instanceof Error ? err.message : String(err);
-      log.error('reconcile failed', { reason: failure });
+      this.#o.log.error('reconcile failed', { reason: failure });
       summary = {
         durationMs: 0,
         placements: [],
         ops: [],
         failedOps: 0,
-        invalidConfig: invalid,
-        invalidObjects,
+        invalidConfig: [],
+        invalidObjects: [],
+        rejected: [],
+        warnings: [],
+        conflicts: this.#conflicts.entries(),
         errorSkips: [],
         failure,
         fenced: false,
       };
     }
-    this.#loggedConfig = nextConfig;
     summary.durationMs = performance.now() - started;
     this.#runs++;
     this.#last = summary;
     this.#o.onSummary?.(summary);
     return summary;
+  }
+
+  /** Read, decide, probe the first claims (deciding again if someone answered), apply, announce. */
+  async #run(): Promise<ReconcileSummary> {
+    const state = this.#o.source.snapshot();
+    const network = await this.#o.readNetwork();
+    for (const ip of dadFailedIn(network, this.#ownership)) this.#dadFailed(ip, false);
+    let d = this.#decide(state, network);
+    if (await this.#probeFirstClaims(d.plan, network)) d = this.#decide(state, network);
+    const { decision, desired, plan, fenced } = d;
+    this.#memory = decision.config.memory;
+    this.#lastDesired = decision.desired;
+    const election = this.#electionChanges(decision.desired);
+    this.#report(decision);
+    const echoes = plan.length === 0 ? undefined : this.#o.echoes?.expect(plan, network);
+    const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
+    for (const r of ops) if (!r.ok && echoes?.has(r.op)) this.#o.echoes?.forget(echoes.get(r.op) as string);
+    for (const r of ops) if (r.ok) this.#logApplied(r.op);
+    this.#announceTakeovers(ops);
+    this.#retryConflictsLater();
+    return {
+      durationMs: 0,
+      placements: desired.placements,
+      ops,
+      failedOps: ops.filter((r) => !r.ok).length,
+      invalidConfig: decision.config.invalid.map(invalidLine),
+      invalidObjects: decision.config.invalid.map(invalidObject),
+      rejected: decision.rejected,
+      warnings: decision.warnings,
+      conflicts: this.#conflicts.entries(),
+      errorSkips: desired.skips.filter((s) => s.error),
+      desired,
+      state: decision.state,
+      fenced,
+      election,
+    };
+  }
+
+  #decide(state: ClusterState, network: NodeNetwork): Decided {
+    const membership = this.#o.standalone
+      ? ({ standalone: true } as const)
+      : ({ standalone: false, now: (this.#o.now ?? Date.now)() } as const);
+    const decision = decideNode({
+      node: this.#o.node,
+      state,
+      network,
+      membership,
+      ownership: this.#ownership,
+      conflicts: this.#conflicts.active(),
+      ...(this.#memory === undefined ? {} : { memory: this.#memory }),
+    });
+    if (!membership.standalone) this.#runAtNextExpiry(decision.members, membership.now);
+    this.#subnets = decision.subnets;
+    this.#local = decision.local;
+    // The election as the core decided it; fencing withholds addresses but does not change who wins.
+    const fenced = this.#o.fenced?.() ?? false;
+    const desired = fenced ? withoutLocal(decision.desired) : decision.desired;
+    return { decision, desired, plan: planReconcile(desired, network, this.#ownership), fenced };
+  }
+
+  /**
+   * Before a local address is first claimed (added, not refreshed), asks the segment whether another
+   * host uses it. True when someone answered: the caller decides again, and the core leaves it out.
+   */
+  async #probeFirstClaims(plan: readonly PlanOp[], network: NodeNetwork): Promise<boolean> {
+    const claims = firstClaims(plan);
+    if (this.#o.probe === undefined || claims.length === 0) return false;
+    const answered = await this.#o.probe(claims, network);
+    let found = false;
+    for (const claim of claims) {
+      for (const ip of claim.ips) {
+        const evidence = answered.get(ip);
+        if (evidence === undefined) {
+          this.#conflicts.clear(ip);
+          continue;
+        }
+        found = true;
+        this.#conflicts.record(ip, evidence);
+      }
+    }
+    return found;
+  }
+
+  /** A held-back address is probed again when its backoff ends (a run, which probes it before claiming). */
+  #retryConflictsLater(): void {
+    clearTimeout(this.#retryTimer);
+    const inMs = this.#conflicts.nextRetryIn();
+    if (inMs === undefined) return;
+    this.#retryTimer = setTimeout(
+      () => this.markDirty('address conflict backoff ended'),
+      inMs + EXPIRY_SLACK_MS,
+    );
+    this.#retryTimer.unref();
+  }
+
+  /** Logs what this run's decision says that an operator must see, each once while it stays true. */
+  #report(decision: NodeDecision): void {
+    this.#logAgent(decision.desired);
+    this.#reported.begin();
+    for (const c of decision.config.invalid) {
+      this.#reported.error(invalidLine(c), {
+        kind: c.kind,
+        name: c.name,
+        field: c.errors[0]?.path,
+        reason: c.reason,
+      });
+    }
+    for (const r of decision.rejected) {
+      const reason = r.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      this.#reported.error(`${r.kind} ${r.name} is malformed and left out; everything else is placed`, {
+        kind: r.kind,
+        name: r.name,
+        field: r.issues[0]?.path,
+        reason,
+      });
+    }
+    for (const w of decision.warnings) {
+      this.#reported.warn(w.message, {
+        code: w.code,
+        service: w.service,
+        ip: w.ip,
+        interface: w.link,
+        reason: w.fix,
+      });
+    }
+    for (const s of decision.desired.skips) {
+      const fields = { service: s.service, ip: s.ip, code: s.code, reason: s.reason };
+      if (s.error) this.#reported.error(`not placed as asked: ${s.reason}`, fields);
+      else this.#reported.debug(`not placed on this node: ${s.reason}`, fields);
+    }
+    this.#reported.end();
   }
 
   #electionChanges(decided: DesiredState): ElectionChanges {
@@ -306,17 +450,6 @@ export class Reconciler {
     // An address no longer in the desired state (its Service is gone) is forgotten, not lost.
     this.#winners = next;
     return changes;
-  }
-
-  #decide(state: ClusterState, network: NodeNetwork, config: SnapshotConfig): DesiredState {
-    const membership = this.#o.standalone
-      ? ({ standalone: true } as const)
-      : ({ standalone: false, now: (this.#o.now ?? Date.now)() } as const);
-    const d = decideNode({ node: this.#o.node, state, network, config, membership });
-    if (!membership.standalone) this.#runAtNextExpiry(d.members, membership.now);
-    this.#subnets = d.subnets;
-    this.#local = d.local;
-    return d.desired;
   }
 
   /**
@@ -347,6 +480,38 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Waits (up to `timeoutMs`) until duplicate address detection has finished for every local IPv6
+   * address the last run added, and records those that failed (deleted while tentative, or flagged
+   * dadfailed) as conflicts. For `--once`, which must not report success for an address the kernel is
+   * about to drop. Returns the failed addresses.
+   */
+  async settleDuplicateAddressDetection(timeoutMs = 5000, pollMs = 100): Promise<string[]> {
+    const added = (this.#last?.ops ?? []).flatMap((r) =>
+      r.ok && r.op.op === 'add-address' && r.op.placement.kind === 'local' && r.op.placement.family === 6
+        ? [r.op.placement]
+        : [],
+    );
+    const deadline = performance.now() + timeoutMs;
+    const failed = new Set<string>();
+    let pending = added;
+    while (pending.length > 0) {
+      const network = await this.#o.readNetwork();
+      const still: Placement[] = [];
+      for (const p of pending) {
+        const index = network.links.find((l) => l.name === p.link)?.index;
+        const held = network.addresses.find((a) => a.index === index && a.family === 6 && a.address === p.ip);
+        if (held === undefined || dadFailureIn('new', held, this.#ownership) !== undefined) failed.add(p.ip);
+        else if (tentative(held)) still.push(p);
+      }
+      pending = still;
+      if (pending.length === 0 || performance.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+    for (const ip of failed) this.#dadFailed(ip, false);
+    return [...failed];
+  }
+
   /** Resolves when every announcement started so far has been sent (or has failed and been logged). */
   async whenAnnounced(): Promise<void> {
     await Promise.all([...this.#announcing]);
@@ -356,6 +521,7 @@ export class Reconciler {
   #logAgent(desired: DesiredState): void {
     if (desired.agent === this.#agentKey) return;
     this.#agentKey = desired.agent;
+    if (desired.keep?.node === true) return; // the frozen node's reason is logged with each address
     if (desired.agent === undefined) {
       this.#o.log.warn(`no LBNodeAgent selects node ${this.#o.node}: it announces nothing`, {
         reason: 'no LBNodeAgent with spec.local whose nodeSelector matches this node',
@@ -365,19 +531,6 @@ export class Reconciler {
         dummyInterface: desired.dummyInterface,
       });
     }
-  }
-
-  #logSkips(desired: DesiredState): void {
-    const next = new Set<string>();
-    for (const s of desired.skips) {
-      const key = skipKey(s);
-      next.add(key);
-      if (this.#loggedSkips.has(key)) continue;
-      const fields = { service: s.service, ip: s.ip, code: s.code, reason: s.reason };
-      if (s.error) this.#o.log.error(`not placed as asked: ${s.reason}`, fields);
-      else this.#o.log.debug(`not placed on this node: ${s.reason}`, fields);
-    }
-    this.#loggedSkips = next;
   }
 
   #logApplied(op: PlanOp): void {
@@ -400,9 +553,7 @@ export class Reconciler {
    * over. Virtual addresses stay: every eligible node carries them anyway.
    */
   async withdrawLocal(): Promise<OpResult[]> {
-    this.#stopped = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    clearTimeout(this.#expiryTimer);
+    this.stop();
     if (this.#running !== undefined) await this.#running;
     const desired = this.#lastDesired;
     if (desired === undefined) return [];
@@ -421,5 +572,6 @@ export class Reconciler {
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     clearTimeout(this.#expiryTimer);
+    clearTimeout(this.#retryTimer);
   }
 }

@@ -1,53 +1,86 @@
-// Every finding for the node: the core's diagnosis of desired vs kernel, the configuration that did not
-// parse, and in Kubernetes mode the core's Lease and announcing-annotation rules. Errors first, then
-// warnings, then info; the order within a severity is the order the rules gave.
+// Every finding for the node: the core's diagnosis of desired vs kernel (including the harm PureLB's
+// addresses could do to the node), the configuration that is invalid, the objects left out as
+// malformed, the configuration warnings, and in Kubernetes mode the core's Lease and announcing-
+// annotation rules. Errors first, then warnings, then info; within a severity, in the order given.
 import {
   announcingFindings,
   diagnose,
   type Finding,
+  type InvalidConfig,
   leaseFindings,
   type NodeNetwork,
   type Ownership,
   PURELB_ADDRESS_PROTOCOL,
+  type RejectedObject,
+  type RouteLookup,
   type Severity,
 } from '@purelb-ts/core';
-import type { NodeDecision, SnapshotConfig } from '../node-decision.ts';
-import type { ClusterState } from '../sources/source.ts';
+import type { NodeDecision } from '../node-decision.ts';
+import { invalidLine } from '../reconciler.ts';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export const ownershipFor = (dummyInterface: string): Ownership => ({
+/** PureLB's proof of ownership on the kernel the diagnosis runs on (see reconciler). */
+export const ownershipFor = (labelFallback = false): Ownership => ({
   protocol: PURELB_ADDRESS_PROTOCOL,
-  dummyInterface,
+  labelFallback,
 });
 
-function configFindings(config: SnapshotConfig): Finding[] {
-  return config.invalid.map((p) => ({
+function configFinding(c: InvalidConfig): Finding {
+  return {
     code: 'invalid-config',
     severity: 'error',
-    message: p.line,
-    fix: `fix ${p.kind} ${p.name} at ${p.errors.map((e) => e.path).join(', ')} ("kubectl explain ${p.kind.toLowerCase()}.spec" lists the fields); until then the agent ignores it`,
-  }));
+    message: invalidLine(c),
+    fix: `fix ${c.kind} ${c.name} at ${c.errors.map((e) => e.path).join(', ')} ("kubectl explain ${c.kind.toLowerCase()}.spec" lists the fields)`,
+  };
+}
+
+function rejectedFinding(r: RejectedObject): Finding {
+  return {
+    code: 'invalid-object',
+    severity: 'error',
+    ...(r.kind === 'Service' ? { service: r.name } : {}),
+    message: `${r.kind} ${r.name} is malformed and left out (everything else is placed): ${r.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    fix: `correct ${r.issues.map((i) => i.path).join(', ')} of ${r.kind} ${r.name}`,
+  };
 }
 
 export interface FindingsInput {
   node: string;
   mode: 'standalone' | 'kubernetes';
-  state: ClusterState;
   network: NodeNetwork;
-  config: SnapshotConfig;
   decision: NodeDecision;
+  ownership: Ownership;
+  routeLookups: readonly RouteLookup[];
+  /** Local addresses the segment could not be asked about, and why. */
+  unprobed: readonly string[];
 }
 
 export function collectFindings(input: FindingsInput): Finding[] {
-  const { desired, membership } = input.decision;
+  const { desired, membership, config, state } = input.decision;
   const all = [
-    ...diagnose({ desired, network: input.network, ownership: ownershipFor(desired.dummyInterface) }),
-    ...configFindings(input.config),
+    ...diagnose({
+      desired,
+      network: input.network,
+      ownership: input.ownership,
+      groups: config.groups,
+      routeLookups: input.routeLookups,
+    }),
+    ...config.invalid.map(configFinding),
+    ...input.decision.rejected.map(rejectedFinding),
+    ...input.decision.warnings,
+    ...input.unprobed.map(
+      (u): Finding => ({
+        code: 'address-missing',
+        severity: 'info',
+        message: `could not ask the segment whether another host uses ${u}`,
+        fix: 'run purelb diagnose with CAP_NET_RAW (the agent has it) to check for address conflicts',
+      }),
+    ),
   ];
   if (input.mode === 'kubernetes') {
     if (membership !== undefined) all.push(...leaseFindings(input.node, membership));
-    all.push(...announcingFindings(desired, input.state.services));
+    all.push(...announcingFindings(desired, state.services));
   }
   return all
     .map((f, i) => ({ f, i }))

@@ -1,8 +1,8 @@
 // The whole diagnosis of one node as data: what `-o json` prints as is, and the table lays out.
-import { type Finding, type NodeNetwork, type Severity, summarise } from '@purelb-ts/core';
-import { decideNode, parseSnapshotConfig } from '../node-decision.ts';
+import { type Finding, type NodeNetwork, type RouteLookup, type Severity, summarise } from '@purelb-ts/core';
+import { decideNode, type NodeDecision } from '../node-decision.ts';
 import type { ClusterState } from '../sources/source.ts';
-import { collectFindings } from './findings.ts';
+import { collectFindings, ownershipFor } from './findings.ts';
 import { type FamilyRoutes, familyRoutes } from './routes.ts';
 import { type AddressRow, buildRows } from './rows.ts';
 
@@ -60,19 +60,39 @@ export interface ReportInput {
   network: NodeNetwork;
   /** Milliseconds since the epoch: Leases are judged live at this instant. */
   now: number;
+  /** Kernels < 6.3 drop IFA_PROTO: PureLB's IPv4 label then proves ownership. */
+  labelFallback?: boolean;
+  /** Addresses another host on the segment answered for (the diagnosis probes the missing local ones). */
+  conflicts?: ReadonlyMap<string, string>;
+  routeLookups?: readonly RouteLookup[];
+  /** Local addresses the segment could not be asked about, and why. */
+  unprobed?: readonly string[];
+}
+
+/** What the agent would decide here, as `purelb diagnose` sees it (no memory: as at the agent's start). */
+export function decideForReport(input: ReportInput): NodeDecision {
+  return decideNode({
+    node: input.node,
+    state: input.state,
+    network: input.network,
+    membership: input.mode === 'standalone' ? { standalone: true } : { standalone: false, now: input.now },
+    ownership: ownershipFor(input.labelFallback),
+    ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
+  });
 }
 
 export function buildReport(input: ReportInput): Report {
-  const { node, mode, state, network } = input;
-  const config = parseSnapshotConfig(state);
-  const decision = decideNode({
+  const { node, mode, network } = input;
+  const decision = decideForReport(input);
+  const findings = collectFindings({
     node,
-    state,
+    mode,
     network,
-    config,
-    membership: mode === 'standalone' ? { standalone: true } : { standalone: false, now: input.now },
+    decision,
+    ownership: ownershipFor(input.labelFallback),
+    routeLookups: input.routeLookups ?? [],
+    unprobed: input.unprobed ?? [],
   });
-  const findings = collectFindings({ node, mode, state, network, config, decision });
   const { desired } = decision;
   const summary = summarise(findings);
   return {
@@ -90,7 +110,8 @@ export function buildReport(input: ReportInput): Report {
       desired,
       network,
       findings,
-      annotatedServices: mode === 'kubernetes' ? state.services : [],
+      annotatedServices: mode === 'kubernetes' ? decision.state.services : [],
+      ownership: ownershipFor(input.labelFallback),
     }),
     findings: findings.map(reportFinding),
   };

@@ -11,12 +11,12 @@ import {
   type Finding,
   localWinners,
   type NodeNetwork,
+  type Ownership,
   observeAddresses,
   type Placement,
   type PlacementSkip,
   type Service,
 } from '@purelb-ts/core';
-import { ownershipFor } from './findings.ts';
 
 export interface ExpectedAddress {
   kind: 'local' | 'virtual';
@@ -66,6 +66,13 @@ const VERDICT: Record<string, string> = {
   'not-winner-but-present': 'held-but-not-winner',
   'announced-by-non-winner': 'held-elsewhere',
   'foreign-address-conflict': 'foreign',
+  'address-in-use': 'in-use',
+  'reserved-address': 'reserved',
+  'route-conflict': 'route-conflict',
+  'address-conflict': 'conflict',
+  'dad-failed': 'dad-failed',
+  'pool-address-in-use': 'foreign',
+  'route-via-virtual': 'route-via-virtual',
 };
 
 const NOT_HERE: Record<PlacementSkip['code'], string> = {
@@ -77,6 +84,10 @@ const NOT_HERE: Record<PlacementSkip['code'], string> = {
   'invalid-config': 'invalid configuration',
   'no-local-interface': 'no local interface',
   'ambiguous-default-route': 'ambiguous default route',
+  'address-in-use': 'the node already uses it',
+  'reserved-address': 'a gateway or reserved address',
+  'route-conflict': "its route would compete with the node's",
+  'address-conflict': 'another host on the segment uses it',
 };
 
 export const shortText = (ip: string, prefixLength: number, broadcast: string | undefined, link: string) =>
@@ -104,6 +115,7 @@ export interface RowsInput {
   findings: readonly Finding[];
   /** Kubernetes mode: the Services whose announcing annotations fill announcedBy (empty standalone). */
   annotatedServices: readonly Service[];
+  ownership: Ownership;
 }
 
 export function buildRows(input: RowsInput): AddressRow[] {
@@ -150,7 +162,7 @@ export function buildRows(input: RowsInput): AddressRow[] {
   const findingIPs = new Set(
     findings.flatMap((f) => (f.ip === undefined ? [] : [canonicalIP(f.ip) ?? f.ip])),
   );
-  for (const o of observeAddresses(network, ownershipFor(desired.dummyInterface))) {
+  for (const o of observeAddresses(network, input.ownership)) {
     if (o.link === undefined) continue;
     if (!o.owned && !rows.has(o.ip) && !findingIPs.has(o.ip)) continue; // the node's own addresses
     const r = row(o.ip, o.address.family);

@@ -32,6 +32,7 @@ export interface ServiceEvent {
     | 'AnnouncingNonLocal'
     | 'AnnouncementFailed'
     | 'AnnounceSlotSteal'
+    | 'AddressConflict'
     | 'ParseFailed';
   note: string;
 }
@@ -124,6 +125,7 @@ const ACTIONS: Readonly<Record<ServiceEvent['reason'], string>> = {
   AnnouncingNonLocal: 'Announcing',
   AnnouncementFailed: 'Failed',
   AnnounceSlotSteal: 'Announcing',
+  AddressConflict: 'Probe',
   ParseFailed: 'Validate',
 };
 
@@ -177,11 +179,15 @@ export class Writeback {
     for (const o of input.invalidConfig ?? []) {
       const regarding = regardingConfig(o);
       seen.add(subjectKey(regarding));
+      const inForce =
+        o.inForce === 'last-valid'
+          ? 'its last valid version stays in force'
+          : 'no valid version has been seen, so the addresses it governs are left as they are';
       await this.#events(regarding, [
         {
           type: 'Warning',
           reason: 'ParseFailed',
-          note: `${o.kind} ${o.namespace}/${o.name} is invalid and ignored: ${o.reason}`,
+          note: `${o.kind} ${o.namespace}/${o.name} is invalid: ${o.reason}; ${inForce}`,
         },
       ]);
     }
@@ -286,11 +292,9 @@ export class Writeback {
     }
     for (const s of idx.skips.get(key) ?? []) {
       if (!s.error) continue;
-      events.push({
-        type: 'Warning',
-        reason: 'AnnouncementFailed',
-        note: `node ${this.#o.node}: ${s.ip}: ${s.reason}`,
-      });
+      // Another host answering for the address is its own reason: the operator looks on the LAN.
+      const reason = s.code === 'address-conflict' ? 'AddressConflict' : 'AnnouncementFailed';
+      events.push({ type: 'Warning', reason, note: `node ${this.#o.node}: ${s.ip}: ${s.reason}` });
     }
     return events;
   }

@@ -76,21 +76,30 @@ function heldPrefix(network: NodeNetwork, link: string, ip: string): number | un
   return network.addresses.find((a) => a.index === index && a.address === ip)?.prefixLength;
 }
 
+/** A dummy interface, or an ifb where the kernel has no dummy driver. */
+async function createVirtual(nl: Netlink, name: string, log: Logger): Promise<'dummy' | 'ifb'> {
+  try {
+    await nl.links.create({ name, kind: 'dummy' });
+    return 'dummy';
+  } catch (err) {
+    if (!(err instanceof NetlinkError) || err.code !== 'EOPNOTSUPP') throw err;
+    log.warn('the kernel has no dummy driver; creating the virtual interface as ifb instead', {
+      interface: name,
+      reason: err.message,
+    });
+    await nl.links.create({ name, kind: 'ifb' });
+    return 'ifb';
+  }
+}
+
 async function applyOne(nl: Netlink, op: PlanOp, network: NodeNetwork, log: Logger): Promise<OpResult> {
   switch (op.op) {
-    case 'create-dummy':
-      try {
-        await nl.links.create({ name: op.name, kind: 'dummy' });
-        return { op, ok: true, kind: 'dummy' };
-      } catch (err) {
-        if (!(err instanceof NetlinkError) || err.code !== 'EOPNOTSUPP') throw err;
-        log.warn('the kernel has no dummy driver; creating the virtual interface as ifb instead', {
-          interface: op.name,
-          reason: err.message,
-        });
-        await nl.links.create({ name: op.name, kind: 'ifb' });
-        return { op, ok: true, kind: 'ifb' };
-      }
+    case 'create-dummy': {
+      const kind = await createVirtual(nl, op.name, log);
+      // The alias is how a later run (or a restarted agent) knows the interface as PureLB's own.
+      await nl.links.set(op.name, { alias: op.alias });
+      return { op, ok: true, kind };
+    }
     case 'link-up':
       await nl.links.setUp(op.name);
       return { op, ok: true };

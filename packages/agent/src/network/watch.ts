@@ -1,5 +1,5 @@
-// Kernel changes that can alter what this node should carry: links, addresses and main-table routes of
-// both families. Link and main-table route notifications mark the reconciler dirty at once (the
+// Kernel changes that can alter what this node should carry: links, addresses, main-table routes of
+// both families, and nexthop objects (a default route may name one). Link and main-table route notifications mark the reconciler dirty at once (the
 // reconcile re-reads everything); a route in another table is ignored (the rules read only the main
 // one: adding an address puts its route in the local table), and so is an address notification that
 // merely echoes the agent's own last apply. An overrun means events were lost, which a full re-read
@@ -32,6 +32,8 @@ export interface NetworkWatch {
 export interface NetworkWatchOptions {
   /** True for a notification the agent's own apply caused (see OwnEchoes). */
   isOwnEcho?: (action: Action, address: Address) => boolean;
+  /** Every address notification that is not an echo (duplicate address detection failures show here). */
+  onAddress?: (action: Action, address: Address) => void;
   /** Quiet time after the last foreign address notification before a reconcile (default 100 ms). */
   foreignQuietMs?: number;
   /** Longest a burst of foreign address notifications delays its reconcile (default 1 s). */
@@ -47,7 +49,7 @@ export function watchNetwork(
   options: NetworkWatchOptions = {},
 ): NetworkWatch {
   const monitor = nl.monitor({
-    groups: ['link', 'ipv4-address', 'ipv6-address', 'ipv4-route', 'ipv6-route'],
+    groups: ['link', 'ipv4-address', 'ipv6-address', 'ipv4-route', 'ipv6-route', 'nexthop'],
   });
   let foreignSeen = 0;
   const foreign = new BurstDebounce(
@@ -69,6 +71,7 @@ export function watchNetwork(
   monitor.on('link', () => now('link change'));
   monitor.on('address', (e) => {
     if (options.isOwnEcho?.(e.action, e.address) === true) return;
+    options.onAddress?.(e.action, e.address);
     if (e.address.protocol === PURELB_ADDRESS_PROTOCOL || immediateForeign) {
       now('address change');
       return;
@@ -79,6 +82,7 @@ export function watchNetwork(
   monitor.on('route', (e) => {
     if (e.route.table === RT_TABLE_MAIN) now('route change');
   });
+  monitor.on('nexthop', () => now('nexthop change'));
   monitor.on('overrun', () => {
     log.warn('netlink monitor overrun: notifications were lost, re-reading the whole network', {
       reason: 'ENOBUFS',
