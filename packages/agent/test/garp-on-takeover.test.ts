@@ -38,7 +38,8 @@ describe('GARP on takeover', { skip }, () => {
       await withNetns(async (ns) => {
         seedShapedNode(ns);
         const mac = (JSON.parse(ip(ns, '-j', 'link', 'show', 'enp1s0')) as { address: string }[])[0]?.address;
-        const cap = captureFrames(ns, 'uplink0', 2, 'f[12:14].hex() == "0806"');
+        // ARP with a sender IP: the announcements (the probes before the claim carry 0.0.0.0).
+        const cap = captureFrames(ns, 'uplink0', 2, 'f[12:14].hex() == "0806" and f[28:32] != bytes(4)');
         await cap.ready;
         const r = await runOnce(ns, file.path);
         assert.equal(r.code, 0, r.stderr);

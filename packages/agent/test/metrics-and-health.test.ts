@@ -45,7 +45,13 @@ function summary(): ReconcileSummary {
         name: 'broken',
         field: 'spec.local.v4pool.pool',
         reason: 'spec.local.v4pool.pool: not a CIDR',
+        inForce: 'last-valid',
       },
+    ],
+    rejected: [{ kind: 'Service', name: 'default/bad', issues: [] }],
+    warnings: [],
+    conflicts: [
+      ['172.30.250.56', { evidence: 'ARP reply', until: Date.now() + 60_000, attempts: 1, since: 0 }],
     ],
     errorSkips: [],
     fenced: false,
@@ -78,7 +84,12 @@ describe('metrics and health endpoints', () => {
       assert.match(text, /purelb_lbnodeagent_address_additions_total 1/);
       assert.match(text, /purelb_lbnodeagent_address_withdrawals_total 1/);
       assert.match(text, /purelb_lbnodeagent_errors_total\{reason="operation-failed"\} 1/);
-      assert.match(text, /purelb_lbnodeagent_errors_total\{reason="invalid-config"\} 1/);
+      assert.match(
+        text,
+        /purelb_lbnodeagent_invalid_config\{kind="ServiceGroup",name="purelb\/broken",field="spec\.local\.v4pool\.pool",in_force="last-valid"\} 1/,
+      );
+      assert.match(text, /purelb_lbnodeagent_rejected_objects\{kind="Service"\} 1/);
+      assert.match(text, /purelb_lbnodeagent_address_conflict\{ip="172\.30\.250\.56"\} 1/);
       assert.match(text, /purelb_lbnodeagent_netlink_errors_total\{errno="EEXIST"\} 1/);
       assert.match(text, /purelb_lbnodeagent_reconcile_duration_seconds_count 1/);
     } finally {

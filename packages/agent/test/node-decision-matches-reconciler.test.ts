@@ -4,11 +4,11 @@
 // Node's labels), and both report the same invalid configuration.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CustomResource, Lease, NodeNetwork } from '@purelb-ts/core';
+import { type CustomResource, type Lease, type NodeNetwork, PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
 import { seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
 import { createLogger } from '../src/log.ts';
-import { decideNode, parseSnapshotConfig } from '../src/node-decision.ts';
-import { Reconciler } from '../src/reconciler.ts';
+import { decideNode } from '../src/node-decision.ts';
+import { invalidLine, Reconciler } from '../src/reconciler.ts';
 import type { ClusterState } from '../src/sources/source.ts';
 import { group, seedGroups, service } from './support/manifests.ts';
 
@@ -64,23 +64,20 @@ describe('decideNode decides as the reconciler does', () => {
     const s = state();
     const network = seedNode();
     const summary = await reconcilerDesired(s, network, true);
-    const config = parseSnapshotConfig(s);
     const decided = decideNode({
       node: 'purelb2-1',
       state: s,
       network,
-      config,
       membership: { standalone: true },
+      ownership: { protocol: PURELB_ADDRESS_PROTOCOL },
     });
+    const config = decided.config;
     assert.deepEqual(decided.desired, summary.desired);
     assert.ok(
       decided.desired.placements.some((p) => p.kind === 'local'),
       'the scenario has a local winner',
     );
-    assert.deepEqual(
-      config.invalid.map((p) => p.line),
-      summary.invalidConfig,
-    );
+    assert.deepEqual(config.invalid.map(invalidLine), summary.invalidConfig);
     assert.equal(config.invalid[0]?.object.metadata.name, 'broken');
   });
 
@@ -95,8 +92,8 @@ describe('decideNode decides as the reconciler does', () => {
       node: 'purelb2-1',
       state: s,
       network,
-      config: parseSnapshotConfig(s),
       membership: { standalone: false, now: NOW },
+      ownership: { protocol: PURELB_ADDRESS_PROTOCOL },
     });
     assert.deepEqual(decided.desired, summary.desired);
     assert.deepEqual(

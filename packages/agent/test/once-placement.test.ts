@@ -60,7 +60,7 @@ describe('purelb-agent --once', { skip }, () => {
         addSecondDefault(ns);
         const r = await runOnce(ns, file.path);
         assert.equal(r.code, 0, r.stderr);
-        assert.ok(v4Addresses(ns).get('kube-lb0')?.includes('172.30.250.53/24'));
+        assert.ok(v4Addresses(ns).get('kube-lb0')?.includes('172.30.250.53/32'));
         assert.deepEqual(v4Addresses(ns).get('enp1s0'), ['172.30.250.104/24']);
         const errors = r.logs.filter((l) => l.level === 'error');
         assert.equal(errors.length, 1, r.stderr);
@@ -76,7 +76,7 @@ describe('purelb-agent --once', { skip }, () => {
     }
   });
 
-  it('leaves a foreign address with the same IP on another interface alone', async () => {
+  it('leaves a foreign address with the same IP on another interface alone, and does not claim its IP', async () => {
     const file = new ManifestFile(manifests(SERVICES));
     try {
       await withNetns(async (ns) => {
@@ -86,7 +86,10 @@ describe('purelb-agent --once', { skip }, () => {
         const r = await runOnce(ns, file.path);
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(v4Addresses(ns).get('other0'), ['172.31.1.5/32']);
-        assert.ok(v4Addresses(ns).get('kube-lb0')?.includes('172.31.1.5/32'));
+        assert.ok(!v4Addresses(ns).get('kube-lb0')?.includes('172.31.1.5/32'), 'the node already uses it');
+        const refused = r.logs.find((l) => l.level === 'error' && l.ip === '172.31.1.5');
+        assert.equal(refused?.code, 'address-in-use');
+        assert.match(String(refused?.reason), /inet 172\.31\.1\.5\/32 dev other0/);
       });
     } finally {
       file.remove();

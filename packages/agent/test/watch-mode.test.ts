@@ -127,14 +127,14 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
       await agent.until(
         'moved to kube-lb0 with the error logged',
         () =>
-          has(ns, 'kube-lb0', '172.30.250.53/24') &&
+          has(ns, 'kube-lb0', '172.30.250.53/32') &&
           !has(ns, 'enp1s0', '172.30.250.53/24') &&
           agent.logs.some((l) => l.level === 'error' && l.code === 'ambiguous-default-route'),
       );
       ip(ns, 'route', 'del', 'default', 'via', '192.168.122.1', 'dev', 'enp2s0');
       await agent.until(
         'back on enp1s0',
-        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
+        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/32'),
       );
     });
   });
@@ -144,11 +144,11 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
       await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
       // Deleting the veth takes its addresses and the default route with it.
       ip(ns, 'link', 'del', 'enp1s0');
-      await agent.until('moved to kube-lb0', () => has(ns, 'kube-lb0', '172.30.250.53/24'));
+      await agent.until('moved to kube-lb0', () => has(ns, 'kube-lb0', '172.30.250.53/32'));
       seedShapedNode(ns);
       await agent.until(
         'back on enp1s0',
-        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/24'),
+        () => has(ns, 'enp1s0', '172.30.250.53/24') && !has(ns, 'kube-lb0', '172.30.250.53/32'),
       );
     });
   });

@@ -53,7 +53,7 @@ describe('purelb diagnose: address findings', { skip }, () => {
   it('wrong-interface: a virtual address found on the local interface instead of kube-lb0', async () => {
     await withPlacedSeedNode(async (ns, file) => {
       ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
-      addOwned(ns, '172.31.1.5/32', 'enp1s0');
+      await addOwned(ns, '172.31.1.5/32', 'enp1s0');
       const { run, report } = await diagnoseJson(standaloneArgs(ns, file.path));
       assert.equal(run.code, 1);
       assert.deepEqual(findingBriefs(report), ['wrong-interface error 172.31.1.5']);
@@ -74,7 +74,7 @@ describe('purelb diagnose: address findings', { skip }, () => {
   it('wrong-prefix: the local address at /32 where the pool’s subnet says /24', async () => {
     await withPlacedSeedNode(async (ns, file) => {
       ip(ns, 'addr', 'del', '172.30.250.53/24', 'dev', 'enp1s0');
-      addOwned(ns, '172.30.250.53/32', 'enp1s0');
+      await addOwned(ns, '172.30.250.53/32', 'enp1s0');
       const { run, report } = await diagnoseJson(standaloneArgs(ns, file.path));
       assert.equal(run.code, 1);
       assert.deepEqual(findingBriefs(report), ['wrong-prefix error 172.30.250.53']);
@@ -92,16 +92,21 @@ describe('purelb diagnose: address findings', { skip }, () => {
     });
   });
 
-  it('foreign-address-conflict: the wanted address held by an untagged (hand-added) address', async () => {
+  it('address-in-use: the wanted address held by an untagged (hand-added) address: named, never to be deleted by hand', async () => {
     await withPlacedSeedNode(async (ns, file) => {
       ip(ns, 'addr', 'del', '172.30.250.53/24', 'dev', 'enp1s0');
       ip(ns, 'addr', 'add', '172.30.250.53/24', 'dev', 'enp1s0');
       const { run, report } = await diagnoseJson(standaloneArgs(ns, file.path));
-      assert.equal(run.code, 1, 'a warning is a finding too');
-      assert.deepEqual(findingBriefs(report), ['foreign-address-conflict warning 172.30.250.53']);
-      assert.match(report.findings[0]?.message ?? '', /held by an address PureLB did not tag/);
+      assert.equal(run.code, 1);
+      assert.deepEqual(findingBriefs(report), ['address-in-use error 172.30.250.53']);
+      assert.match(
+        report.findings[0]?.message ?? '',
+        /172\.30\.250\.53 is already an address of this node \(inet 172\.30\.250\.53\/24 dev enp1s0\) that PureLB did not add/,
+      );
+      // A secondary added by hand may be a leftover: removing it is offered.
+      assert.match(report.findings[0]?.fix ?? '', /ip addr del 172\.30\.250\.53\/24 dev enp1s0/);
       const row = rowOf(report, '172.30.250.53');
-      assert.equal(row.verdict, 'foreign');
+      assert.equal(row.verdict, 'in-use');
       assert.deepEqual(
         row.actual.map((a) => a.owned),
         [false],

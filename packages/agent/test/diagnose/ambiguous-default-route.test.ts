@@ -66,7 +66,7 @@ describe('purelb diagnose: two default routes at one metric (the seed’s case)'
       const web = lines.find((l) => l.startsWith('default/web '));
       assert.match(
         web ?? '',
-        /^default\/web +172\.30\.250\.53 +172\.30\.250\.53\/24 brd 172\.30\.250\.255 dev kube-lb0 +172\.30\.250\.53\/24 brd 172\.30\.250\.255 dev kube-lb0 +— +ambiguous-default-route$/,
+        /^default\/web +172\.30\.250\.53 +172\.30\.250\.53\/32 dev kube-lb0 +172\.30\.250\.53\/32 dev kube-lb0 +— +ambiguous-default-route$/,
       );
       assert.ok(lines.includes('1 finding (1 error, 0 warnings, 0 info):'), run.stdout);
       assert.ok(lines.includes('error ambiguous-default-route  dev enp1s0,enp2s0'), run.stdout);

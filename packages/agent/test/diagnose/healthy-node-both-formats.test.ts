@@ -44,7 +44,7 @@ describe('purelb diagnose on a healthy node', { skip }, () => {
         candidates: [],
         used: true,
       });
-      assert.match(v4reason, /^enp1s0 holds the lowest-metric IPv4 default route/);
+      assert.match(v4reason, /^enp1s0 holds the IPv4 default route the kernel uses/);
       assert.deepEqual(report.routes.ipv6, {
         defaults: [],
         election: 'none',

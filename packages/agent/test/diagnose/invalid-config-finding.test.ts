@@ -1,5 +1,6 @@
-// A ServiceGroup that does not parse is ignored by the agent; the diagnosis reports it as an
-// invalid-config error naming the object and the field, and exits 1 although every address is in place.
+// A ServiceGroup that does not parse: the diagnosis reports it as an invalid-config error naming the
+// object and the field, and what stays in force (with no valid version seen, what it governs is left
+// as it is), and exits 1 although every address is in place.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { netnsUnavailableReason } from '../../../../test/support/netns.ts';
@@ -17,7 +18,7 @@ describe('purelb diagnose: configuration that does not parse', { skip: netnsUnav
       const [f] = report.findings;
       assert.match(
         f?.message ?? '',
-        /^ServiceGroup purelb\/broken is invalid and ignored: spec\.remote\.v4pool\.pool: /,
+        /^ServiceGroup purelb\/broken is invalid: spec\.remote\.v4pool\.pool: .*; no valid version has been seen, so what it governs is left exactly as it is$/,
       );
       assert.match(f?.fix ?? '', /^fix ServiceGroup purelb\/broken at spec\.remote\.v4pool\.pool /);
       assert.ok(

@@ -18,7 +18,7 @@ import { steadyHolder, VipHolders } from '../support/vip-holders.ts';
 const skip = netnsUnavailableReason();
 const LEASE_SECONDS = 3;
 const LOCAL_IP = '172.30.250.50';
-const REMOTE_IP = '172.31.1.0';
+const REMOTE_IP = '172.31.1.1';
 
 // biome-ignore lint/suspicious/noExplicitAny: API objects read by assertions
 type Json = any;
