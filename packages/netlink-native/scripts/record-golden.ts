@@ -360,6 +360,13 @@ export const VECTORS: Vector[] = [
     notes: 'rtm_flags RTM_F_LOOKUP_TABLE, rtm_dst_len 32, RTA_DST; no NLM_F_ACK.',
   },
   {
+    name: 'route-get-v6',
+    command: '-6 route get 2001:db8::9',
+    select: { type: RTR.GETROUTE, flags: F.REQ },
+    notes:
+      'no rtm_flags: the IPv6 strict check refuses RTM_F_LOOKUP_TABLE ("Invalid flags for get route request").',
+  },
+  {
     name: 'route-get-fibmatch',
     command: 'route get 10.0.0.9 fibmatch',
     select: { type: RTR.GETROUTE, flags: F.REQ },

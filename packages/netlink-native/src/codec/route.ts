@@ -374,7 +374,8 @@ export function encodeGetRoute(opts: GetRouteOptions): Buffer {
   const max = family === 4 ? 32 : 128;
   const w = sharedWriter;
   w.begin(RTM_GETROUTE, NLM_F_REQUEST);
-  const flags = RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0);
+  // As iproute2: RTM_F_LOOKUP_TABLE for IPv4 only; IPv6's strict check refuses any flag but FIB_MATCH.
+  const flags = (family === 4 ? RTM_F_LOOKUP_TABLE : 0) | (opts.fibMatch ? RTM_F_FIB_MATCH : 0);
   writeRtmsg(w, family, max, opts.src === undefined ? 0 : max, 0, 0, 0, 0, 0, flags);
   w.ip(RTA_DST, opts.dst, family);
   if (opts.src !== undefined) w.ip(RTA_SRC, opts.src, family);

@@ -109,6 +109,23 @@ test(
     }),
 );
 
+test(
+  'routes.get of an IPv6 destination is answered (strict check refuses RTM_F_LOOKUP_TABLE there)',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      vethPair(ns);
+      ip(ns, '-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+      ip(ns, '-6', 'route', 'add', '2001:db8:9::/64', 'via', '2001:db8::254');
+      const r = await nl.routes.get('2001:db8:9::77');
+      assert.equal(r.family, 6);
+      assert.equal(r.gateway, '2001:db8::254');
+      assert.equal(r.oif, (await nl.links.get('v0')).index);
+      const fib = await nl.routes.get('2001:db8:9::77', { fibMatch: true });
+      assert.equal(`${fib.dst}/${fib.dstLength}`, '2001:db8:9::/64');
+    }),
+);
+
 test('a multipath route is added and decoded with every nexthop and weight', needsNetns, () =>
   withHandle(async (nl, ns) => {
     vethPair(ns);

@@ -161,6 +161,7 @@ const BUILDERS: Record<string, Build> = {
   'route-append': () =>
     encodeNewRoute({ dst: '10.1.0.0', dstLength: 16, gateway: '10.0.0.3', priority: 100 }, 'append'),
   'route-get': () => encodeGetRoute({ dst: '10.0.0.9' }),
+  'route-get-v6': () => encodeGetRoute({ dst: '2001:db8::9' }),
   'route-get-fibmatch': () => encodeGetRoute({ dst: '10.0.0.9', fibMatch: true }),
   'route-add-v4-gw-metric': () =>
     encodeNewRoute({ dst: '10.1.0.0', dstLength: 16, gateway: '10.0.0.2', priority: 100 }),
