@@ -1,6 +1,14 @@
 // Addresses and routes written the way iproute2 prints them, so election reasons and findings read like
 // `ip addr` / `ip route`. The one printer of both: election, placement and diagnosis all use it.
-import type { Address, AddressFlag, Family, Link, NextHop, Route } from '@purelb-ts/netlink-native';
+import type {
+  Address,
+  AddressFlag,
+  Family,
+  Link,
+  NextHop,
+  Route,
+  RouteMetrics,
+} from '@purelb-ts/netlink-native';
 import type { NexthopObject, Placement } from '../model.ts';
 import { flagBits, flagNames, IFA_F } from './address-flags.ts';
 import {
@@ -72,6 +80,35 @@ function viaWords(family: Family, gateway: string | undefined, via: string | und
   return viaFamily === family ? ['via', via] : ['via', inet(viaFamily), via];
 }
 
+/** RTA_METRICS as iproute2 names them ("mtu 1400", "hoplimit 64", "mtu lock 1400"), in its order. */
+const METRIC_WORDS: readonly [keyof RouteMetrics, string, number][] = [
+  ['mtu', 'mtu', 2],
+  ['window', 'window', 3],
+  ['rtt', 'rtt', 4],
+  ['rttvar', 'rttvar', 5],
+  ['ssthresh', 'ssthresh', 6],
+  ['cwnd', 'cwnd', 7],
+  ['advmss', 'advmss', 8],
+  ['reordering', 'reordering', 9],
+  ['hoplimit', 'hoplimit', 10],
+  ['initcwnd', 'initcwnd', 11],
+  ['rtoMin', 'rto_min', 13],
+  ['initrwnd', 'initrwnd', 14],
+  ['quickack', 'quickack', 15],
+];
+
+function metricWords(r: Route): string[] {
+  const m = r.metrics;
+  if (m === undefined) return [];
+  const out: string[] = [];
+  for (const [key, word, bit] of METRIC_WORDS) {
+    const v = m[key];
+    if (typeof v !== 'number') continue;
+    out.push(word, ...(((m.lock ?? 0) & (1 << bit)) !== 0 ? ['lock'] : []), String(v));
+  }
+  return out;
+}
+
 const nexthopWords = (family: Family, h: NextHop, links: readonly Link[]): string[] => [
   'nexthop',
   ...viaWords(family, h.gateway, undefined),
@@ -106,6 +143,7 @@ export function routeText(r: Route, links: readonly Link[]): string {
   if (r.prefsrc !== undefined) w.push('src', r.prefsrc);
   if (r.priority !== undefined) w.push('metric', String(r.priority));
   w.push(...nexthopFlagWords(r.flags));
+  w.push(...metricWords(r));
   if (r.family === 6 && r.pref !== undefined) w.push('pref', prefWord(r.pref));
   if (multipath) for (const h of r.nexthops ?? []) w.push(...nexthopWords(r.family, h, links));
   return w.join(' ');

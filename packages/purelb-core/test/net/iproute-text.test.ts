@@ -119,6 +119,32 @@ describe('routeText', () => {
       '2001:db8:1::/64 dev enp1s0 proto kernel metric 256 pref medium',
     ],
     [
+      'a router advertisement default with its hop limit',
+      {
+        family: 6,
+        oif: ENP1S0,
+        gateway: 'fe80::1',
+        priority: 1024,
+        protocol: 9,
+        pref: 1,
+        metrics: { hoplimit: 64 },
+      },
+      'default via fe80::1 dev enp1s0 proto ra metric 1024 hoplimit 64 pref high',
+    ],
+    [
+      'a locked mtu, after the flags (as `ip route add 10.7.0.0/16 dev e1 mtu lock 1400` on a link that is down)',
+      {
+        family: 4,
+        oif: ENP1S0,
+        dst: '10.7.0.0',
+        dstLength: 16,
+        scope: 253,
+        flags: 16,
+        metrics: { mtu: 1400, lock: 1 << 2 },
+      },
+      '10.7.0.0/16 dev enp1s0 scope link linkdown mtu lock 1400',
+    ],
+    [
       'a blackhole',
       { family: 4, oif: undefined, dst: '10.5.0.0', dstLength: 16, type: 6 },
       'blackhole 10.5.0.0/16',
