@@ -147,6 +147,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
     groups: config.groups,
     services: state.services,
     network,
+    ...(state.ignored === undefined ? {} : { ignored: state.ignored }),
     ...(agent?.local === undefined
       ? {}
       : { agent: { name: `${agent.namespace}/${agent.name}`, local: agent.local } }),

@@ -92,6 +92,12 @@ export function parseManifests(text: string, file: string, log: Logger): Cluster
         state.lbNodeAgents.push(obj as unknown as CustomResource);
         break;
       default:
+        // Reported as a warning with each reconcile's findings (a misspelt kind is a silent typo).
+        (state.ignored ??= []).push({
+          kind: obj.kind,
+          name: `${String(meta.namespace ?? '')}/${meta.name}`,
+          where: whereOf(file, f),
+        });
         log.debug(
           `ignoring a ${obj.kind}: the standalone agent reads Service, EndpointSlice, ServiceGroup and LBNodeAgent`,
           { reason: whereOf(file, f) },

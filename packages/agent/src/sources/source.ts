@@ -1,7 +1,7 @@
 // Where the agent's view of the cluster comes from. The reconciler only ever asks for a snapshot;
 // a source (a Kubernetes informer set, or a standalone YAML file) calls onChange whenever anything
 // in that snapshot may have changed, and the reconciler coalesces those calls.
-import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
+import type { CustomResource, EndpointSlice, IgnoredObject, KubeNode, Lease, Service } from '@purelb-ts/core';
 
 export interface ClusterState {
   services: Service[];
@@ -11,6 +11,8 @@ export interface ClusterState {
   leases: Lease[];
   /** This node's own Node object; undefined when the source has none (standalone mode). */
   node: KubeNode | undefined;
+  /** Standalone: objects of kinds the agent does not read (a misspelt kind?), each with where it is. */
+  ignored?: IgnoredObject[];
 }
 
 export interface ObjectSource {
@@ -28,4 +30,5 @@ export const emptyClusterState = (): ClusterState => ({
   lbNodeAgents: [],
   leases: [],
   node: undefined,
+  ignored: [],
 });

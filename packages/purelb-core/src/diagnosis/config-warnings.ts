@@ -63,15 +63,59 @@ function unknownInterfaces(agent: string, local: LocalAgentConfig, network: Node
     }));
 }
 
+/** An object a manifest file holds whose kind the agent does not read. */
+export interface IgnoredObject {
+  kind: string;
+  /** "namespace/name" */
+  name: string;
+  /** "file:line (document N)" */
+  where: string;
+}
+
+const READ_KINDS = ['Service', 'EndpointSlice', 'ServiceGroup', 'LBNodeAgent'] as const;
+
+/** Edit distance, for "did you mean": a kind one or two letters off is a typo, not another kind. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = Math.min(
+        up + 1,
+        row[j - 1]! + 1,
+        diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
+      );
+      diag = up;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownKinds(ignored: readonly IgnoredObject[]): Finding[] {
+  return ignored.map((o) => {
+    const near = READ_KINDS.find((k) => distance(o.kind, k) <= 2);
+    return {
+      code: 'unknown-kind',
+      severity: 'warning',
+      message: `${o.where}: a ${o.kind} ${o.name} is ignored: the agent reads ${READ_KINDS.join(', ')}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+      fix: near === undefined ? `remove it from the file, or ignore this warning` : `write kind: ${near}`,
+    };
+  });
+}
+
 export interface ConfigWarningsInput {
   groups: ServiceGroupConfig[];
   services: readonly Service[];
   /** The LBNodeAgent that applies to this node and its local section, when one does. */
   agent?: { name: string; local: LocalAgentConfig };
   network: NodeNetwork;
+  /** Standalone: objects of kinds the agent does not read. */
+  ignored?: readonly IgnoredObject[];
 }
 
-/** Every warning, in a stable order: groups, shared addresses, interfaces. */
+/** Every warning, in a stable order: groups, shared addresses, interfaces, ignored kinds. */
 export function configWarnings(input: ConfigWarningsInput): Finding[] {
   const services = [...input.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
   return [
@@ -80,5 +124,6 @@ export function configWarnings(input: ConfigWarningsInput): Finding[] {
     ...(input.agent === undefined
       ? []
       : unknownInterfaces(input.agent.name, input.agent.local, input.network)),
+    ...unknownKinds(input.ignored ?? []),
   ];
 }

@@ -5,7 +5,7 @@ export {
   announcingFindings,
   localWinners,
 } from './announcing-findings.ts';
-export { type ConfigWarningsInput, configWarnings } from './config-warnings.ts';
+export { type ConfigWarningsInput, configWarnings, type IgnoredObject } from './config-warnings.ts';
 export { type DiagnosisInput, diagnose } from './diagnose.ts';
 export type { Finding, FindingCode, Severity } from './finding.ts';
 export { leaseFindings } from './lease-findings.ts';

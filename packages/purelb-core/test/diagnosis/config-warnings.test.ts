@@ -69,3 +69,24 @@ describe('configWarnings', () => {
     assert.match(w!.message, /spec\.local\.interfaces\[1\] names eth9, which this node does not have/);
   });
 });
+
+describe('configWarnings: objects of kinds the agent does not read', () => {
+  it('a misspelt kind says which kind was meant; another kind is named as ignored', () => {
+    const [typo, other] = configWarnings({
+      groups: [],
+      services: [],
+      network: seedNode(),
+      ignored: [
+        { kind: 'Sevrice', name: 'default/web', where: 'm.yaml:12 (document 3)' },
+        { kind: 'ConfigMap', name: 'default/x', where: 'm.yaml:30 (document 4)' },
+      ],
+    });
+    assert.equal(typo?.code, 'unknown-kind');
+    assert.match(
+      typo!.message,
+      /^m\.yaml:12 \(document 3\): a Sevrice default\/web is ignored: .*\(did you mean Service\?\)$/,
+    );
+    assert.equal(typo!.fix, 'write kind: Service');
+    assert.doesNotMatch(other!.message, /did you mean/);
+  });
+});
