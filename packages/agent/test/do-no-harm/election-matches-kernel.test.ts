@@ -162,7 +162,12 @@ const shownDefaults = (ns: string, family: 4 | 6): string[] =>
   execFileSync('ip', ['-n', ns, `-${family}`, 'route', 'show', 'default'], { encoding: 'utf8' })
     .replace(/\s*\n\s+nexthop/g, ' nexthop')
     .split('\n')
-    .map((l) => l.replace(/ expires \d+sec/, '').replace(/\s+/g, ' ').trim())
+    .map((l) =>
+      l
+        .replace(/ expires \d+sec/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean);
 
 describe('the election agrees with the kernel', { skip }, () => {

@@ -16,6 +16,7 @@ import {
   prefWord,
   protocolWord,
   RT_SCOPE_UNIVERSE,
+  RTM_F_CLONED,
   RTPROT_BOOT,
   routeTypeWord,
   scopeWord,
@@ -130,7 +131,9 @@ export function routeText(r: Route, links: readonly Link[]): string {
   const w: string[] = [];
   const type = routeTypeWord(r.type);
   if (type !== undefined) w.push(type);
-  w.push(r.dstLength === 0 ? 'default' : `${r.dst}/${r.dstLength}`);
+  // A host route reads as the bare address ("172.30.250.1 dev enp1s0 scope link"), as ip prints it.
+  const host = r.dstLength === (r.family === 6 ? 128 : 32);
+  w.push(r.dstLength === 0 ? 'default' : host ? `${r.dst}` : `${r.dst}/${r.dstLength}`);
   if (r.src !== undefined && r.srcLength > 0) w.push('from', `${r.src}/${r.srcLength}`);
   if (r.nhId !== undefined) w.push('nhid', String(r.nhId));
   const multipath = r.oif === undefined && r.nexthops !== undefined;
@@ -138,8 +141,10 @@ export function routeText(r: Route, links: readonly Link[]): string {
     w.push(...viaWords(r.family, r.gateway, r.via));
     if (r.oif !== undefined) w.push('dev', linkName(links, r.oif));
   }
-  if (r.protocol !== RTPROT_BOOT) w.push('proto', protocolWord(r.protocol));
-  if (r.scope !== RT_SCOPE_UNIVERSE) w.push('scope', scopeWord(r.scope));
+  // A cloned route (what route get answers) has no protocol or scope of its own: ip prints neither.
+  const cloned = (r.flags & RTM_F_CLONED) !== 0;
+  if (!cloned && r.protocol !== RTPROT_BOOT) w.push('proto', protocolWord(r.protocol));
+  if (!cloned && r.scope !== RT_SCOPE_UNIVERSE) w.push('scope', scopeWord(r.scope));
   if (r.prefsrc !== undefined) w.push('src', r.prefsrc);
   if (r.priority !== undefined) w.push('metric', String(r.priority));
   w.push(...nexthopFlagWords(r.flags));

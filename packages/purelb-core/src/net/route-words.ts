@@ -74,6 +74,8 @@ const NEXTHOP_FLAG_WORDS: readonly [number, string][] = [
   [64, 'trap'],
 ];
 export const RTNH_F_ONLINK = 4;
+/** rtm_flags of a route the kernel answers a route get with. */
+export const RTM_F_CLONED = 0x200;
 export const nexthopFlagWords = (flags: number): string[] =>
   NEXTHOP_FLAG_WORDS.filter(([bit]) => (flags & bit) !== 0).map(([, word]) => word);
 
