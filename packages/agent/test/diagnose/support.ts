@@ -9,12 +9,11 @@ import { Netlink } from '@purelb-ts/netlink-native';
 import { withNetns } from '../../../../test/support/netns.ts';
 import type { Report } from '../../src/diagnose/report.ts';
 import type { AddressRow } from '../../src/diagnose/rows.ts';
-import { ManifestFile, runOnce, seedShapedNode } from '../support/agent-process.ts';
+import { AGENT_ROOT, ManifestFile, runOnce, seedShapedNode } from '../support/agent-process.ts';
 import { manifests, type SvcSpec } from '../support/manifests.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const PURELB = join(ROOT, 'packages/agent/src/purelb.ts');
+const NODE = join(AGENT_ROOT, 'node_modules/.bin/node');
+const PURELB = join(AGENT_ROOT, 'packages/agent/src/purelb.ts');
 
 export const THIS_NODE = 'purelb2-1';
 /** A local address (enp1s0's subnet) and a virtual one (remote /32 pool). */

@@ -62,6 +62,9 @@ async function withDadScene(
   }
 }
 
+/** Probing off. Agents older than the probe take no such flag: they never probe. */
+const PROBE_OFF = process.env.PURELB_AGENT_UNDER_TEST === undefined ? ['--probe-ms', '0'] : [];
+
 const heldHere = (ns: string) => addressesOf(ns).some((a) => a.startsWith(`${OWNED}/`));
 
 describe('IPv6 duplicate address detection', { skip }, () => {
@@ -79,7 +82,7 @@ describe('IPv6 duplicate address detection', { skip }, () => {
 
   it('with the probe off, the kernel DAD fails: --once waits for it, says so, and exits 1', async () => {
     await withDadScene(false, async (ns, file) => {
-      const r = await runOnce(ns, file.path, ['--probe-ms', '0']);
+      const r = await runOnce(ns, file.path, PROBE_OFF);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /2001:db8:1::56 is not claimed: IPv6 duplicate address detection failed/);
       assert.ok(!heldHere(ns));
@@ -88,7 +91,7 @@ describe('IPv6 duplicate address detection', { skip }, () => {
 
   it('with the probe off and the agent running: no re-add loop, the failure is logged as an error', async () => {
     await withDadScene(false, async (ns, file) => {
-      const agent = new RunningAgent(ns, file.path, ['--probe-ms', '0']);
+      const agent = new RunningAgent(ns, file.path, PROBE_OFF);
       try {
         await agent.until('the DAD failure is recorded', () =>
           agent.logs.some((l) => l.level === 'error' && l.code === 'address-conflict'),
@@ -107,7 +110,7 @@ describe('IPv6 duplicate address detection', { skip }, () => {
   it('with announcements on, no NA is sent for the tentative address: the router keeps the owner in its cache', async () => {
     await withDadScene(true, async (ns, file, lan, owner) => {
       ip(lan, '-6', 'neigh', 'replace', OWNED, 'lladdr', macOf(owner, 'eth0'), 'dev', 'br0', 'nud', 'stale');
-      const r = await runOnce(ns, file.path, ['--probe-ms', '0']);
+      const r = await runOnce(ns, file.path, PROBE_OFF);
       assert.equal(r.code, 1);
       await sleep(500); // past the announcement window (10 ms + 2 × 100 ms)
       const [entry] = ipJson<{ lladdr?: string }[]>(lan, '-6', 'neigh', 'show', OWNED, 'dev', 'br0');

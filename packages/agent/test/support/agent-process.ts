@@ -6,9 +6,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ip, ipJson } from '../../../../test/support/netns.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const CLI = join(ROOT, 'packages/agent/src/cli.ts');
+/**
+ * The checkout whose agent the tests run: this one, or the one $PURELB_AGENT_UNDER_TEST names (another
+ * clone with its own node_modules), to see how an older version behaves in the same scenario.
+ */
+export const AGENT_ROOT = process.env.PURELB_AGENT_UNDER_TEST ?? resolve(import.meta.dirname, '../../../..');
+const NODE = join(AGENT_ROOT, 'node_modules/.bin/node');
+const CLI = join(AGENT_ROOT, 'packages/agent/src/cli.ts');
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 
@@ -89,6 +93,18 @@ export class ManifestFile {
  */
 const AGENT_NODE_FLAGS = (process.env.PURELB_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * The agents' environment: this process's, without what would point them at the host's own addresses
+ * ($HOST_IP / $METRICS_ADDRESS, set in a CI pod, would make an agent in a test namespace try to listen
+ * there).
+ */
+function agentEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.HOST_IP;
+  delete env.METRICS_ADDRESS;
+  return env;
+}
+
 /** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). */
 const baseArgs = (ns: string, file: string) => [
   '--conditions=source',
@@ -107,6 +123,7 @@ export function runOnce(ns: string, file: string, extra: string[] = []): Promise
   return new Promise((resolvePromise, reject) => {
     const child = spawn(NODE, [...baseArgs(ns, file), '--once', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: agentEnv(),
     });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
@@ -126,6 +143,7 @@ export class RunningCli {
   constructor(args: string[]) {
     this.child = spawn(NODE, [...AGENT_NODE_FLAGS, '--conditions=source', CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: agentEnv(),
     });
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       this.#stderr += d;
