@@ -4,11 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { call } from '../../../test/fake-apiserver/http-helpers.ts';
-import { withFakeApiServer, writeKubeconfig } from '../../../test/support/kube.ts';
-import { netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
-import { RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
-import { addNamespaceAndNodes, addService } from './support/cluster.ts';
-import { seedGroups } from './support/manifests.ts';
+import { netnsUnavailableReason } from '../../../test/support/netns.ts';
+import { v4Addresses } from './support/agent-process.ts';
+import { withSeedClusterAgent } from './support/cluster.ts';
 
 const skip = netnsUnavailableReason();
 const SVC = '/api/v1/namespaces/default/services';
@@ -16,52 +14,36 @@ const LEASE = '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node
 
 describe('purelb-agent in Kubernetes mode', { skip }, () => {
   it('leases, places, writes back its slot, and on SIGTERM withdraws the local address then deletes its Lease', async () => {
-    await withFakeApiServer(async (server) => {
-      const kc = writeKubeconfig(server);
-      try {
-        addNamespaceAndNodes(server, ['purelb2-1']);
-        for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
-        await addService(server, 'web', '172.30.250.53');
-        await addService(server, 'api', '172.31.1.5');
-        await withNetns(async (ns) => {
-          seedShapedNode(ns);
-          const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.kubeconfig, '--namespace', 'purelb']);
-          try {
-            const has = (link: string, cidr: string) => v4Addresses(ns).get(link)?.includes(cidr) ?? false;
-            await agent.until(
-              'addresses placed',
-              () => has('enp1s0', '172.30.250.53/24') && has('kube-lb0', '172.31.1.5/32'),
-              10_000,
-            );
-            const lease = await call(server, 'GET', LEASE);
-            assert.equal(lease.status, 200);
-            assert.equal(lease.body.spec.holderIdentity, 'purelb2-1');
-            assert.equal(lease.body.metadata.annotations['purelb.io/subnets'], '172.30.250.0/24');
-            const slot = async (): Promise<unknown> =>
-              (await call(server, 'GET', `${SVC}/web`)).body.metadata.annotations?.[
-                'purelb.io/announcing-IPv4'
-              ];
-            // Polled (up to 5 s) because the write-back follows the reconcile; the value is what is asserted.
-            for (let i = 0; i < 250 && (await slot()) === undefined; i++)
-              await new Promise((r) => setTimeout(r, 20));
-            assert.equal(await slot(), 'purelb2-1,enp1s0,172.30.250.53');
-            assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr);
-            assert.ok(!has('enp1s0', '172.30.250.53/24'), 'local address withdrawn');
-            assert.equal((await call(server, 'GET', LEASE)).status, 404, 'lease deleted');
-            const order = agent.logs
-              .map((l) => l.msg)
-              .filter((m) => m.startsWith('address withdrawn') || m === 'lease released');
-            assert.deepEqual(order, [
-              'address withdrawn: delete 172.30.250.53/24 dev enp1s0',
-              'lease released',
-            ]);
-          } finally {
-            await agent.stop('SIGKILL');
-          }
-        });
-      } finally {
-        kc.cleanup();
-      }
-    });
+    await withSeedClusterAgent(
+      [
+        { name: 'web', ip: '172.30.250.53' },
+        { name: 'api', ip: '172.31.1.5' },
+      ],
+      async (server, ns, agent) => {
+        const has = (link: string, cidr: string) => v4Addresses(ns).get(link)?.includes(cidr) ?? false;
+        await agent.until(
+          'addresses placed',
+          () => has('enp1s0', '172.30.250.53/24') && has('kube-lb0', '172.31.1.5/32'),
+          10_000,
+        );
+        const lease = await call(server, 'GET', LEASE);
+        assert.equal(lease.status, 200);
+        assert.equal(lease.body.spec.holderIdentity, 'purelb2-1');
+        assert.equal(lease.body.metadata.annotations['purelb.io/subnets'], '172.30.250.0/24');
+        const slot = async (): Promise<unknown> =>
+          (await call(server, 'GET', `${SVC}/web`)).body.metadata.annotations?.['purelb.io/announcing-IPv4'];
+        // Polled (up to 5 s) because the write-back follows the reconcile; the value is what is asserted.
+        for (let i = 0; i < 250 && (await slot()) === undefined; i++)
+          await new Promise((r) => setTimeout(r, 20));
+        assert.equal(await slot(), 'purelb2-1,enp1s0,172.30.250.53');
+        assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr);
+        assert.ok(!has('enp1s0', '172.30.250.53/24'), 'local address withdrawn');
+        assert.equal((await call(server, 'GET', LEASE)).status, 404, 'lease deleted');
+        const order = agent.logs
+          .map((l) => l.msg)
+          .filter((m) => m.startsWith('address withdrawn') || m === 'lease released');
+        assert.deepEqual(order, ['address withdrawn: delete 172.30.250.53/24 dev enp1s0', 'lease released']);
+      },
+    );
   });
 });

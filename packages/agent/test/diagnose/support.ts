@@ -4,8 +4,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
-import { Netlink } from '@purelb-ts/netlink-native';
 import { withNetns } from '../../../../test/support/netns.ts';
 import type { Report } from '../../src/diagnose/report.ts';
 import type { AddressRow } from '../../src/diagnose/rows.ts';
@@ -113,21 +111,5 @@ export async function withPlacedSeedNode(
   });
 }
 
-/**
- * Adds an address tagged as PureLB's (IFA_PROTO 0x6c), as the agent adds them: through netlink, since
- * the iproute2 here cannot write an address protocol.
- */
-export async function addOwned(ns: string, cidr: string, link: string): Promise<void> {
-  const [address = '', length = ''] = cidr.split('/');
-  const nl = await Netlink.open({ netns: ns });
-  try {
-    await nl.addresses.add({
-      link,
-      address,
-      prefixLength: Number(length),
-      protocol: PURELB_ADDRESS_PROTOCOL,
-    });
-  } finally {
-    nl.close();
-  }
-}
+/** Adds an address tagged as PureLB's (see support/tagged-address.ts). */
+export { addTagged as addOwned } from '../support/tagged-address.ts';

@@ -8,18 +8,9 @@ import { ip, netnsUnavailableReason, withNetns } from '../../../../test/support/
 import { diagnoseJson, findingBriefs, standaloneArgs } from '../diagnose/support.ts';
 import { ManifestFile, runOnce } from '../support/agent-process.ts';
 import { group, manifests, seedGroups } from '../support/manifests.ts';
-import { addressesOf, withSegment } from './support.ts';
+import { addressesOf, withFile, withSegment } from './support.ts';
 
 const skip = netnsUnavailableReason();
-
-async function withFile(text: string, fn: (file: ManifestFile) => Promise<void>): Promise<void> {
-  const file = new ManifestFile(text);
-  try {
-    await fn(file);
-  } finally {
-    file.remove();
-  }
-}
 
 /** The seed's configuration with a local pool holding the whole LAN, its gateway and reserved ends included. */
 const withLanPool = () => [

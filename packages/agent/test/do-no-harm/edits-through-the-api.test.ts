@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
-import { withFakeApiServer, writeKubeconfig } from '../../../../test/support/kube.ts';
-import { netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
-import { RunningAgent, seedShapedNode } from '../support/agent-process.ts';
-import { addNamespaceAndNodes, addService } from '../support/cluster.ts';
-import { seedGroups } from '../support/manifests.ts';
+import { netnsUnavailableReason } from '../../../../test/support/netns.ts';
+import { withSeedClusterAgent } from '../support/cluster.ts';
 import { addressesOf, routesOf, sleep } from './support.ts';
 
 const skip = netnsUnavailableReason();
@@ -23,51 +20,37 @@ interface EventList {
 
 describe('edits through the API degrade nothing', { skip }, () => {
   it('an LBNodeAgent PATCHed to dummyInterface: enp1s0, then to a regex typo: ParseFailed naming the field, nothing touched', async () => {
-    await withFakeApiServer(async (server) => {
-      const kc = writeKubeconfig(server);
-      try {
-        addNamespaceAndNodes(server, ['purelb2-1']);
-        for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
-        await addService(server, 'web', '172.30.250.53');
-        await addService(server, 'api', '172.31.1.5');
-        await withNetns(async (ns) => {
-          seedShapedNode(ns);
-          const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.kubeconfig, '--namespace', 'purelb']);
-          try {
-            const placed = () => PLACED.every((a) => addressesOf(ns).includes(a));
-            await agent.until('placed', placed, 10_000);
-            for (const [local, field] of [
-              [{ dummyInterface: 'enp1s0' }, 'spec.local.dummyInterface'],
-              [{ dummyInterface: 'kube-lb0', localInterface: '([' }, 'spec.local.localInterface'],
-            ] as const) {
-              const patched = await call(
-                server,
-                'PATCH',
-                AGENT,
-                { spec: { local } },
-                'application/merge-patch+json',
-              );
-              assert.equal(patched.status, 200, 'the CRD accepts it: only the node can tell');
-              const event = async () =>
-                ((await call(server, 'GET', EVENTS)).body as EventList).items.find(
-                  (e) =>
-                    e.reason === 'ParseFailed' && e.regarding.name === 'default' && e.note.includes(field),
-                );
-              for (let i = 0; i < 250 && (await event()) === undefined; i++) await sleep(20);
-              assert.match((await event())?.note ?? '', /its last valid version stays in force/);
-              await sleep(1500);
-              assert.ok(placed(), `${field}: everything stays placed`);
-              assert.ok(addressesOf(ns).includes('172.30.250.104/24 enp1s0'));
-              assert.match(routesOf(ns), /^default via 172\.30\.250\.1 dev enp1s0/m);
-            }
-            assert.ok(!agent.logs.some((l) => l.msg.startsWith('address withdrawn')));
-          } finally {
-            await agent.stop('SIGKILL');
-          }
-        });
-      } finally {
-        kc.cleanup();
+    const services = [
+      { name: 'web', ip: '172.30.250.53' },
+      { name: 'api', ip: '172.31.1.5' },
+    ];
+    await withSeedClusterAgent(services, async (server, ns, agent) => {
+      const placed = () => PLACED.every((a) => addressesOf(ns).includes(a));
+      await agent.until('placed', placed, 10_000);
+      for (const [local, field] of [
+        [{ dummyInterface: 'enp1s0' }, 'spec.local.dummyInterface'],
+        [{ dummyInterface: 'kube-lb0', localInterface: '([' }, 'spec.local.localInterface'],
+      ] as const) {
+        const patched = await call(
+          server,
+          'PATCH',
+          AGENT,
+          { spec: { local } },
+          'application/merge-patch+json',
+        );
+        assert.equal(patched.status, 200, 'the CRD accepts it: only the node can tell');
+        const event = async () =>
+          ((await call(server, 'GET', EVENTS)).body as EventList).items.find(
+            (e) => e.reason === 'ParseFailed' && e.regarding.name === 'default' && e.note.includes(field),
+          );
+        for (let i = 0; i < 250 && (await event()) === undefined; i++) await sleep(20);
+        assert.match((await event())?.note ?? '', /its last valid version stays in force/);
+        await sleep(1500);
+        assert.ok(placed(), `${field}: everything stays placed`);
+        assert.ok(addressesOf(ns).includes('172.30.250.104/24 enp1s0'));
+        assert.match(routesOf(ns), /^default via 172\.30\.250\.1 dev enp1s0/m);
       }
+      assert.ok(!agent.logs.some((l) => l.msg.startsWith('address withdrawn')));
     });
   });
 });

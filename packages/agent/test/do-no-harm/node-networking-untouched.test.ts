@@ -13,7 +13,7 @@ import {
   seedShapedNode,
 } from '../support/agent-process.ts';
 import { group, manifests, seedGroups } from '../support/manifests.ts';
-import { addressesOf, routeGet, routesOf, sleep, withSegment } from './support.ts';
+import { addressesOf, routeGet, routesOf, sleep, withFile, withSegment } from './support.ts';
 
 const skip = netnsUnavailableReason();
 const WEB = { name: 'web', ip: '172.30.250.53' };
@@ -25,15 +25,6 @@ const agentNaming = (dummyInterface: string) => ({
   metadata: { name: 'default', namespace: 'purelb' },
   spec: { local: { localInterface: 'default', dummyInterface } },
 });
-
-async function withFile(text: string, fn: (file: ManifestFile) => Promise<void>): Promise<void> {
-  const file = new ManifestFile(text);
-  try {
-    await fn(file);
-  } finally {
-    file.remove();
-  }
-}
 
 describe('the node’s own networking is never touched', { skip }, () => {
   it('dummyInterface: enp1s0 is refused naming the field; the node keeps its address and default route', async () => {

@@ -3,10 +3,8 @@
 // kernel's own route lookup, PureLB-tagged addresses written through netlink, and manifests built on
 // the seed's configuration.
 import { execFileSync } from 'node:child_process';
-import { PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
-import { Netlink } from '@purelb-ts/netlink-native';
 import { createNetns, deleteNetns, ip, ipJson } from '../../../../test/support/netns.ts';
-import { seedShapedNode } from '../support/agent-process.ts';
+import { ManifestFile, seedShapedNode } from '../support/agent-process.ts';
 
 /** `ip route get DST` in the namespace: the device and source the kernel would use. */
 export function routeGet(ns: string, dst: string): { dev: string; prefsrc?: string } {
@@ -30,21 +28,7 @@ export async function withSegment<T>(ns: string, fn: (lan: string) => Promise<T>
   }
 }
 
-/** An address tagged as PureLB's (IFA_PROTO), as an agent adds them; iproute2 here cannot write one. */
-export async function addTagged(ns: string, cidr: string, link: string): Promise<void> {
-  const [address = '', length = ''] = cidr.split('/');
-  const nl = await Netlink.open({ netns: ns });
-  try {
-    await nl.addresses.add({
-      link,
-      address,
-      prefixLength: Number(length),
-      protocol: PURELB_ADDRESS_PROTOCOL,
-    });
-  } finally {
-    nl.close();
-  }
-}
+export { addTagged } from '../support/tagged-address.ts';
 
 /** Every address of the namespace as "ip/len dev", both families, link-local left out. */
 export function addressesOf(ns: string): string[] {
@@ -99,3 +83,13 @@ export async function withBridgedLan<T>(
 
 export const macOf = (ns: string, link: string): string =>
   (JSON.parse(ip(ns, '-j', 'link', 'show', link)) as { address: string }[])[0]!.address;
+
+/** A manifest file holding `text` for the length of `fn`, removed afterwards. */
+export async function withFile(text: string, fn: (file: ManifestFile) => Promise<void>): Promise<void> {
+  const file = new ManifestFile(text);
+  try {
+    await fn(file);
+  } finally {
+    file.remove();
+  }
+}

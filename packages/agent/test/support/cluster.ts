@@ -2,8 +2,10 @@
 // allocator writes it, and the objects every agent expects (its namespace, its Node).
 import assert from 'node:assert/strict';
 import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
-import type { FakeApiServer } from '../../../../test/support/kube.ts';
-import { service } from './manifests.ts';
+import { type FakeApiServer, withFakeApiServer, writeKubeconfig } from '../../../../test/support/kube.ts';
+import { withNetns } from '../../../../test/support/netns.ts';
+import { RunningAgent, seedShapedNode } from './agent-process.ts';
+import { type SvcSpec, seedGroups, service } from './manifests.ts';
 
 /** Creates Service `name` and gives it ingress `ip` through /status (a create ignores status, as upstream). */
 export async function addService(server: FakeApiServer, name: string, ip: string): Promise<void> {
@@ -29,4 +31,34 @@ export function addNamespaceAndNodes(server: FakeApiServer, nodes: readonly stri
       metadata: { name, labels: { 'kubernetes.io/hostname': name } },
     });
   }
+}
+
+/**
+ * The seed's cluster on the fake API server (its groups and default LBNodeAgent, node purelb2-1, and
+ * `services`), a seed-shaped namespace, and the real agent in Kubernetes mode there; everything is
+ * stopped and removed afterwards.
+ */
+export async function withSeedClusterAgent(
+  services: readonly SvcSpec[],
+  fn: (server: FakeApiServer, ns: string, agent: RunningAgent) => Promise<void>,
+): Promise<void> {
+  await withFakeApiServer(async (server) => {
+    const kc = writeKubeconfig(server);
+    try {
+      addNamespaceAndNodes(server, ['purelb2-1']);
+      for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
+      for (const s of services) await addService(server, s.name, s.ip);
+      await withNetns(async (ns) => {
+        seedShapedNode(ns);
+        const agent = new RunningAgent(ns, '', ['--kubeconfig', kc.kubeconfig, '--namespace', 'purelb']);
+        try {
+          await fn(server, ns, agent);
+        } finally {
+          await agent.stop('SIGKILL');
+        }
+      });
+    } finally {
+      kc.cleanup();
+    }
+  });
 }

@@ -7,7 +7,7 @@ import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
-import { frozenHeld, frozenNode, frozenReason, frozenSkip } from './frozen.ts';
+import { frozenHeld, frozenNode, frozenReason, frozenSkip, nothingPlaced } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
 import type { DesiredInput } from './types.ts';
 
@@ -47,28 +47,14 @@ export function desiredState(input: DesiredInput): DesiredState {
   const ownership = input.ownership ?? { protocol: PURELB_ADDRESS_PROTOCOL };
   if (input.frozen?.node !== undefined) return frozenNode(input, services, input.frozen.node);
   const agent = selectAgent(input.agents, input.nodeLabels);
-  const skips: PlacementSkip[] = [];
   if (agent?.local === undefined) {
-    for (const svc of services) {
-      for (const { ip } of ingressIPs(svc).ips) {
-        skips.push({
-          service: serviceKey(svc),
-          ip,
-          code: 'not-selected',
-          reason: `no LBNodeAgent selects node ${input.node}: it announces nothing`,
-          error: false,
-        });
-      }
-    }
-    return {
-      node: input.node,
-      placements: [],
-      skips,
-      elections: {},
-      dummyInterface: DEFAULT_DUMMY_INTERFACE,
-      agent: undefined,
-    };
+    return nothingPlaced(input, services, {
+      code: 'not-selected',
+      reason: `no LBNodeAgent selects node ${input.node}: it announces nothing`,
+      error: false,
+    });
   }
+  const skips: PlacementSkip[] = [];
   const ctx = nodeContext({
     node: input.node,
     local: agent.local,

@@ -51,20 +51,19 @@ export function frozenHeld(frozen: Frozen | undefined, network: NodeNetwork, own
   return out;
 }
 
-/** The whole node frozen: every Service address is reported, nothing is placed or removed. */
-export function frozenNode(input: DesiredInput, services: readonly Service[], reason: string): DesiredState {
-  const skips: PlacementSkip[] = [];
-  for (const svc of services) {
-    for (const { ip } of ingressIPs(svc).ips) {
-      skips.push({
-        service: serviceKey(svc),
-        ip,
-        code: 'invalid-config',
-        reason: `${reason}; no valid version of it has been seen, so nothing on node ${input.node} is changed`,
-        error: true,
-      });
-    }
-  }
+/**
+ * A desired state that places nothing: every address of `services` skipped with the same code and reason
+ * (no LBNodeAgent selects the node, or the node is frozen). `keep` marks the frozen case.
+ */
+export function nothingPlaced(
+  input: DesiredInput,
+  services: readonly Service[],
+  skip: Pick<PlacementSkip, 'code' | 'reason' | 'error'>,
+  keep?: DesiredState['keep'],
+): DesiredState {
+  const skips = services.flatMap((svc) =>
+    ingressIPs(svc).ips.map(({ ip }): PlacementSkip => ({ service: serviceKey(svc), ip, ...skip })),
+  );
   return {
     node: input.node,
     placements: [],
@@ -72,6 +71,19 @@ export function frozenNode(input: DesiredInput, services: readonly Service[], re
     elections: {},
     dummyInterface: DEFAULT_DUMMY_INTERFACE,
     agent: undefined,
-    keep: { node: true, ips: [] },
+    ...(keep === undefined ? {} : { keep }),
   };
 }
+
+/** The whole node frozen: every Service address is reported, nothing is placed or removed. */
+export const frozenNode = (input: DesiredInput, services: readonly Service[], reason: string): DesiredState =>
+  nothingPlaced(
+    input,
+    services,
+    {
+      code: 'invalid-config',
+      reason: `${reason}; no valid version of it has been seen, so nothing on node ${input.node} is changed`,
+      error: true,
+    },
+    { node: true, ips: [] },
+  );

@@ -7,7 +7,15 @@ import { test } from 'node:test';
 import { defaultRoutes, electDefaultInterface } from '../../src/election/index.ts';
 import type { NexthopObject, NodeNetwork, Route } from '../../src/model.ts';
 import { routeText } from '../../src/net/iproute-text.ts';
-import { ENP1S0, ENP2S0, link, route, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import {
+  ENP1S0,
+  ENP2S0,
+  link,
+  nexthopObject,
+  route,
+  seedNode,
+  withSecondDefault,
+} from '../fixtures/seed-node.ts';
 
 const ETH3 = 50;
 
@@ -22,15 +30,8 @@ function withDefaults(defaults: Route[], nexthops: NexthopObject[] = []): NodeNe
   };
 }
 
-const nh = (id: number, fields: Partial<NexthopObject> = {}): NexthopObject => ({
-  id,
-  oif: undefined,
-  gateway: undefined,
-  blackhole: false,
-  flags: 0,
-  group: undefined,
-  ...fields,
-});
+const nh = (id: number, fields: Partial<NexthopObject> = {}): NexthopObject =>
+  nexthopObject({ id, ...fields });
 const HIGH = 1;
 const LOW = 3;
 

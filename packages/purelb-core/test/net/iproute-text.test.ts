@@ -1,10 +1,9 @@
 // Addresses, placements and routes written as iproute2 prints them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NexthopObject } from '../../src/model.ts';
 import { IFA_F } from '../../src/net/address-flags.ts';
 import { addressText, nexthopText, placementText, routeText } from '../../src/net/iproute-text.ts';
-import { ENP1S0, route, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import { ENP1S0, nexthopObject, route, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
 import { addr, local, virtual } from '../plan/build.ts';
 
 describe('addressText', () => {
@@ -170,14 +169,7 @@ describe('routeText', () => {
 });
 
 describe('nexthopText', () => {
-  const nh = (fields: Partial<NexthopObject> & Pick<NexthopObject, 'id'>): NexthopObject => ({
-    oif: undefined,
-    gateway: undefined,
-    blackhole: false,
-    flags: 0,
-    group: undefined,
-    ...fields,
-  });
+  const nh = nexthopObject;
   const links = seedNode().links;
   it('a gateway', () =>
     assert.equal(
