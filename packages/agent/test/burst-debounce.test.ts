@@ -1,20 +1,16 @@
 // The debounce foreign address notifications go through: one call per burst, a quiet time after the
-// burst's last poke, but never later than the longest wait after its first.
+// burst's last poke, but never later than the longest wait after its first; while a flood goes on
+// without a pause after that, the flood wait applies instead, and a pause ends the flood.
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { BurstDebounce } from '../src/network/burst-debounce.ts';
 
 /** A debounce on mocked timers, with a clock that moves with them. */
-function fixture(quietMs: number, maxWaitMs: number) {
+function fixture(quietMs: number, maxWaitMs: number, floodWaitMs = maxWaitMs) {
   mock.timers.enable({ apis: ['setTimeout'] });
   let clock = 0;
   let fired = 0;
-  const d = new BurstDebounce(
-    () => fired++,
-    quietMs,
-    maxWaitMs,
-    () => clock,
-  );
+  const d = new BurstDebounce(() => fired++, { quietMs, maxWaitMs, floodWaitMs, now: () => clock });
   const advance = (ms: number) => {
     for (let i = 0; i < ms; i++) {
       clock++;
@@ -51,6 +47,28 @@ describe('burst debounce', () => {
       if (fired() > before) firedAt.push(ms + 10);
     }
     assert.deepEqual(firedAt, [1000, 2000]);
+  });
+
+  it('while a flood goes on after the first forced call, the flood wait applies; a pause ends the flood', (t) => {
+    t.after(() => mock.timers.reset());
+    const { d, advance, fired } = fixture(100, 1000, 4000);
+    const firedAt: number[] = [];
+    const flood = (from: number, to: number) => {
+      for (let ms = from; ms < to; ms += 10) {
+        d.poke();
+        const before = fired();
+        advance(10);
+        if (fired() > before) firedAt.push(ms + 10);
+      }
+    };
+    flood(0, 10_000);
+    // 1 s after the flood began, then every 4 s while it goes on.
+    assert.deepEqual(firedAt, [1000, 5000, 9000]);
+    advance(200); // the pause: the flood's trailing call, then quiet
+    assert.equal(fired(), 4);
+    firedAt.length = 0;
+    flood(10_200, 12_000);
+    assert.deepEqual(firedAt, [11_200], 'a new flood starts again at the first wait');
   });
 
   it('cancel drops the pending burst', (t) => {

@@ -1,9 +1,9 @@
 // Kernel changes that can alter what this node should carry: links, addresses, main-table routes of
-// both families, and nexthop objects (a default route may name one). Link and main-table route notifications mark the reconciler dirty at once (the
-// reconcile re-reads everything); a route in another table is ignored (the rules read only the main
-// one: adding an address puts its route in the local table), and so is an address notification that
-// merely echoes the agent's own last apply. An overrun means events were lost, which a full re-read
-// also covers.
+// both families, and nexthop objects (a default route may name one). Link, nexthop and main-table
+// route notifications mark the reconciler dirty at once (the reconcile re-reads everything); a route
+// in another table is ignored (the rules read only the main one: adding an address puts its route in
+// the local table), and so is an address notification that merely echoes the agent's own last
+// apply. An overrun means events were lost, which a full re-read also covers.
 //
 // Address notifications are split by whose address it is. One carrying PureLB's IFA_PROTO (e.g. an
 // owned address deleted behind the agent's back) marks dirty at once: the restore must stay fast.
@@ -11,7 +11,10 @@
 // already uses) but never needs a reconcile of its own, and another program churning thousands of
 // addresses made the agent re-read the whole network for each (30k add/deletes pinned a core for
 // 21 s and doubled its RSS). Foreign notifications only schedule a reconcile through a debounce:
-// FOREIGN_QUIET_MS after the last of a burst, at most FOREIGN_MAX_WAIT_MS after its first.
+// FOREIGN_QUIET_MS after the last of a burst, at most FOREIGN_MAX_WAIT_MS after its first; while a
+// flood goes on without a pause after that, at most one per FOREIGN_FLOOD_WAIT_MS (the periodic
+// resync's own bound), since each re-reads every address the flood added, in dumps the churn keeps
+// interrupting. Any owned, link or route change, and the periodic resync, still reconcile meanwhile.
 //
 // PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1 (bench:agent's foreign-churn scenario only) turns the
 // debounce off, so the bench can measure the behaviour before it side by side with the one after.
@@ -23,6 +26,7 @@ import { BurstDebounce } from './burst-debounce.ts';
 const RT_TABLE_MAIN = 254;
 const FOREIGN_QUIET_MS = 100;
 const FOREIGN_MAX_WAIT_MS = 1000;
+const FOREIGN_FLOOD_WAIT_MS = 30_000;
 export const IMMEDIATE_FOREIGN_ENV = 'PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES';
 
 export interface NetworkWatch {
@@ -38,6 +42,8 @@ export interface NetworkWatchOptions {
   foreignQuietMs?: number;
   /** Longest a burst of foreign address notifications delays its reconcile (default 1 s). */
   foreignMaxWaitMs?: number;
+  /** The same while a flood goes on without a pause after its first reconcile (default 30 s). */
+  foreignFloodWaitMs?: number;
   /** Every foreign address notification marks dirty at once (default: $IMMEDIATE_FOREIGN_ENV === '1'). */
   immediateForeign?: boolean;
 }
@@ -58,8 +64,11 @@ export function watchNetwork(
       foreignSeen = 0;
       markDirty(`foreign address change (${n} notification${n === 1 ? '' : 's'})`);
     },
-    options.foreignQuietMs ?? FOREIGN_QUIET_MS,
-    options.foreignMaxWaitMs ?? FOREIGN_MAX_WAIT_MS,
+    {
+      quietMs: options.foreignQuietMs ?? FOREIGN_QUIET_MS,
+      maxWaitMs: options.foreignMaxWaitMs ?? FOREIGN_MAX_WAIT_MS,
+      floodWaitMs: options.foreignFloodWaitMs ?? FOREIGN_FLOOD_WAIT_MS,
+    },
   );
   const immediateForeign = options.immediateForeign ?? process.env[IMMEDIATE_FOREIGN_ENV] === '1';
   // A reconcile marked now re-reads the whole network, foreign changes so far included.
