@@ -2,7 +2,7 @@
 // replace each other, an error is reported and does not stop later runs, idle() waits for the last.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { latestOnly } from '../src/latest-only.ts';
+import { latestOnly } from '../src/lbnodeagent/latest-only.ts';
 
 test('values submitted during a run collapse to the newest; runs never overlap', async () => {
   const ran: number[] = [];

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { electWinner, type Lease, parseCidr, type Service } from '@purelb-ts/core';
 import { seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
+import { Reconciler } from '../src/lbnodeagent/reconciler.ts';
+import type { ReconcileSummary } from '../src/lbnodeagent/summary.ts';
 import { createLogger } from '../src/log.ts';
-import { Reconciler, type ReconcileSummary } from '../src/reconciler.ts';
 import { type ClusterState, emptyClusterState } from '../src/sources/source.ts';
 import { seedGroups, service } from './support/manifests.ts';
 

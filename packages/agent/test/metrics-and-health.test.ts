@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Placement } from '@purelb-ts/core';
 import { serveHttp } from '../src/http.ts';
-import { AgentMetrics } from '../src/metrics.ts';
-import type { ReconcileSummary } from '../src/reconciler.ts';
+import { AgentMetrics } from '../src/lbnodeagent/metrics.ts';
+import type { ReconcileSummary } from '../src/lbnodeagent/summary.ts';
 
 const placement = (ip: string, link: string, services: string[]): Placement => ({
   ip,

@@ -4,11 +4,17 @@
 // Node's labels), and both report the same invalid configuration.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CustomResource, type Lease, type NodeNetwork, PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
+import {
+  type CustomResource,
+  invalidConfigText,
+  type Lease,
+  type NodeNetwork,
+  PURELB_ADDRESS_PROTOCOL,
+} from '@purelb-ts/core';
 import { seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
+import { Reconciler } from '../src/lbnodeagent/reconciler.ts';
 import { createLogger } from '../src/log.ts';
 import { decideNode } from '../src/node-decision.ts';
-import { invalidLine, Reconciler } from '../src/reconciler.ts';
 import type { ClusterState } from '../src/sources/source.ts';
 import { group, seedGroups, service } from './support/manifests.ts';
 
@@ -77,7 +83,7 @@ describe('decideNode decides as the reconciler does', () => {
       decided.desired.placements.some((p) => p.kind === 'local'),
       'the scenario has a local winner',
     );
-    assert.deepEqual(config.invalid.map(invalidLine), summary.invalidConfig);
+    assert.deepEqual(config.invalid.map(invalidConfigText), summary.invalidConfig);
     assert.equal(config.invalid[0]?.object.metadata.name, 'broken');
   });
 

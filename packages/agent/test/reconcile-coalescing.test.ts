@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeNetwork } from '@purelb-ts/core';
+import { Reconciler } from '../src/lbnodeagent/reconciler.ts';
 import { createLogger } from '../src/log.ts';
-import { Reconciler } from '../src/reconciler.ts';
 import { emptyClusterState } from '../src/sources/source.ts';
 
 const EMPTY: NodeNetwork = { links: [], addresses: [], routes: [] };

@@ -7,6 +7,7 @@ import {
   diagnose,
   type Finding,
   type InvalidConfig,
+  invalidConfigText,
   leaseFindings,
   type NodeNetwork,
   type Ownership,
@@ -16,7 +17,6 @@ import {
   type Severity,
 } from '@purelb-ts/core';
 import type { NodeDecision } from '../node-decision.ts';
-import { invalidLine } from '../reconciler.ts';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -30,7 +30,7 @@ function configFinding(c: InvalidConfig): Finding {
   return {
     code: 'invalid-config',
     severity: 'error',
-    message: invalidLine(c),
+    message: invalidConfigText(c),
     fix: `fix ${c.kind} ${c.name} at ${c.errors.map((e) => e.path).join(', ')} ("kubectl explain ${c.kind.toLowerCase()}.spec" lists the fields)`,
   };
 }

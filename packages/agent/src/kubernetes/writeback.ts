@@ -19,11 +19,25 @@ import {
   serviceKey,
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
-import type { InvalidObject } from '../reconciler.ts';
 import { eventBody } from './events.ts';
 import { isStatus, type KubeRest } from './rest.ts';
 
 export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
+
+/** A ServiceGroup or LBNodeAgent that is invalid, why (field paths and bad values), and what is in force. */
+export interface InvalidObject {
+  kind: 'ServiceGroup' | 'LBNodeAgent';
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+  /** The first bad field's path, e.g. spec.local.v4pools[0].aggregation. */
+  field: string | undefined;
+  /** Every error as "path: message", joined with "; ". */
+  reason: string;
+  /** last-valid: its last valid version stays in force; frozen: none was seen, what it governs is left as is. */
+  inForce: 'last-valid' | 'frozen';
+}
 
 export interface ServiceEvent {
   type: 'Normal' | 'Warning';

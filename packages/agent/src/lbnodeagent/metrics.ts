@@ -1,6 +1,6 @@
 // The agent's Prometheus metrics, fed from each reconcile's summary.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ReconcileSummary } from './reconciler.ts';
+import type { ReconcileSummary } from './summary.ts';
 
 export class AgentMetrics {
   readonly registry = new Registry();

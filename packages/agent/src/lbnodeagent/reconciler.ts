@@ -7,9 +7,8 @@ import {
   advertisedSubnets,
   type ConfigMemory,
   type DesiredState,
-  type Finding,
   type GarpConfig,
-  type InvalidConfig,
+  invalidConfigText,
   type LocalAgentConfig,
   type Member,
   type NodeNetwork,
@@ -18,74 +17,20 @@ import {
   type PlanOp,
   PURELB_ADDRESS_PROTOCOL,
   planReconcile,
-  type RejectedObject,
   selectAgent,
 } from '@purelb-ts/core';
 import type { Action, Address } from '@purelb-ts/netlink-native';
-import type { Logger } from './log.ts';
-import type { OpResult } from './network/apply-plan.ts';
-import { opFields, opSummary } from './network/apply-plan.ts';
-import { AddressConflicts, type ConflictRecord } from './network/conflicts.ts';
-import { dadFailedIn, dadFailureIn, tentative } from './network/dad.ts';
-import type { OwnEchoes } from './network/own-echoes.ts';
-import { type ClaimProbe, firstClaims } from './network/probe-claims.ts';
-import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from './node-decision.ts';
+import type { Logger } from '../log.ts';
+import type { OpResult } from '../network/apply-plan.ts';
+import { opFields, opSummary } from '../network/apply-plan.ts';
+import { AddressConflicts } from '../network/conflicts.ts';
+import { dadFailedIn, dadFailureIn, tentative } from '../network/dad.ts';
+import type { OwnEchoes } from '../network/own-echoes.ts';
+import { type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
+import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from '../node-decision.ts';
+import type { ClusterState, ObjectSource } from '../sources/source.ts';
 import { ReportedOnce } from './reported-once.ts';
-import type { ClusterState, ObjectSource } from './sources/source.ts';
-
-export interface ReconcileSummary {
-  /** Milliseconds the run took. */
-  durationMs: number;
-  placements: DesiredState['placements'];
-  ops: OpResult[];
-  failedOps: number;
-  /** ServiceGroups / LBNodeAgents that are invalid (each logged with its field path), as log lines. */
-  invalidConfig: string[];
-  /** The same, as the objects they are about (for events regarding them). */
-  invalidObjects: InvalidObject[];
-  /** Objects left out because they are malformed (each logged with its field paths). */
-  rejected: RejectedObject[];
-  /** Configuration accepted but probably not as meant. */
-  warnings: Finding[];
-  /** Addresses another host answered for, with when each may be claimed again. */
-  conflicts: [string, ConflictRecord][];
-  /** Error skips of the desired state (e.g. an ambiguous default route). */
-  errorSkips: DesiredState['skips'];
-  /** Set when the run itself failed (reading the network, planning). */
-  failure?: string;
-  /** The desired state and the (checked) snapshot it came from (absent when the run failed before deciding). */
-  desired?: DesiredState;
-  state?: ClusterState;
-  /** true when local placements were dropped because this node is fenced (its Lease may lapse). */
-  fenced: boolean;
-  /** How the election for local addresses moved since the previous run (absent when the run failed). */
-  election?: ElectionChanges;
-}
-
-/** A ServiceGroup or LBNodeAgent that is invalid, why (field paths and bad values), and what is in force. */
-export interface InvalidObject {
-  kind: 'ServiceGroup' | 'LBNodeAgent';
-  namespace: string;
-  name: string;
-  uid?: string;
-  resourceVersion?: string;
-  /** The first bad field's path, e.g. spec.local.v4pools[0].aggregation. */
-  field: string | undefined;
-  /** Every error as "path: message", joined with "; ". */
-  reason: string;
-  /** last-valid: its last valid version stays in force; frozen: none was seen, what it governs is left as is. */
-  inForce: 'last-valid' | 'frozen';
-}
-
-/** Local-address election transitions between two successive desired states, by IP. */
-export interface ElectionChanges {
-  /** This node wins these now and did not at the previous run. */
-  wins: string[];
-  /** This node won these at the previous run; they are still wanted, but another node (or none) wins. */
-  losses: string[];
-  /** The known winner of these differs from the last known winner. */
-  winnerChanges: string[];
-}
+import { type ElectionChanges, invalidObject, type ReconcileSummary } from './summary.ts';
 
 /** Who wins each local address in a desired state: this node, another node, or nobody known (undefined). */
 function electionOutcome(node: string, d: DesiredState): Map<string, string | undefined> {
@@ -131,28 +76,6 @@ const withoutLocal = (d: DesiredState): DesiredState => ({
   ...d,
   placements: d.placements.filter((p) => p.kind !== 'local'),
 });
-
-function invalidObject(c: InvalidConfig): InvalidObject {
-  return {
-    kind: c.kind,
-    namespace: c.object.metadata?.namespace ?? '',
-    name: String(c.object.metadata?.name),
-    uid: c.object.metadata?.uid,
-    resourceVersion: c.object.metadata?.resourceVersion,
-    field: c.errors[0]?.path,
-    reason: c.reason,
-    inForce: c.inForce.kind,
-  };
-}
-
-/** The log line of an invalid object: what is wrong, and what stays in force meanwhile. */
-export function invalidLine(c: InvalidConfig): string {
-  const inForce =
-    c.inForce.kind === 'last-valid'
-      ? `its last valid version${c.inForce.resourceVersion === undefined ? '' : ` (resourceVersion ${c.inForce.resourceVersion})`} stays in force`
-      : 'no valid version has been seen, so what it governs is left exactly as it is';
-  return `${c.kind} ${c.name} is invalid: ${c.reason}; ${inForce}`;
-}
 
 /** One decided run: the decision, the plan for it, and the desired state the plan was made against. */
 interface Decided {
@@ -326,7 +249,7 @@ export class Reconciler {
       placements: desired.placements,
       ops,
       failedOps: ops.filter((r) => !r.ok).length,
-      invalidConfig: decision.config.invalid.map(invalidLine),
+      invalidConfig: decision.config.invalid.map(invalidConfigText),
       invalidObjects: decision.config.invalid.map(invalidObject),
       rejected: decision.rejected,
       warnings: decision.warnings,
@@ -401,7 +324,7 @@ export class Reconciler {
     this.#logAgent(decision.desired);
     this.#reported.begin();
     for (const c of decision.config.invalid) {
-      this.#reported.error(invalidLine(c), {
+      this.#reported.error(invalidConfigText(c), {
         kind: c.kind,
         name: c.name,
         field: c.errors[0]?.path,

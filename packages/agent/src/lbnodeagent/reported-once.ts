@@ -1,6 +1,6 @@
 // Problems a reconcile finds are logged when they first appear, not at every run (a resync every 30 s
 // would repeat each one forever); one that clears and comes back is logged again.
-import type { LogFields, Logger } from './log.ts';
+import type { LogFields, Logger } from '../log.ts';
 
 export class ReportedOnce {
   readonly #log: Logger;

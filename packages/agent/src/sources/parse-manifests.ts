@@ -3,9 +3,11 @@
 // parser's own newline index (a binary search per lookup; scanning the text from its start for
 // each document made 50k documents take minutes), and the documents are composed one at a time,
 // so only one document's syntax tree is alive at once (holding all of them took ~750 MB at 50k).
+// A big List's items are parsed a chunk at a time too (see list-items.ts).
 import type { CustomResource, EndpointSlice, Service } from '@purelb-ts/core';
 import { Composer, type Document, LineCounter, Parser } from 'yaml';
 import type { Logger } from '../log.ts';
+import { blankRegions, findItemsRegions, NotSplittable, parseItems } from './list-items.ts';
 import { type ClusterState, emptyClusterState } from './source.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -39,16 +41,37 @@ function throwIfInvalid(doc: Document.Parsed, n: number, file: string, lines: Li
   );
 }
 
+/** Items parsed apart, for the documents whose `items:` lines were blanked (see list-items.ts). */
+interface Grafts {
+  /** Where each blanked region sits in the text being read. */
+  at: number[];
+  items: unknown[][];
+}
+
+/** Puts a blanked region's items back into its document's value; throws NotSplittable on any doubt. */
+function graft(doc: Document.Parsed, value: unknown, grafts: Grafts, used: Set<number>): void {
+  const [from, , to] = doc.range;
+  const r = grafts.at.findIndex((at) => at >= from && at <= to);
+  if (r === -1) return;
+  // The lines were a root-level `items:` of a List only if blanking them left exactly that.
+  if (used.has(r) || !isRecord(value) || value.kind !== 'List' || value.items !== null)
+    throw new NotSplittable();
+  value.items = grafts.items[r];
+  used.add(r);
+}
+
 /** The objects of the stream, in order; throws at the first document that is not valid YAML. */
-function readDocuments(text: string, file: string): Found[] {
+function readDocuments(text: string, file: string, grafts?: Grafts): Found[] {
   const lines = new LineCounter();
   const composer = new Composer({ prettyErrors: true });
   const found: Found[] = [];
+  const used = new Set<number>();
   let n = 0;
   const take = (doc: Document.Parsed): void => {
     n++;
     throwIfInvalid(doc, n, file, lines);
     const value: unknown = doc.toJS();
+    if (grafts !== undefined) graft(doc, value, grafts, used);
     if (value === null || value === undefined) return;
     const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : undefined;
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
@@ -61,15 +84,41 @@ function readDocuments(text: string, file: string): Found[] {
   };
   for (const doc of composer.compose(new Parser(lines.addNewLine).parse(text))) take(doc);
   for (const doc of composer.end()) take(doc);
+  if (grafts !== undefined && used.size !== grafts.at.length) throw new NotSplittable();
   return found;
 }
 
+/** Texts at least this long have their big Lists parsed item by item (below, it gains nothing). */
+const SPLIT_FROM_CHARS = 1024 * 1024;
+
+/** The objects of a big stream with its Lists split, or undefined where splitting gave up. */
+function readSplit(text: string, file: string, splitFrom: number): Found[] | undefined {
+  if (text.length < splitFrom) return undefined;
+  const regions = findItemsRegions(text);
+  if (regions.length === 0) return undefined;
+  try {
+    const items = regions.map((r) => parseItems(text, r));
+    const blanked = blankRegions(text, regions);
+    return readDocuments(blanked.text, file, { at: blanked.at, items });
+  } catch {
+    // NotSplittable, or a YAML error in some piece: the whole-stream parse decides, and reports
+    // any error exactly as it always has.
+    return undefined;
+  }
+}
+
 /** Parses the file's text; throws an Error naming the file and line of the first problem. */
-export function parseManifests(text: string, file: string, log: Logger): ClusterState {
+export function parseManifests(
+  text: string,
+  file: string,
+  log: Logger,
+  /** Texts at least this long have their big Lists parsed item by item (tests move it). */
+  splitFrom = SPLIT_FROM_CHARS,
+): ClusterState {
   const state = emptyClusterState();
   // Every document is syntax-checked before any object is: a broken document further down is the
   // error reported, as it was when the whole stream was parsed first.
-  for (const f of readDocuments(text, file)) {
+  for (const f of readSplit(text, file, splitFrom) ?? readDocuments(text, file)) {
     const obj = f.obj;
     if (!isRecord(obj) || typeof obj.kind !== 'string')
       throw new Error(`${whereOf(file, f)}: not a Kubernetes object (no kind)`);

@@ -7,7 +7,8 @@ import type { CustomResource, NodeNetwork } from '@purelb-ts/core';
 import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback } from '../../src/kubernetes/writeback.ts';
-import { type InvalidObject, Reconciler } from '../../src/reconciler.ts';
+import { Reconciler } from '../../src/lbnodeagent/reconciler.ts';
+import type { InvalidObject } from '../../src/lbnodeagent/summary.ts';
 import { emptyClusterState } from '../../src/sources/source.ts';
 import { lbNodeAgent, memoryLogger, NODE, NS, serviceGroup } from './fixtures.ts';
 

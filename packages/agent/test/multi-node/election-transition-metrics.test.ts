@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Lease, Service } from '@purelb-ts/core';
 import { seedNode } from '../../../purelb-core/test/fixtures/seed-node.ts';
+import { AgentMetrics } from '../../src/lbnodeagent/metrics.ts';
+import { Reconciler } from '../../src/lbnodeagent/reconciler.ts';
 import { createLogger } from '../../src/log.ts';
-import { AgentMetrics } from '../../src/metrics.ts';
-import { Reconciler } from '../../src/reconciler.ts';
 import { type ClusterState, emptyClusterState } from '../../src/sources/source.ts';
 import { seedGroups, service } from '../support/manifests.ts';
 

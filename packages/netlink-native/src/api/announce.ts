@@ -3,9 +3,10 @@
 import createDebug from 'debug';
 import { IFA_F_TENTATIVE, RT_SCOPE_LINK } from '../codec/constants.ts';
 import type { NativeBinding, NetnsTarget } from '../native/binding.ts';
+import type { Addresses } from './addresses.ts';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV6, gratuitousArp, unsolicitedNa } from './announce-frames.ts';
-import type { Netlink } from './handle.ts';
 import { type LinkRef, linkLabel } from './link-ref.ts';
+import type { Links } from './links.ts';
 import { parseAddressOnly } from './prefix.ts';
 
 const trace = createDebug('netlink:announce');
@@ -18,7 +19,8 @@ export interface AnnounceOptions {
 }
 
 export async function announce(
-  nl: Netlink,
+  // The handle's links and addresses only: the handle itself delegates to this module.
+  nl: { links: Pick<Links, 'get'>; addresses: Pick<Addresses, 'list'> },
   binding: Pick<NativeBinding, 'sendFrames'>,
   netns: NetnsTarget | undefined,
   ref: LinkRef,

@@ -8,8 +8,8 @@ import { canonicalIP } from '../codec/ip.ts';
 import type { ExchangeFramesOptions, NativeBinding, NetnsTarget } from '../native/binding.ts';
 import type { Link } from '../types.ts';
 import { mac6 } from './ethernet.ts';
-import type { Netlink } from './handle.ts';
 import { checkLinkRef, type LinkRef, linkLabel } from './link-ref.ts';
+import type { Links } from './links.ts';
 import { parseAddressOnly } from './prefix.ts';
 import { type ConflictEvidence, conflictEvidence, type Evidence } from './probe-evidence.ts';
 import { arpProbe, dadSolicitation, ipv6MulticastMac, probeFilter, solicitedNode } from './probe-frames.ts';
@@ -88,7 +88,8 @@ function buildExchange(
 }
 
 export async function probe(
-  nl: Netlink,
+  // The handle's links only: the handle itself delegates to this module.
+  nl: { links: Pick<Links, 'find'> },
   binding: Pick<NativeBinding, 'exchangeFrames'>,
   netns: NetnsTarget | undefined,
   ref: LinkRef,

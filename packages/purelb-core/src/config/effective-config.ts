@@ -169,3 +169,12 @@ function invalidOf(
       last === undefined ? { kind: 'frozen' } : { kind: 'last-valid', resourceVersion: last.resourceVersion },
   };
 }
+
+/** One line saying what is wrong with an invalid object and what stays in force meanwhile. */
+export function invalidConfigText(c: InvalidConfig): string {
+  const inForce =
+    c.inForce.kind === 'last-valid'
+      ? `its last valid version${c.inForce.resourceVersion === undefined ? '' : ` (resourceVersion ${c.inForce.resourceVersion})`} stays in force`
+      : 'no valid version has been seen, so what it governs is left exactly as it is';
+  return `${c.kind} ${c.name} is invalid: ${c.reason}; ${inForce}`;
+}

@@ -8,6 +8,7 @@ export {
   effectiveConfig,
   emptyConfigMemory,
   type InvalidConfig,
+  invalidConfigText,
 } from './effective-config.ts';
 export { checkGroupOverlaps, type GroupOverlapIssue } from './group-overlaps.ts';
 export { interfaceNameProblem } from './interface-name.ts';
