@@ -68,37 +68,7 @@ export function parseServiceGroup(obj: CustomResource): Parsed<ServiceGroupConfi
   }
 
   const type = spec.local !== undefined ? 'local' : 'remote';
-  // `local:` with nothing under it (YAML null) is an empty group: reported below as having no pools.
-  const body = spec[type] === null ? {} : readObject(issues, `spec.${type}`, spec[type]);
-  const pools: AddressPool[] = [];
-  let balancePools = false;
-  let multiPool = false;
-  let skipIPv6DAD = false;
-  if (body !== undefined) {
-    const at = `spec.${type}`;
-    checkKeys(issues, at, body, type === 'local' ? LOCAL_KEYS : REMOTE_KEYS);
-    for (const family of [4, 6] as const) {
-      const single = body[`v${family}pool`];
-      if (single !== undefined && single !== null) {
-        const pool = parsePool(issues, `${at}.v${family}pool`, single, family);
-        if (pool !== undefined) pools.push(pool);
-      }
-      readArray(issues, `${at}.v${family}pools`, body[`v${family}pools`]).forEach((entry, i) => {
-        const pool = parsePool(issues, `${at}.v${family}pools[${i}]`, entry, family);
-        if (pool !== undefined) pools.push(pool);
-      });
-    }
-    if (pools.length === 0 && !issues.some((i) => i.path.startsWith(`${at}.v`))) {
-      issue(issues, at, body, `${at} has no pools: set v4pool, v6pool, v4pools or v6pools`);
-    }
-    balancePools = readBool(issues, `${at}.balancePools`, body.balancePools, false);
-    multiPool = readBool(issues, `${at}.multiPool`, body.multiPool, false);
-    if (balancePools && multiPool) {
-      issue(issues, `${at}.multiPool`, true, 'balancePools and multiPool are mutually exclusive');
-    }
-    if (type === 'local') skipIPv6DAD = readBool(issues, `${at}.skipIPv6DAD`, body.skipIPv6DAD, false);
-    checkPoolOverlaps(issues, pools);
-  }
+  const { pools, balancePools, multiPool, skipIPv6DAD } = parseBody(issues, type, spec[type]);
 
   const namespaces = readStringList(issues, 'spec.namespaces', spec.namespaces);
   namespaces.forEach((ns, i) => {
@@ -132,6 +102,38 @@ export function parseServiceGroup(obj: CustomResource): Parsed<ServiceGroupConfi
       namespaceDefault,
     },
   };
+}
+
+/** spec.local / spec.remote: the pools and the allocation switches. */
+function parseBody(issues: Issues, type: 'local' | 'remote', v: unknown) {
+  const out = { pools: [] as AddressPool[], balancePools: false, multiPool: false, skipIPv6DAD: false };
+  const at = `spec.${type}`;
+  // `local:` with nothing under it (YAML null) is an empty group: reported below as having no pools.
+  const body = v === null ? {} : readObject(issues, at, v);
+  if (body === undefined) return out;
+  checkKeys(issues, at, body, type === 'local' ? LOCAL_KEYS : REMOTE_KEYS);
+  for (const family of [4, 6] as const) {
+    const single = body[`v${family}pool`];
+    if (single !== undefined && single !== null) {
+      const pool = parsePool(issues, `${at}.v${family}pool`, single, family);
+      if (pool !== undefined) out.pools.push(pool);
+    }
+    readArray(issues, `${at}.v${family}pools`, body[`v${family}pools`]).forEach((entry, i) => {
+      const pool = parsePool(issues, `${at}.v${family}pools[${i}]`, entry, family);
+      if (pool !== undefined) out.pools.push(pool);
+    });
+  }
+  if (out.pools.length === 0 && !issues.some((i) => i.path.startsWith(`${at}.v`))) {
+    issue(issues, at, body, `${at} has no pools: set v4pool, v6pool, v4pools or v6pools`);
+  }
+  out.balancePools = readBool(issues, `${at}.balancePools`, body.balancePools, false);
+  out.multiPool = readBool(issues, `${at}.multiPool`, body.multiPool, false);
+  if (out.balancePools && out.multiPool) {
+    issue(issues, `${at}.multiPool`, true, 'balancePools and multiPool are mutually exclusive');
+  }
+  if (type === 'local') out.skipIPv6DAD = readBool(issues, `${at}.skipIPv6DAD`, body.skipIPv6DAD, false);
+  checkPoolOverlaps(issues, out.pools);
+  return out;
 }
 
 /** Any two pools of one group that share an address, including one range wholly inside another. */
