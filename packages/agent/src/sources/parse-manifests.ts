@@ -7,7 +7,14 @@
 import type { CustomResource, EndpointSlice, Service } from '@purelb-ts/core';
 import { Composer, type Document, LineCounter, Parser } from 'yaml';
 import type { Logger } from '../log.ts';
-import { blankRegions, findItemsRegions, NotSplittable, parseItems } from './list-items.ts';
+import {
+  type Cut,
+  cutRegions,
+  findItemsRegions,
+  NotSplittable,
+  originalLine,
+  parseItems,
+} from './list-items.ts';
 import { type ClusterState, emptyClusterState } from './source.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -41,19 +48,18 @@ function throwIfInvalid(doc: Document.Parsed, n: number, file: string, lines: Li
   );
 }
 
-/** Items parsed apart, for the documents whose `items:` lines were blanked (see list-items.ts). */
+/** Items parsed apart, for the documents whose `items:` lines were cut out (see list-items.ts). */
 interface Grafts {
-  /** Where each blanked region sits in the text being read. */
-  at: number[];
+  cuts: Cut[];
   items: unknown[][];
 }
 
-/** Puts a blanked region's items back into its document's value; throws NotSplittable on any doubt. */
+/** Puts a cut region's items back into its document's value; throws NotSplittable on any doubt. */
 function graft(doc: Document.Parsed, value: unknown, grafts: Grafts, used: Set<number>): void {
   const [from, , to] = doc.range;
-  const r = grafts.at.findIndex((at) => at >= from && at <= to);
+  const r = grafts.cuts.findIndex((c) => c.keyAt >= from && c.keyAt <= to);
   if (r === -1) return;
-  // The lines were a root-level `items:` of a List only if blanking them left exactly that.
+  // The lines were a root-level `items:` of a List only if cutting them left exactly that.
   if (used.has(r) || !isRecord(value) || value.kind !== 'List' || value.items !== null)
     throw new NotSplittable();
   value.items = grafts.items[r];
@@ -73,7 +79,13 @@ function readDocuments(text: string, file: string, grafts?: Grafts): Found[] {
     const value: unknown = doc.toJS();
     if (grafts !== undefined) graft(doc, value, grafts, used);
     if (value === null || value === undefined) return;
-    const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : undefined;
+    const at = doc.contents?.range[0];
+    const line =
+      at === undefined
+        ? undefined
+        : grafts === undefined
+          ? lines.linePos(at).line
+          : originalLine(grafts.cuts, at, lines.linePos(at).line);
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
       value.items.forEach((obj: unknown, item) => {
         found.push({ obj, doc: n, line, item });
@@ -84,7 +96,7 @@ function readDocuments(text: string, file: string, grafts?: Grafts): Found[] {
   };
   for (const doc of composer.compose(new Parser(lines.addNewLine).parse(text))) take(doc);
   for (const doc of composer.end()) take(doc);
-  if (grafts !== undefined && used.size !== grafts.at.length) throw new NotSplittable();
+  if (grafts !== undefined && used.size !== grafts.cuts.length) throw new NotSplittable();
   return found;
 }
 
@@ -98,8 +110,8 @@ function readSplit(text: string, file: string, splitFrom: number): Found[] | und
   if (regions.length === 0) return undefined;
   try {
     const items = regions.map((r) => parseItems(text, r));
-    const blanked = blankRegions(text, regions);
-    return readDocuments(blanked.text, file, { at: blanked.at, items });
+    const cut = cutRegions(text, regions);
+    return readDocuments(cut.text, file, { cuts: cut.cuts, items });
   } catch {
     // NotSplittable, or a YAML error in some piece: the whole-stream parse decides, and reports
     // any error exactly as it always has.
