@@ -1,4 +1,5 @@
-// `npm run bench:agent [-- --quick] [--only single|failover] [--lease-duration S] [--profile DIR]`
+// `npm run bench:agent [-- --quick] [--only single|failover|standalone-load|foreign-churn]
+//   [--lease-duration S] [--profile DIR] [--kernel-floor]`
 // The real purelb-agent CLI in Kubernetes mode against the in-process fake API server, acting in
 // throw-away network namespaces (see README.md beside this file):
 //   1. Service change → address present, one change at a time (p50, p99).
@@ -6,6 +7,10 @@
 //   3. Agent RSS with 10k Services and 10k EndpointSlices loaded.
 //   4. Restore after an external `ip addr del` of an owned address (p50), at ~1k and at 10k Services.
 //   5. Failover on three nodes: SIGTERM / SIGKILL the holder of a local address → another holds it.
+// And in standalone mode:
+//   6. standalone-load: `--once` on a file of 50k Services: load time, place time, peak RSS.
+//   7. foreign-churn: another program adds and deletes 30k addresses; the agent's CPU, reconciles and
+//      RSS, with the foreign-address debounce off (the behaviour before it) and on.
 // Prints a table (figure, target, met) and, as its LAST line, one JSON object.
 // There is no peer column: upstream PureLB's lbnodeagent is Go, and this machine has neither a Go
 // toolchain nor PureLB's source (checked at run time, stated in the footer).
@@ -18,10 +23,12 @@ import { netnsUnavailableReason } from '../../../test/support/netns.ts';
 import { type CpuSnapshot, cpuSnapshot, othersShare } from '../../netlink-native/bench/environment.ts';
 import type { RunningAgent } from '../test/support/agent-process.ts';
 import { failover, type Round } from './failover.ts';
+import { type ForeignChurnResult, foreignChurn } from './foreign-churn.ts';
 import { runInterruptCleanups } from './interrupt.ts';
 import { cpuTicks } from './proc.ts';
 import { type Row, stats, table } from './report.ts';
 import { type SingleNodeResult, singleNode } from './single-node.ts';
+import { type StandaloneLoadResult, standaloneLoad } from './standalone-load.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,14 +36,18 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'lease-duration': { type: 'string' },
     profile: { type: 'string' },
+    'kernel-floor': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick === true;
 const ONLY = args.only;
-if (ONLY !== undefined && ONLY !== 'single' && ONLY !== 'failover') {
-  process.stderr.write(`--only must be single or failover, got ${JSON.stringify(ONLY)}\n`);
+const SCENARIOS = ['single', 'failover', 'standalone-load', 'foreign-churn'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+if (ONLY !== undefined && !(SCENARIOS as readonly string[]).includes(ONLY)) {
+  process.stderr.write(`--only must be one of ${SCENARIOS.join(', ')}, got ${JSON.stringify(ONLY)}\n`);
   process.exit(2);
 }
+const runs = (s: Scenario): boolean => ONLY === undefined || ONLY === s;
 const LEASE_SECONDS = Number(args['lease-duration'] ?? (QUICK ? 3 : 10));
 if (!Number.isInteger(LEASE_SECONDS) || LEASE_SECONDS < 1) {
   process.stderr.write(
@@ -51,6 +62,11 @@ const COUNTS = {
   restores: QUICK ? 20 : 50,
   termRounds: QUICK ? 2 : 5,
   killRounds: QUICK ? 2 : 5,
+  loadServices: QUICK ? 10_000 : 50_000,
+  churnAddresses: QUICK ? 10_000 : 30_000,
+  churnServices: 1000,
+  churnAfterMs: 30_000,
+  churnReturnWindowMs: 180_000,
 };
 const GLOBAL_TIMEOUT_MS = 20 * 60_000;
 const TARGETS = {
@@ -61,6 +77,8 @@ const TARGETS = {
   restoreP50Ms: 100,
   sigtermMs: 1000,
   sigkillMs: LEASE_SECONDS * 1000 + 1000,
+  loadAndPlaceMs: 15_000,
+  churnCpuS: 2,
 };
 
 const T0 = performance.now();
@@ -207,6 +225,112 @@ function failoverRows(rounds: readonly Round[]): Row[] {
   ];
 }
 
+const sec = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+const cpuText = (c: { userS: number; sysS: number }) => `user ${c.userS} s, system ${c.sysS} s`;
+
+function loadRows(r: StandaloneLoadResult): Row[] {
+  const f = r.fresh;
+  const p = r.present;
+  return [
+    {
+      measure: `--once, ${r.services} Services one document each: load + place`,
+      result: sec(f.loadMs + f.placeMs),
+      target: `< ${TARGETS.loadAndPlaceMs / 1000} s`,
+      met: f.loadMs + f.placeMs < TARGETS.loadAndPlaceMs && f.exitCode === 0,
+    },
+    { measure: `  load (read + parse ${f.fileMB} MB)`, result: sec(f.loadMs), target: '' },
+    { measure: '    its CPU', result: cpuText(f.loadCpu), target: '' },
+    {
+      measure: `  place (${f.onKubeLb0} addresses on kube-lb0, exit ${f.exitCode})`,
+      result: sec(f.placeMs),
+      target: '',
+    },
+    { measure: '    its CPU (system: the kernel adding addresses)', result: cpuText(f.placeCpu), target: '' },
+    { measure: '  peak RSS (VmHWM)', result: `${f.peakRssMB} MB`, target: '' },
+    {
+      measure: `--once, the same as one List (${p.fileMB} MB), all addresses present: load`,
+      result: sec(p.loadMs),
+      target: '',
+    },
+    { measure: '  plan (nothing to add) and exit', result: sec(p.placeMs), target: '' },
+    { measure: '  peak RSS (VmHWM)', result: `${p.peakRssMB} MB`, target: '' },
+    ...(r.kernelFloor
+      ? [
+          {
+            measure: `ip -batch adding the ${r.kernelFloor.addresses} /32s (the kernel's floor)`,
+            result: `${sec(r.kernelFloor.wallMs)} (${cpuText(r.kernelFloor)})`,
+            target: '',
+          },
+        ]
+      : []),
+  ];
+}
+
+function churnRows(r: ForeignChurnResult): Row[] {
+  const b = r.before;
+  const a = r.after;
+  const returned = (c: typeof a) => (c.rssReturnedS === undefined ? 'not yet' : `after ${c.rssReturnedS} s`);
+  const rss = (c: { rssBeforeMB: number; rssPeakMB: number; rssAfterMB: number }) =>
+    `${c.rssBeforeMB} / ${c.rssPeakMB} / ${c.rssAfterMB} MB`;
+  return [
+    {
+      measure: `${r.addresses} foreign adds + deletes: agent CPU, no debounce → debounced`,
+      result: `${b.cpuS} s → ${a.cpuS} s`,
+      target: `< ${TARGETS.churnCpuS} s`,
+      met: a.cpuS < TARGETS.churnCpuS,
+    },
+    {
+      measure: '  of which system (the kernel working for the agent)',
+      result: `${b.sysS} s → ${a.sysS} s`,
+      target: '',
+    },
+    {
+      measure: `  floor: a process only receiving the notifications (${Object.entries(r.floor.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')})`,
+      result: `${r.floor.cpuS} s (system ${r.floor.sysS} s)`,
+      target: '',
+    },
+    {
+      measure: '  reconciles, no debounce → debounced',
+      result: `${b.reconciles} → ${a.reconciles}`,
+      target: '',
+    },
+    {
+      measure: '  their wall time, and failed ones (dumps the churn kept interrupting)',
+      result: `${b.reconcileS} s, ${b.failedReconciles} failed → ${a.reconcileS} s, ${a.failedReconciles} failed`,
+      target: '',
+    },
+    {
+      measure: '  monitor overruns, no debounce → debounced',
+      result: `${b.overruns} → ${a.overruns}`,
+      target: '',
+    },
+    {
+      measure: '  churn wall time (ip -batch), no debounce → debounced',
+      result: `${sec(b.churnMs)} → ${sec(a.churnMs)}`,
+      target: '',
+    },
+    { measure: `  VmRSS before / peak / ${r.afterS} s after, no debounce`, result: rss(b), target: '' },
+    {
+      measure: `  VmRSS before / peak / ${r.afterS} s after, the floor`,
+      result: rss(r.floor),
+      target: '',
+    },
+    {
+      measure: `  VmRSS before / peak / ${r.afterS} s after, debounced`,
+      result: rss(a),
+      target: '',
+    },
+    {
+      measure: `  VmRSS back at its figure before, no debounce → debounced (watched ${COUNTS.churnReturnWindowMs / 1000} s)`,
+      result: `${returned(b)} → ${returned(a)}`,
+      target: 'no lasting growth',
+      met: a.rssReturnedS !== undefined,
+    },
+  ];
+}
+
 async function main(): Promise<number> {
   const why = netnsUnavailableReason();
   if (why !== undefined) {
@@ -223,16 +347,44 @@ async function main(): Promise<number> {
   const gentleStop = args.profile !== undefined;
   let single: { result: SingleNodeResult; others: number } | undefined;
   let fo: { result: Round[]; others: number } | undefined;
+  let ld: { result: StandaloneLoadResult; others: number } | undefined;
+  let ch: { result: ForeignChurnResult; others: number } | undefined;
   try {
-    if (ONLY !== 'failover') {
+    if (runs('single')) {
       say('single node: change latency, burst, memory, restore');
       single = await measured(() => singleNode({ ...COUNTS, gentleStop, say, track }));
     }
-    if (ONLY !== 'single') {
+    if (runs('failover')) {
       say(
         `failover: ${COUNTS.termRounds} SIGTERM + ${COUNTS.killRounds} SIGKILL rounds, lease ${LEASE_SECONDS} s`,
       );
       fo = await measured(() => failover({ ...COUNTS, leaseSeconds: LEASE_SECONDS, say, track }));
+    }
+    if (runs('standalone-load')) {
+      say(`standalone load: --once on ${COUNTS.loadServices} Services`);
+      ld = await measured(() =>
+        standaloneLoad({
+          services: COUNTS.loadServices,
+          kernelFloor: args['kernel-floor'] === true,
+          say,
+          track,
+        }),
+      );
+    }
+    if (runs('foreign-churn')) {
+      say(
+        `foreign churn: ${COUNTS.churnAddresses} addresses added and deleted by ip -batch, without and with the debounce`,
+      );
+      ch = await measured(() =>
+        foreignChurn({
+          addresses: COUNTS.churnAddresses,
+          services: COUNTS.churnServices,
+          afterMs: COUNTS.churnAfterMs,
+          returnWindowMs: COUNTS.churnReturnWindowMs,
+          say,
+          track,
+        }),
+      );
     }
   } catch (err) {
     say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -241,7 +393,12 @@ async function main(): Promise<number> {
     clearTimeout(timer);
   }
 
-  const rows = [...(single ? singleRows(single.result) : []), ...(fo ? failoverRows(fo.result) : [])];
+  const rows = [
+    ...(single ? singleRows(single.result) : []),
+    ...(fo ? failoverRows(fo.result) : []),
+    ...(ld ? loadRows(ld.result) : []),
+    ...(ch ? churnRows(ch.result) : []),
+  ];
   const go = goToolchain();
   const peer =
     go === 'none'
@@ -254,6 +411,8 @@ async function main(): Promise<number> {
       `node ${process.version}, ${availableParallelism()} CPUs, load1 ${load(load1AtStart)} → ${load(loadavg()[0] as number)}`,
       single ? `; other processes' CPU share: single node ${single.others}` : '',
       fo ? `, failover ${fo.others}` : '',
+      ld ? `, standalone load ${ld.others}` : '',
+      ch ? `, foreign churn ${ch.others}` : '',
       single ? `; monitor overruns ${single.result.overruns}` : '',
       QUICK ? '; --quick' : '',
     ].join(''),
@@ -272,7 +431,12 @@ async function main(): Promise<number> {
       node: process.version,
       cpus: availableParallelism(),
       load1: { start: load(load1AtStart), end: load(loadavg()[0] as number) },
-      othersCpuShare: { single: single?.others, failover: fo?.others },
+      othersCpuShare: {
+        single: single?.others,
+        failover: fo?.others,
+        standaloneLoad: ld?.others,
+        foreignChurn: ch?.others,
+      },
       ...(single
         ? {
             startupMs: single.result.startupMs,
@@ -308,6 +472,8 @@ async function main(): Promise<number> {
             },
           }
         : {}),
+      ...(ld ? { standaloneLoad: ld.result } : {}),
+      ...(ch ? { foreignChurn: ch.result } : {}),
       targets: TARGETS,
       met,
       allMet: Object.values(met).every(Boolean),
