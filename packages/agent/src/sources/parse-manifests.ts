@@ -154,7 +154,8 @@ export function parseManifests(
         break;
       default:
         // Reported as a warning with each reconcile's findings (a misspelt kind is a silent typo).
-        (state.ignored ??= []).push({
+        state.ignored ??= [];
+        state.ignored.push({
           kind: obj.kind,
           name: `${String(meta.namespace ?? '')}/${meta.name}`,
           where: whereOf(file, f),
