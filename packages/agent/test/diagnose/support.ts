@@ -3,7 +3,7 @@
 // --standalone --once mode on a manifest file. Tests then break the node with `ip` and diagnose it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { withNetns } from '../../../../test/support/netns.ts';
 import type { Report } from '../../src/diagnose/report.ts';
 import type { AddressRow } from '../../src/diagnose/rows.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ip, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
 import { diagnoseJson, findingBriefs, standaloneArgs } from '../diagnose/support.ts';
-import { ManifestFile, runOnce } from '../support/agent-process.ts';
+import { runOnce } from '../support/agent-process.ts';
 import { group, manifests, seedGroups } from '../support/manifests.ts';
 import { addressesOf, withFile, withSegment } from './support.ts';
 

@@ -5,13 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ip, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
-import {
-  addSecondDefault,
-  ManifestFile,
-  RunningAgent,
-  runOnce,
-  seedShapedNode,
-} from '../support/agent-process.ts';
+import { addSecondDefault, RunningAgent, runOnce, seedShapedNode } from '../support/agent-process.ts';
 import { group, manifests, seedGroups } from '../support/manifests.ts';
 import { addressesOf, routeGet, routesOf, sleep, withFile, withSegment } from './support.ts';
 

@@ -1,6 +1,5 @@
 // Everything this node should carry, computed from one consistent view of the cluster and the node.
 import { selectAgent } from '../config/agent-selection.ts';
-import { DEFAULT_DUMMY_INTERFACE } from '../config/lbnodeagent.ts';
 import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
 import { type DesiredState, type Placement, type PlacementSkip, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
 import { isAnnounceable } from '../services/announceable.ts';
