@@ -82,6 +82,31 @@ describe('the agent never claims what the segment already uses', { skip }, () =>
     );
   });
 
+  it("kube-proxy's IPVS mode binds the Service IPs on kube-ipvs0 (NOARP): the agent still places them, and diagnose is healthy", async () => {
+    await withFile(
+      manifests([
+        { name: 'web', ip: '172.30.250.53' },
+        { name: 'api', ip: '172.31.1.5' },
+      ]),
+      async (file) => {
+        await withNetns(async (ns) => {
+          await withSegment(ns, async () => {
+            // kube-proxy makes a dummy; this kernel has none, and an ifb is NOARP too.
+            ip(ns, 'link', 'add', 'kube-ipvs0', 'type', 'ifb');
+            ip(ns, 'addr', 'add', '172.30.250.53/32', 'dev', 'kube-ipvs0');
+            ip(ns, 'addr', 'add', '172.31.1.5/32', 'dev', 'kube-ipvs0');
+            const r = await runOnce(ns, file.path);
+            assert.equal(r.code, 0, r.stderr);
+            assert.ok(addressesOf(ns).includes('172.30.250.53/24 enp1s0'));
+            assert.ok(addressesOf(ns).includes('172.31.1.5/32 kube-lb0'));
+            const { run } = await diagnoseJson(standaloneArgs(ns, file.path));
+            assert.equal(run.code, 0, run.stdout);
+          });
+        });
+      },
+    );
+  });
+
   it('a pool address someone added by hand on enp1s0 is kept, and the diagnosis says who holds it', async () => {
     await withFile(manifests([{ name: 'web', ip: '172.30.250.53' }]), async (file) => {
       await withNetns(async (ns) => {

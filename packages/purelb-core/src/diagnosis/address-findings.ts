@@ -4,7 +4,7 @@ import { IFA_F } from '../net/address-flags.ts';
 import { canonicalIP, familyBits, parseIP } from '../net/ip.ts';
 import { addressText, placementText, shortAddress } from '../net/iproute-text.ts';
 import { type ClaimProblem, claimProblem } from '../placement/claim-check.ts';
-import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
+import { isQuietLink, type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { attributeDifferences } from '../plan/attributes.ts';
 import { compareAddressKeys, type ObservedAddress, observeAddresses } from '../plan/observed.ts';
 import type { Finding } from './finding.ts';
@@ -133,8 +133,12 @@ function heldFinding(
   placements: Placement[],
   notWinner: Map<string, PlacementSkip>,
   dummyInterface: string,
+  quiet: boolean,
 ): Finding | undefined {
   if (o.link === undefined) return undefined;
+  // A copy PureLB did not add on lo or a NOARP dummy answers nobody on a segment (kube-proxy's IPVS
+  // mode binds every Service IP on kube-ipvs0, on every node): neither a conflict nor a second holder.
+  if (!o.owned && quiet) return undefined;
   const wanted = placements.filter((p) => sameIP(o, p.ip, p.family));
   if (wanted.some((p) => p.link === o.link && p.prefixLength === o.address.prefixLength)) return undefined;
   const held = heldText(o);
@@ -245,7 +249,14 @@ export function addressFindings(
     const key = `${o.link} ${o.ip} ${o.address.prefixLength}`;
     if (reported.has(key) || kept.has(o.ip)) continue;
     reported.add(key);
-    const f = heldFinding(o, placements, notWinner, desired.dummyInterface);
+    const link = network.links.find((l) => l.index === o.address.index);
+    const f = heldFinding(
+      o,
+      placements,
+      notWinner,
+      desired.dummyInterface,
+      link !== undefined && isQuietLink(link),
+    );
     if (f !== undefined) out.push(f);
   }
   return out;

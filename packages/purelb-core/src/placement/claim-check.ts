@@ -47,10 +47,10 @@ function routeProblem(c: Claim, facts: NodeFacts): ClaimProblem | undefined {
 /** What is wrong with claiming `c` on this node, or undefined when nothing is. */
 export function claimProblem(c: Claim, facts: NodeFacts): ClaimProblem | undefined {
   const held = facts.held.get(c.ipText);
-  if (held !== undefined) {
+  if (held !== undefined && (held.onSegment || held.link === c.link)) {
     return {
       code: 'address-in-use',
-      text: `${c.ipText} is already an address of this node (${held}) that PureLB did not add`,
+      text: `${c.ipText} is already an address of this node (${held.text}) that PureLB did not add`,
     };
   }
   const gateway = facts.gateways.get(c.ipText);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { desiredState } from '../../src/desired/desired-state.ts';
 import type { PlacementSkip } from '../../src/model.ts';
-import { address, ENP1S0, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
+import { address, ENP1S0, link, seedNode, withSecondDefault } from '../fixtures/seed-node.ts';
 import { group, seedGroups, service, withIPv6Uplink } from './builders.ts';
 import { seedInput } from './support.ts';
 
@@ -147,6 +147,22 @@ describe('desiredState never harms the node', () => {
     const state = placed(['172.30.250.56'], seedGroups(), net);
     assert.deepEqual(state.placements, []);
     assert.deepEqual(errors(state.skips), [['172.30.250.56', 'address-in-use']]);
+  });
+
+  it("kube-proxy's IPVS mode binds every Service IP on kube-ipvs0 (a NOARP dummy): that takes nothing from the placement", () => {
+    const net = seedNode();
+    net.links.push(link({ index: 70, name: 'kube-ipvs0', kind: 'dummy', flags: 0x80 | 0x2 }));
+    net.addresses.push(address('kube-ipvs0', { index: 70, address: '172.30.250.53', prefixLength: 32 }));
+    net.addresses.push(address('kube-ipvs0', { index: 70, address: '172.31.1.5', prefixLength: 32 }));
+    const state = placed(['172.30.250.53', '172.31.1.5'], seedGroups(), net);
+    assert.deepEqual(
+      state.placements.map((p) => [p.ip, p.link]),
+      [
+        ['172.30.250.53', 'enp1s0'],
+        ['172.31.1.5', 'kube-lb0'],
+      ],
+    );
+    assert.deepEqual(errors(state.skips), []);
   });
 
   it('the same address on kube-lb0 added by hand (no PureLB tag) blocks a remote placement of it', () => {

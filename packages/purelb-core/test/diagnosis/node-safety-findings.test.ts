@@ -7,7 +7,7 @@ import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { Finding } from '../../src/diagnosis/finding.ts';
 import { group } from '../desired/builders.ts';
 import { route } from '../fixtures/seed-node.ts';
-import { addr, DUMMY, desired, ETH0, network, OURS, ours } from '../plan/build.ts';
+import { addr, DUMMY, desired, ETH0, link, network, OURS, ours, virtual } from '../plan/build.ts';
 
 const brief = (f: Finding) => `${f.code} ${f.severity} ${f.ip ?? '-'} ${f.link ?? '-'}`;
 const gw = route({ family: 4, oif: ETH0, gateway: '192.168.1.1', priority: 100 });
@@ -97,5 +97,28 @@ describe('safety findings', () => {
     assert.equal(brief(f!), 'address-in-use error 192.168.1.10 eth0');
     assert.doesNotMatch(f!.fix, /ip addr del/);
     assert.match(f!.fix, /this node's own address/);
+  });
+});
+
+describe('copies on lo or a NOARP dummy (kube-proxy IPVS) are not findings', () => {
+  it('a Service IP another node wins, bound on kube-ipvs0 here, is neither a second holder nor a conflict', () => {
+    const net = network([addr(70, '192.168.1.53/32')]);
+    net.links.push(link(70, 'kube-ipvs0', { kind: 'dummy', flags: 0x80 | 0x2 }));
+    const skip = {
+      service: 'default/web',
+      ip: '192.168.1.53',
+      code: 'not-winner' as const,
+      reason: 'x',
+      error: false,
+      winner: 'purelb2-3',
+    };
+    assert.deepEqual(
+      diagnose({ desired: desired([], { skips: [skip] }), network: net, ownership: OURS }),
+      [],
+    );
+    assert.deepEqual(
+      diagnose({ desired: desired([virtual('192.168.1.53/32')]), network: net, ownership: OURS }).map(brief),
+      ['address-missing error 192.168.1.53 kube-lb0'],
+    );
   });
 });

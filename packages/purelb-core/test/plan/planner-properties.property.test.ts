@@ -38,7 +38,14 @@ function unplaceable(p: Placement, net: NodeNetwork): boolean {
   const link = net.links.find((l) => l.name === p.link);
   if (link === undefined && p.link !== 'kube-lb0') return true;
   const foreign = net.addresses.filter((a) => !isOwned(a, net.links, OURS));
-  if (foreign.some((a) => canonicalIP(a.address) === p.ip)) return true;
+  // A foreign copy blocks on the placement's own link, or anywhere it answers on a segment (not lo or NOARP).
+  const onSegment = (a: Address) => {
+    const l = net.links.find((x) => x.index === a.index);
+    return l !== undefined && l.type !== 772 && (l.flags & 0x88) === 0;
+  };
+  if (foreign.some((a) => canonicalIP(a.address) === p.ip && (onSegment(a) || a.index === link?.index))) {
+    return true;
+  }
   const bits = familyBits(p.family);
   const value = parseIP(p.ip)!.value;
   const host = (1n << BigInt(bits - p.prefixLength)) - 1n;
