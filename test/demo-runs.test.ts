@@ -24,12 +24,14 @@ test('the demo runs the agent on the seed-shaped node, shows the two-default cas
   assert.match(out, /address placed: add 172\.30\.250\.53\/24 dev enp1s0 {2}\(default\/web/);
   assert.match(out, /address withdrawn: delete 172\.31\.1\.9\/32 dev kube-lb0/);
   assert.match(out, /address withdrawn: delete 172\.30\.250\.53\/24 dev enp1s0.*\n.*shutting down/);
-  // The seed's failure: the error names both routes, and the local address lands on kube-lb0.
+  // The seed's failure: the error names both routes, and the local address lands on kube-lb0, as a /32
+  // (no route to the LAN on kube-lb0).
   assert.match(
     out,
     /\[ERROR\] .*default via 172\.30\.250\.1 dev enp1s0 metric 100; default via 192\.168\.122\.1 dev enp2s0 metric 100/,
   );
-  assert.match(out, /inet 172\.30\.250\.53\/24 brd 172\.30\.250\.255 scope global kube-lb0:plb/);
+  assert.match(out, /inet 172\.30\.250\.53\/32 scope global kube-lb0:plb/);
+  assert.doesNotMatch(out, /172\.30\.250\.0\/24 dev kube-lb0/);
   // ...and purelb diagnose names the problem, its fix, and exits 1.
   assert.match(out, /default\/web +172\.30\.250\.53 .* ambiguous-default-route\n/);
   assert.match(out, /error ambiguous-default-route {2}dev enp1s0,enp2s0\n/);

@@ -65,9 +65,9 @@ describe('lbnodeagent DaemonSet', () => {
     );
     for (const probe of [c.livenessProbe, c.readinessProbe]) assert.equal(probe.httpGet.host, undefined);
     assert.equal(ds.spec.template.metadata.annotations['prometheus.io/port'], '7472');
-    const cli = readFileSync(join(DEPLOY, '..', 'packages', 'agent', 'src', 'cli.ts'), 'utf8');
+    const options = join(DEPLOY, '..', 'packages', 'agent', 'src', 'lbnodeagent', 'options.ts');
     assert.match(
-      cli,
+      readFileSync(options, 'utf8'),
       /metricsAddressesFlag\(values, env, 'HOST_IP', UsageError\)/,
       'the agent defaults to HOST_IP',
     );
@@ -83,9 +83,9 @@ describe('lbnodeagent DaemonSet', () => {
 
   it('passes only flags and environment the agent CLI reads (and no --standalone: Kubernetes mode)', () => {
     const agentSrc = join(DEPLOY, '..', 'packages', 'agent', 'src');
-    const cli = readFileSync(join(agentSrc, 'cli.ts'), 'utf8');
+    const cli = readFileSync(join(agentSrc, 'lbnodeagent', 'options.ts'), 'utf8');
     for (const a of c.args.filter((x: string) => x.startsWith('--'))) {
-      assert.match(cli, new RegExp(`^  ${a} `, 'm'), `cli.ts usage lists ${a}`);
+      assert.match(cli, new RegExp(`^  ${a} `, 'm'), `the agent's usage lists ${a}`);
     }
     assert.ok(!c.args.includes('--standalone') && !c.args.includes('--kubeconfig'), 'in-cluster config');
     const sources = [cli, readFileSync(join(agentSrc, 'kubernetes', 'index.ts'), 'utf8')].join('\n');
