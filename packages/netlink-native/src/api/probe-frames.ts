@@ -7,8 +7,8 @@
 //   RFC 4861 section 4.3): from the unspecified address :: to the target's solicited-node group
 //   ff02::1:ffXX:XXXX (Ethernet 33:33:ff:XX:XX:XX, RFC 2464 section 7), hop limit 255, and no
 //   source link-layer address option, which RFC 4861 forbids when the source is ::.
-import { endianness } from 'node:os';
 import { parseIP } from '../codec/ip.ts';
+import { encodeProgram, type Insn, JEQ_K, LD_B_ABS, LD_H_ABS, RET_K } from './cbpf.ts';
 import {
   BROADCAST_MAC,
   ETHERTYPE_ARP,
@@ -73,23 +73,15 @@ export function dadSolicitation(mac: string, ip: string): Buffer {
 /** Bytes of each received frame worth keeping: headers, targets and the first option. */
 export const PROBE_SNAP_LENGTH = 128;
 
-// Classic BPF (linux/filter.h, linux/bpf_common.h): instruction classes and modes.
-const LDH_ABS = 0x28; // BPF_LD | BPF_H | BPF_ABS: A = u16 at k (network order)
-const LDB_ABS = 0x30; // BPF_LD | BPF_B | BPF_ABS: A = u8 at k
-const JEQ_K = 0x15; // BPF_JMP | BPF_JEQ | BPF_K: pc += A == k ? jt : jf
-const RET_K = 0x06; // BPF_RET | BPF_K: keep k bytes (0 drops the frame)
-
-type Insn = [code: number, jt: number, jf: number, k: number];
-
 // ARP, and ICMPv6 neighbour solicitations and advertisements right after the IPv6 header (where
 // RFC 4861 senders put them); everything else the interface sees never reaches the socket.
 const PROGRAM: Insn[] = [
-  [LDH_ABS, 0, 0, 12], // 0: EtherType
+  [LD_H_ABS, 0, 0, 12], // 0: EtherType
   [JEQ_K, 6, 0, ETHERTYPE_ARP], // 1: ARP → keep
   [JEQ_K, 0, 6, ETHERTYPE_IPV6], // 2: not IPv6 → drop
-  [LDB_ABS, 0, 0, 20], // 3: IPv6 next header
+  [LD_B_ABS, 0, 0, 20], // 3: IPv6 next header
   [JEQ_K, 0, 4, IPPROTO_ICMPV6], // 4: not ICMPv6 → drop
-  [LDB_ABS, 0, 0, 54], // 5: ICMPv6 type
+  [LD_B_ABS, 0, 0, 54], // 5: ICMPv6 type
   [JEQ_K, 1, 0, ICMPV6_NEIGHBOUR_SOLICITATION], // 6: NS → keep
   [JEQ_K, 0, 1, ICMPV6_NEIGHBOUR_ADVERTISEMENT], // 7: NA → keep, else drop
   [RET_K, 0, 0, PROBE_SNAP_LENGTH], // 8: keep
@@ -98,15 +90,5 @@ const PROGRAM: Insn[] = [
 
 /** The program as struct sock_filter[] { u16 code; u8 jt; u8 jf; u32 k; } in host byte order. */
 export function probeFilter(): Buffer {
-  const out = Buffer.alloc(PROGRAM.length * 8);
-  const le = endianness() === 'LE';
-  PROGRAM.forEach(([code, jt, jf, k], i) => {
-    if (le) out.writeUInt16LE(code, i * 8);
-    else out.writeUInt16BE(code, i * 8);
-    out[i * 8 + 2] = jt;
-    out[i * 8 + 3] = jf;
-    if (le) out.writeUInt32LE(k, i * 8 + 4);
-    else out.writeUInt32BE(k, i * 8 + 4);
-  });
-  return out;
+  return encodeProgram(PROGRAM);
 }
