@@ -55,6 +55,7 @@ class FakeSocket {
 
   addMembership(): void {}
   dropMembership(): void {}
+  setFilter(): void {}
   close(): void {}
 }
 

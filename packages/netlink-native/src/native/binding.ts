@@ -21,6 +21,12 @@ export interface NativeSocketOptions {
   /** Multicast groups (RTNLGRP_* numbers, not bitmasks) joined with NETLINK_ADD_MEMBERSHIP. */
   groups: number[];
   /**
+   * A classic BPF program (struct sock_filter[], host byte order) attached with SO_ATTACH_FILTER
+   * before the socket is bound or joins a group: the kernel runs it on every datagram for this
+   * socket, and a return of 0 drops it before it is queued. Default: none.
+   */
+  filter?: Buffer;
+  /**
    * Called on the JS thread with one or more whole datagrams concatenated (netlink messages are
    * 4-byte aligned, so concatenation keeps every nlmsghdr boundary). Must not throw; if it does,
    * the addon reports it through onError instead of letting it escape.
@@ -54,6 +60,12 @@ export interface NativeSocket {
   send(messages: Buffer, token: number): void;
   addMembership(group: number): void;
   dropMembership(group: number): void;
+  /**
+   * Replaces the kernel filter (SO_ATTACH_FILTER) with `program`, or removes it (undefined;
+   * removing none is not an error). Datagrams already queued stay. A program the kernel refuses
+   * throws an Error with `errno`/`code` (EINVAL); malformed bytes a RangeError/TypeError.
+   */
+  setFilter(program: Buffer | undefined): void;
   /** Idempotent. Stops the I/O thread, closes the fd; no callback runs afterwards. */
   close(): void;
 }

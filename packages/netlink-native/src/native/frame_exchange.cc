@@ -170,21 +170,7 @@ bool ParseFilter(Napi::Object options, ExchangeJob* job) {
   Napi::Env env = options.Env();
   Napi::Value value = options.Get("filter");
   if (env.IsExceptionPending()) return false;
-  if (value.IsUndefined()) return true;
-  const uint8_t* data;
-  size_t len;
-  if (!GetBytes(env, value, "options.filter", &data, &len)) return false;
-  if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
-      len / sizeof(struct sock_filter) > 4096) {
-    Napi::RangeError::New(env,
-                          "options.filter must hold 1..4096 BPF instructions of 8 bytes, got " +
-                              std::to_string(len) + " bytes")
-        .ThrowAsJavaScriptException();
-    return false;
-  }
-  job->filter.resize(len / sizeof(struct sock_filter));
-  memcpy(job->filter.data(), data, len);
-  return true;
+  return value.IsUndefined() || GetSockFilter(env, value, "options.filter", &job->filter);
 }
 
 bool ParseMulticast(Napi::Object options, ExchangeJob* job) {

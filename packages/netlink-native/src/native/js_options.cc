@@ -1,5 +1,7 @@
 #include "js_options.h"
 
+#include <string.h>
+
 #include <cmath>
 
 namespace netlink_native {
@@ -94,6 +96,22 @@ bool GetBytes(Napi::Env env, Napi::Value value, const std::string& what, const u
   *data = bytes.Data();
   *len = bytes.ByteLength();
   return !env.IsExceptionPending();
+}
+
+bool GetSockFilter(Napi::Env env, Napi::Value value, const std::string& what,
+                   std::vector<struct sock_filter>* out) {
+  const uint8_t* data;
+  size_t len;
+  if (!GetBytes(env, value, what, &data, &len)) return false;
+  if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
+      len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+    return ThrowRange(env, what + " must hold 1.." + std::to_string(BPF_MAXINSNS) +
+                               " BPF instructions of 8 bytes, got " + std::to_string(len) +
+                               " bytes");
+  }
+  out->resize(len / sizeof(struct sock_filter));
+  memcpy(out->data(), data, len);
+  return true;
 }
 
 }  // namespace netlink_native

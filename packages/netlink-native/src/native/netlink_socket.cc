@@ -1,6 +1,7 @@
 #include "netlink_socket.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "errno_names.h"
 #include "js_options.h"
@@ -123,6 +125,29 @@ bool SetBuffer(int fd, int force_name, int name, int bytes) {
          SetIntOption(fd, SOL_SOCKET, name, bytes);
 }
 
+// Replaces the socket's filter atomically: notifications already queued stay, later ones meet
+// the new program.
+bool AttachFilter(int fd, std::vector<struct sock_filter>* program) {
+  struct sock_fprog fprog = {static_cast<unsigned short>(program->size()), program->data()};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) == 0;
+}
+
+// The option takes no value, but the kernel wants an int's worth of one; ENOENT (no filter was
+// attached) already is the state asked for.
+bool DetachFilter(int fd) {
+  int unused = 0;
+  return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) == 0 ||
+         errno == ENOENT;
+}
+
+// Optional `options.filter`: a program to attach before the socket can receive anything.
+bool GetFilterOption(Napi::Object options, std::vector<struct sock_filter>* out) {
+  Napi::Env env = options.Env();
+  Napi::Value value = options.Get("filter");
+  if (env.IsExceptionPending()) return false;
+  return value.IsUndefined() || GetSockFilter(env, value, "options.filter", out);
+}
+
 }  // namespace
 
 Napi::Function NetlinkSocket::DefineClass(Napi::Env env) {
@@ -140,6 +165,7 @@ Napi::Function NetlinkSocket::DefineClass(Napi::Env env) {
           InstanceMethod<&NetlinkSocket::Send>("send"),
           InstanceMethod<&NetlinkSocket::AddMembership>("addMembership"),
           InstanceMethod<&NetlinkSocket::DropMembership>("dropMembership"),
+          InstanceMethod<&NetlinkSocket::SetFilter>("setFilter"),
           InstanceMethod<&NetlinkSocket::Close>("close"),
           InstanceMethod<&NetlinkSocket::RefLoop>("ref"),
           InstanceMethod<&NetlinkSocket::UnrefLoop>("unref"),
@@ -166,11 +192,12 @@ bool NetlinkSocket::Open(const Napi::CallbackInfo& info) {
   int64_t protocol, rcvbuf, sndbuf;
   Napi::Function on_data, on_error;
   NetnsTarget netns;
+  std::vector<struct sock_filter> filter;
   if (!GetInteger(options, "protocol", 0, 31, &protocol) ||
       !GetInteger(options, "rcvbuf", 1, INT32_MAX / 2, &rcvbuf) ||
       !GetInteger(options, "sndbuf", 1, INT32_MAX / 2, &sndbuf) ||
       !GetFunction(options, "onData", &on_data) || !GetFunction(options, "onError", &on_error) ||
-      !GetNetns(options, "netns", &netns)) {
+      !GetNetns(options, "netns", &netns) || !GetFilterOption(options, &filter)) {
     return false;
   }
   Napi::Value groups_value = options.Get("groups");
@@ -199,6 +226,11 @@ bool NetlinkSocket::Open(const Napi::CallbackInfo& info) {
   fd_ = OpenSocketInNetns(netns, AF_NETLINK, SOCK_RAW, static_cast<int>(protocol), &error);
   if (fd_ < 0) {
     ThrowSysError(env, error.err, error.what);
+    return false;
+  }
+  // Filter before bind and before any group: nothing can arrive that the program has not seen.
+  if (!filter.empty() && !AttachFilter(fd_, &filter)) {
+    ThrowSysError(env, errno, "setsockopt SO_ATTACH_FILTER");
     return false;
   }
   // Port id 0: the kernel picks a free one (a pid-based id collides across namespaces and
@@ -434,6 +466,25 @@ Napi::Value NetlinkSocket::AddMembership(const Napi::CallbackInfo& info) {
 }
 Napi::Value NetlinkSocket::DropMembership(const Napi::CallbackInfo& info) {
   return Membership(info, NETLINK_DROP_MEMBERSHIP, "dropMembership");
+}
+
+Napi::Value NetlinkSocket::SetFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env, "setFilter")) return Napi::Value();
+  if (info[0].IsUndefined()) {
+    if (!DetachFilter(fd_)) {
+      ThrowSysError(env, errno, "setsockopt SO_DETACH_FILTER");
+      return Napi::Value();
+    }
+    return env.Undefined();
+  }
+  std::vector<struct sock_filter> program;
+  if (!GetSockFilter(env, info[0], "setFilter: program", &program)) return Napi::Value();
+  if (!AttachFilter(fd_, &program)) {
+    ThrowSysError(env, errno, "setsockopt SO_ATTACH_FILTER");
+    return Napi::Value();
+  }
+  return env.Undefined();
 }
 
 Napi::Value NetlinkSocket::Close(const Napi::CallbackInfo& info) {

@@ -12,6 +12,10 @@
 //   the thread stops reading, the socket fills, and the kernel reports ENOBUFS.
 // - C++ exceptions are off: every napi status is checked, and a JS exception thrown by a
 //   callback is caught here and reported through onError instead of escaping into libuv.
+// - A kernel filter (SO_ATTACH_FILTER) is set from the JS thread, in the constructor before any
+//   group is joined and later by setFilter: the socket already lives in its namespace, and the
+//   kernel swaps the program under RCU while the I/O thread may be receiving, taking no
+//   rtnl_lock, so nothing there can block.
 #pragma once
 
 #include <napi.h>
@@ -49,6 +53,7 @@ class NetlinkSocket : public Napi::ObjectWrap<NetlinkSocket>, public DeliverySin
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value AddMembership(const Napi::CallbackInfo& info);
   Napi::Value DropMembership(const Napi::CallbackInfo& info);
+  Napi::Value SetFilter(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value RefLoop(const Napi::CallbackInfo& info);
   Napi::Value UnrefLoop(const Napi::CallbackInfo& info);

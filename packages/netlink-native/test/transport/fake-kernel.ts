@@ -138,6 +138,8 @@ export interface SendCall {
 export class FakeKernel {
   options!: NativeSocketOptions;
   readonly sends: SendCall[] = [];
+  /** Every program given to setFilter (undefined: removed), in order. */
+  readonly filters: (Buffer | undefined)[] = [];
   closed = false;
   /** When set, every request sent is answered by this (on a later macrotask, as the I/O thread would). */
   responder: ((request: Buffer) => Buffer | Buffer[] | undefined) | undefined;
@@ -169,6 +171,9 @@ export class FakeKernel {
       },
       addMembership() {},
       dropMembership() {},
+      setFilter(program: Buffer | undefined) {
+        kernel.filters.push(program);
+      },
       close() {
         kernel.closed = true;
       },
