@@ -3,6 +3,7 @@
 // buffer overflowed (ENOBUFS), the monitor says so with an explicit `overrun` event: whatever the
 // caller derived from the stream is stale and must be re-listed. It never goes silently stale.
 import { EventEmitter } from 'node:events';
+import { endianness } from 'node:os';
 import createDebug from 'debug';
 import { decodeAddress } from '../codec/address.ts';
 import {
@@ -33,6 +34,12 @@ import type {
   NetnsTarget,
 } from '../native/binding.ts';
 import type { Address, Link, NexthopObject, Route } from '../types.ts';
+import {
+  type MonitorFilter,
+  type MonitorFilterSpec,
+  monitorFilterBytes,
+  monitorFilterSpec,
+} from './monitor-filter.ts';
 
 const trace = createDebug('netlink:monitor');
 const ENOBUFS = 105;
@@ -69,6 +76,11 @@ export interface MonitorOptions {
    * dropped and replaced by one `overrun` event (default 100,000).
    */
   highWaterMark?: number;
+  /**
+   * Which address and route notifications the kernel lets through to this monitor (a socket
+   * filter: the rest are dropped before they are queued, at no cost here). Default: all.
+   */
+  filter?: MonitorFilter;
 }
 
 export type Action = 'new' | 'del';
@@ -107,6 +119,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
   readonly #highWaterMark: number;
   readonly #onClose: () => void;
   #closed = false;
+  #filter: MonitorFilterSpec | undefined;
   /** How many overruns the kernel reported since the monitor opened. */
   overruns = 0;
 
@@ -133,19 +146,50 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     const hwm = options.highWaterMark ?? 100_000;
     if (!Number.isInteger(hwm) || hwm < 1)
       throw new RangeError(`highWaterMark must be a positive integer, got ${hwm}`);
+    const filter = monitorFilterSpec(options.filter);
+    const program = monitorFilterBytes(filter, endianness());
     this.groups = groups;
     this.#highWaterMark = hwm;
     this.#onClose = onClose;
-    this.#socket = open({
-      protocol: 0,
-      netns,
-      rcvbuf,
-      sndbuf: 32 * 1024,
-      groups: groups.map((g) => GROUPS[g]),
-      onData: (chunk) => this.#onData(chunk),
-      onError: (errno, code, _token, cause) => this.#onError(errno, code, cause),
-    });
+    this.#filter = filter;
+    this.#socket = systemCall('monitor open', () =>
+      open({
+        protocol: 0,
+        netns,
+        rcvbuf,
+        sndbuf: 32 * 1024,
+        groups: groups.map((g) => GROUPS[g]),
+        ...(program ? { filter: program } : {}),
+        onData: (chunk) => this.#onData(chunk),
+        onError: (errno, code, _token, cause) => this.#onError(errno, code, cause),
+      }),
+    );
     trace('monitoring %s (port %d, rcvbuf %d)', groups.join(','), this.#socket.portId, this.#socket.rcvbuf);
+    if (filter) trace('filter %j', filter);
+  }
+
+  /** The kernel filter in force, as numbers (undefined: every notification of the groups passes). */
+  get filter(): MonitorFilterSpec | undefined {
+    return this.#filter;
+  }
+
+  /**
+   * Replaces the kernel filter, or removes it (undefined, or a filter with neither field). It
+   * applies to notifications the kernel sends from now on; those it already queued still arrive.
+   * Bad input is a TypeError/RangeError and changes nothing; a refusal by the kernel is a
+   * NetlinkError.
+   */
+  setFilter(filter: MonitorFilter | undefined): void {
+    const spec = monitorFilterSpec(filter);
+    const program = monitorFilterBytes(spec, endianness());
+    systemCall('monitor set filter', () => this.#socket.setFilter(program));
+    this.#filter = spec;
+    trace('filter %j', spec ?? 'removed');
+  }
+
+  /** The netlink port id of the monitor's socket (the `Pid` column of /proc/net/netlink). */
+  get portId(): number {
+    return this.#socket.portId;
   }
 
   /** The receive buffer the kernel granted. */
@@ -316,5 +360,19 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
       }
     }
     if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+/** Runs a call into the addon; a failing system call (an Error with an errno) becomes a NetlinkError. */
+function systemCall<T>(operation: string, call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    const e = err as { errno?: unknown; syscall?: unknown };
+    if (err instanceof Error && typeof e.errno === 'number' && e.errno > 0) {
+      const detail = typeof e.syscall === 'string' ? e.syscall : err.message;
+      throw new NetlinkError({ errno: e.errno, operation, detail });
+    }
+    throw err;
   }
 }

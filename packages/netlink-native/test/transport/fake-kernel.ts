@@ -140,6 +140,8 @@ export class FakeKernel {
   readonly sends: SendCall[] = [];
   /** Every program given to setFilter (undefined: removed), in order. */
   readonly filters: (Buffer | undefined)[] = [];
+  /** When set, setFilter throws it (as the addon does when the kernel refuses a program). */
+  refuseFilter: Error | undefined;
   closed = false;
   /** When set, every request sent is answered by this (on a later macrotask, as the I/O thread would). */
   responder: ((request: Buffer) => Buffer | Buffer[] | undefined) | undefined;
@@ -172,6 +174,7 @@ export class FakeKernel {
       addMembership() {},
       dropMembership() {},
       setFilter(program: Buffer | undefined) {
+        if (kernel.refuseFilter) throw kernel.refuseFilter;
         kernel.filters.push(program);
       },
       close() {
