@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { churnWorkload } from './churn.ts';
 import {
   type AddressContender,
   addressContenders,
@@ -51,7 +52,9 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
-    phases: { type: 'string', default: 'check,addresses,monitor,dumps' },
+    phases: { type: 'string', default: 'check,addresses,monitor,churn,dumps' },
+    churn: { type: 'string' },
+    'churn-reps': { type: 'string' },
     profile: { type: 'string' },
     families: { type: 'string', default: '4,6' },
     tuning: { type: 'boolean', default: false },
@@ -76,6 +79,8 @@ const families = args.families.split(',').map((f) => parseFamily(f));
 const sizes = quick ? [1000] : [1000, 10000];
 const dumpSizes = quick ? [10000] : [10000, 100000];
 const monitorSamples = quick ? 200 : 500;
+const churnAddresses = Number(args.churn ?? (quick ? 10000 : 30000));
+const churnReps = Number(args['churn-reps'] ?? 1);
 const label = (n: number) => `${n / 1000}k`;
 const started = performance.now();
 const log = (msg: string) =>
@@ -314,6 +319,10 @@ async function main() {
       }
     }
     if (phases.has('monitor')) results.monitor = await monitorLatency(workers.get('ours'), ifindex);
+    if (phases.has('churn')) {
+      log(`churn: ${churnAddresses} /32s added and deleted by ip -batch, ${churnReps} run(s) per variant`);
+      results.churn = await churnWorkload(ns, workers.get('ours'), dir, churnAddresses, churnReps, log);
+    }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
       log(`preloading routes to ${label(size)}`);

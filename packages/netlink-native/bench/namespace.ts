@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { addressAt, type Family, prefixLengthOf, SEQUENCE_MATCH } from './workers/addresses.ts';
 
 export const DEVICE = 'v0';
+/** v0's peer: the churn phase's sentinel address goes there. */
+export const SIDE_DEVICE = 'v1';
 /** v0's own address; preloaded routes go via GATEWAY on this subnet. */
 export const DEVICE_ADDRESS = '192.168.0.1/24';
 export const GATEWAY = '192.168.0.2';
@@ -37,13 +39,18 @@ export function furnish(ns: string): { ifindex: number } {
     'net.ipv6.conf.default.accept_dad=0',
   ]);
   ipIn(ns, ['link', 'set', 'lo', 'up']);
-  ipIn(ns, ['link', 'add', DEVICE, 'type', 'veth', 'peer', 'name', 'v1']);
+  ipIn(ns, ['link', 'add', DEVICE, 'type', 'veth', 'peer', 'name', SIDE_DEVICE]);
   ipIn(ns, ['link', 'set', DEVICE, 'up']);
-  ipIn(ns, ['link', 'set', 'v1', 'up']);
+  ipIn(ns, ['link', 'set', SIDE_DEVICE, 'up']);
   ipIn(ns, ['addr', 'add', DEVICE_ADDRESS, 'dev', DEVICE]);
-  const [link] = JSON.parse(ipIn(ns, ['-j', 'link', 'show', DEVICE])) as Array<{ ifindex: number }>;
-  if (!link) throw new Error(`${DEVICE} missing after creation`);
-  return { ifindex: link.ifindex };
+  return { ifindex: linkIndex(ns, DEVICE) };
+}
+
+/** The ifindex of a link of the namespace. */
+export function linkIndex(ns: string, name: string): number {
+  const [link] = JSON.parse(ipIn(ns, ['-j', 'link', 'show', name])) as Array<{ ifindex: number }>;
+  if (!link) throw new Error(`${name} missing`);
+  return link.ifindex;
 }
 
 /** How many addresses of the benchmark's sequence v0 holds now (a dump by `ip`, not the contender). */

@@ -1,4 +1,5 @@
 // Turns measurements into the printed tables and the one-line JSON summary.
+import type { ChurnCell, ChurnVariant } from './churn.ts';
 import { round, type Summary } from './stats.ts';
 
 export type Cell<T> = T | { error: string };
@@ -30,6 +31,8 @@ export interface Results {
   /** [size label][contender] */
   dumps: Record<string, Record<string, Cell<DumpCell>>>;
   monitor?: Cell<MonitorCell>;
+  /** The churn phase: a monitor's CPU while another program churns /32s, without and with a filter. */
+  churn?: Record<ChurnVariant, Cell<ChurnCell>>;
   messages: Record<string, { requests: string[]; deviations: string[] } | { error: string }>;
   notes: string[];
 }
@@ -128,7 +131,53 @@ export function renderTables(results: Results, labels: Record<string, string>): 
       '',
     );
   }
+  if (results.churn) out.push(renderChurn(results.churn), '');
   return out.join('\n');
+}
+
+const CHURN_LABELS: Record<ChurnVariant, string> = {
+  none: 'no filter',
+  filtered: 'filter { routeTables: [main], hostAddressLinks: [v1] }',
+};
+
+function renderChurn(cells: Record<ChurnVariant, Cell<ChurnCell>>): string {
+  const first = Object.values(cells).find((c) => !isError(c)) as ChurnCell | undefined;
+  const rows = Object.entries(cells).map(([variant, c]) => {
+    const label = CHURN_LABELS[variant as ChurnVariant];
+    if (isError(c)) return [label, 'failed', '', '', '', '', '', ''];
+    // each change the churn makes is two notifications: the address and its local-table route
+    const notifications = 4 * c.addresses;
+    return [
+      label,
+      num(c.cpuS.median, 3),
+      `${num(c.cpuS.min, 3)}–${num(c.cpuS.max, 3)}`,
+      `${num(c.userS.median, 3)} / ${num(c.sysS.median, 3)}`,
+      num((1e6 * c.cpuS.median) / notifications, 2),
+      num(c.addressEvents + c.routeEvents),
+      String(c.overruns),
+      num(c.churnS.median, 1),
+    ];
+  });
+  const failures = Object.entries(cells).flatMap(([v, c]) =>
+    isError(c) ? [`  failed: ${CHURN_LABELS[v as ChurnVariant]}: ${c.error}`] : [],
+  );
+  return [
+    `monitor CPU while ip -batch adds then deletes ${first ? num(first.addresses) : '?'} /32s on v0 (groups link, addresses, routes; µs per notification the churn caused, 4 per address)`,
+    table(
+      [
+        'monitor',
+        'CPU s median',
+        'min–max',
+        'user / sys s',
+        'µs/notification',
+        'events',
+        'overruns',
+        'churn s',
+      ],
+      rows,
+    ),
+    ...failures,
+  ].join('\n');
 }
 
 export function renderMessageCheck(results: Results, labels: Record<string, string>): string {
@@ -235,6 +284,9 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
     for (const [n, c] of Object.entries(cells)) if (isError(c)) errors[`dump_${size}_${n}`] = c.error;
   }
   if (m && isError(m)) errors.monitor = m.error;
+  for (const [variant, c] of Object.entries(results.churn ?? {}))
+    if (isError(c)) errors[`churn_${variant}`] = c.error;
+  const churnCpu = (c: Cell<ChurnCell> | undefined) => (c && !isError(c) ? round(c.cpuS.median, 3) : null);
   const messagesEquivalent = Object.fromEntries(
     Object.entries(results.messages).map(([n, r]) => [n, 'error' in r ? null : r.deviations.length === 0]),
   );
@@ -247,6 +299,9 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
     route_dump_10k_ms: dumpTable('10k'),
     monitor_latency_ms:
       m && !isError(m) ? { p50: round(m.p50Ms, 3), p99: round(m.p99Ms, 3), samples: m.samples } : null,
+    monitor_churn_cpu_s: results.churn
+      ? { none: churnCpu(results.churn.none), filtered: churnCpu(results.churn.filtered) }
+      : null,
     ratios,
     targets,
     messages_equivalent: messagesEquivalent,

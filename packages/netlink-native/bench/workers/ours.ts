@@ -2,11 +2,13 @@
 //   --mode seq      await each add/delete
 //   --mode batched  issue every request at once; the transport coalesces what one tick issues
 //                   into one sendmsg and bounds what is in flight by its window
-// Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>.
+// Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>,
+// watch|watched (the churn phase: workers/churn-watch.ts).
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
+import { watch, watched } from './churn-watch.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
 
 function option(name: string): string | undefined {
@@ -102,4 +104,6 @@ serve(`ours-${mode}`, {
     return [elapsedSince(t0), routes.length];
   },
   monitor: monitorLatency,
+  watch: (args) => watch(nl, args),
+  watched,
 });
