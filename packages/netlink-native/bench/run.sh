@@ -69,6 +69,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 ip netns add "$ns"
 
-# Bounded: the harness also times out every command; this catches anything else.
-timeout --kill-after=15 1800 "$node" --conditions=source "$here/harness.ts" \
+# Bounded: the harness also times out every command; this catches anything else. The churn phase
+# alone takes about two minutes (two churns of 30,000 addresses).
+timeout --kill-after=15 2400 "$node" --conditions=source "$here/harness.ts" \
   --ns "$ns" --peers "$cache" "${extra[@]}" "$@"
