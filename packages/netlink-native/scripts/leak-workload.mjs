@@ -1,7 +1,8 @@
 // Exercises every native path for the leak checks (scripts/leak-check.sh): sockets opened and
 // closed in and out of a namespace, batched sends, receives, a throwing callback, ENOBUFS-free
-// floods, constructor failures, sendFrames and exchangeFrames success and failure, and exit with a
-// socket open and an exchange still listening.
+// floods, constructor failures, kernel filters attached, replaced, removed and refused,
+// sendFrames and exchangeFrames success and failure, and exit with a socket open and an exchange
+// still listening.
 // Usage: node leak-workload.mjs /path/to/netlink_native.node NETNS_NAME [rounds]
 import { createRequire } from 'node:module';
 
@@ -43,8 +44,27 @@ function open(extra = {}) {
   return { socket, until };
 }
 
+// Socket filters: keep everything (ret #-1), and one the kernel refuses (a jump past the end).
+const keepAll = Buffer.alloc(8);
+keepAll.writeUInt16LE(0x06, 0);
+keepAll.writeUInt32LE(0xffffffff, 4);
+const refused = Buffer.alloc(16);
+refused.writeUInt16LE(0x05, 0); // ja +100
+refused.writeUInt32LE(100, 4);
+refused.writeUInt16LE(0x06, 8);
+
 for (let round = 0; round < rounds; round++) {
-  const a = open({ netns: { path: `/var/run/netns/${ns}` }, groups: [1, 5] });
+  const a = open({ netns: { path: `/var/run/netns/${ns}` }, groups: [1, 5], filter: keepAll });
+  a.socket.setFilter(keepAll);
+  try {
+    a.socket.setFilter(refused);
+  } catch {}
+  a.socket.setFilter(undefined);
+  a.socket.setFilter(undefined);
+  a.socket.setFilter(keepAll);
+  try {
+    open({ groups: [1], filter: refused });
+  } catch {}
   for (let i = 1; i <= 500; i++) a.socket.send(getLink(i, 1), i);
   a.socket.send(getLink(1000), 1000);
   await a.until(1);
