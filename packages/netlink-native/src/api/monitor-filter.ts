@@ -85,7 +85,11 @@ const RTM_TABLE = 20;
 const RTM_ATTRIBUTES = 28; // NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg))
 const NLA_HDRLEN = 4;
 
-function list(field: string, value: unknown, toNumber: (v: unknown, at: string) => number): number[] {
+function list(
+  field: string,
+  value: unknown,
+  toNumber: (v: unknown, at: string) => number,
+): readonly number[] {
   if (!Array.isArray(value))
     throw new TypeError(`monitor filter ${field} must be an array, got ${String(value)}`);
   const out = [...new Set(value.map((v, i) => toNumber(v, `${field}[${i}]`)))].sort((a, b) => a - b);
@@ -93,7 +97,7 @@ function list(field: string, value: unknown, toNumber: (v: unknown, at: string) 
     throw new RangeError(
       `monitor filter ${field} holds at most ${MAX_FILTER_VALUES} values, got ${out.length}`,
     );
-  return out;
+  return Object.freeze(out); // monitor.filter hands it out: it must say what the kernel has
 }
 
 function routeTable(v: unknown, at: string): number {
@@ -130,7 +134,7 @@ export function monitorFilterSpec(filter: MonitorFilter | undefined): MonitorFil
         `unknown monitor filter field ${JSON.stringify(key)} (known: ${[...FIELDS].join(', ')})`,
       );
   }
-  const spec: { routeTables?: number[]; hostAddressLinks?: number[] } = {};
+  const spec: { routeTables?: readonly number[]; hostAddressLinks?: readonly number[] } = {};
   if (filter.routeTables !== undefined)
     spec.routeTables = list('routeTables', filter.routeTables, routeTable);
   if (filter.hostAddressLinks !== undefined)
