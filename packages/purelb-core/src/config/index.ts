@@ -15,5 +15,6 @@ export { interfaceNameProblem } from './interface-name.ts';
 export { isCatchAll, isLabelKey, isLabelValue, matchesSelector } from './label-selector.ts';
 export { DEFAULT_DUMMY_INTERFACE, parseLBNodeAgent } from './lbnodeagent.ts';
 export { parseAggregation } from './pool.ts';
+export { poolSubnets } from './pool-subnets.ts';
 export { parseServiceGroup } from './service-group.ts';
 export type * from './types.ts';
