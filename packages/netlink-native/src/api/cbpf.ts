@@ -17,6 +17,7 @@ export const LD_W_IND = 0x40; // A = u32 at X + k
 export const LD_IMM = 0x00; // A = k
 export const LDX_IMM = 0x01; // X = k
 export const TAX = 0x07; // X = A
+export const ALU_AND_K = 0x54; // A &= k
 export const ALU_LSH_K = 0x64; // A <<= k
 export const JA = 0x05; // pc += k
 export const JEQ_K = 0x15; // pc += A == k ? jt : jf

@@ -168,13 +168,13 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     if (filter) trace('filter %j', filter);
   }
 
-  /** The kernel filter in force, as numbers (undefined: every notification of the groups passes). */
+  /** The kernel filter in force, canonical (undefined: every notification of the groups passes). */
   get filter(): MonitorFilterSpec | undefined {
     return this.#filter;
   }
 
   /**
-   * Replaces the kernel filter, or removes it (undefined, or a filter with neither field). It
+   * Replaces the kernel filter, or removes it (undefined, or a filter with no field set). It
    * applies to notifications the kernel sends from now on; those it already queued still arrive.
    * Bad input is a TypeError/RangeError and changes nothing; a refusal by the kernel is a
    * NetlinkError.

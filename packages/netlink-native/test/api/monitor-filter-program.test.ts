@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { assemble, decodeProgram, type Endianness, JEQ_K, RET_K, type Step } from '../../src/api/cbpf.ts';
+import { assemble, decodeProgram, JEQ_K, RET_K, type Step } from '../../src/api/cbpf.ts';
 import {
   MAX_FILTER_VALUES,
   type MonitorFilterSpec,
@@ -15,83 +15,26 @@ import {
 import { decodeAddress, decodeRoute, parseMessages } from '../../src/codec/index.ts';
 import { loadScenario, type RecordedStep } from '../codec/fixtures.ts';
 import { runFilter } from './cbpf-evaluator.ts';
-
-const KEEP = 0xffffffff;
-const RTM_NEWLINK = 16;
-const RTM_NEWADDR = 20;
-const RTM_DELADDR = 21;
-const RTM_NEWROUTE = 24;
-const RTM_DELROUTE = 25;
-const RTM_NEWNEXTHOP = 104;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
-const AF_INET = 2;
-const AF_INET6 = 10;
-const IFA_ADDRESS = 1;
-const RTA_DST = 1;
-const RTA_OIF = 4;
-const RTA_TABLE = 15;
-
-// ---- hand-built notifications, in either byte order ------------------------------------------
-
-type Attr = [type: number, value: Uint8Array];
-
-function u32(order: Endianness, v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v, order === 'LE');
-  return b;
-}
-
-/** nlmsghdr + fixed header + attributes, every multi-byte field in `order`. */
-function message(order: Endianness, type: number, fixed: Uint8Array, attrs: Attr[] = []): Buffer {
-  const le = order === 'LE';
-  const size = 16 + fixed.length + attrs.reduce((n, [, v]) => n + ((4 + v.length + 3) & ~3), 0);
-  const buf = Buffer.alloc(size);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  view.setUint32(0, size, le);
-  view.setUint16(4, type, le);
-  buf.set(fixed, 16);
-  let off = 16 + fixed.length;
-  for (const [t, v] of attrs) {
-    view.setUint16(off, 4 + v.length, le);
-    view.setUint16(off + 2, t, le);
-    buf.set(v, off + 4);
-    off += (4 + v.length + 3) & ~3;
-  }
-  return buf;
-}
-
-function address(
-  order: Endianness,
-  a: { family: number; prefixLength: number; index: number; type?: number },
-): Buffer {
-  const fixed = new Uint8Array(8); // ifaddrmsg: family, prefixlen, flags, scope, u32 index
-  fixed[0] = a.family;
-  fixed[1] = a.prefixLength;
-  fixed.set(u32(order, a.index), 4);
-  const bytes = new Uint8Array(a.family === AF_INET6 ? 16 : 4).fill(7);
-  return message(order, a.type ?? RTM_NEWADDR, fixed, [[IFA_ADDRESS, bytes]]);
-}
-
-/** rtm_table is what the kernel writes: the table itself up to 255, RT_TABLE_COMPAT above. */
-function route(
-  order: Endianness,
-  r: { family: number; table: number; type?: number; tableAttribute?: boolean; rtmTable?: number },
-): Buffer {
-  const fixed = new Uint8Array(12); // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, u32 flags
-  fixed[0] = r.family;
-  fixed[1] = r.family === AF_INET6 ? 128 : 32;
-  fixed[4] = r.rtmTable ?? (r.table > 255 ? 252 : r.table);
-  fixed[7] = 1;
-  const dst = new Uint8Array(r.family === AF_INET6 ? 16 : 4).fill(9);
-  const attrs: Attr[] = [[RTA_DST, dst]];
-  if (r.tableAttribute !== false) attrs.push([RTA_TABLE, u32(order, r.table)]);
-  attrs.push([RTA_OIF, u32(order, 2)]);
-  return message(order, r.type ?? RTM_NEWROUTE, fixed, attrs);
-}
-
-const decide = (spec: MonitorFilterSpec, order: Endianness, packet: Uint8Array) =>
-  runFilter(monitorFilterProgram(spec, order), packet, order) === KEEP ? 'keep' : 'drop';
+import {
+  AF_INET,
+  AF_INET6,
+  address,
+  addressPlus,
+  decide,
+  inPrefix,
+  KEEP,
+  message,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  RTM_DELADDR,
+  RTM_DELROUTE,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTM_NEWNEXTHOP,
+  RTM_NEWROUTE,
+  route,
+  u32,
+} from './filter-messages.ts';
 
 // ---- golden programs ---------------------------------------------------------------------------
 
@@ -299,6 +242,74 @@ for (const order of ['LE', 'BE'] as const) {
   });
 }
 
+// Prefixes that nest, touch and differ by one bit, of every kind of length; addresses are drawn at
+// and just past their edges, so boundaries and family confusion get exercised.
+const PREFIX_POOL = [
+  '0.0.0.0/0',
+  '10.0.0.0/8',
+  '10.99.0.0/16',
+  '10.99.128.0/17',
+  '10.100.0.0/16',
+  '192.0.2.7/32',
+  '192.0.2.0/31',
+  '32.1.13.184/29', // 2001:db8::/29's first word as an IPv4 network
+  '::/0',
+  '2001:db8::/32',
+  '2001:db8:99::/48',
+  '2001:db8:99:0:8000::/65',
+  '2001:db8::7/128',
+  '2001:db8::6/127',
+  'a63::/16', // 10.99.0.0/16's first word as an IPv6 network
+  'fe80::/10',
+];
+
+/** An address of `family` at, just inside or just outside the edge of a pool prefix, or anywhere. */
+function nearPrefix(family: number): fc.Arbitrary<string> {
+  const pool = PREFIX_POOL.filter((p) => p.includes(':') === (family === AF_INET6));
+  const bits = family === AF_INET6 ? 128 : 32;
+  return fc
+    .tuple(
+      fc.constantFrom(...pool),
+      fc.integer({ min: 0, max: 5 }),
+      fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+    )
+    .map(([cidr, how, r]) => {
+      const [net, len] = cidr.split('/') as [string, string];
+      const size = 1n << BigInt(bits - Number(len));
+      const offsets = [0n, size - 1n, -1n, size, r % size, r];
+      return addressPlus(net, offsets[how] as bigint);
+    });
+}
+
+const addressNotification = fc.constantFrom(AF_INET, AF_INET6).chain((family) =>
+  fc.record({
+    kind: fc.constant('address' as const),
+    family: fc.constant(family),
+    prefixLength: fc.constantFrom(8, 24, 32, 64, 128),
+    index: fc.integer({ min: 1, max: 12 }),
+    del: fc.boolean(),
+    address: fc.option(nearPrefix(family), { nil: null }),
+    local: fc.option(nearPrefix(family), { nil: undefined }),
+    broadcast: fc.option(nearPrefix(family), { nil: undefined }),
+  }),
+);
+
+type AddressCase = typeof addressNotification extends fc.Arbitrary<infer T> ? T : never;
+
+/** The rule, from the README: what a filter lets through of an address notification. */
+function addressPasses(spec: MonitorFilterSpec, n: AddressCase): boolean {
+  const host = n.prefixLength === (n.family === AF_INET ? 32 : 128);
+  if (!host || (!spec.hostAddressLinks && !spec.hostAddressPrefixes)) return true;
+  if (spec.hostAddressLinks?.includes(n.index)) return true;
+  const prefixes = (spec.hostAddressPrefixes ?? []).filter(
+    (p) => p.includes(':') === (n.family === AF_INET6),
+  );
+  const compared = [n.address, n.local].filter((a): a is string => typeof a === 'string');
+  // neither IFA_LOCAL nor IFA_ADDRESS: the address is unknown, and it passes if a prefix could hold it
+  if (compared.length === 0) return prefixes.length > 0;
+  return compared.some((a) => prefixes.some((p) => inPrefix(a, p)));
+}
+
 test('any filter, any notification: the program agrees with the rule it implements', () => {
   const spec = fc.record(
     {
@@ -309,17 +320,12 @@ test('any filter, any notification: the program agrees with the rule it implemen
         },
       ),
       hostAddressLinks: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { maxLength: 6 }),
+      hostAddressPrefixes: fc.uniqueArray(fc.constantFrom(...PREFIX_POOL), { maxLength: 6 }),
     },
     { requiredKeys: [] },
   );
   const notification = fc.oneof(
-    fc.record({
-      kind: fc.constant('address' as const),
-      family: fc.constantFrom(AF_INET, AF_INET6),
-      prefixLength: fc.constantFrom(8, 24, 32, 64, 128),
-      index: fc.integer({ min: 1, max: 12 }),
-      del: fc.boolean(),
-    }),
+    addressNotification,
     fc.record({
       kind: fc.constant('route' as const),
       family: fc.constantFrom(AF_INET, AF_INET6),
@@ -330,27 +336,23 @@ test('any filter, any notification: the program agrees with the rule it implemen
   );
   fc.assert(
     fc.property(spec, notification, fc.constantFrom('LE' as const, 'BE' as const), (s, n, order) => {
-      const normal = monitorFilterSpec(s) ?? {};
+      const normal = monitorFilterSpec(s);
       let packet: Buffer;
       let want: boolean;
       if (n.kind === 'address') {
         packet = address(order, { ...n, type: n.del ? RTM_DELADDR : RTM_NEWADDR });
-        const host = n.prefixLength === (n.family === AF_INET ? 32 : 128);
-        want = !host || !normal.hostAddressLinks || normal.hostAddressLinks.includes(n.index);
+        want = addressPasses(normal ?? {}, n);
       } else {
         packet = route(order, { ...n, type: n.del ? RTM_DELROUTE : RTM_NEWROUTE });
         const seen = n.tableAttribute ? n.table : n.table > 255 ? 252 : n.table;
-        want =
-          !normal.routeTables || (seen === 252 && !n.tableAttribute) || normal.routeTables.includes(seen);
+        const tables = normal?.routeTables;
+        want = !tables || (seen === 252 && !n.tableAttribute) || tables.includes(seen);
       }
-      const got = monitorFilterBytes(
-        normal.routeTables || normal.hostAddressLinks ? normal : undefined,
-        order,
-      );
+      const got = monitorFilterBytes(normal, order);
       const kept = got ? runFilter(decodeProgram(got, order), packet, order) === KEEP : true;
       assert.equal(kept, want, `${JSON.stringify(n)} under ${JSON.stringify(normal)} (${order})`);
     }),
-    { numRuns: 2000 },
+    { numRuns: 4000 },
   );
 });
 
@@ -371,8 +373,11 @@ test('recorded kernel messages (little-endian): kept exactly when their decoded 
   const specs: MonitorFilterSpec[] = [
     { routeTables: [254, 1000], hostAddressLinks: [3] },
     { routeTables: [1000], hostAddressLinks: [4] },
+    // seed-node's 172.31.1.5/32 is on link 4: these let it through by its address, or drop it
+    { routeTables: [1000], hostAddressLinks: [3], hostAddressPrefixes: ['172.31.1.0/24'] },
+    { routeTables: [254], hostAddressPrefixes: ['172.31.0.0/24', '2001:db8::/32'] },
   ];
-  const seen = { address: 0, route: 0, kept: 0, dropped: 0, table1000: 0 };
+  const seen = { address: 0, route: 0, kept: 0, dropped: 0, table1000: 0, byPrefix: 0, outside: 0 };
   for (const spec of specs) {
     const program = monitorFilterProgram(spec, 'LE');
     for (const name of ['seed-node', 'multipath-route', 'ipv6-lifetimes', 'nexthops']) {
@@ -384,8 +389,14 @@ test('recorded kernel messages (little-endian): kept exactly when their decoded 
           if (m.type === RTM_NEWADDR) {
             const a = decodeAddress(m);
             seen.address++;
-            if (a.prefixLength === (a.family === 4 ? 32 : 128))
-              want = spec.hostAddressLinks?.includes(a.index) ?? true;
+            const filtered = spec.hostAddressLinks || spec.hostAddressPrefixes;
+            if (filtered && a.prefixLength === (a.family === 4 ? 32 : 128)) {
+              const inside = [a.address, a.peer].some(
+                (x) => x !== undefined && spec.hostAddressPrefixes?.some((p) => inPrefix(x, p)),
+              );
+              want = spec.hostAddressLinks?.includes(a.index) || inside;
+              if (spec.hostAddressPrefixes) seen[inside ? 'byPrefix' : 'outside']++;
+            }
           } else if (m.type === RTM_NEWROUTE) {
             const r = decodeRoute(m);
             seen.route++;
@@ -405,7 +416,12 @@ test('recorded kernel messages (little-endian): kept exactly when their decoded 
   }
   // the recordings hold what the filter must tell apart: /32s, other tables, a table above 255
   assert.ok(
-    seen.address >= 10 && seen.table1000 >= 2 && seen.dropped >= 10 && seen.kept >= 10,
+    seen.address >= 10 &&
+      seen.table1000 >= 2 &&
+      seen.dropped >= 10 &&
+      seen.kept >= 10 &&
+      seen.byPrefix >= 1 &&
+      seen.outside >= 1,
     JSON.stringify(seen),
   );
 });

@@ -1,7 +1,8 @@
 // A monitor's kernel filter against the kernel: a flood of host addresses on a link nobody asked
-// about produces no events and overruns nothing, while the changes asked about still arrive;
-// setFilter changes it on a live monitor and removing it lets everything through. Then the API's
-// own contract (bad input, errors as NetlinkError) against a fake socket.
+// about, or outside the prefixes asked about, produces no events and overruns nothing, while the
+// changes asked about still arrive; setFilter changes it on a live monitor and removing it lets
+// everything through; the largest filter the API takes is a program the kernel takes. Then the
+// API's own contract (bad input, errors as NetlinkError) against a fake socket.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { inNetns } from '../../../../test/support/netns.ts';
 import { monitorFilterBytes } from '../../src/api/monitor-filter.ts';
-import { type Monitor, type MonitorEvent, Netlink, NetlinkError } from '../../src/index.ts';
+import {
+  type Address,
+  type Monitor,
+  type MonitorEvent,
+  type MonitorGroup,
+  Netlink,
+  NetlinkError,
+} from '../../src/index.ts';
 import type { NativeSocketOptions } from '../../src/native/binding.ts';
 import { FakeKernel } from '../transport/fake-kernel.ts';
+import { costliestFilter } from './filter-messages.ts';
 import { ip, needsNetns, vethPair, withHandle } from './support.ts';
 
 const FLOOD = 1000;
@@ -196,6 +205,199 @@ test('setFilter changes the filter of a live monitor; removing it lets everythin
   }),
 );
 
+// ---- host-address prefixes ----------------------------------------------------------------------
+
+const ADDRESS_GROUPS: MonitorGroup[] = ['ipv4-address', 'ipv6-address'];
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const isHost = (a: Address) => a.prefixLength === (a.family === 4 ? 32 : 128);
+
+/** The host-length addresses of the events (the local end for a point-to-point one), sorted. */
+const hostAddresses = (events: MonitorEvent[], action: 'new' | 'del' = 'new') =>
+  events
+    .flatMap((e) =>
+      e.type === 'address' && e.action === action && isHost(e.address) ? [e.address.address] : [],
+    )
+    .sort();
+
+/** The address an `ip -batch` line adds or deletes (`address add A[/L] [peer P] dev D`). */
+const addressOf = (line: string) => (line.split(' ')[2] as string).split('/')[0] as string;
+
+let markers = 0;
+
+/**
+ * Runs `lines`, waits until the unfiltered `witness` saw each of their addresses, then adds a /24
+ * (which every filter lets through) and waits for the filtered monitor to see it: whatever it
+ * gets of `lines` has arrived by then. IPv6 notifications come from a work queue, so the kernel's
+ * order alone would not say so.
+ */
+async function settle(ns: string, lines: string[], witness: Seen, filtered: Seen): Promise<void> {
+  await batch(ns, lines, false);
+  const action = lines[0]?.startsWith('address del') ? 'del' : 'new';
+  for (const line of lines)
+    await witness.until(`${line} at the witness`, addressEvent(addressOf(line), action));
+  const marker = `10.250.${markers >> 8}.${markers++ & 255}`;
+  ip(ns, 'address', 'add', `${marker}/24`, 'dev', 'v0');
+  await filtered.until(`the marker ${marker}`, addressEvent(marker));
+}
+
+test(
+  'prefixes: 1,000 /32s outside them on v0 make no events and no drops; inside, on v1, or a peer inside do',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      vethPair(ns);
+      const v1 = (await nl.links.get('v1')).index;
+      const filter = { hostAddressLinks: [v1], hostAddressPrefixes: ['2001:db8:99::/48', '10.99.0.0/16'] };
+      const filtered = nl.monitor({ groups: ADDRESS_GROUPS, rcvbuf: 65536, filter });
+      const small = nl.monitor({ groups: ADDRESS_GROUPS, rcvbuf: 65536 }); // the flood overruns it
+      const witness = nl.monitor({ groups: ADDRESS_GROUPS }); // 4 MiB: holds the whole flood
+      const seen = record(filtered);
+      const all = record(witness);
+      record(small);
+      try {
+        assert.deepEqual(filtered.filter, {
+          hostAddressLinks: [v1],
+          hostAddressPrefixes: ['10.99.0.0/16', '2001:db8:99::/48'],
+        });
+        await batch(ns, floodLines('add'), true); // the JS thread reads nothing meanwhile
+        const inside = [
+          ...range(50).map((i) => `address add 10.99.${i}.1/32 dev v0`),
+          ...range(50).map((i) => `address add 2001:db8:99::${(i + 1).toString(16)}/128 dev v0 nodad`),
+          'address add 10.99.0.0/32 dev v0',
+          'address add 10.99.255.255/32 dev v0',
+          'address add 2001:db8:99::/128 dev v0 nodad',
+          'address add 2001:db8:99:ffff:ffff:ffff:ffff:ffff/128 dev v0 nodad',
+          'address add 10.62.0.1/32 dev v1', // outside, on the listed link
+          'address add 2001:db8:64::1/128 dev v1 nodad',
+          'address add 10.60.200.1 peer 10.99.200.1 dev v0', // IFA_ADDRESS (the peer) inside
+          'address add 10.99.201.1 peer 10.60.201.1 dev v0', // IFA_LOCAL inside
+          'address add 2001:db8:60::1 peer 2001:db8:99:ff::1 dev v0 nodad',
+        ];
+        const outside = [
+          ...range(200).map((i) => `address add 2001:db8:65::${(i + 1).toString(16)}/128 dev v0 nodad`),
+          'address add 10.98.255.255/32 dev v0',
+          'address add 10.100.0.0/32 dev v0',
+          'address add 2001:db8:98:ffff:ffff:ffff:ffff:ffff/128 dev v0 nodad',
+          'address add 2001:db8:9a::/128 dev v0 nodad',
+          'address add 10.60.202.1 peer 10.60.203.1 dev v0',
+          'address add 2001:db8:60::2 peer 2001:db8:61::1 dev v0 nodad',
+        ];
+        await settle(ns, [...outside, ...inside], all, seen);
+        assert.deepEqual(hostAddresses(seen.events), inside.map(addressOf).sort());
+        const witnessed = new Set(hostAddresses(all.events));
+        assert.ok(
+          floodLines('add').every((l) => witnessed.has(addressOf(l))),
+          'the witness saw the whole flood',
+        );
+        assert.equal(filtered.overruns, 0);
+        assert.equal(
+          kernelDrops(ns, filtered.portId),
+          0,
+          'the kernel dropped nothing for the filtered monitor',
+        );
+        assert.ok(kernelDrops(ns, small.portId) > 0, 'the same flood overruns an unfiltered monitor');
+
+        // deletions are filtered the same way
+        const deletes = [
+          ...floodLines('del'),
+          ...inside.slice(0, 50).map((l) => l.replace(' add ', ' del ')),
+        ];
+        await settle(ns, deletes, all, seen);
+        assert.deepEqual(hostAddresses(seen.events, 'del'), inside.slice(0, 50).map(addressOf).sort());
+      } finally {
+        filtered.close();
+        small.close();
+        witness.close();
+      }
+    }),
+);
+
+test('setFilter with prefixes replaces the filter of a live monitor', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    vethPair(ns);
+    const v1 = (await nl.links.get('v1')).index;
+    const monitor = nl.monitor({ groups: ADDRESS_GROUPS, filter: { hostAddressLinks: [v1] } });
+    const witness = nl.monitor({ groups: ADDRESS_GROUPS });
+    const seen = record(monitor);
+    const all = record(witness);
+    /** Adds host addresses n on v0 (10.99, 10.98, 2001:db8:99, 2001:db8:98) and v1 (10.97): what passed. */
+    const step = async (n: number) => {
+      const from = seen.events.length;
+      await settle(
+        ns,
+        [
+          `address add 10.99.0.${n}/32 dev v0`,
+          `address add 10.98.0.${n}/32 dev v0`,
+          `address add 10.97.0.${n}/32 dev v1`,
+          `address add 2001:db8:99::${n}/128 dev v0 nodad`,
+          `address add 2001:db8:98::${n}/128 dev v0 nodad`,
+        ],
+        all,
+        seen,
+      );
+      return hostAddresses(seen.events.slice(from));
+    };
+    try {
+      assert.deepEqual(await step(1), ['10.97.0.1'], 'links only');
+
+      monitor.setFilter({ hostAddressPrefixes: ['2001:db8:98::/48', '10.98.0.0/16'] });
+      assert.deepEqual(monitor.filter, { hostAddressPrefixes: ['10.98.0.0/16', '2001:db8:98::/48'] });
+      assert.deepEqual(await step(2), ['10.98.0.2', '2001:db8:98::2'], 'prefixes only: no link counts');
+
+      monitor.setFilter({
+        hostAddressLinks: [v1],
+        hostAddressPrefixes: ['10.99.0.0/16', '2001:db8:99::/48'],
+      });
+      assert.deepEqual(await step(3), ['10.97.0.3', '10.99.0.3', '2001:db8:99::3'], 'links or prefixes');
+
+      monitor.setFilter({ hostAddressPrefixes: [] });
+      assert.deepEqual(await step(4), [], 'an empty list lets no host address through');
+
+      monitor.setFilter(undefined);
+      assert.deepEqual(await step(5), [
+        '10.97.0.5',
+        '10.98.0.5',
+        '10.99.0.5',
+        '2001:db8:98::5',
+        '2001:db8:99::5',
+      ]);
+      assert.equal(monitor.overruns, 0);
+    } finally {
+      monitor.close();
+      witness.close();
+    }
+  }),
+);
+
+test('the costliest filter the API takes is a program the kernel takes and runs as built', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    vethPair(ns);
+    // no link of this namespace is listed: the prefixes decide every host address
+    const filter = { ...costliestFilter(), hostAddressLinks: range(255).map((i) => 100_000 + i) };
+    const monitor = nl.monitor({ groups: ADDRESS_GROUPS, filter });
+    const witness = nl.monitor({ groups: ADDRESS_GROUPS });
+    const seen = record(monitor);
+    try {
+      await settle(
+        ns,
+        [
+          'address add 10.0.222.9/32 dev v0', // the last /24
+          'address add 200.1.1.1/32 dev v0', // outside every prefix
+          'address add 2001:db8:7f::1/128 dev v0 nodad', // the last /127
+          'address add 2001:db8:7f::2/128 dev v0 nodad',
+          'address add 2001:db8:80::/128 dev v0 nodad',
+        ],
+        record(witness),
+        seen,
+      );
+      assert.deepEqual(hostAddresses(seen.events), ['10.0.222.9', '2001:db8:7f::1']);
+    } finally {
+      monitor.close();
+      witness.close();
+    }
+  }),
+);
+
 function fakeMonitor(filter?: Parameters<Netlink['monitor']>[0]) {
   const kernel = new FakeKernel();
   const binding = {
@@ -227,6 +429,10 @@ test('the filter reaches the socket as the program for this host; bad filters ch
     assert.equal(kernel.filters.length, 2);
     assert.throws(() => monitor.setFilter({ hostAddressLinks: ['v0' as unknown as number] }), TypeError);
     assert.throws(() => monitor.setFilter({ routeTables: [0] }), RangeError);
+    assert.throws(
+      () => monitor.setFilter({ hostAddressPrefixes: ['10.1.2.3/16'] }),
+      /the network is 10\.1\.0\.0\/16/,
+    );
     assert.equal(kernel.filters.length, 2, 'nothing reached the socket');
     assert.equal(monitor.filter, undefined);
     assert.throws(
