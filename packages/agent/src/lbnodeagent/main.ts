@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { announcer } from '../network/announce.ts';
 import { applyPlan } from '../network/apply-plan.ts';
 import { kernelDropsAddressProtocol } from '../network/kernel.ts';
+import type { MonitorInterest } from '../network/monitor-interest.ts';
 import { OwnEchoes } from '../network/own-echoes.ts';
 import { claimProbe } from '../network/probe.ts';
 import { readNetwork } from '../network/read-network.ts';
@@ -67,6 +68,8 @@ interface Agent {
   echoes: OwnEchoes;
   rec: Reconciler;
   writeback: { idle(): Promise<void> };
+  /** The network watch, once `forever` started it: each decision's interest goes to it. */
+  interest: { follow?: (interest: MonitorInterest) => void };
 }
 
 /** Kubernetes mode's informers, Lease and write-back; the reconciler is asked for once it exists. */
@@ -113,6 +116,7 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
   );
   const echoes = new OwnEchoes();
   const probe = claimProbe(nl, log, o.probeMs);
+  const interest: Agent['interest'] = {};
   rec = new Reconciler({
     node: o.node,
     source,
@@ -126,6 +130,7 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
     announce: announcer(nl, log),
     ...(probe === undefined ? {} : { probe }),
     labelFallback: kernelDropsAddressProtocol(release()),
+    onInterest: (i) => interest.follow?.(i),
     onSummary: (s) => {
       metrics.record(s);
       if (kube === undefined || s.desired === undefined || s.state === undefined) return;
@@ -139,7 +144,7 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
       writeback.submit(input);
     },
   });
-  return { o, log, nl, metrics, kube, source, echoes, rec, writeback };
+  return { o, log, nl, metrics, kube, source, echoes, rec, writeback, interest };
 }
 
 /** --once: one reconcile, DAD settled for IPv6 addresses just added; 0 when everything applied. */
@@ -184,6 +189,7 @@ async function forever(a: Agent): Promise<number> {
     isOwnEcho: (action, address) => a.echoes.isEcho(action, address),
     onAddress: (action, address) => rec.observeAddress(action, address),
   });
+  a.interest.follow = (i) => watch.follow(i);
   const http = await serveHttp(
     o.metricsPort,
     a.metrics.registry,

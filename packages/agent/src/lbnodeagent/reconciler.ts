@@ -17,6 +17,7 @@ import {
   type PlanOp,
   PURELB_ADDRESS_PROTOCOL,
   planReconcile,
+  poolSubnets,
   selectAgent,
 } from '@purelb-ts/core';
 import type { Action, Address } from '@purelb-ts/netlink-native';
@@ -25,6 +26,7 @@ import type { OpResult } from '../network/apply-plan.ts';
 import { opFields, opSummary } from '../network/apply-plan.ts';
 import { AddressConflicts } from '../network/conflicts.ts';
 import { dadFailedIn, dadFailureIn, tentative } from '../network/dad.ts';
+import type { MonitorInterest } from '../network/monitor-interest.ts';
 import type { OwnEchoes } from '../network/own-echoes.ts';
 import { type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
 import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from '../node-decision.ts';
@@ -65,6 +67,8 @@ export interface ReconcilerOptions {
   probe?: ClaimProbe;
   /** Kernels < 6.3 drop IFA_PROTO: PureLB's IPv4 label then proves ownership. */
   labelFallback?: boolean;
+  /** After each decision: where it could place addresses (the network watch filters by it). */
+  onInterest?: (interest: MonitorInterest) => void;
 }
 
 /** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
@@ -276,6 +280,11 @@ export class Reconciler {
       ...(this.#memory === undefined ? {} : { memory: this.#memory }),
     });
     if (!membership.standalone) this.#runAtNextExpiry(decision.members, membership.now);
+    this.#o.onInterest?.({
+      virtualInterface: decision.desired.dummyInterface,
+      links: network.links,
+      poolSubnets: poolSubnets(decision.config.groups),
+    });
     this.#subnets = decision.subnets;
     this.#local = decision.local;
     // The election as the core decided it; fencing withholds addresses but does not change who wins.

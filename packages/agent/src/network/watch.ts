@@ -1,9 +1,10 @@
 // Kernel changes that can alter what this node should carry: links, addresses, main-table routes of
 // both families, and nexthop objects (a default route may name one). Link, nexthop and main-table
-// route notifications mark the reconciler dirty at once (the reconcile re-reads everything); a route
-// in another table is ignored (the rules read only the main one: adding an address puts its route in
-// the local table), and so is an address notification that merely echoes the agent's own last
-// apply. An overrun means events were lost, which a full re-read also covers.
+// route notifications mark the reconciler dirty at once (the reconcile re-reads everything), except
+// a host-length route not through the virtual interface, which elects nothing and is coalesced like
+// a foreign address; a route in another table is ignored (the rules read only the main one: adding
+// an address puts its route in the local table), and so is an address notification that merely
+// echoes the agent's own last apply. An overrun means events were lost, which a full re-read covers.
 //
 // Address notifications are split by whose address it is. One carrying PureLB's IFA_PROTO (e.g. an
 // owned address deleted behind the agent's back) marks dirty at once: the restore must stay fast.
@@ -16,20 +17,29 @@
 // resync's own bound), since each re-reads every address the flood added, in dumps the churn keeps
 // interrupting. Any owned, link or route change, and the periodic resync, still reconcile meanwhile.
 //
-// PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1 (bench:agent's foreign-churn scenario only) turns the
-// debounce off, so the bench can measure the behaviour before it side by side with the one after.
+// Before any of that, the kernel drops what cannot change a decision (monitor-interest.ts): routes of
+// other tables, and host-length addresses off the virtual interface and outside every pool, which is
+// where such churn usually comes from (kube-ipvs0). `follow` moves the filter after each decision.
+//
+// For bench:agent's foreign-churn scenario only, so it can measure the behaviour before each step
+// side by side with the one after: PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1 turns the debounce
+// off, PURELB_BENCH_NO_MONITOR_FILTER=1 the kernel filter.
 import { PURELB_ADDRESS_PROTOCOL } from '@purelb-ts/core';
-import type { Action, Address, Netlink } from '@purelb-ts/netlink-native';
+import type { Action, Address, Monitor, Netlink } from '@purelb-ts/netlink-native';
 import type { Logger } from '../log.ts';
 import { BurstDebounce } from './burst-debounce.ts';
+import { InterestFilter, type MonitorInterest } from './monitor-interest.ts';
 
 const RT_TABLE_MAIN = 254;
 const FOREIGN_QUIET_MS = 100;
 const FOREIGN_MAX_WAIT_MS = 1000;
 const FOREIGN_FLOOD_WAIT_MS = 30_000;
 export const IMMEDIATE_FOREIGN_ENV = 'PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES';
+export const NO_MONITOR_FILTER_ENV = 'PURELB_BENCH_NO_MONITOR_FILTER';
 
 export interface NetworkWatch {
+  /** A decision's interest: the kernel filter follows it (see monitor-interest.ts). */
+  follow(interest: MonitorInterest): void;
   close(): void;
 }
 
@@ -46,6 +56,25 @@ export interface NetworkWatchOptions {
   foreignFloodWaitMs?: number;
   /** Every foreign address notification marks dirty at once (default: $IMMEDIATE_FOREIGN_ENV === '1'). */
   immediateForeign?: boolean;
+  /** The kernel drops what cannot change a decision (default: unless $NO_MONITOR_FILTER_ENV === '1'). */
+  kernelFilter?: boolean;
+}
+
+/**
+ * Puts `interest`'s filter on the monitor. One the kernel (or the library's limits: many pools) refuses
+ * is logged, and the monitor falls back to the main table only, where every address passes.
+ */
+function applyFilter(monitor: Monitor, interest: InterestFilter, log: Logger): void {
+  const filter = interest.filter();
+  try {
+    monitor.setFilter(filter);
+    log.debug('netlink monitor filter', { filter });
+  } catch (err) {
+    log.warn('netlink monitor filter refused: every address notification reaches the agent', {
+      reason: String(err),
+    });
+    monitor.setFilter({ routeTables: ['main'] });
+  }
 }
 
 export function watchNetwork(
@@ -54,8 +83,11 @@ export function watchNetwork(
   log: Logger,
   options: NetworkWatchOptions = {},
 ): NetworkWatch {
+  const interest = new InterestFilter();
+  const filtered = options.kernelFilter ?? process.env[NO_MONITOR_FILTER_ENV] !== '1';
   const monitor = nl.monitor({
     groups: ['link', 'ipv4-address', 'ipv6-address', 'ipv4-route', 'ipv6-route', 'nexthop'],
+    ...(filtered ? { filter: interest.filter() } : {}),
   });
   let foreignSeen = 0;
   const foreign = new BurstDebounce(
@@ -77,7 +109,11 @@ export function watchNetwork(
     foreignSeen = 0;
     markDirty(why);
   };
-  monitor.on('link', () => now('link change'));
+  monitor.on('link', (e) => {
+    // Before the reconcile it marks reads the network (see monitor-interest.ts).
+    if (interest.link(e.action, e.link) && filtered) applyFilter(monitor, interest, log);
+    now('link change');
+  });
   monitor.on('address', (e) => {
     if (options.isOwnEcho?.(e.action, e.address) === true) return;
     options.onAddress?.(e.action, e.address);
@@ -89,7 +125,14 @@ export function watchNetwork(
     foreign.poke();
   });
   monitor.on('route', (e) => {
-    if (e.route.table === RT_TABLE_MAIN) now('route change');
+    if (e.route.table !== RT_TABLE_MAIN) return;
+    if (interest.urgentRoute(e.route) || immediateForeign) {
+      now('route change');
+      return;
+    }
+    // The host route the kernel adds with a foreign IPv6 /128: it elects nothing.
+    foreignSeen++;
+    foreign.poke();
   });
   monitor.on('nexthop', () => now('nexthop change'));
   monitor.on('overrun', () => {
@@ -104,6 +147,9 @@ export function watchNetwork(
   });
   monitor.unref();
   return {
+    follow: (next) => {
+      if (interest.follow(next) && filtered) applyFilter(monitor, interest, log);
+    },
     close: () => {
       foreign.cancel();
       monitor.close();

@@ -10,7 +10,12 @@ import { parseIP } from '../../src/net/ip.ts';
 
 type Pool = { pool: string; subnet: string };
 
-const group = (name: string, v4: Pool[], v6: Pool[] = [], type: 'local' | 'remote' = 'remote'): ServiceGroupConfig => {
+const group = (
+  name: string,
+  v4: Pool[],
+  v6: Pool[] = [],
+  type: 'local' | 'remote' = 'remote',
+): ServiceGroupConfig => {
   const r = parseServiceGroup({
     metadata: { name, namespace: 'purelb' },
     spec: { [type]: { v4pools: v4, ...(v6.length > 0 ? { v6pools: v6 } : {}) } },
@@ -63,14 +68,18 @@ describe('poolSubnets', () => {
             for (const p of g.pools) {
               const first = parseIP(p.pool.split('/')[0] ?? '');
               assert.ok(first !== undefined);
-              assert.ok(watched.some((w) => typeof w !== 'string' && cidrContains(w, first)), p.pool);
+              assert.ok(
+                watched.some((w) => typeof w !== 'string' && cidrContains(w, first)),
+                p.pool,
+              );
             }
           }
           // No subnet returned lies inside another one returned.
           for (const [i, w] of watched.entries()) {
             for (const [j, v] of watched.entries()) {
               if (i === j || typeof w === 'string' || typeof v === 'string') continue;
-              const inside = w.prefixLength <= v.prefixLength && cidrContains(w, { family: 4, value: v.network });
+              const inside =
+                w.prefixLength <= v.prefixLength && cidrContains(w, { family: 4, value: v.network });
               assert.ok(!inside, `${i} holds ${j}`);
             }
           }
