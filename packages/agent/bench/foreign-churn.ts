@@ -3,16 +3,17 @@
 // namespace shaped like the seed's node. Measured on the agent: its CPU seconds (utime + stime from
 // /proc/PID/stat) from just before the churn until it has settled after it, its reconciles (from
 // /metrics), monitor overruns (its log), and VmRSS before, at peak during the churn and 30 s after.
-// Run twice, each with a fresh agent and namespace: with the foreign-address debounce switched off
-// (PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1: the behaviour before it) and as shipped; then a third
-// time with only a process subscribed to the agent's monitor groups (monitor-only.ts): the floor,
-// what receiving and decoding the notifications costs before the agent does anything with them.
+// Run three times, each with a fresh agent and namespace: with neither the foreign-address debounce
+// nor the kernel monitor filter (PURELB_BENCH_IMMEDIATE_FOREIGN_ADDRESSES=1 and
+// PURELB_BENCH_NO_MONITOR_FILTER=1: the behaviour before both), with the debounce only, and as
+// shipped; then with only a process subscribed to the agent's monitor groups, unfiltered
+// (monitor-only.ts): what receiving and decoding every notification costs before any agent work.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createNetns, deleteNetns, ip } from '../../../test/support/netns.ts';
-import { IMMEDIATE_FOREIGN_ENV } from '../src/network/watch.ts';
+import { IMMEDIATE_FOREIGN_ENV, NO_MONITOR_FILTER_ENV } from '../src/network/watch.ts';
 import { ManifestFile, RunningAgent, seedShapedNode, v4Addresses } from '../test/support/agent-process.ts';
 import { group, manifests, seedGroups } from '../test/support/manifests.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -31,8 +32,11 @@ export interface ForeignChurnOptions {
   track: (agent: RunningAgent) => void;
 }
 
+/** before: neither step; debounced: the debounce only; shipped: the debounce and the kernel filter. */
+export type ChurnMode = 'before' | 'debounced' | 'shipped';
+
 export interface ChurnRun {
-  debounce: boolean;
+  mode: ChurnMode;
   /** The churn itself (ip -batch, add then delete), wall time. */
   churnMs: number;
   /** The agent's utime + stime from just before the churn until it settled after it. */
@@ -71,7 +75,8 @@ export interface ForeignChurnResult {
   services: number;
   afterS: number;
   before: ChurnRun;
-  after: ChurnRun;
+  debounced: ChurnRun;
+  shipped: ChurnRun;
   floor: MonitorFloor;
 }
 
@@ -166,19 +171,27 @@ async function rssAfter(pid: number, churnEnd: number, beforeMB: number, o: Fore
   }
 }
 
-function startAgent(ns: string, file: string, debounce: boolean, o: ForeignChurnOptions): RunningAgent {
+function startAgent(ns: string, file: string, mode: ChurnMode, o: ForeignChurnOptions): RunningAgent {
   // Set for the spawn only: the child copies the environment when it starts.
-  if (!debounce) process.env[IMMEDIATE_FOREIGN_ENV] = '1';
+  if (mode === 'before') process.env[IMMEDIATE_FOREIGN_ENV] = '1';
+  if (mode !== 'shipped') process.env[NO_MONITOR_FILTER_ENV] = '1';
   try {
     const agent = new RunningAgent(ns, file);
     o.track(agent);
     return agent;
   } finally {
     delete process.env[IMMEDIATE_FOREIGN_ENV];
+    delete process.env[NO_MONITOR_FILTER_ENV];
   }
 }
 
-async function churnRun(debounce: boolean, o: ForeignChurnOptions): Promise<ChurnRun> {
+const MODE_TEXT: Record<ChurnMode, string> = {
+  before: 'no debounce, no filter (before)',
+  debounced: 'debounced, no filter',
+  shipped: 'debounced and filtered (shipped)',
+};
+
+async function churnRun(mode: ChurnMode, o: ForeignChurnOptions): Promise<ChurnRun> {
   const file = new ManifestFile(
     manifests(
       Array.from({ length: o.services }, (_, k) => ({ name: `svc-${k}`, ip: remoteIP(k) })),
@@ -189,7 +202,7 @@ async function churnRun(debounce: boolean, o: ForeignChurnOptions): Promise<Chur
   const ns = churnNamespace();
   let agent: RunningAgent | undefined;
   try {
-    agent = startAgent(ns, file.path, debounce, o);
+    agent = startAgent(ns, file.path, mode, o);
     const a = agent;
     await a.until(
       `the agent up with ${o.services} addresses`,
@@ -204,7 +217,7 @@ async function churnRun(debounce: boolean, o: ForeignChurnOptions): Promise<Chur
     const ticksBefore = cpuTicks(pid);
     const overrunsBefore = a.logs.filter((l) => l.msg.startsWith('netlink monitor overrun')).length;
     let rssPeakMB = rssBeforeMB;
-    o.say(`${debounce ? 'debounced' : 'immediate (before)'}: churning ${o.addresses} foreign adds + deletes`);
+    o.say(`${MODE_TEXT[mode]}: churning ${o.addresses} foreign adds + deletes`);
     const churnMs = await churn(ns, 'churn0', o.addresses, () => {
       rssPeakMB = Math.max(rssPeakMB, statusMB(pid, 'VmRSS'));
     });
@@ -217,7 +230,7 @@ async function churnRun(debounce: boolean, o: ForeignChurnOptions): Promise<Chur
     rssPeakMB = Math.max(rssPeakMB, statusMB(pid, 'VmRSS'));
     const memory = await rssAfter(pid, churnEnd, rssBeforeMB, o);
     return {
-      debounce,
+      mode,
       churnMs,
       cpuS: Math.round((userS + sysS) * 100) / 100,
       userS,
@@ -304,8 +317,17 @@ async function monitorFloor(o: ForeignChurnOptions): Promise<MonitorFloor> {
 }
 
 export async function foreignChurn(o: ForeignChurnOptions): Promise<ForeignChurnResult> {
-  const before = await churnRun(false, o);
-  const after = await churnRun(true, o);
+  const before = await churnRun('before', o);
+  const debounced = await churnRun('debounced', o);
+  const shipped = await churnRun('shipped', o);
   const floor = await monitorFloor(o);
-  return { addresses: o.addresses, services: o.services, afterS: o.afterMs / 1000, before, after, floor };
+  return {
+    addresses: o.addresses,
+    services: o.services,
+    afterS: o.afterMs / 1000,
+    before,
+    debounced,
+    shipped,
+    floor,
+  };
 }
