@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ip, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
-import { ManifestFile, RunningAgent, seedShapedNode, v4Addresses } from './support/agent-process.ts';
+import { ip, netnsUnavailableReason } from '../../../test/support/netns.ts';
+import { type RunningAgent, v4Addresses, withWatchingAgent } from './support/agent-process.ts';
 import { manifests } from './support/manifests.ts';
 
 const skip = netnsUnavailableReason();
@@ -73,37 +73,30 @@ const INSIDE = 100;
 const insidePool = (j: number) => `172.30.250.${150 + j}`;
 
 /** The seed's node and Services, a churn interface, and the agent with its first placements made. */
-async function withChurningNode(body: (ns: string, agent: RunningAgent) => Promise<void>): Promise<void> {
-  const file = new ManifestFile(
+const withChurningNode = (body: (ns: string, agent: RunningAgent) => Promise<void>): Promise<void> =>
+  withWatchingAgent(
     manifests([
       { name: 'web', ip: '172.30.250.53' },
       { name: 'api', ip: '172.31.1.5' },
     ]),
+    async (ns, agent) => {
+      await agent.until(
+        'first placements',
+        () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
+        WAIT_MS,
+      );
+      await agent.until('metrics served', () => metricsPort(agent) !== undefined, WAIT_MS);
+      await body(ns, agent);
+      ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
+      await agent.until('the owned address restored', () => has(ns, 'kube-lb0', '172.31.1.5/32'), WAIT_MS);
+    },
+    {
+      node: (ns) => {
+        ip(ns, 'link', 'add', 'churn0', 'type', 'veth', 'peer', 'name', 'churn1');
+        ip(ns, 'link', 'set', 'churn0', 'up');
+      },
+    },
   );
-  try {
-    await withNetns(async (ns) => {
-      seedShapedNode(ns);
-      ip(ns, 'link', 'add', 'churn0', 'type', 'veth', 'peer', 'name', 'churn1');
-      ip(ns, 'link', 'set', 'churn0', 'up');
-      const agent = new RunningAgent(ns, file.path);
-      try {
-        await agent.until(
-          'first placements',
-          () => has(ns, 'enp1s0', '172.30.250.53/24') && has(ns, 'kube-lb0', '172.31.1.5/32'),
-          WAIT_MS,
-        );
-        await agent.until('metrics served', () => metricsPort(agent) !== undefined, WAIT_MS);
-        await body(ns, agent);
-        ip(ns, 'addr', 'del', '172.31.1.5/32', 'dev', 'kube-lb0');
-        await agent.until('the owned address restored', () => has(ns, 'kube-lb0', '172.31.1.5/32'), WAIT_MS);
-      } finally {
-        await agent.stop('SIGKILL');
-      }
-    });
-  } finally {
-    file.remove();
-  }
-}
 
 describe('purelb-agent under foreign address churn', { skip }, () => {
   it('2,000 foreign /32s outside every pool subnet cause no reconcile; an owned address deleted after is restored', async () => {

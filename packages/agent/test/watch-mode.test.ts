@@ -9,6 +9,7 @@ import {
   RunningAgent,
   seedShapedNode,
   v4Addresses,
+  withWatchingAgent,
 } from './support/agent-process.ts';
 import { manifests } from './support/manifests.ts';
 
@@ -17,33 +18,15 @@ const skip = netnsUnavailableReason();
 const has = (ns: string, link: string, cidr: string): boolean =>
   v4Addresses(ns).get(link)?.includes(cidr) ?? false;
 
-/**
- * The seed-shaped node in a fresh namespace, a manifest file holding `services`, and the agent watching
- * both; the agent is killed, the file removed and the namespace deleted whatever `fn` does.
- */
-async function withWatchingAgent(
+/** The agent watching a manifest file holding `services` on the seed-shaped node. */
+const withAgentFor = (
   services: Parameters<typeof manifests>[0],
   fn: (ns: string, agent: RunningAgent, file: ManifestFile) => Promise<void>,
-): Promise<void> {
-  const file = new ManifestFile(manifests(services));
-  try {
-    await withNetns(async (ns) => {
-      seedShapedNode(ns);
-      const agent = new RunningAgent(ns, file.path);
-      try {
-        await fn(ns, agent, file);
-      } finally {
-        await agent.stop('SIGKILL');
-      }
-    });
-  } finally {
-    file.remove();
-  }
-}
+): Promise<void> => withWatchingAgent(manifests(services), fn);
 
 describe('purelb-agent watching its manifest file and the kernel', { skip }, () => {
   it('moves an address when the file changes, removes it when its Service goes, withdraws local ones on SIGTERM', async () => {
-    await withWatchingAgent(
+    await withAgentFor(
       [
         { name: 'web', ip: '172.30.250.53' },
         { name: 'api', ip: '172.31.1.5' },
@@ -82,7 +65,7 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
   });
 
   it('keeps the previous state when the file is broken, naming file and line, and applies the fixed file', async () => {
-    await withWatchingAgent([{ name: 'api', ip: '172.31.1.5' }], async (ns, agent, file) => {
+    await withAgentFor([{ name: 'api', ip: '172.31.1.5' }], async (ns, agent, file) => {
       await agent.until('placed', () => has(ns, 'kube-lb0', '172.31.1.5/32'));
       file.write(`${manifests([])}---\nkind: Service\nmetadata: [unclosed\n`);
       await agent.until('the broken file reported', () =>
@@ -98,7 +81,7 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
   });
 
   it('restores an owned address deleted with `ip addr del`', async () => {
-    await withWatchingAgent(
+    await withAgentFor(
       [
         { name: 'web', ip: '172.30.250.53' },
         { name: 'api', ip: '172.31.1.5' },
@@ -121,7 +104,7 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
   });
 
   it('follows default-route changes: a second equal default moves the local address to kube-lb0 with an error, removing it moves it back', async () => {
-    await withWatchingAgent([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
+    await withAgentFor([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
       await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
       addSecondDefault(ns);
       await agent.until(
@@ -140,7 +123,7 @@ describe('purelb-agent watching its manifest file and the kernel', { skip }, () 
   });
 
   it('when the local interface goes away its address moves to kube-lb0, and back when it returns', async () => {
-    await withWatchingAgent([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
+    await withAgentFor([{ name: 'web', ip: '172.30.250.53' }], async (ns, agent, _file) => {
       await agent.until('placed on enp1s0', () => has(ns, 'enp1s0', '172.30.250.53/24'));
       // Deleting the veth takes its addresses and the default route with it.
       ip(ns, 'link', 'del', 'enp1s0');

@@ -7,7 +7,13 @@ import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
 import { diagnoseJson, findingBriefs, standaloneArgs } from '../diagnose/support.ts';
-import { ManifestFile, RunningAgent, runOnce, seedShapedNode } from '../support/agent-process.ts';
+import {
+  ManifestFile,
+  type RunningAgent,
+  runOnce,
+  seedShapedNode,
+  withWatchingAgent,
+} from '../support/agent-process.ts';
 import { group, manifests, seedGroups, service } from '../support/manifests.ts';
 import { addressesOf, addTagged, sleep } from './support.ts';
 
@@ -25,29 +31,15 @@ function withAgentRegex(localInterface: string): object[] {
   return [{ ...agent, spec: { local: { ...agent.spec.local, localInterface } } }, ...rest];
 }
 
-async function withWatchingAgent(
+/** The agent watching `text` on the seed-shaped node, re-reading everything every second. */
+const withResyncingAgent = (
   text: string,
   fn: (ns: string, agent: RunningAgent, file: ManifestFile) => Promise<void>,
-) {
-  const file = new ManifestFile(text);
-  try {
-    await withNetns(async (ns) => {
-      seedShapedNode(ns);
-      const agent = new RunningAgent(ns, file.path, ['--resync', '1']);
-      try {
-        await fn(ns, agent, file);
-      } finally {
-        await agent.stop('SIGKILL');
-      }
-    });
-  } finally {
-    file.remove();
-  }
-}
+): Promise<void> => withWatchingAgent(text, fn, { args: ['--resync', '1'] });
 
 describe('a bad edit degrades one thing only', { skip }, () => {
   it('an LBNodeAgent edited to a regex typo keeps its last valid version: nothing is withdrawn', async () => {
-    await withWatchingAgent(manifests(SERVICES, withAgentRegex('enp')), async (ns, agent, file) => {
+    await withResyncingAgent(manifests(SERVICES, withAgentRegex('enp')), async (ns, agent, file) => {
       await agent.until('placed', () => placedNow(ns).length === 2);
       file.write(manifests(SERVICES, withAgentRegex('([')));
       await agent.until('the typo is reported', () =>
@@ -66,7 +58,7 @@ describe('a bad edit degrades one thing only', { skip }, () => {
     const edited = seedGroups().map((g) =>
       (g as { metadata: { name: string } }).metadata.name === 'remote32' ? reversed : g,
     );
-    await withWatchingAgent(manifests(SERVICES), async (ns, agent, file) => {
+    await withResyncingAgent(manifests(SERVICES), async (ns, agent, file) => {
       await agent.until('placed', () => placedNow(ns).length === 2);
       file.write(manifests(SERVICES, edited));
       await agent.until('the edit is reported', () =>

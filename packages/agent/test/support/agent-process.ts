@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ip, ipJson } from '../../../../test/support/netns.ts';
+import { ip, ipJson, withNetns } from '../../../../test/support/netns.ts';
 
 /**
  * The checkout whose agent the tests run: this one, or the one $PURELB_AGENT_UNDER_TEST names (another
@@ -180,5 +180,38 @@ export class RunningCli {
 export class RunningAgent extends RunningCli {
   constructor(ns: string, file: string, extra: string[] = []) {
     super([...baseArgs(ns, file).slice(2), '--resync', '0', ...extra]);
+  }
+}
+
+export interface WatchingAgentOptions {
+  /** More agent arguments (after --resync 0, so a later --resync wins). */
+  args?: string[];
+  /** Builds more of the node after the seed's shape, before the agent starts. */
+  node?: (ns: string) => void;
+}
+
+/**
+ * The seed-shaped node in a fresh namespace, a manifest file holding `text`, and the agent watching
+ * both; the agent is killed, the file removed and the namespace deleted whatever `fn` does.
+ */
+export async function withWatchingAgent(
+  text: string,
+  fn: (ns: string, agent: RunningAgent, file: ManifestFile) => Promise<void>,
+  options: WatchingAgentOptions = {},
+): Promise<void> {
+  const file = new ManifestFile(text);
+  try {
+    await withNetns(async (ns) => {
+      seedShapedNode(ns);
+      options.node?.(ns);
+      const agent = new RunningAgent(ns, file.path, options.args);
+      try {
+        await fn(ns, agent, file);
+      } finally {
+        await agent.stop('SIGKILL');
+      }
+    });
+  } finally {
+    file.remove();
   }
 }
