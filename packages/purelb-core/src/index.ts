@@ -27,6 +27,7 @@ export { cidrsOverlap, reservedIn, reservedInSubnet } from './net/reserved.ts';
 export { type Claim, type ClaimProblem, claimProblem } from './placement/claim-check.ts';
 export * from './placement/index.ts';
 export { type NodeFacts, nodeFacts } from './placement/node-facts.ts';
+export { takeovers } from './placement/takeover.ts';
 export { isOurVirtualInterface, virtualInterfaceProblem } from './placement/virtual-interface.ts';
 export * from './plan/index.ts';
 export * from './services/index.ts';

@@ -19,6 +19,7 @@ import {
   planReconcile,
   poolSubnets,
   selectAgent,
+  takeovers,
 } from '@purelb-ts/core';
 import type { Action, Address } from '@purelb-ts/netlink-native';
 import type { Logger } from '../log.ts';
@@ -28,7 +29,7 @@ import { AddressConflicts } from '../network/conflicts.ts';
 import { dadFailedIn, dadFailureIn, tentative } from '../network/dad.ts';
 import type { MonitorInterest } from '../network/monitor-interest.ts';
 import type { OwnEchoes } from '../network/own-echoes.ts';
-import { type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
+import { addedPlacements, type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
 import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from '../node-decision.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
 import { ReportedOnce } from './reported-once.ts';
@@ -236,7 +237,7 @@ export class Reconciler {
     const network = await this.#o.readNetwork();
     for (const ip of dadFailedIn(network, this.#ownership)) this.#dadFailed(ip, false);
     let d = this.#decide(state, network);
-    if (await this.#probeFirstClaims(d.plan, network)) d = this.#decide(state, network);
+    if (await this.#probeFirstClaims(d.plan, d.decision.state, network)) d = this.#decide(state, network);
     const { decision, desired, plan, fenced } = d;
     this.#memory = decision.config.memory;
     this.#lastDesired = decision.desired;
@@ -294,12 +295,26 @@ export class Reconciler {
   }
 
   /**
-   * Before a local address is first claimed (added, not refreshed), asks the segment whether another
-   * host uses it. True when someone answered: the caller decides again, and the core leaves it out.
+   * Before a local address is first claimed (added, not refreshed, not taken over from another
+   * node), asks the segment whether another host uses it. True when someone answered: the caller
+   * decides again, and the core leaves it out.
    */
-  async #probeFirstClaims(plan: readonly PlanOp[], network: NodeNetwork): Promise<boolean> {
-    const claims = firstClaims(plan);
-    if (this.#o.probe === undefined || claims.length === 0) return false;
+  async #probeFirstClaims(
+    plan: readonly PlanOp[],
+    state: ClusterState,
+    network: NodeNetwork,
+  ): Promise<boolean> {
+    if (this.#o.probe === undefined) return false;
+    const taken = takeovers(addedPlacements(plan), state.services, this.#o.node);
+    for (const [ip, from] of taken) {
+      this.#conflicts.clear(ip);
+      this.#o.log.info(`taking ${ip} over from node ${from}: announced, not probed`, {
+        ip,
+        reason: `node ${from} announces it (purelb.io/announcing annotation); its holder may still answer for it until its agent withdraws it`,
+      });
+    }
+    const claims = firstClaims(plan, taken);
+    if (claims.length === 0) return false;
     const answered = await this.#o.probe(claims, network);
     let found = false;
     for (const claim of claims) {

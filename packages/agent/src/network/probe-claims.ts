@@ -1,5 +1,6 @@
-// The local addresses a plan claims for the first time (added, not refreshed or moved within ours),
-// grouped by interface: each is probed on its segment before the add goes out.
+// The local addresses a plan claims for the first time (added, not refreshed or moved within ours,
+// and not taken over from another PureLB node: core's takeovers), grouped by interface: each is
+// probed on its segment before the add goes out.
 import type { NodeNetwork, Placement, PlanOp } from '@purelb-ts/core';
 
 export interface Claims {
@@ -23,6 +24,10 @@ export function localClaims(placements: readonly Placement[]): Claims[] {
   return [...byLink].map(([link, ips]) => ({ link, ips }));
 }
 
-/** The local addresses the plan adds: first claims on this node. */
-export const firstClaims = (plan: readonly PlanOp[]): Claims[] =>
-  localClaims(plan.flatMap((op) => (op.op === 'add-address' ? [op.placement] : [])));
+/** The local placements the plan adds. */
+export const addedPlacements = (plan: readonly PlanOp[]): Placement[] =>
+  plan.flatMap((op) => (op.op === 'add-address' && op.placement.kind === 'local' ? [op.placement] : []));
+
+/** The local addresses the plan adds, less those taken over (`takenOver`, by IP): first claims. */
+export const firstClaims = (plan: readonly PlanOp[], takenOver: ReadonlyMap<string, string>): Claims[] =>
+  localClaims(addedPlacements(plan).filter((p) => !takenOver.has(p.ip)));
