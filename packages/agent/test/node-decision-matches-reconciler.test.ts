@@ -43,6 +43,7 @@ function state(extra: Partial<ClusterState> = {}): ClusterState {
     lbNodeAgents: [agent!],
     leases: [],
     node: undefined,
+    nodes: [],
     ...extra,
   };
 }

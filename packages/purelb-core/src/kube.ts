@@ -81,6 +81,8 @@ export interface KubeNode {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
+  /** addresses: what the kubelet reports (InternalIP, ExternalIP, Hostname, ...). */
+  status?: { addresses?: { type: string; address: string }[] };
 }
 
 /** A ServiceGroup or LBNodeAgent as stored; `spec` is checked by the config parsers. */

@@ -77,16 +77,17 @@ async function fromCluster(o: DiagnoseOptions, kubeconfig: string | undefined): 
       throw new CannotLook(`cannot read the cluster at ${server}: ${message(err)}`);
     }
   };
-  const [services, endpointSlices, serviceGroups, lbNodeAgents, leases, self] = await Promise.all([
+  const [services, endpointSlices, serviceGroups, lbNodeAgents, leases, self, nodes] = await Promise.all([
     list<Service>('/api/v1/services'),
     list<EndpointSlice>('/apis/discovery.k8s.io/v1/endpointslices'),
     list<CustomResource>(`${PURELB_API}/namespaces/${ns}/servicegroups`),
     list<CustomResource>(`${PURELB_API}/namespaces/${ns}/lbnodeagents`),
     list<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`),
     node(),
+    list<KubeNode>('/api/v1/nodes'),
   ]);
   return {
-    state: { services, endpointSlices, serviceGroups, lbNodeAgents, leases, node: self },
+    state: { services, endpointSlices, serviceGroups, lbNodeAgents, leases, node: self, nodes },
     from: `kubernetes ${server} namespace ${o.namespace}`,
   };
 }

@@ -1,10 +1,10 @@
 // The cluster as the agent sees it: one restarting informer per kind (see informer.ts), listed once
 // before start() resolves, then followed; every change calls onChange (the reconciler coalesces).
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
-import { RestartingInformer } from './informer.ts';
+import { type InformerEvent, RestartingInformer } from './informer.ts';
 import { KubeRest } from './rest.ts';
 
 export const PURELB_API = '/apis/purelb.io/v2';
@@ -12,7 +12,7 @@ export const PURELB_API = '/apis/purelb.io/v2';
 export interface KubernetesSourceOptions {
   /** The install namespace: ServiceGroups, LBNodeAgents and Leases are read from it only. */
   namespace: string;
-  /** This node's name: its Node object is watched (field selector metadata.name). */
+  /** This node's name: snapshot().node is its Node object (every Node is watched, see nodes). */
   node: string;
   logger: Logger;
   /** First restart delay after an informer error (doubles up to maxRestartDelayMs). Default 500 ms. */
@@ -25,6 +25,8 @@ export class KubernetesSource implements ObjectSource {
   readonly #rest: KubeRest;
   readonly #opts: Required<Omit<KubernetesSourceOptions, 'logger'>> & { logger: Logger };
   readonly #feeds = new Map<string, RestartingInformer>();
+  /** Node name → what of it matters (see #matters). */
+  readonly #nodeKeys = new Map<string, string>();
   #onChange: () => void = () => {};
   #allListed: (() => void) | undefined;
   #abandon: ((err: Error) => void) | undefined;
@@ -40,13 +42,14 @@ export class KubernetesSource implements ObjectSource {
   async start(onChange: () => void): Promise<void> {
     this.#onChange = onChange;
     const ns = encodeURIComponent(this.#opts.namespace);
-    const nodeSelector = `metadata.name=${this.#opts.node}`;
     this.#add('Service', '/api/v1/services');
     this.#add('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices');
     this.#add('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`);
     this.#add('LBNodeAgent', `${PURELB_API}/namespaces/${ns}/lbnodeagents`);
     this.#add('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`);
-    this.#add('Node', '/api/v1/nodes', nodeSelector);
+    // Every Node, not just this one: no Service may take another node's address, and a Lease only
+    // counts when its Node exists. Only changes that matter wake the reconciler (see #nodeKeys).
+    this.#add('Node', '/api/v1/nodes');
     const listed = new Promise<void>((resolve, reject) => {
       this.#allListed = resolve;
       this.#abandon = reject;
@@ -58,14 +61,15 @@ export class KubernetesSource implements ObjectSource {
 
   snapshot(): ClusterState {
     const items = <T>(kind: string): T[] => this.#feeds.get(kind)?.list<T>() ?? [];
-    const nodes = items<KubeNode>('Node').filter((n) => n.metadata.name === this.#opts.node);
+    const nodes = items<KubeNode>('Node');
     return {
       services: items<Service>('Service'),
       endpointSlices: items<EndpointSlice>('EndpointSlice'),
       serviceGroups: items<CustomResource>('ServiceGroup'),
       lbNodeAgents: items<CustomResource>('LBNodeAgent'),
       leases: items<Lease>('Lease'),
-      node: nodes[0],
+      node: nodes.find((n) => n.metadata.name === this.#opts.node),
+      nodes,
     };
   }
 
@@ -91,8 +95,9 @@ export class KubernetesSource implements ObjectSource {
       logger: this.#opts.logger,
       restartDelayMs: this.#opts.restartDelayMs,
       maxRestartDelayMs: this.#opts.maxRestartDelayMs,
-      onEvent: () => {
-        if (this.#allListed === undefined) this.#onChange();
+      onEvent: (event, obj) => {
+        const matters = this.#matters(kind, event, obj);
+        if (this.#allListed === undefined && matters) this.#onChange();
       },
       onFirstList: () => {
         if (this.#allListed !== undefined && this.synced()) {
@@ -104,5 +109,21 @@ export class KubernetesSource implements ObjectSource {
       },
     });
     this.#feeds.set(kind, feed);
+  }
+
+  /** A Node's heartbeats and conditions change nothing the agent decides on: only its name, uid,
+   * labels and addresses do, so other updates of any of the cluster's Nodes are not a change. */
+  #matters(kind: string, event: InformerEvent, obj: KubernetesObject): boolean {
+    if (kind !== 'Node') return true;
+    const name = obj.metadata?.name ?? '';
+    if (event === 'delete') {
+      this.#nodeKeys.delete(name);
+      return true;
+    }
+    const n = obj as KubeNode;
+    const key = JSON.stringify([n.metadata.uid, n.metadata.labels, n.status?.addresses]);
+    if (this.#nodeKeys.get(name) === key) return false;
+    this.#nodeKeys.set(name, key);
+    return true;
   }
 }

@@ -11,6 +11,9 @@ export interface ClusterState {
   leases: Lease[];
   /** This node's own Node object; undefined when the source has none (standalone mode). */
   node: KubeNode | undefined;
+  /** Every Node in the cluster (this one included): whose addresses no Service may take, which
+   * Leases belong to a real node. Empty when the source has none (standalone mode). */
+  nodes: KubeNode[];
   /** Standalone: objects of kinds the agent does not read (a misspelt kind?), each with where it is. */
   ignored?: IgnoredObject[];
 }
@@ -30,5 +33,6 @@ export const emptyClusterState = (): ClusterState => ({
   lbNodeAgents: [],
   leases: [],
   node: undefined,
+  nodes: [],
   ignored: [],
 });
