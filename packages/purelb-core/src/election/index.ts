@@ -1,5 +1,6 @@
 // Local-interface election, advertised subnets, lease membership and the per-address node election.
 export { advertisedSubnets } from './advertised-subnets.ts';
+export { ContactClock } from './contact-clock.ts';
 export {
   defaultRoutes,
   electDefaultInterface,
@@ -7,6 +8,12 @@ export {
   routeInterfaces,
   routeMetric,
 } from './default-route.ts';
+export {
+  cappedDurationMs,
+  LeaseObserver,
+  MAX_LEASE_DURATION_SECONDS,
+  writtenExpiry,
+} from './lease-observer.ts';
 export {
   type CandidateInterface,
   findLocalSubnet,
@@ -18,7 +25,9 @@ export {
   liveMembers,
   type Member,
   type Membership,
+  type MembershipClock,
   NODE_LEASE_PREFIX,
+  WIDEST_NODE_SUBNET,
 } from './members.ts';
 export { parseMicroTime } from './micro-time.ts';
 export { nexthopInterfaces } from './nexthops.ts';
