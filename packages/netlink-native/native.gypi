@@ -14,6 +14,8 @@
         "src/native/netns_open.cc",
         "src/native/packet_job.cc",
         "src/native/packet_sender.cc",
+        "src/native/packet_socket.cc",
+        "src/native/socket_callbacks.cc",
         "src/native/sys_error.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

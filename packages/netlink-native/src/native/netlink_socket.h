@@ -23,10 +23,9 @@
 #include <memory>
 
 #include "io_loop.h"
+#include "socket_callbacks.h"
 
 namespace netlink_native {
-
-struct SocketCallbacks;
 
 class NetlinkSocket : public Napi::ObjectWrap<NetlinkSocket>, public DeliverySink {
  public:
