@@ -6,6 +6,7 @@
 #include "js_options.h"
 #include "netlink_socket.h"
 #include "packet_sender.h"
+#include "packet_socket.h"
 
 namespace netlink_native {
 namespace {
@@ -30,6 +31,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function socket_class = NetlinkSocket::DefineClass(env);
   if (env.IsExceptionPending()) return exports;
   exports.Set("NetlinkSocket", socket_class);
+  Napi::Function packet_socket_class = PacketSocket::DefineClass(env);
+  if (env.IsExceptionPending()) return exports;
+  exports.Set("PacketSocket", packet_socket_class);
   exports.Set("sendFrames", Napi::Function::New<SendFrames>(env, "sendFrames"));
   exports.Set("exchangeFrames", Napi::Function::New<ExchangeFrames>(env, "exchangeFrames"));
   exports.Set("errnoName", Napi::Function::New<ErrnoNameJs>(env, "errnoName"));

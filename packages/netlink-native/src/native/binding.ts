@@ -148,8 +148,61 @@ export interface ExchangeFramesResult {
   dropped: number;
 }
 
+export interface PacketSocketOptions {
+  netns?: NetnsTarget;
+  ifindex: number;
+  /**
+   * A classic BPF program (struct sock_filter[], host byte order), required: attached before the
+   * socket is bound (ETH_P_ALL), so the kernel runs it on every frame the device receives and a
+   * frame it drops never wakes the I/O thread. Its return value is the number of bytes kept.
+   */
+  filter: Buffer;
+  /** Receive buffer in bytes; SO_RCVBUFFORCE when permitted, else SO_RCVBUF. */
+  rcvbuf: number;
+  /**
+   * Called on the JS thread with one or more received frames, each preceded by its length (u32,
+   * host byte order) and padded to 4 bytes. Never the host's own transmitted frames. Must not
+   * throw; if it does, the addon reports it through onError (ECALLBACK) instead.
+   */
+  onData: (chunk: Buffer) => void;
+  /**
+   * ENOBUFS (token 0): the kernel dropped frames because the receive queue was full; a receive
+   * failure; or ECALLBACK with the value onData threw.
+   */
+  onError: (errno: number, code: string, token: number, cause?: unknown) => void;
+}
+
+/** A listening AF_PACKET socket on one device, with its own I/O thread (no sending). */
+export interface NativePacketSocket {
+  /** The receive buffer the kernel granted. */
+  readonly rcvbuf: number;
+  /** Whether the kernel took PACKET_IGNORE_OUTGOING (Linux 4.20+): the host's own frames are never cloned for it. */
+  readonly ignoresOutgoing: boolean;
+  /** Frames handed to JS, and the reads that returned them. */
+  readonly stats: { framesReceived: number; receiveCalls: number };
+  readonly closed: boolean;
+  /** Lets frames for a link-layer multicast address reach the socket (PACKET_ADD_MEMBERSHIP, counted per socket). */
+  addMembership(address: Buffer): void;
+  dropMembership(address: Buffer): void;
+  /** Replaces the kernel filter (there is always one). A program the kernel refuses throws (EINVAL); the old one stays. */
+  setFilter(program: Buffer): void;
+  /** Idempotent. Stops the I/O thread, closes the fd (memberships end); no callback runs afterwards. */
+  close(): void;
+  /** Like NativeSocketControls: an open socket keeps the event loop alive unless unref()'d. */
+  ref(): void;
+  unref(): void;
+}
+
 export interface NativeBinding {
   NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket & NativeSocketControls;
+  /**
+   * Opens a listening AF_PACKET socket on `ifindex` in the namespace (a helper thread creates it
+   * there). Bad options throw TypeError/RangeError; a failing system call throws an Error with
+   * `errno` and `code` (ENODEV for a missing ifindex).
+   */
+  PacketSocket: new (
+    options: PacketSocketOptions,
+  ) => NativePacketSocket;
   /**
    * Sends raw frames on an AF_PACKET socket opened (in the namespace) for this call, off the JS
    * thread. Bad options throw at once (TypeError/RangeError); a failing system call rejects with

@@ -31,6 +31,7 @@
 #include "io_loop.h"
 
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
@@ -75,6 +76,7 @@ size_t Align4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 IoLoop::IoLoop(int fd, size_t max_datagram, DeliverySink* sink, ReplyBounds bounds)
     : fd_(fd),
       max_datagram_(max_datagram),
+      packet_frames_(bounds.packet_frames),
       sink_(sink),
       tracker_(bounds.cap_ack, kSlotSize),
       bounded_(bounds.rtnetlink_requests_only) {}
@@ -166,6 +168,7 @@ void IoLoop::Run() {
     if (fds[0].revents & POLLNVAL) return;
     // POLLERR carries a pending socket error (ENOBUFS): recv reports and clears it.
     if ((fds[0].revents & (POLLIN | POLLERR)) && !DrainReceive()) return;
+    if (packet_frames_ && !ReportPacketDrops()) return;
     if (!SendQueued()) return;
   }
 }
@@ -337,11 +340,24 @@ int IoLoop::ReadSlots(std::vector<uint8_t>* chunk, int* err) {
 bool IoLoop::AppendDatagram(std::vector<uint8_t>* chunk, const uint8_t* data, size_t len) {
   if (!chunk->empty() && chunk->size() + len > kMaxChunk && !DeliverChunk(chunk)) return false;
   if (chunk->empty()) chunk->reserve(kInitialChunk);
+  if (packet_frames_) {
+    const uint32_t length = static_cast<uint32_t>(len);
+    const uint8_t* bytes = reinterpret_cast<const uint8_t*>(&length);
+    chunk->insert(chunk->end(), bytes, bytes + sizeof length);
+  }
   // Every datagram starts 4-byte aligned in the chunk: pad the previous one with zeros.
   chunk->insert(chunk->end(), data, data + len);
   chunk->resize(Align4(chunk->size()));
   datagrams_received_.fetch_add(1);
   return true;
+}
+
+// Reading PACKET_STATISTICS resets the kernel's counters, so each drop is reported once.
+bool IoLoop::ReportPacketDrops() {
+  struct tpacket_stats stats;
+  socklen_t len = sizeof stats;
+  if (getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &stats, &len) != 0) return true;
+  return stats.tp_drops == 0 || DeliverError(ENOBUFS, 0);
 }
 
 bool IoLoop::DeliverChunk(std::vector<uint8_t>* chunk) {

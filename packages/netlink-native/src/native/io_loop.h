@@ -49,6 +49,11 @@ struct ReplyBounds {
   // the loop may read small replies in bulk (io_loop.cc explains when).
   bool rtnetlink_requests_only = false;
   bool cap_ack = false;  // NETLINK_CAP_ACK granted: errors echo only the request's header
+  // An AF_PACKET socket (PacketSocket): frames carry no length of their own, so each is handed
+  // over preceded by its length (u32, host order) and padded to 4 bytes; and since the kernel
+  // drops frames for a full receive queue without an error, each wake-up reads its drop counter
+  // (PACKET_STATISTICS) and reports any drops as ENOBUFS.
+  bool packet_frames = false;
 };
 
 class IoLoop {
@@ -94,10 +99,12 @@ class IoLoop {
   bool AppendDatagram(std::vector<uint8_t>* chunk, const uint8_t* data, size_t len);
   bool DeliverChunk(std::vector<uint8_t>* chunk);
   bool DeliverError(int err, int64_t token);
+  bool ReportPacketDrops();
   void Wake();
 
   const int fd_;
   const size_t max_datagram_;
+  const bool packet_frames_;
   DeliverySink* const sink_;
   int event_fd_ = -1;
   pthread_t thread_{};
