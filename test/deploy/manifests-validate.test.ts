@@ -12,6 +12,10 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseLBNodeAgent, parseServiceGroup } from '@purelb-ts/core';
+import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1';
 import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1';
 import {
@@ -61,6 +65,14 @@ const SERVED = {
   'apiextensions.k8s.io/v1': [
     { name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
   ],
+  'admissionregistration.k8s.io/v1': [
+    { name: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false },
+    {
+      name: 'validatingadmissionpolicybindings',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      namespaced: false,
+    },
+  ],
   'purelb.io/v2': [
     { name: 'servicegroups', kind: 'ServiceGroup', namespaced: true },
     { name: 'lbnodeagents', kind: 'LBNodeAgent', namespaced: true },
@@ -77,6 +89,8 @@ const BUILT_IN: Record<string, new (data: never) => { validate(): void }> = {
   'rbac.authorization.k8s.io/v1/Role': Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': CustomResourceDefinition,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': ValidatingAdmissionPolicy,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': ValidatingAdmissionPolicyBinding,
 };
 
 function yamlFiles(dir: string): string[] {
