@@ -30,7 +30,7 @@ import {
   serviceKey,
 } from '@purelb-ts/core';
 import { EventRecorder } from '../kubernetes/events.ts';
-import { type InformerEvent, RestartingInformer } from '../kubernetes/informer.ts';
+import { type InformerEvent, MAX_RESTART_DELAY_MS, RestartingInformer } from '../kubernetes/informer.ts';
 import { LeaderElector } from '../kubernetes/leader-election.ts';
 import { isStatus, KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
@@ -102,7 +102,7 @@ export class AllocatorController {
         path,
         logger,
         restartDelayMs: options.restartDelayMs ?? 500,
-        maxRestartDelayMs: options.maxRestartDelayMs ?? 30_000,
+        maxRestartDelayMs: options.maxRestartDelayMs ?? MAX_RESTART_DELAY_MS,
         onEvent,
         onFirstList: () => this.#maybeSynced(),
       });
@@ -292,7 +292,8 @@ export class AllocatorController {
     const objects = this.#groupFeed.list<CustomResource>();
     this.#groups = readGroups(objects);
     this.#o.metrics.invalidGroups.set(this.#groups.invalid.size);
-    const report = this.#allocator.setGroups(this.#groups.valid);
+    // An invalid group is not a pool change: what it gave out is neither moved nor reclaimed.
+    const report = this.#allocator.setGroups(this.#groups.valid, this.#groups.invalid.keys());
     this.#logOrphans(report.orphans);
     for (const object of objects) {
       const target = { apiVersion: 'purelb.io/v2', kind: 'ServiceGroup', metadata: object.metadata };

@@ -11,6 +11,7 @@ import {
   handlesService,
   type LoadBalancerIngress,
   PURELB_BRAND,
+  type Reclaim,
   resolveGroup,
   type Service,
   type ServiceGroupConfig,
@@ -126,7 +127,10 @@ export class ServiceReconciler {
       });
     }
     if (result.released.length > 0) {
-      const note = `Released ${result.released.join(', ')}: the Service now asks for ${result.ips.join(', ')}`;
+      const note =
+        result.outsidePools.length > 0
+          ? `Released ${result.released.join(', ')}: ServiceGroup ${result.groups.join(',')} no longer holds ${result.outsidePools.join(', ')} (its pools changed); the Service now has ${result.ips.join(', ')}`
+          : `Released ${result.released.join(', ')}: the Service now asks for ${result.ips.join(', ')}`;
       await this.#event(fresh, 'Normal', 'AddressReleased', 'Release', note, {
         ip: result.released.join(','),
       });
@@ -154,6 +158,8 @@ export class ServiceReconciler {
     const resolved = resolveGroup(this.#d.groups(), svc.metadata.namespace ?? 'default', named || undefined);
     const pool = resolved.ok ? resolved.group.name : named;
     this.#d.metrics.rejected.inc({ pool, reason: result.reason });
+    // A valid pool change left its addresses outside its group, which has no room: they are taken back.
+    const reclaimed = result.reason === 'group-invalid' ? undefined : this.#d.allocator.reclaim(key);
     const held = this.#d.allocator.addressesOf(key);
     const ingress = held.map((ip) => ({ ip, ipMode: 'VIP' as const }));
     // Nothing held and something shown: the brand goes too, so nobody announces what was never ours
@@ -167,7 +173,28 @@ export class ServiceReconciler {
       pool,
       reason: result.reason,
     });
-    return { freed: [], usageChanged: false, failed: true };
+    if (reclaimed !== undefined) await this.#reclaimed(fresh, reclaimed, message);
+    const freed = reclaimed?.freed ?? [];
+    return { freed, usageChanged: freed.length > 0, failed: true };
+  }
+
+  /** Says why a Service lost addresses to a pool change: a log line per address, one event. */
+  async #reclaimed(svc: Service, r: Reclaim, why: string): Promise<void> {
+    const change =
+      r.change === 'deleted'
+        ? `ServiceGroup ${r.group} was deleted`
+        : `ServiceGroup ${r.group} no longer holds ${r.released.join(', ')} (its pools changed)`;
+    for (const ip of r.released) {
+      this.#d.logger.warn('address reclaimed: no pool of its ServiceGroup holds it', {
+        service: serviceKey(svc),
+        ip,
+        pool: r.group,
+        reason: `${change}; ${why}`,
+      });
+    }
+    const reason = r.change === 'deleted' ? 'ServiceGroupDeleted' : 'PoolShrunk';
+    const note = `${change}: cleared ${r.released.join(', ')}, as no other address could be given (${why})`;
+    await this.#event(svc, 'Warning', reason, 'Reclaim', note, { ip: r.released.join(','), pool: r.group });
   }
 
   /** Not (or no longer) ours: give back what it held and take the brand and our ingress off. */

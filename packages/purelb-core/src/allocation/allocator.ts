@@ -28,6 +28,7 @@ import type {
   Orphan,
   RebuildConflict,
   RebuildReport,
+  Reclaim,
   ReleaseResult,
   SetGroupsReport,
 } from './types.ts';
@@ -74,15 +75,22 @@ export class Allocator {
   readonly #assignments = new ChurnSafeMap<string, Assignment>();
   readonly #defaultAnnouncer: boolean;
   #groups: ServiceGroupConfig[] = [];
+  /** Groups that exist but are invalid: their Services' addresses are left exactly as they are. */
+  #invalid: ReadonlySet<string> = new Set();
 
   constructor(groups: readonly ServiceGroupConfig[], options: AllocatorOptions) {
     this.#defaultAnnouncer = options.defaultAnnouncer;
     this.setGroups(groups);
   }
 
-  /** New ServiceGroups. Held addresses stay held; those no pool of their group covers are reported. */
-  setGroups(groups: readonly ServiceGroupConfig[]): SetGroupsReport {
+  /**
+   * New ServiceGroups, and the names of those that exist but are invalid (not a pool change: what they
+   * gave out is neither moved nor reclaimed). Held addresses stay held; those no pool of their group
+   * covers are reported, and reclaim() takes them back.
+   */
+  setGroups(groups: readonly ServiceGroupConfig[], invalid: Iterable<string> = []): SetGroupsReport {
     this.#groups = [...groups].sort(byName);
+    this.#invalid = new Set(invalid);
     this.#reindex();
     return { orphans: this.#orphans() };
   }
@@ -185,6 +193,13 @@ export class Allocator {
     const parsed = parseRequest(svc);
     if (!parsed.ok) return parsed;
     const req = parsed.value;
+    const frozen = this.#frozenBy(key, req.groupName);
+    if (frozen !== undefined) {
+      return fail(
+        'group-invalid',
+        `ServiceGroup ${frozen}, which this Service's addresses come from, is invalid: they stay as they are until it is fixed or deleted`,
+      );
+    }
     const resolved = resolveGroup(this.#groups, req.namespace, req.groupName);
     if (!resolved.ok) return resolved;
     const group = resolved.group;
@@ -223,12 +238,9 @@ export class Allocator {
     warnings.push(...this.#keptReserved(picks, group.name));
 
     const ips = picks.map((p) => formatIP(p.ip));
-    const released: string[] = [];
-    for (const text of current) {
-      if (ips.includes(text)) continue;
-      this.#ledger.drop(text, key);
-      released.push(text);
-    }
+    const released = current.filter((text) => !ips.includes(text));
+    const outsidePools = released.filter((text) => this.#outsideGroup(text, group.name));
+    for (const text of released) this.#ledger.drop(text, key);
     for (const p of picks) this.#ledger.hold(p.ip, key, req.sharingKey, req.ports, p.pool);
     this.#assignments.set(key, { group: group.name, ips });
 
@@ -249,7 +261,52 @@ export class Allocator {
       ingress,
       changed: differs(svc, ingress, annotations),
       released,
+      outsidePools,
       warnings,
+    };
+  }
+
+  /** The invalid group a Service's addresses came from, unless the Service now names another group. */
+  #frozenBy(key: string, named: string | undefined): string | undefined {
+    const group = this.#assignments.get(key)?.group;
+    if (group === undefined || (named !== undefined && named !== group)) return undefined;
+    // Restored without purelb.io/allocated-from and outside every valid pool: it may be an invalid group's.
+    if (group === '' && this.#invalid.size > 0) return [...this.#invalid].sort(compareText)[0];
+    return this.#invalid.has(group) ? group : undefined;
+  }
+
+  /** Whether no pool of `group` holds the address, not even as a reserved one. */
+  #outsideGroup(text: string, group: string): boolean {
+    const ip = this.#ledger.records.get(text)?.ip ?? parseIP(text);
+    if (ip === undefined) return true;
+    return (
+      this.#ledger.poolInGroup(ip, group) === undefined &&
+      this.#ledger.reservedInGroup(ip, group) === undefined
+    );
+  }
+
+  /**
+   * Takes back the addresses a valid pool change left outside the Service's group: the group was
+   * shrunk (or its pools replaced), or deleted. Undefined when there is nothing to take back, or when
+   * the group exists but is invalid (an edit with a typo must never empty a pool's Services).
+   */
+  reclaim(service: string): Reclaim | undefined {
+    const a = this.#assignments.get(service);
+    if (a === undefined || this.#frozenBy(service, undefined) !== undefined) return undefined;
+    const released = a.ips.filter((text) => this.#outsideGroup(text, a.group));
+    if (released.length === 0) return undefined;
+    const kept = a.ips.filter((text) => !released.includes(text));
+    const freed = released.filter((text) => this.#ledger.drop(text, service));
+    if (kept.length > 0) this.#assignments.set(service, { group: a.group, ips: kept });
+    else this.#assignments.delete(service);
+    const deleted = !this.#groups.some((g) => g.name === a.group);
+    return {
+      group: a.group,
+      change: deleted ? 'deleted' : 'shrunk',
+      released,
+      freed,
+      kept,
+      annotations: kept.length > 0 ? {} : { ...REMOVE_ANNOTATIONS },
     };
   }
 

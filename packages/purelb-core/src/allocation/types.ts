@@ -18,7 +18,12 @@ export type AllocationFailure =
   | 'sharing-conflict'
   | 'exhausted'
   /** Options that cannot be combined (multiPool with sharing or specific addresses). */
-  | 'incompatible-options';
+  | 'incompatible-options'
+  /**
+   * The ServiceGroup the Service's addresses came from exists but is invalid: an edit with a typo is
+   * not a pool change, so the Service keeps what it holds, neither moved nor cleared.
+   */
+  | 'group-invalid';
 
 export interface IngressEntry {
   ip: string;
@@ -40,6 +45,8 @@ export type AllocationResult =
       changed: boolean;
       /** Addresses the Service held before and no longer does (freed unless still shared). */
       released: string[];
+      /** Those of `released` that no pool of the group holds any more (a pool change moved the Service). */
+      outsidePools: string[];
       /** For events, e.g. the deprecated spec.loadBalancerIP. */
       warnings: string[];
     }
@@ -81,6 +88,17 @@ export interface RebuildReport {
   /** Ingress entries that are not IP addresses. */
   invalid: { service: string; ip: string }[];
   orphans: Orphan[];
+}
+
+/**
+ * Addresses taken back from a Service because a valid pool change left them outside every pool of
+ * the ServiceGroup they came from (shrunk: the group no longer holds them; deleted: the group is gone).
+ */
+export interface Reclaim extends ReleaseResult {
+  group: string;
+  change: 'shrunk' | 'deleted';
+  /** What the Service still holds (the other family of a dual-stack Service, say). */
+  kept: string[];
 }
 
 export interface SetGroupsReport {
