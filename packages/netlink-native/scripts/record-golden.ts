@@ -291,6 +291,26 @@ export const VECTORS: Vector[] = [
       'after the last attribute, where newer iproute2 adds it, and nlmsg_len increased by 8.',
   },
   {
+    name: 'addr-add-v4-lifetimes',
+    command: 'address add 10.0.0.10/32 dev v0 valid_lft 10 preferred_lft 10',
+    select: { type: RTM.NEWADDR, flags: NEW },
+    notes:
+      'IFA_CACHEINFO { ifa_prefered 10, ifa_valid 10, cstamp 0, tstamp 0 } after IFA_ADDRESS: a local ' +
+      'address with a lifetime the agent renews (the kernel drops it when the agent stops renewing).',
+  },
+  {
+    name: 'addr-replace-v4-lifetimes-proto',
+    command: 'address replace 10.0.0.1/24 dev v0 valid_lft 10 preferred_lft 10',
+    select: { type: RTM.NEWADDR, flags: F.REQ | F.ACK | F.CREATE | F.REPLACE },
+    append: '05000b0063000000',
+    intended: 'address replace 10.0.0.1/24 dev v0 valid_lft 10 preferred_lft 10 proto 99',
+    notes:
+      'HAND-BUILT: the lifetime refresh (NLM_F_REPLACE keeps the address and renews its lifetimes; the ' +
+      'kernel overwrites IFA_PROTO on a replace, so the tag is sent again). Recorded without proto ' +
+      '(iproute2 6.1 has none for addresses), then IFA_PROTO 99 appended after IFA_CACHEINFO and ' +
+      'nlmsg_len increased by 8, as for addr-add-v4-proto.',
+  },
+  {
     name: 'route-dump-v4',
     command: 'route show',
     select: { type: RTR.GETROUTE, flags: F.REQ | F.DUMP },

@@ -148,6 +148,26 @@ const BUILDERS: Record<string, Build> = {
   'addr-del-v6': (ix) => encodeDelAddress({ index: idx(ix, 'v0'), address: '2001:db8::1', prefixLength: 64 }),
   'addr-add-v4-proto': (ix) =>
     encodeNewAddress({ index: idx(ix, 'v0'), address: '10.0.0.9', prefixLength: 24, protocol: 99 }),
+  'addr-add-v4-lifetimes': (ix) =>
+    encodeNewAddress({
+      index: idx(ix, 'v0'),
+      address: '10.0.0.10',
+      prefixLength: 32,
+      validLifetime: 10,
+      preferredLifetime: 10,
+    }),
+  'addr-replace-v4-lifetimes-proto': (ix) =>
+    encodeNewAddress(
+      {
+        index: idx(ix, 'v0'),
+        address: '10.0.0.1',
+        prefixLength: 24,
+        validLifetime: 10,
+        preferredLifetime: 10,
+        protocol: 99,
+      },
+      'replace',
+    ),
   'route-dump-v4': () => encodeGetRoutes({ family: 4 }),
   'route-dump-v6': () => encodeGetRoutes({ family: 6 }),
   'route-dump-table-all': () => encodeGetRoutes({ table: RT_TABLE_UNSPEC }),
