@@ -23,6 +23,8 @@ export const JA = 0x05; // pc += k
 export const JEQ_K = 0x15; // pc += A == k ? jt : jf
 export const RET_K = 0x06; // keep k bytes of the packet (0 drops it)
 
+/** Ancillary load: A = the packet type, PACKET_HOST..PACKET_OUTGOING (SKF_AD_PKTTYPE). */
+export const SKF_AD_PKTTYPE = (-0x1000 + 4) >>> 0;
 /** Ancillary load: A = offset of the first attribute of type X at or after offset A, or 0 (SKF_AD_NLATTR). */
 export const SKF_AD_NLATTR = (-0x1000 + 12) >>> 0;
 /** The kernel refuses longer programs (BPF_MAXINSNS). */

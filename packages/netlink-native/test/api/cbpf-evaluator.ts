@@ -3,12 +3,14 @@
 // and recorded messages without a kernel. Written from the instruction set, not from the
 // builders it checks: word and half-word packet loads are big-endian, a load past the end of the
 // packet ends the program with 0 (drop), jumps only go forward, and SKF_AD_NLATTR searches the
-// netlink attributes from offset A for type X (their headers in the packet's own byte order).
+// netlink attributes from offset A for type X (their headers in the packet's own byte order);
+// SKF_AD_PKTTYPE loads the packet type the caller names.
 
 import type { Endianness, Insn } from '../../src/api/cbpf.ts';
 
 const SKF_AD_OFF = -0x1000;
 const SKF_AD_NLATTR = 12;
+const SKF_AD_PKTTYPE = 4;
 
 class OutOfBounds extends Error {}
 
@@ -37,10 +39,18 @@ function findAttribute(packet: Uint8Array, order: Endianness, start: number, typ
   return 0;
 }
 
-function loadAbsolute(packet: Uint8Array, order: Endianness, k: number, size: 1 | 2 | 4, x: number) {
+function loadAbsolute(
+  packet: Uint8Array,
+  order: Endianness,
+  k: number,
+  size: 1 | 2 | 4,
+  x: number,
+  pktType: number,
+) {
   const signed = k | 0;
   if (signed < 0) {
     if (signed - SKF_AD_OFF === SKF_AD_NLATTR) return (a: number) => findAttribute(packet, order, a, x);
+    if (signed - SKF_AD_OFF === SKF_AD_PKTTYPE) return () => pktType;
     throw new Error(`ancillary load ${signed - SKF_AD_OFF} is not modelled`);
   }
   const v = load(packet, k, size);
@@ -83,8 +93,16 @@ function jump(op: number, a: number, operand: number): boolean {
   }
 }
 
-/** Runs `program` over `packet`: the number of bytes the kernel would keep (0: dropped). */
-export function runFilter(program: readonly Insn[], packet: Uint8Array, order: Endianness): number {
+/**
+ * Runs `program` over `packet`: the number of bytes the kernel would keep (0: dropped).
+ * `pktType` is what SKF_AD_PKTTYPE loads (a packet socket's PACKET_HOST..PACKET_OUTGOING).
+ */
+export function runFilter(
+  program: readonly Insn[],
+  packet: Uint8Array,
+  order: Endianness,
+  pktType = 0,
+): number {
   let a = 0;
   let x = 0;
   const mem = new Uint32Array(16);
@@ -97,7 +115,7 @@ export function runFilter(program: readonly Insn[], packet: Uint8Array, order: E
         let v: number;
         if (mode === 0x00) v = k >>> 0;
         else if (mode === 0x20 && cls === 0x00)
-          v = loadAbsolute(packet, order, k, SIZES[code & 0x18] as 1, x)(a);
+          v = loadAbsolute(packet, order, k, SIZES[code & 0x18] as 1, x, pktType)(a);
         else if (mode === 0x40 && cls === 0x00) v = load(packet, (x + k) >>> 0, SIZES[code & 0x18] as 1);
         else if (mode === 0x60) v = mem[k] as number;
         else if (mode === 0x80) v = packet.length;
