@@ -5,6 +5,7 @@ export { ADDRESS_FLAGS, addressFlagBits, addressFlagNames } from './api/address-
 export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOptions } from './api/addresses.ts';
 export type { AnnounceOptions } from './api/announce.ts';
 export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
+export type { ClaimEvidence, ClaimWatch, WatchClaimsOptions } from './api/claim-watch.ts';
 export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
 export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';

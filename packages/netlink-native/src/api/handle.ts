@@ -7,6 +7,7 @@ import { Connection } from '../transport/connection.ts';
 import { DEFAULT_RCVBUF, DEFAULT_SNDBUF } from '../transport/window.ts';
 import { Addresses } from './addresses.ts';
 import { type AnnounceOptions, announce } from './announce.ts';
+import { type ClaimWatch, type WatchClaimsOptions, watchClaims } from './claim-watch.ts';
 import type { LinkRef } from './link-ref.ts';
 import { Links } from './links.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
@@ -18,7 +19,9 @@ import { Routes } from './routes.ts';
 const trace = createDebug('netlink:handle');
 
 /** What a handle needs of the addon. */
-export type HandleBinding = Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames' | 'exchangeFrames'>;
+export type HandleBinding = Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames' | 'exchangeFrames'> &
+  // Optional so test doubles written before claim watches still type-check; the addon has it.
+  Partial<Pick<NativeBinding, 'PacketSocket'>>;
 
 export interface OpenOptions {
   /** The namespace to work in: a name (`ip netns` style), { path } or { fd }. Default: the caller's. */
@@ -49,6 +52,7 @@ export class Netlink {
   readonly #binding: HandleBinding;
   readonly #netns: NetnsTarget | undefined;
   readonly #monitors = new Set<Monitor>();
+  readonly #watches = new Set<ClaimWatch>();
 
   private constructor(binding: HandleBinding, netns: NetnsTarget | undefined, conn: Connection) {
     this.#binding = binding;
@@ -126,9 +130,25 @@ export class Netlink {
     return probe(this, this.#binding, this.#netns, link, addresses, options);
   }
 
-  /** Closes the request socket (rejecting what is outstanding with ECANCELED) and every monitor. */
+  /**
+   * Watches the link for frames showing another host using (or about to use) any of a set of
+   * addresses, and reports each at once through `onEvidence` until closed: ARP from the address
+   * (requests, replies, gratuitous ARP), ARP probes for it, neighbour advertisements for it, DAD
+   * solicitations for it. The probe's rules; the link's own frames never count. Sends nothing.
+   * One listening socket (and I/O thread) per watch, in the handle's namespace.
+   */
+  async watchClaims(link: LinkRef, options: WatchClaimsOptions): Promise<ClaimWatch> {
+    const watch = await watchClaims(this, this.#binding, this.#netns, link, options, (w) =>
+      this.#watches.delete(w),
+    );
+    this.#watches.add(watch);
+    return watch;
+  }
+
+  /** Closes the request socket (rejecting what is outstanding with ECANCELED), every monitor and claim watch. */
   close(): void {
     for (const m of [...this.#monitors]) m.close();
+    for (const w of [...this.#watches]) w.close();
     this.#conn.close();
   }
 }

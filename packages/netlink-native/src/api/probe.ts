@@ -59,7 +59,7 @@ function checkAddresses(addresses: readonly string[]): string[] {
 }
 
 /** The link's MAC, when it is an Ethernet link that has one: probes are Ethernet frames. */
-function ethernetMac(link: Link, ref: LinkRef): string {
+export function ethernetMac(link: Link, ref: LinkRef): string {
   if (link.type !== ARPHRD_ETHER || link.mac === undefined || /^(00:){5}00$/.test(link.mac)) {
     throw new TypeError(
       `link ${linkLabel(ref)} has no Ethernet address to probe from (type ${link.type}, address ${link.mac ?? 'none'})`,
