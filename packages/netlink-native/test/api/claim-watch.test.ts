@@ -342,6 +342,32 @@ test('the kernel filter keeps other traffic from waking the watch', needsNetns, 
   }),
 );
 
+test('frames the kernel dropped for a full receive queue are reported as ENOBUFS', needsNetns, () =>
+  withHosts(async ({ nl, peerNs, peerMac, peerIndex }) => {
+    const rec = recorder(['172.30.251.99']);
+    const w = await nl.watchClaims('v0', { ...rec.options, rcvbuf: 4096 });
+    try {
+      const sending = native.sendFrames({
+        netns: { path: `/var/run/netns/${peerNs}` },
+        ifindex: peerIndex,
+        protocol: 0x0806,
+        frames: Array.from({ length: 5000 }, () => gratuitousArp(peerMac, '172.30.251.99', 1)),
+        intervalMs: 0,
+      });
+      // Hold the JS thread: the hand-over queue fills, the I/O thread waits, the socket overruns.
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+      await sending;
+      for (let i = 0; i < 100 && rec.errors.length === 0; i++) await sleep(10);
+      assert.ok(rec.events.length > 0 && rec.events.length < 5000, `${rec.events.length} frames reported`);
+      assert.equal((rec.errors[0] as { code?: string } | undefined)?.code, 'ENOBUFS');
+      assert.match(rec.errors[0]?.message ?? '', /evidence may have been missed/);
+    } finally {
+      w.close();
+    }
+  }),
+);
+
 test('onEvidence throwing goes to onError (ECALLBACK) and the watch keeps reporting', needsNetns, () =>
   withHosts(async ({ nl, peer }) => {
     const seen: string[] = [];
