@@ -173,10 +173,10 @@ describe('RBAC', () => {
     assert.deepEqual(
       grants(find('ClusterRole', 'purelb:lbnodeagent')),
       expand({
-        'core/services': ['get', 'list', 'watch', 'patch'],
+        'core/services': ['list', 'watch', 'patch'],
         'discovery.k8s.io/endpointslices': ['list', 'watch'],
         'core/nodes': ['get', 'list', 'watch'],
-        'events.k8s.io/events': ['create', 'patch'],
+        'events.k8s.io/events': ['create'],
       }),
     );
   });
@@ -187,8 +187,8 @@ describe('RBAC', () => {
     assert.deepEqual(
       grants(role),
       expand({
-        'purelb.io/servicegroups': ['get', 'list', 'watch'],
-        'purelb.io/lbnodeagents': ['get', 'list', 'watch'],
+        'purelb.io/servicegroups': ['list', 'watch'],
+        'purelb.io/lbnodeagents': ['list', 'watch'],
         'coordination.k8s.io/leases': ['get', 'list', 'watch', 'create', 'update', 'delete'],
       }),
     );
