@@ -25,6 +25,7 @@ import { ipv6MulticastMac, solicitedNode } from './probe-frames.ts';
 
 const trace = createDebug('netlink:claim-watch');
 const ENOBUFS = 105;
+const ENETDOWN = 100;
 const DEFAULT_RCVBUF = 1 << 20;
 
 export interface ClaimEvidence {
@@ -212,7 +213,10 @@ class Watch implements ClaimWatch {
     const message =
       errno === ENOBUFS
         ? `claim watch on ${this.link.name}: the kernel dropped frames (receive queue full), so evidence may have been missed`
-        : `claim watch on ${this.link.name}: ${code}`;
+        : errno === ENETDOWN
+          ? // The kernel unhooks the socket while the link is down and hooks it again when it is up.
+            `claim watch on ${this.link.name}: ${this.link.name} went down; nothing is heard until it is up again`
+          : `claim watch on ${this.link.name}: ${code}`;
     this.#report(
       Object.assign(new Error(message), { code, errno, ...(cause === undefined ? {} : { cause }) }),
     );

@@ -368,6 +368,23 @@ test('frames the kernel dropped for a full receive queue are reported as ENOBUFS
   }),
 );
 
+test('a link going down is reported (ENETDOWN) and the watch resumes when it is back up', needsNetns, () =>
+  withHosts(async ({ nl, ns, peer }) => {
+    const rec = recorder(['172.30.251.99']);
+    await watching(nl, rec, async () => {
+      ip(ns, 'link', 'set', 'v0', 'down');
+      for (let i = 0; i < 100 && rec.errors.length === 0; i++) await sleep(10);
+      assert.equal((rec.errors[0] as { code?: string } | undefined)?.code, 'ENETDOWN');
+      assert.match(rec.errors[0]?.message ?? '', /v0 went down/);
+      ip(ns, 'link', 'set', 'v0', 'up');
+      const got = rec.next(() => true);
+      await peer.announce('v1', '172.30.251.99');
+      assert.equal((await got).how, 'arp-request');
+      assert.equal(rec.errors.length, 1);
+    });
+  }),
+);
+
 test('onEvidence throwing goes to onError (ECALLBACK) and the watch keeps reporting', needsNetns, () =>
   withHosts(async ({ nl, peer }) => {
     const seen: string[] = [];
