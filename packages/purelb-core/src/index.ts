@@ -24,6 +24,7 @@ export {
 } from './net/iproute-text.ts';
 export * from './net/range.ts';
 export { cidrsOverlap, reservedIn, reservedInSubnet } from './net/reserved.ts';
+export { type NodeAddress, nodeAddresses, nodeAddressText } from './node-addresses.ts';
 export { type Claim, type ClaimProblem, claimProblem } from './placement/claim-check.ts';
 export * from './placement/index.ts';
 export { type NodeFacts, nodeFacts } from './placement/node-facts.ts';

@@ -78,7 +78,9 @@ export interface PlacementSkip {
     /** The prefix would add a route overlapping one of the node's networks or holding one of its gateways. */
     | 'route-conflict'
     /** Another host on the segment answered for the address (ARP probe, or IPv6 duplicate address detection). */
-    | 'address-conflict';
+    | 'address-conflict'
+    /** The address is a Node's own (its status.addresses): no agent places it. */
+    | 'node-address';
   /** The node that wins instead, when there is one. */
   winner?: string;
   reason: string;

@@ -88,6 +88,7 @@ const NOT_HERE: Record<PlacementSkip['code'], string> = {
   'reserved-address': 'a gateway or reserved address',
   'route-conflict': "its route would compete with the node's",
   'address-conflict': 'another host on the segment uses it',
+  'node-address': "a node's own address",
 };
 
 export const shortText = (ip: string, prefixLength: number, broadcast: string | undefined, link: string) =>

@@ -15,6 +15,7 @@ import { type LoadBalancerIngress, type Service, serviceKey } from '../kube.ts';
 import { formatCidr } from '../net/cidr.ts';
 import { type Family, formatIP, type IP, parseIP } from '../net/ip.ts';
 import { familyName } from '../net/iproute-text.ts';
+import { type NodeAddress, nodeAddressText } from '../node-addresses.ts';
 import { ChurnSafeMap } from './churn-safe-map.ts';
 import { resolveGroup } from './group-resolution.ts';
 import { type AddressRecord, Ledger, type PoolState } from './ledger.ts';
@@ -25,6 +26,7 @@ import type {
   AllocationFailure,
   AllocationResult,
   GroupFamilyUsage,
+  NodeAddressesInGroup,
   Orphan,
   RebuildConflict,
   RebuildReport,
@@ -77,6 +79,8 @@ export class Allocator {
   #groups: ServiceGroupConfig[] = [];
   /** Groups that exist but are invalid: their Services' addresses are left exactly as they are. */
   #invalid: ReadonlySet<string> = new Set();
+  /** The Nodes' own addresses (canonical text): never handed out, never kept. */
+  #nodeAddresses: ReadonlyMap<string, NodeAddress> = new Map();
 
   constructor(groups: readonly ServiceGroupConfig[], options: AllocatorOptions) {
     this.#defaultAnnouncer = options.defaultAnnouncer;
@@ -93,6 +97,40 @@ export class Allocator {
     this.#invalid = new Set(invalid);
     this.#reindex();
     return { orphans: this.#orphans() };
+  }
+
+  /** The Nodes' addresses (core's nodeAddresses): from now on never handed out, and taken back by reclaim(). */
+  setNodeAddresses(addresses: ReadonlyMap<string, NodeAddress>): void {
+    this.#nodeAddresses = addresses;
+  }
+
+  /** Per group, the Nodes' addresses its pools hold (none of them is handed out). */
+  nodeAddressesInGroups(): NodeAddressesInGroup[] {
+    const out: NodeAddressesInGroup[] = [];
+    for (const g of this.#groups) {
+      const addresses = [...this.#nodeAddresses.values()].filter((a) => !this.#outsideGroup(a.ip, g.name));
+      if (addresses.length > 0) out.push({ group: g.name, addresses });
+    }
+    return out;
+  }
+
+  /** The Node an address belongs to, if any (for messages). */
+  nodeAddressOf(ip: string): NodeAddress | undefined {
+    const parsed = parseIP(ip);
+    return parsed === undefined ? undefined : this.#nodeAddresses.get(formatIP(parsed));
+  }
+
+  /** The lowest free address of the pool that is no Node's own. */
+  #firstFree(pool: PoolState): IP | undefined {
+    const skipped: bigint[] = [];
+    let ip = this.#ledger.firstFree(pool);
+    while (ip !== undefined && this.#nodeAddresses.has(formatIP(ip))) {
+      skipped.push(ip.value - pool.first);
+      pool.used.add(ip.value - pool.first);
+      ip = this.#ledger.firstFree(pool);
+    }
+    for (const offset of skipped) pool.used.delete(offset);
+    return ip;
   }
 
   #reindex(): void {
@@ -239,7 +277,9 @@ export class Allocator {
 
     const ips = picks.map((p) => formatIP(p.ip));
     const released = current.filter((text) => !ips.includes(text));
-    const outsidePools = released.filter((text) => this.#outsideGroup(text, group.name));
+    const outsidePools = released.filter(
+      (text) => this.#nodeAddresses.has(text) || this.#outsideGroup(text, group.name),
+    );
     for (const text of released) this.#ledger.drop(text, key);
     for (const p of picks) this.#ledger.hold(p.ip, key, req.sharingKey, req.ports, p.pool);
     this.#assignments.set(key, { group: group.name, ips });
@@ -293,7 +333,8 @@ export class Allocator {
   reclaim(service: string): Reclaim | undefined {
     const a = this.#assignments.get(service);
     if (a === undefined || this.#frozenBy(service, undefined) !== undefined) return undefined;
-    const released = a.ips.filter((text) => this.#outsideGroup(text, a.group));
+    const isNode = (text: string): boolean => this.#nodeAddresses.has(text);
+    const released = a.ips.filter((text) => isNode(text) || this.#outsideGroup(text, a.group));
     if (released.length === 0) return undefined;
     const kept = a.ips.filter((text) => !released.includes(text));
     const freed = released.filter((text) => this.#ledger.drop(text, service));
@@ -302,7 +343,7 @@ export class Allocator {
     const deleted = !this.#groups.some((g) => g.name === a.group);
     return {
       group: a.group,
-      change: deleted ? 'deleted' : 'shrunk',
+      change: released.some(isNode) ? 'node-address' : deleted ? 'deleted' : 'shrunk',
       released,
       freed,
       kept,
@@ -352,6 +393,13 @@ export class Allocator {
       const text = formatIP(wanted);
       const pool = this.#ledger.poolInGroup(wanted, group.name);
       const reserved = this.#ledger.reservedInGroup(wanted, group.name);
+      const node = this.#nodeAddresses.get(text);
+      if (node !== undefined) {
+        return fail(
+          'node-address',
+          `address ${text} is ${nodeAddressText(node)}: a node's own address is never handed out`,
+        );
+      }
       if (reserved !== undefined) {
         return fail(
           'reserved-address',
@@ -373,7 +421,9 @@ export class Allocator {
       if (rec === undefined || rec.ip.family !== family) continue;
       const pool = this.#ledger.poolInGroup(rec.ip, group.name);
       // A reserved address held from before the rule (or from upstream) stays with its Service.
-      const kept = pool !== undefined || this.#ledger.reservedInGroup(rec.ip, group.name) !== undefined;
+      const kept =
+        (pool !== undefined || this.#ledger.reservedInGroup(rec.ip, group.name) !== undefined) &&
+        !this.#nodeAddresses.has(text);
       if (kept && canShare(text, rec, key, req.sharingKey, req.ports).ok) return [{ ip: rec.ip, pool }];
     }
     if (req.sharingKey !== undefined) {
@@ -388,7 +438,7 @@ export class Allocator {
     const pools = this.#ledger.groupPools(group.name, family);
     const order = group.balancePools ? [...pools].sort((a, b) => a.used.size - b.used.size) : pools;
     for (const pool of order) {
-      const ip = this.#ledger.firstFree(pool);
+      const ip = this.#firstFree(pool);
       if (ip !== undefined) return [{ ip, pool }];
     }
     return fail(
@@ -417,12 +467,19 @@ export class Allocator {
         (r.pool === undefined && r.ip.family === pool.pool.family && pool.reserved.has(r.ip.value));
       const held = current
         .map((t) => this.#ledger.records.get(t))
-        .find((r) => r !== undefined && ofPool(r) && r.users.size === 1 && r.users.has(key));
+        .find(
+          (r) =>
+            r !== undefined &&
+            ofPool(r) &&
+            r.users.size === 1 &&
+            r.users.has(key) &&
+            !this.#nodeAddresses.has(r.text),
+        );
       if (held !== undefined) {
         picks.push({ ip: held.ip, pool: held.pool });
         continue;
       }
-      const ip = this.#ledger.firstFree(pool);
+      const ip = this.#firstFree(pool);
       if (ip !== undefined) picks.push({ ip, pool });
     }
     if (picks.length > 0) return picks;

@@ -1,5 +1,6 @@
 // What the allocator answers: results of allocate/release/rebuild/setGroups and pool usage.
 import type { Family } from '../net/ip.ts';
+import type { NodeAddress } from '../node-addresses.ts';
 
 export type AllocationFailure =
   /** Not a LoadBalancer Service of our class: the allocator leaves it alone. */
@@ -23,7 +24,9 @@ export type AllocationFailure =
    * The ServiceGroup the Service's addresses came from exists but is invalid: an edit with a typo is
    * not a pool change, so the Service keeps what it holds, neither moved nor cleared.
    */
-  | 'group-invalid';
+  | 'group-invalid'
+  /** A requested address is a Node's own (its status.addresses): never handed out. */
+  | 'node-address';
 
 export interface IngressEntry {
   ip: string;
@@ -45,7 +48,10 @@ export type AllocationResult =
       changed: boolean;
       /** Addresses the Service held before and no longer does (freed unless still shared). */
       released: string[];
-      /** Those of `released` that no pool of the group holds any more (a pool change moved the Service). */
+      /**
+       * Those of `released` the Service did not give up by choice: no pool of the group holds them any
+       * more (a pool change moved the Service), or they are a Node's own address.
+       */
       outsidePools: string[];
       /** For events, e.g. the deprecated spec.loadBalancerIP. */
       warnings: string[];
@@ -96,9 +102,16 @@ export interface RebuildReport {
  */
 export interface Reclaim extends ReleaseResult {
   group: string;
-  change: 'shrunk' | 'deleted';
+  /** node-address: the address is a Node's own (held from before the rule, or the Node changed). */
+  change: 'shrunk' | 'deleted' | 'node-address';
   /** What the Service still holds (the other family of a dual-stack Service, say). */
   kept: string[];
+}
+
+/** A Node's own addresses that lie in a group's pools: never handed out, for a warning on the group. */
+export interface NodeAddressesInGroup {
+  group: string;
+  addresses: NodeAddress[];
 }
 
 export interface SetGroupsReport {

@@ -2,6 +2,7 @@
 import { selectAgent } from '../config/agent-selection.ts';
 import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
 import { type DesiredState, type Placement, type PlacementSkip, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
+import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addresses.ts';
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
@@ -11,10 +12,10 @@ import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge
 import type { DesiredInput } from './types.ts';
 
 /** Announceable Services in namespace/name order, each key once (the first copy wins). */
-function announceable(services: readonly Service[]): Service[] {
+function announceable(services: readonly Service[], defaultAnnouncer: boolean | undefined): Service[] {
   const byKey = new Map<string, Service>();
   for (const svc of services)
-    if (isAnnounceable(svc) && !byKey.has(serviceKey(svc))) byKey.set(serviceKey(svc), svc);
+    if (isAnnounceable(svc, defaultAnnouncer) && !byKey.has(serviceKey(svc))) byKey.set(serviceKey(svc), svc);
   return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
@@ -35,6 +36,15 @@ function slicesByService(slices: readonly EndpointSlice[]): Map<string, Endpoint
   return byKey;
 }
 
+/** A Node's own address in a Service's status: placed, it would answer for that node. */
+const nodeAddressSkip = (svc: Service, ip: string, owner: NodeAddress): PlacementSkip => ({
+  service: serviceKey(svc),
+  ip,
+  code: 'node-address',
+  reason: `${ip} is ${nodeAddressText(owner)}: PureLB never places a node's own address`,
+  error: true,
+});
+
 /**
  * The placements this node should carry and, for every address it does not, the reason. Skips with
  * `error: true` are problems to log and event even when a fallback placement exists for the address
@@ -42,7 +52,8 @@ function slicesByService(slices: readonly EndpointSlice[]): Map<string, Endpoint
  * Service spec is never rewritten: externalTrafficPolicy Local is honoured, not overridden.
  */
 export function desiredState(input: DesiredInput): DesiredState {
-  const services = announceable(input.services);
+  const services = announceable(input.services, input.defaultAnnouncer);
+  const ofNodes = nodeAddresses(input.nodes ?? []);
   const ownership = input.ownership ?? { protocol: PURELB_ADDRESS_PROTOCOL };
   if (input.frozen?.node !== undefined) return frozenNode(input, services, input.frozen.node);
   const agent = selectAgent(input.agents, input.nodeLabels);
@@ -83,6 +94,11 @@ export function desiredState(input: DesiredInput): DesiredState {
       if (frozenBy !== undefined) {
         keep.add(addr.ip);
         skips.push(frozenSkip(svc, addr.ip, frozenBy));
+        continue;
+      }
+      const owner = ofNodes.get(addr.ip);
+      if (owner !== undefined) {
+        skips.push(nodeAddressSkip(svc, addr.ip, owner));
         continue;
       }
       const decision = decideAddress(ctx, svc, addr, endpointNodes);

@@ -1,7 +1,7 @@
 // What the whole node-side rule reads: one node's view of the cluster and its own network.
 import type { LBNodeAgentConfig, ServiceGroupConfig } from '../config/types.ts';
 import type { Member } from '../election/index.ts';
-import type { EndpointSlice, Service } from '../kube.ts';
+import type { EndpointSlice, KubeNode, Service } from '../kube.ts';
 import type { NodeNetwork, Ownership } from '../model.ts';
 import type { IPRange } from '../net/range.ts';
 
@@ -38,4 +38,11 @@ export interface DesiredInput {
    */
   conflicts?: ReadonlyMap<string, string>;
   frozen?: Frozen;
+  /** Every Node of the cluster: an ingress IP that is one of their status.addresses is never placed. */
+  nodes?: readonly KubeNode[];
+  /**
+   * Whether PureLB serves Services without spec.loadBalancerClass (DEFAULT_ANNOUNCER=PureLB); left
+   * out, such a Service is judged by the brand alone (see isAnnounceable).
+   */
+  defaultAnnouncer?: boolean;
 }

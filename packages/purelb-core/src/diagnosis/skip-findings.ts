@@ -27,6 +27,8 @@ const FIXES: Readonly<Record<PlacementSkip['code'], (ip: string) => string>> = {
     'set the pool\'s aggregation to a prefix that holds none of this node\'s networks and gateways ("/32" or "/128" always works), or move the pool out of the node\'s networks',
   'address-conflict': (ip) =>
     `another host on the segment answers for ${ip}: find it ("ip neigh show ${ip}" on a neighbour, or arping / ndisc6) and remove the address there, or take ${ip} out of the pool; the agent probes again and claims ${ip} once nobody answers`,
+  'node-address': (ip) =>
+    `${ip} is a node's own address: take it out of the ServiceGroup's pool (the allocator never hands it out) and let the allocator give the Service another one`,
 };
 
 /**

@@ -1,13 +1,28 @@
 // Whether this node agent should announce a Service at all. Upstream skips the brand check when the
-// Service has no annotations at all; here a missing brand always means "not ours".
+// Service has no annotations at all, and never reads spec.loadBalancerClass; here a missing brand
+// always means "not ours", and so does a class that is not PureLB's: the class is decided by the
+// allocator's own rule (handlesService), so a Service of another load balancer that carries the brand
+// is never announced.
 
+import { handlesService } from '../allocation/service-request.ts';
 import { ANNOTATION_ALLOCATED_BY as ALLOCATED_BY, PURELB_BRAND as BRAND } from '../annotations.ts';
 import type { Service } from '../kube.ts';
 
-/** Why the Service is not announced, or undefined when it is announceable. */
-export function notAnnounceableReason(svc: Service): string | undefined {
+/**
+ * Why the Service is not announced, or undefined when it is announceable. `defaultAnnouncer`: whether
+ * PureLB serves Services without spec.loadBalancerClass (DEFAULT_ANNOUNCER=PureLB). Left out, a
+ * class-less Service is judged by the brand alone: the allocator, which knows, brands only those it
+ * serves and takes the brand off the others.
+ */
+export function notAnnounceableReason(svc: Service, defaultAnnouncer = true): string | undefined {
   if (svc.spec?.type !== 'LoadBalancer') return `type is ${svc.spec?.type ?? 'ClusterIP'}, not LoadBalancer`;
   if (svc.metadata.deletionTimestamp !== undefined) return 'the Service is being deleted';
+  if (!handlesService(svc, defaultAnnouncer)) {
+    const cls = svc.spec.loadBalancerClass;
+    return cls === undefined || cls === ''
+      ? 'it has no spec.loadBalancerClass and PureLB is not the default announcer'
+      : `its spec.loadBalancerClass is ${cls}: another load balancer's Service`;
+  }
   const brand = svc.metadata.annotations?.[ALLOCATED_BY];
   if (brand !== BRAND) {
     return brand === undefined
@@ -19,5 +34,6 @@ export function notAnnounceableReason(svc: Service): string | undefined {
   return undefined;
 }
 
-/** type LoadBalancer, not being deleted, branded by PureLB's allocator, with at least one ingress IP. */
-export const isAnnounceable = (svc: Service): boolean => notAnnounceableReason(svc) === undefined;
+/** PureLB's by class, type LoadBalancer, not being deleted, branded by PureLB's allocator, with an ingress IP. */
+export const isAnnounceable = (svc: Service, defaultAnnouncer = true): boolean =>
+  notAnnounceableReason(svc, defaultAnnouncer) === undefined;

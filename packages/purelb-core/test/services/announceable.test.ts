@@ -63,3 +63,20 @@ describe('isAnnounceable: which Services this node agent announces', () => {
     assert.equal(isAnnounceable(svc), false);
   });
 });
+
+describe('isAnnounceable: the class is decided by the allocator rule (handlesService)', () => {
+  const withClass = (cls: string | undefined) => {
+    const svc = service('web', { ips: ['172.31.1.5'] });
+    return { ...svc, spec: { ...svc.spec, ...(cls === undefined ? {} : { loadBalancerClass: cls }) } };
+  };
+  it('another class carrying the brand is not announced, naming the class', () => {
+    assert.equal(isAnnounceable(withClass('example.com/other')), false);
+    assert.match(notAnnounceableReason(withClass('example.com/other')) ?? '', /example\.com\/other/);
+  });
+  it("PureLB's class is announced; no class only when PureLB is (or may be) the default announcer", () => {
+    assert.equal(isAnnounceable(withClass('purelb.io/purelbv2')), true);
+    assert.equal(isAnnounceable(withClass(undefined)), true);
+    assert.equal(isAnnounceable(withClass(undefined), false), false);
+    assert.match(notAnnounceableReason(withClass(undefined), false) ?? '', /not the default announcer/);
+  });
+});
