@@ -1,6 +1,7 @@
 // Faults a test switches on to reproduce what users hit with real clusters: requests that stall before
-// any header, 429/500 answers, and slow Lease writes. (Dropping watch connections, taking the whole
-// server down and compacting the event log are immediate actions on the server: dropWatches(),
+// any header, 429/500 answers, slow Lease writes, and a Lease writer whose clock is off. (Dropping
+// watch connections, stalling the watches of one resource, taking the whole server down and
+// compacting the event log are immediate actions on the server: dropWatches(), stallWatches(),
 // goDown()/comeUp() and compact().)
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'other';
 
@@ -26,6 +27,27 @@ export class Faults {
   private armed: Armed[] = [];
   /** Every Lease create/update/patch waits this long before it is applied. */
   leaseWriteDelayMs = 0;
+  /**
+   * A skewed clock: holder → ms. Lease creates and updates whose spec.holderIdentity is the holder
+   * get renewTime and acquireTime moved by ms, as if written by a node whose clock is off by ms.
+   */
+  readonly leaseClockSkewMs = new Map<string, number>();
+
+  /** The body as the skewed writer would have sent it (unchanged for anything but such a Lease). */
+  skewed(plural: string, body: unknown): unknown {
+    if (plural !== 'leases' || typeof body !== 'object' || body === null) return body;
+    const spec = (body as { spec?: Record<string, unknown> }).spec;
+    const skew = this.leaseClockSkewMs.get(String(spec?.holderIdentity ?? ''));
+    if (spec === undefined || skew === undefined) return body;
+    const shift = (v: unknown) =>
+      typeof v === 'string' && !Number.isNaN(Date.parse(v))
+        ? new Date(Date.parse(v) + skew).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
+        : v;
+    return {
+      ...body,
+      spec: { ...spec, renewTime: shift(spec.renewTime), acquireTime: shift(spec.acquireTime) },
+    };
+  }
 
   /** The next `count` matching requests are answered with `status` instead of being served. */
   failNext(status: 429 | 500, count: number, filter: FaultFilter = {}): void {
@@ -45,6 +67,7 @@ export class Faults {
   clear(): void {
     this.armed = [];
     this.leaseWriteDelayMs = 0;
+    this.leaseClockSkewMs.clear();
   }
 
   /** The fault for this request, if one is armed; consumes one use of it. */

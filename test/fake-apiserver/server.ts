@@ -40,6 +40,10 @@ interface Route {
 interface OpenWatch {
   socket: Socket;
   close: () => void;
+  /** The resource plural it follows. */
+  plural: string;
+  /** A half-open stream: still connected, delivering nothing ever again (stallWatches). */
+  stalled: boolean;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -55,6 +59,11 @@ export class FakeApiServer {
   readonly options: Required<FakeApiServerOptions>;
   /** Every request as "VERB path?query", for tests that check what a client sent. */
   readonly requests: string[] = [];
+  /**
+   * Every request with when it arrived (ms since the epoch) and who sent it (its bearer token, '' with
+   * none), for tests that count one client's requests among several (each given its own token).
+   */
+  readonly requestLog: { at: number; method: string; path: string; caller: string }[] = [];
   private readonly server: Server;
   private readonly watches = new Set<OpenWatch>();
   private readonly sockets = new Set<Socket>();
@@ -143,6 +152,21 @@ export class FakeApiServer {
     return this.watches.size;
   }
 
+  /**
+   * Every open watch of `plural` goes silent for good while its connection stays open, as a stream
+   * through a middlebox that lost it (no events, no bookmarks, no end). Watches opened later work:
+   * the client has to notice and watch again. Returns how many were stalled.
+   */
+  stallWatches(plural: string): number {
+    let n = 0;
+    for (const w of this.watches) {
+      if (w.plural !== plural) continue;
+      w.stalled = true;
+      n++;
+    }
+    return n;
+  }
+
   /** Compacts the event log now: a watch resuming from any earlier resourceVersion gets 410. */
   compact(): void {
     this.store.compact();
@@ -169,6 +193,13 @@ export class FakeApiServer {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${u.pathname}${u.search}`);
+    const auth = req.headers.authorization ?? '';
+    this.requestLog.push({
+      at: Date.now(),
+      method: req.method ?? '',
+      path: u.pathname,
+      caller: auth.startsWith('Bearer ') ? auth.slice(7) : '',
+    });
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const route = this.route(parts);
     const verb = this.verbOf(req.method ?? 'GET', route, u);
@@ -199,11 +230,15 @@ export class FakeApiServer {
         return this.sendJson(res, 200, this.mustGet(r, namespace, name!));
       case 'create': {
         if (name !== undefined) throw new ApiError(405, 'MethodNotAllowed', 'POST is not allowed on an item');
-        const body = await readJson(req);
+        const body = this.faults.skewed(r.plural, await readJson(req));
         return this.sendJson(res, 201, this.create(r, namespace, body));
       }
       case 'update':
-        return this.sendJson(res, 200, this.update(r, namespace, name!, await readJson(req), subresource));
+        return this.sendJson(
+          res,
+          200,
+          this.update(r, namespace, name!, this.faults.skewed(r.plural, await readJson(req)), subresource),
+        );
       case 'patch':
         return this.sendJson(res, 200, await this.patch(req, r, namespace, name!, subresource));
       case 'delete':
@@ -365,6 +400,7 @@ export class FakeApiServer {
 
     const id = apiVersionOf(r);
     const deliver = (e: StoreEvent) => {
+      if (watch.stalled) return;
       if (e.resource !== `${r.group}/${r.version}/${r.plural}` || e.rv <= from) return;
       const now = match(e.object);
       const before = e.previous ? match(e.previous) : false;
@@ -389,7 +425,7 @@ export class FakeApiServer {
       cleanup();
       res.end();
     };
-    const watch: OpenWatch = { socket: req.socket, close: end };
+    const watch: OpenWatch = { socket: req.socket, close: end, plural: r.plural, stalled: false };
     this.watches.add(watch);
     // 'finish' comes before the client can see the end of the stream; 'close' covers an aborted one.
     res.on('finish', cleanup);
@@ -397,6 +433,7 @@ export class FakeApiServer {
     if (['true', '1'].includes(q.get('allowWatchBookmarks') ?? '')) {
       const bookmark = setInterval(
         () =>
+          !watch.stalled &&
           send('BOOKMARK', {
             kind: r.kind,
             apiVersion: id,

@@ -22,6 +22,7 @@ import {
   liveMembers,
   type Member,
   type Membership,
+  type MembershipClock,
   type NodeNetwork,
   nodeObjectIssues,
   type Ownership,
@@ -30,11 +31,20 @@ import {
   type Service,
   selectAgent,
   serviceIssues,
+  withDeadManLifetime,
 } from '@purelb-ts/core';
 import type { ClusterState } from './sources/source.ts';
 
-/** Standalone: this node is the only member. Kubernetes: the live Leases at `now`. */
-export type MembershipSource = { standalone: true } | { standalone: false; now: number };
+/**
+ * Standalone: this node is the only member. Kubernetes: the live Leases at `now`, judged by
+ * `expiresAt` (the agent's LeaseObserver on its contact clock; absent: as written), among existing
+ * `nodes` (absent: not checked), with this node's own standing from its own renewals (`self`).
+ */
+export type MembershipSource =
+  | { standalone: true }
+  | ({ standalone: false } & Omit<MembershipClock, 'self'> & {
+        self?: { live: boolean; expiresAt: number };
+      });
 
 export interface NodeDecisionInput {
   node: string;
@@ -46,6 +56,8 @@ export interface NodeDecisionInput {
   memory?: ConfigMemory;
   /** Addresses another host on the segment answered for (probe, DAD), by canonical IP. */
   conflicts?: ReadonlyMap<string, string>;
+  /** Kubernetes mode: local addresses live at most this long unless renewed (core's deadManLifetime). */
+  localLifetimeSeconds?: number;
 }
 
 export interface NodeDecision {
@@ -107,17 +119,22 @@ export function nodeConfig(
 }
 
 function members(input: NodeDecisionInput, state: ClusterState, subnets: string[]) {
-  if (input.membership.standalone) {
-    const cidrs = subnets.flatMap((s) => {
-      const c = parseCidr(s);
-      return typeof c === 'string' ? [] : [c];
-    });
+  const cidrs = subnets.flatMap((s) => {
+    const c = parseCidr(s);
+    return typeof c === 'string' ? [] : [c];
+  });
+  const m = input.membership;
+  if (m.standalone) {
     return {
       members: [{ node: input.node, subnets: cidrs, expiresAt: Number.POSITIVE_INFINITY }],
       membership: undefined,
     };
   }
-  const membership = liveMembers(state.leases, input.membership.now);
+  const { standalone: _, self, ...clock } = m;
+  const membership = liveMembers(state.leases, {
+    ...clock,
+    ...(self === undefined ? {} : { self: { node: input.node, subnets: cidrs, ...self } }),
+  });
   return { members: membership.members, membership };
 }
 
@@ -126,7 +143,14 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
   const { state, rejected } = checkedState(input.state);
   const config = nodeConfig(state, node, network, input.memory);
   const nodeLabels = nodeLabelsOf(state, node);
-  const agent = selectAgent(config.agents, nodeLabels);
+  const seconds = input.localLifetimeSeconds;
+  const agents =
+    seconds === undefined
+      ? config.agents
+      : config.agents.map((a) =>
+          a.local === undefined ? a : { ...a, local: withDeadManLifetime(a.local, seconds) },
+        );
+  const agent = selectAgent(agents, nodeLabels);
   const local = agent?.local;
   const subnets = advertisedSubnets(network, local);
   const elected = members(input, state, subnets);
@@ -136,7 +160,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
     services: state.services,
     endpointSlices: state.endpointSlices,
     groups: config.groups,
-    agents: config.agents,
+    agents,
     members: elected.members,
     network,
     ownership: input.ownership,

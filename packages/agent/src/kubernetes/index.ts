@@ -4,12 +4,15 @@
 // at shutdown).
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { Lease } from '@purelb-ts/core';
 import { createLogger, type Logger } from '../log.ts';
-import { LeaseKeeper } from './lease.ts';
+import { ApiContact } from './api-contact.ts';
+import { LeaseKeeper, leaseName } from './lease.ts';
 import { KubeRest } from './rest.ts';
 import { KubernetesSource } from './source.ts';
 import { Writeback, type WritebackOptions } from './writeback.ts';
 
+export { ApiContact, type ContactProbe } from './api-contact.ts';
 export { type LeaseHealth, LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
 export { formatMicroTime } from './micro-time.ts';
 export { isStatus, KubeApiError, KubeRest, type PatchType } from './rest.ts';
@@ -46,6 +49,8 @@ export interface KubernetesMode {
   rest: KubeRest;
   source: KubernetesSource;
   lease: LeaseKeeper;
+  /** Whether the API server hears this node, as a clock Lease expiries are measured on. */
+  contact: ApiContact;
   writeback: Writeback;
   /** Starts renewing the Lease (first renewal awaited; failure is in lease.health(), not thrown). */
   startLease(): Promise<void>;
@@ -85,10 +90,23 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
   const logger = options.logger ?? createLogger();
   const kubeConfig = loadConfig(options);
   const rest = new KubeRest(kubeConfig);
-  const source = new KubernetesSource(kubeConfig, {
+  const own = leaseName(options.node);
+  // A renewal that never shows on the Lease watch: the watch is stalled; list and watch again.
+  const contact: ApiContact = new ApiContact({
+    onStale: () => {
+      logger.warn("this node's Lease renewal did not come back on the Lease watch: watching again", {
+        lease: own,
+      });
+      source.relist('Lease');
+    },
+  });
+  const source: KubernetesSource = new KubernetesSource(kubeConfig, {
     namespace: options.namespace,
     node: options.node,
     logger,
+    onObject: (kind, obj) => {
+      if (kind === 'Lease' && obj.metadata?.name === own) contact.seen((obj as Lease).spec?.renewTime);
+    },
   });
   // A renewal must not outlive its period: a blackholed request would otherwise hold the next one.
   const period = options.leaseDurationSeconds > 0 ? (options.leaseDurationSeconds * 1000) / 2 : 1000;
@@ -101,6 +119,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     subnets: options.subnets,
     onFence: options.onFence,
     logger,
+    contact,
   });
   const writeback = new Writeback(rest, { node: options.node, logger, onSlotSteal: options.onSlotSteal });
   return {
@@ -108,9 +127,11 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     rest,
     source,
     lease,
+    contact,
     writeback,
     startLease: () => lease.start(),
     stop: async () => {
+      contact.close();
       await lease.stop();
       await source.stop();
     },

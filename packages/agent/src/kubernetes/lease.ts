@@ -5,6 +5,7 @@
 // first: the `onFence(true)` callback says so, `onFence(false)` when a renewal succeeds again.
 import { ANNOTATION_INSTANCE, ANNOTATION_SUBNETS, type KubeNode, type Lease } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
+import type { ContactProbe } from './api-contact.ts';
 import { formatMicroTime } from './micro-time.ts';
 import { isStatus, type KubeRest } from './rest.ts';
 
@@ -24,6 +25,11 @@ export interface LeaseOptions {
   /** Fence this long before the Lease lapses. Default: a fifth of the duration. */
   fenceMarginMs?: number;
   now?: () => number;
+  /**
+   * Told of every request to the API server and its outcome (api-contact.ts). With it, the Lease is
+   * also read once between renewals, so contact is proven every quarter of the duration.
+   */
+  contact?: ContactProbe;
 }
 
 export interface LeaseHealth {
@@ -50,6 +56,7 @@ export class LeaseKeeper {
   #failures = 0;
   #lastError: string | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
+  #checkTimer: NodeJS.Timeout | undefined;
   #fenceTimer: NodeJS.Timeout | undefined;
   #running = false;
   #inFlight: Promise<void> | undefined;
@@ -98,6 +105,7 @@ export class LeaseKeeper {
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#renewTimer);
+    clearTimeout(this.#checkTimer);
     clearTimeout(this.#fenceTimer);
     await this.#inFlight;
   }
@@ -132,12 +140,31 @@ export class LeaseKeeper {
     if (!this.#running) return;
     const next = this.#failures === 0 ? this.#durationMs / 2 : this.#durationMs / 4;
     this.#renewTimer = setTimeout(() => void this.#tick(), next);
+    clearTimeout(this.#checkTimer);
+    if (this.#o.contact !== undefined && this.#failures === 0) {
+      this.#checkTimer = setTimeout(() => void this.#check(), next / 2);
+    }
+  }
+
+  /** Between renewals: a read of the Lease, proving contact (api-contact.ts). */
+  async #check(): Promise<void> {
+    const contact = this.#o.contact;
+    if (!this.#running || contact === undefined || this.#inFlight !== undefined) return;
+    contact.attempt();
+    try {
+      await this.#rest.get<Lease>(this.#path);
+      contact.reached();
+    } catch {
+      contact.failed();
+    }
   }
 
   async #renew(): Promise<void> {
     const sentAt = this.#now();
+    this.#o.contact?.attempt();
     try {
-      await this.#write(sentAt);
+      const renewTime = await this.#write(sentAt);
+      this.#o.contact?.renewed(renewTime);
       this.#lastRenew = sentAt;
       if (this.#failures > 0) {
         this.#o.logger.info('lease renewed again', { lease: leaseName(this.#o.node), after: this.#failures });
@@ -146,6 +173,7 @@ export class LeaseKeeper {
       this.#lastError = undefined;
       this.#setFenced(false);
     } catch (err) {
+      this.#o.contact?.failed();
       this.#failures++;
       this.#lastError = err instanceof Error ? err.message : String(err);
       this.#o.logger.error('lease renewal failed', {
@@ -186,7 +214,8 @@ export class LeaseKeeper {
     this.#o.onFence(fenced);
   }
 
-  async #write(sentAt: number): Promise<void> {
+  /** Writes the renewal; resolves to the renewTime written. */
+  async #write(sentAt: number): Promise<string> {
     if (this.#nodeUid === undefined) {
       const node = await this.#rest.get<KubeNode>(`/api/v1/nodes/${encodeURIComponent(this.#o.node)}`);
       if (node.metadata.uid === undefined) throw new Error(`Node ${this.#o.node} has no metadata.uid`);
@@ -203,7 +232,7 @@ export class LeaseKeeper {
       try {
         if (current === undefined) await this.#rest.create(this.#collection, desired);
         else await this.#rest.replace(this.#path, desired);
-        return;
+        return desired.spec?.renewTime as string;
       } catch (err) {
         // 409: someone wrote the Lease between our read and write (or it appeared): read again.
         if (!isStatus(err, 409) || attempt >= MAX_CONFLICT_RETRIES) throw err;

@@ -4,7 +4,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
-import { type InformerEvent, RestartingInformer } from './informer.ts';
+import { type InformerEvent, MAX_RESTART_DELAY_MS, RestartingInformer } from './informer.ts';
 import { KubeRest } from './rest.ts';
 
 export const PURELB_API = '/apis/purelb.io/v2';
@@ -15,7 +15,9 @@ export interface KubernetesSourceOptions {
   /** This node's name: snapshot().node is its Node object (every Node is watched, see nodes). */
   node: string;
   logger: Logger;
-  /** First restart delay after an informer error (doubles up to maxRestartDelayMs). Default 500 ms. */
+  /** Every object the watches deliver, before the reconciler hears of it (this node's Lease echo). */
+  onObject?: (kind: string, obj: KubernetesObject) => void;
+  /** First restart delay after an informer error (doubles up to maxRestartDelayMs). Default 250 ms. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
 }
@@ -23,7 +25,8 @@ export interface KubernetesSourceOptions {
 export class KubernetesSource implements ObjectSource {
   readonly #kc: KubeConfig;
   readonly #rest: KubeRest;
-  readonly #opts: Required<Omit<KubernetesSourceOptions, 'logger'>> & { logger: Logger };
+  readonly #opts: Required<Omit<KubernetesSourceOptions, 'logger' | 'onObject'>> &
+    Pick<KubernetesSourceOptions, 'logger' | 'onObject'>;
   readonly #feeds = new Map<string, RestartingInformer>();
   /** Node name → what of it matters (see #matters). */
   readonly #nodeKeys = new Map<string, string>();
@@ -36,7 +39,7 @@ export class KubernetesSource implements ObjectSource {
     if (options.node === '') throw new Error('KubernetesSource: node must not be empty');
     this.#kc = kc;
     this.#rest = new KubeRest(kc);
-    this.#opts = { restartDelayMs: 500, maxRestartDelayMs: 30_000, ...options };
+    this.#opts = { restartDelayMs: 250, maxRestartDelayMs: MAX_RESTART_DELAY_MS, ...options };
   }
 
   async start(onChange: () => void): Promise<void> {
@@ -82,6 +85,13 @@ export class KubernetesSource implements ObjectSource {
     this.#feeds.clear();
   }
 
+  /** Lists and watches `kind` again (its watch went silent). */
+  relist(kind: string): void {
+    const feed = this.#feeds.get(kind);
+    if (feed === undefined) return;
+    void feed.stop().then(() => feed.start());
+  }
+
   /** Whether every informer has listed at least once (for /readyz). */
   synced(): boolean {
     return this.#feeds.size > 0 && [...this.#feeds.values()].every((f) => f.listed);
@@ -96,6 +106,7 @@ export class KubernetesSource implements ObjectSource {
       restartDelayMs: this.#opts.restartDelayMs,
       maxRestartDelayMs: this.#opts.maxRestartDelayMs,
       onEvent: (event, obj) => {
+        this.#opts.onObject?.(kind, obj);
         const matters = this.#matters(kind, event, obj);
         if (this.#allListed === undefined && matters) this.#onChange();
       },

@@ -1,6 +1,7 @@
 // `purelb-agent` (the node agent) flags, and the environment the DaemonSet sets. A bad flag is a
 // UsageError: the command prints it with the usage and exits 2, having started nothing.
 import { hostname } from 'node:os';
+import { MAX_LEASE_DURATION_SECONDS } from '@purelb-ts/core';
 import { logLevelFlag, metricsAddressesFlag, namespaceFlag, parseFlags, wholeNumber } from '../flags.ts';
 
 export const LBNODEAGENT_USAGE = `usage: purelb-agent --standalone FILE [options]
@@ -9,7 +10,10 @@ export const LBNODEAGENT_USAGE = `usage: purelb-agent --standalone FILE [options
   --standalone FILE     read Services, EndpointSlices, ServiceGroups and LBNodeAgents from a YAML file and watch it
   --kubeconfig FILE     talk to the API server of this kubeconfig instead of the in-cluster service account
   --namespace NS        PureLB's namespace: ServiceGroups, LBNodeAgents, Leases ($POD_NAMESPACE, default purelb)
-  --lease-duration S    election Lease duration in seconds ($LEASE_DURATION, default 10)
+  --lease-duration S    election Lease duration in seconds, 2 to 60 ($LEASE_DURATION, default 10)
+  --fence RULE          when this node cannot renew its Lease: evidence (default, $FENCE) keeps its local
+                        addresses and lets one go the moment another host announces it on the segment;
+                        silence withdraws them all before the Lease lapses (upstream PureLB's rule)
   --node NAME           this node's name (default: $NODE_NAME, else the hostname)
   --netns NAME          act inside the named network namespace (as 'ip netns' lists it)
   --once                standalone only: reconcile once and exit: 0 when everything applied, 1 otherwise
@@ -41,6 +45,7 @@ export interface LbnodeagentOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   resyncSeconds: number;
   probeMs: number;
+  fence: 'evidence' | 'silence';
 }
 
 export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv): LbnodeagentOptions {
@@ -59,6 +64,7 @@ export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv):
       'log-level': { type: 'string' },
       resync: { type: 'string' },
       'probe-ms': { type: 'string' },
+      fence: { type: 'string' },
       help: { type: 'boolean' },
     },
     UsageError,
@@ -75,7 +81,12 @@ export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv):
   const node = String(values.node ?? env.NODE_NAME ?? hostname());
   if (node === '') throw new UsageError('--node must not be empty');
   const namespace = namespaceFlag(values, env, UsageError);
+  const fence = String(values.fence ?? env.FENCE ?? 'evidence');
+  if (fence !== 'evidence' && fence !== 'silence') {
+    throw new UsageError(`--fence must be evidence or silence, got ${JSON.stringify(fence)}`);
+  }
   return {
+    fence,
     mode,
     file: values.standalone === undefined ? undefined : String(values.standalone),
     kubeconfig: values.kubeconfig === undefined ? undefined : String(values.kubeconfig),
@@ -84,7 +95,7 @@ export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv):
       '--lease-duration',
       String(values['lease-duration'] ?? env.LEASE_DURATION ?? '10'),
       2,
-      3600,
+      MAX_LEASE_DURATION_SECONDS,
       UsageError,
     ),
     node,

@@ -1,0 +1,99 @@
+// Whether this agent is in contact with the API server, as a ContactClock that runs only while it
+// is. Contact is proven by this node's own Lease: a renewal (or a read of the Lease between
+// renewals) that the API server answered, and, for a renewal, the same renewTime coming back on
+// the Lease watch (so a stalled or failing watch is out of contact too, even while writes pass).
+// The clock stops when an attempt starts and runs again only once it is proven; an attempt takes
+// milliseconds, so a healthy agent loses nothing, and an agent cut off loses no peer on silence it
+// could not have heard.
+import { ContactClock } from '@purelb-ts/core';
+
+export interface ContactProbe {
+  /** A request to the API server about to be sent. */
+  attempt(): void;
+  /** It failed (no answer, an error status). */
+  failed(): void;
+  /** A read was answered. */
+  reached(): void;
+  /** A renewal was accepted, writing this renewTime. */
+  renewed(renewTime: string): void;
+}
+
+export interface ApiContactOptions {
+  /** A monotonic clock in ms (default performance.now). */
+  now?: () => number;
+  /** A renewal not seen on the watch this long after it was accepted: the watch is stale. */
+  echoGraceMs?: number;
+  /** Called then (the Lease informer should list and watch again). */
+  onStale?: () => void;
+}
+
+export class ApiContact implements ContactProbe {
+  readonly #clock: ContactClock;
+  readonly #now: () => number;
+  readonly #o: ApiContactOptions;
+  #staleTimer: NodeJS.Timeout | undefined;
+  #inFlight = 0;
+  /** The renewTime written but not yet seen on the watch. */
+  #awaiting: string | undefined;
+  #lastSeen: string | undefined;
+
+  /** Out of contact until proven. */
+  constructor(options: ApiContactOptions = {}) {
+    this.#o = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#clock = new ContactClock(this.#now(), false);
+  }
+
+  /** Stops the stale-watch timer (the agent is stopping). */
+  close(): void {
+    clearTimeout(this.#staleTimer);
+  }
+
+  get inContact(): boolean {
+    return this.#clock.inContact;
+  }
+
+  /** The contact clock now (ms): Lease expiries are measured on it. */
+  read(): number {
+    return this.#clock.read(this.#now());
+  }
+
+  attempt(): void {
+    this.#inFlight++;
+    this.#clock.set(false, this.#now());
+  }
+
+  failed(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
+  reached(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    this.#settle();
+  }
+
+  renewed(renewTime: string): void {
+    this.#awaiting = this.#lastSeen === renewTime ? undefined : renewTime;
+    this.reached();
+    clearTimeout(this.#staleTimer);
+    if (this.#awaiting === undefined || this.#o.onStale === undefined) return;
+    const onStale = this.#o.onStale;
+    this.#staleTimer = setTimeout(() => {
+      if (this.#awaiting === renewTime) onStale();
+    }, this.#o.echoGraceMs ?? 2000);
+    this.#staleTimer.unref();
+  }
+
+  /** This node's Lease as the watch delivered it. */
+  seen(renewTime: string | undefined): void {
+    this.#lastSeen = renewTime;
+    if (renewTime !== undefined && renewTime === this.#awaiting) this.#awaiting = undefined;
+    this.#settle();
+  }
+
+  #settle(): void {
+    if (this.#inFlight === 0 && this.#awaiting === undefined && this.#lastSeen !== undefined) {
+      this.#clock.set(true, this.#now());
+    }
+  }
+}
