@@ -23,6 +23,8 @@ import { authorizing, type Grant, type RequestAttributes } from './rbac.ts';
 export interface RecordedRequest extends RequestAttributes {
   method: string;
   path: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   /** The grants that authorized it (empty: refused by RBAC). */
   grants: Grant[];
   /** For writes: the admission policies' decision. */
@@ -141,6 +143,7 @@ export async function startAuthorizingProxy(
         ...attrs,
         method,
         path: `${url.pathname}${url.search}`,
+        at: Date.now(),
         grants: [],
         status: 0,
       };

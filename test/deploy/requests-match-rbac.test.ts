@@ -215,6 +215,9 @@ describe('the code’s requests against deploy/rbac.yaml and deploy/admission-po
     it(`${who}: RBAC grants every request, and the policy admits every write`, async (t) => {
       const proxy = (await get())[who];
       const inventory = [...new Set(proxy.requests.map(describeRequest))].sort();
+      const t0 = proxy.requests[0]?.at ?? 0;
+      if (process.env.PURELB_TRACE_REQUESTS)
+        t.diagnostic(proxy.requests.map((r) => `${r.at - t0} ${r.status} ${describeRequest(r)}`).join('\n'));
       t.diagnostic(`${who} requests:\n  ${inventory.join('\n  ')}`);
       const refused = proxy.requests.filter(
         (r) => r.grants.length === 0 || (r.admission?.denials.length ?? 0) > 0,
