@@ -81,8 +81,14 @@ const { native } = await import(new URL('dist/native/load.js', pkg));
 const loaded = require('node-gyp-build').resolve(pkg.pathname);
 const nl = await Netlink.open({ netns: process.argv[2] });
 const links = await nl.links.list();
+// The packet socket too: a claim watch on pack0 hears a gratuitous ARP sent out of pack1.
+const heard = new Promise((resolve, reject) => {
+  nl.watchClaims('pack0', { addresses: ['192.0.2.7'], onEvidence: (e) => resolve(e.how), onError: reject })
+    .then(() => nl.announce('pack1', '192.0.2.7'), reject);
+});
+const evidence = await Promise.race([heard, new Promise((r) => setTimeout(() => r('none'), 2000))]);
 nl.close();
-console.log(JSON.stringify({ version: process.version, napi: native.napiVersion, loaded, links: links.map((l) => l.name).sort() }));
+console.log(JSON.stringify({ version: process.version, napi: native.napiVersion, loaded, links: links.map((l) => l.name).sort(), evidence }));
 `;
 
 test('the packed library installs without scripts or a compiler and one prebuild serves Node 22, 24 and 26', {
@@ -156,6 +162,8 @@ test('the packed library installs without scripts or a compiler and one prebuild
 
     await withNetns(async (ns) => {
       ip(ns, 'link', 'add', 'pack0', 'type', 'veth', 'peer', 'name', 'pack1');
+      ip(ns, 'link', 'set', 'pack0', 'up');
+      ip(ns, 'link', 'set', 'pack1', 'up');
       for (const [major, node] of nodes) {
         const run = spawnSync(node, ['check.mjs', ns], {
           cwd: app,
@@ -168,12 +176,16 @@ test('the packed library installs without scripts or a compiler and one prebuild
           napi: number;
           loaded: string;
           links: string[];
+          evidence: string;
         };
         assert.match(out.version, new RegExp(`^v${major}\\.`));
         assert.equal(out.napi, 8);
         assert.equal(out.loaded, join(installed, 'prebuilds', 'linux-x64', prebuild.split('/').pop() ?? ''));
         assert.deepEqual(out.links, ['lo', 'pack0', 'pack1']);
-        console.log(`# Node ${out.version}: napi ${out.napi}, links ${out.links.join(' ')}`);
+        assert.equal(out.evidence, 'arp-request');
+        console.log(
+          `# Node ${out.version}: napi ${out.napi}, links ${out.links.join(' ')}, claim watch heard ${out.evidence}`,
+        );
       }
     });
   } finally {
