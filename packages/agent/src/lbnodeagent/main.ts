@@ -9,7 +9,7 @@ import { serveHttp } from '../http.ts';
 import { type KubernetesMode, startKubernetesMode, type WritebackInput } from '../kubernetes/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { announcer } from '../network/announce.ts';
-import { applyPlan } from '../network/apply-plan.ts';
+import { applyPlan, applyRefreshes } from '../network/apply-plan.ts';
 import { kernelDropsAddressProtocol } from '../network/kernel.ts';
 import type { MonitorInterest } from '../network/monitor-interest.ts';
 import { OwnEchoes } from '../network/own-echoes.ts';
@@ -130,6 +130,9 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
     announce: announcer(nl, log),
     ...(probe === undefined ? {} : { probe }),
     labelFallback: kernelDropsAddressProtocol(release()),
+    // Local addresses outlive a dead agent by less than its Lease; renewed while it runs.
+    ...(o.mode === 'kubernetes' ? { leaseSeconds: o.leaseDurationSeconds } : {}),
+    refresh: (ops, network) => applyRefreshes(nl, ops, network, log),
     onInterest: (i) => interest.follow?.(i),
     onSummary: (s) => {
       metrics.record(s);

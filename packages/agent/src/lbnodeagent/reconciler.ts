@@ -7,6 +7,7 @@ import {
   advertisedSubnets,
   type ConfigMemory,
   type DesiredState,
+  deadManLifetime,
   type GarpConfig,
   invalidConfigText,
   type LocalAgentConfig,
@@ -32,6 +33,8 @@ import type { OwnEchoes } from '../network/own-echoes.ts';
 import { addedPlacements, type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
 import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from '../node-decision.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
+import { HandoffGate, type HandoffOutcome } from './handoff.ts';
+import { LifetimeRefresher } from './lifetime-refresh.ts';
 import { ReportedOnce } from './reported-once.ts';
 import { type ElectionChanges, invalidObject, type ReconcileSummary } from './summary.ts';
 
@@ -70,6 +73,14 @@ export interface ReconcilerOptions {
   labelFallback?: boolean;
   /** After each decision: where it could place addresses (the network watch filters by it). */
   onInterest?: (interest: MonitorInterest) => void;
+  /**
+   * Kubernetes mode: the election Lease's duration. Local addresses then live a little less unless
+   * renewed (core's deadManLifetime), and a new winner waits that long at most for a live old holder
+   * to let go (core's handoffWaits).
+   */
+  leaseSeconds?: number;
+  /** Renews address lifetimes (replace-address, refresh-lifetime) between reconciles; absent: never. */
+  refresh?: (ops: readonly PlanOp[], network: NodeNetwork) => Promise<OpResult[]>;
 }
 
 /** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
@@ -88,6 +99,7 @@ interface Decided {
   desired: DesiredState;
   plan: PlanOp[];
   fenced: boolean;
+  handoff: HandoffOutcome | undefined;
 }
 
 export class Reconciler {
@@ -113,12 +125,25 @@ export class Reconciler {
   readonly #announcing = new Set<Promise<void>>();
   /** The last known winner of each local address still in the desired state. */
   #winners = new Map<string, string>();
+  readonly #lifetimes: LifetimeRefresher;
+  readonly #handoff: HandoffGate | undefined;
+  #refreshDue = false;
+  #refreshTimer: NodeJS.Timeout | undefined;
+  #refreshAt = Number.POSITIVE_INFINITY;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
     this.#ownership = { protocol: PURELB_ADDRESS_PROTOCOL, labelFallback: options.labelFallback === true };
     this.#reported = new ReportedOnce(options.log);
     this.#conflicts = new AddressConflicts(options.now ?? Date.now);
+    this.#lifetimes = new LifetimeRefresher(this.#ownership);
+    const lease = options.standalone ? undefined : options.leaseSeconds;
+    this.#handoff =
+      lease === undefined
+        ? undefined
+        : new HandoffGate(options.node, lease * 1000, options.log, () =>
+            this.markDirty('a handoff wait ends'),
+          );
   }
 
   /** Completed runs so far. */
@@ -161,6 +186,7 @@ export class Reconciler {
    * detection is recorded as a conflict at once (the kernel deleted, or flagged, the address).
    */
   observeAddress(action: Action, address: Address): void {
+    if (action === 'del') this.#lifetimes.forget(address);
     const ip = dadFailureIn(action, address, this.#ownership);
     if (ip !== undefined) this.#dadFailed(ip);
   }
@@ -192,9 +218,15 @@ export class Reconciler {
   }
 
   async #loop(): Promise<void> {
-    while (this.#dirty && !this.#stopped) {
-      this.#dirty = false;
-      await this.reconcileOnce();
+    while ((this.#dirty || this.#refreshDue) && !this.#stopped) {
+      if (this.#refreshDue) {
+        this.#refreshDue = false;
+        await this.#refreshLifetimes();
+      }
+      if (this.#dirty) {
+        this.#dirty = false;
+        await this.reconcileOnce();
+      }
     }
     this.#running = undefined;
     for (const resolve of this.#idle.splice(0)) resolve();
@@ -234,10 +266,11 @@ export class Reconciler {
   /** Read, decide, probe the first claims (deciding again if someone answered), apply, announce. */
   async #run(): Promise<ReconcileSummary> {
     const state = this.#o.source.snapshot();
+    const readAt = performance.now();
     const network = await this.#o.readNetwork();
     for (const ip of dadFailedIn(network, this.#ownership)) this.#dadFailed(ip, false);
     let d = this.#decide(state, network);
-    if (await this.#probeFirstClaims(d.plan, d.decision.state, network)) d = this.#decide(state, network);
+    if (await this.#probeFirstClaims(d, network)) d = this.#decide(state, network);
     const { decision, desired, plan, fenced } = d;
     this.#memory = decision.config.memory;
     this.#lastDesired = decision.desired;
@@ -247,6 +280,8 @@ export class Reconciler {
     const ops = plan.length === 0 ? [] : await this.#o.apply(plan, network);
     for (const r of ops) if (!r.ok && echoes?.has(r.op)) this.#o.echoes?.forget(echoes.get(r.op) as string);
     for (const r of ops) if (r.ok) this.#logApplied(r.op);
+    this.#lifetimes.track(desired, network, ops, readAt);
+    this.#scheduleRefresh();
     this.#announceTakeovers(ops);
     this.#retryConflictsLater();
     return {
@@ -279,6 +314,9 @@ export class Reconciler {
       ownership: this.#ownership,
       conflicts: this.#conflicts.active(),
       ...(this.#memory === undefined ? {} : { memory: this.#memory }),
+      ...(this.#handoff === undefined || this.#o.leaseSeconds === undefined
+        ? {}
+        : { localLifetimeSeconds: deadManLifetime(this.#o.leaseSeconds) }),
     });
     if (!membership.standalone) this.#runAtNextExpiry(decision.members, membership.now);
     this.#o.onInterest?.({
@@ -290,8 +328,13 @@ export class Reconciler {
     this.#local = decision.local;
     // The election as the core decided it; fencing withholds addresses but does not change who wins.
     const fenced = this.#o.fenced?.() ?? false;
-    const desired = fenced ? withoutLocal(decision.desired) : decision.desired;
-    return { decision, desired, plan: planReconcile(desired, network, this.#ownership), fenced };
+    let desired = fenced ? withoutLocal(decision.desired) : decision.desired;
+    // A live old holder lets go before this node takes (see handoff.ts).
+    const handoff = membership.standalone
+      ? undefined
+      : this.#handoff?.judge(desired, decision.state.services, decision.members, membership.now);
+    if (handoff !== undefined) desired = handoff.desired;
+    return { decision, desired, plan: planReconcile(desired, network, this.#ownership), fenced, handoff };
   }
 
   /**
@@ -299,13 +342,13 @@ export class Reconciler {
    * node), asks the segment whether another host uses it. True when someone answered: the caller
    * decides again, and the core leaves it out.
    */
-  async #probeFirstClaims(
-    plan: readonly PlanOp[],
-    state: ClusterState,
-    network: NodeNetwork,
-  ): Promise<boolean> {
+  async #probeFirstClaims(d: Decided, network: NodeNetwork): Promise<boolean> {
     if (this.#o.probe === undefined) return false;
-    const taken = takeovers(addedPlacements(plan), state.services, this.#o.node);
+    const taken = takeovers(addedPlacements(d.plan), d.decision.state.services, this.#o.node);
+    // Let go of by its live holder just now: a handoff, announced like any takeover. Given up on: probed.
+    for (const [ip, from] of d.handoff?.released ?? []) taken.set(ip, from);
+    for (const ip of d.handoff?.overdue ?? []) taken.delete(ip);
+    const plan = d.plan;
     for (const [ip, from] of taken) {
       this.#conflicts.clear(ip);
       this.#o.log.info(`taking ${ip} over from node ${from}: announced, not probed`, {
@@ -329,6 +372,46 @@ export class Reconciler {
       }
     }
     return found;
+  }
+
+  /** Arms the next lifetime refresh: a third of the shortest lifetime held, or sooner if already armed so. */
+  #scheduleRefresh(): void {
+    const period = this.#o.refresh === undefined ? undefined : this.#lifetimes.periodMs();
+    if (period === undefined || this.#stopped) return;
+    const at = performance.now() + period;
+    if (this.#refreshTimer !== undefined && this.#refreshAt <= at) return;
+    clearTimeout(this.#refreshTimer);
+    this.#refreshAt = at;
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined;
+      this.#refreshAt = Number.POSITIVE_INFINITY;
+      this.#refreshDue = true;
+      if (!this.#stopped && this.#running === undefined)
+        this.#running = Promise.resolve().then(() => this.#loop());
+    }, period);
+    this.#refreshTimer.unref();
+  }
+
+  /**
+   * One batch of lifetime renewals, between reconciles (never during one: a replace would re-create
+   * an address the run just withdrew). An address that may have expired already is not renewed: a
+   * reconcile reads the kernel and decides it again.
+   */
+  async #refreshLifetimes(): Promise<void> {
+    const refresh = this.#o.refresh;
+    if (refresh === undefined) return;
+    const { ops, lapsed, network } = this.#lifetimes.due();
+    if (lapsed > 0) this.markDirty(`${lapsed} address lifetime(s) may have run out`);
+    if (ops.length > 0) {
+      const echoes = this.#o.echoes?.expect(ops, network);
+      const sentAt = performance.now();
+      const results = await refresh(ops, network);
+      for (const r of results)
+        if (!r.ok && echoes?.has(r.op)) this.#o.echoes?.forget(echoes.get(r.op) as string);
+      this.#lifetimes.renewed(results, sentAt);
+      if (results.some((r) => !r.ok)) this.markDirty('an address lifetime refresh failed');
+    }
+    this.#scheduleRefresh();
   }
 
   /** A held-back address is probed again when its backoff ends (a run, which probes it before claiming). */
@@ -518,6 +601,8 @@ export class Reconciler {
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    clearTimeout(this.#refreshTimer);
+    this.#handoff?.stop();
     clearTimeout(this.#expiryTimer);
     clearTimeout(this.#retryTimer);
   }

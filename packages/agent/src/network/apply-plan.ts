@@ -154,3 +154,33 @@ export async function applyPlan(
   for (const r of await Promise.all(adds.map((op) => guarded(nl, op, network, log)))) results.set(r.op, r);
   return plan.map((op) => results.get(op) as OpResult);
 }
+
+/**
+ * Lifetime refreshes (replace-address, refresh-lifetime), issued together so the library batches them,
+ * each on its link's index from `network` (by name, each would first cost a link lookup).
+ */
+export async function applyRefreshes(
+  nl: Netlink,
+  ops: readonly PlanOp[],
+  network: NodeNetwork,
+  log: Logger,
+): Promise<OpResult[]> {
+  const index = new Map(network.links.map((l) => [l.name, l.index]));
+  const refreshes = ops.filter((op): op is AddressOp => op.op === 'replace-address');
+  return Promise.all(
+    refreshes.map(async (op): Promise<OpResult> => {
+      try {
+        await nl.addresses.replace({
+          ...addOptions(op),
+          link: index.get(op.placement.link) ?? op.placement.link,
+        });
+        return { op, ok: true };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const errno = err instanceof NetlinkError ? err.code : undefined;
+        log.warn(`failed: ${describeOp(op)}`, { ...fieldsOf(op), reason: message, errno });
+        return { op, ok: false, error: message, ...(errno === undefined ? {} : { errno }) };
+      }
+    }),
+  );
+}
