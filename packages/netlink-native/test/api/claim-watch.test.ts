@@ -486,6 +486,36 @@ test('the process exits once its watch is closed', needsNetns, () =>
   }),
 );
 
+// An open watch holds the process like a socket (the handle's idle request socket does not);
+// unref() lets it go without closing it.
+const UNREF_CHILD = `
+import { Netlink } from ${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)};
+const nl = await Netlink.open({ netns: process.argv[1] });
+const w = await nl.watchClaims('v0', { addresses: ['172.30.251.99'], onEvidence() {}, onError() {} });
+if (process.argv[2] === 'unref') w.unref();
+`;
+
+test('an open watch keeps the process alive until unref() or close', needsNetns, () =>
+  withHosts(async ({ ns }) => {
+    const run = (mode: string, ms: number) =>
+      new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--conditions=source', '--input-type=module', '-e', UNREF_CHILD, ns, mode],
+          { stdio: 'ignore' },
+        );
+        const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+        child.on('exit', (code, signal) => {
+          clearTimeout(timer);
+          resolve({ code, signal });
+        });
+      });
+    const [held, unrefd] = await Promise.all([run('held', 2000), run('unref', 10_000)]);
+    assert.deepEqual(held, { code: null, signal: 'SIGKILL' }, 'an open watch holds the process');
+    assert.deepEqual(unrefd, { code: 0, signal: null }, 'an unref()d watch does not');
+  }),
+);
+
 test('bad arguments are refused before any socket is opened', needsNetns, () =>
   withHosts(async ({ nl }) => {
     const ok = recorder([]).options;
