@@ -1,8 +1,9 @@
 // Exercises every native path for the leak checks (scripts/leak-check.sh): sockets opened and
 // closed in and out of a namespace, batched sends, receives, a throwing callback, ENOBUFS-free
 // floods, constructor failures, kernel filters attached, replaced, removed and refused,
-// sendFrames and exchangeFrames success and failure, and exit with a socket open and an exchange
-// still listening.
+// sendFrames and exchangeFrames success and failure, packet sockets (frames, memberships, filters,
+// a throwing onData, constructor failures), and exit with a netlink socket and a packet socket
+// open and an exchange still listening.
 // Usage: node leak-workload.mjs /path/to/netlink_native.node NETNS_NAME [rounds]
 import { createRequire } from 'node:module';
 
@@ -113,9 +114,74 @@ for (let round = 0; round < rounds; round++) {
   try {
     native.exchangeFrames({ ifindex: 1, frames: [probe], rounds: 0, intervalMs: 0, waitMs: 0 });
   } catch {}
+  // Packet sockets (claim watches): frames received on lo, memberships, filters replaced and
+  // refused, a throwing onData, and constructor failures.
+  let heard = 0;
+  let thrown = 0;
+  let wake;
+  const watch = (extra = {}) =>
+    new native.PacketSocket({
+      netns: { path: `/var/run/netns/${ns}` },
+      ifindex: 1,
+      filter: keep20,
+      rcvbuf: 1 << 16,
+      onData: (chunk) => {
+        heard += chunk.length;
+        wake?.();
+      },
+      onError: (_errno, code) => {
+        if (code === 'ECALLBACK') thrown++;
+        wake?.();
+      },
+      ...extra,
+    });
+  const p = watch();
+  const q = watch({
+    onData: () => {
+      throw new Error('thrown on purpose');
+    },
+  });
+  p.addMembership(Buffer.from('3333ff000001', 'hex'));
+  p.dropMembership(Buffer.from('3333ff000001', 'hex'));
+  p.setFilter(keep20);
+  try {
+    p.setFilter(refused);
+  } catch {}
+  const before = { heard, thrown };
+  await native.sendFrames({
+    netns: { path: `/var/run/netns/${ns}` },
+    ifindex: 1,
+    protocol: 0x88b5,
+    frames: [probe, probe],
+    intervalMs: 0,
+  });
+  await new Promise((resolve) => {
+    wake = () => heard > before.heard && thrown > before.thrown && resolve();
+    wake();
+  });
+  p.close();
+  p.close();
+  q.close();
+  try {
+    watch({ ifindex: 99999 });
+  } catch {}
+  try {
+    watch({ filter: refused });
+  } catch {}
+  try {
+    watch({ filter: undefined });
+  } catch {}
   native.errnoName(17);
   native.errnoMessage(95);
 }
+// A packet socket left open: environment teardown must release it too.
+new native.PacketSocket({
+  ifindex: 1,
+  filter: keepAll,
+  rcvbuf: 1 << 16,
+  onData: () => {},
+  onError: () => {},
+});
 // Leave one open, busy socket: environment teardown must release it.
 const last = open();
 for (let i = 1; i <= 200; i++) last.socket.send(getLink(i, 1), i);
