@@ -3,8 +3,12 @@
 // per IP), events on the Services (AnnouncingLocal, AnnouncingNonLocal, AnnouncementFailed, and
 // AnnounceSlotSteal when this node takes over an IP another node's slot held), and an
 // ParseFailed event on each ServiceGroup / LBNodeAgent that does not parse, naming the field.
-// Annotations are merge-patched only when the value changes; an event is posted once per distinct
-// (object, reason, message) while it stays true, not at every resync.
+// Annotations are merge-patched only when the value changes, first announcements and releases at once,
+// other changes coalesced (announcing-coalescer.ts); an event is an occurrence when its condition
+// appears (not at every resync while it stays true), the occurrences of one reason on one object in
+// one pass are one event listing them, and occurrences go through the event writer's correlator (a
+// repeat is a count on the Event already posted). Annotation writes and events share a per-node writes
+// budget in which coalesced annotation writes come first.
 import {
   announcingAnnotation,
   type DesiredState,
@@ -19,8 +23,11 @@ import {
   serviceKey,
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
-import { eventBody } from './events.ts';
+import { AnnouncingCoalescer, type AnnouncingValues } from './announcing-coalescer.ts';
+import type { EventTarget } from './event-body.ts';
+import { EventWriter } from './event-writer.ts';
 import { isStatus, type KubeRest } from './rest.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 export const REPORTING_CONTROLLER = 'purelb.io/lbnodeagent';
 
@@ -103,7 +110,30 @@ export interface WritebackOptions {
   /** Called once the annotation that moves `ip`'s slot from node `from` to this node is written. */
   onSlotSteal?: (ip: string, from: string) => void;
   now?: () => number;
+  /**
+   * The node's writes budget (coalesced annotation writes, then events). Default: burst 10, one more
+   * every 3 s (at most 30 a minute after the burst).
+   */
+  budget?: TokenBucket;
+  /** How long a coalesced annotation change must stand before it is written. Default 5 s. */
+  coalesceMs?: number;
 }
+
+/** One event per reason: occurrences of one reason in one pass are listed in a single note. */
+export function aggregated(events: readonly ServiceEvent[]): ServiceEvent[] {
+  const byReason = new Map<string, ServiceEvent[]>();
+  for (const e of events) push(byReason, e.reason, e);
+  return [...byReason.values()].map((list) => {
+    const [first] = list as [ServiceEvent];
+    if (list.length === 1) return first;
+    return { ...first, note: `${list.length} addresses: ${list.map((e) => e.note).join('; ')}` };
+  });
+}
+
+const targetOf = (r: Regarding): EventTarget => {
+  const { apiVersion, kind, ...metadata } = r;
+  return { apiVersion, kind, metadata };
+};
 
 const ingressIPs = (svc: Service): string[] =>
   (svc.status?.loadBalancer?.ingress ?? [])
@@ -151,15 +181,41 @@ export class Writeback {
   readonly #rest: KubeRest;
   readonly #o: WritebackOptions;
   readonly #now: () => number;
-  /** subject key → event keys already posted and still true. */
-  readonly #posted = new Map<string, Set<string>>();
+  readonly #budget: TokenBucket;
+  readonly #coalescer: AnnouncingCoalescer;
+  readonly #events: EventWriter;
+  /** subject key → event keys true at the last pass (their return is a new occurrence). */
+  readonly #active = new Map<string, Set<string>>();
   /** Per Service key: the inputs of its last write that fully succeeded. */
   readonly #written = new Map<string, string>();
+  /** Passes run one at a time; the last input is kept while a coalesced write waits for it. */
+  #chain: Promise<void> = Promise.resolve();
+  #last: WritebackInput | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(rest: KubeRest, options: WritebackOptions) {
     this.#rest = rest;
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#budget = options.budget ?? new TokenBucket(10, 3000, this.#now);
+    this.#coalescer = new AnnouncingCoalescer({
+      node: options.node,
+      now: this.#now,
+      ...(options.coalesceMs === undefined ? {} : { windowMs: options.coalesceMs }),
+    });
+    this.#events = new EventWriter(rest, {
+      controller: REPORTING_CONTROLLER,
+      instance: `${REPORTING_CONTROLLER}-${options.node}`,
+      logger: options.logger,
+      now: this.#now,
+      budget: this.#budget,
+      reserve: () => this.#coalescer.pending,
+    });
+  }
+
+  /** Event records kept (bounded by the correlator). */
+  get eventRecords(): number {
+    return this.#events.correlator.size;
   }
 
   /**
@@ -167,7 +223,20 @@ export class Writeback {
    * A Service whose inputs are those of its last complete write (see #inputsOf) is skipped: at 10k
    * Services, recomputing every one after each reconcile cost more than the reconcile.
    */
-  async apply(input: WritebackInput): Promise<void> {
+  apply(input: WritebackInput): Promise<void> {
+    const run = this.#chain.then(() => this.#pass(input));
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Stops the timers (what waits is not written). */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#events.stop();
+  }
+
+  async #pass(input: WritebackInput): Promise<void> {
+    this.#last = input;
     const seen = new Set<string>();
     for (const svc of input.services) {
       const key = serviceKey(svc);
@@ -177,19 +246,20 @@ export class Writeback {
       let complete = true;
       try {
         const steals = this.stolenSlots(svc, input);
-        await this.#annotate(svc, input);
-        for (const s of steals) this.#o.onSlotSteal?.(s.ip, s.from);
+        if (await this.#annotate(svc, input)) for (const s of steals) this.#o.onSlotSteal?.(s.ip, s.from);
+        else complete = false;
       } catch (err) {
         complete = false;
         // 409: the Service changed since the snapshot; that change triggers the next reconcile.
         const level = isStatus(err, 409) ? 'debug' : 'error';
         this.#o.logger[level]('announcing annotation write failed', { service: key, reason: err });
       }
-      if (!(await this.#events(regardingService(svc), this.eventsFor(svc, input)))) complete = false;
+      this.#occurrences(regardingService(svc), aggregated(this.eventsFor(svc, input)));
       if (complete && inputs !== undefined) this.#written.set(key, inputs);
       else this.#written.delete(key);
     }
     for (const key of this.#written.keys()) if (!seen.has(key)) this.#written.delete(key);
+    this.#coalescer.retain(seen);
     for (const o of input.invalidConfig ?? []) {
       const regarding = regardingConfig(o);
       seen.add(subjectKey(regarding));
@@ -197,7 +267,7 @@ export class Writeback {
         o.inForce === 'last-valid'
           ? 'its last valid version stays in force'
           : 'no valid version has been seen, so the addresses it governs are left as they are';
-      await this.#events(regarding, [
+      this.#occurrences(regarding, [
         {
           type: 'Warning',
           reason: 'ParseFailed',
@@ -205,7 +275,26 @@ export class Writeback {
         },
       ]);
     }
-    for (const key of this.#posted.keys()) if (!seen.has(key)) this.#posted.delete(key);
+    for (const key of this.#active.keys()) if (!seen.has(key)) this.#active.delete(key);
+    await this.#events.flush();
+    this.#rerunWhenDue();
+  }
+
+  /** A coalesced annotation write waits: run the last input again when it is due (and budgeted). */
+  #rerunWhenDue(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const due = this.#coalescer.nextDueIn();
+    if (due === undefined) {
+      this.#last = undefined;
+      return;
+    }
+    const wait = Math.max(due, this.#budget.msUntil(), 10);
+    this.#timer = setTimeout(() => {
+      const last = this.#last;
+      if (last !== undefined) void this.apply(last).catch(() => {});
+    }, wait);
+    this.#timer.unref();
   }
 
   /**
@@ -313,16 +402,33 @@ export class Writeback {
     return events;
   }
 
-  async #annotate(svc: Service, input: WritebackInput): Promise<void> {
+  /**
+   * Writes this node's slots when they differ from the stored ones, at once or coalesced (see
+   * announcing-coalescer.ts). True when the stored value is what this node wants (written, or
+   * nothing to write); false while a coalesced write waits.
+   */
+  async #annotate(svc: Service, input: WritebackInput): Promise<boolean> {
+    const key = serviceKey(svc);
     const want = this.announcingFor(svc, input);
     const have = svc.metadata.annotations ?? {};
+    const placed = new Set((byService(input.desired).placements.get(key) ?? []).map((p) => p.ip));
+    const decision = this.#coalescer.decide(key, have, want, placed);
+    if (decision === 'none') return true;
+    if (decision === 'wait') return false;
+    // First announcements and releases are never held back; they take a token when there is one.
+    if (!this.#budget.take() && decision === 'due') return false;
+    await this.#patch(svc, have, want);
+    this.#coalescer.wrote(key, want);
+    return true;
+  }
+
+  async #patch(svc: Service, have: Readonly<Record<string, string>>, want: AnnouncingValues): Promise<void> {
     const patch: Record<string, string | null> = {};
     for (const family of [4, 6] as const) {
       const name = announcingAnnotation(family);
       if ((have[name] ?? undefined) === want[family]) continue;
       patch[name] = want[family] ?? null;
     }
-    if (Object.keys(patch).length === 0) return;
     const ns = encodeURIComponent(svc.metadata.namespace ?? 'default');
     const path = `/api/v1/namespaces/${ns}/services/${encodeURIComponent(svc.metadata.name)}`;
     // The resourceVersion precondition: a Service changed since our snapshot is re-read and
@@ -333,47 +439,27 @@ export class Writeback {
     this.#o.logger.info('announcing annotation updated', { service: serviceKey(svc), annotations: patch });
   }
 
-  /** Posts the events not posted yet; false when one failed. */
-  async #events(regarding: Regarding, events: ServiceEvent[]): Promise<boolean> {
+  /**
+   * The events true now for a subject: those not true at its last pass are occurrences (logged, and
+   * handed to the event writer); what is no longer true is forgotten, so its return is one again.
+   */
+  #occurrences(regarding: Regarding, events: readonly ServiceEvent[]): void {
     const key = subjectKey(regarding);
-    const before = this.#posted.get(key) ?? new Set<string>();
+    const before = this.#active.get(key);
     const now = new Set<string>();
-    let allPosted = true;
     for (const e of events) {
       const id = `${e.reason}\u0000${e.note}`;
       now.add(id);
-      if (before.has(id)) continue;
-      try {
-        await this.#post(regarding, e);
-      } catch (err) {
-        // Not remembered: the next reconcile tries again.
-        allPosted = false;
-        now.delete(id);
-        this.#o.logger.error('event post failed', { ...logSubject(regarding), event: e.reason, reason: err });
-      }
+      if (before?.has(id)) continue;
+      const log = e.type === 'Warning' ? this.#o.logger.warn : this.#o.logger.info;
+      log(regarding.kind === 'Service' ? 'service event' : 'configuration event', {
+        ...logSubject(regarding),
+        event: e.reason,
+        note: e.note,
+      });
+      this.#events.observe(targetOf(regarding), { ...e, action: ACTIONS[e.reason] });
     }
-    // Only what is still true stays remembered: a condition that clears and returns is reported again.
-    if (now.size === 0) this.#posted.delete(key);
-    else this.#posted.set(key, now);
-    return allPosted;
-  }
-
-  async #post(regarding: Regarding, e: ServiceEvent): Promise<void> {
-    const ns = regarding.namespace;
-    const { apiVersion, kind, ...metadata } = regarding;
-    const body = eventBody(
-      { apiVersion, kind, metadata },
-      { type: e.type, reason: e.reason, action: ACTIONS[e.reason], note: e.note },
-      REPORTING_CONTROLLER,
-      `${REPORTING_CONTROLLER}-${this.#o.node}`,
-      this.#now(),
-    );
-    await this.#rest.create(`/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/events`, body);
-    const log = e.type === 'Warning' ? this.#o.logger.warn : this.#o.logger.info;
-    log(regarding.kind === 'Service' ? 'service event' : 'configuration event', {
-      ...logSubject(regarding),
-      event: e.reason,
-      note: e.note,
-    });
+    if (now.size === 0) this.#active.delete(key);
+    else this.#active.set(key, now);
   }
 }

@@ -1,6 +1,6 @@
 // The write-back against the fake API server: this node's announcing slot is merge-patched only when
 // the value changes, removed when the node stops announcing, and each event is posted once while it
-// stays true (not again at every resync), then again if it clears and comes back.
+// stays true (not again at every resync); when it clears and comes back, the same Event counts it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
@@ -152,8 +152,10 @@ test('while fenced the slot is withdrawn and no AnnouncingLocal is claimed', () 
     assert.equal(events().length, 0);
   }));
 
-test('AnnouncementFailed is posted once with the reason while the error lasts, and again when it returns', () =>
-  withWriteback(async ({ wb, read, events }) => {
+test('AnnouncementFailed is posted once while the error lasts; its return is a count on that Event, not a copy', () =>
+  withWriteback(async ({ rest, read, events }) => {
+    let now = Date.parse('2026-12-07T01:00:00Z');
+    const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger, now: () => now });
     const failing = desired(
       [placement('virtual', 'kube-lb0')],
       [
@@ -173,30 +175,37 @@ test('AnnouncementFailed is posted once with the reason while the error lasts, a
         .map((e) => e.reason)
         .sort();
     assert.deepEqual(reasons(), ['AnnouncementFailed', 'AnnouncingNonLocal']);
-    const failed = events().find((e) => e.reason === 'AnnouncementFailed');
-    assert.equal(failed?.type, 'Warning');
-    assert.match(failed?.note ?? '', /two IPv4 default routes/);
+    const failed = () =>
+      events().find((e) => e.reason === 'AnnouncementFailed') as { series?: { count: number } };
+    assert.equal((failed() as unknown as { type: string }).type, 'Warning');
+    assert.match((failed() as unknown as { note: string }).note, /two IPv4 default routes/);
 
-    // Fixed: the address moves to the interface; then the error comes back and is reported again.
+    // Fixed: the address moves to the interface; then the error comes back: the same Events, counted.
+    now += 1000;
     await wb.apply({ services: [await read()], desired: desired([placement('local', 'enp1s0')]) });
+    now += 1000;
     await wb.apply({ services: [await read()], desired: failing });
-    assert.deepEqual(reasons(), [
-      'AnnouncementFailed',
-      'AnnouncementFailed',
-      'AnnouncingLocal',
-      'AnnouncingNonLocal',
-      'AnnouncingNonLocal',
-    ]);
+    assert.deepEqual(reasons(), ['AnnouncementFailed', 'AnnouncingLocal', 'AnnouncingNonLocal']);
+    assert.equal(failed().series, undefined, 'the count waits for the update interval');
+    now += 61_000;
+    await wb.apply({ services: [await read()], desired: failing });
+    assert.deepEqual(reasons(), ['AnnouncementFailed', 'AnnouncingLocal', 'AnnouncingNonLocal']);
+    assert.equal(failed().series?.count, 2);
+    wb.stop();
   }));
 
-test('a failed event post is retried at the next reconcile', () =>
-  withWriteback(async ({ server, wb, read, events }) => {
+test('a failed event post is retried once the update interval has passed', () =>
+  withWriteback(async ({ server, rest, read, events }) => {
+    let now = Date.parse('2026-12-07T01:00:00Z');
+    const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger, now: () => now });
     server.faults.failNext(500, 1, { verb: 'create', resource: 'events' });
     const local = desired([placement('local', 'enp1s0')]);
     await wb.apply({ services: [await read()], desired: local });
     assert.equal(events().length, 0, 'the post failed');
+    now += 61_000;
     await wb.apply({ services: [await read()], desired: local });
-    assert.equal(events().length, 1, 'posted on the next reconcile');
+    assert.equal(events().length, 1, 'posted at the first pass after the interval');
+    wb.stop();
   }));
 
 test('a Service whose patch fails does not stop the others; it is written at the next reconcile', () =>
