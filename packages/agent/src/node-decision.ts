@@ -165,6 +165,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
     network,
     ownership: input.ownership,
     frozen: config.frozen,
+    nodes: state.nodes,
     ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
   });
   const warnings = configWarnings({

@@ -22,8 +22,11 @@ import {
   ANNOTATION_ALLOCATED_BY,
   type CustomResource,
   formatCidr,
+  handlesService,
+  type KubeNode,
   type Lease,
   liveMembers,
+  nodeAddresses,
   type Orphan,
   PURELB_BRAND,
   type Service,
@@ -35,6 +38,7 @@ import { LeaderElector } from '../kubernetes/leader-election.ts';
 import { isStatus, KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
 import type { Logger } from '../log.ts';
+import { recordCollisions, warnNodeAddresses } from './cluster-warnings.ts';
 import { groupStatus, writeGroupStatus } from './group-status.ts';
 import { type GroupSet, readGroups } from './groups.ts';
 import type { AllocatorMetrics } from './metrics.ts';
@@ -47,6 +51,7 @@ export const LEADER_LEASE = 'purelb-allocator';
 const REBUILD = '\u0000rebuild';
 const GROUPS = '\u0000groups';
 const STATUS = '\u0000status';
+const NODES = '\u0000nodes';
 const SVC = 'svc:';
 
 export interface AllocatorControllerOptions {
@@ -74,6 +79,10 @@ export class AllocatorController {
   readonly #groupFeed: RestartingInformer;
   /** The node agents' Leases: which subnets have a live node (multiPool local groups). */
   readonly #leases: RestartingInformer;
+  /** Every Node: their status.addresses are never handed out. */
+  readonly #nodes: RestartingInformer;
+  /** The Node addresses last given to the Allocator (heartbeats change nothing of them). */
+  #nodeKey: string | undefined;
   readonly #queue: WorkQueue;
   readonly #elector: LeaderElector;
   readonly #recorder: EventRecorder;
@@ -112,6 +121,7 @@ export class AllocatorController {
       this.#queue.add(GROUPS),
     );
     this.#leases = feed('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, () => {});
+    this.#nodes = feed('Node', '/api/v1/nodes', () => this.#queue.add(NODES));
     this.#queue = new WorkQueue({
       handle: (key) => this.#handle(key),
       onRetry: (key, err, delayMs) => {
@@ -171,6 +181,7 @@ export class AllocatorController {
     this.#services.start();
     this.#groupFeed.start();
     this.#leases.start();
+    this.#nodes.start();
     await synced;
     this.#o.logger.info('allocator caches filled; campaigning for the leader lease', {
       lease: LEADER_LEASE,
@@ -184,7 +195,7 @@ export class AllocatorController {
 
   /** Both informers have listed (for /readyz: a standby is ready too). */
   synced(): boolean {
-    return this.#services.listed && this.#groupFeed.listed && this.#leases.listed;
+    return this.#services.listed && this.#groupFeed.listed && this.#leases.listed && this.#nodes.listed;
   }
 
   get leading(): boolean {
@@ -212,6 +223,7 @@ export class AllocatorController {
     await this.#services.stop();
     await this.#groupFeed.stop();
     await this.#leases.stop();
+    await this.#nodes.stop();
   }
 
   #maybeSynced(): void {
@@ -223,6 +235,8 @@ export class AllocatorController {
     this.#queue.add(`${SVC}${key}`);
     if (event === 'delete' || !this.#rebuilt) return;
     if (svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] !== PURELB_BRAND) return;
+    // Another class carrying the brand is not ours: rebuilding would not settle it (see core's rebuild).
+    if (!handlesService(svc, this.#o.defaultAnnouncer)) return;
     for (const entry of svc.status?.loadBalancer?.ingress ?? []) {
       const holders = entry.ip === undefined ? [] : this.#allocator.holdersOf(entry.ip);
       if (holders.length === 0 || holders.includes(key)) continue;
@@ -244,6 +258,7 @@ export class AllocatorController {
   async #handle(key: string): Promise<void> {
     if (key === REBUILD) return this.#rebuild();
     if (key === GROUPS) return this.#applyGroups(true);
+    if (key === NODES) return this.#applyNodes(true);
     // Before the first rebuild the ledger is empty: the rebuild's full pass comes back to every key.
     if (!this.#rebuilt) return;
     if (key === STATUS) return this.#writeStatus();
@@ -258,6 +273,7 @@ export class AllocatorController {
   }
 
   async #rebuild(): Promise<void> {
+    await this.#applyNodes(false);
     await this.#applyGroups(false);
     // A fresh LIST, not the cache: it must include every write made before it (ours or a former leader's).
     const list = await this.#rest.get<KubernetesListObject<KubernetesObject>>('/api/v1/services');
@@ -275,6 +291,7 @@ export class AllocatorController {
     for (const i of report.invalid) {
       this.#o.logger.warn('ingress entry is not an IP address; ignored', { service: i.service, ip: i.ip });
     }
+    await recordCollisions(report.conflicts, services, this.#recorder);
     this.#logOrphans(report.orphans);
     this.#o.logger.info('allocation state rebuilt from the API server', {
       services: services.length,
@@ -315,6 +332,26 @@ export class AllocatorController {
         fields: { field: bad.field },
       });
     }
+    await warnNodeAddresses(this.#allocator, objects, this.#recorder, this.#o.logger);
+    if (passAll) this.#enqueueAll();
+  }
+
+  /**
+   * Gives the Allocator the Nodes' addresses; when they changed, every Service is decided again (one
+   * holding a node's address is moved off it) and the ServiceGroups are told which of theirs are left out.
+   */
+  async #applyNodes(passAll: boolean): Promise<void> {
+    const addresses = nodeAddresses(this.#nodes.list<KubeNode>());
+    const key = [...addresses.values()].map((a) => `${a.node}/${a.type}/${a.ip}`).join(' ');
+    if (key === this.#nodeKey) return;
+    this.#nodeKey = key;
+    this.#allocator.setNodeAddresses(addresses);
+    await warnNodeAddresses(
+      this.#allocator,
+      this.#groupFeed.list<CustomResource>(),
+      this.#recorder,
+      this.#o.logger,
+    );
     if (passAll) this.#enqueueAll();
   }
 

@@ -10,6 +10,7 @@ import {
   ANNOTATION_SERVICE_GROUP,
   handlesService,
   type LoadBalancerIngress,
+  nodeAddressText,
   PURELB_BRAND,
   type Reclaim,
   resolveGroup,
@@ -56,6 +57,13 @@ export interface ServiceOutcome {
 }
 
 const MAX_CONFLICTS = 5;
+
+/** The Warning's reason when a Service's address is cleared, by what took it. */
+const RECLAIM_REASON: Record<Reclaim['change'], string> = {
+  shrunk: 'PoolShrunk',
+  deleted: 'ServiceGroupDeleted',
+  'node-address': 'NodeAddress',
+};
 
 const target = (svc: Service): EventTarget => ({ apiVersion: 'v1', kind: 'Service', metadata: svc.metadata });
 
@@ -129,7 +137,7 @@ export class ServiceReconciler {
     if (result.released.length > 0) {
       const note =
         result.outsidePools.length > 0
-          ? `Released ${result.released.join(', ')}: ServiceGroup ${result.groups.join(',')} no longer holds ${result.outsidePools.join(', ')} (its pools changed); the Service now has ${result.ips.join(', ')}`
+          ? `Released ${result.released.join(', ')}: ${this.#whyTaken(result.outsidePools, result.groups.join(','))}; the Service now has ${result.ips.join(', ')}`
           : `Released ${result.released.join(', ')}: the Service now asks for ${result.ips.join(', ')}`;
       await this.#event(fresh, 'Normal', 'AddressReleased', 'Release', note, {
         ip: result.released.join(','),
@@ -178,12 +186,24 @@ export class ServiceReconciler {
     return { freed, usageChanged: freed.length > 0, failed: true };
   }
 
+  /** Why addresses were taken from a Service: a Node's own, or no longer in a pool of its group. */
+  #whyTaken(ips: readonly string[], group: string): string {
+    const nodes = ips.flatMap((ip) => {
+      const a = this.#d.allocator.nodeAddressOf(ip);
+      return a === undefined ? [] : [`${ip} is ${nodeAddressText(a)}, never a Service's`];
+    });
+    const outside = ips.filter((ip) => this.#d.allocator.nodeAddressOf(ip) === undefined);
+    const shrunk =
+      outside.length === 0
+        ? []
+        : [`ServiceGroup ${group} no longer holds ${outside.join(', ')} (its pools changed)`];
+    return [...shrunk, ...nodes].join('; ');
+  }
+
   /** Says why a Service lost addresses to a pool change: a log line per address, one event. */
   async #reclaimed(svc: Service, r: Reclaim, why: string): Promise<void> {
     const change =
-      r.change === 'deleted'
-        ? `ServiceGroup ${r.group} was deleted`
-        : `ServiceGroup ${r.group} no longer holds ${r.released.join(', ')} (its pools changed)`;
+      r.change === 'deleted' ? `ServiceGroup ${r.group} was deleted` : this.#whyTaken(r.released, r.group);
     for (const ip of r.released) {
       this.#d.logger.warn('address reclaimed: no pool of its ServiceGroup holds it', {
         service: serviceKey(svc),
@@ -192,7 +212,7 @@ export class ServiceReconciler {
         reason: `${change}; ${why}`,
       });
     }
-    const reason = r.change === 'deleted' ? 'ServiceGroupDeleted' : 'PoolShrunk';
+    const reason = RECLAIM_REASON[r.change];
     const note = `${change}: cleared ${r.released.join(', ')}, as no other address could be given (${why})`;
     await this.#event(svc, 'Warning', reason, 'Reclaim', note, { ip: r.released.join(','), pool: r.group });
   }

@@ -168,7 +168,10 @@ export class Allocator {
     const branded = services.filter(
       (s) => s.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] === PURELB_BRAND,
     );
-    for (const svc of [...branded].sort(creationOrder)) {
+    // Services of our class first: one of another class carrying the brand never takes an address
+    // from ours; it keeps only what no Service of ours shows (and is released when decided).
+    const ours = (s: Service): number => (handlesService(s, this.#defaultAnnouncer) ? 0 : 1);
+    for (const svc of [...branded].sort((a, b) => ours(a) - ours(b) || creationOrder(a, b))) {
       const key = serviceKey(svc);
       const sharingKey = svc.metadata.annotations?.[ANNOTATION_ALLOW_SHARED_IP]?.trim() || undefined;
       const ports = servicePorts(svc);

@@ -168,3 +168,17 @@ test('a shrunken pool leaves the address outside as an orphan; another group cov
   const u = alloc.usage().find((x) => x.group === 'z');
   assert.equal(u?.inUse, 1);
 });
+
+test('rebuild: a Service of another class carrying the brand never keeps an address one of ours shows', () => {
+  const alloc = new Allocator([g()], { defaultAnnouncer: false });
+  const foreign = branded('foreign', ['10.0.1.1', '10.0.1.9'], { created: '2020-01-01T00:00:00Z' });
+  foreign.spec = { ...foreign.spec, loadBalancerClass: 'example.com/other' };
+  const ours = branded('ours', ['10.0.1.1'], { created: '2026-01-01T00:00:00Z' });
+  ours.spec = { ...ours.spec, loadBalancerClass: 'purelb.io/purelbv2' };
+  const report = alloc.rebuild([foreign, ours]);
+  assert.deepEqual(
+    report.conflicts.map((c) => [c.service, c.ip, c.keptBy]),
+    [['default/foreign', '10.0.1.1', 'default/ours']],
+  );
+  assert.deepEqual(alloc.holdersOf('10.0.1.1'), ['default/ours']);
+});
