@@ -200,6 +200,7 @@ describe('RBAC', () => {
       expand({
         'core/services': ['get', 'list', 'watch', 'patch'],
         'core/services/status': ['patch'],
+        'core/nodes': ['list', 'watch'],
         'events.k8s.io/events': ['create'],
       }),
     );
