@@ -58,6 +58,13 @@ describe('configWarnings', () => {
     );
   });
 
+  it("a Service of another class carrying the brand is not PureLB's: no collision with one of ours", () => {
+    const foreign = service('z', { ips: ['172.31.1.5'] });
+    foreign.spec = { ...foreign.spec, loadBalancerClass: 'example.com/other' };
+    const services = [service('y', { ips: ['172.31.1.5'] }), foreign];
+    assert.deepEqual(configWarnings({ groups: seedGroups(), services, network: seedNode() }), []);
+  });
+
   it('interfaces: [eth9] naming no interface of this node', () => {
     const [w] = configWarnings({
       groups: [],
