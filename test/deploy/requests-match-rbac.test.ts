@@ -176,7 +176,12 @@ async function runBoth(): Promise<Run> {
                 () => agent.requests.some((r) => r.resource === 'events'),
                 15_000,
               );
-              assert.equal(await a.stop('SIGTERM'), 0, a.stderr);
+              // Graceful shutdown: withdraw, then delete the Lease. Only its requests matter here (how
+              // the process exits is kubernetes-mode.test.ts's business).
+              void a.stop('SIGTERM');
+              await eventually('the agent deletes its Lease on SIGTERM', () =>
+                agent.requests.some((r) => r.verb === 'delete' && r.resource === 'leases'),
+              );
             } finally {
               await a.stop('SIGKILL');
             }
