@@ -19,6 +19,18 @@ function holdsNow(ns: string, ip: string): boolean {
   return links.some((l) => l.addr_info.some((a) => a.local === ip));
 }
 
+/**
+ * Two or more namespaces holding the address at once. `seen`: on the monitors' word; `confirmed`:
+ * a second netlink read of every namespace the monitors named found two or more still holding it
+ * (each namespace has its own socket, so the monitors alone can misorder a handoff).
+ */
+export interface OverlapCount {
+  seen: number;
+  confirmed: number;
+  /** The longest confirmed overlap, from the monitors' first to last word on it (ms). */
+  maxConfirmedMs: number;
+}
+
 export class VipHolders {
   readonly vip: string;
   /** Node name → its namespace. */
@@ -26,6 +38,14 @@ export class VipHolders {
   /** Node → whether it holds the address, and since when (performance.now()). */
   readonly #held = new Map<string, { holds: boolean; at: number }>();
   readonly #handles: { nl: Netlink; monitor: Monitor }[] = [];
+  readonly #byNode = new Map<string, Netlink>();
+  readonly #overlaps: OverlapCount = { seen: 0, confirmed: 0, maxConfirmedMs: 0 };
+  /** The overlap going on now (monitors' word): since when, and whether a read confirmed it. */
+  #overlap: { since: number; confirmed: boolean } | undefined;
+  readonly #confirming = new Set<Promise<void>>();
+  #link: string | undefined;
+  /** Node → the index of #link in its namespace. */
+  readonly #linkIndex = new Map<string, number>();
   #wakers: (() => void)[] = [];
   #error: Error | undefined;
 
@@ -34,9 +54,13 @@ export class VipHolders {
     this.vip = vip;
   }
 
-  /** Opens a monitor in every node's namespace and reads who holds `vip` now. */
-  static async open(nodes: ReadonlyMap<string, string>, vip: string): Promise<VipHolders> {
+  /**
+   * Opens a monitor in every node's namespace and reads who holds `vip` now; with `link`, only a copy
+   * on the interface of that name counts (e.g. the segment's, not a fallback to the dummy).
+   */
+  static async open(nodes: ReadonlyMap<string, string>, vip: string, link?: string): Promise<VipHolders> {
     const h = new VipHolders(nodes, vip);
+    h.#link = link;
     try {
       for (const [name, ns] of nodes) await h.#watch(name, ns);
     } catch (err) {
@@ -50,8 +74,10 @@ export class VipHolders {
     const nl = await Netlink.open({ netns: ns });
     const monitor = nl.monitor({ groups: ['ipv4-address'] });
     this.#handles.push({ nl, monitor });
+    this.#byNode.set(name, nl);
+    if (this.#link !== undefined) this.#linkIndex.set(name, (await nl.links.get(this.#link)).index);
     monitor.on('address', (e) => {
-      if (e.address.address === this.vip) this.#set(name, e.action === 'new', performance.now());
+      if (this.#counts(name, e.address)) this.#set(name, e.action === 'new', performance.now());
     });
     // Lost notifications: what the stream said is stale, read the namespace again.
     monitor.on('overrun', () => void this.#relist(name, nl));
@@ -62,13 +88,18 @@ export class VipHolders {
     await this.#relist(name, nl);
   }
 
+  /** The address is the VIP, on the followed link if there is one. */
+  #counts(name: string, a: { address: string; index: number }): boolean {
+    return a.address === this.vip && (this.#link === undefined || a.index === this.#linkIndex.get(name));
+  }
+
   async #relist(name: string, nl: Netlink): Promise<void> {
     const at = performance.now();
     try {
       const list = await nl.addresses.list({ family: 4 });
       this.#set(
         name,
-        list.some((a) => a.address === this.vip),
+        list.some((a) => this.#counts(name, a)),
         at,
       );
     } catch (err) {
@@ -80,7 +111,57 @@ export class VipHolders {
   #set(name: string, holds: boolean, at: number): void {
     if (this.#held.get(name)?.holds === holds) return;
     this.#held.set(name, { holds, at });
+    this.#countOverlap(at);
     this.#wake();
+  }
+
+  /** Follows overlaps on the monitors' word; each new one is checked by reading the namespaces. */
+  #countOverlap(at: number): void {
+    const holders = [...this.#held].filter(([, h]) => h.holds).map(([n]) => n);
+    const current = this.#overlap;
+    if (holders.length < 2) {
+      if (current?.confirmed === true)
+        this.#overlaps.maxConfirmedMs = Math.max(this.#overlaps.maxConfirmedMs, at - current.since);
+      this.#overlap = undefined;
+      return;
+    }
+    if (current !== undefined) return;
+    const overlap = { since: at, confirmed: false };
+    this.#overlap = overlap;
+    this.#overlaps.seen++;
+    const check = this.#confirm(holders, overlap).finally(() => this.#confirming.delete(check));
+    this.#confirming.add(check);
+  }
+
+  /** The second netlink read: how many of `holders` really hold the address now. */
+  async #confirm(holders: string[], overlap: { since: number; confirmed: boolean }): Promise<void> {
+    try {
+      const reads = await Promise.all(
+        holders.map(async (n) => ({
+          n,
+          list: await (this.#byNode.get(n) as Netlink).addresses.list({ family: 4 }),
+        })),
+      );
+      const still = reads.filter(({ n, list }) => list.some((a) => this.#counts(n, a))).length;
+      if (still < 2) return;
+      overlap.confirmed = true;
+      this.#overlaps.confirmed++;
+      if (this.#overlap !== overlap) {
+        // It ended before the read came back: the monitors timed it.
+        const end = Math.max(...holders.map((n) => this.changedAt(n)));
+        this.#overlaps.maxConfirmedMs = Math.max(this.#overlaps.maxConfirmedMs, end - overlap.since);
+      }
+    } catch (err) {
+      this.#error = err instanceof Error ? err : new Error(String(err));
+      this.#wake();
+    }
+  }
+
+  /** Overlaps so far, once every confirming read has come back. */
+  async overlaps(): Promise<OverlapCount> {
+    while (this.#confirming.size > 0) await Promise.all([...this.#confirming]);
+    if (this.#error !== undefined) throw this.#error;
+    return { ...this.#overlaps };
   }
 
   #wake(): void {
@@ -129,6 +210,7 @@ export class VipHolders {
       nl.close();
     }
     this.#handles.length = 0;
+    this.#byNode.clear();
     this.#wake();
   }
 }
