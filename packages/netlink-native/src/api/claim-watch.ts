@@ -6,10 +6,11 @@
 // sent from one. Frames from the link's own MAC, and frames the host sends, never count. It sends
 // nothing.
 //
-// The kernel filter (claim-watch-filter.ts) keeps only ARP and neighbour discovery, so the I/O
-// thread sleeps through other traffic; the watched set is matched here, so setAddresses is a
-// Set swap plus, for IPv6, a membership per solicited-node group (another host's DAD goes to
-// that group, which the device may otherwise filter out).
+// The kernel filter (claim-watch-filter.ts) keeps only ARP and neighbour discovery about the
+// watched addresses, so the I/O thread sleeps through other traffic; the rules are applied in full
+// here. setAddresses swaps that filter (the kernel replaces it atomically), the Set matched here
+// and, for IPv6, the memberships of the solicited-node groups (another host's DAD goes to that
+// group, which the device may otherwise filter out).
 import { endianness } from 'node:os';
 import createDebug from 'debug';
 import { canonicalIP } from '../codec/ip.ts';
@@ -125,13 +126,13 @@ class Watch implements ClaimWatch {
     this.#socket = new binding.PacketSocket({
       netns,
       ifindex: this.link.index,
-      filter: claimWatchFilter(),
+      filter: claimWatchFilter(initial),
       rcvbuf,
       onData: (chunk) => this.#onData(chunk),
       onError: (errno, code, _token, cause) => this.#onNativeError(errno, code, cause),
     });
     try {
-      this.#apply(initial);
+      this.#apply(initial, false);
     } catch (err) {
       this.#socket.close();
       this.#socket = undefined;
@@ -163,12 +164,16 @@ class Watch implements ClaimWatch {
         code: 'ERR_SOCKET_CLOSED',
       });
     const next = checkAddresses(addresses);
-    this.#apply(next);
+    this.#apply(next, true);
     trace('watching %d addresses on %s', next.size, this.link.name);
   }
 
-  /** Joins the groups the new set needs, then leaves the ones it does not; all or nothing. */
-  #apply(next: Set<string>): void {
+  /**
+   * Joins the groups the new set needs, swaps the kernel filter for the new set's, then leaves the
+   * groups it does not need; all or nothing. Frames the old filter already let through are matched
+   * against the new set.
+   */
+  #apply(next: Set<string>, filter: boolean): void {
     const socket = this.#socket as NativePacketSocket;
     const groups = groupsOf(next);
     const joined: Buffer[] = [];
@@ -178,6 +183,7 @@ class Watch implements ClaimWatch {
         socket.addMembership(group);
         joined.push(group);
       }
+      if (filter) socket.setFilter(claimWatchFilter(next));
     } catch (err) {
       for (const group of joined) socket.dropMembership(group);
       throw err;
