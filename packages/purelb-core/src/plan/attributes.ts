@@ -49,3 +49,14 @@ export function attributeDifferences(p: Placement, held: Address): string[] {
  */
 export const needsRefresh = (p: Placement, held: Address): boolean =>
   Number.isFinite(p.validLifetime) && held.validLifetime < p.validLifetime / 2;
+
+/**
+ * Whether nothing but the lifetimes differ: NLM_F_REPLACE rewrites those in place for both families
+ * (IPv4 included, unlike its flags and broadcast), so the address never goes away for it. A node whose
+ * Lease duration changed, or an upgrade to lease-tied lifetimes, then renews instead of re-adding.
+ */
+export const onlyLifetimesDiffer = (p: Placement, held: Address): boolean =>
+  attributeDifferences(
+    { ...p, validLifetime: held.validLifetime, preferredLifetime: held.preferredLifetime },
+    held,
+  ).length === 0;

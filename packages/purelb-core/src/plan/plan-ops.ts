@@ -14,7 +14,8 @@ export type PlanOp =
   | { op: 'add-address'; placement: Placement; tag: AddressTag }
   /**
    * Make the address PureLB already holds at (placement.link, placement.ip) match the placement.
-   * - refresh-lifetime: same attributes, the valid lifetime fell below half: NLM_F_REPLACE renews it.
+   * - refresh-lifetime: only the lifetimes differ (the valid lifetime fell below half, or the wanted
+   *   lifetimes changed): NLM_F_REPLACE renews them in place, for either family.
    * - change-attributes: broadcast, settable flags or lifetimes differ. The kernel's NLM_F_REPLACE rewrites
    *   lifetimes (and for IPv6 the flags) but not an IPv4 address's flags or broadcast, so an executor
    *   delete-then-adds the IPv4 case.

@@ -10,7 +10,7 @@ import { familyBits, parseIP } from '../net/ip.ts';
 import { claimProblem } from '../placement/claim-check.ts';
 import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { isOurVirtualInterface } from '../placement/virtual-interface.ts';
-import { attributeDifferences, needsRefresh } from './attributes.ts';
+import { attributeDifferences, needsRefresh, onlyLifetimesDiffer } from './attributes.ts';
 import {
   compareAddressKeys,
   holdersOf,
@@ -143,7 +143,8 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
       if (!exact.owned) continue;
       kept.add(heldKey(exact));
       if (attributeDifferences(p, exact.address).length > 0) {
-        replaces.push({ op: 'replace-address', placement: p, tag, why: 'change-attributes' });
+        const why = onlyLifetimesDiffer(p, exact.address) ? 'refresh-lifetime' : 'change-attributes';
+        replaces.push({ op: 'replace-address', placement: p, tag, why });
       } else if (needsRefresh(p, exact.address)) {
         replaces.push({ op: 'replace-address', placement: p, tag, why: 'refresh-lifetime' });
       }

@@ -113,18 +113,32 @@ const cases: Case[] = [
     ops: ['replace 192.168.1.53/24 dev eth0 (change-attributes)'],
   },
   {
-    name: 'forever where 300 s is wanted: replaced',
+    // Only lifetimes differ: renewed in place (NLM_F_REPLACE), the address never goes away for it.
+    name: 'forever where 300 s is wanted: renewed in place',
     desired: desired([local('192.168.1.53/24', 'eth0', { broadcast: '192.168.1.255' })]),
     observed: network([ours(ETH0, '192.168.1.53/24', { broadcast: '192.168.1.255', flags: 0x280 })]),
-    ops: ['replace 192.168.1.53/24 dev eth0 (change-attributes)'],
+    ops: ['replace 192.168.1.53/24 dev eth0 (refresh-lifetime)'],
   },
   {
-    name: 'IPv6 still preferred where preferred 0 is wanted: replaced',
+    name: 'IPv6 still preferred where preferred 0 is wanted: renewed in place',
     desired: desired([local('2001:db8::53/64', 'eth0')]),
     observed: network([
       ours(ETH0, '2001:db8::53/64', { flags: 0x200, validLifetime: 250, preferredLifetime: 250 }),
     ]),
-    ops: ['replace 2001:db8::53/64 dev eth0 (change-attributes)'],
+    ops: ['replace 2001:db8::53/64 dev eth0 (refresh-lifetime)'],
+  },
+  {
+    name: 'more time left than the shorter lifetime now wanted (a shorter Lease): renewed in place',
+    desired: desired([local('192.168.1.53/24', 'eth0', { broadcast: '192.168.1.255' })]),
+    observed: network([
+      ours(ETH0, '192.168.1.53/24', {
+        broadcast: '192.168.1.255',
+        flags: 0x201,
+        validLifetime: 3600,
+        preferredLifetime: 3600,
+      }),
+    ]),
+    ops: ['replace 192.168.1.53/24 dev eth0 (refresh-lifetime)'],
   },
   {
     name: 'kernel-reported flags (secondary, deprecated, permanent, tentative) are not differences',
