@@ -13,8 +13,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { AllocatorController } from '../../packages/agent/src/allocator/controller.ts';
+import { ALLOCATOR_CONTROLLER, AllocatorController } from '../../packages/agent/src/allocator/controller.ts';
 import { AllocatorMetrics } from '../../packages/agent/src/allocator/metrics.ts';
+import type { EventTarget } from '../../packages/agent/src/kubernetes/event-body.ts';
+import { EventWriter } from '../../packages/agent/src/kubernetes/event-writer.ts';
+import { KubeRest } from '../../packages/agent/src/kubernetes/rest.ts';
+import { REPORTING_CONTROLLER } from '../../packages/agent/src/kubernetes/writeback.ts';
 import { eventually, memoryLogger } from '../../packages/agent/test/kubernetes/fixtures.ts';
 import {
   RunningAgent,
@@ -70,6 +74,35 @@ const userService = (name: string, group: string) => ({
     ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
   },
 });
+
+/** One event observed twice through `proxy`: posted, then its series count patched. */
+async function repeatEvent(
+  proxy: AuthorizingProxy,
+  controller: string,
+  instance: string,
+  target: EventTarget,
+): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromString(JSON.stringify(kubeconfigJson(proxy.url)));
+  const writer = new EventWriter(new KubeRest(kc), {
+    controller,
+    instance,
+    logger: memoryLogger().logger,
+    correlator: { updateIntervalMs: 10 },
+  });
+  const e = { type: 'Normal' as const, reason: 'Repeated', action: 'Test', note: 'twice' };
+  try {
+    for (let i = 0; i < 2; i++) {
+      writer.observe(target, e);
+      await writer.flush();
+    }
+    await eventually(`${controller}: a series count patch sent`, () =>
+      proxy.requests.some((r) => r.verb === 'patch' && r.resource === 'events'),
+    );
+  } finally {
+    writer.stop();
+  }
+}
 
 interface Run {
   agent: AuthorizingProxy;
@@ -148,8 +181,9 @@ async function runBoth(): Promise<Run> {
               kubeconfig,
               '--namespace',
               NS,
+              // Renewed every 3 s, each renewal given 3 s (a loaded machine misses 1 s).
               '--lease-duration',
-              '2',
+              '6',
             ]);
             try {
               const web = ingress('web') as string;
@@ -186,6 +220,12 @@ async function runBoth(): Promise<Run> {
               await a.stop('SIGKILL');
             }
           });
+          // A repeated event is a series count PATCHed on the Event already posted, at most once per
+          // update interval (60 s in both components): the same event writer, with the identity each
+          // component posts under and a short interval, writes one through each proxy.
+          const web = svc('web') as unknown as EventTarget;
+          await repeatEvent(agent, REPORTING_CONTROLLER, `${REPORTING_CONTROLLER}-${NODE}`, web);
+          await repeatEvent(allocator, ALLOCATOR_CONTROLLER, 'allocator-0_0a1b2c3d', web);
         } finally {
           await controller.stop();
         }

@@ -176,7 +176,7 @@ describe('RBAC', () => {
         'core/services': ['list', 'watch', 'patch'],
         'discovery.k8s.io/endpointslices': ['list', 'watch'],
         'core/nodes': ['get', 'list', 'watch'],
-        'events.k8s.io/events': ['create'],
+        'events.k8s.io/events': ['create', 'patch'],
       }),
     );
   });
@@ -201,7 +201,7 @@ describe('RBAC', () => {
         'core/services': ['get', 'list', 'watch', 'patch'],
         'core/services/status': ['patch'],
         'core/nodes': ['list', 'watch'],
-        'events.k8s.io/events': ['create'],
+        'events.k8s.io/events': ['create', 'patch'],
       }),
     );
     const role = find('Role', 'allocator');
