@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { evaluate } from '@marcbachmann/cel-js';
+import {
+  ANNOTATION_ALLOCATED_BY,
+  ANNOTATION_ALLOCATED_FROM,
+  ANNOTATION_POOL_TYPE,
+  ANNOTATION_SKIP_IPV6_DAD,
+  announcingAnnotation,
+} from '@purelb-ts/core';
 import { parseAllDocuments } from 'yaml';
+import { ALLOCATOR_CONTROLLER, LEADER_LEASE } from '../../packages/agent/src/allocator/controller.ts';
+import { leaseName } from '../../packages/agent/src/kubernetes/lease.ts';
+import { REPORTING_CONTROLLER } from '../../packages/agent/src/kubernetes/writeback.ts';
 import {
   type AdmissionRequest,
   admit,
@@ -566,6 +577,33 @@ describe('deploy/admission-policy.yaml, evaluated', () => {
       else assert.match(v.refused ?? '(admitted)', c.refused);
     });
   }
+
+  it('names what the code writes: its annotations, Lease names and reporting controllers', () => {
+    const policy = (name: string) =>
+      OBJECTS.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name) as Policy;
+    const writable = (name: string) => {
+      const v = policy(name).spec.variables?.find((x) => x.name === 'writable');
+      assert.ok(v, `${name} has variables.writable`);
+      return evaluate(v.expression, {});
+    };
+    assert.deepEqual(writable('purelb-lbnodeagent'), [announcingAnnotation(4), announcingAnnotation(6)]);
+    assert.deepEqual(writable('purelb-allocator'), [
+      ANNOTATION_ALLOCATED_BY,
+      ANNOTATION_ALLOCATED_FROM,
+      ANNOTATION_POOL_TYPE,
+      ANNOTATION_SKIP_IPV6_DAD,
+    ]);
+    const text = readFileSync(FILE, 'utf8');
+    assert.equal(
+      leaseName('node-a'),
+      'purelb-node-node-a',
+      "the agent's Lease name, as the policy builds it",
+    );
+    assert.ok(text.includes(`variables.name == '${LEADER_LEASE}'`), LEADER_LEASE);
+    assert.ok(text.includes(`object.reportingController == '${REPORTING_CONTROLLER}'`));
+    assert.ok(text.includes(`object.reportingInstance == '${REPORTING_CONTROLLER}-' + variables.nodeName`));
+    assert.ok(text.includes(`object.reportingController == '${ALLOCATOR_CONTROLLER}'`));
+  });
 
   it('an expression that cannot be evaluated refuses the request (failurePolicy Fail)', () => {
     const broken = structuredClone(OBJECTS) as (Policy | Binding)[];
