@@ -10,6 +10,8 @@ export interface FaultFilter {
   verb?: Verb;
   /** Only requests for this resource plural, e.g. 'leases' (default: any, including discovery). */
   resource?: string;
+  /** Only requests from this client: its bearer token (default: any client). */
+  caller?: string;
 }
 
 export interface Fault {
@@ -71,10 +73,12 @@ export class Faults {
   }
 
   /** The fault for this request, if one is armed; consumes one use of it. */
-  take(verb: Verb, resource: string | undefined): Fault | undefined {
+  take(verb: Verb, resource: string | undefined, caller = ''): Fault | undefined {
     const i = this.armed.findIndex(
       (a) =>
-        (a.verb === undefined || a.verb === verb) && (a.resource === undefined || a.resource === resource),
+        (a.verb === undefined || a.verb === verb) &&
+        (a.resource === undefined || a.resource === resource) &&
+        (a.caller === undefined || a.caller === caller),
     );
     if (i < 0) return undefined;
     const a = this.armed[i]!;

@@ -44,6 +44,8 @@ interface OpenWatch {
   plural: string;
   /** A half-open stream: still connected, delivering nothing ever again (stallWatches). */
   stalled: boolean;
+  /** The client's bearer token ('' with none). */
+  caller: string;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -134,11 +136,14 @@ export class FakeApiServer {
     this.down = false;
   }
 
-  /** Destroys the socket of every open watch, as a load balancer or API server restart would. */
-  dropWatches(): number {
-    const n = this.watches.size;
-    for (const w of [...this.watches]) w.socket.destroy();
-    return n;
+  /**
+   * Destroys the socket of every open watch, as a load balancer or API server restart would; with
+   * `caller`, only that client's (its bearer token), as a network cut between it and the server.
+   */
+  dropWatches(caller?: string): number {
+    const dropped = [...this.watches].filter((w) => caller === undefined || w.caller === caller);
+    for (const w of dropped) w.socket.destroy();
+    return dropped.length;
   }
 
   /** Ends every open watch cleanly, as the server's own request timeout does; clients resume from their last resourceVersion. */
@@ -203,7 +208,7 @@ export class FakeApiServer {
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const route = this.route(parts);
     const verb = this.verbOf(req.method ?? 'GET', route, u);
-    const fault = this.faults.take(verb, route?.r.plural);
+    const fault = this.faults.take(verb, route?.r.plural, auth.startsWith('Bearer ') ? auth.slice(7) : '');
     if (fault) await this.injure(fault, res);
     if (res.writableEnded || res.destroyed) return;
 
@@ -399,8 +404,10 @@ export class FakeApiServer {
     }
 
     const id = apiVersionOf(r);
+    // Set once the watch is registered below; replayed events come before and are never stalled.
+    let registered: OpenWatch | undefined;
     const deliver = (e: StoreEvent) => {
-      if (watch.stalled) return;
+      if (registered?.stalled === true) return;
       if (e.resource !== `${r.group}/${r.version}/${r.plural}` || e.rv <= from) return;
       const now = match(e.object);
       const before = e.previous ? match(e.previous) : false;
@@ -425,7 +432,15 @@ export class FakeApiServer {
       cleanup();
       res.end();
     };
-    const watch: OpenWatch = { socket: req.socket, close: end, plural: r.plural, stalled: false };
+    const auth = req.headers.authorization ?? '';
+    const watch: OpenWatch = {
+      socket: req.socket,
+      close: end,
+      plural: r.plural,
+      stalled: false,
+      caller: auth.startsWith('Bearer ') ? auth.slice(7) : '',
+    };
+    registered = watch;
     this.watches.add(watch);
     // 'finish' comes before the client can see the end of the stream; 'close' covers an aborted one.
     res.on('finish', cleanup);

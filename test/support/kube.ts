@@ -55,8 +55,11 @@ export interface KubectlEnv {
   cleanup: () => void;
 }
 
-/** Writes a kubeconfig file (and a discovery cache dir) for kubectl in a fresh temporary directory. */
-export function writeKubeconfig(server: FakeApiServer): KubectlEnv {
+/**
+ * Writes a kubeconfig file (and a discovery cache dir) for kubectl in a fresh temporary directory.
+ * `token`: the bearer token it sends (the fake server's request log and faults tell clients by it).
+ */
+export function writeKubeconfig(server: FakeApiServer, token = 'fake-token'): KubectlEnv {
   const dir = mkdtempSync(join(tmpdir(), 'plb-kube-'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(
@@ -67,7 +70,7 @@ export function writeKubeconfig(server: FakeApiServer): KubectlEnv {
       // Plain http: client-node 2.x refuses it unless TLS verification is explicitly skipped (kubectl
       // ignores the flag for http).
       clusters: [{ name: 'fake', cluster: { server: server.baseUrl, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'fake', user: { token: 'fake-token' } }],
+      users: [{ name: 'fake', user: { token } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
       'current-context': 'fake',
     }),
