@@ -25,6 +25,10 @@ export interface ApiContactOptions {
   echoGraceMs?: number;
   /** Called then (the Lease informer should list and watch again). */
   onStale?: () => void;
+  /** Out of contact this long: cut off (default 1 s; an answered request takes milliseconds). */
+  cutOffAfterMs?: number;
+  /** Called when this agent becomes cut off, and when it is in contact again. */
+  onCutOff?: (cutOff: boolean) => void;
 }
 
 export class ApiContact implements ContactProbe {
@@ -32,6 +36,8 @@ export class ApiContact implements ContactProbe {
   readonly #now: () => number;
   readonly #o: ApiContactOptions;
   #staleTimer: NodeJS.Timeout | undefined;
+  #cutOffTimer: NodeJS.Timeout | undefined;
+  #cutOff = false;
   #inFlight = 0;
   /** The renewTime written but not yet seen on the watch. */
   #awaiting: string | undefined;
@@ -44,9 +50,15 @@ export class ApiContact implements ContactProbe {
     this.#clock = new ContactClock(this.#now(), false);
   }
 
-  /** Stops the stale-watch timer (the agent is stopping). */
+  /** Stops the timers (the agent is stopping). */
   close(): void {
     clearTimeout(this.#staleTimer);
+    clearTimeout(this.#cutOffTimer);
+  }
+
+  /** Out of contact for longer than an answered request ever takes (cutOffAfterMs). */
+  get cutOff(): boolean {
+    return this.#cutOff;
   }
 
   get inContact(): boolean {
@@ -60,7 +72,20 @@ export class ApiContact implements ContactProbe {
 
   attempt(): void {
     this.#inFlight++;
+    this.#lose();
+  }
+
+  #lose(): void {
+    const wasIn = this.#clock.inContact;
     this.#clock.set(false, this.#now());
+    if (!wasIn || this.#cutOff) return;
+    clearTimeout(this.#cutOffTimer);
+    this.#cutOffTimer = setTimeout(() => {
+      if (this.#clock.inContact || this.#cutOff) return;
+      this.#cutOff = true;
+      this.#o.onCutOff?.(true);
+    }, this.#o.cutOffAfterMs ?? 1000);
+    this.#cutOffTimer.unref();
   }
 
   failed(): void {
@@ -92,8 +117,11 @@ export class ApiContact implements ContactProbe {
   }
 
   #settle(): void {
-    if (this.#inFlight === 0 && this.#awaiting === undefined && this.#lastSeen !== undefined) {
-      this.#clock.set(true, this.#now());
-    }
+    if (this.#inFlight !== 0 || this.#awaiting !== undefined || this.#lastSeen === undefined) return;
+    this.#clock.set(true, this.#now());
+    clearTimeout(this.#cutOffTimer);
+    if (!this.#cutOff) return;
+    this.#cutOff = false;
+    this.#o.onCutOff?.(false);
   }
 }

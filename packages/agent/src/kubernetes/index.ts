@@ -40,6 +40,8 @@ export interface KubernetesModeOptions {
   /** purelb.io/instance: default env POD_UID, else a random id for this process. */
   instance?: string;
   logger?: Logger;
+  /** Called when this agent is cut off from the API server (true) and back in contact (false). */
+  onCutOff?: (cutOff: boolean) => void;
   /** Called when this node's write-back takes over an IP's announcing slot from another node. */
   onSlotSteal?: WritebackOptions['onSlotSteal'];
 }
@@ -98,6 +100,15 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
         lease: own,
       });
       source.relist('Lease');
+    },
+    onCutOff: (cutOff) => {
+      logger[cutOff ? 'warn' : 'info'](
+        cutOff
+          ? 'cut off from the API server: holding what this node holds, taking nothing new'
+          : 'in contact with the API server again',
+        { lease: own },
+      );
+      options.onCutOff?.(cutOff);
     },
   });
   const source: KubernetesSource = new KubernetesSource(kubeConfig, {

@@ -6,10 +6,12 @@ import { release } from 'node:os';
 import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { serveHttp } from '../http.ts';
+import { ElectionView } from '../kubernetes/election-view.ts';
 import { type KubernetesMode, startKubernetesMode, type WritebackInput } from '../kubernetes/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { announcer } from '../network/announce.ts';
 import { applyPlan, applyRefreshes } from '../network/apply-plan.ts';
+import { EvidenceFence } from '../network/evidence-fence.ts';
 import { kernelDropsAddressProtocol } from '../network/kernel.ts';
 import type { MonitorInterest } from '../network/monitor-interest.ts';
 import { OwnEchoes } from '../network/own-echoes.ts';
@@ -88,14 +90,17 @@ function startKube(
     onFence: (fenced) => {
       metrics.leaseFenced.set(fenced ? 1 : 0);
       log[fenced ? 'error' : 'info'](
-        fenced
-          ? 'the election Lease could not be renewed in time: withdrawing local addresses (self-fence)'
-          : 'the election Lease is renewed again: local addresses may return',
+        !fenced
+          ? 'the election Lease is renewed again: local addresses may return'
+          : o.fence === 'silence'
+            ? 'the election Lease could not be renewed in time: withdrawing local addresses (--fence silence)'
+            : 'the election Lease could not be renewed in time: keeping local addresses until another host announces one (--fence evidence)',
         { reason: kube.lease.health().lastError },
       );
       rec()?.markDirty('lease fence change');
     },
     logger: log,
+    onCutOff: () => rec()?.markDirty('API contact change'),
     onSlotSteal: (_ip, from) => metrics.slotSteals.inc({ from, to: o.node }),
   });
   return kube;
@@ -116,6 +121,14 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
   );
   const echoes = new OwnEchoes();
   const probe = claimProbe(nl, log, o.probeMs);
+  const view =
+    kube === undefined
+      ? undefined
+      : new ElectionView(kube.contact, () =>
+          kube.lease.health().lastRenew === undefined
+            ? undefined
+            : o.fence === 'evidence' || !kube.lease.fenced,
+        );
   const interest: Agent['interest'] = {};
   rec = new Reconciler({
     node: o.node,
@@ -126,7 +139,17 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
     log,
     standalone: o.mode === 'standalone',
     resyncMs: o.resyncSeconds * 1000,
-    fenced: () => kube?.lease.fenced ?? false,
+    // --fence silence withdraws every local address before the Lease lapses; evidence keeps them.
+    fenced: () => o.fence === 'silence' && (kube?.lease.fenced ?? false),
+    ...(view === undefined ? {} : { membership: (state) => view.membership(state) }),
+    ...(kube === undefined || o.fence !== 'evidence'
+      ? {}
+      : {
+          evidence: {
+            fence: new EvidenceFence(nl, log, (ip) => rec?.markDirty(`evidence against ${ip}`)),
+            cutOff: () => kube.contact.cutOff || kube.lease.fenced,
+          },
+        }),
     announce: announcer(nl, log),
     ...(probe === undefined ? {} : { probe }),
     labelFallback: kernelDropsAddressProtocol(release()),

@@ -28,10 +28,17 @@ import type { OpResult } from '../network/apply-plan.ts';
 import { opFields, opSummary } from '../network/apply-plan.ts';
 import { AddressConflicts } from '../network/conflicts.ts';
 import { dadFailedIn, dadFailureIn, tentative } from '../network/dad.ts';
+import type { EvidenceFence } from '../network/evidence-fence.ts';
 import type { MonitorInterest } from '../network/monitor-interest.ts';
 import type { OwnEchoes } from '../network/own-echoes.ts';
 import { addedPlacements, type ClaimProbe, firstClaims } from '../network/probe-claims.ts';
-import { decideNode, type NodeDecision, nodeConfig, nodeLabelsOf } from '../node-decision.ts';
+import {
+  decideNode,
+  type MembershipSource,
+  type NodeDecision,
+  nodeConfig,
+  nodeLabelsOf,
+} from '../node-decision.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
 import { HandoffGate, type HandoffOutcome } from './handoff.ts';
 import { LifetimeRefresher } from './lifetime-refresh.ts';
@@ -71,6 +78,13 @@ export interface ReconcilerOptions {
   probe?: ClaimProbe;
   /** Kernels < 6.3 drop IFA_PROTO: PureLB's IPv4 label then proves ownership. */
   labelFallback?: boolean;
+  /** Kubernetes mode: the election members as this node observes them (default: Leases as written). */
+  membership?: (state: ClusterState) => MembershipSource;
+  /**
+   * Kubernetes mode, --fence evidence: while `cutOff()` (the Lease is not being renewed), local
+   * addresses are kept and the fence watches for other hosts announcing them (evidence-fence.ts).
+   */
+  evidence?: { fence: EvidenceFence; cutOff: () => boolean };
   /** After each decision: where it could place addresses (the network watch filters by it). */
   onInterest?: (interest: MonitorInterest) => void;
   /**
@@ -87,6 +101,24 @@ export interface ReconcilerOptions {
 const EXPIRY_SLACK_MS = 5;
 /** setTimeout's limit; a later expiry (a clock far off) gets no timer: any event re-plans it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The local placements of a desired state, by interface. */
+function localByLink(d: DesiredState): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of d.placements) {
+    if (p.kind !== 'local') continue;
+    const ips = out.get(p.link) ?? [];
+    ips.push(p.ip);
+    out.set(p.link, ips);
+  }
+  return out;
+}
+
+/** The desired state without the local placements this node does not hold now. */
+function heldLocalOnly(d: DesiredState, network: NodeNetwork): DesiredState {
+  const held = new Set(network.addresses.map((a) => a.address));
+  return { ...d, placements: d.placements.filter((p) => p.kind !== 'local' || held.has(p.ip)) };
+}
 
 const withoutLocal = (d: DesiredState): DesiredState => ({
   ...d,
@@ -302,17 +334,25 @@ export class Reconciler {
     };
   }
 
+  /** Addresses the core must leave out: conflicts found by probe or DAD, and evidence-fenced ones. */
+  #heldBack(): ReadonlyMap<string, string> {
+    const conflicts = this.#conflicts.active();
+    const evicted = this.#o.evidence?.fence.evicted();
+    if (evicted === undefined || evicted.size === 0) return conflicts;
+    return new Map([...conflicts, ...evicted]);
+  }
+
   #decide(state: ClusterState, network: NodeNetwork): Decided {
-    const membership = this.#o.standalone
-      ? ({ standalone: true } as const)
-      : ({ standalone: false, now: (this.#o.now ?? Date.now)() } as const);
+    const membership: MembershipSource = this.#o.standalone
+      ? { standalone: true }
+      : (this.#o.membership?.(state) ?? { standalone: false, now: (this.#o.now ?? Date.now)() });
     const decision = decideNode({
       node: this.#o.node,
       state,
       network,
       membership,
       ownership: this.#ownership,
-      conflicts: this.#conflicts.active(),
+      conflicts: this.#heldBack(),
       ...(this.#memory === undefined ? {} : { memory: this.#memory }),
       ...(this.#handoff === undefined || this.#o.leaseSeconds === undefined
         ? {}
@@ -326,6 +366,7 @@ export class Reconciler {
     });
     this.#subnets = decision.subnets;
     this.#local = decision.local;
+    this.#o.evidence?.fence.update(this.#o.evidence.cutOff(), localByLink(decision.desired));
     // The election as the core decided it; fencing withholds addresses but does not change who wins.
     const fenced = this.#o.fenced?.() ?? false;
     let desired = fenced ? withoutLocal(decision.desired) : decision.desired;
@@ -334,6 +375,9 @@ export class Reconciler {
       ? undefined
       : this.#handoff?.judge(desired, decision.state.services, decision.members, membership.now);
     if (handoff !== undefined) desired = handoff.desired;
+    // Cut off from the API server, this node keeps what it holds and takes nothing new: its view of
+    // who else is alive is frozen, so a new claim could only be a second holder.
+    if (this.#o.evidence?.cutOff() === true) desired = heldLocalOnly(desired, network);
     return { decision, desired, plan: planReconcile(desired, network, this.#ownership), fenced, handoff };
   }
 
