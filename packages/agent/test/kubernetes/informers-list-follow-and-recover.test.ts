@@ -4,6 +4,7 @@
 // when its resourceVersion has been compacted away (410), in-stream or as an HTTP status.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
 import type { FakeApiServerOptions } from '../../../../test/support/kube.ts';
 import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubernetesSource } from '../../src/kubernetes/source.ts';
@@ -61,7 +62,7 @@ const withSource = (
     { namespaces: ['default', NS], ...options },
   );
 
-test('start() resolves with every kind listed; the Node is only this one', () =>
+test('start() resolves with every kind listed; node is this one, nodes every Node', () =>
   withSource(async (_server, source, changes) => {
     const s = source.snapshot();
     assert.deepEqual(names(s.services), ['other', 'web']);
@@ -70,9 +71,38 @@ test('start() resolves with every kind listed; the Node is only this one', () =>
     assert.deepEqual(names(s.lbNodeAgents), ['default']);
     assert.deepEqual(names(s.leases), ['purelb-node-node-b']);
     assert.equal(s.node?.metadata.name, NODE);
+    assert.deepEqual(names(s.nodes), [NODE, 'node-b'].sort());
     assert.ok(s.node?.metadata.uid, 'the Node carries its uid (the Lease ownerReference needs it)');
     assert.equal(source.synced(), true);
     await eventually('the initial list is reported as a change', () => changes.count > 0);
+  }));
+
+test("a Node's heartbeat is no change; its addresses, a new Node and a deleted one are", () =>
+  withSource(async (server, source, changes) => {
+    await eventually('initial change reported', () => changes.count > 0);
+    const status = (conditions: unknown[], address: string) => ({
+      status: { conditions, addresses: [{ type: 'InternalIP', address }] },
+    });
+    const patch = (body: unknown) =>
+      call(server, 'PATCH', '/api/v1/nodes/node-b/status', body, 'application/merge-patch+json');
+    assert.equal((await patch(status([], '10.0.0.2'))).status, 200);
+    await eventually('the address seen', () =>
+      source.snapshot().nodes.some((n) => n.status?.addresses?.[0]?.address === '10.0.0.2'),
+    );
+    await eventually('the address change reported', () => changes.count > 1);
+    const before = changes.count;
+    const beat = [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date().toISOString() }];
+    assert.equal((await patch(status(beat, '10.0.0.2'))).status, 200);
+    await eventually('the heartbeat in the cache', () =>
+      source.snapshot().nodes.some((n) => JSON.stringify(n).includes('lastHeartbeatTime')),
+    );
+    assert.equal(changes.count, before, 'a heartbeat wakes nobody');
+    server.apply(node('node-c'));
+    await eventually('a new Node reported', () => changes.count > before);
+    const added = changes.count;
+    server.store.remove(server.resource('v1', 'Node'), undefined, 'node-c');
+    await eventually('a deleted Node reported', () => changes.count > added);
+    assert.deepEqual(names(source.snapshot().nodes), [NODE, 'node-b'].sort());
   }));
 
 test('changes after the list are followed: added, modified, deleted', () =>
