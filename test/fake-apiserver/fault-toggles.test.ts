@@ -102,3 +102,41 @@ test('goDown resets every connection and request until comeUp; the store survive
     );
   });
 });
+
+test('watchDelayMs holds back the live events of one resource on every watch, in order; writes are not slowed', async () => {
+  await withFakeApiServer(async (s) => {
+    s.faults.watchDelayMs.set('services', 300);
+    const slow = await openWatch(s, `${SERVICES}?watch=1`);
+    const other = await openWatch(s, '/api/v1/nodes?watch=1');
+    const t0 = performance.now();
+    assert.equal((await call(s, 'POST', SERVICES, svc('a'))).status, 201);
+    assert.equal((await call(s, 'POST', SERVICES, svc('b'))).status, 201);
+    assert.ok(performance.now() - t0 < 300, 'the writes themselves are not slowed');
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } };
+    assert.equal((await call(s, 'POST', '/api/v1/nodes', node)).status, 201);
+    await other.next(1);
+    assert.equal(slow.events.length, 0, 'nothing yet on the slow resource');
+    const events = await slow.next(2);
+    assert.ok(performance.now() - t0 >= 300, 'delivered after the delay');
+    assert.deepEqual(
+      events.map((e) => (e.object.metadata as { name: string }).name),
+      ['a', 'b'],
+    );
+    slow.close();
+    other.close();
+  });
+});
+
+test('watchDelayMs keyed `plural token` slows only that client’s watches', async () => {
+  await withFakeApiServer(async (s) => {
+    s.faults.watchDelayMs.set('services slow-client', 300);
+    const slow = await openWatch(s, `${SERVICES}?watch=1`, 'slow-client');
+    const fast = await openWatch(s, `${SERVICES}?watch=1`);
+    assert.equal((await call(s, 'POST', SERVICES, svc('a'))).status, 201);
+    await fast.next(1);
+    assert.equal(slow.events.length, 0, 'the slow client has not seen it yet');
+    await slow.next(1);
+    slow.close();
+    fast.close();
+  });
+});

@@ -30,6 +30,12 @@ export class Faults {
   /** Every Lease create/update/patch waits this long before it is applied. */
   leaseWriteDelayMs = 0;
   /**
+   * Slow watches: resource plural (every client) or `plural token` (one client, by its bearer token)
+   * → ms. Every live event of that resource reaches those watches this much later (in order, while the
+   * delay stays the same), as from an API server whose watch cache lags; lists and writes are not slowed.
+   */
+  readonly watchDelayMs = new Map<string, number>();
+  /**
    * A skewed clock: holder → ms. Lease creates and updates whose spec.holderIdentity is the holder
    * get renewTime and acquireTime moved by ms, as if written by a node whose clock is off by ms.
    */
@@ -70,6 +76,7 @@ export class Faults {
     this.armed = [];
     this.leaseWriteDelayMs = 0;
     this.leaseClockSkewMs.clear();
+    this.watchDelayMs.clear();
   }
 
   /** The fault for this request, if one is armed; consumes one use of it. */

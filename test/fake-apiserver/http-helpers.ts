@@ -61,10 +61,11 @@ export interface WatchStream {
   close(): void;
 }
 
-/** Opens a watch and resolves as soon as the response headers arrive. */
-export function openWatch(server: FakeApiServer, path: string): Promise<WatchStream> {
+/** Opens a watch (as the client with bearer `token`, if given) and resolves once the headers arrive. */
+export function openWatch(server: FakeApiServer, path: string, token?: string): Promise<WatchStream> {
+  const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return new Promise((resolve, reject) => {
-    const req = request(`${server.baseUrl}${path}`, (res) => {
+    const req = request(`${server.baseUrl}${path}`, { headers }, (res) => {
       const events: WatchEvent[] = [];
       const waiters: { n: number; resolve: (e: WatchEvent[]) => void; reject: (e: Error) => void }[] = [];
       let buf = '';

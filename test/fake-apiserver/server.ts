@@ -419,7 +419,14 @@ export class FakeApiServer {
     };
     if (initial) for (const o of this.store.list(r, namespace)) if (match(o)) send('ADDED', o);
     for (const e of replay) deliver(e);
-    const unsubscribe = this.store.subscribe(deliver);
+    // A slow watch (faults.watchDelayMs) holds each live event back; the replay above is not slowed.
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    const delays = this.faults.watchDelayMs;
+    const unsubscribe = this.store.subscribe((e) => {
+      const ms = delays.get(`${r.plural} ${token}`) ?? delays.get(r.plural) ?? 0;
+      if (ms > 0) setTimeout(() => deliver(e), ms);
+      else deliver(e);
+    });
 
     const timers: NodeJS.Timeout[] = [];
     const cleanup = () => {
