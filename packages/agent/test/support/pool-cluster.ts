@@ -22,7 +22,8 @@ export interface Cluster {
 /** Three agents on the segment with the whole pool placed, settled; torn down whatever fn does. */
 export async function withCluster(fn: (c: Cluster) => Promise<void>): Promise<void> {
   await withFakeApiServer(async (server) => {
-    const kc = writeKubeconfig(server);
+    // One client identity per node (its bearer token is its name), so a fault can pick one node.
+    const kcs = new Map(ALL.map((n) => [n, writeKubeconfig(server, n)]));
     let segment: Segment | undefined;
     let vips: VipSet | undefined;
     const agents = new Map<string, RunningAgent>();
@@ -35,7 +36,7 @@ export async function withCluster(fn: (c: Cluster) => Promise<void>): Promise<vo
       await seedElectionCluster(server, NODES);
       await addPoolServices(server, POOL_VIPS);
       const start = (name: string) =>
-        agents.set(name, startNodeAgent(ns(name), name, kc.kubeconfig, LEASE_SECONDS));
+        agents.set(name, startNodeAgent(ns(name), name, kcs.get(name)?.kubeconfig as string, LEASE_SECONDS));
       for (const n of ALL) start(n);
       await vips.untilPlaced(ALL, 40_000, logs);
       // Start-up (each agent alone before it sees the others' Leases) is not what is measured.
@@ -46,7 +47,7 @@ export async function withCluster(fn: (c: Cluster) => Promise<void>): Promise<vo
       for (const a of agents.values()) await a.stop('SIGKILL');
       vips?.close();
       segment?.destroy();
-      kc.cleanup();
+      for (const kc of kcs.values()) kc.cleanup();
     }
   });
 }
