@@ -234,13 +234,8 @@ export class Allocator {
     const parsed = parseRequest(svc);
     if (!parsed.ok) return parsed;
     const req = parsed.value;
-    const frozen = this.#frozenBy(key, req.groupName);
-    if (frozen !== undefined) {
-      return fail(
-        'group-invalid',
-        `ServiceGroup ${frozen}, which this Service's addresses come from, is invalid: they stay as they are until it is fixed or deleted`,
-      );
-    }
+    const frozen = this.#frozenFailure(key, req.groupName);
+    if (frozen !== undefined) return frozen;
     const resolved = resolveGroup(this.#groups, req.namespace, req.groupName);
     if (!resolved.ok) return resolved;
     const group = resolved.group;
@@ -280,9 +275,7 @@ export class Allocator {
 
     const ips = picks.map((p) => formatIP(p.ip));
     const released = current.filter((text) => !ips.includes(text));
-    const outsidePools = released.filter(
-      (text) => this.#nodeAddresses.has(text) || this.#outsideGroup(text, group.name),
-    );
+    const outsidePools = released.filter((text) => this.#notToKeep(text, group.name));
     for (const text of released) this.#ledger.drop(text, key);
     for (const p of picks) this.#ledger.hold(p.ip, key, req.sharingKey, req.ports, p.pool);
     this.#assignments.set(key, { group: group.name, ips });
@@ -307,6 +300,21 @@ export class Allocator {
       outsidePools,
       warnings,
     };
+  }
+
+  /** Refuses to touch a Service whose addresses came from an invalid group (see #frozenBy). */
+  #frozenFailure(key: string, named: string | undefined): Failure | undefined {
+    const frozen = this.#frozenBy(key, named);
+    if (frozen === undefined) return undefined;
+    return fail(
+      'group-invalid',
+      `ServiceGroup ${frozen}, which this Service's addresses come from, is invalid: they stay as they are until it is fixed or deleted`,
+    );
+  }
+
+  /** A Node's own address, or one no pool of `group` holds: not the Service's to keep. */
+  #notToKeep(text: string, group: string): boolean {
+    return this.#nodeAddresses.has(text) || this.#outsideGroup(text, group);
   }
 
   /** The invalid group a Service's addresses came from, unless the Service now names another group. */
@@ -337,7 +345,7 @@ export class Allocator {
     const a = this.#assignments.get(service);
     if (a === undefined || this.#frozenBy(service, undefined) !== undefined) return undefined;
     const isNode = (text: string): boolean => this.#nodeAddresses.has(text);
-    const released = a.ips.filter((text) => isNode(text) || this.#outsideGroup(text, a.group));
+    const released = a.ips.filter((text) => this.#notToKeep(text, a.group));
     if (released.length === 0) return undefined;
     const kept = a.ips.filter((text) => !released.includes(text));
     const freed = released.filter((text) => this.#ledger.drop(text, service));
