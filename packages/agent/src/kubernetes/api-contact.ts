@@ -1,7 +1,7 @@
 // Whether this agent is in contact with the API server, as a ContactClock that runs only while it
 // is. Contact is proven by this node's own Lease: a renewal (or a read of the Lease between
-// renewals) that the API server answered, and, for a renewal, the same renewTime coming back on
-// the Lease watch (so a stalled or failing watch is out of contact too, even while writes pass).
+// renewals) that the API server answered, and, for a renewal, the resourceVersion it got coming
+// back on the Lease watch (so a stalled or failing watch is out of contact too, even while writes pass).
 // The clock stops when an attempt starts and runs again only once it is proven; an attempt takes
 // milliseconds, so a healthy agent loses nothing, and an agent cut off loses no peer on silence it
 // could not have heard.
@@ -14,8 +14,8 @@ export interface ContactProbe {
   failed(): void;
   /** A read was answered. */
   reached(): void;
-  /** A renewal was accepted, writing this renewTime. */
-  renewed(renewTime: string): void;
+  /** A renewal was accepted; the Lease's resourceVersion after it. */
+  renewed(version: string): void;
 }
 
 export interface ApiContactOptions {
@@ -39,9 +39,11 @@ export class ApiContact implements ContactProbe {
   #cutOffTimer: NodeJS.Timeout | undefined;
   #cutOff = false;
   #inFlight = 0;
-  /** The renewTime written but not yet seen on the watch. */
+  /** The resourceVersion written but not yet seen on the watch. */
   #awaiting: string | undefined;
   #lastSeen: string | undefined;
+  /** The watch was found stale and is listing again: its next word on the Lease is fresh. */
+  #relisting = false;
 
   /** Out of contact until proven. */
   constructor(options: ApiContactOptions = {}) {
@@ -97,22 +99,25 @@ export class ApiContact implements ContactProbe {
     this.#settle();
   }
 
-  renewed(renewTime: string): void {
-    this.#awaiting = this.#lastSeen === renewTime ? undefined : renewTime;
+  renewed(version: string): void {
+    this.#awaiting = this.#lastSeen === version ? undefined : version;
     this.reached();
     clearTimeout(this.#staleTimer);
     if (this.#awaiting === undefined || this.#o.onStale === undefined) return;
     const onStale = this.#o.onStale;
     this.#staleTimer = setTimeout(() => {
-      if (this.#awaiting === renewTime) onStale();
+      if (this.#awaiting !== version) return;
+      this.#relisting = true;
+      onStale();
     }, this.#o.echoGraceMs ?? 2000);
     this.#staleTimer.unref();
   }
 
-  /** This node's Lease as the watch delivered it. */
-  seen(renewTime: string | undefined): void {
-    this.#lastSeen = renewTime;
-    if (renewTime !== undefined && renewTime === this.#awaiting) this.#awaiting = undefined;
+  /** This node's Lease as the watch delivered it (its resourceVersion). */
+  seen(version: string | undefined): void {
+    this.#lastSeen = version;
+    if (this.#relisting || (version !== undefined && version === this.#awaiting)) this.#awaiting = undefined;
+    this.#relisting = false;
     this.#settle();
   }
 

@@ -4,7 +4,6 @@
 // at shutdown).
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Lease } from '@purelb-ts/core';
 import { createLogger, type Logger } from '../log.ts';
 import { ApiContact } from './api-contact.ts';
 import { LeaseKeeper, leaseName } from './lease.ts';
@@ -116,7 +115,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     node: options.node,
     logger,
     onObject: (kind, obj) => {
-      if (kind === 'Lease' && obj.metadata?.name === own) contact.seen((obj as Lease).spec?.renewTime);
+      if (kind === 'Lease' && obj.metadata?.name === own) contact.seen(obj.metadata?.resourceVersion);
     },
   });
   // A renewal must not outlive its period: a blackholed request would otherwise hold the next one.

@@ -163,8 +163,8 @@ export class LeaseKeeper {
     const sentAt = this.#now();
     this.#o.contact?.attempt();
     try {
-      const renewTime = await this.#write(sentAt);
-      this.#o.contact?.renewed(renewTime);
+      const version = await this.#write(sentAt);
+      this.#o.contact?.renewed(version);
       this.#lastRenew = sentAt;
       if (this.#failures > 0) {
         this.#o.logger.info('lease renewed again', { lease: leaseName(this.#o.node), after: this.#failures });
@@ -214,7 +214,7 @@ export class LeaseKeeper {
     this.#o.onFence(fenced);
   }
 
-  /** Writes the renewal; resolves to the renewTime written. */
+  /** Writes the renewal; resolves to the Lease's resourceVersion after it. */
   async #write(sentAt: number): Promise<string> {
     if (this.#nodeUid === undefined) {
       const node = await this.#rest.get<KubeNode>(`/api/v1/nodes/${encodeURIComponent(this.#o.node)}`);
@@ -230,9 +230,11 @@ export class LeaseKeeper {
       }
       const desired = this.#desired(current, sentAt);
       try {
-        if (current === undefined) await this.#rest.create(this.#collection, desired);
-        else await this.#rest.replace(this.#path, desired);
-        return desired.spec?.renewTime as string;
+        const written =
+          current === undefined
+            ? await this.#rest.create<Lease>(this.#collection, desired)
+            : await this.#rest.replace<Lease>(this.#path, desired);
+        return written.metadata.resourceVersion ?? '';
       } catch (err) {
         // 409: someone wrote the Lease between our read and write (or it appeared): read again.
         if (!isStatus(err, 409) || attempt >= MAX_CONFLICT_RETRIES) throw err;
