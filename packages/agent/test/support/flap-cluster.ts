@@ -141,11 +141,15 @@ export function writesBy(server: FakeApiServer, caller: string, from: number, to
   return w;
 }
 
-/** Resolves once every Service carries `slots` announcing slots (IPv4); throws after `limitMs`. */
+/**
+ * Resolves once every Service carries `slots` announcing slots (IPv4) and, when given, `ok` holds for
+ * its value; throws after `limitMs` naming one that does not.
+ */
 export async function untilAnnounced(
   server: FakeApiServer,
   slots: (name: string) => number,
   limitMs: number,
+  ok: (name: string, value: string) => boolean = () => true,
 ) {
   const svc = server.resource('v1', 'Service');
   const started = Date.now();
@@ -156,29 +160,35 @@ export async function untilAnnounced(
       metadata: { name: string; annotations?: Record<string, string> };
     }[]) {
       const value = s.metadata.annotations?.['purelb.io/announcing-IPv4'] ?? '';
-      if (value.split(' ').filter(Boolean).length === slots(s.metadata.name)) continue;
+      const name = s.metadata.name;
+      if (value.split(' ').filter(Boolean).length === slots(name) && ok(name, value)) continue;
       missing++;
-      example = `${s.metadata.name}: "${value}"`;
+      example = `${name}: "${value}"`;
     }
     if (missing === 0) return;
     if (Date.now() - started > limitMs)
-      throw new Error(`${missing} Services not announced after ${limitMs} ms (${example})`);
+      throw new Error(`${missing} Services not announced as expected after ${limitMs} ms (${example})`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /**
- * Resolves once no node has sent a write other than a Lease renewal for `quietMs`; throws after
- * `limitMs` naming how many writes the last second saw.
+ * Resolves once the nodes have sent at most `allowed` writes other than Lease renewals in the last
+ * `quietMs` (an agent writing events as its budget allows trickles on); throws after `limitMs`.
  */
-export async function untilQuiet(server: FakeApiServer, quietMs: number, limitMs: number): Promise<void> {
+export async function untilQuiet(
+  server: FakeApiServer,
+  quietMs: number,
+  limitMs: number,
+  allowed = 0,
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     const now = Date.now();
     const recent = server.requestLog.filter(
       (r) => r.at >= now - quietMs && WRITE_VERBS.has(r.method) && !r.path.includes('/leases'),
     ).length;
-    if (recent === 0 && now - started >= quietMs) return;
+    if (recent <= allowed && now - started >= quietMs) return;
     if (now - started > limitMs)
       throw new Error(`still writing after ${limitMs} ms (${recent} recent writes)`);
     await new Promise((r) => setTimeout(r, 200));
