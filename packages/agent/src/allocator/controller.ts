@@ -25,6 +25,7 @@ import {
   handlesService,
   type KubeNode,
   type Lease,
+  LeaseObserver,
   liveMembers,
   nodeAddresses,
   type Orphan,
@@ -81,6 +82,8 @@ export class AllocatorController {
   readonly #leases: RestartingInformer;
   /** Every Node: their status.addresses are never handed out. */
   readonly #nodes: RestartingInformer;
+  /** Lease liveness as this allocator observed it (core's LeaseObserver), as the agents judge it. */
+  readonly #observer = new LeaseObserver();
   /** The Node addresses last given to the Allocator (heartbeats change nothing of them). */
   #nodeKey: string | undefined;
   readonly #queue: WorkQueue;
@@ -164,16 +167,21 @@ export class AllocatorController {
       groups: () => this.#groups.valid,
       invalidGroups: () => this.#groups.invalid,
       canAct: () => this.#elector.canAct(),
-      liveSubnets: () =>
-        new Set(
-          liveMembers(this.#leases.list<Lease>(), Date.now()).members.flatMap((m) =>
-            m.subnets.map(formatCidr),
-          ),
-        ),
+      liveSubnets: () => this.#liveSubnets(),
     });
   }
 
   /** Lists both kinds, then campaigns for the Lease; resolves once the caches are filled. */
+  /** The subnets of the live node Leases: observed renewals, of existing Nodes (core's liveMembers). */
+  #liveSubnets(): Set<string> {
+    const leases = this.#leases.list<Lease>();
+    const now = performance.now();
+    this.#observer.observe(leases, now, Date.now());
+    const nodes = new Map(this.#nodes.list<KubeNode>().map((n) => [n.metadata.name, n.metadata.uid]));
+    const { members } = liveMembers(leases, { now, expiresAt: (l) => this.#observer.expiresAt(l), nodes });
+    return new Set(members.flatMap((m) => m.subnets.map(formatCidr)));
+  }
+
   async start(): Promise<void> {
     const synced = new Promise<void>((resolve) => {
       this.#synced = resolve;
@@ -232,11 +240,19 @@ export class AllocatorController {
 
   #serviceEvent(event: InformerEvent, svc: Service): void {
     const key = serviceKey(svc);
+    // The rebuild goes first: decided alone, the Service would just be written back to its own
+    // address, and the collision would pass unseen (no AddressCollision on either).
+    if (event !== 'delete' && this.#rebuilt && this.#showsAnothersAddress(key, svc)) {
+      this.#queue.add(REBUILD, true);
+    }
     this.#queue.add(`${SVC}${key}`);
-    if (event === 'delete' || !this.#rebuilt) return;
-    if (svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] !== PURELB_BRAND) return;
+  }
+
+  /** Whether a Service of ours shows an address the ledger gives to another (two writers disagreed). */
+  #showsAnothersAddress(key: string, svc: Service): boolean {
+    if (svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] !== PURELB_BRAND) return false;
     // Another class carrying the brand is not ours: rebuilding would not settle it (see core's rebuild).
-    if (!handlesService(svc, this.#o.defaultAnnouncer)) return;
+    if (!handlesService(svc, this.#o.defaultAnnouncer)) return false;
     for (const entry of svc.status?.loadBalancer?.ingress ?? []) {
       const holders = entry.ip === undefined ? [] : this.#allocator.holdersOf(entry.ip);
       if (holders.length === 0 || holders.includes(key)) continue;
@@ -245,9 +261,9 @@ export class AllocatorController {
         ip: entry.ip,
         heldBy: holders.join(','),
       });
-      this.#queue.add(REBUILD, true);
-      return;
+      return true;
     }
+    return false;
   }
 
   #enqueueAll(): void {
