@@ -28,6 +28,7 @@ import {
   LeaseObserver,
   liveMembers,
   nodeAddresses,
+  nodeIdentities,
   type Orphan,
   PURELB_BRAND,
   type Service,
@@ -177,7 +178,7 @@ export class AllocatorController {
     const leases = this.#leases.list<Lease>();
     const now = performance.now();
     this.#observer.observe(leases, now, Date.now());
-    const nodes = new Map(this.#nodes.list<KubeNode>().map((n) => [n.metadata.name, n.metadata.uid]));
+    const nodes = nodeIdentities(this.#nodes.list<KubeNode>());
     const { members } = liveMembers(leases, { now, expiresAt: (l) => this.#observer.expiresAt(l), nodes });
     return new Set(members.flatMap((m) => m.subnets.map(formatCidr)));
   }
