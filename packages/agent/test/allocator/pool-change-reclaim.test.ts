@@ -112,3 +112,20 @@ test('an invalid edit is not a pool change: no Service loses or moves its addres
     },
     { groups: [group('default', { v4: ['10.1.0.0/24'] })] },
   ));
+
+test('a ServiceGroup deleted while no allocator ran: the next one reclaims at start', () =>
+  withCluster(
+    async (c) => {
+      c.create(group('other', { v4: ['10.2.0.0/24'] }));
+      c.create(lb('x', { annotations: { 'purelb.io/service-group': 'other' } }));
+      await c.waitIPs('x', (ips) => ips.length === 1, 'an address');
+      await c.controllers[0]!.stop();
+      c.server.store.remove(c.server.resource('purelb.io/v2', 'ServiceGroup'), NS, 'other');
+      await c.startAllocator();
+      await c.waitIPs('x', (ips) => ips.length === 0, 'no address');
+      await eventually('ServiceGroupDeleted on x', () =>
+        c.events('ServiceGroupDeleted').some((e) => e.regarding.name === 'x'),
+      );
+    },
+    { groups: [group('default', { v4: ['10.1.0.0/24'] })] },
+  ));
