@@ -1,7 +1,7 @@
 // The election members as this node observes them: each Lease judged by when this agent saw it
 // renewed, on the contact clock (a peer lapses only on silence this agent could have heard), among
 // the Nodes that exist, with this node's own standing taken from its own renewals.
-import { LeaseObserver } from '@purelb-ts/core';
+import { LeaseObserver, nodeIdentities } from '@purelb-ts/core';
 import type { MembershipSource } from '../node-decision.ts';
 import type { ClusterState } from '../sources/source.ts';
 import type { ApiContact } from './api-contact.ts';
@@ -28,7 +28,7 @@ export class ElectionView {
       standalone: false,
       now,
       expiresAt: (lease) => this.#observer.expiresAt(lease),
-      nodes: new Map(state.nodes.map((n) => [n.metadata.name, n.metadata.uid])),
+      nodes: nodeIdentities(state.nodes),
       ...(live === undefined ? {} : { self: { live, expiresAt: Number.POSITIVE_INFINITY } }),
     };
   }

@@ -27,6 +27,7 @@ export {
   type Membership,
   type MembershipClock,
   NODE_LEASE_PREFIX,
+  nodeIdentities,
   WIDEST_NODE_SUBNET,
 } from './members.ts';
 export { parseMicroTime } from './micro-time.ts';

@@ -4,7 +4,7 @@
 // by what this agent observed, not by the time its writer wrote (lease-observer.ts).
 
 import { ANNOTATION_SUBNETS } from '../annotations.ts';
-import type { Lease } from '../kube.ts';
+import type { KubeNode, Lease } from '../kube.ts';
 import { type Cidr, parseCidr } from '../net/cidr.ts';
 import { writtenExpiry } from './lease-observer.ts';
 import { parseMicroTime } from './micro-time.ts';
@@ -44,6 +44,10 @@ export interface MembershipClock {
    */
   self?: { node: string; live: boolean; subnets: readonly Cidr[]; expiresAt: number };
 }
+
+/** The Nodes that exist, name → uid, as MembershipClock.nodes takes them. */
+export const nodeIdentities = (nodes: readonly KubeNode[]): Map<string, string | undefined> =>
+  new Map(nodes.map((n) => [n.metadata.name, n.metadata.uid]));
 
 type Verdict = { member: Member } | { reason: string };
 
