@@ -63,13 +63,15 @@ test('the reconciler names each invalid object and its first bad field; valid on
   assert.match(invalid[0]?.reason ?? '', /aggregation/);
 });
 
-test('one ParseFailed event per invalid object, on that object, while it stays invalid', () =>
+test('one ParseFailed event per invalid object, on that object, while it stays invalid; its return is counted', () =>
   withFakeApiServer(
     async (server) => {
       const invalid = await invalidObjects([badGroup()], [badAgent()]);
+      let now = Date.parse('2026-12-07T01:00:00Z');
       const wb = new Writeback(new KubeRest(kubeConfigFor(server)), {
         node: NODE,
         logger: memoryLogger().logger,
+        now: () => now,
       });
       const events = () =>
         server.store.list(server.resource('events.k8s.io/v1', 'Event'), NS) as unknown as {
@@ -77,6 +79,7 @@ test('one ParseFailed event per invalid object, on that object, while it stays i
           reason: string;
           note: string;
           regarding: { apiVersion: string; kind: string; name: string; uid?: string };
+          series?: { count: number };
         }[];
       await wb.apply({ services: [], desired: desiredNothing(), invalidConfig: invalid });
       await wb.apply({ services: [], desired: desiredNothing(), invalidConfig: invalid });
@@ -94,10 +97,15 @@ test('one ParseFailed event per invalid object, on that object, while it stays i
       assert.equal(sg?.regarding.uid, 'uid-broken');
       assert.match(sg?.note ?? '', /spec\.local\.v4pools\[0\]\.aggregation/);
 
-      // Fixed, then broken again: reported again.
+      // Fixed, then broken again: counted on the same Event (once the update interval has passed).
       await wb.apply({ services: [], desired: desiredNothing(), invalidConfig: [] });
       await wb.apply({ services: [], desired: desiredNothing(), invalidConfig: invalid.slice(0, 1) });
-      assert.equal(events().length, 3);
+      now += 61_000;
+      await wb.apply({ services: [], desired: desiredNothing(), invalidConfig: invalid.slice(0, 1) });
+      assert.equal(events().length, 2);
+      const counted = events().find((e) => e.regarding.name === invalid[0]?.name);
+      assert.equal(counted?.series?.count, 2);
+      wb.stop();
     },
     { namespaces: ['default', NS] },
   ));
