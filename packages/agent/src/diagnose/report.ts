@@ -1,5 +1,12 @@
 // The whole diagnosis of one node as data: what `-o json` prints as is, and the table lays out.
-import { type Finding, type NodeNetwork, type RouteLookup, type Severity, summarise } from '@purelb-ts/core';
+import {
+  type Finding,
+  type NodeNetwork,
+  nodeIdentities,
+  type RouteLookup,
+  type Severity,
+  summarise,
+} from '@purelb-ts/core';
 import { decideNode, type NodeDecision } from '../node-decision.ts';
 import type { ClusterState } from '../sources/source.ts';
 import { collectFindings, ownershipFor } from './findings.ts';
@@ -75,7 +82,15 @@ export function decideForReport(input: ReportInput): NodeDecision {
     node: input.node,
     state: input.state,
     network: input.network,
-    membership: input.mode === 'standalone' ? { standalone: true } : { standalone: false, now: input.now },
+    membership:
+      input.mode === 'standalone'
+        ? { standalone: true }
+        : {
+            standalone: false,
+            now: input.now,
+            // Without a Node list (an older reader, a test) every Lease's node is taken to exist.
+            ...(input.state.nodes.length === 0 ? {} : { nodes: nodeIdentities(input.state.nodes) }),
+          },
     ownership: ownershipFor(input.labelFallback),
     ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
   });

@@ -48,11 +48,17 @@ interface Cluster {
 
 async function setUp(server: FakeApiServer, c: Cluster): Promise<void> {
   server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'purelb' } });
-  server.apply({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name: THIS_NODE, labels: { 'kubernetes.io/hostname': THIS_NODE } },
-  });
+  // A Lease counts only when its Node exists: every node the Leases name has one.
+  const names = new Set([
+    THIS_NODE,
+    ...c.leases.map((l) => (l as { spec: { holderIdentity: string } }).spec.holderIdentity),
+  ]);
+  for (const name of names)
+    server.apply({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    });
   for (const obj of [...seedGroups(), ...c.leases]) server.apply(obj as Record<string, unknown>);
   for (const s of SEED_SERVICES) {
     const obj = service(s) as { metadata: { annotations: Record<string, string> }; status: unknown };
