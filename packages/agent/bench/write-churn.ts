@@ -89,7 +89,7 @@ async function main(): Promise<number> {
         `${services} Services (${local} local), ${hosts.length} node(s): waiting for the announcements`,
       );
       await untilAnnounced(server, (name) => (Number(name.slice(4)) < local ? 1 : 0), 180_000);
-      await untilQuiet(server, 3000, 120_000, 2);
+      await untilQuiet(server, 3000, 120_000, 2 * hosts.length);
       console.log(`node-a's default route flapping once a second for ${minutes} min`);
       const r = await churn(agents, server, segment.hosts.get('node-a') as string);
       console.log(JSON.stringify({ services, local, nodes: hosts.length, minutes, ...r }));
