@@ -8,7 +8,7 @@ import type { FakeApiServer } from '../../../../test/support/kube.ts';
 import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback } from '../../src/kubernetes/writeback.ts';
-import { memoryLogger, NODE, NS, service } from './fixtures.ts';
+import { eventually, memoryLogger, NODE, NS, service } from './fixtures.ts';
 
 const IP = '172.30.250.10';
 const SVC_PATH = '/api/v1/namespaces/default/services/web';
@@ -140,6 +140,24 @@ test('taking over another node slot posts AnnounceSlotSteal once and reports the
     assert.equal(stolen.length, 1, 'posted once');
     assert.equal(stolen[0]?.note, `Node ${NODE} took over announcing ${IP} from node node-b`);
     assert.deepEqual(steals, [[IP, 'node-b']], 'counted once');
+  }));
+
+test('a slot moving to another interface is coalesced: a flap writes nothing, a change that stays is written by itself', () =>
+  withWriteback(async ({ rest, read, patches }) => {
+    const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger, coalesceMs: 300 });
+    await wb.apply({ services: [await read()], desired: desired([placement('local', 'enp1s0')]) });
+    assert.equal(patches(), 1, 'the first announcement at once');
+    const moved = desired([placement('local', 'enp2s0')]);
+    await wb.apply({ services: [await read()], desired: moved });
+    await wb.apply({ services: [await read()], desired: desired([placement('local', 'enp1s0')]) });
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(patches(), 1, 'moved and back inside the window: nothing written');
+    await wb.apply({ services: [await read()], desired: moved });
+    assert.equal(patches(), 1, 'not at once');
+    // No further pass is asked for: the write-back runs its last input again once the change is due.
+    await eventually('the moved slot written', () => patches() === 2, 5000);
+    assert.equal((await read()).metadata.annotations?.['purelb.io/announcing-IPv4'], `${NODE},enp2s0,${IP}`);
+    wb.stop();
   }));
 
 test('while fenced the slot is withdrawn and no AnnouncingLocal is claimed', () =>
