@@ -208,9 +208,9 @@ export class LeaseKeeper {
     if (fenced === this.#fenced) return;
     this.#fenced = fenced;
     const fields = { lease: leaseName(this.#o.node), reason: this.#lastError };
-    if (fenced)
-      this.#o.logger.error('lease not renewed before it lapses: withdrawing local addresses', fields);
-    else this.#o.logger.info('lease renewed: local addresses may be announced again', fields);
+    // What the node does about it (--fence) is the caller's to say, in onFence.
+    if (fenced) this.#o.logger.error('lease not renewed before it lapses', fields);
+    else this.#o.logger.info('lease renewed again after it was about to lapse', fields);
     this.#o.onFence(fenced);
   }
 
