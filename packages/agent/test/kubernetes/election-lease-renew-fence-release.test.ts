@@ -143,7 +143,9 @@ test('when renewals fail (500) past the lease duration the node fences, and unfe
     assert.ok(keeper.health().consecutiveFailures >= 1);
     assert.match(keeper.health().lastError ?? '', /500/);
     assert.ok(lines.some((l) => l.level === 'error' && l.msg === 'lease renewal failed'));
-    assert.ok(lines.some((l) => l.level === 'error' && /lease not renewed before it lapses/.test(String(l.msg))));
+    assert.ok(
+      lines.some((l) => l.level === 'error' && /lease not renewed before it lapses/.test(String(l.msg))),
+    );
     server.faults.clear();
     await eventually('unfenced', () => fences.length === 2);
     assert.deepEqual(fences, [true, false]);
