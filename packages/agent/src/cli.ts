@@ -1,6 +1,9 @@
+#!/usr/bin/env node
 // purelb-agent: the node agent (lbnodeagent/) and, as `purelb-agent allocator`, the address allocator
 // (allocator/): one command and one image for both.
 //   node --conditions=source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
+import { nodeIsRecentEnough } from './node-version.ts';
+
 const io = {
   stdout: (t: string) => process.stdout.write(t),
   stderr: (t: string) => process.stderr.write(t),
@@ -17,4 +20,4 @@ async function main(argv: string[]): Promise<number> {
   return lbnodeagentCommand(argv, io);
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = nodeIsRecentEnough('purelb-agent') ? await main(process.argv.slice(2)) : 1;

@@ -1,6 +1,12 @@
+#!/usr/bin/env node
 // purelb: the operator's command, shipped next to the node agent (`kubectl exec … -- purelb diagnose`).
 // One subcommand today; the dispatcher keeps room for more without changing how they are called.
-import { diagnoseCommand, EXIT_CANNOT_LOOK } from './diagnose/command.ts';
+import { nodeIsRecentEnough } from './node-version.ts';
+
+// Loaded after the Node version check: on an older Node its imports would fail to link.
+const { diagnoseCommand, EXIT_CANNOT_LOOK } = nodeIsRecentEnough('purelb')
+  ? await import('./diagnose/command.ts')
+  : process.exit(1);
 
 const USAGE = `usage: purelb COMMAND [options]
   diagnose   compare what this node should carry with what its kernel has; findings with fixes

@@ -2,7 +2,8 @@
 // to do (errno number and name) and what a human needs to understand it (the operation, the
 // kernel's ext-ack text and, when it can be mapped, the attribute the kernel pointed at).
 import { constants } from 'node:os';
-import { getSystemErrorMessage } from 'node:util';
+// A namespace import: a named one would fail to link on Node < 22.19 before node-version.ts can say why.
+import * as util from 'node:util';
 
 /** What the kernel added to an error with NETLINK_EXT_ACK. */
 export interface NetlinkExtAck {
@@ -39,7 +40,7 @@ export function errnoName(errno: number): string {
 
 function errnoText(errno: number): string {
   try {
-    return getSystemErrorMessage(-Math.abs(errno));
+    return util.getSystemErrorMessage(-Math.abs(errno));
   } catch {
     return `errno ${errno}`;
   }

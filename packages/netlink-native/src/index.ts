@@ -1,6 +1,9 @@
 // @purelb-ts/netlink-native: rtnetlink for Node.js. Open a handle bound to a network namespace and
 // use its typed, promise-based links / addresses / routes / nexthop objects, monitors, GARP/NA
 // announcements and address-conflict probes.
+// First: on an older Node this says which Node is needed, before anything else runs.
+import './node-version.ts';
+
 export { ADDRESS_FLAGS, addressFlagBits, addressFlagNames } from './api/address-flags.ts';
 export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOptions } from './api/addresses.ts';
 export type { AnnounceOptions } from './api/announce.ts';
