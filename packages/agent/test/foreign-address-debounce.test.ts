@@ -9,6 +9,7 @@ import type { Address, MonitorEvent, Netlink } from '@purelb-ts/netlink-native';
 import { address, ENP1S0, KUBE_LB0 } from '../../purelb-core/test/fixtures/seed-node.ts';
 import { createLogger } from '../src/log.ts';
 import { type NetworkWatchOptions, watchNetwork } from '../src/network/watch.ts';
+import { kernelAddress } from './support/kernel-address.ts';
 
 const quiet = createLogger('error', () => {});
 
@@ -29,9 +30,16 @@ function fixture(options: NetworkWatchOptions = {}) {
 }
 
 const foreign = (i: number): Address =>
-  address('churn0', { index: 7, address: `10.99.${i >> 8}.${i & 255}`, prefixLength: 32 });
+  kernelAddress(address('churn0', { index: 7, address: `10.99.${i >> 8}.${i & 255}`, prefixLength: 32 }));
 const owned = (ip: string): Address =>
-  address('kube-lb0', { index: KUBE_LB0, address: ip, prefixLength: 32, protocol: PURELB_ADDRESS_PROTOCOL });
+  kernelAddress(
+    address('kube-lb0', {
+      index: KUBE_LB0,
+      address: ip,
+      prefixLength: 32,
+      protocol: PURELB_ADDRESS_PROTOCOL,
+    }),
+  );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('network watch: foreign address notifications are coalesced', () => {

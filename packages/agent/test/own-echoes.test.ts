@@ -6,6 +6,7 @@ import type { NodeNetwork, PlanOp } from '@purelb-ts/core';
 import type { Address } from '@purelb-ts/netlink-native';
 import { address, ENP1S0, KUBE_LB0, seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
 import { OwnEchoes } from '../src/network/own-echoes.ts';
+import { kernelAddress } from './support/kernel-address.ts';
 
 const network: NodeNetwork = seedNode();
 const placement = (link: string, ip: string, prefixLength: number) =>
@@ -23,7 +24,7 @@ const del = (link: string, ip: string, prefixLength: number): PlanOp => ({
   reason: 'test',
 });
 const seen = (index: number, ip: string, prefixLength: number): Address =>
-  address(index === KUBE_LB0 ? 'kube-lb0' : 'enp1s0', { index, address: ip, prefixLength });
+  kernelAddress(address(index === KUBE_LB0 ? 'kube-lb0' : 'enp1s0', { index, address: ip, prefixLength }));
 
 test("an apply's own add and delete are echoes, each once", () => {
   const echoes = new OwnEchoes();

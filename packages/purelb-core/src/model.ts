@@ -1,7 +1,8 @@
 // The results the core's rules produce, shared by election, placement, planning and diagnosis.
-// Network state comes in as the netlink library's typed objects (type imports only).
-import type { Address, AddressFlag, Link, Route } from '@purelb-ts/netlink-native';
+// Network state comes in as plain data (net/objects.ts), which the netlink library's objects satisfy.
+
 import type { Family } from './net/ip.ts';
+import type { Address, AddressFlag, Link, Route } from './net/objects.ts';
 
 /**
  * A nexthop object (`ip nexthop`, RTM_NEWNEXTHOP) as far as the rules read it: a route may name one by id
@@ -136,4 +137,4 @@ export interface DesiredState {
 /** The virtual interface PureLB created carries this alias (`ip link show` prints it), so it is known as ours. */
 export const PURELB_VIRTUAL_ALIAS = 'purelb virtual interface';
 
-export type { Address, Link, Route };
+export type { Address, AddressFlag, Link, NextHop, Route, RouteMetrics } from './net/objects.ts';

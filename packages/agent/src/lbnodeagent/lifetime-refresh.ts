@@ -9,6 +9,7 @@
 // may already have expired (the agent was frozen, or its event loop stalled past the lifetime) is not
 // renewed but left to a full reconcile, which reads the kernel and decides again with fresh Leases.
 import {
+  type Address,
   type DesiredState,
   type NodeNetwork,
   type Ownership,
@@ -16,7 +17,6 @@ import {
   type PlanOp,
   tagFor,
 } from '@purelb-ts/core';
-import type { Address } from '@purelb-ts/netlink-native';
 import type { OpResult } from '../network/apply-plan.ts';
 
 type RefreshOp = Extract<PlanOp, { op: 'replace-address' }>;

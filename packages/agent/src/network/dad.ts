@@ -2,8 +2,8 @@
 // nodad (unless the group or Service says skip-ipv6-dad): the kernel solicits for it while it is
 // tentative, and if another host answers it marks a permanent address dadfailed, and deletes one with a
 // finite lifetime (PureLB's local addresses have one) while it is still tentative. Either is a conflict.
-import { IFA_F, type NodeNetwork, type Ownership } from '@purelb-ts/core';
-import type { Action, Address } from '@purelb-ts/netlink-native';
+import { type Address, IFA_F, type NodeNetwork, type Ownership } from '@purelb-ts/core';
+import type { Action } from '@purelb-ts/netlink-native';
 
 /** The IP whose DAD this notification says failed, or undefined. Only addresses PureLB owns count. */
 export function dadFailureIn(action: Action, address: Address, ownership: Ownership): string | undefined {

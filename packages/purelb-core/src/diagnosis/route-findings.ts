@@ -1,8 +1,9 @@
 // Findings about the local-interface election: ambiguous default routes (the seed's case) and none.
-import type { Family, Route } from '@purelb-ts/netlink-native';
+
 import { lowestDefaultRoutes, routeMetric } from '../election/default-route.ts';
 import type { DesiredState, NodeNetwork } from '../model.ts';
 import { familyName, ipCommand, routeText } from '../net/iproute-text.ts';
+import type { Family, Route } from '../net/objects.ts';
 import type { Finding } from './finding.ts';
 
 const LOCAL_OVERRIDE = "or name the local interface in the LBNodeAgent's spec.local.localInterface";

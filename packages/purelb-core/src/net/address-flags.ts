@@ -1,6 +1,6 @@
-// IFA_F_* bits (linux/if_addr.h), defined here because purelb-core imports only types from the
+// IFA_F_* bits (linux/if_addr.h), defined here because purelb-core imports nothing from the
 // netlink library. Placements name flags as words; the kernel reports a number.
-import type { AddressFlag } from '@purelb-ts/netlink-native';
+import type { AddressFlag } from './objects.ts';
 
 export const IFA_F: Readonly<Record<AddressFlag, number>> = {
   secondary: 0x01,

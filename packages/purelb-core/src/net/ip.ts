@@ -1,5 +1,5 @@
 // IP addresses as numbers: parsing, canonical text (RFC 5952 for IPv6) and arithmetic. Pure and
-// self-contained, because purelb-core may import only types from the netlink library.
+// self-contained, because purelb-core imports nothing from the netlink library.
 
 export type Family = 4 | 6;
 

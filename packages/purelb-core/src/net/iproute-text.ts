@@ -1,16 +1,9 @@
 // Addresses and routes written the way iproute2 prints them, so election reasons and findings read like
 // `ip addr` / `ip route`. The one printer of both: election, placement and diagnosis all use it.
-import type {
-  Address,
-  AddressFlag,
-  Family,
-  Link,
-  NextHop,
-  Route,
-  RouteMetrics,
-} from '@purelb-ts/netlink-native';
+
 import type { NexthopObject, Placement } from '../model.ts';
 import { flagBits, flagNames, IFA_F } from './address-flags.ts';
+import type { Address, AddressFlag, Family, Link, NextHop, Route, RouteMetrics } from './objects.ts';
 import {
   nexthopFlagWords,
   prefWord,

@@ -1,5 +1,5 @@
 // The route words iproute2 prints (rtnetlink's numbers in `ip route`'s vocabulary), defined here because
-// purelb-core may import only types from the netlink library. Values: linux/rtnetlink.h and iproute2's
+// purelb-core imports nothing from the netlink library. Values: linux/rtnetlink.h and iproute2's
 // rt_protos / rt_scopes tables.
 
 export const RT_TABLE_MAIN = 254;

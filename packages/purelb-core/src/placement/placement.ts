@@ -1,10 +1,11 @@
 // One address on this node: a secondary on the elected local interface, or on the dummy interface.
-import type { AddressFlag } from '@purelb-ts/netlink-native';
+
 import type { AddressPool, LifetimeConfig, LocalAgentConfig } from '../config/types.ts';
 import { type Service, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { cidrOf, formatCidr } from '../net/cidr.ts';
 import { familyBits, formatIP, type IP } from '../net/ip.ts';
+import type { AddressFlag } from '../net/objects.ts';
 import { wantsSkipIPv6DAD } from '../services/sharing.ts';
 import { broadcastFor } from './broadcast.ts';
 

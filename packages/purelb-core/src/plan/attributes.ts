@@ -1,9 +1,10 @@
 // Does an address PureLB owns already hold what a placement asks for? Shared by the planner (replace
 // or refresh) and the diagnosis (wrong-attributes).
-import type { Address } from '@purelb-ts/netlink-native';
+
 import type { Placement } from '../model.ts';
 import { flagBits, flagNames, SETTABLE_FLAGS } from '../net/address-flags.ts';
 import { canonicalIP } from '../net/ip.ts';
+import type { Address } from '../net/objects.ts';
 
 const lifetimeText = (seconds: number): string => (Number.isFinite(seconds) ? `${seconds}sec` : 'forever');
 

@@ -1,7 +1,8 @@
 // The observed addresses as the rules read them: with their link's name, canonical text and ownership.
-import type { Address, Link } from '@purelb-ts/netlink-native';
+
 import type { NodeNetwork, Ownership, Placement } from '../model.ts';
 import { canonicalIP, type IP, parseIP } from '../net/ip.ts';
+import type { Address, Link } from '../net/objects.ts';
 import { isOwned } from './ownership.ts';
 
 export interface ObservedAddress {

@@ -1,6 +1,7 @@
 // Proof that an address on this node is PureLB's, so that cleanup can never remove someone else's.
-import type { Address, Family, Link } from '@purelb-ts/netlink-native';
+
 import type { Ownership } from '../model.ts';
+import type { Address, Family, Link } from '../net/objects.ts';
 
 /** IFNAMSIZ (16) less the terminating NUL: the kernel rejects longer IPv4 labels. */
 export const MAX_LABEL_LENGTH = 15;

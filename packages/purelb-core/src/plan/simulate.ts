@@ -1,10 +1,11 @@
 // What the kernel would hold after a plan runs: a pure model of the address and link rules the plan
 // relies on, so tests (idempotence) and the diagnosis can check a plan without a kernel.
-import type { Address, Link } from '@purelb-ts/netlink-native';
+
 import type { NodeNetwork, Placement } from '../model.ts';
 import { flagBits, IFA_F, SETTABLE_FLAGS } from '../net/address-flags.ts';
 import { cidrOf } from '../net/cidr.ts';
 import { canonicalIP, parseIP } from '../net/ip.ts';
+import type { Address, Link } from '../net/objects.ts';
 import type { AddressTag } from './ownership.ts';
 import type { PlanOp } from './plan-ops.ts';
 
@@ -58,24 +59,10 @@ function createDummy(links: Link[], name: string, alias: string): Link[] {
     up: false,
     mtu: 1500,
     mac: undefined,
-    broadcast: 'ff:ff:ff:ff:ff:ff',
-    permanentMac: undefined,
     operState: 'down',
     kind: 'dummy',
-    slaveKind: undefined,
     master: undefined,
-    parent: undefined,
-    linkNetnsId: undefined,
-    txQueueLength: 1000,
-    qdisc: 'noop',
-    group: 0,
-    promiscuity: 0,
-    carrier: true,
-    minMtu: 0,
-    maxMtu: 0,
     alias,
-    altNames: undefined,
-    infoData: undefined,
   };
   return [...links, dummy];
 }
@@ -110,18 +97,13 @@ function addressFor(
     index: link.index,
     address: p.ip,
     prefixLength: p.prefixLength,
-    peer: undefined,
     broadcast: p.family === 4 ? p.broadcast : undefined,
-    anycast: undefined,
     label: p.family === 4 ? (tag.label ?? link.name) : undefined,
     flags,
     scope: 0,
     validLifetime: p.validLifetime,
     preferredLifetime: p.preferredLifetime,
-    created: undefined,
-    updated: undefined,
     protocol: protocol ? tag.protocol : undefined,
-    routePriority: undefined,
   };
   // IPv4: an address in the subnet of a primary with the same prefix becomes a secondary.
   if (

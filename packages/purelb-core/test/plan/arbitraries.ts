@@ -1,9 +1,10 @@
 // fast-check generators for planning properties: small pools of IPs and links so that desired and observed
 // states collide often (same IP on two links, two prefixes, foreign copies, the dummy missing or down).
-import type { AddressFlag } from '@purelb-ts/netlink-native';
+
 import fc from 'fast-check';
 import type { Address, DesiredState, NodeNetwork, Placement } from '../../src/model.ts';
 import { PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
+import type { AddressFlag } from '../../src/net/objects.ts';
 import { addr, desired, link } from './build.ts';
 
 /** Links that may hold addresses; eth9 exists only in placements (a link the node does not have). */

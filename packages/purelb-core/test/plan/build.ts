@@ -1,7 +1,8 @@
 // Hand-built inputs for planning and diagnosis tests: links, addresses and placements with every key.
-import type { Address, Link } from '@purelb-ts/netlink-native';
+
 import type { DesiredState, NodeNetwork, Ownership, Placement } from '../../src/model.ts';
 import { PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
+import type { Address, Link } from '../../src/net/objects.ts';
 import { address as fixtureAddress, link as fixtureLink } from '../fixtures/seed-node.ts';
 
 export const OURS: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL };

@@ -1,7 +1,7 @@
 // isOwned: an address is PureLB's only with proof: our IFA_PROTO, or (kernels < 6.3 only) our IPv4 label.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Address } from '@purelb-ts/netlink-native';
+import type { Address } from '../../src/net/objects.ts';
 import { isOwned, ownedLabel, tagFor } from '../../src/plan/ownership.ts';
 import { addr, DUMMY, ETH0, link, network, OURS, ours } from './build.ts';
 

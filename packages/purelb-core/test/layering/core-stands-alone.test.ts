@@ -1,5 +1,6 @@
-// purelb-core stays pure: only type imports from the netlink library, and no Kubernetes client,
-// sockets, files or processes anywhere under src/.
+// purelb-core stands alone: nothing from the netlink library (not even types: its own plain types in
+// net/objects.ts are what the rules read), no dependency on it in package.json (so core installs on any
+// OS), and no Kubernetes client, sockets, files or processes anywhere under src/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -7,6 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
 const FORBIDDEN = [
   '@kubernetes/client-node',
   'node:net',
@@ -63,19 +65,25 @@ describe('purelb-core layering', () => {
   it('finds the sources it checks', () =>
     assert.ok(files.length >= 5, `only ${files.length} files under ${SRC}`));
 
-  it('imports from the netlink library are type-only, and nothing reaches sockets, files, processes or Kubernetes', () => {
+  it('nothing is imported from the netlink library (not even a type), nor reaches sockets, files, processes or Kubernetes', () => {
     const problems: string[] = [];
     for (const file of files) {
       const rel = relative(SRC, file);
       for (const site of importsOf(readFileSync(file, 'utf8'))) {
-        if (matches(site.from, NETLINK) && !site.typeOnly)
-          problems.push(`${rel}: value import "${site.statement}"`);
+        if (matches(site.from, NETLINK)) problems.push(`${rel}: imports the addon ("${site.statement}")`);
         for (const mod of FORBIDDEN) {
           if (matches(site.from, mod)) problems.push(`${rel}: imports ${mod} ("${site.statement}")`);
         }
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('package.json depends on nothing of the addon (it is Linux-only; core installs anywhere)', () => {
+    const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as Record<string, unknown>;
+    const kinds = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+    const found = kinds.filter((k) => Object.hasOwn((pkg[k] ?? {}) as object, NETLINK));
+    assert.deepEqual(found, [], `${NETLINK} is listed in ${found.join(', ')}`);
   });
 });
 
