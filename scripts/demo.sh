@@ -19,8 +19,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # Inside `unshare -rn` we look like uid 0 but cannot add named namespaces: use the private one we are in.
 [ -n "${PURELB_DEMO_UNSHARED:-}" ] && here=(--here)
-bash scripts/ensure-tools.sh
-[ -e build/Release/netlink_native.node ] || [ -d packages/netlink-native/prebuilds ] || bash scripts/build-native.sh
+# The demo needs `ip` (iproute2) and nothing else from the system; it installs nothing itself.
+if ! command -v ip >/dev/null; then
+  echo "The demo needs ip (iproute2), which is not installed: e.g. 'sudo apt-get install iproute2', then run it again." >&2
+  exit 1
+fi
+if [ ! -e build/Release/netlink_native.node ] && [ ! -d packages/netlink-native/prebuilds ]; then
+  echo "building the netlink addon first (npm run build:native: needs python3, make and a C++17 compiler)"
+  bash scripts/build-native.sh
+fi
 export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
 # Node 24 from node_modules when npm put it there (the machine's own node may be older), as npm scripts do.
 node_bin=node
