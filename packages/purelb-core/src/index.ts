@@ -11,7 +11,10 @@ export * from './kube.ts';
 export * from './kube-checks.ts';
 export * from './model.ts';
 export { type Cidr, cidrBounds, cidrContains, cidrOf, formatCidr, maskOf, parseCidr } from './net/cidr.ts';
+export { fromIpJson, type IpJsonInput } from './net/from-ip-json.ts';
+export { fromIpText, type IpTextInput } from './net/from-ip-text.ts';
 export { canonicalIP, type Family, familyBits, formatIP, type IP, ipEquals, parseIP } from './net/ip.ts';
+export { IpOutputError } from './net/ip-input.ts';
 export {
   addressText,
   familyName,

@@ -35,3 +35,20 @@ export function flagBits(flags: readonly AddressFlag[]): number {
 export function flagNames(bits: number): AddressFlag[] {
   return (Object.keys(IFA_F) as AddressFlag[]).filter((f) => (bits & IFA_F[f]) !== 0);
 }
+
+/** Where `ip addr` spells a flag otherwise than the word used here. */
+export const IPROUTE_FLAG_WORDS: Partial<Record<AddressFlag, string>> = {
+  homeaddress: 'home',
+  managetempaddr: 'mngtmpaddr',
+  mcautojoin: 'autojoin',
+};
+
+/**
+ * The IFA_F_* bit of a flag word as `ip addr` prints it ("temporary" is an IPv6 secondary), or
+ * undefined for a word that is not a flag. "dynamic" has no bit: it is the absence of "permanent".
+ */
+export function addressFlagBit(word: string): number | undefined {
+  if (word === 'temporary') return IFA_F.secondary;
+  const flag = (Object.keys(IFA_F) as AddressFlag[]).find((f) => (IPROUTE_FLAG_WORDS[f] ?? f) === word);
+  return flag === undefined ? undefined : IFA_F[flag];
+}

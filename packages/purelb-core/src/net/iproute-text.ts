@@ -2,7 +2,7 @@
 // `ip addr` / `ip route`. The one printer of both: election, placement and diagnosis all use it.
 
 import type { NexthopObject, Placement } from '../model.ts';
-import { flagBits, flagNames, IFA_F } from './address-flags.ts';
+import { flagBits, flagNames, IFA_F, IPROUTE_FLAG_WORDS } from './address-flags.ts';
 import type { Address, AddressFlag, Family, Link, NextHop, Route, RouteMetrics } from './objects.ts';
 import {
   nexthopFlagWords,
@@ -26,13 +26,6 @@ const lifetime = (seconds: number): string => (Number.isFinite(seconds) ? `${sec
 export const linkName = (links: readonly Link[], index: number): string =>
   links.find((l) => l.index === index)?.name ?? `if${index}`;
 
-/** Where `ip addr` spells a flag otherwise than the netlink library's word. */
-const IPROUTE_WORDS: Partial<Record<AddressFlag, string>> = {
-  homeaddress: 'home',
-  managetempaddr: 'mngtmpaddr',
-  mcautojoin: 'autojoin',
-};
-
 /**
  * The flags `ip addr` prints, in its order (bit order) and words: "temporary" for an IPv6 secondary, and
  * in the permanent bit's place nothing for a permanent address, "dynamic" for one that is not
@@ -40,7 +33,7 @@ const IPROUTE_WORDS: Partial<Record<AddressFlag, string>> = {
  */
 function flagWords(family: Family, bits: number): string[] {
   const word = (f: AddressFlag) =>
-    f === 'secondary' && family === 6 ? 'temporary' : (IPROUTE_WORDS[f] ?? f);
+    f === 'secondary' && family === 6 ? 'temporary' : (IPROUTE_FLAG_WORDS[f] ?? f);
   const below = flagNames(bits & (IFA_F.permanent - 1)).map(word);
   const above = flagNames(bits & ~(IFA_F.permanent * 2 - 1)).map(word);
   return [...below, ...((bits & IFA_F.permanent) === 0 ? ['dynamic'] : []), ...above];
@@ -75,7 +68,7 @@ function viaWords(family: Family, gateway: string | undefined, via: string | und
 }
 
 /** RTA_METRICS as iproute2 names them ("mtu 1400", "hoplimit 64", "mtu lock 1400"), in its order. */
-const METRIC_WORDS: readonly [keyof RouteMetrics, string, number][] = [
+export const METRIC_WORDS: readonly [keyof RouteMetrics, string, number][] = [
   ['mtu', 'mtu', 2],
   ['window', 'window', 3],
   ['rtt', 'rtt', 4],

@@ -86,3 +86,22 @@ export const prefWord = (pref: number): string => PREF_WORDS[pref] ?? String(pre
 /** Higher ranks first: high > medium > low (a reserved value ranks as medium, as the kernel treats it). */
 export const prefRank = (pref: number | undefined): number =>
   pref === ROUTER_PREF.high ? 2 : pref === ROUTER_PREF.low ? 0 : 1;
+
+/**
+ * The number a word of `ip route` stands for in one of the tables above ("dhcp" is 16, "link" 253), or a
+ * number written as such ("0x6c", "42"); undefined when it is neither.
+ */
+function numberFor(words: Readonly<Record<number, string>>, word: string): number | undefined {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(word)) return Number(word);
+  const hit = Object.entries(words).find(([, w]) => w === word);
+  return hit === undefined ? undefined : Number(hit[0]);
+}
+export const protocolNumber = (word: string): number | undefined => numberFor(PROTOCOL_WORDS, word);
+export const scopeNumber = (word: string): number | undefined => numberFor(SCOPE_WORDS, word);
+export const routeTypeNumber = (word: string): number | undefined => numberFor(TYPE_WORDS, word);
+export const prefNumber = (word: string): number | undefined => numberFor(PREF_WORDS, word);
+export const TABLE_WORDS: Readonly<Record<number, string>> = { 253: 'default', 254: 'main', 255: 'local' };
+export const tableNumber = (word: string): number | undefined => numberFor(TABLE_WORDS, word);
+/** The RTNH_F_* bit of a flag word ("onlink" 4), or undefined. */
+export const nexthopFlagBit = (word: string): number | undefined =>
+  NEXTHOP_FLAG_WORDS.find(([, w]) => w === word)?.[0];
