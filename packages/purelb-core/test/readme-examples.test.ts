@@ -23,7 +23,7 @@ describe("core's README examples", () => {
     assert.match(blocks[0] ?? '', /electDefaultInterface\(/);
   });
 
-  blocks.forEach((code, i) =>
+  for (const [i, code] of blocks.entries()) {
     it(`example ${i + 1} passes under node --test`, () => {
       const dir = mkdtempSync(join(tmpdir(), 'core-readme-'));
       try {
@@ -39,6 +39,6 @@ describe("core's README examples", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    }),
-  );
+    });
+  }
 });
