@@ -143,6 +143,22 @@ test('the packed packages install without scripts and work as a user gets them',
           /^(test|bench|examples|scripts)\//.test(f) || /^src\/.*\.ts$/.test(f) || f.startsWith('tsconfig'),
       );
       assert.deepEqual(stray, [], `${name} ships only what it needs`);
+      // What package.json points at is in the tarball. Not yet the "source" condition: it names src/ for
+      // the checkout (see docs/releasing.md).
+      const manifest = JSON.parse(
+        readFileSync(join(repo, 'packages', PACKAGE_DIRS[name] ?? '', 'package.json'), 'utf8'),
+      );
+      const targets = [
+        ...Object.entries(manifest.exports['.'] as Record<string, string>)
+          .filter(([condition]) => condition !== 'source')
+          .map(([, target]) => target),
+        ...Object.values((manifest.bin ?? {}) as Record<string, string>),
+      ].map((t) => t.replace(/^\.\//, ''));
+      assert.deepEqual(
+        targets.filter((t) => !files.includes(t)),
+        [],
+        `${name}: exports and bin point into the tarball`,
+      );
       const dir = join(
         repo,
         'packages',
