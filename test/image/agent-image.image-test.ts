@@ -1,3 +1,4 @@
+// Run by scripts/test.sh after the other tests (named *.image-test.ts so the main run skips it).
 // The image as a user gets it: built with podman from the Dockerfile (scripts/image/build.sh, local
 // stand-ins for the base images where no registry is reachable), then run as the DaemonSet runs it, in
 // a namespace shaped like the seed's node: only NET_ADMIN and NET_RAW, the ambient and inheritable sets
