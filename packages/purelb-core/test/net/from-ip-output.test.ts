@@ -137,3 +137,72 @@ describe('the text as the troubleshooting page prints it', () => {
       /ip -json route line 1: dev eth9 is not an interface/,
     ));
 });
+
+describe('what newer or other ip output holds', () => {
+  const link = '44: kube-lb0: <BROADCAST,NOARP,UP,LOWER_UP> mtu 1500 qdisc noqueue state UNKNOWN qlen 1000\n';
+  it('"proto 0x6c" on an address (iproute2 >= 6.3) is its IFA_PROTO: PureLB\'s mark', () => {
+    const n = fromIpText({
+      addr: `${link}    inet 172.31.1.5/32 scope global kube-lb0\n       valid_lft forever preferred_lft forever\n    inet6 fe80::1/64 scope link proto kernel_ll \n`,
+      route: '',
+    });
+    assert.deepEqual(
+      n.addresses.map((a) => [a.address, a.protocol, a.label]),
+      [
+        ['172.31.1.5', undefined, 'kube-lb0'],
+        ['fe80::1', 3, undefined],
+      ],
+    );
+    const tagged = fromIpText({
+      addr: `${link}    inet 172.31.1.5/32 scope global proto 0x6c kube-lb0\n`,
+      route: '',
+    });
+    assert.equal(tagged.addresses[0]?.protocol, 0x6c);
+  });
+  it('an IPv6 temporary address is a secondary; NO-CARRIER means up but not running', () => {
+    const n = fromIpText({
+      addr: '3: enp2s0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN\n    inet6 2001:db8::5/64 scope global temporary dynamic \n',
+      route: '',
+    });
+    assert.equal(n.links[0]?.flags, 0x1 | 0x2 | 0x1000);
+    assert.equal(n.links[0]?.operState, 'down');
+    assert.equal(n.addresses[0]?.flags, 0x01);
+  });
+  it('nexthop ids, an IPv4 route via an IPv6 gateway, another table, a route source', () => {
+    const addr = '2: enp1s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n';
+    const [a, b, c] = fromIpText({
+      addr,
+      route: [
+        'default nhid 10 proto static metric 50',
+        '10.8.0.0/16 via inet6 fe80::1 dev enp1s0',
+        '10.9.0.0/16 dev enp1s0 table 100 scope link',
+      ].join('\n'),
+    }).routes;
+    assert.deepEqual([a?.nhId, a?.protocol, a?.priority, a?.oif], [10, 4, 50, undefined]);
+    assert.deepEqual([b?.family, b?.via, b?.gateway, b?.oif], [4, 'fe80::1', undefined, 2]);
+    assert.deepEqual([c?.table, c?.scope], [100, 253]);
+    const [d] = fromIpText({
+      addr,
+      route: '',
+      route6: 'default from 2001:db8::/64 via fe80::1 dev enp1s0 pref low',
+    }).routes;
+    assert.deepEqual(
+      [d?.family, d?.src, d?.srcLength, d?.gateway, d?.pref],
+      [6, '2001:db8::', 64, 'fe80::1', 3],
+    );
+  });
+  it('JSON: a route via an IPv6 gateway object, nhid, and text instead of an array is refused', () => {
+    const addr =
+      '[{"ifindex":2,"ifname":"enp1s0","flags":["UP","LOWER_UP"],"link_type":"ether","addr_info":[]}]';
+    const n = fromIpJson({
+      addr,
+      route:
+        '[{"dst":"10.8.0.0/16","via":{"family":"inet6","host":"fe80::1"},"dev":"enp1s0","flags":[]},{"dst":"default","nhid":10,"flags":[]}]',
+    });
+    assert.deepEqual([n.routes[0]?.via, n.routes[0]?.oif, n.routes[1]?.nhId], ['fe80::1', 2, 10]);
+    assert.throws(
+      () => fromIpJson({ addr, route: '{"dst":"default"}' }),
+      /ip -json route line 1: not a JSON array/,
+    );
+    assert.throws(() => fromIpJson({ addr: 'default via', route: '[]' }), /ip -json addr line 1: not JSON/);
+  });
+});
