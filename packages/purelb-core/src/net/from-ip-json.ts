@@ -5,7 +5,15 @@ import type { NodeNetwork } from '../model.ts';
 import { addressFlagBit, IFA_F } from './address-flags.ts';
 import { addressProtocol } from './from-ip-addr-text.ts';
 import type { Family } from './ip.ts';
-import { bareRoute, IpOutputError, inDumpOrder, indexByName, lifetime, prefix } from './ip-input.ts';
+import {
+  bareRoute,
+  IpOutputError,
+  inDumpOrder,
+  indexByName,
+  interfaceIndex,
+  lifetime,
+  prefix,
+} from './ip-input.ts';
 import { METRIC_WORDS } from './iproute-text.ts';
 import { linkFlagBits, linkTypeNumber } from './link-words.ts';
 import type { Address, Link, NextHop, Route, RouteMetrics } from './objects.ts';
@@ -130,12 +138,8 @@ function coded(
   return n;
 }
 
-function devIndex(v: unknown, indexOf: IndexOf, fail: (w: string) => Error): number | undefined {
-  if (v === undefined) return undefined;
-  const i = indexOf(String(v));
-  if (i === undefined) throw fail(`dev ${String(v)} is not an interface of the ip addr output`);
-  return i;
-}
+const devIndex = (v: unknown, indexOf: IndexOf, fail: (w: string) => Error): number | undefined =>
+  v === undefined ? undefined : interfaceIndex(String(v), indexOf, fail);
 
 function routeFromJson(e: Json, fallback: Family, indexOf: IndexOf, fail: (w: string) => Error): Route {
   const dst = prefix(str(e.dst) ?? '');

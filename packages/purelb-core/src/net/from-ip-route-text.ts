@@ -2,7 +2,7 @@
 // route above them. Words the rules do not need (expires, realms, tos) are passed over.
 
 import type { Family } from './ip.ts';
-import { bareRoute, IpOutputError, prefix } from './ip-input.ts';
+import { bareRoute, IpOutputError, interfaceIndex, prefix } from './ip-input.ts';
 import { METRIC_WORDS } from './iproute-text.ts';
 import type { NextHop, Route, RouteMetrics } from './objects.ts';
 import {
@@ -56,9 +56,7 @@ function nexthop(
       h.gateway = v.gateway ?? v.via;
       i += v.used;
     } else if (w === 'dev') {
-      const name = words[++i] ?? '';
-      h.oif = indexOf(name) ?? Number.NaN;
-      if (Number.isNaN(h.oif)) throw fail(`dev ${name} is not an interface of the ip addr output`);
+      h.oif = interfaceIndex(words[++i] ?? '', indexOf, fail);
     } else if (w === 'weight') h.weight = Number(words[++i]);
     else h.flags |= nexthopFlagBit(w) ?? 0;
   }
@@ -81,8 +79,7 @@ function option(r: Route, words: string[], i: number, indexOf: IndexOf, fail: (w
       return i + 1 + g.used;
     }
     case 'dev':
-      r.oif = indexOf(v);
-      if (r.oif === undefined) throw fail(`dev ${v} is not an interface of the ip addr output`);
+      r.oif = interfaceIndex(v, indexOf, fail);
       return i + 2;
     case 'src':
       r.prefsrc = v;

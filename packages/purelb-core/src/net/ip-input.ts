@@ -66,3 +66,14 @@ export function indexByName(links: readonly Link[]): (name: string) => number | 
  */
 export const inDumpOrder = <T extends { family: Family }>(addresses: T[]): T[] =>
   [...addresses].sort((a, b) => a.family - b.family);
+
+/** The index of the interface a route names, or the error: every route's dev is in the addr output. */
+export function interfaceIndex(
+  name: string,
+  indexOf: (name: string) => number | undefined,
+  fail: (what: string) => Error,
+): number {
+  const index = indexOf(name);
+  if (index === undefined) throw fail(`dev ${name} is not an interface of the ip addr output`);
+  return index;
+}
