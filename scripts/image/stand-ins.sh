@@ -35,7 +35,10 @@ if ! have "$DEBIAN"; then
     --customize-hook='printf "%s\n" "Acquire::Languages \"none\";" > "$1/etc/apt/apt.conf.d/docker-no-languages"' \
     --customize-hook='printf "%s\n" "#!/bin/sh" "exit 101" > "$1/usr/sbin/policy-rc.d"; chmod 0755 "$1/usr/sbin/policy-rc.d"' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/*.log "$1"/var/cache/ldconfig/aux-cache' \
-    bookworm "$work/rootfs.tar" "$sources"
+    bookworm "$work/rootfs.tar" "$sources" >"$work/mmdebstrap.log" 2>&1 || {
+    cat "$work/mmdebstrap.log" >&2
+    exit 1
+  }
   podman import -q --change 'CMD ["bash"]' --change 'LABEL io.purelb-ts.stand-in=true' \
     "$work/rootfs.tar" "$DEBIAN" >/dev/null
 fi
