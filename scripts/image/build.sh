@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.."
 tag=${1:-localhost/purelb-ts:test}
 missing=()
 for tool in podman buildah runc mmdebstrap; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+# getcap: the image test reads the image's file capabilities with it.
+command -v getcap >/dev/null || missing+=(libcap2-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "missing: ${missing[*]} (install them, e.g. sudo apt-get install ${missing[*]})" >&2

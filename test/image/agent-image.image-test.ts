@@ -59,6 +59,22 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
+/** Removes containers of earlier runs whose test process is gone (their namespace is gone too). */
+function sweepLeftoverContainers(): void {
+  const names = podman(['ps', '-a', '--filter', 'name=^plbt-image-', '--format', '{{.Names}}']).stdout;
+  for (const name of names.split('\n').filter(Boolean)) {
+    const pid = Number(name.slice('plbt-image-'.length));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) podman(['rm', '-f', '-t', '0', name]);
+  }
+}
+
 test('the agent image, built with podman and run as the DaemonSet runs it', {
   skip,
   timeout: 20 * 60_000,
@@ -70,6 +86,7 @@ test('the agent image, built with podman and run as the DaemonSet runs it', {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.diagnostic(`built in ${Math.round((Date.now() - started) / 1000)} s`);
+  sweepLeftoverContainers();
 
   await t.test('≤ 300 MB, one node binary with exactly the two file capabilities, no setuid/setgid', () => {
     const size = Number(podman(['image', 'inspect', '-f', '{{.Size}}', TAG]).stdout);
