@@ -1,6 +1,6 @@
-// No Docker engine runs here, so the Dockerfile is not built; these are the properties it must keep:
-// the Node 24 slim base, a non-root user, no compiler toolchain, the addon from its prebuild, the
-// dependency install the brief fixes, and an entrypoint that exists in the repository.
+// The Dockerfile's properties, read from its text (test/image/agent-image.image-test.ts builds and runs
+// it): built on Node 24 slim, shipped on Debian slim, a non-root user, no compiler toolchain, the addon
+// from its prebuild, one node with the two file capabilities, and entry wrappers that exist here.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,11 +43,11 @@ const ins = instructions(DOCKERFILE);
 const runs = ins.filter((i) => i.op === 'RUN').map((i) => i.args);
 
 describe('Dockerfile', () => {
-  it('builds on node:24-slim, in one stage', () => {
+  it('builds on node:24-slim and ships on debian:bookworm-slim, two stages', () => {
     const froms = ins.filter((i) => i.op === 'FROM');
     assert.deepEqual(
       froms.map((f) => f.args),
-      ['node:24-slim'],
+      ['node:24-slim AS build', 'debian:bookworm-slim'],
     );
   });
 
@@ -69,37 +69,43 @@ describe('Dockerfile', () => {
     const all = runs.join(' ; ');
     assert.doesNotMatch(all, /\b(build-essential|g\+\+|gcc|clang|make|python3?|node-gyp)\b/);
     assert.ok(
-      runs.some((r) => /\bnpm ci\b/.test(r) && r.includes('--omit=dev') && r.includes('--ignore-scripts')),
-      'npm ci --omit=dev --ignore-scripts',
+      runs.some((r) => /\bnpm ci\b/.test(r) && r.includes('--ignore-scripts')),
+      'npm ci --ignore-scripts',
     );
-    const copies = ins.filter((i) => i.op === 'COPY').map((i) => i.args);
-    assert.ok(copies.some((c) => c.startsWith('packages/netlink-native/prebuilds ')));
+    assert.ok(
+      runs.some((r) => r.includes('npm prune --omit=dev') && r.includes('--ignore-scripts')),
+      'dev dependencies pruned',
+    );
+    assert.ok(
+      runs.some((r) => r.includes('cp -a packages/netlink-native/prebuilds /app/packages/netlink-native/')),
+    );
     // A development build would be loaded instead of the prebuild (see netlink-native's load.ts).
     const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     assert.ok(ignore.includes('build') && ignore.includes('**/build'), '.dockerignore keeps build/ out');
     assert.ok(ignore.includes('node_modules'), '.dockerignore keeps the host node_modules out');
   });
 
-  it('gives node exactly the file capabilities the manifests add (NET_ADMIN, NET_RAW)', () => {
+  it('gives its one node exactly the file capabilities the manifests add, in the layer that adds it', () => {
     const setcap = runs.find((r) => r.includes('setcap'));
     assert.ok(setcap);
+    assert.match(setcap, /--mount=type=bind,from=build,source=\/usr\/local\/bin\/node/);
+    assert.match(setcap, /install -m 0755 \/mnt\/node \/usr\/local\/bin\/node/);
     assert.match(setcap, /setcap cap_net_admin,cap_net_raw\+ep \/usr\/local\/bin\/node/);
-    assert.match(setcap, /apt-get purge[^;&]*libcap2-bin/, 'the setcap tool is removed again');
+    assert.match(
+      setcap,
+      /find \/ -xdev -type f -perm \/6000 -exec chmod a-s \{\} \+/,
+      'setuid/setgid stripped',
+    );
+    assert.doesNotMatch(DOCKERFILE, /node-unprivileged/);
     const ds = readFileSync(join(ROOT, 'deploy/lbnodeagent.yaml'), 'utf8');
     assert.match(ds, /add: \[NET_ADMIN, NET_RAW\]/);
   });
 
-  it('runs the allocator (no capabilities in its pod) on a node copied before setcap, via purelb-agent', () => {
-    const copy = ins.findIndex(
-      (i) => i.op === 'RUN' && i.args.includes('cp /usr/local/bin/node /usr/local/bin/node-unprivileged'),
-    );
-    const setcap = ins.findIndex((i) => i.op === 'RUN' && i.args.includes('setcap'));
-    assert.ok(copy >= 0 && copy < setcap, 'the unprivileged copy is taken before setcap');
-    const wrapper = ins[copy]?.args ?? '';
-    assert.match(wrapper, /> \/usr\/local\/bin\/purelb-agent/);
+  it('runs the allocator (no capabilities in its pod) through the loader, via purelb-agent', () => {
+    const wrapper = readFileSync(join(ROOT, 'deploy/image/purelb-agent.sh'), 'utf8');
     assert.match(
       wrapper,
-      /"\$1" = allocator \]; then exec \/usr\/local\/bin\/node-unprivileged \$PURELB_NODE_FLAGS --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"/,
+      /allocator \| --help \| -h \| help\) node_unprivileged "\$PURELB_APP\/cli\.js" "\$@"/,
     );
     assert.match(
       readFileSync(join(ROOT, 'deploy/allocator.yaml'), 'utf8'),
@@ -121,31 +127,39 @@ describe('Dockerfile', () => {
     assert.ok(before.some((c) => c.args.includes('package-lock.json')));
   });
 
-  it('enters through purelb-agent, which runs the agent CLI with the source condition and $PURELB_NODE_FLAGS', () => {
+  it('enters through purelb-agent, which runs the compiled agent CLI with $PURELB_NODE_FLAGS', () => {
     const ep = ins.filter((i) => i.op === 'ENTRYPOINT').at(-1);
     assert.ok(ep);
     assert.deepEqual(JSON.parse(ep.args), ['purelb-agent']);
-    const wrapper = ins.find((i) => i.op === 'RUN' && i.args.includes('> /usr/local/bin/purelb-agent'));
-    const text = /printf '([^']*)'/.exec(wrapper?.args ?? '')?.[1]?.replaceAll('\\n', '\n') ?? '';
-    assert.match(
-      text,
-      /\nexec node \$PURELB_NODE_FLAGS --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/cli\.ts "\$@"\n$/,
-    );
-    assert.ok(existsSync(join(ROOT, 'packages/agent/src/cli.ts')));
-    // ...and is inside what the image copies.
-    assert.ok(ins.some((i) => i.op === 'COPY' && i.args.startsWith('packages/agent/src ')));
-    // The same script, pointed at this checkout, passes the flags to node (here: a heap cap node reports).
+    const copies = ins.filter((i) => i.op === 'COPY').map((i) => i.args);
+    for (const [from, to] of [
+      ['deploy/image/node-run.sh', '/usr/local/lib/purelb-ts/node-run.sh'],
+      ['deploy/image/purelb-agent.sh', '/usr/local/bin/purelb-agent'],
+      ['deploy/image/purelb.sh', '/usr/local/bin/purelb'],
+    ]) {
+      assert.ok(
+        copies.some((c) => c.endsWith(`${from} ${to}`)),
+        `${from} → ${to}`,
+      );
+    }
+    // The same scripts, pointed at a probe, pass the flags to node on both paths (directly, and through
+    // the dynamic loader for the allocator).
     const dir = mkdtempSync(join(tmpdir(), 'purelb-agent-shim-'));
     try {
+      const lib = readFileSync(join(ROOT, 'deploy/image/node-run.sh'), 'utf8')
+        .replace('PURELB_NODE=/usr/local/bin/node', `PURELB_NODE=${process.execPath}`)
+        .replace('PURELB_APP=/opt/purelb-ts/packages/agent/dist', `PURELB_APP=${dir}`);
+      writeFileSync(join(dir, 'node-run.sh'), lib);
       const path = join(dir, 'purelb-agent');
       writeFileSync(
         path,
-        text
-          .replaceAll('/opt/purelb-ts/packages/agent/src/cli.ts', join(dir, 'probe.js'))
-          .replaceAll('/opt/purelb-ts', ROOT),
+        readFileSync(join(ROOT, 'deploy/image/purelb-agent.sh'), 'utf8').replace(
+          '/usr/local/lib/purelb-ts/node-run.sh',
+          join(dir, 'node-run.sh'),
+        ),
       );
       writeFileSync(
-        join(dir, 'probe.js'),
+        join(dir, 'cli.js'),
         "console.log(require('node:v8').getHeapStatistics().heap_size_limit >> 20, process.argv.slice(2).join(' '));",
       );
       chmodSync(path, 0o755);
@@ -153,13 +167,14 @@ describe('Dockerfile', () => {
         ...process.env,
         NODE_OPTIONS: '',
         PURELB_NODE_FLAGS: '--max-old-space-size=100 --max-semi-space-size=2',
-        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
       };
-      const [heapMB, args] = execFileSync(path, ['--log-level', 'info'], { encoding: 'utf8', env })
-        .trim()
-        .split(' ', 2);
-      assert.ok(Number(heapMB) < 200, `the heap cap reached node (limit ${heapMB} MB)`);
-      assert.equal(args, '--log-level');
+      for (const first of ['--log-level', 'allocator']) {
+        const [heapMB, args] = execFileSync(path, [first, 'info'], { encoding: 'utf8', env })
+          .trim()
+          .split(' ', 2);
+        assert.ok(Number(heapMB) < 200, `the heap cap reached node (limit ${heapMB} MB)`);
+        assert.equal(args, first);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
