@@ -28,7 +28,7 @@ if [ ! -e build/Release/netlink_native.node ] && [ ! -d packages/netlink-native/
   echo "building the netlink addon first (npm run build:native: needs python3, make and a C++17 compiler)"
   bash scripts/build-native.sh
 fi
-export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
+export NODE_OPTIONS="--conditions=purelb-source ${NODE_OPTIONS:-}"
 # Node 24 from node_modules when npm put it there (the machine's own node may be older), as npm scripts do.
 node_bin=node
 [ -x node_modules/.bin/node ] && node_bin="$PWD/node_modules/.bin/node"

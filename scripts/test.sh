@@ -3,7 +3,7 @@
 # then every test under node --test. Tests that need root or a kernel feature say so when skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NODE_OPTIONS="--conditions=source ${NODE_OPTIONS:-}"
+export NODE_OPTIONS="--conditions=purelb-source ${NODE_OPTIONS:-}"
 bash scripts/ensure-tools.sh
 echo "== node $(node -v)"
 echo "== biome"; npx --no-install biome ci --colors=off --error-on-warnings .

@@ -143,14 +143,14 @@ test('the packed packages install without scripts and work as a user gets them',
           /^(test|bench|examples|scripts)\//.test(f) || /^src\/.*\.ts$/.test(f) || f.startsWith('tsconfig'),
       );
       assert.deepEqual(stray, [], `${name} ships only what it needs`);
-      // What package.json points at is in the tarball. Not yet the "source" condition: it names src/ for
-      // the checkout (see docs/releasing.md).
+      // What package.json points at is in the tarball, but for the checkout's own "purelb-source"
+      // condition (src/, see docs/releasing.md); a consumer's common "source" condition is not ours.
       const manifest = JSON.parse(
         readFileSync(join(repo, 'packages', PACKAGE_DIRS[name] ?? '', 'package.json'), 'utf8'),
       );
       const targets = [
         ...Object.entries(manifest.exports['.'] as Record<string, string>)
-          .filter(([condition]) => condition !== 'source')
+          .filter(([condition]) => condition !== 'purelb-source')
           .map(([, target]) => target),
         ...Object.values((manifest.bin ?? {}) as Record<string, string>),
       ].map((t) => t.replace(/^\.\//, ''));

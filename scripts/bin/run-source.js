@@ -1,5 +1,5 @@
 // `npx purelb-agent` / `npx purelb` in a checkout: the TypeScript sources under Node's type stripping
-// with the `source` condition (installed from npm, the package's own bins run dist/ instead).
+// with the `purelb-source` condition (installed from npm, the package's own bins run dist/ instead).
 // The addon is built on first use, so a fresh clone needs no step between `npm ci` and the command.
 // Plain JS, so that an older Node gets the version sentence rather than a syntax error.
 import { spawn, spawnSync } from 'node:child_process';
@@ -39,7 +39,7 @@ export async function runSource(command, entry, args) {
   }
   const child = spawn(
     process.execPath,
-    ['--conditions=source', join(root, 'packages', 'agent', 'src', entry), ...args],
+    ['--conditions=purelb-source', join(root, 'packages', 'agent', 'src', entry), ...args],
     {
       stdio: 'inherit',
     },

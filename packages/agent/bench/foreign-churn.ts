@@ -267,7 +267,7 @@ const MONITOR_ONLY = join(import.meta.dirname, 'monitor-only.ts');
 
 async function monitorFloor(o: ForeignChurnOptions): Promise<MonitorFloor> {
   const ns = churnNamespace();
-  const child = spawn(process.execPath, ['--conditions=source', MONITOR_ONLY, ns], {
+  const child = spawn(process.execPath, ['--conditions=purelb-source', MONITOR_ONLY, ns], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -1,7 +1,7 @@
 // The floor of the foreign-churn scenario: a process that only subscribes to the agent's netlink
 // monitor groups in a namespace and counts what arrives, doing nothing else. Its CPU and RSS under
 // the same churn are what receiving and decoding the notifications costs, before any agent work.
-//   node --conditions=source packages/agent/bench/monitor-only.ts NETNS
+//   node --conditions=purelb-source packages/agent/bench/monitor-only.ts NETNS
 // Prints one JSON line of counts when it gets SIGTERM.
 import { Netlink } from '@purelb-ts/netlink-native';
 

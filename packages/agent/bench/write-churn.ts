@@ -5,7 +5,7 @@
 // each node sent since the last sample, from the fake API server's request log; at the end one JSON
 // line with every figure. Nothing is asserted.
 //
-//   node --conditions=source packages/agent/bench/write-churn.ts [--services 1000] [--minutes 4] [--nodes 1]
+//   node --conditions=purelb-source packages/agent/bench/write-churn.ts [--services 1000] [--minutes 4] [--nodes 1]
 //
 // Root only (it creates network namespaces, deleted on exit). PURELB_AGENT_UNDER_TEST=DIR runs another
 // checkout's agent, to compare.

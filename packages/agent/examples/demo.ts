@@ -26,7 +26,7 @@ function heading(text: string): void {
 
 function agentArgs(file: string, extra: string[]): string[] {
   return [
-    '--conditions=source',
+    '--conditions=purelb-source',
     CLI,
     '--standalone',
     file,
@@ -61,7 +61,7 @@ function summarise(logs: Log[]): void {
 function diagnose(file: string): void {
   const args = ['--standalone', file, '--node', NODE_NAME, ...(ns === undefined ? [] : ['--netns', ns])];
   console.log(`$ purelb diagnose ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, ['--conditions=source', PURELB, 'diagnose', ...args], {
+  const r = spawnSync(process.execPath, ['--conditions=purelb-source', PURELB, 'diagnose', ...args], {
     encoding: 'utf8',
   });
   process.stdout.write(r.stdout);

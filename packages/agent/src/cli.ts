@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // purelb-agent: the node agent (lbnodeagent/) and, as `purelb-agent allocator`, the address allocator
 // (allocator/): one command and one image for both.
-//   node --conditions=source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
+//   node --conditions=purelb-source packages/agent/src/cli.ts --standalone FILE [--netns NAME] [--once]
 import { nodeIsRecentEnough } from './node-version.ts';
 
 const io = {

@@ -115,7 +115,7 @@ test('purelb-agent --metrics-address nope: usage error naming the flag, exit 2',
   const root = resolve(import.meta.dirname, '../../..');
   const r = spawnSync(
     join(root, 'node_modules/.bin/node'),
-    ['--conditions=source', join(root, 'packages/agent/src/cli.ts'), '--metrics-address', 'nope'],
+    ['--conditions=purelb-source', join(root, 'packages/agent/src/cli.ts'), '--metrics-address', 'nope'],
     { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
   );
   assert.equal(r.status, 2, r.stderr);

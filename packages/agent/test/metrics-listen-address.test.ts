@@ -28,7 +28,16 @@ class AgentInNetns {
   readonly exited: Promise<number | null>;
 
   constructor(ns: string, file: string, extra: string[], env: Record<string, string>) {
-    const args = ['--conditions=source', CLI, '--standalone', file, '--node', 'purelb2-1', '--resync', '0'];
+    const args = [
+      '--conditions=purelb-source',
+      CLI,
+      '--standalone',
+      file,
+      '--node',
+      'purelb2-1',
+      '--resync',
+      '0',
+    ];
     this.child = spawn('ip', ['netns', 'exec', ns, NODE, ...args, ...extra], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },

@@ -27,7 +27,7 @@ const phase = (op: 'add' | 'del', family: Family, n: number, ifindex: number) =>
   `${op} ${family} ${n} ${ifindex}`;
 
 function node(paths: Paths, script: string, ...args: string[]): string[] {
-  return [process.execPath, '--conditions=source', join(paths.bench, script), ...args];
+  return [process.execPath, '--conditions=purelb-source', join(paths.bench, script), ...args];
 }
 
 function profiled(dir: string | undefined, name: string, argv: string[]): string[] {

@@ -71,5 +71,5 @@ ip netns add "$ns"
 
 # Bounded: the harness also times out every command; this catches anything else. The churn phase
 # alone takes about two minutes (two churns of 30,000 addresses).
-timeout --kill-after=15 2400 "$node" --conditions=source "$here/harness.ts" \
+timeout --kill-after=15 2400 "$node" --conditions=purelb-source "$here/harness.ts" \
   --ns "$ns" --peers "$cache" "${extra[@]}" "$@"

@@ -2,7 +2,7 @@
 // throw-away network namespace, prints it the way `ip` would, watches a change arrive on a monitor,
 // announces a load-balancer address, and deletes the namespace whatever happens.
 //
-//   sudo node --conditions=source packages/netlink-native/examples/seed-node.ts   (from the repository)
+//   sudo node --conditions=purelb-source packages/netlink-native/examples/seed-node.ts   (from the repository)
 //   DEBUG=netlink:* ... to see the transport at work
 //   --here: work in the current namespace instead (one that is already private, e.g. `unshare -rn`)
 import { execFileSync } from 'node:child_process';

@@ -3,7 +3,7 @@
 // Reports ns/op of wall and CPU time, heap bytes allocated per request (GC-freed bytes added
 // back, from v8.GCProfiler) and the GC count and pause time.
 //
-//   node_modules/.bin/node --conditions=source packages/netlink-native/scripts/alloc-profile.ts \
+//   node_modules/.bin/node --conditions=purelb-source packages/netlink-native/scripts/alloc-profile.ts \
 //     [--batch 1000] [--requests 200000] [--family 4|6]
 import { GCProfiler } from 'node:v8';
 import { Netlink } from '../src/index.ts';

@@ -3,7 +3,7 @@
 // namespace (deleted even on failure); the request of interest is cut from strace's hex dump of
 // the bytes sent, with nlmsg_seq and nlmsg_pid set to 0 (iproute2 uses
 // seq = time(NULL)). Run as root:
-//   node_modules/.bin/node --conditions=source packages/netlink-native/scripts/record-golden.ts
+//   node_modules/.bin/node --conditions=purelb-source packages/netlink-native/scripts/record-golden.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

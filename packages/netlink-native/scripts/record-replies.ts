@@ -3,7 +3,7 @@
 // STRICT_CHK) sends requests made by our encoders inside it and keeps every datagram the kernel
 // returns. `ip -j` output of the same state is stored beside the bytes so the decode tests can
 // cross-check against iproute2's own reading. Run as root:
-//   node_modules/.bin/node --conditions=source packages/netlink-native/scripts/record-replies.ts [name...]
+//   node_modules/.bin/node --conditions=purelb-source packages/netlink-native/scripts/record-replies.ts [name...]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -17,7 +17,7 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 const run = (...args: string[]) =>
   spawnSync(
     join(ROOT, 'node_modules/.bin/node'),
-    ['--conditions=source', join(ROOT, 'packages/agent/src/cli.ts'), 'allocator', ...args],
+    ['--conditions=purelb-source', join(ROOT, 'packages/agent/src/cli.ts'), 'allocator', ...args],
     {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },

@@ -97,7 +97,7 @@ describe('purelb diagnose runs in the agent container', () => {
     const script = shim.replaceAll('\\n', '\n');
     assert.match(
       script,
-      /^#!\/bin\/sh\nexec node --conditions=source \/opt\/purelb-ts\/packages\/agent\/src\/purelb\.ts "\$@"\n$/,
+      /^#!\/bin\/sh\nexec node --conditions=purelb-source \/opt\/purelb-ts\/packages\/agent\/src\/purelb\.ts "\$@"\n$/,
     );
     assert.ok(existsSync(join(ROOT, 'packages/agent/src/purelb.ts')));
     // The same script, pointed at this checkout, runs the command (Node 24 first on PATH, as in the image).

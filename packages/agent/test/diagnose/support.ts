@@ -1,4 +1,4 @@
-// Runs the real `purelb diagnose` as a child process (Node 24, --conditions=source), and builds the
+// Runs the real `purelb diagnose` as a child process (Node 24, --conditions=purelb-source), and builds the
 // expected state the way an operator's node gets it: the seed-shaped namespace, the real agent in
 // --standalone --once mode on a manifest file. Tests then break the node with `ip` and diagnose it.
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export function runDiagnose(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DiagnoseRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, ['--conditions=source', PURELB, 'diagnose', ...args], {
+    const child = spawn(NODE, ['--conditions=purelb-source', PURELB, 'diagnose', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: childEnv(env),
     });

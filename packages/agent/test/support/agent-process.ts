@@ -107,7 +107,7 @@ function agentEnv(): NodeJS.ProcessEnv {
 
 /** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). */
 const baseArgs = (ns: string, file: string) => [
-  '--conditions=source',
+  '--conditions=purelb-source',
   CLI,
   ...(file === '' ? [] : ['--standalone', file]),
   '--netns',
@@ -141,7 +141,7 @@ export class RunningCli {
   readonly #exited: Promise<number | null>;
 
   constructor(args: string[]) {
-    this.child = spawn(NODE, [...AGENT_NODE_FLAGS, '--conditions=source', CLI, ...args], {
+    this.child = spawn(NODE, [...AGENT_NODE_FLAGS, '--conditions=purelb-source', CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: agentEnv(),
     });

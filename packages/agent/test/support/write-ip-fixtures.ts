@@ -1,7 +1,7 @@
 // Writes core's `ip` fixtures (packages/purelb-core/test/fixtures/ip/): the text and JSON that real `ip`
 // prints in a throw-away namespace shaped like the seed's node, and what the netlink library's
 // readNetwork reads there (core's fields only), so core's parser tests run on any OS against real
-// output. Run as root: node --conditions=source packages/agent/test/support/write-ip-fixtures.ts
+// output. Run as root: node --conditions=purelb-source packages/agent/test/support/write-ip-fixtures.ts
 import { writeFileSync } from 'node:fs';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { ip, withNetns } from '../../../../test/support/netns.ts';

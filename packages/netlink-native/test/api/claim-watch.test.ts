@@ -474,9 +474,13 @@ console.log('ready');
 
 test('the process exits once its watch is closed', needsNetns, () =>
   withHosts(async ({ ns, peer }) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--input-type=module', '-e', CHILD, ns], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=purelb-source', '--input-type=module', '-e', CHILD, ns],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const ready = new Promise<void>((resolve) =>
@@ -513,7 +517,7 @@ test('an open watch keeps the process alive until unref() or close', needsNetns,
       new Promise<{ code: number | null; signal: string | null }>((resolve) => {
         const child = spawn(
           process.execPath,
-          ['--conditions=source', '--input-type=module', '-e', UNREF_CHILD, ns, mode],
+          ['--conditions=purelb-source', '--input-type=module', '-e', UNREF_CHILD, ns, mode],
           { stdio: 'ignore' },
         );
         const timer = setTimeout(() => child.kill('SIGKILL'), ms);
