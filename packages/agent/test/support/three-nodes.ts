@@ -27,7 +27,12 @@ export interface ThreeNodes {
 
 export async function withThreeNodes(
   server: FakeApiServer,
-  o: { leaseSeconds: number; extraHosts?: readonly SegmentHost[] },
+  o: {
+    leaseSeconds: number;
+    extraHosts?: readonly SegmentHost[];
+    /** Cluster objects or faults to have in place before the agents start (after the seeding). */
+    before?: (server: FakeApiServer) => void | Promise<void>;
+  },
   body: (c: ThreeNodes) => Promise<void>,
 ): Promise<void> {
   const configs = new Map<string, KubectlEnv>(NODES.map((n) => [n.name, writeKubeconfig(server, n.name)]));
@@ -40,6 +45,7 @@ export async function withThreeNodes(
     const ns = (name: string) => segment?.hosts.get(name) as string;
     holders = await VipHolders.open(new Map(NODES.map((n) => [n.name, ns(n.name)])), VIP);
     await seedElectionCluster(server, NODES);
+    await o.before?.(server);
     const start = (name: string) => {
       const kc = configs.get(name) as KubectlEnv;
       agents.set(name, startNodeAgent(ns(name), name, kc.kubeconfig, o.leaseSeconds));
