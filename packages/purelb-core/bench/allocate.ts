@@ -1,10 +1,12 @@
 // Allocation cost at scale: a /16 pool with 60,000 addresses in use. Measures one allocate() of a
 // new Service (then its release, so the pool stays at 60k) as p50/p99 microseconds, the same with
 // a gap opened somewhere in the used block each time, and the time to rebuild from 60,000 Services.
-// Ends with one JSON line for scripts.
+// Then one reconcile's rule, desiredState, at 1k and 10k Services (time and bytes allocated per call;
+// see desired-state.ts for how bytes are counted). Ends with one JSON line for scripts.
 import { Allocator } from '../src/allocation/index.ts';
 import { parseServiceGroup } from '../src/config/index.ts';
 import type { Service } from '../src/kube.ts';
+import { calibration, measureDesired } from './desired-state.ts';
 
 const USED = 60_000;
 const SAMPLES = 5_000;
@@ -99,6 +101,10 @@ for (let i = 0; i < 3; i++) {
   if (report.restored !== USED) throw new Error(`rebuild restored ${report.restored}`);
 }
 
+const desired = [measureDesired(1_000, 21), measureDesired(10_000, 7)];
+calibration(); // the first count includes compiling the loop
+const calibrated = calibration();
+
 const result = {
   pool: '10.20.0.0/16',
   used: USED,
@@ -107,6 +113,8 @@ const result = {
   allocateIntoGapUs: summary(gap),
   fill60kMs: +fillMs.toFixed(1),
   rebuild60kMs: +Math.min(...rebuildRuns).toFixed(1),
+  desiredState: desired,
+  allocationCountCheckBytes: calibrated,
   node: process.version,
 };
 console.log(
@@ -117,5 +125,14 @@ console.log(
 );
 console.log(
   `fill to ${USED}: ${result.fill60kMs} ms; rebuild from ${USED} Services: ${result.rebuild60kMs} ms (best of 3)`,
+);
+const mb = (b: number): string => (b / 1e6).toFixed(2);
+for (const d of desired) {
+  console.log(
+    `desiredState, ${d.services} Services + ${d.services} EndpointSlices (3 endpoints each): ${d.msPerCall} ms, ${mb(d.bytesPerCall)} MB allocated per call (median)`,
+  );
+}
+console.log(
+  `  bytes allocated = used-heap growth + what each GC during the call freed (v8.GCProfiler); check: 100,000 16-element arrays count as ${mb(calibrated)} MB (expected 17.60, or 8.80 with pointer compression)`,
 );
 console.log(JSON.stringify(result));
