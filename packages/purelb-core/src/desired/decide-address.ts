@@ -11,11 +11,11 @@ import {
 import { type Service, serviceKey } from '../kube.ts';
 import type { LocalInterfaceElection, NodeNetwork, Ownership, Placement, PlacementSkip } from '../model.ts';
 import { type Cidr, cidrOf } from '../net/cidr.ts';
-import { type Family, familyBits, type IP, parseIP } from '../net/ip.ts';
+import { type Family, familyBits, type IP } from '../net/ip.ts';
 import { claimProblem } from '../placement/claim-check.ts';
 import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { placeLocal, placeVirtual } from '../placement/placement.ts';
-import { groupForIP, type PoolMatch } from '../services/group-for-ip.ts';
+import { type PoolMatch, prepareGroups } from '../services/group-for-ip.ts';
 import type { IngressIP } from '../services/ingress.ts';
 import { externalTrafficLocal } from '../services/sharing.ts';
 
@@ -26,6 +26,8 @@ export interface NodeContext {
   groups: readonly ServiceGroupConfig[];
   members: Member[];
   network: NodeNetwork;
+  /** groupForIP over `groups`, which are sorted once per context, not once per address. */
+  groupFor(ip: IP): PoolMatch | undefined;
   /** One local-interface election per family, made on first need and reported in DesiredState. */
   candidatesFor(family: Family): LocalCandidates;
   /** What the node already uses (read on first need). */
@@ -56,12 +58,14 @@ export function nodeContext(
   const made = new Map<Family, LocalCandidates>();
   let facts: NodeFacts | undefined;
   const virtualIndex = network.links.find((l) => l.name === local.dummyInterface)?.index;
+  const prepared = prepareGroups(groups);
   return {
     node,
     local,
     groups,
     members,
     network,
+    groupFor: (ip) => prepared.match(ip),
     conflicts: input.conflicts ?? new Map(),
     facts() {
       facts ??= nodeFacts(network, input.ownership, virtualIndex);
@@ -112,7 +116,7 @@ export function decideAddress(
   addr: IngressIP,
   endpointNodes: readonly string[],
 ): AddressDecision {
-  const found = groupForIP(addr.parsed, ctx.groups);
+  const found = ctx.groupFor(addr.parsed);
   if (found === undefined) {
     return {
       skips: [skip(svc, addr.ip, 'no-group', `${addr.ip} lies in no pool of any ServiceGroup`, true)],
@@ -125,7 +129,8 @@ export function decideAddress(
     const why = etpLocal
       ? `remote pool of ServiceGroup ${found.group.name}; externalTrafficPolicy Local and this node hosts a ready endpoint`
       : `remote pool of ServiceGroup ${found.group.name}: every node announces it`;
-    return claimed(ctx, svc, placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why }), found);
+    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why });
+    return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
   return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined);
 }
@@ -197,23 +202,23 @@ function decideLocalPool(
     skipIPv6DAD: found.group.skipIPv6DAD,
     why,
   });
-  return claimed(ctx, svc, placement, found, cidrOf(addr.parsed, match.prefixLength));
+  return claimed(ctx, svc, { placement, ip: addr.parsed }, found, cidrOf(addr.parsed, match.prefixLength));
 }
 
 /**
  * The placement, unless it would claim what the node or its segment already uses, or add a route that
  * competes with the node's own: then nothing is placed and the error names the collision (and, for a
- * route, the pool's aggregation field that asked for the prefix).
+ * route, the pool's aggregation field that asked for the prefix). `ip` is placement.ip parsed (the
+ * address the placement was made from), so the text is not parsed again.
  */
 function claimed(
   ctx: NodeContext,
   svc: Service,
-  placement: Placement,
+  { placement, ip }: { placement: Placement; ip: IP },
   found: PoolMatch,
   interfaceSubnet?: Cidr,
   alongside: PlacementSkip[] = [],
 ): AddressDecision {
-  const ip = parseIP(placement.ip) as IP;
   const problem = claimProblem(
     {
       ip,
@@ -256,7 +261,7 @@ function fallbackToDummy(
     const names = candidates.map((c) => c.name).join(', ');
     const why = `${pool}, but ${addr.ip} lies in no subnet of this node's local interface(s) ${names}`;
     const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why, hostLength: true });
-    return claimed(ctx, svc, placement, found);
+    return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
   const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
     why: `${pool}; ${problem.text}; so it goes on ${dummy} instead`,
@@ -269,7 +274,7 @@ function fallbackToDummy(
     `${problem.text}; so ${addr.ip} goes on the virtual interface ${dummy}`,
     true,
   );
-  return claimed(ctx, svc, placement, found, undefined, [error]);
+  return claimed(ctx, svc, { placement, ip: addr.parsed }, found, undefined, [error]);
 }
 
 /** Why this node has no usable local interface for the family, or undefined when it has one. */

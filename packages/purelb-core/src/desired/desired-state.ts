@@ -6,6 +6,7 @@ import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addres
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
+import { externalTrafficLocal } from '../services/sharing.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
 import { frozenHeld, frozenNode, frozenReason, frozenSkip, nothingPlaced } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
@@ -14,8 +15,11 @@ import type { DesiredInput } from './types.ts';
 /** Announceable Services in namespace/name order, each key once (the first copy wins). */
 function announceable(services: readonly Service[], defaultAnnouncer: boolean | undefined): Service[] {
   const byKey = new Map<string, Service>();
-  for (const svc of services)
-    if (isAnnounceable(svc, defaultAnnouncer) && !byKey.has(serviceKey(svc))) byKey.set(serviceKey(svc), svc);
+  for (const svc of services) {
+    if (!isAnnounceable(svc, defaultAnnouncer)) continue;
+    const key = serviceKey(svc);
+    if (!byKey.has(key)) byKey.set(key, svc);
+  }
   return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
@@ -28,13 +32,25 @@ function slicesByService(slices: readonly EndpointSlice[]): Map<string, Endpoint
   for (const slice of slices) {
     const name = slice.metadata.labels?.[SERVICE_NAME_LABEL];
     if (name === undefined) continue;
-    const key = serviceKey({ metadata: { ...slice.metadata, name } });
+    const key = `${slice.metadata.namespace ?? 'default'}/${name}`; // serviceKey of the Service named
     const list = byKey.get(key);
     if (list === undefined) byKey.set(key, [slice]);
     else list.push(slice);
   }
   return byKey;
 }
+
+const NO_NODES: readonly string[] = [];
+const NO_SLICES: readonly EndpointSlice[] = [];
+
+/**
+ * Nodes with a ready endpoint of `svc` under externalTrafficPolicy Local; none otherwise, as
+ * decideAddress reads them only under Local (most Services are Cluster: no Set, array, sort for them).
+ */
+const endpointNodesOf = (svc: Service, slices: ReadonlyMap<string, EndpointSlice[]>): readonly string[] =>
+  externalTrafficLocal(svc)
+    ? nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? NO_SLICES)
+    : NO_NODES;
 
 /** A Node's own address in a Service's status: placed, it would answer for that node. */
 const nodeAddressSkip = (svc: Service, ip: string, owner: NodeAddress): PlacementSkip => ({
@@ -88,7 +104,7 @@ export function desiredState(input: DesiredInput): DesiredState {
         error: true,
       });
     }
-    const endpointNodes = nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? []);
+    const endpointNodes = endpointNodesOf(svc, slices);
     for (const addr of ips) {
       const frozenBy = frozenReason(input.frozen, svc, addr.parsed);
       if (frozenBy !== undefined) {

@@ -8,10 +8,23 @@ export interface Cidr {
   prefixLength: number;
 }
 
-export const maskOf = (family: Family, prefixLength: number): bigint => {
+const computeMask = (family: Family, prefixLength: number): bigint => {
   const bits = BigInt(familyBits(family));
   return ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(prefixLength))) - 1n);
 };
+
+/**
+ * Every mask, made once: containment checks run per address per subnet, and building the mask
+ * allocated four BigInts each time. Index = prefix length; bigints are immutable, so sharing is safe.
+ */
+const MASKS: Record<Family, readonly bigint[]> = {
+  4: Array.from({ length: 33 }, (_, n) => computeMask(4, n)),
+  6: Array.from({ length: 129 }, (_, n) => computeMask(6, n)),
+};
+
+/** The netmask of a prefix length (0..32 or 0..128) as a number. */
+export const maskOf = (family: Family, prefixLength: number): bigint =>
+  MASKS[family]?.[prefixLength] ?? computeMask(family, prefixLength);
 
 /**
  * Parses "a.b.c.d/n" or "x::/n". With `strict`, host bits must be zero (a pool or subnet written

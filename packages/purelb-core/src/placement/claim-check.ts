@@ -4,7 +4,7 @@
 // whatever placement it is handed).
 import { type Cidr, cidrContains, cidrOf, formatCidr } from '../net/cidr.ts';
 import { familyBits, type IP } from '../net/ip.ts';
-import { cidrsOverlap, reservedIn } from '../net/reserved.ts';
+import { cidrsOverlap, reservedIn, reservedInSubnet } from '../net/reserved.ts';
 import type { NodeFacts } from './node-facts.ts';
 
 export type ClaimProblemCode = 'address-in-use' | 'reserved-address' | 'route-conflict';
@@ -27,18 +27,27 @@ export interface Claim {
   subnets: readonly Cidr[];
 }
 
+/** The start of a route-conflict text (made only when there is a conflict to report). */
+const addsRoute = (c: Claim, net: Cidr): string =>
+  `${c.ipText}/${c.prefixLength} on ${c.link} would add the route ${formatCidr(net)} dev ${c.link}`;
+
 /** The route a routed placement adds: its network must not shadow or contain anything the node reaches. */
 function routeProblem(c: Claim, facts: NodeFacts): ClaimProblem | undefined {
   const net = cidrOf(c.ip, c.prefixLength);
-  const adds = `${c.ipText}/${c.prefixLength} on ${c.link} would add the route ${formatCidr(net)} dev ${c.link}`;
   for (const r of facts.reached) {
     if (cidrsOverlap(net, r.cidr)) {
-      return { code: 'route-conflict', text: `${adds}, which overlaps ${formatCidr(r.cidr)} of ${r.text}` };
+      return {
+        code: 'route-conflict',
+        text: `${addsRoute(c, net)}, which overlaps ${formatCidr(r.cidr)} of ${r.text}`,
+      };
     }
   }
   for (const [gateway, { ip, by }] of facts.gateways) {
     if (cidrContains(net, ip)) {
-      return { code: 'route-conflict', text: `${adds}, which holds the gateway ${gateway} of ${by}` };
+      return {
+        code: 'route-conflict',
+        text: `${addsRoute(c, net)}, which holds the gateway ${gateway} of ${by}`,
+      };
     }
   }
   return undefined;
@@ -57,8 +66,11 @@ export function claimProblem(c: Claim, facts: NodeFacts): ClaimProblem | undefin
   if (gateway !== undefined) {
     return { code: 'reserved-address', text: `${c.ipText} is the gateway of this node's ${gateway.by}` };
   }
-  const own = c.prefixLength < familyBits(c.ip.family) ? [cidrOf(c.ip, c.prefixLength)] : [];
-  const reserved = reservedIn(c.ip, [...own, ...c.subnets]);
+  // The placement's own network first (when wider than the host), then c.subnets in order.
+  const reserved =
+    (c.prefixLength < familyBits(c.ip.family)
+      ? reservedInSubnet(c.ip, cidrOf(c.ip, c.prefixLength))
+      : undefined) ?? reservedIn(c.ip, c.subnets);
   if (reserved !== undefined) return { code: 'reserved-address', text: `${c.ipText} is ${reserved}` };
   return c.routed ? routeProblem(c, facts) : undefined;
 }

@@ -54,8 +54,9 @@ export function placeLocal(
   const v6 = ip.family === 6;
   const nodad = v6 && (wantsSkipIPv6DAD(svc) || context.skipIPv6DAD === true);
   const subnet = formatCidr(cidrOf(ip, match.prefixLength));
+  const text = formatIP(ip);
   return {
-    ip: formatIP(ip),
+    ip: text,
     family: ip.family,
     kind: 'local',
     link: match.candidate.name,
@@ -67,7 +68,7 @@ export function placeLocal(
     preferredLifetime: v6 ? 0 : lifetimes.preferredLifetime,
     services: [serviceKey(svc)],
     reason: withWhy(
-      `local: ${formatIP(ip)} lies in ${subnet} on ${match.candidate.name}, so it is added there with that subnet's /${match.prefixLength}`,
+      `local: ${text} lies in ${subnet} on ${match.candidate.name}, so it is added there with that subnet's /${match.prefixLength}`,
       context.why,
     ),
   };
@@ -89,8 +90,9 @@ export function placeVirtual(
     context.hostLength === true
       ? `as /${prefixLength} (a local-pool address there never takes its subnet's prefix, whose route would compete with the node's own)`
       : `with aggregation ${aggregation} (/${prefixLength})`;
+  const text = formatIP(ip);
   return {
-    ip: formatIP(ip),
+    ip: text,
     family: ip.family,
     kind: 'virtual',
     link: local.dummyInterface,
@@ -101,7 +103,7 @@ export function placeVirtual(
     preferredLifetime: lifetimes.preferredLifetime,
     services: [serviceKey(svc)],
     reason: withWhy(
-      `virtual: ${formatIP(ip)} from pool ${pool.pool} goes on ${local.dummyInterface} ${how}`,
+      `virtual: ${text} from pool ${pool.pool} goes on ${local.dummyInterface} ${how}`,
       context.why,
     ),
   };

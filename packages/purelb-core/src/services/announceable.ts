@@ -29,8 +29,8 @@ export function notAnnounceableReason(svc: Service, defaultAnnouncer = true): st
       ? `no ${ALLOCATED_BY} annotation: PureLB did not allocate its address`
       : `${ALLOCATED_BY} is "${brand}", not "${BRAND}"`;
   }
-  const withIP = (svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip !== undefined && i.ip !== '');
-  if (withIP.length === 0) return 'status.loadBalancer.ingress holds no IP';
+  const hasIP = (svc.status?.loadBalancer?.ingress ?? []).some((i) => i.ip !== undefined && i.ip !== '');
+  if (!hasIP) return 'status.loadBalancer.ingress holds no IP';
   return undefined;
 }
 

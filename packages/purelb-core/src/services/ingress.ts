@@ -16,23 +16,32 @@ export interface InvalidIngress {
   message: string;
 }
 
-/** Canonical, de-duplicated ingress IPs in the order written; hostname-only entries are not ours and ignored. */
+/**
+ * Canonical, de-duplicated ingress IPs in the order written; hostname-only entries are not ours and
+ * ignored. Runs for every Service of every reconcile: a Service has a handful of entries, so
+ * duplicates are found by scanning what is kept (no Set per Service).
+ */
 export function ingressIPs(svc: Service): { ips: IngressIP[]; invalid: InvalidIngress[] } {
   const ips: IngressIP[] = [];
   const invalid: InvalidIngress[] = [];
-  const seen = new Set<string>();
-  (svc.status?.loadBalancer?.ingress ?? []).forEach((entry, i) => {
-    if (entry.ip === undefined || entry.ip === '') return;
-    const parsed = parseIP(entry.ip);
+  const entries = svc.status?.loadBalancer?.ingress ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const text = entries[i]?.ip;
+    if (text === undefined || text === '') continue;
+    const parsed = parseIP(text);
     if (parsed === undefined) {
       const path = `status.loadBalancer.ingress[${i}].ip`;
-      invalid.push({ path, value: entry.ip, message: `${path}: "${entry.ip}" is not an IP address` });
-      return;
+      invalid.push({ path, value: text, message: `${path}: "${text}" is not an IP address` });
+      continue;
     }
-    const ip = formatIP(parsed);
-    if (seen.has(ip)) return;
-    seen.add(ip);
-    ips.push({ ip, parsed });
-  });
+    const ip = canonicalText(text, parsed);
+    if (!ips.some((kept) => kept.ip === ip)) ips.push({ ip, parsed });
+  }
   return { ips, invalid };
 }
+
+/**
+ * formatIP(parsed), reusing `text` for IPv4: parseIP takes only the canonical dotted quad (each part
+ * 0-255, no leading zeros), so IPv4 text that parses is already canonical.
+ */
+const canonicalText = (text: string, parsed: IP): string => (parsed.family === 4 ? text : formatIP(parsed));
