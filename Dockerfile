@@ -60,8 +60,11 @@ RUN --mount=type=bind,from=build,source=/usr/local/bin/node,target=/mnt/node \
        --shell /usr/sbin/nologin purelb
 COPY --from=build /app /opt/purelb-ts
 # The entry wrappers (POSIX sh): check the capability bounding set before running the capability-carrying
-# node, or run node without its capabilities where none is needed. See deploy/image/node-run.sh.
+# node, or run node without its capabilities where none is needed. See deploy/image/node-run.sh. Beside it,
+# node-flags: node's default flags (the heap caps), put on node's command line unless $PURELB_NODE_FLAGS
+# is set (NODE_OPTIONS is ignored for the capability-carrying node).
 COPY --chmod=0644 deploy/image/node-run.sh /usr/local/lib/purelb-ts/node-run.sh
+COPY --chmod=0644 deploy/image/node-flags /usr/local/lib/purelb-ts/node-flags
 COPY --chmod=0755 deploy/image/purelb-agent.sh /usr/local/bin/purelb-agent
 COPY --chmod=0755 deploy/image/purelb.sh /usr/local/bin/purelb
 

@@ -12,10 +12,25 @@
 #                     capability at all whatever the bounding set is. For what needs none (the
 #                     allocator, the operator's purelb command, --help). process.execPath is then the
 #                     loader; none of purelb-ts' code starts child node processes.
-# $PURELB_NODE_FLAGS (e.g. a heap cap) goes on node's command line: node ignores NODE_OPTIONS when it runs
-# with file capabilities (AT_SECURE).
+# $PURELB_NODE_FLAGS (the heap caps) goes on node's command line: node ignores NODE_OPTIONS when it runs
+# with file capabilities (AT_SECURE). Unset, it defaults to the flags of node-flags beside this file
+# (its lines not starting with #); set, even empty, it replaces them.
 PURELB_NODE=/usr/local/bin/node
 PURELB_APP=/opt/purelb-ts/packages/agent/dist
+PURELB_NODE_FLAGS_FILE=/usr/local/lib/purelb-ts/node-flags
+
+if [ -z "${PURELB_NODE_FLAGS+set}" ]; then
+  PURELB_NODE_FLAGS=
+  if [ -r "$PURELB_NODE_FLAGS_FILE" ]; then
+    while IFS= read -r purelb_line || [ -n "$purelb_line" ]; do
+      purelb_line=${purelb_line#"${purelb_line%%[![:space:]]*}"}
+      case "$purelb_line" in
+        '' | '#'*) ;;
+        *) PURELB_NODE_FLAGS="${PURELB_NODE_FLAGS:+$PURELB_NODE_FLAGS }$purelb_line" ;;
+      esac
+    done <"$PURELB_NODE_FLAGS_FILE"
+  fi
+fi
 
 # CapBnd and NoNewPrivs of this shell, which node inherits.
 purelb_read_status() {
