@@ -4,7 +4,9 @@
 // only, not against a live API server.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { coreVersions, group, groupList, resourceList } from './discovery.ts';
 import { ApiError, statusBody } from './errors.ts';
 import { type Fault, Faults, type Verb } from './faults.ts';
@@ -28,6 +30,17 @@ export interface FakeApiServerOptions {
   expiredReason?: 'Expired' | 'Gone';
   /** The server's clock, for creationTimestamp (default: the real one). */
   clock?: () => Date;
+  /**
+   * Serve HTTPS with this key and certificate (PEM). With `clientCa`, a client certificate signed by it
+   * authenticates its sender as `cert:<CN>` (requestLog's caller); without one the client needs a token.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; clientCa?: string | Buffer };
+  /**
+   * Authentication: a request whose bearer token this refuses, and that has no trusted client
+   * certificate, gets 401 Unauthorized, as a real API server answers a stale or unknown token.
+   * Default: every request is accepted, with or without a token.
+   */
+  acceptToken?: (token: string) => boolean;
 }
 
 interface Route {
@@ -58,7 +71,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class FakeApiServer {
   readonly store: Store;
   readonly faults = new Faults();
-  readonly options: Required<FakeApiServerOptions>;
+  readonly options: Required<Omit<FakeApiServerOptions, 'tls' | 'acceptToken'>> &
+    Pick<FakeApiServerOptions, 'tls' | 'acceptToken'>;
   /** Every request as "VERB path?query", for tests that check what a client sent. */
   readonly requests: string[] = [];
   /**
@@ -79,19 +93,34 @@ export class FakeApiServer {
       expiredWatchAs: options.expiredWatchAs ?? 'stream',
       expiredReason: options.expiredReason ?? 'Expired',
       clock: options.clock ?? (() => new Date()),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.acceptToken === undefined ? {} : { acceptToken: options.acceptToken }),
     };
     this.store = new Store(this.options.compactionWindow);
     const nsType = findResource('', 'v1', 'namespaces')!;
     for (const ns of this.options.namespaces) {
       this.create(nsType, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
-    this.server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       this.dispatch(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.sendError(res, err);
         else res.destroy();
       });
-    });
-    this.server.on('connection', (s) => {
+    };
+    const tls = options.tls;
+    this.server =
+      tls === undefined
+        ? createServer(handle)
+        : createHttpsServer(
+            {
+              key: tls.key,
+              cert: tls.cert,
+              ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa, requestCert: true }),
+              rejectUnauthorized: false,
+            },
+            handle,
+          );
+    this.server.on(tls === undefined ? 'connection' : 'secureConnection', (s: Socket) => {
       // Down: the port still accepts (as a load balancer in front of a dead API server does) but every
       // connection is reset at once, so clients see ECONNRESET on every request and watch.
       if (this.down) {
@@ -105,7 +134,8 @@ export class FakeApiServer {
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.options.tls === undefined ? 'http' : 'https';
+    this.url = `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
@@ -195,16 +225,33 @@ export class FakeApiServer {
 
   // ---- dispatch --------------------------------------------------------------------------------
 
+  /** `cert:<CN>` for a client certificate the server's client CA signed, else undefined. */
+  private certifiedCaller(req: IncomingMessage): string | undefined {
+    const socket = req.socket as TLSSocket;
+    if (this.options.tls?.clientCa === undefined || !socket.authorized) return undefined;
+    const cn = socket.getPeerCertificate().subject?.CN;
+    return typeof cn === 'string' ? `cert:${cn}` : undefined;
+  }
+
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${u.pathname}${u.search}`);
     const auth = req.headers.authorization ?? '';
+    const certified = this.certifiedCaller(req);
     this.requestLog.push({
       at: Date.now(),
       method: req.method ?? '',
       path: u.pathname,
-      caller: auth.startsWith('Bearer ') ? auth.slice(7) : '',
+      caller: certified ?? (auth.startsWith('Bearer ') ? auth.slice(7) : ''),
     });
+    const accept = this.options.acceptToken;
+    if (
+      accept !== undefined &&
+      certified === undefined &&
+      !accept(auth.startsWith('Bearer ') ? auth.slice(7) : '')
+    ) {
+      throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    }
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const route = this.route(parts);
     const verb = this.verbOf(req.method ?? 'GET', route, u);
