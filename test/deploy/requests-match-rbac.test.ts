@@ -11,10 +11,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { ALLOCATOR_CONTROLLER, AllocatorController } from '../../packages/agent/src/allocator/controller.ts';
 import { AllocatorMetrics } from '../../packages/agent/src/allocator/metrics.ts';
+import type { ClusterAccess } from '../../packages/agent/src/kubernetes/client/access.ts';
 import type { EventTarget } from '../../packages/agent/src/kubernetes/event-body.ts';
 import { EventWriter } from '../../packages/agent/src/kubernetes/event-writer.ts';
 import { KubeRest } from '../../packages/agent/src/kubernetes/rest.ts';
@@ -59,6 +59,9 @@ const kubeconfigJson = (url: string) => ({
   'current-context': 'proxy',
 });
 
+/** What the agent's client gets from a service account's bound token, pointed at `url`. */
+const serviceAccount = (url: string): ClusterAccess => ({ server: url, token: 'bound-token', origin: url });
+
 const describeRequest = (r: RecordedRequest): string =>
   `${r.verb} ${r.group || 'core'}/${r.resource}${r.namespace ? ` ns=${r.namespace}` : ''}${r.name ? ` ${r.name}` : ''}`;
 
@@ -82,9 +85,7 @@ async function repeatEvent(
   instance: string,
   target: EventTarget,
 ): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromString(JSON.stringify(kubeconfigJson(proxy.url)));
-  const writer = new EventWriter(new KubeRest(kc), {
+  const writer = new EventWriter(new KubeRest(serviceAccount(proxy.url)), {
     controller,
     instance,
     logger: memoryLogger().logger,
@@ -143,10 +144,8 @@ async function runBoth(): Promise<Run> {
       try {
         // The allocator's first Service write is answered 409, as when the Service changed under it.
         allocator.failNext((r) => r.verb === 'patch' && r.resource === 'services', 409);
-        const kc = new KubeConfig();
-        kc.loadFromString(JSON.stringify(kubeconfigJson(allocator.url)));
         const controller = new AllocatorController({
-          kubeConfig: kc,
+          access: serviceAccount(allocator.url),
           namespace: NS,
           defaultAnnouncer: false,
           logger,

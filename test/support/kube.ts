@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from '../../packages/agent/src/kubernetes/client/access.ts';
 import { FakeApiServer, type FakeApiServerOptions } from '../fake-apiserver/server.ts';
 
 export { FakeApiServer, type FakeApiServerOptions };
@@ -29,6 +30,14 @@ export async function withFakeApiServer<T>(
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The agent's own client's access to the fake server (packages/agent/src/kubernetes/client/), as a
+ * kubeconfig with `token` as its user's bearer token would give it.
+ */
+export function accessFor(server: FakeApiServer, token = 'fake-token'): ClusterAccess {
+  return { server: server.baseUrl, token, origin: `fake API server ${server.baseUrl}` };
 }
 
 /**

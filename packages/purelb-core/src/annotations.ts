@@ -5,6 +5,9 @@ import { formatIP, type IP, parseIP } from './net/ip.ts';
 
 export const PURELB_BRAND = 'PureLB';
 
+/** Every annotation PureLB reads or writes starts with it; the agent's watches keep no other. */
+export const ANNOTATION_PREFIX = 'purelb.io/';
+
 export const ANNOTATION_SERVICE_GROUP = 'purelb.io/service-group';
 export const ANNOTATION_ADDRESSES = 'purelb.io/addresses';
 export const ANNOTATION_ALLOW_SHARED_IP = 'purelb.io/allow-shared-ip';

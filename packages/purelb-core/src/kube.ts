@@ -9,6 +9,7 @@ export interface ObjectMeta {
   resourceVersion?: string;
   generation?: number;
   labels?: Record<string, string>;
+  /** Only ANNOTATION_PREFIX (purelb.io/) keys are read: the agent's watches keep no other. */
   annotations?: Record<string, string>;
   creationTimestamp?: string;
   deletionTimestamp?: string;

@@ -16,7 +16,6 @@
 // core's rebuild keeps the address for the older Service (creationTimestamp, then namespace/name)
 // and the other is re-allocated. A write racing a user edit gets 409 and is decided again.
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import {
   Allocator,
   ANNOTATION_ALLOCATED_BY,
@@ -34,9 +33,18 @@ import {
   type Service,
   serviceKey,
 } from '@purelb-ts/core';
+import type { ClusterAccess } from '../kubernetes/client/access.ts';
+import { Transport } from '../kubernetes/client/transport.ts';
 import { EventRecorder } from '../kubernetes/events.ts';
-import { type InformerEvent, MAX_RESTART_DELAY_MS, RestartingInformer } from '../kubernetes/informer.ts';
+import {
+  type InformerEvent,
+  type Keyed,
+  listPages,
+  MAX_RESTART_DELAY_MS,
+  RestartingInformer,
+} from '../kubernetes/informer.ts';
 import { LeaderElector } from '../kubernetes/leader-election.ts';
+import { projectCustomResource, projectLease, projectNode, projectService } from '../kubernetes/project.ts';
 import { isStatus, KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
 import type { Logger } from '../log.ts';
@@ -57,7 +65,8 @@ const NODES = '\u0000nodes';
 const SVC = 'svc:';
 
 export interface AllocatorControllerOptions {
-  kubeConfig: KubeConfig;
+  /** Where the API server is and who this is (loadAccess). */
+  access: ClusterAccess;
   /** PureLB's namespace: ServiceGroups and the leader Lease. */
   namespace: string;
   defaultAnnouncer: boolean;
@@ -75,14 +84,15 @@ export interface AllocatorControllerOptions {
 
 export class AllocatorController {
   readonly #o: AllocatorControllerOptions;
+  readonly #transport: Transport;
   readonly #rest: KubeRest;
   readonly #allocator: Allocator;
-  readonly #services: RestartingInformer;
-  readonly #groupFeed: RestartingInformer;
+  readonly #services: RestartingInformer<Service>;
+  readonly #groupFeed: RestartingInformer<CustomResource>;
   /** The node agents' Leases: which subnets have a live node (multiPool local groups). */
-  readonly #leases: RestartingInformer;
+  readonly #leases: RestartingInformer<Lease>;
   /** Every Node: their status.addresses are never handed out. */
-  readonly #nodes: RestartingInformer;
+  readonly #nodes: RestartingInformer<KubeNode>;
   /** Lease liveness as this allocator observed it (core's LeaseObserver), as the agents judge it. */
   readonly #observer = new LeaseObserver();
   /** The Node addresses last given to the Allocator (heartbeats change nothing of them). */
@@ -100,8 +110,9 @@ export class AllocatorController {
 
   constructor(options: AllocatorControllerOptions) {
     this.#o = options;
-    const { kubeConfig: kc, logger } = options;
-    this.#rest = new KubeRest(kc);
+    const { logger } = options;
+    this.#transport = new Transport(options.access);
+    this.#rest = new KubeRest(this.#transport);
     this.#allocator = new Allocator([], { defaultAnnouncer: options.defaultAnnouncer });
     const identity = `${options.identity}_${randomBytes(4).toString('hex')}`;
     this.#recorder = new EventRecorder(this.#rest, {
@@ -109,23 +120,37 @@ export class AllocatorController {
       instance: identity,
       logger,
     });
-    const feed = (kind: string, path: string, onEvent: (e: InformerEvent, o: KubernetesObject) => void) =>
-      new RestartingInformer(kc, this.#rest, {
+    const feed = <T extends Keyed>(
+      kind: string,
+      path: string,
+      project: (raw: unknown) => T,
+      onEvent: (e: InformerEvent, o: T) => void,
+    ) =>
+      new RestartingInformer<T>(this.#rest, {
         kind,
         path,
+        project,
         logger,
         restartDelayMs: options.restartDelayMs ?? 500,
         maxRestartDelayMs: options.maxRestartDelayMs ?? MAX_RESTART_DELAY_MS,
         onEvent,
         onFirstList: () => this.#maybeSynced(),
       });
-    this.#services = feed('Service', '/api/v1/services', (e, o) => this.#serviceEvent(e, o as Service));
+    this.#services = feed('Service', '/api/v1/services', projectService, (e, o) => this.#serviceEvent(e, o));
     const ns = encodeURIComponent(options.namespace);
-    this.#groupFeed = feed('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`, () =>
-      this.#queue.add(GROUPS),
+    this.#groupFeed = feed(
+      'ServiceGroup',
+      `${PURELB_API}/namespaces/${ns}/servicegroups`,
+      projectCustomResource,
+      () => this.#queue.add(GROUPS),
     );
-    this.#leases = feed('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, () => {});
-    this.#nodes = feed('Node', '/api/v1/nodes', () => this.#queue.add(NODES));
+    this.#leases = feed(
+      'Lease',
+      `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`,
+      projectLease,
+      () => {},
+    );
+    this.#nodes = feed('Node', '/api/v1/nodes', projectNode, () => this.#queue.add(NODES));
     this.#queue = new WorkQueue({
       handle: (key) => this.#handle(key),
       onRetry: (key, err, delayMs) => {
@@ -139,7 +164,7 @@ export class AllocatorController {
       ...(options.retryBaseDelayMs === undefined ? {} : { baseDelayMs: options.retryBaseDelayMs }),
     });
     // Renewals must not hang past the retry period: a blackholed request would hold the leader acting.
-    const leaseRest = new KubeRest(kc, { timeoutMs: (options.leaseDurationSeconds * 1000) / 5 });
+    const leaseRest = new KubeRest(this.#transport, { timeoutMs: (options.leaseDurationSeconds * 1000) / 5 });
     this.#elector = new LeaderElector(leaseRest, {
       namespace: options.namespace,
       name: LEADER_LEASE,
@@ -175,10 +200,10 @@ export class AllocatorController {
   /** Lists both kinds, then campaigns for the Lease; resolves once the caches are filled. */
   /** The subnets of the live node Leases: observed renewals, of existing Nodes (core's liveMembers). */
   #liveSubnets(): Set<string> {
-    const leases = this.#leases.list<Lease>();
+    const leases = this.#leases.list();
     const now = performance.now();
     this.#observer.observe(leases, now, Date.now());
-    const nodes = nodeIdentities(this.#nodes.list<KubeNode>());
+    const nodes = nodeIdentities(this.#nodes.list());
     const { members } = liveMembers(leases, { now, expiresAt: (l) => this.#observer.expiresAt(l), nodes });
     return new Set(members.flatMap((m) => m.subnets.map(formatCidr)));
   }
@@ -233,6 +258,7 @@ export class AllocatorController {
     await this.#groupFeed.stop();
     await this.#leases.stop();
     await this.#nodes.stop();
+    this.#transport.close();
   }
 
   #maybeSynced(): void {
@@ -268,7 +294,7 @@ export class AllocatorController {
   }
 
   #enqueueAll(): void {
-    for (const svc of this.#services.list<Service>()) this.#queue.add(`${SVC}${serviceKey(svc)}`);
+    for (const svc of this.#services.list()) this.#queue.add(`${SVC}${serviceKey(svc)}`);
     this.#queue.add(STATUS);
   }
 
@@ -281,7 +307,7 @@ export class AllocatorController {
     if (key === STATUS) return this.#writeStatus();
     const name = key.slice(SVC.length);
     const slash = name.indexOf('/');
-    const svc = this.#services.get<Service>(name.slice(slash + 1), name.slice(0, slash));
+    const svc = this.#services.get(name.slice(slash + 1), name.slice(0, slash));
     const outcome = await this.#reconciler.reconcile(name, svc);
     if (outcome.failed) this.#failed.add(name);
     else this.#failed.delete(name);
@@ -293,8 +319,10 @@ export class AllocatorController {
     await this.#applyNodes(false);
     await this.#applyGroups(false);
     // A fresh LIST, not the cache: it must include every write made before it (ours or a former leader's).
-    const list = await this.#rest.get<KubernetesListObject<KubernetesObject>>('/api/v1/services');
-    const services = list.items as unknown as Service[];
+    const services: Service[] = [];
+    await listPages(this.#rest, { path: '/api/v1/services', project: projectService }, (s) =>
+      services.push(s),
+    );
     const report = this.#allocator.rebuild(services);
     this.#o.metrics.rebuilds.inc({ reason: this.#rebuilt ? 'conflict' : 'leading' });
     for (const c of report.conflicts) {
@@ -323,7 +351,7 @@ export class AllocatorController {
 
   /** Re-reads the ServiceGroups; with `passAll`, every Service is decided again against them. */
   async #applyGroups(passAll: boolean): Promise<void> {
-    const objects = this.#groupFeed.list<CustomResource>();
+    const objects = this.#groupFeed.list();
     this.#groups = readGroups(objects);
     this.#o.metrics.invalidGroups.set(this.#groups.invalid.size);
     // An invalid group is not a pool change: what it gave out is neither moved nor reclaimed.
@@ -358,17 +386,12 @@ export class AllocatorController {
    * holding a node's address is moved off it) and the ServiceGroups are told which of theirs are left out.
    */
   async #applyNodes(passAll: boolean): Promise<void> {
-    const addresses = nodeAddresses(this.#nodes.list<KubeNode>());
+    const addresses = nodeAddresses(this.#nodes.list());
     const key = [...addresses.values()].map((a) => `${a.node}/${a.type}/${a.ip}`).join(' ');
     if (key === this.#nodeKey) return;
     this.#nodeKey = key;
     this.#allocator.setNodeAddresses(addresses);
-    await warnNodeAddresses(
-      this.#allocator,
-      this.#groupFeed.list<CustomResource>(),
-      this.#recorder,
-      this.#o.logger,
-    );
+    await warnNodeAddresses(this.#allocator, this.#groupFeed.list(), this.#recorder, this.#o.logger);
     if (passAll) this.#enqueueAll();
   }
 
@@ -390,7 +413,7 @@ export class AllocatorController {
   async #writeStatus(): Promise<void> {
     const usage = this.#allocator.usage();
     this.#o.metrics.recordUsage(usage);
-    const objects = new Map(this.#groupFeed.list<CustomResource>().map((o) => [o.metadata.name, o]));
+    const objects = new Map(this.#groupFeed.list().map((o) => [o.metadata.name, o]));
     for (const group of this.#groups.valid) {
       const object = objects.get(group.name);
       if (object === undefined || !this.#elector.canAct()) continue;

@@ -2,7 +2,7 @@
 // Services (see controller.ts), serves /metrics, /healthz and /readyz on its own port, and on
 // SIGTERM/SIGINT hands the leader Lease back so a standby takes over at once.
 import { serveHttp } from '../http.ts';
-import { loadConfig } from '../kubernetes/index.ts';
+import { loadAccess } from '../kubernetes/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { AllocatorController } from './controller.ts';
 import { AllocatorMetrics } from './metrics.ts';
@@ -15,10 +15,10 @@ export interface AllocatorIo {
 }
 
 async function run(o: AllocatorCliOptions, log: Logger): Promise<number> {
-  const kubeConfig = loadConfig(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig });
+  const access = loadAccess(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig });
   const metrics = new AllocatorMetrics();
   const controller = new AllocatorController({
-    kubeConfig,
+    access,
     namespace: o.namespace,
     defaultAnnouncer: o.defaultAnnouncer,
     logger: log,

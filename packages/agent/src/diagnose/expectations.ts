@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
-import { isStatus, KubeRest, loadConfig, PURELB_API } from '../kubernetes/index.ts';
+import { isStatus, KubeRest, loadAccess, PURELB_API } from '../kubernetes/index.ts';
 import { createLogger } from '../log.ts';
 import type { ClusterState } from '../sources/source.ts';
 import { parseManifests } from '../sources/standalone.ts';
@@ -48,14 +48,14 @@ interface List<T> {
 }
 
 async function fromCluster(o: DiagnoseOptions, kubeconfig: string | undefined): Promise<Expectations> {
-  let kc: ReturnType<typeof loadConfig>;
+  let access: ReturnType<typeof loadAccess>;
   try {
-    kc = loadConfig(kubeconfig === undefined ? {} : { kubeconfig });
+    access = loadAccess(kubeconfig === undefined ? {} : { kubeconfig });
   } catch (err) {
     throw new CannotLook(message(err));
   }
-  const server = kc.getCurrentCluster()?.server ?? '(no server)';
-  const rest = new KubeRest(kc, { timeoutMs: o.timeoutMs });
+  const server = access.server;
+  const rest = new KubeRest(access, { timeoutMs: o.timeoutMs });
   const ns = encodeURIComponent(o.namespace);
   const list = async <T>(path: string): Promise<T[]> => {
     try {

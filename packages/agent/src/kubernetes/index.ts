@@ -1,17 +1,20 @@
-// Kubernetes mode's pieces, built from one KubeConfig: the informer source, the election Lease and
+// Kubernetes mode's pieces, built from one ClusterAccess: the informer source, the election Lease and
 // the write-back. The runtime wires them to the reconciler (source → snapshot, lease.fenced →
 // withdraw local addresses, writeback after each reconcile, lease.release() after the withdrawal
 // at shutdown).
 import { randomUUID } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../log.ts';
 import { ApiContact } from './api-contact.ts';
+import { type ClusterAccess, inClusterAccess, kubeconfigAccess } from './client/access.ts';
+import { Transport } from './client/transport.ts';
 import { LeaseKeeper, leaseName } from './lease.ts';
 import { KubeRest } from './rest.ts';
 import { KubernetesSource } from './source.ts';
 import { Writeback, type WritebackOptions } from './writeback.ts';
 
 export { ApiContact, type ContactProbe } from './api-contact.ts';
+export { type ClusterAccess, inClusterAccess, kubeconfigAccess } from './client/access.ts';
+export { Transport } from './client/transport.ts';
 export { type LeaseHealth, LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
 export { formatMicroTime } from './micro-time.ts';
 export { isStatus, KubeApiError, KubeRest, type PatchType } from './rest.ts';
@@ -27,8 +30,8 @@ export {
 export interface KubernetesModeOptions {
   /** Path of a kubeconfig file; without it, the in-cluster service account is used. */
   kubeconfig?: string;
-  /** Already-built config (tests, or a caller that loaded it itself); wins over `kubeconfig`. */
-  kubeConfig?: KubeConfig;
+  /** Already-loaded access (tests, or a caller that loaded it itself); wins over `kubeconfig`. */
+  access?: ClusterAccess;
   namespace: string;
   node: string;
   leaseDurationSeconds: number;
@@ -46,7 +49,7 @@ export interface KubernetesModeOptions {
 }
 
 export interface KubernetesMode {
-  kubeConfig: KubeConfig;
+  access: ClusterAccess;
   rest: KubeRest;
   source: KubernetesSource;
   lease: LeaseKeeper;
@@ -59,29 +62,10 @@ export interface KubernetesMode {
   stop(): Promise<void>;
 }
 
-/** The KubeConfig of --kubeconfig or the in-cluster service account; throws an error naming the problem. */
-export function loadConfig(options: Pick<KubernetesModeOptions, 'kubeconfig' | 'kubeConfig'>): KubeConfig {
-  if (options.kubeConfig !== undefined) return options.kubeConfig;
-  const kc = new KubeConfig();
-  if (options.kubeconfig === undefined && (process.env.KUBERNETES_SERVICE_HOST ?? '') === '') {
-    // client-node would build https://undefined:undefined and fail only at the first request.
-    throw new Error(
-      'no --kubeconfig given and not running in a cluster (KUBERNETES_SERVICE_HOST is not set)',
-    );
-  }
-  try {
-    if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromCluster();
-  } catch (err) {
-    const where = options.kubeconfig !== undefined ? `kubeconfig ${options.kubeconfig}` : 'in-cluster config';
-    throw new Error(`cannot load ${where}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (kc.getCurrentCluster() === null) {
-    throw new Error(
-      `kubeconfig ${options.kubeconfig ?? '(in-cluster)'} has no current context with a cluster`,
-    );
-  }
-  return kc;
+/** The access of --kubeconfig or the in-cluster service account; throws an error naming the problem. */
+export function loadAccess(options: Pick<KubernetesModeOptions, 'kubeconfig' | 'access'>): ClusterAccess {
+  if (options.access !== undefined) return options.access;
+  return options.kubeconfig !== undefined ? kubeconfigAccess(options.kubeconfig) : inClusterAccess();
 }
 
 /** Builds Kubernetes mode from flags; throws an error naming the bad option, having started nothing. */
@@ -89,8 +73,10 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
   if (options.node === '') throw new Error('node name is empty (set --node or NODE_NAME)');
   if (options.namespace === '') throw new Error('namespace is empty (set --namespace or POD_NAMESPACE)');
   const logger = options.logger ?? createLogger();
-  const kubeConfig = loadConfig(options);
-  const rest = new KubeRest(kubeConfig);
+  const access = loadAccess(options);
+  // One connection pool for every request and watch of this agent.
+  const transport = new Transport(access);
+  const rest = new KubeRest(transport);
   const own = leaseName(options.node);
   // A renewal that never shows on the Lease watch: the watch is stalled; list and watch again.
   const contact: ApiContact = new ApiContact({
@@ -110,7 +96,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
       options.onCutOff?.(cutOff);
     },
   });
-  const source: KubernetesSource = new KubernetesSource(kubeConfig, {
+  const source: KubernetesSource = new KubernetesSource(rest, {
     namespace: options.namespace,
     node: options.node,
     logger,
@@ -120,7 +106,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
   });
   // A renewal must not outlive its period: a blackholed request would otherwise hold the next one.
   const period = options.leaseDurationSeconds > 0 ? (options.leaseDurationSeconds * 1000) / 2 : 1000;
-  const leaseRest = new KubeRest(kubeConfig, { timeoutMs: period });
+  const leaseRest = new KubeRest(transport, { timeoutMs: period });
   const lease = new LeaseKeeper(leaseRest, {
     namespace: options.namespace,
     node: options.node,
@@ -133,7 +119,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
   });
   const writeback = new Writeback(rest, { node: options.node, logger, onSlotSteal: options.onSlotSteal });
   return {
-    kubeConfig,
+    access,
     rest,
     source,
     lease,
@@ -144,6 +130,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
       contact.close();
       await lease.stop();
       await source.stop();
+      transport.close();
     },
   };
 }

@@ -1,15 +1,8 @@
-// Plain-JSON REST calls through client-node's own auth and TLS (KubeConfig + its fetch library).
-// The generated typed APIs turn timestamps into Date objects and write them back with three
-// fractional digits, which the API server refuses for MicroTime fields (Lease renewTime, Event
-// eventTime), and they would hand the agent class instances where the informers hand plain JSON.
-// Going through RequestContext keeps one representation: the JSON the API server speaks.
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  type KubeConfig,
-  RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+// Plain-JSON REST calls to the API server over the agent's own transport (client/transport.ts). The
+// objects stay the JSON the API server speaks: MicroTime fields (Lease renewTime, Event eventTime) keep
+// their six fractional digits, and callers get plain objects, as the informers hand them.
+import type { ClusterAccess } from './client/access.ts';
+import { Transport } from './client/transport.ts';
 
 /** A non-2xx answer: the status code and the API server's Status message. */
 export class KubeApiError extends Error {
@@ -25,8 +18,6 @@ export class KubeApiError extends Error {
   }
 }
 
-type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
-
 export type PatchType = 'merge' | 'json' | 'strategic';
 
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
@@ -35,13 +26,7 @@ const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
-const METHODS = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  PATCH: HttpMethod.PATCH,
-  DELETE: HttpMethod.DELETE,
-} as const;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface KubeRestOptions {
   /**
@@ -52,75 +37,37 @@ export interface KubeRestOptions {
 }
 
 export class KubeRest {
-  readonly #kc: KubeConfig;
-  readonly #http = new IsomorphicFetchHttpLibrary();
+  /** The connection pool; KubeRests built on one transport share it. */
+  readonly transport: Transport;
   readonly #timeoutMs: number;
-  /** The connection pool every request goes through (see #pooled). */
-  #dispatcher: Dispatcher | undefined;
 
-  constructor(kc: KubeConfig, options: KubeRestOptions = {}) {
-    this.#kc = kc;
+  /** The deadline of each request (and of a watch's headers). */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  constructor(to: ClusterAccess | Transport, options: KubeRestOptions = {}) {
+    this.transport = to instanceof Transport ? to : new Transport(to);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     if (!(this.#timeoutMs > 0)) throw new Error(`KubeRest: timeoutMs must be > 0, got ${this.#timeoutMs}`);
   }
 
   /** Sends one request; resolves with the decoded JSON body, throws KubeApiError on non-2xx. */
   async request<T = unknown>(
-    method: keyof typeof METHODS,
+    method: Method,
     path: string,
     body?: unknown,
     contentType = 'application/json',
   ): Promise<T> {
-    const cluster = this.#kc.getCurrentCluster();
-    if (cluster === null) throw new Error('kubeconfig has no current cluster');
-    const ctx = new RequestContext(cluster.server + path, METHODS[method]);
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (body !== undefined) {
-      ctx.setHeaderParam('Content-Type', contentType);
-      ctx.setBody(JSON.stringify(body));
-    }
-    await this.#kc.applySecurityAuthentication(ctx);
-    this.#pooled(ctx);
-    ctx.setSignal(AbortSignal.timeout(this.#timeoutMs));
-    let response: ResponseContext;
-    let text: string;
-    try {
-      response = await this.#http.send(ctx).toPromise();
-      text = await response.body.text();
-    } catch (err) {
-      if (err instanceof Error && err.name === 'TimeoutError') {
-        throw new Error(`${method} ${path}: no answer within ${this.#timeoutMs} ms`);
-      }
-      throw err;
-    }
-    let decoded: unknown;
-    try {
-      decoded = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      decoded = text;
-    }
-    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-      throw new KubeApiError(method, path, response.httpStatusCode, decoded);
+    const answer = await this.transport.send(method, path, {
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType }),
+      timeoutMs: this.#timeoutMs,
+    });
+    const decoded = decode(answer.body);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new KubeApiError(method, path, answer.status, decoded);
     }
     return decoded as T;
-  }
-
-  /**
-   * client-node gives every request a new undici Agent (its own connection pool) and never closes it:
-   * one TCP connection per request, left open until the server drops it (~1,900 open sockets and
-   * pools at 10k Services). Every request here reuses the first one instead. Its TLS settings (CA,
-   * client certificate) stay the kubeconfig's at the first request, as client-node's own agent cache
-   * for WebSockets keeps them; the bearer token is a header, read anew for every request.
-   */
-  #pooled(ctx: RequestContext): void {
-    const fresh = ctx.getDispatcher();
-    if (fresh === undefined) return;
-    if (this.#dispatcher === undefined) {
-      this.#dispatcher = fresh;
-      return;
-    }
-    ctx.setDispatcher(this.#dispatcher);
-    void fresh.close(); // never used: nothing to wait for
   }
 
   get<T = unknown>(path: string): Promise<T> {
@@ -141,6 +88,17 @@ export class KubeRest {
 
   delete<T = unknown>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
+  }
+}
+
+/** The JSON of a body; its text when it is not JSON (a proxy's HTML error page). */
+export function decode(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

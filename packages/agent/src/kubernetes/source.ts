@@ -1,11 +1,17 @@
 // The cluster as the agent sees it: one restarting informer per kind (see informer.ts), listed once
 // before start() resolves, then followed; every change calls onChange (the reconciler coalesces).
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
-import { type InformerEvent, MAX_RESTART_DELAY_MS, RestartingInformer } from './informer.ts';
-import { KubeRest } from './rest.ts';
+import { type InformerEvent, type Keyed, MAX_RESTART_DELAY_MS, RestartingInformer } from './informer.ts';
+import {
+  projectCustomResource,
+  projectEndpointSlice,
+  projectLease,
+  projectNode,
+  projectService,
+} from './project.ts';
+import type { KubeRest } from './rest.ts';
 
 export const PURELB_API = '/apis/purelb.io/v2';
 
@@ -16,14 +22,13 @@ export interface KubernetesSourceOptions {
   node: string;
   logger: Logger;
   /** Every object the watches deliver, before the reconciler hears of it (this node's Lease echo). */
-  onObject?: (kind: string, obj: KubernetesObject) => void;
+  onObject?: (kind: string, obj: Keyed) => void;
   /** First restart delay after an informer error (doubles up to maxRestartDelayMs). Default 250 ms. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
 }
 
 export class KubernetesSource implements ObjectSource {
-  readonly #kc: KubeConfig;
   readonly #rest: KubeRest;
   readonly #opts: Required<Omit<KubernetesSourceOptions, 'logger' | 'onObject'>> &
     Pick<KubernetesSourceOptions, 'logger' | 'onObject'>;
@@ -34,25 +39,24 @@ export class KubernetesSource implements ObjectSource {
   #allListed: (() => void) | undefined;
   #abandon: ((err: Error) => void) | undefined;
 
-  constructor(kc: KubeConfig, options: KubernetesSourceOptions) {
+  constructor(rest: KubeRest, options: KubernetesSourceOptions) {
     if (options.namespace === '') throw new Error('KubernetesSource: namespace must not be empty');
     if (options.node === '') throw new Error('KubernetesSource: node must not be empty');
-    this.#kc = kc;
-    this.#rest = new KubeRest(kc);
+    this.#rest = rest;
     this.#opts = { restartDelayMs: 250, maxRestartDelayMs: MAX_RESTART_DELAY_MS, ...options };
   }
 
   async start(onChange: () => void): Promise<void> {
     this.#onChange = onChange;
     const ns = encodeURIComponent(this.#opts.namespace);
-    this.#add('Service', '/api/v1/services');
-    this.#add('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices');
-    this.#add('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`);
-    this.#add('LBNodeAgent', `${PURELB_API}/namespaces/${ns}/lbnodeagents`);
-    this.#add('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`);
+    this.#add('Service', '/api/v1/services', projectService);
+    this.#add('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', projectEndpointSlice);
+    this.#add('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`, projectCustomResource);
+    this.#add('LBNodeAgent', `${PURELB_API}/namespaces/${ns}/lbnodeagents`, projectCustomResource);
+    this.#add('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, projectLease);
     // Every Node, not just this one: no Service may take another node's address, and a Lease only
     // counts when its Node exists. Only changes that matter wake the reconciler (see #nodeKeys).
-    this.#add('Node', '/api/v1/nodes');
+    this.#add('Node', '/api/v1/nodes', projectNode);
     const listed = new Promise<void>((resolve, reject) => {
       this.#allListed = resolve;
       this.#abandon = reject;
@@ -63,7 +67,7 @@ export class KubernetesSource implements ObjectSource {
   }
 
   snapshot(): ClusterState {
-    const items = <T>(kind: string): T[] => this.#feeds.get(kind)?.list<T>() ?? [];
+    const items = <T>(kind: string): T[] => (this.#feeds.get(kind)?.list() ?? []) as unknown as T[];
     const nodes = items<KubeNode>('Node');
     return {
       services: items<Service>('Service'),
@@ -97,11 +101,11 @@ export class KubernetesSource implements ObjectSource {
     return this.#feeds.size > 0 && [...this.#feeds.values()].every((f) => f.listed);
   }
 
-  #add(kind: string, path: string, fieldSelector?: string): void {
-    const feed = new RestartingInformer(this.#kc, this.#rest, {
+  #add(kind: string, path: string, project: (raw: unknown) => Keyed): void {
+    const feed = new RestartingInformer(this.#rest, {
       kind,
       path,
-      ...(fieldSelector === undefined ? {} : { fieldSelector }),
+      project,
       logger: this.#opts.logger,
       restartDelayMs: this.#opts.restartDelayMs,
       maxRestartDelayMs: this.#opts.maxRestartDelayMs,
@@ -124,9 +128,9 @@ export class KubernetesSource implements ObjectSource {
 
   /** A Node's heartbeats and conditions change nothing the agent decides on: only its name, uid,
    * labels and addresses do, so other updates of any of the cluster's Nodes are not a change. */
-  #matters(kind: string, event: InformerEvent, obj: KubernetesObject): boolean {
+  #matters(kind: string, event: InformerEvent, obj: Keyed): boolean {
     if (kind !== 'Node') return true;
-    const name = obj.metadata?.name ?? '';
+    const name = obj.metadata.name;
     if (event === 'delete') {
       this.#nodeKeys.delete(name);
       return true;

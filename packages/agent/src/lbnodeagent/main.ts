@@ -7,7 +7,7 @@ import type { DesiredState } from '@purelb-ts/core';
 import { Netlink } from '@purelb-ts/netlink-native';
 import { serveHttp } from '../http.ts';
 import { ElectionView } from '../kubernetes/election-view.ts';
-import { type KubernetesMode, startKubernetesMode, type WritebackInput } from '../kubernetes/index.ts';
+import type { KubernetesMode, WritebackInput } from '../kubernetes/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { announcer } from '../network/announce.ts';
 import { applyPlan, applyRefreshes } from '../network/apply-plan.ts';
@@ -74,13 +74,17 @@ interface Agent {
   interest: { follow?: (interest: MonitorInterest) => void };
 }
 
-/** Kubernetes mode's informers, Lease and write-back; the reconciler is asked for once it exists. */
-function startKube(
+/**
+ * Kubernetes mode's informers, Lease and write-back; the reconciler is asked for once it exists. The
+ * module is loaded here only: standalone mode loads no Kubernetes client at all.
+ */
+async function startKube(
   o: LbnodeagentOptions,
   log: Logger,
   metrics: AgentMetrics,
   rec: () => Reconciler | undefined,
-) {
+): Promise<KubernetesMode> {
+  const { startKubernetesMode } = await import('../kubernetes/index.ts');
   const kube: KubernetesMode = startKubernetesMode({
     ...(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig }),
     namespace: o.namespace,
@@ -111,7 +115,7 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
   const nl = await Netlink.open(o.netns === undefined ? {} : { netns: o.netns });
   const metrics = new AgentMetrics();
   let rec: Reconciler | undefined;
-  const kube = o.mode === 'kubernetes' ? startKube(o, log, metrics, () => rec) : undefined;
+  const kube = o.mode === 'kubernetes' ? await startKube(o, log, metrics, () => rec) : undefined;
   const source: ObjectSource =
     kube?.source ?? new StandaloneSource(o.file as string, log, { resyncMs: o.resyncSeconds * 1000 });
   // One write-back at a time, over the newest reconcile's view.

@@ -2,7 +2,7 @@
 // namespace, ServiceGroups and Services as a user would create them (no status), one or more
 // in-process AllocatorControllers with short leases, and readers of what the cluster shows.
 import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
-import { type FakeApiServer, kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, type FakeApiServer, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { AllocatorController } from '../../src/allocator/controller.ts';
 import { AllocatorMetrics } from '../../src/allocator/metrics.ts';
 import { eventually, memoryLogger } from '../kubernetes/fixtures.ts';
@@ -117,7 +117,7 @@ export function withCluster(fn: (c: Cluster) => Promise<void>, o: ClusterOptions
       const startAllocator = async () => {
         const m = new AllocatorMetrics();
         const c = new AllocatorController({
-          kubeConfig: kubeConfigFor(server),
+          access: accessFor(server),
           namespace: NS,
           defaultAnnouncer: o.defaultAnnouncer ?? false,
           logger,

@@ -3,20 +3,15 @@
 // announcing) and the events that describe this node's part.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback } from '../../src/kubernetes/writeback.ts';
 import { createLogger } from '../../src/log.ts';
 
-const kc = new KubeConfig();
-kc.loadFromOptions({
-  clusters: [{ name: 'c', server: 'http://127.0.0.1:1', skipTLSVerify: true }],
-  users: [{ name: 'u' }],
-  contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-  currentContext: 'x',
+const wb = new Writeback(new KubeRest({ server: 'http://127.0.0.1:1', origin: 'nowhere' }), {
+  node: 'node-a',
+  logger: createLogger('error', () => {}),
 });
-const wb = new Writeback(new KubeRest(kc), { node: 'node-a', logger: createLogger('error', () => {}) });
 
 const svc = (annotations: Record<string, string>, ips: string[]): Service => ({
   metadata: { name: 'web', namespace: 'apps', annotations },

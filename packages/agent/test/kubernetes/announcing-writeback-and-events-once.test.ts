@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
 import type { FakeApiServer } from '../../../../test/support/kube.ts';
-import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback } from '../../src/kubernetes/writeback.ts';
 import { eventually, memoryLogger, NODE, NS, service } from './fixtures.ts';
@@ -56,7 +56,7 @@ const withWriteback = (fn: (c: Ctx) => Promise<void>) =>
   withFakeApiServer(
     async (server) => {
       server.apply(service('web'));
-      const rest = new KubeRest(kubeConfigFor(server));
+      const rest = new KubeRest(accessFor(server));
       // Give the Service its address as the allocator would (status subresource).
       const svc = await rest.get<Service>(SVC_PATH);
       await rest.replace(`${SVC_PATH}/status`, {

@@ -5,11 +5,10 @@
 // again); release() deletes it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Lease } from '@purelb-ts/core';
 import { parseMicroTime } from '@purelb-ts/core';
 import type { FakeApiServer } from '../../../../test/support/kube.ts';
-import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { LeaseKeeper, type LeaseOptions } from '../../src/kubernetes/lease.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { eventually, memoryLogger, NODE, NS, node } from './fixtures.ts';
@@ -39,7 +38,7 @@ const withKeeper = (
       const created = server.apply(node(NODE));
       const { logger, lines } = memoryLogger();
       const fences: boolean[] = [];
-      const keeper = new LeaseKeeper(rest?.(server) ?? new KubeRest(kubeConfigFor(server)), {
+      const keeper = new LeaseKeeper(rest?.(server) ?? new KubeRest(accessFor(server)), {
         namespace: NS,
         node: NODE,
         leaseDurationSeconds: 2,
@@ -124,7 +123,7 @@ test('a 409 from a write between our read and our update is re-read and retried'
           return super.replace<T>(path, body);
         }
       }
-      return new Racing(kubeConfigFor(server));
+      return new Racing(accessFor(server));
     },
   );
 });
@@ -166,7 +165,7 @@ test('a renewal that hangs does not keep the node unfenced, and a timed-out requ
       assert.deepEqual(fences, [true, false]);
     },
     {},
-    (server) => new KubeRest(kubeConfigFor(server), { timeoutMs: 500 }),
+    (server) => new KubeRest(accessFor(server), { timeoutMs: 500 }),
   ));
 
 test('a node that never renewed is fenced (it holds no claim)', () =>
@@ -197,7 +196,7 @@ test('release() stops renewing and deletes the Lease', () =>
   }));
 
 test('bad options are refused by name before anything is sent', () => {
-  const rest = new KubeRest(new KubeConfig());
+  const rest = new KubeRest({ server: 'http://127.0.0.1:1', origin: 'nowhere' });
   const base = {
     namespace: NS,
     node: NODE,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CustomResource, NodeNetwork } from '@purelb-ts/core';
-import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback } from '../../src/kubernetes/writeback.ts';
 import { Reconciler } from '../../src/lbnodeagent/reconciler.ts';
@@ -68,7 +68,7 @@ test('one ParseFailed event per invalid object, on that object, while it stays i
     async (server) => {
       const invalid = await invalidObjects([badGroup()], [badAgent()]);
       let now = Date.parse('2026-12-07T01:00:00Z');
-      const wb = new Writeback(new KubeRest(kubeConfigFor(server)), {
+      const wb = new Writeback(new KubeRest(accessFor(server)), {
         node: NODE,
         logger: memoryLogger().logger,
         now: () => now,

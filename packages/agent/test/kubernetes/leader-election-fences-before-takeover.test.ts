@@ -3,7 +3,7 @@
 // candidate's own clock), and the candidate takes it once it can; a stopped leader hands it back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { LeaderElector } from '../../src/kubernetes/leader-election.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { eventually, memoryLogger, NS } from './fixtures.ts';
@@ -13,7 +13,7 @@ test('a leader that cannot renew stops acting before another takes over; then ex
     async (server) => {
       const { logger, lines } = memoryLogger();
       const order: string[] = [];
-      const rest = new KubeRest(kubeConfigFor(server), { timeoutMs: 1_000 });
+      const rest = new KubeRest(accessFor(server), { timeoutMs: 1_000 });
       const elector = (identity: string) =>
         new LeaderElector(rest, {
           namespace: NS,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
-import { kubeConfigFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback, type WritebackInput } from '../../src/kubernetes/writeback.ts';
 import { memoryLogger, NODE, NS, service } from './fixtures.ts';
@@ -40,7 +40,7 @@ test('an unchanged Service is skipped; a new placement or a new resourceVersion 
   withFakeApiServer(
     async (server) => {
       server.apply(service('web'));
-      const rest = new KubeRest(kubeConfigFor(server));
+      const rest = new KubeRest(accessFor(server));
       const svc = await rest.get<Service>(SVC_PATH);
       const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger });
       const computed: string[] = [];

@@ -1,0 +1,113 @@
+// What the watches keep of each object: exactly the fields of purelb-core's kube.ts types, which are
+// what core's rules and the write-back read. A Service as a real API server returns it (managedFields,
+// last-applied-configuration, ports' nodePorts, ...) is ~2.5 KB of JSON; kept this way it is a few
+// hundred bytes. Each shape lists EVERY field of its type (the types below make a missing one a
+// compile error), so a field core starts to read is either kept here or fails to compile there.
+// A value of an unexpected shape (an ingress that is not a list) is kept as it came: core's
+// validation must see it to refuse that one object by name (kube-checks.ts), never a cleaned version.
+import {
+  ANNOTATION_PREFIX,
+  type CustomResource,
+  type EndpointSlice,
+  type KubeNode,
+  type Lease,
+  type ObjectMeta,
+  type Service,
+} from '@purelb-ts/core';
+
+/** Keep the value whole, pick inside it (each element, for a list), or transform it. */
+type Keep<V> = true | ((value: unknown) => unknown) | (V extends readonly (infer E)[] ? Inner<E> : Inner<V>);
+type Inner<V> = V extends string | number | boolean ? never : V extends object ? Shape<V> : never;
+/** Every field of T, none optional: forgetting one is a compile error. */
+export type Shape<T> = { readonly [K in keyof T]-?: Keep<NonNullable<T[K]>> };
+
+type Spec = { readonly [key: string]: true | ((value: unknown) => unknown) | Spec };
+
+function pick(value: unknown, shape: Spec): unknown {
+  if (Array.isArray(value)) return value.map((v) => pick(v, shape));
+  if (typeof value !== 'object' || value === null) return value;
+  const from = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in shape) {
+    const v = from[key];
+    if (v === undefined) continue;
+    const s = shape[key] as Spec[string];
+    out[key] = s === true ? v : typeof s === 'function' ? s(v) : pick(v, s);
+  }
+  return out;
+}
+
+/** Only purelb.io/ annotations: core reads no other (kubectl's last-applied copy is most of the rest). */
+function ownAnnotations(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k.startsWith(ANNOTATION_PREFIX)) out[k] = v;
+  return out;
+}
+
+const META: Shape<ObjectMeta> = {
+  name: true,
+  namespace: true,
+  uid: true,
+  resourceVersion: true,
+  generation: true,
+  labels: true,
+  annotations: ownAnnotations,
+  creationTimestamp: true,
+  deletionTimestamp: true,
+  ownerReferences: { apiVersion: true, kind: true, name: true, uid: true },
+};
+
+const TYPED = { apiVersion: true, kind: true, metadata: META } as const;
+
+const SERVICE: Shape<Service> = {
+  ...TYPED,
+  spec: {
+    type: true,
+    ports: { name: true, protocol: true, port: true },
+    clusterIP: true,
+    clusterIPs: true,
+    externalTrafficPolicy: true,
+    loadBalancerClass: true,
+    loadBalancerIP: true,
+    ipFamilies: true,
+    ipFamilyPolicy: true,
+    selector: true,
+  },
+  status: { loadBalancer: { ingress: { ip: true, hostname: true, ipMode: true } } },
+};
+
+const ENDPOINT_SLICE: Shape<EndpointSlice> = {
+  ...TYPED,
+  addressType: true,
+  endpoints: {
+    addresses: true,
+    conditions: { ready: true, serving: true, terminating: true },
+    nodeName: true,
+  },
+  ports: { name: true, protocol: true, port: true },
+};
+
+const LEASE: Shape<Lease> = {
+  ...TYPED,
+  spec: { holderIdentity: true, leaseDurationSeconds: true, renewTime: true, acquireTime: true },
+};
+
+const NODE: Shape<KubeNode> = {
+  ...TYPED,
+  status: { addresses: { type: true, address: true } },
+};
+
+/** ServiceGroups and LBNodeAgents: spec and status whole (core's config parsers check them). */
+const CUSTOM: Shape<CustomResource> = { ...TYPED, spec: true, status: true };
+
+const projector =
+  <T>(shape: Shape<T>) =>
+  (raw: unknown): T =>
+    pick(raw, shape as unknown as Spec) as T;
+
+export const projectService = projector(SERVICE);
+export const projectEndpointSlice = projector(ENDPOINT_SLICE);
+export const projectLease = projector(LEASE);
+export const projectNode = projector(NODE);
+export const projectCustomResource = projector(CUSTOM);
