@@ -69,7 +69,9 @@ function named(config: Yaml, list: string, name: string, where: string): Yaml {
 export function kubeconfigAccess(path: string, contextName?: string): ClusterAccess {
   let config: Yaml;
   try {
-    config = obj(parse(readFileSync(path, 'utf8')));
+    const doc: unknown = parse(readFileSync(path, 'utf8'));
+    if (typeof doc !== 'object' || doc === null) throw new Error('expected a document (a YAML mapping)');
+    config = obj(doc);
   } catch (err) {
     throw new Error(`cannot load kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
