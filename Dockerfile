@@ -67,6 +67,7 @@ COPY --chmod=0644 deploy/image/node-run.sh /usr/local/lib/purelb-ts/node-run.sh
 COPY --chmod=0644 deploy/image/node-flags /usr/local/lib/purelb-ts/node-flags
 COPY --chmod=0755 deploy/image/purelb-agent.sh /usr/local/bin/purelb-agent
 COPY --chmod=0755 deploy/image/purelb.sh /usr/local/bin/purelb
+COPY --chmod=0755 deploy/image/kubectl-purelb.sh /usr/local/bin/kubectl-purelb
 
 USER 65532:65532
 EXPOSE 7472
