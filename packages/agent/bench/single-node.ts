@@ -9,10 +9,11 @@ import { Netlink } from '@purelb-ts/netlink-native';
 import { type FakeApiServer, startFakeApiServer, writeKubeconfig } from '../../../test/support/kube.ts';
 import { createNetns, deleteNetns } from '../../../test/support/netns.ts';
 import { RunningAgent, seedShapedNode } from '../test/support/agent-process.ts';
-import { group, seedGroups, service } from '../test/support/manifests.ts';
+import { group, seedGroups } from '../test/support/manifests.ts';
 import { AddressWatch } from './address-watch.ts';
 import { onInterrupt } from './interrupt.ts';
-import { cpuTicks, statusMB } from './proc.ts';
+import { realisticService, realisticSlice } from './objects.ts';
+import { cpuTicks, type Memory, memory as memoryOf, ready, statusMB } from './proc.ts';
 import { type Stats, stats } from './report.ts';
 
 export interface SingleNodeOptions {
@@ -28,6 +29,7 @@ export interface SingleNodeOptions {
 }
 
 export interface SingleNodeResult {
+  /** From spawning the agent until its /readyz answers (first reconcile done). */
   startupMs: number;
   changes: { all: Stats; remote: Stats; local: Stats };
   burst: { services: number; ms: number; commitMs: number };
@@ -39,25 +41,32 @@ export interface SingleNodeResult {
     hwmMB: number;
     /** From the last load step until the agent had written nothing for QUIET_MS (included). */
     quietMs: number;
+    /** Average JSON size of a loaded Service and EndpointSlice as the fake API server stores them. */
+    serviceBytes: number;
+    sliceBytes: number;
   };
-  /** The agent's RSS once up, with a handful of Services: what the process costs before any load. */
+  /** The agent once up (ready, idle), nothing to place: what the process costs before any load. */
+  idle: Memory;
+  /** VmRSS once the first Service's address is present. */
   startRssMB: number;
   restoreSmall: Stats & { services: number };
   restoreLoaded: Stats & { services: number };
   overruns: number;
 }
 
-const NODE = 'purelb2-1'; // RunningAgent's --node
+export const NODE = 'purelb2-1'; // RunningAgent's --node
 const STEP_TIMEOUT_MS = 10_000;
 const BULK_TIMEOUT_MS = 120_000;
 const CREATE_CHUNK = 500;
 const QUIET_MS = 1000;
 const IDLE_MS = 200;
 const QUIET_LIMIT_MS = 300_000;
+/** How long a ready agent is left alone before its idle figure is read. */
+const IDLE_SETTLE_MS = 3000;
 const LOCAL_FIRST = 110;
 const LOCAL_LAST = 250;
 
-const config = (): Record<string, unknown>[] =>
+export const config = (): Record<string, unknown>[] =>
   [
     seedGroups()[0] as object, // the LBNodeAgent: local on the default interface, kube-lb0
     group(
@@ -71,7 +80,7 @@ const config = (): Record<string, unknown>[] =>
   ] as Record<string, unknown>[];
 
 /** Hands out addresses: the remote pool (a /32 each on kube-lb0) and the local pool (enp1s0's /24). */
-class Addresses {
+export class Addresses {
   #remote = 256; // skip 10.200.0.0/24: no pool network address
   #local = LOCAL_FIRST;
   remote(): string {
@@ -86,7 +95,7 @@ class Addresses {
 }
 
 /** The Services and EndpointSlices the bench puts in the fake API server. */
-class Cluster {
+export class Cluster {
   readonly server: FakeApiServer;
   readonly names: string[] = [];
   services = 0;
@@ -101,16 +110,14 @@ class Cluster {
   }
 
   /**
-   * A Service as the allocator leaves it, minus the status (a create drops it). Its cluster IP is
-   * given and node ports are off, as a fleet of 10k LoadBalancer Services needs on a real cluster.
+   * A Service as the allocator leaves it, minus the status (a create drops it), with the metadata a
+   * real API server returns (objects.ts). Its cluster IP is given and node ports are off, as a fleet
+   * of 10k LoadBalancer Services needs on a real cluster.
    */
   createService(name: string, trafficPolicy: 'Cluster' | 'Local' = 'Cluster'): void {
-    const obj = service({ name, ip: '0.0.0.0' }) as { spec: Record<string, unknown> };
     const i = this.#clusterIP++;
-    obj.spec.clusterIP = `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
-    obj.spec.allocateLoadBalancerNodePorts = false;
-    obj.spec.externalTrafficPolicy = trafficPolicy;
-    this.server.apply(obj);
+    const clusterIP = `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+    this.server.apply(realisticService({ name, clusterIP, trafficPolicy, ip: '0.0.0.0' }));
     this.names.push(name);
     this.services++;
   }
@@ -130,21 +137,21 @@ class Cluster {
     }
   }
 
-  /** One ready endpoint on this node for Service `name`. */
+  /** Three ready endpoints for Service `name`, the first on this node (objects.ts). */
   createSlice(name: string): void {
-    this.server.apply({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: `${name}-abcde`,
-        namespace: 'default',
-        labels: { 'kubernetes.io/service-name': name },
-      },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: ['10.244.0.5'], conditions: { ready: true }, nodeName: NODE }],
-      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-    });
+    this.server.apply(realisticSlice({ service: name, node: NODE }));
     this.slices++;
+  }
+
+  /** Average JSON size in bytes of the stored objects of `kind` whose name starts with `prefix` (100 at most). */
+  averageBytes(kind: 'Service' | 'EndpointSlice', prefix: string): number {
+    const r = kind === 'Service' ? this.#svc : this.server.resource('discovery.k8s.io/v1', 'EndpointSlice');
+    const some = this.server.store
+      .peek(r)
+      .filter((o) => o.metadata.name.startsWith(prefix))
+      .slice(0, 100);
+    const total = some.reduce((n, o) => n + Buffer.byteLength(JSON.stringify(o)), 0);
+    return Math.round(total / Math.max(1, some.length));
   }
 
   /**
@@ -194,7 +201,7 @@ class Cluster {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Service change → address present, one change at a time; every 10th lands on enp1s0 (local pool). */
 async function changes(c: Cluster, watch: AddressWatch, addrs: Addresses, n: number) {
@@ -223,7 +230,7 @@ async function changes(c: Cluster, watch: AddressWatch, addrs: Addresses, n: num
  * Waits until the agent has used no CPU for IDLE_MS: its follow-up work (the reconcile its own
  * address change triggers, the write-back after it) is over.
  */
-async function agentIdle(pid: number): Promise<void> {
+export async function agentIdle(pid: number): Promise<void> {
   const started = performance.now();
   let last = cpuTicks(pid);
   let since = performance.now();
@@ -297,6 +304,8 @@ async function loaded(c: Cluster, watch: AddressWatch, addrs: Addresses, total: 
     rssMB: statusMB(pid, 'VmRSS'),
     hwmMB: statusMB(pid, 'VmHWM'),
     quietMs,
+    serviceBytes: c.averageBytes('Service', 'load-'),
+    sliceBytes: c.averageBytes('EndpointSlice', 'load-'),
   };
 }
 
@@ -327,13 +336,26 @@ export async function singleNode(o: SingleNodeOptions): Promise<SingleNodeResult
     const pid = agent.child.pid as number;
     // An agent that dies fails the phase at once instead of at the next wait's timeout.
     const w = watch;
-    agent.child.once('exit', (code, signal) => w.close(new Error(`the agent exited (${code ?? signal})`)));
+    const a = agent;
+    agent.child.once('exit', (code, signal) => {
+      const fatal = a.stderr.split('\n').find((l) => l.includes('FATAL ERROR'));
+      w.close(new Error(`the agent exited (${code ?? signal})${fatal === undefined ? '' : `: ${fatal}`}`));
+    });
+    const spawned = performance.now();
+    await ready(agent, BULK_TIMEOUT_MS);
+    const startupMs = Math.round(performance.now() - spawned);
+    await sleep(IDLE_SETTLE_MS);
+    await agentIdle(pid);
+    const idle = memoryOf(pid);
+    o.say(
+      `agent pid ${pid} ready and idle, nothing to place: VmRSS ${idle.rssMB} MB, VmHWM ${idle.hwmMB} MB`,
+    );
     const started = performance.now();
     await c.sync(watch, addrs);
-    const startupMs = Math.round(performance.now() - started);
+    const firstMs = Math.round(performance.now() - started);
     await c.quiet();
     const startRssMB = statusMB(pid, 'VmRSS');
-    o.say(`agent pid ${pid} up, first address after ${startupMs} ms, VmRSS ${startRssMB} MB`);
+    o.say(`first address ${firstMs} ms after the first Service, VmRSS ${startRssMB} MB`);
 
     o.say(`${o.changes} Service changes, one at a time`);
     const ch = await changes(c, watch, addrs, o.changes);
@@ -353,6 +375,7 @@ export async function singleNode(o: SingleNodeOptions): Promise<SingleNodeResult
     };
     return {
       startupMs,
+      idle,
       startRssMB,
       changes: ch.stats,
       burst: b,

@@ -13,6 +13,8 @@ import { ip, ipJson, withNetns } from '../../../../test/support/netns.ts';
 export const AGENT_ROOT = process.env.PURELB_AGENT_UNDER_TEST ?? resolve(import.meta.dirname, '../../../..');
 const NODE = join(AGENT_ROOT, 'node_modules/.bin/node');
 const CLI = join(AGENT_ROOT, 'packages/agent/src/cli.ts');
+/** The compiled CLI (`npm run build`), as the image runs it. */
+export const DIST_CLI = join(AGENT_ROOT, 'packages/agent/dist/cli.js');
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 
@@ -94,6 +96,23 @@ export class ManifestFile {
 const AGENT_NODE_FLAGS = (process.env.PURELB_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /**
+ * How agent processes are started: from the TypeScript sources (the default, what the tests get), or
+ * as the image runs them, the compiled `dist/cli.js` with the given node flags (the agent benchmark).
+ */
+export type AgentRuntime = { compiled: false } | { compiled: true; nodeFlags: readonly string[] };
+let runtime: AgentRuntime = { compiled: false };
+
+/** Every agent started after this call runs so (see AgentRuntime). */
+export function setAgentRuntime(r: AgentRuntime): void {
+  runtime = r;
+}
+
+/** Node's arguments up to and including the CLI's path; `flags` are the PURELB_AGENT_NODE_FLAGS ones. */
+function cliPrefix(flags: readonly string[]): string[] {
+  return runtime.compiled ? [...runtime.nodeFlags, DIST_CLI] : [...flags, '--conditions=purelb-source', CLI];
+}
+
+/**
  * The agents' environment: this process's, without what would point them at the host's own addresses
  * ($HOST_IP / $METRICS_ADDRESS, set in a CI pod, would make an agent in a test namespace try to listen
  * there).
@@ -105,10 +124,8 @@ function agentEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). */
+/** An empty `file` runs Kubernetes mode (the caller passes --kubeconfig). The CLI's own arguments. */
 const baseArgs = (ns: string, file: string) => [
-  '--conditions=purelb-source',
-  CLI,
   ...(file === '' ? [] : ['--standalone', file]),
   '--netns',
   ns,
@@ -121,7 +138,7 @@ const baseArgs = (ns: string, file: string) => [
 /** `purelb-agent --once`: resolves with its exit code and logs. */
 export function runOnce(ns: string, file: string, extra: string[] = []): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, [...baseArgs(ns, file), '--once', ...extra], {
+    const child = spawn(NODE, [...cliPrefix([]), ...baseArgs(ns, file), '--once', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: agentEnv(),
     });
@@ -141,7 +158,7 @@ export class RunningCli {
   readonly #exited: Promise<number | null>;
 
   constructor(args: string[]) {
-    this.child = spawn(NODE, [...AGENT_NODE_FLAGS, '--conditions=purelb-source', CLI, ...args], {
+    this.child = spawn(NODE, [...cliPrefix(AGENT_NODE_FLAGS), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: agentEnv(),
     });
@@ -179,7 +196,7 @@ export class RunningCli {
 /** A long-running agent in namespace `ns` (standalone on `file`, or Kubernetes mode when `file` is ''). */
 export class RunningAgent extends RunningCli {
   constructor(ns: string, file: string, extra: string[] = []) {
-    super([...baseArgs(ns, file).slice(2), '--resync', '0', ...extra]);
+    super([...baseArgs(ns, file), '--resync', '0', ...extra]);
   }
 }
 
