@@ -22,13 +22,6 @@ const ALL_HOPS = NODES.map((n) => n.ip).sort();
 const [HOST, AGGREGATE] = SERVICES;
 /** BGP up on four daemons, the agents' first reconcile: generous for a loaded machine. */
 const CONVERGE_MS = 30_000;
-/**
- * The agent withdraws only its local addresses on SIGTERM (lbnodeagent/main.ts shutDown →
- * withdrawLocal): the remote ones stay on kube-lb0, so BIRD keeps announcing them from a node whose
- * agent is gone. Issue 13 asks for the node's next hop to go; until the agent does that, the step runs
- * as a todo.
- */
-const SIGTERM_TODO = 'the agent keeps remote addresses on kube-lb0 after SIGTERM (withdrawLocal only)';
 /** "Within a few seconds" of the Service's deletion. */
 const WITHDRAW_MS = 5_000;
 
@@ -41,18 +34,17 @@ test('docs/routing.md quotes the node configuration the routing test runs', () =
 
 /**
  * The steps share one world and build on each other: once one fails, the later ones are skipped (as
- * failed) rather than run on a broken world. `todo`: the behaviour the issue asks for and the agent
- * lacks yet; it runs and reports, and its failure does not fail the run.
+ * failed) rather than run on a broken world.
  */
 function stepper(t: TestContext) {
   let failed: string | undefined;
-  return async (name: string, fn: () => Promise<void>, todo?: string): Promise<void> => {
-    await t.test(name, { todo }, async () => {
+  return async (name: string, fn: () => Promise<void>): Promise<void> => {
+    await t.test(name, async () => {
       if (failed !== undefined) throw new Error(`not run: step "${failed}" failed`);
       try {
         await fn();
       } catch (err) {
-        if (todo === undefined) failed = name;
+        failed = name;
         throw err;
       }
     });
@@ -97,23 +89,19 @@ test('remote addresses reach a BGP router from every node, and leave it', { skip
       assert.equal((await w.learned()).has(HOST.route), false);
       assert.deepEqual(w.kernel().get(AGGREGATE.route), ALL_HOPS, 'the other Service stays');
     });
-    await step(
-      'an agent stopped with SIGTERM takes its node out of the next hops',
-      async () => {
-        const [gone, ...rest] = NODES;
-        await w.nodes.agents.get(gone!.name)?.stop('SIGTERM');
-        const left = rest.map((n) => n.ip).sort();
-        const ms = await until(
-          `${gone!.name} out of ${AGGREGATE.route}`,
-          () => sameHops(w, AGGREGATE.route, left),
-          WITHDRAW_MS,
-          () =>
-            `router: ${JSON.stringify([...w.kernel()])}; ${gone!.name}: ${ip(w.nodes.ns(gone!.name), '-4', '-br', 'addr', 'show', 'dev', 'kube-lb0')}`,
-        );
-        t.diagnostic(`${gone!.name}'s next hop left ${AGGREGATE.route} ${ms} ms after its agent's SIGTERM`);
-      },
-      SIGTERM_TODO,
-    );
+    await step('an agent stopped with SIGTERM takes its node out of the next hops', async () => {
+      const [gone, ...rest] = NODES;
+      await w.nodes.agents.get(gone!.name)?.stop('SIGTERM');
+      const left = rest.map((n) => n.ip).sort();
+      const ms = await until(
+        `${gone!.name} out of ${AGGREGATE.route}`,
+        () => sameHops(w, AGGREGATE.route, left),
+        WITHDRAW_MS,
+        () =>
+          `router: ${JSON.stringify([...w.kernel()])}; ${gone!.name}: ${ip(w.nodes.ns(gone!.name), '-4', '-br', 'addr', 'show', 'dev', 'kube-lb0')}`,
+      );
+      t.diagnostic(`${gone!.name}'s next hop left ${AGGREGATE.route} ${ms} ms after its agent's SIGTERM`);
+    });
   });
 });
 

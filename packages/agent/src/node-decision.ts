@@ -25,6 +25,7 @@ import {
   type MembershipClock,
   type NodeNetwork,
   nodeObjectIssues,
+  nodesStandingAside,
   type Ownership,
   parseCidr,
   type RejectedObject,
@@ -118,7 +119,12 @@ export function nodeConfig(
   });
 }
 
-function members(input: NodeDecisionInput, state: ClusterState, subnets: string[]) {
+function members(
+  input: NodeDecisionInput,
+  state: ClusterState,
+  subnets: string[],
+  local: LocalAgentConfig | undefined,
+) {
   const cidrs = subnets.flatMap((s) => {
     const c = parseCidr(s);
     return typeof c === 'string' ? [] : [c];
@@ -134,6 +140,7 @@ function members(input: NodeDecisionInput, state: ClusterState, subnets: string[
   const membership = liveMembers(state.leases, {
     ...clock,
     ...(self === undefined ? {} : { self: { node: input.node, subnets: cidrs, ...self } }),
+    standAside: nodesStandingAside(state.nodes, { avoidCordoned: local?.avoidCordonedNodes ?? true }),
   });
   return { members: membership.members, membership };
 }
@@ -153,7 +160,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
   const agent = selectAgent(agents, nodeLabels);
   const local = agent?.local;
   const subnets = advertisedSubnets(network, local);
-  const elected = members(input, state, subnets);
+  const elected = members(input, state, subnets, local);
   const desired = desiredState({
     node,
     nodeLabels,

@@ -1,6 +1,7 @@
 // The CLI in Kubernetes mode against the fake API server (through the real client-node), acting in a
 // test namespace: it renews its Lease with the node's subnets, places the addresses, writes its
-// announcing slot back, and on SIGTERM withdraws the local address before deleting its Lease.
+// announcing slot back, and on SIGTERM withdraws the local address, then the remote one (its route
+// stops being advertised), before deleting its Lease.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { call } from '../../../test/fake-apiserver/http-helpers.ts';
@@ -13,7 +14,7 @@ const SVC = '/api/v1/namespaces/default/services';
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-purelb2-1';
 
 describe('purelb-agent in Kubernetes mode', { skip }, () => {
-  it('leases, places, writes back its slot, and on SIGTERM withdraws the local address then deletes its Lease', async () => {
+  it('leases, places, writes back its slot, and on SIGTERM withdraws the local address, then the remote one, then deletes its Lease', async () => {
     await withSeedClusterAgent(
       [
         { name: 'web', ip: '172.30.250.53' },
@@ -42,7 +43,11 @@ describe('purelb-agent in Kubernetes mode', { skip }, () => {
         const order = agent.logs
           .map((l) => l.msg)
           .filter((m) => m.startsWith('address withdrawn') || m === 'lease released');
-        assert.deepEqual(order, ['address withdrawn: delete 172.30.250.53/24 dev enp1s0', 'lease released']);
+        assert.deepEqual(order, [
+          'address withdrawn: delete 172.30.250.53/24 dev enp1s0',
+          'address withdrawn: delete 172.31.1.5/32 dev kube-lb0',
+          'lease released',
+        ]);
       },
     );
   });

@@ -14,6 +14,9 @@ import {
 import { manifests } from './support/manifests.ts';
 
 const skip = netnsUnavailableReason();
+// The agents here trust carrier that comes back after 1 s, not the default 10 (--carrier-hold): the
+// interface's return is what moves addresses back in these tests; dead-link-fails-over pins the hold.
+process.env.CARRIER_HOLD_SECONDS ??= '1';
 
 const has = (ns: string, link: string, cidr: string): boolean =>
   v4Addresses(ns).get(link)?.includes(cidr) ?? false;

@@ -82,8 +82,16 @@ export interface KubeNode {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
-  /** addresses: what the kubelet reports (InternalIP, ExternalIP, Hostname, ...). */
-  status?: { addresses?: { type: string; address: string }[] };
+  /** unschedulable: cordoned; taints: out-of-service (election/node-standing.ts). */
+  spec?: { unschedulable?: boolean; taints?: { key: string; effect: string; value?: string }[] };
+  /**
+   * addresses: what the kubelet reports (InternalIP, ExternalIP, Hostname, ...); conditions: only
+   * type and status are read (NetworkUnavailable), never the heartbeat times.
+   */
+  status?: {
+    addresses?: { type: string; address: string }[];
+    conditions?: { type: string; status: string }[];
+  };
 }
 
 /** A ServiceGroup or LBNodeAgent as stored; `spec` is checked by the config parsers. */

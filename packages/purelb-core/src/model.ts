@@ -28,6 +28,8 @@ export interface NodeNetwork {
   routes: Route[];
   /** Nexthop objects, which routes may name by id (absent: the node has none, or they were not read). */
   nexthops?: NexthopObject[];
+  /** Links whose carrier came back too recently to be trusted (CarrierHysteresis); absent: none. */
+  carrierHeld?: ReadonlySet<number>;
 }
 
 /** The outcome of electing this node's local interface for one address family. */
@@ -69,6 +71,8 @@ export interface PlacementSkip {
     | 'no-local-endpoint'
     | 'ambiguous-default-route'
     | 'no-local-interface'
+    /** The local interface(s) have no carrier (or carrier back too recently): a dead link. */
+    | 'no-carrier'
     | 'no-group'
     | 'invalid-config'
     | 'not-selected'

@@ -83,6 +83,7 @@ const NOT_HERE: Record<PlacementSkip['code'], string> = {
   'no-group': 'in no pool',
   'invalid-config': 'invalid configuration',
   'no-local-interface': 'no local interface',
+  'no-carrier': 'its local interface has no carrier',
   'ambiguous-default-route': 'ambiguous default route',
   'address-in-use': 'the node already uses it',
   'reserved-address': 'a gateway or reserved address',

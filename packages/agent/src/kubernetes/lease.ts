@@ -41,6 +41,8 @@ export interface LeaseHealth {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+/** The least time between two renewals forced by a change of subnets (renewSoon). */
+export const FORCED_RENEWAL_GAP_MS = 5_000;
 
 export class LeaseKeeper {
   readonly #rest: KubeRest;
@@ -56,6 +58,8 @@ export class LeaseKeeper {
   #failures = 0;
   #lastError: string | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
+  #soonTimer: NodeJS.Timeout | undefined;
+  #lastForced = Number.NEGATIVE_INFINITY;
   #checkTimer: NodeJS.Timeout | undefined;
   #fenceTimer: NodeJS.Timeout | undefined;
   #running = false;
@@ -107,6 +111,8 @@ export class LeaseKeeper {
     clearTimeout(this.#renewTimer);
     clearTimeout(this.#checkTimer);
     clearTimeout(this.#fenceTimer);
+    clearTimeout(this.#soonTimer);
+    this.#soonTimer = undefined;
     await this.#inFlight;
   }
 
@@ -124,6 +130,24 @@ export class LeaseKeeper {
       this.#o.logger.error('lease release failed', { lease: leaseName(this.#o.node), reason: err });
       throw err;
     }
+  }
+
+  /**
+   * The advertised subnets changed (a link lost carrier): a renewal carrying them now, or
+   * FORCED_RENEWAL_GAP_MS after the last such one, so a flapping link adds at most one write per gap.
+   * A renewal already in flight may carry the old subnets: this one follows it.
+   */
+  renewSoon(): void {
+    if (!this.#running || this.#soonTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastForced + FORCED_RENEWAL_GAP_MS - this.#now());
+    this.#soonTimer = setTimeout(() => {
+      void (this.#inFlight ?? Promise.resolve()).then(() => {
+        this.#soonTimer = undefined;
+        if (!this.#running) return;
+        this.#lastForced = this.#now();
+        return this.renewNow();
+      });
+    }, wait);
   }
 
   /** One renewal now (also used by start); exposed for tests and for a forced refresh of subnets. */

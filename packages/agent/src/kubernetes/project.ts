@@ -95,7 +95,9 @@ const LEASE: Shape<Lease> = {
 
 const NODE: Shape<KubeNode> = {
   ...TYPED,
-  status: { addresses: { type: true, address: true } },
+  spec: { unschedulable: true, taints: { key: true, effect: true, value: true } },
+  // Conditions without their heartbeat times: a kubelet's heartbeat changes nothing kept here.
+  status: { addresses: { type: true, address: true }, conditions: { type: true, status: true } },
 };
 
 /** ServiceGroups and LBNodeAgents: spec and status whole (core's config parsers check them). */

@@ -126,8 +126,8 @@ export class KubernetesSource implements ObjectSource {
     this.#feeds.set(kind, feed);
   }
 
-  /** A Node's heartbeats and conditions change nothing the agent decides on: only its name, uid,
-   * labels and addresses do, so other updates of any of the cluster's Nodes are not a change. */
+  /** A Node's heartbeats change nothing the agent decides on: only its name, uid, labels, addresses,
+   * cordon, taints and conditions' statuses do (what project.ts keeps), so other updates are no change. */
   #matters(kind: string, event: InformerEvent, obj: Keyed): boolean {
     if (kind !== 'Node') return true;
     const name = obj.metadata.name;
@@ -136,7 +136,7 @@ export class KubernetesSource implements ObjectSource {
       return true;
     }
     const n = obj as KubeNode;
-    const key = JSON.stringify([n.metadata.uid, n.metadata.labels, n.status?.addresses]);
+    const key = JSON.stringify([n.metadata.uid, n.metadata.labels, n.spec, n.status]);
     if (this.#nodeKeys.get(name) === key) return false;
     this.#nodeKeys.set(name, key);
     return true;

@@ -411,7 +411,15 @@ export class Writeback {
     const key = serviceKey(svc);
     const want = this.announcingFor(svc, input);
     const have = svc.metadata.annotations ?? {};
-    const placed = new Set((byService(input.desired).placements.get(key) ?? []).map((p) => p.ip));
+    const idx = byService(input.desired);
+    // An address on the virtual interface because its link lost carrier reaches nobody on the segment:
+    // that is a release, written at once, so the next holder need not wait for this node's slot.
+    const deadLink = new Set(
+      (idx.skips.get(key) ?? []).filter((s) => s.code === 'no-carrier').map((s) => s.ip),
+    );
+    const placed = new Set(
+      (idx.placements.get(key) ?? []).map((p) => p.ip).filter((ip) => !deadLink.has(ip)),
+    );
     const decision = this.#coalescer.decide(key, have, want, placed);
     if (decision === 'none') return true;
     if (decision === 'wait') return false;

@@ -160,6 +160,16 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
     // Local addresses outlive a dead agent by less than its Lease; renewed while it runs.
     ...(o.mode === 'kubernetes' ? { leaseSeconds: o.leaseDurationSeconds } : {}),
     refresh: (ops, network) => applyRefreshes(nl, ops, network, log),
+    carrierHoldMs: o.carrierHoldSeconds * 1000,
+    // Subnets that change (a link lost carrier) go into the Lease at once, not at the next renewal.
+    ...(kube === undefined
+      ? {}
+      : {
+          onSubnets: (subnets) => {
+            log.info('advertised subnets changed: renewing the Lease now', { subnets: subnets.join(',') });
+            kube.lease.renewSoon();
+          },
+        }),
     onInterest: (i) => interest.follow?.(i),
     onSummary: (s) => {
       metrics.record(s);
@@ -199,7 +209,7 @@ async function once(a: Agent): Promise<number> {
 
 /** Withdraw first, THEN give up the Lease: another node takes over only once ours are gone. */
 async function shutDown(a: Agent, close: () => Promise<void>): Promise<number> {
-  const results = await a.rec.withdrawLocal();
+  const results = await a.rec.withdrawAll();
   if (a.kube !== undefined) {
     await a.writeback.idle();
     await a.kube.lease.release().catch(() => {});

@@ -25,7 +25,9 @@ export const LBNODEAGENT_USAGE = `usage: purelb-agent --standalone FILE [options
   --resync SECONDS      periodic full reconcile (default 30, $RESYNC_SECONDS; 0 = off)
   --probe-ms MS         before first claiming a local address, ask the segment whether another host uses it
                         (ARP probe / IPv6 DAD solicitation) and listen this long (default 200, $PROBE_MS;
-                        0 = claim without asking, as upstream PureLB)`;
+                        0 = claim without asking, as upstream PureLB)
+  --carrier-hold S      an interface whose carrier came back takes local addresses again only after it has
+                        held carrier this long (default 10, $CARRIER_HOLD_SECONDS; a loss counts at once)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -45,6 +47,7 @@ export interface LbnodeagentOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   resyncSeconds: number;
   probeMs: number;
+  carrierHoldSeconds: number;
   fence: 'evidence' | 'silence';
 }
 
@@ -64,6 +67,7 @@ export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv):
       'log-level': { type: 'string' },
       resync: { type: 'string' },
       'probe-ms': { type: 'string' },
+      'carrier-hold': { type: 'string' },
       fence: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -123,6 +127,13 @@ export function parseLbnodeagentOptions(argv: string[], env: NodeJS.ProcessEnv):
       String(values['probe-ms'] ?? env.PROBE_MS ?? '200'),
       0,
       5000,
+      UsageError,
+    ),
+    carrierHoldSeconds: wholeNumber(
+      '--carrier-hold',
+      String(values['carrier-hold'] ?? env.CARRIER_HOLD_SECONDS ?? '10'),
+      0,
+      3600,
       UsageError,
     ),
   };

@@ -5,6 +5,7 @@
 // run, however many arrive. No placement rule lives here.
 import {
   advertisedSubnets,
+  CARRIER_HOLD_MS,
   type ConfigMemory,
   type DesiredState,
   deadManLifetime,
@@ -26,6 +27,7 @@ import type { Action, Address } from '@purelb-ts/netlink-native';
 import type { Logger } from '../log.ts';
 import type { OpResult } from '../network/apply-plan.ts';
 import { opFields, opSummary } from '../network/apply-plan.ts';
+import { CarrierHold } from '../network/carrier-hold.ts';
 import { AddressConflicts } from '../network/conflicts.ts';
 import { dadFailedIn, dadFailureIn, tentative } from '../network/dad.ts';
 import type { EvidenceFence } from '../network/evidence-fence.ts';
@@ -95,6 +97,10 @@ export interface ReconcilerOptions {
   leaseSeconds?: number;
   /** Renews address lifetimes (replace-address, refresh-lifetime) between reconciles; absent: never. */
   refresh?: (ops: readonly PlanOp[], network: NodeNetwork) => Promise<OpResult[]>;
+  /** How long carrier that came back must hold before its interface takes local addresses (core's CARRIER_HOLD_MS). */
+  carrierHoldMs?: number;
+  /** The advertised subnets changed (Kubernetes mode renews its Lease at once with them). */
+  onSubnets?: (subnets: readonly string[]) => void;
 }
 
 /** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
@@ -141,6 +147,7 @@ export class Reconciler {
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
+  readonly #carrier: CarrierHold;
   #retryTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #runs = 0;
@@ -169,6 +176,9 @@ export class Reconciler {
     this.#reported = new ReportedOnce(options.log);
     this.#conflicts = new AddressConflicts(options.now ?? Date.now);
     this.#lifetimes = new LifetimeRefresher(this.#ownership);
+    this.#carrier = new CarrierHold(options.carrierHoldMs ?? CARRIER_HOLD_MS, () =>
+      this.markDirty('carrier held long enough'),
+    );
     const lease = options.standalone ? undefined : options.leaseSeconds;
     this.#handoff =
       lease === undefined
@@ -176,6 +186,11 @@ export class Reconciler {
         : new HandoffGate(options.node, lease * 1000, options.log, () =>
             this.markDirty('a handoff wait ends'),
           );
+  }
+
+  /** The network as elections see it: links whose carrier is not trusted yet are marked held. */
+  async #readNetwork(): Promise<NodeNetwork> {
+    return this.#carrier.judge(await this.#o.readNetwork());
   }
 
   /** Completed runs so far. */
@@ -236,7 +251,7 @@ export class Reconciler {
    */
   async computeSubnets(): Promise<readonly string[]> {
     const state = this.#o.source.snapshot();
-    const network = await this.#o.readNetwork();
+    const network = await this.#readNetwork();
     const config = nodeConfig(state, this.#o.node, network, this.#memory);
     const agent = selectAgent(config.agents, nodeLabelsOf(state, this.#o.node));
     this.#subnets = advertisedSubnets(network, agent?.local);
@@ -299,7 +314,7 @@ export class Reconciler {
   async #run(): Promise<ReconcileSummary> {
     const state = this.#o.source.snapshot();
     const readAt = performance.now();
-    const network = await this.#o.readNetwork();
+    const network = await this.#readNetwork();
     for (const ip of dadFailedIn(network, this.#ownership)) this.#dadFailed(ip, false);
     let d = this.#decide(state, network);
     if (await this.#probeFirstClaims(d, network)) d = this.#decide(state, network);
@@ -364,6 +379,7 @@ export class Reconciler {
       links: network.links,
       poolSubnets: poolSubnets(decision.config.groups),
     });
+    if (decision.subnets.join() !== this.#subnets.join()) this.#o.onSubnets?.(decision.subnets);
     this.#subnets = decision.subnets;
     this.#local = decision.local;
     this.#o.evidence?.fence.update(this.#o.evidence.cutOff(), localByLink(decision.desired));
@@ -534,6 +550,7 @@ export class Reconciler {
    */
   #runAtNextExpiry(members: readonly Member[], now: number): void {
     clearTimeout(this.#expiryTimer);
+    this.#carrier.stop();
     this.#expiryTimer = undefined;
     const next = Math.min(...members.map((m) => m.expiresAt));
     const delay = next - now + EXPIRY_SLACK_MS;
@@ -570,7 +587,7 @@ export class Reconciler {
     const failed = new Set<string>();
     let pending = added;
     while (pending.length > 0) {
-      const network = await this.#o.readNetwork();
+      const network = await this.#readNetwork();
       const still: Placement[] = [];
       for (const p of pending) {
         const index = network.links.find((l) => l.name === p.link)?.index;
@@ -622,21 +639,33 @@ export class Reconciler {
   }
 
   /**
-   * Graceful shutdown: stops reacting to changes and withdraws this node's LOCAL addresses (the plan is
-   * made against the last desired state without its local placements), so another node can take them
-   * over. Virtual addresses stay: every eligible node carries them anyway.
+   * Graceful shutdown: stops reacting to changes and withdraws every address this node added (the
+   * plan is made against the last desired state without any placement). Local ones first, so another
+   * node takes them over; then the virtual interface's, so a routing daemon exporting its routes stops
+   * advertising this node as a next hop (docs/routing.md). The virtual interface itself stays.
    */
-  async withdrawLocal(): Promise<OpResult[]> {
+  async withdrawAll(): Promise<OpResult[]> {
     this.stop();
     if (this.#running !== undefined) await this.#running;
     const desired = this.#lastDesired;
     if (desired === undefined) return [];
-    const network = await this.#o.readNetwork();
-    const plan = planReconcile(withoutLocal(desired), network, this.#ownership).flatMap((op) =>
-      op.op === 'delete-address'
-        ? [{ ...op, reason: 'the agent is shutting down: another node takes its local addresses over' }]
-        : [],
-    );
+    const network = await this.#readNetwork();
+    const dummy = desired.dummyInterface;
+    const plan = planReconcile({ ...desired, placements: [] }, network, this.#ownership)
+      .flatMap((op) =>
+        op.op !== 'delete-address'
+          ? []
+          : [
+              {
+                ...op,
+                reason:
+                  op.link === dummy
+                    ? 'the agent is shutting down: its routes stop being advertised from this node'
+                    : 'the agent is shutting down: another node takes its local addresses over',
+              },
+            ],
+      )
+      .sort((a, b) => Number(a.link === dummy) - Number(b.link === dummy));
     const results = plan.length === 0 ? [] : await this.#o.apply(plan, network);
     for (const r of results) if (r.ok) this.#logApplied(r.op);
     return results;
@@ -648,6 +677,7 @@ export class Reconciler {
     clearTimeout(this.#refreshTimer);
     this.#handoff?.stop();
     clearTimeout(this.#expiryTimer);
+    this.#carrier.stop();
     clearTimeout(this.#retryTimer);
   }
 }

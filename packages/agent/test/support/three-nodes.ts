@@ -4,6 +4,7 @@
 // one node out), and everything deleted after `body`, even when it throws.
 import type { FakeApiServer, KubectlEnv } from '../../../../test/support/kube.ts';
 import { writeKubeconfig } from '../../../../test/support/kube.ts';
+import { ip } from '../../../../test/support/netns.ts';
 import type { RunningAgent } from './agent-process.ts';
 import { leaseRenewals, NODES, seedElectionCluster, startNodeAgent, VIP } from './election-cluster.ts';
 import { buildSegment, type Segment, type SegmentHost } from './segment.ts';
@@ -23,6 +24,8 @@ export interface ThreeNodes {
   start(name: string): void;
   /** The holder once all three Leases exist and it stayed the only one for a Lease duration. */
   steady(limitMs?: number): Promise<string>;
+  /** Sets the switch's port of `name` up or down: its enp1s0 gains or loses carrier. */
+  setPort(name: string, up: boolean): void;
 }
 
 export async function withThreeNodes(
@@ -61,7 +64,11 @@ export async function withThreeNodes(
         settleMs: o.leaseSeconds * 1000,
         limitMs,
       });
-    await body({ server, holders, agents, all, ns, logs, start, steady });
+    const sw = segment.namespaces[0] as string;
+    const hostNames = [...NODES, ...(o.extraHosts ?? [])].map((h) => h.name);
+    const setPort = (name: string, up: boolean) =>
+      ip(sw, 'link', 'set', `port${hostNames.indexOf(name)}`, up ? 'up' : 'down');
+    await body({ server, holders, agents, all, ns, logs, start, steady, setPort });
   } finally {
     for (const a of agents.values()) await a.stop('SIGKILL');
     holders?.close();

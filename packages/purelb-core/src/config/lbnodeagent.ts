@@ -20,7 +20,14 @@ import { parseLabelSelector } from './label-selector.ts';
 import type { GarpConfig, LBNodeAgentConfig, LifetimeConfig, LocalAgentConfig, Parsed } from './types.ts';
 
 const SPEC_KEYS = ['nodeSelector', 'local'] as const;
-const LOCAL_KEYS = ['localInterface', 'dummyInterface', 'interfaces', 'garpConfig', 'addressConfig'] as const;
+const LOCAL_KEYS = [
+  'localInterface',
+  'dummyInterface',
+  'interfaces',
+  'garpConfig',
+  'addressConfig',
+  'avoidCordonedNodes',
+] as const;
 const GARP_KEYS = ['enabled', 'initialDelay', 'count', 'interval', 'verifyBeforeSend'] as const;
 const LIFETIME_KEYS = ['validLifetime', 'preferredLifetime', 'noPrefixRoute'] as const;
 
@@ -119,7 +126,13 @@ function parseLocal(issues: Issues, local: Record<string, unknown>): LocalAgentC
       DUMMY_LIFETIME,
     ),
   };
-  return { localInterface, dummyInterface, interfaces, garp, addressConfig };
+  const avoidCordonedNodes = readBool(
+    issues,
+    'spec.local.avoidCordonedNodes',
+    local.avoidCordonedNodes,
+    true,
+  );
+  return { localInterface, dummyInterface, interfaces, garp, addressConfig, avoidCordonedNodes };
 }
 
 function readDurationMs(issues: Issues, path: string, v: unknown, dfltMs: number): number {

@@ -78,6 +78,8 @@ export interface LocalAgentConfig {
   /** GARP / unsolicited NA on takeover; undefined = none (as upstream, only when configured). */
   garp: GarpConfig | undefined;
   addressConfig: { localInterface: LifetimeConfig; dummyInterface: LifetimeConfig };
+  /** Cordoned nodes stand aside from local elections (default true; election/node-standing.ts). */
+  avoidCordonedNodes: boolean;
 }
 
 export interface LBNodeAgentConfig {

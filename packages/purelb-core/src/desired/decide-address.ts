@@ -250,12 +250,13 @@ function fallbackToDummy(
   svc: Service,
   addr: IngressIP,
   found: PoolMatch,
-  { election, candidates }: LocalCandidates,
+  local: LocalCandidates,
   eligible: readonly string[] | undefined,
 ): AddressDecision {
   if (eligible !== undefined && !eligible.includes(ctx.node)) return noEndpointHere(ctx, svc, addr);
+  const { candidates } = local;
   const dummy = ctx.local.dummyInterface;
-  const problem = localInterfaceProblem(ctx.local, election, candidates.length, addr.parsed.family);
+  const problem = localInterfaceProblem(ctx.local, local, addr.parsed.family);
   const pool = `local pool of ServiceGroup ${found.group.name}`;
   if (problem === undefined) {
     const names = candidates.map((c) => c.name).join(', ');
@@ -280,14 +281,20 @@ function fallbackToDummy(
 /** Why this node has no usable local interface for the family, or undefined when it has one. */
 function localInterfaceProblem(
   local: LocalAgentConfig,
-  election: LocalInterfaceElection,
-  candidateCount: number,
+  { election, candidates, carrierless }: LocalCandidates,
   family: Family,
-): { code: 'ambiguous-default-route' | 'no-local-interface'; text: string } | undefined {
+): { code: 'ambiguous-default-route' | 'no-local-interface' | 'no-carrier'; text: string } | undefined {
   if (local.localInterface === 'default' && election.status === 'ambiguous') {
     return { code: 'ambiguous-default-route', text: election.reason };
   }
-  if (candidateCount > 0) return undefined;
+  if (candidates.length > 0) return undefined;
+  if (carrierless.length > 0) {
+    const names = carrierless.join(', ');
+    return {
+      code: 'no-carrier',
+      text: `no local interface for IPv${family}: ${names} ${carrierless.length > 1 ? 'have' : 'has'} no carrier, or carrier back too recently to trust`,
+    };
+  }
   const text =
     local.localInterface === 'default'
       ? `no local interface for IPv${family}: ${election.reason}`

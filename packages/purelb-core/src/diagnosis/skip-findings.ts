@@ -10,6 +10,8 @@ const FIXES: Readonly<Record<PlacementSkip['code'], (ip: string) => string>> = {
     'fix the ServiceGroup or LBNodeAgent the message names; each parse error names its field path and value',
   'no-local-interface': () =>
     "make the LBNodeAgent's spec.local.localInterface / interfaces match an interface on this node, or use a remote pool",
+  'no-carrier': () =>
+    "the node's local interface has no carrier (`ip link` shows NO-CARRIER): check its cable, switch port or peer; another node announces the address meanwhile",
   'no-candidate': (ip) =>
     `no live node's lease lists a subnet containing ${ip}: check the lbnodeagent pods run and that a node interface has an address in that subnet`,
   'no-local-endpoint': () =>

@@ -1,5 +1,12 @@
 // Local-interface election, advertised subnets, lease membership and the per-address node election.
 export { advertisedSubnets } from './advertised-subnets.ts';
+export {
+  CARRIER_HOLD_MS,
+  CarrierHysteresis,
+  type CarrierView,
+  hasCarrier,
+  IFF_LOWER_UP,
+} from './carrier.ts';
 export { ContactClock } from './contact-clock.ts';
 export {
   defaultRoutes,
@@ -32,6 +39,13 @@ export {
 } from './members.ts';
 export { parseMicroTime } from './micro-time.ts';
 export { nexthopInterfaces } from './nexthops.ts';
+export {
+  LABEL_EXCLUDE_FROM_LB,
+  nodesStandingAside,
+  type StandingPolicy,
+  standsAside,
+  TAINT_OUT_OF_SERVICE,
+} from './node-standing.ts';
 export {
   type LocalSubnet,
   unusableReason,

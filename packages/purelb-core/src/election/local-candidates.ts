@@ -5,6 +5,7 @@ import type { LocalAgentConfig } from '../config/types.ts';
 import type { Link, LocalInterfaceElection, NodeNetwork } from '../model.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { type Family, parseIP } from '../net/ip.ts';
+import { hasCarrier } from './carrier.ts';
 import { electDefaultInterface } from './default-route.ts';
 import { type LocalSubnet, usableSubnets } from './usable-subnets.ts';
 
@@ -22,9 +23,15 @@ export interface LocalCandidates {
   election: LocalInterfaceElection;
   /** In precedence order: the first whose subnet holds an address takes it. */
   candidates: CandidateInterface[];
+  /** Interfaces that would be candidates but have no carrier (or carrier not trusted yet), by name. */
+  carrierless: string[];
 }
 
 const isLoopback = (l: Link): boolean => l.type === ARPHRD_LOOPBACK || (l.flags & IFF_LOOPBACK) !== 0;
+
+/** Whether a link may carry local addresses now: it has carrier, trusted (see carrier.ts). */
+const carries = (l: Link, network: NodeNetwork): boolean =>
+  hasCarrier(l) && network.carrierHeld?.has(l.index) !== true;
 
 /** A copy without g/y, whose `test` would otherwise carry lastIndex from one name to the next. */
 const statelessRegex = (re: RegExp): RegExp =>
@@ -34,8 +41,9 @@ const statelessRegex = (re: RegExp): RegExp =>
  * The candidate interfaces for `family`: with localInterface "default" (or no config) the elected
  * default-route interface, otherwise every interface whose name the unanchored regex matches, sorted
  * by name; then `interfaces[]` in order. Loopback and the dummy interface are never candidates (an
- * address on them is not on the node's subnet), an interface is listed once, and names not present on
- * the node are left out.
+ * address on them is not on the node's subnet), nor is an interface without carrier or whose carrier
+ * is not trusted yet (carrier.ts); an interface is listed once, and names not present on the node are
+ * left out.
  */
 export function localCandidates(
   family: Family,
@@ -44,7 +52,8 @@ export function localCandidates(
 ): LocalCandidates {
   const election = electDefaultInterface(family, network);
   const dummy = local?.dummyInterface ?? DEFAULT_DUMMY_INTERFACE;
-  const usable = network.links.filter((l) => !isLoopback(l) && l.name !== dummy);
+  const present = network.links.filter((l) => !isLoopback(l) && l.name !== dummy);
+  const usable = present.filter((l) => carries(l, network));
   const byName = new Map(usable.map((l) => [l.name, l]));
 
   const chosen: Link[] = [];
@@ -73,7 +82,24 @@ export function localCandidates(
       subnets: usableSubnets(link, family, network.addresses),
     });
   }
-  return { election, candidates };
+  return { election, candidates, carrierless: carrierless(present, network, local, election) };
+}
+
+/** The interfaces the same rules would choose among those only carrier keeps out. */
+function carrierless(
+  present: Link[],
+  network: NodeNetwork,
+  local: LocalAgentConfig | undefined,
+  election: LocalInterfaceElection,
+): string[] {
+  const out = present.filter((l) => !carries(l, network));
+  if (out.length === 0) return [];
+  const localInterface = local?.localInterface ?? 'default';
+  const chosen = (l: Link) =>
+    (localInterface === 'default'
+      ? election.status === 'elected' && election.link === l.name
+      : statelessRegex(localInterface.regex).test(l.name)) || (local?.interfaces ?? []).includes(l.name);
+  return out.filter(chosen).map((l) => l.name);
 }
 
 export interface SubnetMatch {

@@ -43,6 +43,8 @@ export interface MembershipClock {
    * cache says): live → a member with these subnets until `expiresAt`; not live → no member.
    */
   self?: { node: string; live: boolean; subnets: readonly Cidr[]; expiresAt: number };
+  /** Live nodes that stand aside from local elections (node-standing.ts), name → why: no member. */
+  standAside?: ReadonlyMap<string, string>;
 }
 
 /** The Nodes that exist, name → uid, as MembershipClock.nodes takes them. */
@@ -147,6 +149,10 @@ export function liveMembers(leases: readonly Lease[], clock: number | Membership
     const { node, live, subnets, expiresAt } = c.self;
     if (live) byNode.set(node, { node, subnets: [...subnets], expiresAt });
     else byNode.delete(node);
+  }
+  for (const [node, why] of c.standAside ?? []) {
+    if (byNode.delete(node))
+      ignored.push({ lease: `${NODE_LEASE_PREFIX}${node}`, reason: `node stands aside: ${why}` });
   }
   const members = [...byNode.values()].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   return { members, ignored, malformed };

@@ -1,6 +1,7 @@
 // What the kernel would hold after a plan runs: a pure model of the address and link rules the plan
 // relies on, so tests (idempotence) and the diagnosis can check a plan without a kernel.
 
+import { IFF_LOWER_UP } from '../election/carrier.ts';
 import type { NodeNetwork, Placement } from '../model.ts';
 import { flagBits, IFA_F, SETTABLE_FLAGS } from '../net/address-flags.ts';
 import { cidrOf } from '../net/cidr.ts';
@@ -13,7 +14,7 @@ const IFF_UP = 0x1;
 const IFF_BROADCAST = 0x2;
 const IFF_RUNNING = 0x40;
 const IFF_NOARP = 0x80;
-const IFF_LOWER_UP = 0x10000;
+
 const ARPHRD_ETHER = 1;
 
 export interface SimulationOptions {

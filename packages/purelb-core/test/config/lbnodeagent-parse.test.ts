@@ -24,7 +24,7 @@ const errorsOf = (spec: unknown): ValidationIssue[] => {
 };
 
 describe('defaults (as upstream)', () => {
-  it('an empty local: default interface, kube-lb0, no GARP, 300 s noprefixroute local, permanent dummy', () => {
+  it('an empty local: default interface, kube-lb0, no GARP, 300 s noprefixroute local, permanent dummy, cordoned nodes avoided', () => {
     const a = ok({ local: {} });
     assert.equal(a.name, 'default');
     assert.equal(a.namespace, 'purelb-system');
@@ -38,7 +38,9 @@ describe('defaults (as upstream)', () => {
         localInterface: { validLifetime: 300, preferredLifetime: 300, noPrefixRoute: true },
         dummyInterface: { validLifetime: Infinity, preferredLifetime: Infinity, noPrefixRoute: false },
       },
+      avoidCordonedNodes: true,
     });
+    assert.equal(ok({ local: { avoidCordonedNodes: false } }).local?.avoidCordonedNodes, false);
   });
   it('no local: the agent has no local config', () => {
     assert.equal(ok({}).local, undefined);

@@ -15,6 +15,7 @@ export function agentLocal(overrides: {
     dummyInterface: overrides.dummyInterface ?? 'kube-lb0',
     interfaces: overrides.interfaces ?? [],
     garp: undefined,
+    avoidCordonedNodes: true,
     addressConfig: {
       localInterface: lifetimes,
       dummyInterface: { validLifetime: Infinity, preferredLifetime: Infinity, noPrefixRoute: false },

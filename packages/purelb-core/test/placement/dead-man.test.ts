@@ -10,6 +10,7 @@ const local = (validLifetime: number, preferredLifetime: number): LocalAgentConf
   dummyInterface: 'kube-lb0',
   interfaces: [],
   garp: undefined,
+  avoidCordonedNodes: true,
   addressConfig: {
     localInterface: { validLifetime, preferredLifetime, noPrefixRoute: true },
     dummyInterface: { validLifetime: Infinity, preferredLifetime: Infinity, noPrefixRoute: false },
