@@ -17,7 +17,7 @@ import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { placeLocal, placeVirtual } from '../placement/placement.ts';
 import { type PoolMatch, prepareGroups } from '../services/group-for-ip.ts';
 import type { IngressIP } from '../services/ingress.ts';
-import { externalTrafficLocal } from '../services/sharing.ts';
+import { externalTrafficLocal, prefersEndpointNodes } from '../services/sharing.ts';
 
 /** What stays the same for every address on this node. */
 export interface NodeContext {
@@ -132,7 +132,8 @@ export function decideAddress(
     const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why });
     return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
-  return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined);
+  const preferred = !etpLocal && prefersEndpointNodes(svc) ? new Set(endpointNodes) : undefined;
+  return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined, preferred);
 }
 
 function decideLocalPool(
@@ -141,6 +142,7 @@ function decideLocalPool(
   addr: IngressIP,
   found: PoolMatch,
   eligible: readonly string[] | undefined,
+  preferred?: ReadonlySet<string>,
 ): AddressDecision {
   const local = ctx.candidatesFor(addr.parsed.family);
   const match = findLocalSubnet(addr.ip, local.candidates);
@@ -163,6 +165,7 @@ function decideLocalPool(
     addr.ip,
     ctx.members,
     eligible === undefined ? undefined : new Set(eligible),
+    preferred,
   );
   if (winner === undefined || winner === '') {
     const among = etp ? 'live node with a ready endpoint' : 'live node';
@@ -192,7 +195,7 @@ function decideLocalPool(
       ],
     };
   }
-  const why = `this node wins the election for ${addr.ip} among ${contenders.length} candidate(s)${etp ? ' with a ready endpoint' : ''}`;
+  const why = `this node wins the election for ${addr.ip} among ${contenders.length} candidate(s)${etp ? ' with a ready endpoint' : ''}${preferred?.has(ctx.node) === true ? ', those with a ready endpoint first (purelb.io/node-affinity)' : ''}`;
   const conflict = ctx.conflicts.get(addr.ip);
   if (conflict !== undefined) {
     const text = `another host on ${match.candidate.name}'s segment uses ${addr.ip} (${conflict}): this node does not claim it`;

@@ -6,7 +6,7 @@ import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addres
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
-import { externalTrafficLocal } from '../services/sharing.ts';
+import { externalTrafficLocal, prefersEndpointNodes } from '../services/sharing.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
 import { frozenHeld, frozenNode, frozenReason, frozenSkip, nothingPlaced } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
@@ -44,11 +44,12 @@ const NO_NODES: readonly string[] = [];
 const NO_SLICES: readonly EndpointSlice[] = [];
 
 /**
- * Nodes with a ready endpoint of `svc` under externalTrafficPolicy Local; none otherwise, as
- * decideAddress reads them only under Local (most Services are Cluster: no Set, array, sort for them).
+ * Nodes with a ready endpoint of `svc` under externalTrafficPolicy Local or node-affinity
+ * service-endpoints; none otherwise, as decideAddress reads them only then (most Services are
+ * neither: no Set, array, sort for them).
  */
 const endpointNodesOf = (svc: Service, slices: ReadonlyMap<string, EndpointSlice[]>): readonly string[] =>
-  externalTrafficLocal(svc)
+  externalTrafficLocal(svc) || prefersEndpointNodes(svc)
     ? nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? NO_SLICES)
     : NO_NODES;
 

@@ -38,18 +38,25 @@ export interface WinnerResult {
 
 /**
  * The node that announces `ip`. With `eligible` (externalTrafficPolicy Local: the nodes with a ready
- * endpoint), only those nodes are candidates.
+ * endpoint), only those nodes are candidates. With `preferred` (purelb.io/node-affinity:
+ * service-endpoints), the candidates among them rank first, each group in hash order; none of them a
+ * candidate, the plain hash order stands (upstream's fallback).
  */
 export function electWinner(
   ip: string,
   members: readonly Member[],
   eligible?: ReadonlySet<string>,
+  preferred?: ReadonlySet<string>,
 ): WinnerResult {
   const addr = parseOrThrow(ip, 'electWinner');
   const holders = members
     .filter((m) => eligible === undefined || eligible.has(m.node))
     .filter((m) => m.subnets.some((s) => cidrContains(s, addr)))
     .map((m) => m.node);
-  const candidates = rankCanonical(formatIP(addr), holders);
+  const ranked = rankCanonical(formatIP(addr), holders);
+  const candidates =
+    preferred === undefined
+      ? ranked
+      : [...ranked.filter((n) => preferred.has(n)), ...ranked.filter((n) => !preferred.has(n))];
   return { winner: candidates[0], candidates };
 }

@@ -2,4 +2,4 @@ export { isAnnounceable, notAnnounceableReason } from './announceable.ts';
 export { endpointUsable, nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from './endpoints.ts';
 export { groupForIP, type PoolMatch, type PreparedGroups, prepareGroups } from './group-for-ip.ts';
 export { type IngressIP, type InvalidIngress, ingressIPs } from './ingress.ts';
-export { externalTrafficLocal, sharingKey, wantsSkipIPv6DAD } from './sharing.ts';
+export { externalTrafficLocal, prefersEndpointNodes, sharingKey, wantsSkipIPv6DAD } from './sharing.ts';

@@ -1,6 +1,10 @@
 // Services that may share an address carry the same purelb.io/allow-shared-ip key.
 
-import { ANNOTATION_ALLOW_SHARED_IP, ANNOTATION_SKIP_IPV6_DAD } from '../annotations.ts';
+import {
+  ANNOTATION_ALLOW_SHARED_IP,
+  ANNOTATION_NODE_AFFINITY,
+  ANNOTATION_SKIP_IPV6_DAD,
+} from '../annotations.ts';
 import type { Service } from '../kube.ts';
 
 /** The sharing key, or undefined when the Service does not share (absent or empty annotation). */
@@ -14,3 +18,11 @@ export const wantsSkipIPv6DAD = (svc: Service): boolean =>
   svc.metadata.annotations?.[ANNOTATION_SKIP_IPV6_DAD] === 'true';
 
 export const externalTrafficLocal = (svc: Service): boolean => svc.spec?.externalTrafficPolicy === 'Local';
+
+/**
+ * purelb.io/node-affinity: service-endpoints (upstream v0.17): a local address prefers the nodes that
+ * host a ready endpoint. Ignored on a shared address (its Services' endpoints differ), as upstream.
+ */
+export const prefersEndpointNodes = (svc: Service): boolean =>
+  svc.metadata.annotations?.[ANNOTATION_NODE_AFFINITY] === 'service-endpoints' &&
+  sharingKey(svc) === undefined;

@@ -241,3 +241,24 @@ test('property: rankNodes orders by digest and is a permutation of its distinct 
     }),
   );
 });
+
+test('node-affinity service-endpoints: endpoint nodes rank first, else the plain order stands', () => {
+  const ip = '172.30.250.53';
+  const plain = electWinner(ip, seedCluster).candidates;
+  const last = plain.at(-1) as string;
+  const preferred = electWinner(ip, seedCluster, undefined, new Set([last, 'not-a-member']));
+  assert.equal(preferred.winner, last, 'the one endpoint node wins although it hashes last');
+  assert.deepEqual(preferred.candidates, [last, ...plain.slice(0, -1)]);
+  assert.deepEqual(electWinner(ip, seedCluster, undefined, new Set(['elsewhere'])).candidates, plain);
+  fc.assert(
+    fc.property(fc.subarray(plain), (nodes) => {
+      const c = electWinner(ip, seedCluster, undefined, new Set(nodes)).candidates;
+      assert.deepEqual(new Set(c.slice(0, nodes.length)), new Set(nodes), 'endpoint nodes first');
+      assert.deepEqual(
+        c.slice(0, nodes.length),
+        plain.filter((n) => nodes.includes(n)),
+        'in hash order',
+      );
+    }),
+  );
+});
