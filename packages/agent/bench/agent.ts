@@ -389,7 +389,7 @@ function scaleRows(attempts: readonly Attempt<ScaleResult>[]): Row[] {
     const under = a.flags === undefined ? '' : ` (${a.flags})`;
     rows.push(
       {
-        measure: `agent started against ${size} Svc + ${size} EPS${under}: settled VmRSS`,
+        measure: `agent started against ${size} Svc + ${size} EPS${under}: settled VmRSS${r.idle === false ? ' (still busy)' : ''}`,
         result: mb(r.settled.rssMB),
         target: targeted ? `≤ ${TARGETS.rssMB} MB` : '',
         met: targeted ? r.settled.rssMB <= TARGETS.rssMB : undefined,
