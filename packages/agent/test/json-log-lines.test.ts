@@ -1,7 +1,7 @@
 // The agent logs one JSON object per line; the level filters everything but errors.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '../src/log.ts';
+import { createLogger, MAX_PENDING_LOG_BYTES } from '../src/log.ts';
 
 describe('JSON-lines logger', () => {
   it('writes ts, level, msg and the fields, one object per line', () => {
@@ -46,5 +46,28 @@ describe('JSON-lines logger', () => {
     quiet.warn('hidden');
     quiet.error('shown');
     assert.equal(JSON.parse(lines.at(-1) as string).msg, 'shown');
+  });
+
+  it('a log reader far behind: info and debug lines are dropped and counted, warnings and errors kept', () => {
+    const lines: string[] = [];
+    let behind = MAX_PENDING_LOG_BYTES + 1;
+    const log = createLogger('debug', { write: (l) => lines.push(l), pending: () => behind });
+    log.info('placed 1');
+    log.debug('placed 2');
+    log.warn('kept');
+    log.error('kept too');
+    // The count goes out with the first line that is written, before it.
+    assert.deepEqual(
+      lines.map((l) => [JSON.parse(l).msg, JSON.parse(l).dropped]),
+      [
+        ['log lines dropped', 2],
+        ['kept', undefined],
+        ['kept too', undefined],
+      ],
+    );
+    behind = 0;
+    log.info('caught up');
+    assert.equal(JSON.parse(lines.at(-1) as string).msg, 'caught up');
+    assert.equal(lines.length, 4);
   });
 });

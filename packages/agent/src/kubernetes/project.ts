@@ -37,6 +37,34 @@ function pick(value: unknown, shape: Spec): unknown {
   return out;
 }
 
+/**
+ * One copy of each short text that recurs across objects (apiVersion, namespace, label values, node
+ * names, protocols): JSON.parse makes a new string for every occurrence, 10k EndpointSlices carried
+ * 10k copies of "discovery.k8s.io/v1". Bounded: past INTERN_LIMIT entries it starts over.
+ */
+const INTERN_LIMIT = 20_000;
+let interned = new Map<string, string>();
+
+function intern(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length > 64) return value;
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_LIMIT) interned = new Map();
+  interned.set(value, value);
+  return value;
+}
+
+/** A string map (labels, selector) with its keys and values interned. */
+function internMap(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[intern(k) as string] = intern(v);
+  return out;
+}
+
+/** A list of strings, each interned. */
+const internList = (value: unknown): unknown => (Array.isArray(value) ? value.map(intern) : value);
+
 /** Only purelb.io/ annotations: core reads no other (kubectl's last-applied copy is most of the rest). */
 function ownAnnotations(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -47,57 +75,58 @@ function ownAnnotations(value: unknown): unknown {
 
 const META: Shape<ObjectMeta> = {
   name: true,
-  namespace: true,
+  namespace: intern,
   uid: true,
   resourceVersion: true,
   generation: true,
-  labels: true,
+  labels: internMap,
   annotations: ownAnnotations,
   creationTimestamp: true,
   deletionTimestamp: true,
-  ownerReferences: { apiVersion: true, kind: true, name: true, uid: true },
+  ownerReferences: { apiVersion: intern, kind: intern, name: true, uid: true },
 };
 
-const TYPED = { apiVersion: true, kind: true, metadata: META } as const;
+const TYPED = { apiVersion: intern, kind: intern, metadata: META } as const;
+const PORT = { name: intern, protocol: intern, port: true } as const;
 
 const SERVICE: Shape<Service> = {
   ...TYPED,
   spec: {
-    type: true,
-    ports: { name: true, protocol: true, port: true },
+    type: intern,
+    ports: PORT,
     clusterIP: true,
     clusterIPs: true,
-    externalTrafficPolicy: true,
-    loadBalancerClass: true,
+    externalTrafficPolicy: intern,
+    loadBalancerClass: intern,
     loadBalancerIP: true,
-    ipFamilies: true,
-    ipFamilyPolicy: true,
-    selector: true,
+    ipFamilies: internList,
+    ipFamilyPolicy: intern,
+    selector: internMap,
   },
-  status: { loadBalancer: { ingress: { ip: true, hostname: true, ipMode: true } } },
+  status: { loadBalancer: { ingress: { ip: true, hostname: true, ipMode: intern } } },
 };
 
 const ENDPOINT_SLICE: Shape<EndpointSlice> = {
   ...TYPED,
-  addressType: true,
+  addressType: intern,
   endpoints: {
     addresses: true,
     conditions: { ready: true, serving: true, terminating: true },
-    nodeName: true,
+    nodeName: intern,
   },
-  ports: { name: true, protocol: true, port: true },
+  ports: PORT,
 };
 
 const LEASE: Shape<Lease> = {
   ...TYPED,
-  spec: { holderIdentity: true, leaseDurationSeconds: true, renewTime: true, acquireTime: true },
+  spec: { holderIdentity: intern, leaseDurationSeconds: true, renewTime: true, acquireTime: true },
 };
 
 const NODE: Shape<KubeNode> = {
   ...TYPED,
-  spec: { unschedulable: true, taints: { key: true, effect: true, value: true } },
+  spec: { unschedulable: true, taints: { key: intern, effect: intern, value: intern } },
   // Conditions without their heartbeat times: a kubelet's heartbeat changes nothing kept here.
-  status: { addresses: { type: true, address: true }, conditions: { type: true, status: true } },
+  status: { addresses: { type: intern, address: true }, conditions: { type: intern, status: intern } },
 };
 
 /** ServiceGroups and LBNodeAgents: spec and status whole (core's config parsers check them). */

@@ -1,0 +1,104 @@
+// What the watches keep of an object (project.ts): core's fields, purelb.io/ annotations only, and a
+// malformed value exactly as it came, so core still refuses that object by name.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { projectEndpointSlice, projectNode, projectService } from '../../src/kubernetes/project.ts';
+
+const apiService = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {
+    name: 'web',
+    namespace: 'shop',
+    uid: 'u1',
+    resourceVersion: '42',
+    labels: { app: 'web' },
+    annotations: {
+      'purelb.io/service-group': 'default',
+      'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","kind":"Service"}',
+    },
+    managedFields: [{ manager: 'kubectl-client-side-apply', fieldsV1: { 'f:spec': {} } }],
+  },
+  spec: {
+    type: 'LoadBalancer',
+    ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 31234 }],
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    ipFamilies: ['IPv4'],
+  },
+  status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP', ports: [{ port: 80 }] }] } },
+};
+
+test('a Service keeps core’s fields and purelb.io/ annotations, nothing else', () => {
+  assert.deepEqual(projectService(apiService), {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'web',
+      namespace: 'shop',
+      uid: 'u1',
+      resourceVersion: '42',
+      labels: { app: 'web' },
+      annotations: { 'purelb.io/service-group': 'default' },
+    },
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ name: 'http', protocol: 'TCP', port: 80 }],
+      externalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+    },
+    status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
+  });
+});
+
+test('a malformed value is kept as it came', () => {
+  const bad = { ...apiService, status: { loadBalancer: { ingress: 'not-a-list' } } };
+  assert.deepEqual(projectService(bad).status, { loadBalancer: { ingress: 'not-a-list' } });
+  assert.equal(projectService('junk' as unknown), 'junk');
+});
+
+test('an EndpointSlice and a Node keep what elections read, not targetRef, zone, hints or heartbeats', () => {
+  const slice = projectEndpointSlice({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-abc', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    endpoints: [
+      {
+        addresses: ['10.1.0.5'],
+        conditions: { ready: true, serving: true, terminating: false },
+        nodeName: 'node-a',
+        zone: 'z1',
+        targetRef: { kind: 'Pod', name: 'web-1' },
+        hints: { forZones: [{ name: 'z1' }] },
+      },
+    ],
+    ports: [{ name: 'http', protocol: 'TCP', port: 8080 }],
+  });
+  assert.deepEqual(slice.endpoints, [
+    {
+      addresses: ['10.1.0.5'],
+      conditions: { ready: true, serving: true, terminating: false },
+      nodeName: 'node-a',
+    },
+  ]);
+  const node = projectNode({
+    metadata: { name: 'node-a' },
+    spec: { unschedulable: true, podCIDR: '10.1.0.0/24' },
+    status: {
+      addresses: [{ type: 'InternalIP', address: '172.30.250.104' }],
+      conditions: [
+        { type: 'Ready', status: 'True', lastHeartbeatTime: '2026-12-07T00:00:00Z', reason: 'KubeletReady' },
+      ],
+      images: [{ names: ['big'] }],
+    },
+  });
+  assert.deepEqual(node, {
+    metadata: { name: 'node-a' },
+    spec: { unschedulable: true },
+    status: {
+      addresses: [{ type: 'InternalIP', address: '172.30.250.104' }],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  });
+});
