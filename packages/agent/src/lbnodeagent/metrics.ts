@@ -115,12 +115,33 @@ export class AgentMetrics {
     }
     for (const skip of s.errorSkips) this.errors.inc({ reason: skip.code });
     if (s.failure !== undefined) this.errors.inc({ reason: 'reconcile-failed' });
-    else {
-      this.announced.reset();
-      for (const p of s.placements) {
-        if (failed.has(`${p.link}\u0000${p.ip}`)) continue;
-        for (const service of p.services) this.announced.set({ service, ip: p.ip, interface: p.link }, 1);
+    else this.#recordAnnounced(s, failed);
+  }
+
+  /** The series of the last pass, by key: only what changed is added or removed (10k Services). */
+  readonly #announcedNow = new Map<string, { service: string; ip: string; interface: string }>();
+
+  /**
+   * One series per Service, address and interface announced. Set by difference with the last pass:
+   * resetting and setting them all again made 10k label sets of garbage on every reconcile.
+   */
+  #recordAnnounced(s: ReconcileSummary, failed: ReadonlySet<string>): void {
+    const seen = new Set<string>();
+    for (const p of s.placements) {
+      if (failed.has(`${p.link}\u0000${p.ip}`)) continue;
+      for (const service of p.services) {
+        const key = `${service}\u0000${p.ip}\u0000${p.link}`;
+        seen.add(key);
+        if (this.#announcedNow.has(key)) continue;
+        const labels = { service, ip: p.ip, interface: p.link };
+        this.#announcedNow.set(key, labels);
+        this.announced.set(labels, 1);
       }
+    }
+    for (const [key, labels] of this.#announcedNow) {
+      if (seen.has(key)) continue;
+      this.#announcedNow.delete(key);
+      this.announced.remove(labels);
     }
   }
 
