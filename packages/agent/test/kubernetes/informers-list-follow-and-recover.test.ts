@@ -89,14 +89,15 @@ test("a Node's heartbeat is no change; its addresses, a new Node and a deleted o
     });
     const patch = (body: unknown) =>
       call(server, 'PATCH', '/api/v1/nodes/node-b/status', body, 'application/merge-patch+json');
-    assert.equal((await patch(status([], '10.0.0.2'))).status, 200);
+    const ready = (at: Date) => [{ type: 'Ready', status: 'True', lastHeartbeatTime: at.toISOString() }];
+    assert.equal((await patch(status(ready(new Date(Date.now() - 10_000)), '10.0.0.2'))).status, 200);
     await eventually('the address seen', () =>
       source.snapshot().nodes.some((n) => n.status?.addresses?.[0]?.address === '10.0.0.2'),
     );
     await eventually('the address change reported', () => changes.count > 1);
     const before = changes.count;
-    const beat = [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date().toISOString() }];
-    const beaten = await patch(status(beat, '10.0.0.2'));
+    // A heartbeat: the same condition, a later lastHeartbeatTime.
+    const beaten = await patch(status(ready(new Date()), '10.0.0.2'));
     assert.equal(beaten.status, 200);
     const rv = (beaten.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     await eventually('the heartbeat in the cache', () =>
