@@ -45,16 +45,23 @@ export interface AnnounceSlot {
 /**
  * Parses a v0.17 announcing value (space-separated `node,interface,ip`). A malformed entry is
  * skipped and passed to `onError` (another writer's mistake must not stop ours). The IP is
- * canonicalised so slots compare by address, not by spelling.
+ * canonicalised so slots compare by address, not by spelling. With `familyIPs` (the Service's
+ * ingress addresses of the annotation's family), an older two-field `node,interface` entry (PureLB
+ * before v0.17) is read too: that node announces each of them.
  */
 export function parseAnnouncing(
   value: string | undefined,
   onError?: (entry: string, message: string) => void,
+  familyIPs?: readonly string[],
 ): AnnounceSlot[] {
   const slots: AnnounceSlot[] = [];
   for (const entry of (value ?? '').split(/\s+/)) {
     if (entry === '') continue;
     const parts = entry.split(',');
+    if (parts.length === 2 && familyIPs !== undefined && parts[0] !== '' && parts[1] !== '') {
+      for (const ip of familyIPs) slots.push({ node: parts[0] as string, interface: parts[1] as string, ip });
+      continue;
+    }
     if (parts.length !== 3) {
       onError?.(entry, `announcing entry "${entry}" is not node,interface,ip`);
       continue;

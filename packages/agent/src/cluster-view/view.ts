@@ -4,7 +4,6 @@
 // slots name. Pure: no I/O.
 import {
   type AnnounceSlot,
-  announcingAnnotation,
   type EffectiveConfig,
   type EndpointSlice,
   effectiveConfig,
@@ -15,12 +14,12 @@ import {
   type Membership,
   nodeIdentities,
   type PreparedGroups,
-  parseAnnouncing,
   prepareGroups,
   SERVICE_NAME_LABEL,
   type Service,
   selectAgent,
   serviceKey,
+  serviceSlots,
 } from '@purelb-ts/core';
 import { checkedState } from '../node-decision.ts';
 import type { ClusterState } from '../sources/source.ts';
@@ -50,7 +49,7 @@ function slotsByIP(services: readonly Service[]): ClusterView['slots'] {
   const out: ClusterView['slots'] = new Map();
   for (const svc of services) {
     for (const family of [4, 6] as const) {
-      for (const slot of parseAnnouncing(svc.metadata.annotations?.[announcingAnnotation(family)])) {
+      for (const slot of serviceSlots(svc, family)) {
         const list = out.get(slot.ip) ?? [];
         list.push({ slot, service: serviceKey(svc) });
         out.set(slot.ip, list);

@@ -11,16 +11,15 @@
 // budget in which coalesced annotation writes come first.
 import {
   announcingAnnotation,
+  ingressIPs as canonicalIngress,
   type DesiredState,
   formatAnnouncing,
-  type LoadBalancerIngress,
   type Placement,
   type PlacementSkip,
-  parseAnnouncing,
   parseIP,
-  removeAnnouncingSlots,
   type Service,
   serviceKey,
+  serviceSlots,
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import { AnnouncingCoalescer, type AnnouncingValues } from './announcing-coalescer.ts';
@@ -134,11 +133,6 @@ const targetOf = (r: Regarding): EventTarget => {
   const { apiVersion, kind, ...metadata } = r;
   return { apiVersion, kind, metadata };
 };
-
-const ingressIPs = (svc: Service): string[] =>
-  (svc.status?.loadBalancer?.ingress ?? [])
-    .map((i: LoadBalancerIngress) => i.ip)
-    .filter((ip): ip is string => ip !== undefined);
 
 interface ByService {
   placements: Map<string, Placement[]>;
@@ -328,10 +322,9 @@ export class Writeback {
   stolenSlots(svc: Service, input: WritebackInput): { ip: string; from: string }[] {
     const ours = this.#ours(svc, input);
     if (ours.size === 0) return [];
-    const annotations = svc.metadata.annotations ?? {};
     const out: { ip: string; from: string }[] = [];
     for (const family of [4, 6] as const) {
-      for (const slot of parseAnnouncing(annotations[announcingAnnotation(family)])) {
+      for (const slot of serviceSlots(svc, family)) {
         if (slot.node !== this.#o.node && ours.has(slot.ip)) out.push({ ip: slot.ip, from: slot.node });
       }
     }
@@ -341,14 +334,13 @@ export class Writeback {
   /** The annotation values this node wants on `svc` (undefined: remove the key). */
   announcingFor(svc: Service, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
     const ours = this.#ours(svc, input);
-    const ingress = ingressIPs(svc);
-    const annotations = svc.metadata.annotations ?? {};
+    const ingress = new Set(canonicalIngress(svc).ips.map((i) => i.ip));
     const result: { 4: string | undefined; 6: string | undefined } = { 4: undefined, 6: undefined };
     for (const family of [4, 6] as const) {
-      const current = annotations[announcingAnnotation(family)];
       // Slots for IPs no longer in ingress go; our own slot goes when we no longer announce the IP.
-      const kept = parseAnnouncing(removeAnnouncingSlots(current, ingress)).filter(
-        (s) => s.node !== this.#o.node || ours.has(s.ip),
+      // Older two-field entries of other nodes are read (serviceSlots) and written back as v0.17 slots.
+      const kept = serviceSlots(svc, family).filter(
+        (s) => ingress.has(s.ip) && (s.node !== this.#o.node || ours.has(s.ip)),
       );
       for (const [ip, link] of ours) {
         if (parseIP(ip)?.family === family) kept.push({ node: this.#o.node, interface: link, ip });

@@ -2,10 +2,11 @@
 // says which node announces a local address; the election says which node should. A slot naming any
 // other node than the winner means that node still holds the address (two nodes answering ARP / NDP for
 // one IP split its traffic) or the winner has not written its slot back.
-import { announcingAnnotation, parseAnnouncing } from '../annotations.ts';
+import { announcingAnnotation } from '../annotations.ts';
 import { type Service, serviceKey } from '../kube.ts';
 import type { DesiredState } from '../model.ts';
 import { canonicalIP } from '../net/ip.ts';
+import { serviceSlots } from '../services/announcing-slots.ts';
 import type { Finding } from './finding.ts';
 
 /** One announcing slot, with the Service whose annotation carries it. */
@@ -30,9 +31,7 @@ export function announcersByIP(
     const key = serviceKey(svc);
     for (const family of [4, 6] as const) {
       const name = announcingAnnotation(family);
-      const value = svc.metadata.annotations?.[name];
-      if (value === undefined) continue;
-      for (const slot of parseAnnouncing(value, (_entry, message) => onError?.(key, name, message))) {
+      for (const slot of serviceSlots(svc, family, (_entry, message) => onError?.(key, name, message))) {
         const list = out.get(slot.ip) ?? [];
         list.push({ service: key, ...slot });
         out.set(slot.ip, list);

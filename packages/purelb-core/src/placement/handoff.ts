@@ -9,9 +9,10 @@
 // own (dead-man.ts). A holder that never lets go (its agent confused, its writes failing) holds the
 // address up only for `timeoutMs`: after that the address is claimed as a first claim, which asks the
 // segment first (probe) and stays back if the old holder still answers.
-import { announcingAnnotation, parseAnnouncing } from '../annotations.ts';
+
 import { type Service, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
+import { serviceSlots } from '../services/announcing-slots.ts';
 
 export interface HandoffInput {
   node: string;
@@ -50,8 +51,8 @@ function liveHolder(
   live: ReadonlySet<string>,
 ): string | undefined {
   for (const key of p.services) {
-    const value = byKey.get(key)?.metadata.annotations?.[announcingAnnotation(p.family)];
-    const slot = parseAnnouncing(value).find((s) => s.ip === p.ip);
+    const svc = byKey.get(key);
+    const slot = svc === undefined ? undefined : serviceSlots(svc, p.family).find((s) => s.ip === p.ip);
     if (slot !== undefined && slot.node !== node && live.has(slot.node)) return slot.node;
   }
   return undefined;

@@ -5,9 +5,10 @@
 // back, and once the old agent restarts and withdraws, nobody would carry it until the probe's
 // backoff ended. A takeover is announced instead (gratuitous ARP / unsolicited NA, when configured),
 // as upstream PureLB and MetalLB do; a first claim, of an address no PureLB node announces, is probed.
-import { announcingAnnotation, parseAnnouncing } from '../annotations.ts';
+
 import { type Service, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
+import { serviceSlots } from '../services/announcing-slots.ts';
 
 /**
  * For each of `placements` that another node announces (by the annotations of the Services that want
@@ -22,8 +23,9 @@ export function takeovers(
   const out = new Map<string, string>();
   for (const p of placements) {
     for (const key of p.services) {
-      const value = byKey.get(key)?.metadata.annotations?.[announcingAnnotation(p.family)];
-      const other = parseAnnouncing(value).find((slot) => slot.ip === p.ip && slot.node !== node);
+      const svc = byKey.get(key);
+      if (svc === undefined) continue;
+      const other = serviceSlots(svc, p.family).find((slot) => slot.ip === p.ip && slot.node !== node);
       if (other === undefined) continue;
       out.set(p.ip, other.node);
       break;

@@ -84,7 +84,8 @@ describe('announcingFindings', () => {
   });
 
   it('reports a malformed slot as invalid-config naming the annotation, and still checks the good ones', () => {
-    const findings = announcingFindings(state, [svc('web', 'purelb2-1,eth0 purelb2-3,eth0,192.168.1.53')]);
+    // (A two-field `node,interface` entry is the older format, read: see older-announcing-format-read.)
+    const findings = announcingFindings(state, [svc('web', 'purelb2-1 purelb2-3,eth0,192.168.1.53')]);
     assert.deepEqual(
       findings.map((f) => `${f.code} ${f.severity}`),
       ['announced-by-non-winner warning', 'invalid-config warning'],
@@ -93,7 +94,7 @@ describe('announcingFindings', () => {
       findings[1]?.message ?? '',
       /default\/web metadata\.annotations\["purelb\.io\/announcing-IPv4"\]/,
     );
-    assert.match(findings[1]?.message ?? '', /"purelb2-1,eth0" is not node,interface,ip/);
+    assert.match(findings[1]?.message ?? '', /"purelb2-1" is not node,interface,ip/);
   });
 });
 
