@@ -19,7 +19,6 @@ import { claimProbe } from '../network/probe.ts';
 import { readNetwork } from '../network/read-network.ts';
 import { watchNetwork } from '../network/watch.ts';
 import type { ObjectSource } from '../sources/source.ts';
-import { StandaloneSource } from '../sources/standalone.ts';
 import { latestOnly } from './latest-only.ts';
 import { AgentMetrics } from './metrics.ts';
 import {
@@ -116,8 +115,12 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
   const metrics = new AgentMetrics();
   let rec: Reconciler | undefined;
   const kube = o.mode === 'kubernetes' ? await startKube(o, log, metrics, () => rec) : undefined;
+  // Each mode loads only its own source (the manifest parser is standalone's).
   const source: ObjectSource =
-    kube?.source ?? new StandaloneSource(o.file as string, log, { resyncMs: o.resyncSeconds * 1000 });
+    kube?.source ??
+    new (await import('../sources/standalone.ts')).StandaloneSource(o.file as string, log, {
+      resyncMs: o.resyncSeconds * 1000,
+    });
   // One write-back at a time, over the newest reconcile's view.
   const writeback = latestOnly<WritebackInput>(
     (input) => (kube as KubernetesMode).writeback.apply(input),

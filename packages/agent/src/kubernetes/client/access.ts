@@ -3,8 +3,24 @@
 // @kubernetes/client-node: a kubeconfig user that needs it (an exec plugin, an auth-provider such as
 // OIDC) is recorded as `delegate` and credentials.ts loads client-node for it on the first request.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+
+/**
+ * A kubeconfig's document: JSON as it is (a JSON kubeconfig needs no YAML parser), YAML through the
+ * yaml package, loaded only then (it adds ~10 MB to a process that runs in a cluster without it).
+ */
+function parseDocument(text: string): unknown {
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all: YAML is a superset, let it say what is wrong
+    }
+  }
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return parse(text);
+}
 
 export interface ClusterAccess {
   /** Base URL, e.g. https://10.96.0.1:443 (no trailing slash). */
@@ -69,7 +85,7 @@ function named(config: Yaml, list: string, name: string, where: string): Yaml {
 export function kubeconfigAccess(path: string, contextName?: string): ClusterAccess {
   let config: Yaml;
   try {
-    const doc: unknown = parse(readFileSync(path, 'utf8'));
+    const doc: unknown = parseDocument(readFileSync(path, 'utf8'));
     if (typeof doc !== 'object' || doc === null) throw new Error('expected a document (a YAML mapping)');
     config = obj(doc);
   } catch (err) {
