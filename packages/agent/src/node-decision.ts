@@ -16,6 +16,7 @@ import {
   type Finding,
   type KubeNode,
   keepValid,
+  type LBNodeAgentConfig,
   type Lease,
   type LocalAgentConfig,
   leaseIssues,
@@ -123,7 +124,7 @@ function members(
   input: NodeDecisionInput,
   state: ClusterState,
   subnets: string[],
-  local: LocalAgentConfig | undefined,
+  agents: readonly LBNodeAgentConfig[],
 ) {
   const cidrs = subnets.flatMap((s) => {
     const c = parseCidr(s);
@@ -140,7 +141,7 @@ function members(
   const membership = liveMembers(state.leases, {
     ...clock,
     ...(self === undefined ? {} : { self: { node: input.node, subnets: cidrs, ...self } }),
-    standAside: nodesStandingAside(state.nodes, { avoidCordoned: local?.avoidCordonedNodes ?? true }),
+    standAside: nodesStandingAside(state.nodes, agents),
   });
   return { members: membership.members, membership };
 }
@@ -160,7 +161,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
   const agent = selectAgent(agents, nodeLabels);
   const local = agent?.local;
   const subnets = advertisedSubnets(network, local);
-  const elected = members(input, state, subnets, local);
+  const elected = members(input, state, subnets, agents);
   const desired = desiredState({
     node,
     nodeLabels,

@@ -5,6 +5,7 @@
 // this file only asks them about every node at once instead of about one node.
 import {
   electWinner,
+  endpointElection,
   externalTrafficLocal,
   handoffWaits,
   type IngressIP,
@@ -12,6 +13,7 @@ import {
   nodeAddressText,
   nodesWithReadyEndpoints,
   type Placement,
+  readsEndpointNodes,
   type Service,
   serviceKey,
 } from '@purelb-ts/core';
@@ -50,13 +52,20 @@ export interface AddressAnswer {
 /** Nodes with a ready endpoint of `svc` when its externalTrafficPolicy is Local; null otherwise. */
 export function endpointNodesOf(view: ClusterView, svc: Service): string[] | null {
   if (!externalTrafficLocal(svc)) return null;
-  return nodesWithReadyEndpoints(svc, view.slicesByService.get(serviceKey(svc)) ?? []).sort();
+  return readyNodes(view, svc);
 }
 
-/** Core's election for `ip` among the live members, without `drain`, among `eligible` if given. */
-export function electionFor(view: ClusterView, ip: string, eligible: string[] | null, drain?: string) {
+const readyNodes = (view: ClusterView, svc: Service): string[] =>
+  nodesWithReadyEndpoints(svc, view.slicesByService.get(serviceKey(svc)) ?? []).sort();
+
+/**
+ * Core's election for `ip` of `svc` among the live members without `drain`, shaped by its endpoints as
+ * every agent's is (core's endpointElection: externalTrafficPolicy Local, node-affinity).
+ */
+export function electionFor(view: ClusterView, svc: Service, ip: string, drain?: string) {
   const members = [...view.live.values()].filter((m) => m.node !== drain);
-  return electWinner(ip, members, eligible === null ? undefined : new Set(eligible));
+  const { eligible, preferred } = readsEndpointNodes(svc) ? endpointElection(svc, readyNodes(view, svc)) : {};
+  return electWinner(ip, members, eligible === undefined ? undefined : new Set(eligible), preferred);
 }
 
 /** Core's handoff rule: the live node, not the winner, whose slot still names the address. */
@@ -100,7 +109,7 @@ function localAnswer(view: ClusterView, svc: Service, ip: IngressIP, pool: PoolR
       why: `externalTrafficPolicy is Local and no node hosts a ready endpoint of ${serviceKey(svc)}`,
     };
   }
-  const { winner, candidates } = electionFor(view, ip.ip, a.endpointNodes, drain);
+  const { winner, candidates } = electionFor(view, svc, ip.ip, drain);
   if (winner === undefined) {
     return {
       ...a,

@@ -13,6 +13,7 @@ import {
   type Member,
   type Membership,
   nodeIdentities,
+  nodesStandingAside,
   type PreparedGroups,
   prepareGroups,
   SERVICE_NAME_LABEL,
@@ -82,7 +83,12 @@ export function buildView(read: ClusterRead): ClusterView {
     lbNodeAgents: state.lbNodeAgents,
     nodeLabels: {},
   });
-  const membership = liveMembers(state.leases, { now: read.now, nodes: nodeIdentities(state.nodes) });
+  // Nodes standing aside (cordoned, excluded, ...) are no members, as every agent judges them.
+  const membership = liveMembers(state.leases, {
+    now: read.now,
+    nodes: nodeIdentities(state.nodes),
+    standAside: nodesStandingAside(state.nodes, config.agents),
+  });
   const names = new Set(state.nodes.map((n) => n.metadata.name));
   for (const l of state.leases) {
     const node = leaseNode(l.metadata.name);

@@ -31,7 +31,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface KubeRestOptions {
   /**
    * Abort a request that has not completed after this long (default 30 s). Without it a blackholed
-   * connection would hold a caller (the Lease renewal) for undici's 300 s header timeout.
+   * connection would hold a caller (the Lease renewal) until the kernel gives up on the socket.
    */
   timeoutMs?: number;
 }

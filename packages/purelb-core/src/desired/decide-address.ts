@@ -17,7 +17,7 @@ import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { placeLocal, placeVirtual } from '../placement/placement.ts';
 import { type PoolMatch, prepareGroups } from '../services/group-for-ip.ts';
 import type { IngressIP } from '../services/ingress.ts';
-import { externalTrafficLocal, prefersEndpointNodes } from '../services/sharing.ts';
+import { endpointElection, externalTrafficLocal } from '../services/sharing.ts';
 
 /** What stays the same for every address on this node. */
 export interface NodeContext {
@@ -132,8 +132,8 @@ export function decideAddress(
     const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why });
     return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
-  const preferred = !etpLocal && prefersEndpointNodes(svc) ? new Set(endpointNodes) : undefined;
-  return decideLocalPool(ctx, svc, addr, found, etpLocal ? endpointNodes : undefined, preferred);
+  const { eligible, preferred } = endpointElection(svc, endpointNodes);
+  return decideLocalPool(ctx, svc, addr, found, eligible, preferred);
 }
 
 function decideLocalPool(

@@ -6,7 +6,7 @@ import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addres
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
-import { externalTrafficLocal, prefersEndpointNodes } from '../services/sharing.ts';
+import { readsEndpointNodes } from '../services/sharing.ts';
 import { decideAddress, nodeContext } from './decide-address.ts';
 import { frozenHeld, frozenNode, frozenReason, frozenSkip, nothingPlaced } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
@@ -49,9 +49,7 @@ const NO_SLICES: readonly EndpointSlice[] = [];
  * neither: no Set, array, sort for them).
  */
 const endpointNodesOf = (svc: Service, slices: ReadonlyMap<string, EndpointSlice[]>): readonly string[] =>
-  externalTrafficLocal(svc) || prefersEndpointNodes(svc)
-    ? nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? NO_SLICES)
-    : NO_NODES;
+  readsEndpointNodes(svc) ? nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? NO_SLICES) : NO_NODES;
 
 /** A Node's own address in a Service's status: placed, it would answer for that node. */
 const nodeAddressSkip = (svc: Service, ip: string, owner: NodeAddress): PlacementSkip => ({

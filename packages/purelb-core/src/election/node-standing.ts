@@ -2,6 +2,8 @@
 // external traffic, or are being drained. Each agent reads every Node, so all decide alike; a node
 // that stands aside is no member (liveMembers' standAside), so it wins no local address and its own
 // agent withdraws the ones it holds while its pods are still there to serve the handover.
+import { selectAgent } from '../config/agent-selection.ts';
+import type { LBNodeAgentConfig } from '../config/types.ts';
 import type { KubeNode } from '../kube.ts';
 
 /** Kubernetes' label for nodes a load balancer must not send traffic to (any value). */
@@ -31,11 +33,20 @@ export function standsAside(node: KubeNode, policy: StandingPolicy): string | un
   return undefined;
 }
 
-/** Node name → why it stands aside, for every node that does. */
-export function nodesStandingAside(nodes: readonly KubeNode[], policy: StandingPolicy): Map<string, string> {
+/**
+ * Node name → why it stands aside, for every node that does. Each node is judged by the policy of the
+ * LBNodeAgent that selects it (spec.local.avoidCordonedNodes, default true), so every agent, and the
+ * cluster view, judge a node alike whatever LBNodeAgent selects themselves.
+ */
+export function nodesStandingAside(
+  nodes: readonly KubeNode[],
+  agents: readonly LBNodeAgentConfig[],
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const n of nodes) {
-    const why = standsAside(n, policy);
+    const labels = n.metadata.labels ?? { 'kubernetes.io/hostname': n.metadata.name };
+    const avoidCordoned = selectAgent([...agents], labels)?.local?.avoidCordonedNodes ?? true;
+    const why = standsAside(n, { avoidCordoned });
     if (why !== undefined) out.set(n.metadata.name, why);
   }
   return out;

@@ -26,3 +26,21 @@ export const externalTrafficLocal = (svc: Service): boolean => svc.spec?.externa
 export const prefersEndpointNodes = (svc: Service): boolean =>
   svc.metadata.annotations?.[ANNOTATION_NODE_AFFINITY] === 'service-endpoints' &&
   sharingKey(svc) === undefined;
+
+/** Whether the Service's announcement depends on where its ready endpoints are (either rule above). */
+export const readsEndpointNodes = (svc: Service): boolean =>
+  externalTrafficLocal(svc) || prefersEndpointNodes(svc);
+
+/**
+ * How the nodes with a ready endpoint (`endpointNodes`) shape the election of a local address of `svc`:
+ * externalTrafficPolicy Local makes them the only candidates (`eligible`); node-affinity
+ * service-endpoints ranks them first (`preferred`). One rule for every node's decision and for the
+ * cluster-wide view.
+ */
+export function endpointElection(
+  svc: Service,
+  endpointNodes: readonly string[],
+): { eligible?: readonly string[]; preferred?: ReadonlySet<string> } {
+  if (externalTrafficLocal(svc)) return { eligible: endpointNodes };
+  return prefersEndpointNodes(svc) ? { preferred: new Set(endpointNodes) } : {};
+}

@@ -3,6 +3,7 @@
 // (LBNodeAgent avoidCordonedNodes, on by default) a cordoned node. They are no members.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { LBNodeAgentConfig } from '../../src/config/types.ts';
 import {
   LABEL_EXCLUDE_FROM_LB,
   liveMembers,
@@ -11,6 +12,7 @@ import {
   TAINT_OUT_OF_SERVICE,
 } from '../../src/election/index.ts';
 import type { KubeNode, Lease } from '../../src/kube.ts';
+import { agentLocal } from './helpers.ts';
 
 const node = (name: string, extra: Partial<KubeNode> = {}): KubeNode => ({ metadata: { name }, ...extra });
 const AVOID = { avoidCordoned: true };
@@ -51,7 +53,8 @@ test('a node standing aside is no member, and the reason is given', () => {
     spec: { holderIdentity: n, leaseDurationSeconds: 10, renewTime: '2026-12-07T00:00:00.000000Z' },
   });
   const now = Date.parse('2026-12-07T00:00:01Z');
-  const standAside = nodesStandingAside([node('a'), node('b', { spec: { unschedulable: true } })], AVOID);
+  // No LBNodeAgent selects them: the default policy (cordoned nodes stand aside).
+  const standAside = nodesStandingAside([node('a'), node('b', { spec: { unschedulable: true } })], []);
   const m = liveMembers([lease('a'), lease('b')], { now, standAside });
   assert.deepEqual(
     m.members.map((x) => x.node),
@@ -60,4 +63,20 @@ test('a node standing aside is no member, and the reason is given', () => {
   assert.deepEqual(m.ignored, [
     { lease: 'purelb-node-b', reason: `node stands aside: ${standAside.get('b')}` },
   ]);
+});
+
+test('each node is judged by the LBNodeAgent that selects it', () => {
+  const local = { ...agentLocal({}), avoidCordonedNodes: false };
+  const electsCordoned = {
+    name: 'lab',
+    namespace: 'purelb',
+    nodeSelector: { matchLabels: { pool: 'lab' } },
+    local,
+  } as LBNodeAgentConfig;
+  const lab = node('lab-1', {
+    metadata: { name: 'lab-1', labels: { pool: 'lab' } },
+    spec: { unschedulable: true },
+  });
+  const prod = node('prod-1', { spec: { unschedulable: true } });
+  assert.deepEqual([...nodesStandingAside([lab, prod], [electsCordoned]).keys()], ['prod-1']);
 });
