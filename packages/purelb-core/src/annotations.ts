@@ -24,6 +24,16 @@ export const ANNOTATION_ANNOUNCING_UNKNOWN = 'purelb.io/announcing-unknown';
 export const ANNOTATION_SUBNETS = 'purelb.io/subnets';
 /** On node Leases: the agent pod's UID. */
 export const ANNOTATION_INSTANCE = 'purelb.io/instance';
+/**
+ * On node Leases (purelb-ts only): the node's candidate interfaces without carrier, or whose carrier
+ * is not trusted yet. Codec: formatCarrierDown / parseCarrierDown (lease-reports.ts).
+ */
+export const ANNOTATION_CARRIER_DOWN = 'purelb.io/carrier-down';
+/**
+ * On node Leases (purelb-ts only): the addresses this node does not place as asked, `ip,code`
+ * entries. Codec: formatRefused / parseRefused (lease-reports.ts).
+ */
+export const ANNOTATION_REFUSED = 'purelb.io/refused';
 export const ANNOTATION_NODE_AFFINITY = 'purelb.io/node-affinity';
 export const ANNOTATION_ALLOW_LOCAL = 'purelb.io/allow-local';
 export const ANNOTATION_MULTI_POOL = 'purelb.io/multi-pool';

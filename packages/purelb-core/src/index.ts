@@ -9,6 +9,7 @@ export * from './diagnosis/index.ts';
 export * from './election/index.ts';
 export * from './kube.ts';
 export * from './kube-checks.ts';
+export * from './lease-reports.ts';
 export * from './model.ts';
 export { type Cidr, cidrBounds, cidrContains, cidrOf, formatCidr, maskOf, parseCidr } from './net/cidr.ts';
 export { fromIpJson, type IpJsonInput } from './net/from-ip-json.ts';

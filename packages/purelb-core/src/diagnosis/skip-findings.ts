@@ -33,6 +33,9 @@ const FIXES: Readonly<Record<PlacementSkip['code'], (ip: string) => string>> = {
     `${ip} is a node's own address: take it out of the ServiceGroup's pool (the allocator never hands it out) and let the allocator give the Service another one`,
 };
 
+/** What the operator does about a skip of `code` for `ip` (also the sentence of a node's refusal, lease-reports.ts). */
+export const skipFix = (code: PlacementSkip['code'], ip: string): string => FIXES[code](ip);
+
 /**
  * One finding per error skip. An ambiguous-default-route skip is left out for a family whose election
  * finding already says it (that one names the routes and the fix).
@@ -57,7 +60,7 @@ export function skipFindings(
       message: oneLine(`${s.service} ${s.ip}: ${s.reason}`),
       service: s.service,
       ip: s.ip,
-      fix: FIXES[s.code](s.ip),
+      fix: skipFix(s.code, s.ip),
     });
   }
   return out;
