@@ -7,6 +7,7 @@ import {
   type AllocationResult,
   type Allocator,
   ANNOTATION_ALLOCATED_BY,
+  ANNOTATION_RE_EVALUATE,
   ANNOTATION_SERVICE_GROUP,
   handlesService,
   type LoadBalancerIngress,
@@ -70,6 +71,31 @@ const target = (svc: Service): EventTarget => ({ apiVersion: 'v1', kind: 'Servic
 const branded = (svc: Service): boolean =>
   svc.metadata.annotations?.[ANNOTATION_ALLOCATED_BY] === PURELB_BRAND;
 
+/**
+ * purelb.io/re-evaluate (upstream's one-shot trigger; upstream consumes only the value "true"). Here
+ * every reconcile already decides a served Service from scratch against the current ServiceGroups,
+ * Node addresses and live Lease subnets (core's allocate keeps a held address only while it is still
+ * valid: in a pool of the group the Service names, no Node's own, shareable), so the trigger's work is
+ * the reconcile its edit causes: a Service refused earlier is tried again, a multiPool Service gains
+ * ranges whose subnet became live (Lease changes alone do not re-decide Services), one whose address is
+ * no longer valid is moved. A valid address is never released because of it. The key is then removed,
+ * in the same patch as any other annotation change (or alone). Invariant: only "true" is consumed, and
+ * only on a Service this allocator serves; another value is left for the user to correct, with a
+ * ConfigurationWarning.
+ */
+const reEvaluation = (svc: Service): 'consume' | 'bad-value' | undefined => {
+  const value = svc.metadata.annotations?.[ANNOTATION_RE_EVALUATE];
+  if (value === undefined) return undefined;
+  return value === 'true' ? 'consume' : 'bad-value';
+};
+
+/** The annotations to write with the trigger removed when it is to be consumed. */
+const withReEvaluation = (
+  svc: Service,
+  annotations: Readonly<Record<string, string | null>>,
+): Readonly<Record<string, string | null>> =>
+  reEvaluation(svc) === 'consume' ? { ...annotations, [ANNOTATION_RE_EVALUATE]: null } : annotations;
+
 export class ServiceReconciler {
   readonly #d: ServiceReconcilerDeps;
 
@@ -117,9 +143,10 @@ export class ServiceReconciler {
 
   async #allocate(svc: Service): Promise<ServiceOutcome> {
     const key = serviceKey(svc);
+    await this.#noteReEvaluation(svc);
     const result = this.#d.allocator.allocate(svc, { liveSubnets: this.#d.liveSubnets() });
     if (!result.ok) return this.#refused(svc, result);
-    const fresh = await this.#write(svc, result.annotations, result.ingress);
+    const fresh = await this.#write(svc, withReEvaluation(svc, result.annotations), result.ingress);
     this.#d.recorder.forgetReason(target(svc), 'AllocationFailed');
     const freed = result.released.filter((ip) => this.#d.allocator.holdersOf(ip).length === 0);
     // Assigned/Released are edges (posted after the write that made them true): a Service moving back
@@ -176,7 +203,7 @@ export class ServiceReconciler {
       held.length === 0 && branded(svc) && ingressIPs(svc).length > 0
         ? this.#d.allocator.release(key).annotations
         : {};
-    const fresh = await this.#write(svc, annotations, ingress);
+    const fresh = await this.#write(svc, withReEvaluation(svc, annotations), ingress);
     await this.#event(fresh, 'Warning', 'AllocationFailed', 'Allocate', `${result.reason}: ${message}`, {
       pool,
       reason: result.reason,
@@ -184,6 +211,26 @@ export class ServiceReconciler {
     if (reclaimed !== undefined) await this.#reclaimed(fresh, reclaimed, message);
     const freed = reclaimed?.freed ?? [];
     return { freed, usageChanged: freed.length > 0, failed: true };
+  }
+
+  /** Logs a re-evaluation request; a value other than "true" gets a ConfigurationWarning (once). */
+  async #noteReEvaluation(svc: Service): Promise<void> {
+    const how = reEvaluation(svc);
+    if (how === undefined) {
+      this.#d.recorder.forgetReason(target(svc), 'ReEvaluateIgnored');
+      return;
+    }
+    const value = svc.metadata.annotations?.[ANNOTATION_RE_EVALUATE];
+    const fields = { service: serviceKey(svc), reason: `${ANNOTATION_RE_EVALUATE}=${value}` };
+    if (how === 'consume') {
+      this.#d.logger.info(
+        're-evaluation requested: allocation decided again, then the annotation removed',
+        fields,
+      );
+      return;
+    }
+    const note = `${ANNOTATION_RE_EVALUATE} is ${JSON.stringify(value)}: only "true" requests a re-evaluation (the annotation is left in place)`;
+    await this.#event(svc, 'Warning', 'ReEvaluateIgnored', 'Allocate', note, { reason: fields.reason });
   }
 
   /** Why addresses were taken from a Service: a Node's own, or no longer in a pool of its group. */
