@@ -126,7 +126,10 @@ async function runBoth(): Promise<Run> {
         server.apply(obj as unknown as Record<string, unknown>);
       }
       server.apply(userService('web', 'default'));
-      server.apply(userService('api', 'remote32'));
+      // The one-shot purelb.io/re-evaluate is removed by the allocator with its first annotation write.
+      const api = userService('api', 'remote32');
+      Object.assign(api.metadata.annotations, { 'purelb.io/re-evaluate': 'true' });
+      server.apply(api);
       const agent = await startAuthorizingProxy(
         server,
         podUser('lbnodeagent', NODE),
@@ -168,8 +171,11 @@ async function runBoth(): Promise<Run> {
         const ingress = (name: string) => svc(name)?.status?.loadBalancer?.ingress?.[0]?.ip;
         try {
           await eventually(
-            'both Services allocated',
-            () => ingress('web') !== undefined && ingress('api') !== undefined,
+            'both Services allocated, the re-evaluate request consumed',
+            () =>
+              ingress('web') !== undefined &&
+              ingress('api') !== undefined &&
+              svc('api')?.metadata.annotations?.['purelb.io/re-evaluate'] === undefined,
           );
           const kubeconfig = join(dir, 'kubeconfig');
           writeFileSync(kubeconfig, JSON.stringify(kubeconfigJson(agent.url)));
