@@ -287,12 +287,16 @@ describe('the code’s requests against deploy/rbac.yaml and deploy/admission-po
       const covered = writes.filter((r) => /^(leases|services|services\/status|events)$/.test(r.resource));
       assert.ok(covered.length > 0);
       for (const w of covered) assert.deepEqual(w.admission?.matched, [policy], describeRequest(w));
-      // The one other write: pool usage on the ServiceGroups' status, which RBAC confines to that
-      // subresource in the install namespace (a status write changes nothing else).
+      // The other writes: pool usage on the ServiceGroups' status and live Leases on the LBNodeAgents'
+      // status, which RBAC confines to those subresources in the install namespace (a status write
+      // changes nothing else).
       const others = [
         ...new Set(writes.filter((r) => !covered.includes(r)).map((r) => `${r.verb} ${r.resource}`)),
-      ];
-      assert.deepEqual(others, who === 'agent' ? [] : ['patch servicegroups/status']);
+      ].sort();
+      assert.deepEqual(
+        others,
+        who === 'agent' ? [] : ['patch lbnodeagents/status', 'patch servicegroups/status'],
+      );
     });
 
     it(`${who}: nothing is granted that the code does not use`, async () => {

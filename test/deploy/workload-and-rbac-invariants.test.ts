@@ -194,7 +194,7 @@ describe('RBAC', () => {
     );
   });
 
-  it('allocator: Services and their status, events; in its namespace ServiceGroups, their status, Leases', () => {
+  it('allocator: Services and their status, events; in its namespace ServiceGroups, LBNodeAgents, their status, Leases', () => {
     assert.deepEqual(
       grants(find('ClusterRole', 'purelb:allocator')),
       expand({
@@ -211,6 +211,8 @@ describe('RBAC', () => {
       expand({
         'purelb.io/servicegroups': ['list', 'watch'],
         'purelb.io/servicegroups/status': ['patch'],
+        'purelb.io/lbnodeagents': ['list', 'watch'],
+        'purelb.io/lbnodeagents/status': ['patch'],
         'coordination.k8s.io/leases': ['list', 'watch', 'create', 'get', 'update'],
       }),
     );

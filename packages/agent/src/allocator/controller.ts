@@ -3,7 +3,9 @@
 // The node agents' Leases are followed too: a multiPool local group hands out a range only where
 // a live node has its subnet. Keys: a Service ("svc:ns/name"), GROUPS (re-read the ServiceGroups, then every Service), REBUILD
 // (forget everything, rebuild the Allocator from a fresh LIST of Services, then every Service) and
-// STATUS (ServiceGroup status and pool metrics from the Allocator's usage).
+// STATUS (ServiceGroup status and pool metrics from the Allocator's usage) and AGENTS (LBNodeAgent
+// status: the live node Leases each one selects, checked on every Lease or LBNodeAgent change and
+// every membershipCheckMs, as a Lease lapses without any event).
 //
 // Racing allocators. Optimistic concurrency alone does not stop two replicas from giving one free
 // address to two different Services (each write is to a different object and succeeds). So only
@@ -20,14 +22,18 @@ import {
   Allocator,
   ANNOTATION_ALLOCATED_BY,
   type CustomResource,
+  effectiveConfig,
   formatCidr,
   handlesService,
   type KubeNode,
+  type LBNodeAgentConfig,
   type Lease,
   LeaseObserver,
   liveMembers,
+  type Membership,
   nodeAddresses,
   nodeIdentities,
+  nodesStandingAside,
   type Orphan,
   PURELB_BRAND,
   type Service,
@@ -48,6 +54,7 @@ import { projectCustomResource, projectLease, projectNode, projectService } from
 import { isStatus, KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
 import type { Logger } from '../log.ts';
+import { AgentStatusWriter, agentKey, agentStatuses } from './agent-status.ts';
 import { recordCollisions, warnNodeAddresses } from './cluster-warnings.ts';
 import { groupStatus, writeGroupStatus } from './group-status.ts';
 import { type GroupSet, readGroups } from './groups.ts';
@@ -62,6 +69,7 @@ const REBUILD = '\u0000rebuild';
 const GROUPS = '\u0000groups';
 const STATUS = '\u0000status';
 const NODES = '\u0000nodes';
+const AGENTS = '\u0000agents';
 const SVC = 'svc:';
 
 export interface AllocatorControllerOptions {
@@ -80,6 +88,8 @@ export interface AllocatorControllerOptions {
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
   retryBaseDelayMs?: number;
+  /** How often Lease liveness is judged again for LBNodeAgent status (default 2000 ms). */
+  membershipCheckMs?: number;
 }
 
 export class AllocatorController {
@@ -93,6 +103,10 @@ export class AllocatorController {
   readonly #leases: RestartingInformer<Lease>;
   /** Every Node: their status.addresses are never handed out. */
   readonly #nodes: RestartingInformer<KubeNode>;
+  /** The LBNodeAgents: whose nodes stand aside, and whose status counts their live Leases. */
+  readonly #agentFeed: RestartingInformer<CustomResource>;
+  /** The valid LBNodeAgents, parsed from the informer's list (the same array until it changes). */
+  #agents: { from: CustomResource[]; agents: LBNodeAgentConfig[] } | undefined;
   /** Lease liveness as this allocator observed it (core's LeaseObserver), as the agents judge it. */
   readonly #observer = new LeaseObserver();
   /** The Node addresses last given to the Allocator (heartbeats change nothing of them). */
@@ -107,12 +121,15 @@ export class AllocatorController {
   #rebuilt = false;
   #synced: () => void = () => {};
   #resync: NodeJS.Timeout | undefined;
+  #membershipTimer: NodeJS.Timeout | undefined;
+  readonly #agentStatus: AgentStatusWriter;
 
   constructor(options: AllocatorControllerOptions) {
     this.#o = options;
     const { logger } = options;
     this.#transport = new Transport(options.access);
     this.#rest = new KubeRest(this.#transport);
+    this.#agentStatus = new AgentStatusWriter(this.#rest);
     this.#allocator = new Allocator([], { defaultAnnouncer: options.defaultAnnouncer });
     const identity = `${options.identity}_${randomBytes(4).toString('hex')}`;
     this.#recorder = new EventRecorder(this.#rest, {
@@ -144,13 +161,19 @@ export class AllocatorController {
       projectCustomResource,
       () => this.#queue.add(GROUPS),
     );
-    this.#leases = feed(
-      'Lease',
-      `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`,
-      projectLease,
-      () => {},
+    this.#leases = feed('Lease', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, projectLease, () =>
+      this.#queue.add(AGENTS),
     );
-    this.#nodes = feed('Node', '/api/v1/nodes', projectNode, () => this.#queue.add(NODES));
+    this.#nodes = feed('Node', '/api/v1/nodes', projectNode, () => {
+      this.#queue.add(NODES);
+      this.#queue.add(AGENTS);
+    });
+    this.#agentFeed = feed(
+      'LBNodeAgent',
+      `${PURELB_API}/namespaces/${ns}/lbnodeagents`,
+      projectCustomResource,
+      () => this.#queue.add(AGENTS),
+    );
     this.#queue = new WorkQueue({
       handle: (key) => this.#handle(key),
       onRetry: (key, err, delayMs) => {
@@ -197,7 +220,6 @@ export class AllocatorController {
     });
   }
 
-  /** Lists both kinds, then campaigns for the Lease; resolves once the caches are filled. */
   /** The subnets of the live node Leases: observed renewals, of existing Nodes (core's liveMembers). */
   #liveSubnets(): Set<string> {
     const leases = this.#leases.list();
@@ -208,6 +230,34 @@ export class AllocatorController {
     return new Set(members.flatMap((m) => m.subnets.map(formatCidr)));
   }
 
+  /** The valid LBNodeAgents (core's effectiveConfig, as the cluster view reads them). */
+  #agentConfigs(): LBNodeAgentConfig[] {
+    const from = this.#agentFeed.list();
+    if (this.#agents?.from !== from) {
+      const config = effectiveConfig({ serviceGroups: [], lbNodeAgents: from, nodeLabels: {} });
+      this.#agents = { from, agents: config.agents };
+    }
+    return this.#agents.agents;
+  }
+
+  /**
+   * The local-election members as every agent judges them: live Leases as this allocator observed
+   * their renewals, of existing Nodes, without the nodes standing aside (core's liveMembers).
+   */
+  #membership(): Membership {
+    const leases = this.#leases.list();
+    const now = performance.now();
+    this.#observer.observe(leases, now, Date.now());
+    const nodes = this.#nodes.list();
+    return liveMembers(leases, {
+      now,
+      expiresAt: (l) => this.#observer.expiresAt(l),
+      nodes: nodeIdentities(nodes),
+      standAside: nodesStandingAside(nodes, this.#agentConfigs()),
+    });
+  }
+
+  /** Lists every kind, then campaigns for the Lease; resolves once the caches are filled. */
   async start(): Promise<void> {
     const synced = new Promise<void>((resolve) => {
       this.#synced = resolve;
@@ -216,6 +266,7 @@ export class AllocatorController {
     this.#groupFeed.start();
     this.#leases.start();
     this.#nodes.start();
+    this.#agentFeed.start();
     await synced;
     this.#o.logger.info('allocator caches filled; campaigning for the leader lease', {
       lease: LEADER_LEASE,
@@ -225,11 +276,18 @@ export class AllocatorController {
     if (this.#o.resyncMs > 0) {
       this.#resync = setInterval(() => this.#enqueueAll(), this.#o.resyncMs);
     }
+    this.#membershipTimer = setInterval(() => this.#queue.add(AGENTS), this.#o.membershipCheckMs ?? 2000);
   }
 
   /** Both informers have listed (for /readyz: a standby is ready too). */
   synced(): boolean {
-    return this.#services.listed && this.#groupFeed.listed && this.#leases.listed && this.#nodes.listed;
+    return (
+      this.#services.listed &&
+      this.#groupFeed.listed &&
+      this.#leases.listed &&
+      this.#nodes.listed &&
+      this.#agentFeed.listed
+    );
   }
 
   get leading(): boolean {
@@ -252,12 +310,14 @@ export class AllocatorController {
 
   async stop(): Promise<void> {
     clearInterval(this.#resync);
+    clearInterval(this.#membershipTimer);
     await this.#queue.shutdown();
     await this.#elector.stop();
     await this.#services.stop();
     await this.#groupFeed.stop();
     await this.#leases.stop();
     await this.#nodes.stop();
+    await this.#agentFeed.stop();
     this.#transport.close();
   }
 
@@ -305,6 +365,7 @@ export class AllocatorController {
     // Before the first rebuild the ledger is empty: the rebuild's full pass comes back to every key.
     if (!this.#rebuilt) return;
     if (key === STATUS) return this.#writeStatus();
+    if (key === AGENTS) return this.#writeAgentStatus();
     const name = key.slice(SVC.length);
     const slash = name.indexOf('/');
     const svc = this.#services.get(name.slice(slash + 1), name.slice(0, slash));
@@ -423,6 +484,30 @@ export class AllocatorController {
         }
       } catch (err) {
         // A group deleted meanwhile is fine; anything else is retried with the STATUS key.
+        if (isStatus(err, 404)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Each valid LBNodeAgent's activeLeases/activeNodes, written where they changed. */
+  async #writeAgentStatus(): Promise<void> {
+    const agents = this.#agentConfigs();
+    const statuses = agentStatuses(agents, this.#membership().members, this.#nodes.list());
+    this.#agentStatus.retain(new Set(statuses.keys()));
+    for (const object of this.#agentFeed.list()) {
+      const desired = statuses.get(agentKey(object.metadata));
+      if (desired === undefined || !this.#elector.canAct()) continue;
+      try {
+        if (await this.#agentStatus.write(object, desired)) {
+          this.#o.metrics.agentStatusWrites.inc();
+          this.#o.logger.info('LBNodeAgent status written', {
+            lbnodeagent: agentKey(object.metadata),
+            activeLeases: desired.activeLeases,
+          });
+        }
+      } catch (err) {
+        // Deleted meanwhile is fine; anything else is retried with the AGENTS key.
         if (isStatus(err, 404)) continue;
         throw err;
       }

@@ -28,6 +28,11 @@ export class AllocatorMetrics {
     help: 'ServiceGroup status updates written',
     registers: [this.registry],
   });
+  readonly agentStatusWrites = new Counter({
+    name: 'purelb_allocator_lbnodeagent_status_writes_total',
+    help: 'LBNodeAgent status updates written (activeLeases, activeNodes)',
+    registers: [this.registry],
+  });
   readonly serviceWrites = new Counter({
     name: 'purelb_allocator_service_writes_total',
     help: 'Service writes by part (status, annotations) and result (ok, conflict, error)',
