@@ -6,6 +6,7 @@
 import {
   advertisedSubnets,
   type ConfigMemory,
+  carrierDownInterfaces,
   configWarnings,
   type DesiredState,
   desiredState,
@@ -76,6 +77,8 @@ export interface NodeDecision {
   local: LocalAgentConfig | undefined;
   /** What this node advertises in its Lease (core's advertisedSubnets). */
   subnets: string[];
+  /** The interfaces its Lease names in purelb.io/carrier-down (core's carrierDownInterfaces). */
+  carrierDown: string[];
   members: Member[];
   /** Kubernetes mode only: the Leases read, with those that make no member and why. */
   membership: Membership | undefined;
@@ -185,5 +188,6 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
       ? {}
       : { agent: { name: `${agent.namespace}/${agent.name}`, local: agent.local } }),
   });
-  return { desired, state, rejected, config, warnings, nodeLabels, local, subnets, ...elected };
+  const carrierDown = carrierDownInterfaces(network, local);
+  return { desired, state, rejected, config, warnings, nodeLabels, local, subnets, carrierDown, ...elected };
 }

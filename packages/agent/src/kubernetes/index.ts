@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { ApiContact } from './api-contact.ts';
 import { type ClusterAccess, inClusterAccess, kubeconfigAccess } from './client/access.ts';
 import { Transport } from './client/transport.ts';
-import { LeaseKeeper, leaseName } from './lease.ts';
+import { LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
 import { KubeRest } from './rest.ts';
 import { KubernetesSource } from './source.ts';
 import { Writeback, type WritebackOptions } from './writeback.ts';
@@ -15,7 +15,13 @@ import { Writeback, type WritebackOptions } from './writeback.ts';
 export { ApiContact, type ContactProbe } from './api-contact.ts';
 export { type ClusterAccess, inClusterAccess, kubeconfigAccess } from './client/access.ts';
 export { Transport } from './client/transport.ts';
-export { type LeaseHealth, LeaseKeeper, type LeaseOptions, leaseName } from './lease.ts';
+export {
+  type LeaseHealth,
+  LeaseKeeper,
+  type LeaseOptions,
+  type LeaseReports,
+  leaseName,
+} from './lease.ts';
 export { formatMicroTime } from './micro-time.ts';
 export { isStatus, KubeApiError, KubeRest, type PatchType } from './rest.ts';
 export { KubernetesSource, type KubernetesSourceOptions, PURELB_API } from './source.ts';
@@ -37,6 +43,8 @@ export interface KubernetesModeOptions {
   leaseDurationSeconds: number;
   /** The node's advertised subnets for its Lease (core's advertisedSubnets over the current network). */
   subnets: () => readonly string[];
+  /** What the Lease reports besides the subnets (carrier-down, refused); read at each renewal. */
+  reports?: LeaseOptions['reports'];
   /** Called with true when the Lease is about to lapse (withdraw local addresses), false when renewed. */
   onFence: (fenced: boolean) => void;
   /** purelb.io/instance: default env POD_UID, else a random id for this process. */
@@ -113,6 +121,7 @@ export function startKubernetesMode(options: KubernetesModeOptions): KubernetesM
     leaseDurationSeconds: options.leaseDurationSeconds,
     instance: options.instance ?? process.env.POD_UID ?? randomUUID(),
     subnets: options.subnets,
+    ...(options.reports === undefined ? {} : { reports: options.reports }),
     onFence: options.onFence,
     logger,
     contact,

@@ -3,13 +3,33 @@
 // Lease cannot be renewed before it lapses (now > last renewal + duration - margin), other nodes
 // will soon consider this one dead and take its local addresses, so the agent must withdraw them
 // first: the `onFence(true)` callback says so, `onFence(false)` when a renewal succeeds again.
-import { ANNOTATION_INSTANCE, ANNOTATION_SUBNETS, type KubeNode, type Lease } from '@purelb-ts/core';
+// With `reports`, every renewal also carries what only this node sees: purelb.io/carrier-down and
+// purelb.io/refused (core's lease-reports codecs), each left out of the Lease when empty.
+import {
+  ANNOTATION_CARRIER_DOWN,
+  ANNOTATION_INSTANCE,
+  ANNOTATION_REFUSED,
+  ANNOTATION_SUBNETS,
+  formatCarrierDown,
+  formatRefused,
+  type KubeNode,
+  type Lease,
+  type Refusal,
+} from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { ContactProbe } from './api-contact.ts';
 import { formatMicroTime } from './micro-time.ts';
 import { isStatus, type KubeRest } from './rest.ts';
 
 export const leaseName = (node: string): string => `purelb-node-${node}`;
+
+/** What this node reports in its Lease besides its subnets (see core's lease-reports.ts). */
+export interface LeaseReports {
+  /** Candidate interfaces without trusted carrier (core's carrierDownInterfaces). */
+  carrierDown: readonly string[];
+  /** Addresses this node refuses or cannot place as asked (core's refusalsOf its error skips). */
+  refused: readonly Refusal[];
+}
 
 export interface LeaseOptions {
   namespace: string;
@@ -19,6 +39,8 @@ export interface LeaseOptions {
   instance: string;
   /** The node's advertised subnets (core's advertisedSubnets over the current network). */
   subnets: () => readonly string[];
+  /** Read at each renewal; absent: the Lease carries neither carrier-down nor refused. */
+  reports?: () => LeaseReports;
   /** true: the Lease is (about to be) lapsed, withdraw local addresses; false: renewed again. */
   onFence: (fenced: boolean) => void;
   logger: Logger;
@@ -267,6 +289,26 @@ export class LeaseKeeper {
     }
   }
 
+  /** The Lease's annotations after this renewal: others' kept, ours written, an empty report removed. */
+  #annotations(current: Lease | undefined): Record<string, string> {
+    const out: Record<string, string> = {
+      ...current?.metadata.annotations,
+      [ANNOTATION_SUBNETS]: this.#o.subnets().join(','),
+      [ANNOTATION_INSTANCE]: this.#o.instance,
+    };
+    const reports = this.#o.reports?.();
+    if (reports === undefined) return out;
+    const values = [
+      [ANNOTATION_CARRIER_DOWN, formatCarrierDown(reports.carrierDown)],
+      [ANNOTATION_REFUSED, formatRefused(reports.refused)],
+    ] as const;
+    for (const [key, value] of values) {
+      if (value === '') delete out[key];
+      else out[key] = value;
+    }
+    return out;
+  }
+
   #desired(current: Lease | undefined, sentAt: number): Lease {
     const renewTime = formatMicroTime(sentAt);
     const heldByUs = current?.spec?.holderIdentity === this.#o.node && current.spec.acquireTime !== undefined;
@@ -277,11 +319,7 @@ export class LeaseKeeper {
         ...current?.metadata,
         name: leaseName(this.#o.node),
         namespace: this.#o.namespace,
-        annotations: {
-          ...current?.metadata.annotations,
-          [ANNOTATION_SUBNETS]: this.#o.subnets().join(','),
-          [ANNOTATION_INSTANCE]: this.#o.instance,
-        },
+        annotations: this.#annotations(current),
         ownerReferences: [
           { apiVersion: 'v1', kind: 'Node', name: this.#o.node, uid: this.#nodeUid as string },
         ],

@@ -20,6 +20,7 @@ import { readNetwork } from '../network/read-network.ts';
 import { watchNetwork } from '../network/watch.ts';
 import type { ObjectSource } from '../sources/source.ts';
 import { latestOnly } from './latest-only.ts';
+import { LeaseReporter } from './lease-reporter.ts';
 import { AgentMetrics } from './metrics.ts';
 import {
   LBNODEAGENT_USAGE,
@@ -27,7 +28,7 @@ import {
   parseLbnodeagentOptions,
   UsageError,
 } from './options.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 import type { ReconcileSummary } from './summary.ts';
 
 export interface LbnodeagentIo {
@@ -68,6 +69,8 @@ interface Agent {
   source: ObjectSource;
   echoes: OwnEchoes;
   rec: Reconciler;
+  /** What the Lease reports besides the subnets (carrier-down, refused). */
+  reporter: LeaseReporter;
   writeback: { idle(): Promise<void> };
   /** The network watch, once `forever` started it: each decision's interest goes to it. */
   interest: { follow?: (interest: MonitorInterest) => void };
@@ -82,6 +85,7 @@ async function startKube(
   log: Logger,
   metrics: AgentMetrics,
   rec: () => Reconciler | undefined,
+  reporter: LeaseReporter,
 ): Promise<KubernetesMode> {
   const { startKubernetesMode } = await import('../kubernetes/index.ts');
   const kube: KubernetesMode = startKubernetesMode({
@@ -90,6 +94,7 @@ async function startKube(
     node: o.node,
     leaseDurationSeconds: o.leaseDurationSeconds,
     subnets: () => rec()?.subnets ?? [],
+    reports: () => reporter.reports(),
     onFence: (fenced) => {
       metrics.leaseFenced.set(fenced ? 1 : 0);
       log[fenced ? 'error' : 'info'](
@@ -109,12 +114,33 @@ async function startKube(
   return kube;
 }
 
+/**
+ * Kubernetes mode: subnets that change (a link lost carrier) and carrier that changes go into the
+ * Lease at once (renewSoon, rate-limited there), not at the next renewal.
+ */
+function leaseHooks(
+  kube: KubernetesMode,
+  log: Logger,
+  reporter: LeaseReporter,
+): Pick<ReconcilerOptions, 'onSubnets' | 'onCarrierDown'> {
+  return {
+    onSubnets: (subnets) => {
+      log.info('advertised subnets changed: renewing the Lease now', { subnets: subnets.join(',') });
+      kube.lease.renewSoon();
+    },
+    onCarrierDown: (interfaces) => {
+      if (reporter.carrierChanged(interfaces)) kube.lease.renewSoon();
+    },
+  };
+}
+
 /** Opens the netlink handle and wires the source, the reconciler and (Kubernetes mode) the write-back. */
 async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
   const nl = await Netlink.open(o.netns === undefined ? {} : { netns: o.netns });
   const metrics = new AgentMetrics();
   let rec: Reconciler | undefined;
-  const kube = o.mode === 'kubernetes' ? await startKube(o, log, metrics, () => rec) : undefined;
+  const reporter = new LeaseReporter(log, () => rec?.carrierDown ?? []);
+  const kube = o.mode === 'kubernetes' ? await startKube(o, log, metrics, () => rec, reporter) : undefined;
   // Each mode loads only its own source (the manifest parser is standalone's).
   const source: ObjectSource =
     kube?.source ??
@@ -164,19 +190,13 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
     ...(o.mode === 'kubernetes' ? { leaseSeconds: o.leaseDurationSeconds } : {}),
     refresh: (ops, network) => applyRefreshes(nl, ops, network, log),
     carrierHoldMs: o.carrierHoldSeconds * 1000,
-    // Subnets that change (a link lost carrier) go into the Lease at once, not at the next renewal.
-    ...(kube === undefined
-      ? {}
-      : {
-          onSubnets: (subnets) => {
-            log.info('advertised subnets changed: renewing the Lease now', { subnets: subnets.join(',') });
-            kube.lease.renewSoon();
-          },
-        }),
+    ...(kube === undefined ? {} : leaseHooks(kube, log, reporter)),
     onInterest: (i) => interest.follow?.(i),
     onSummary: (s) => {
       metrics.record(s);
       if (kube === undefined || s.desired === undefined || s.state === undefined) return;
+      // Only a decided run: a failed one knows nothing of the skips and must not clear the report.
+      if (reporter.decided(s.desired.skips)) kube.lease.renewSoon();
       const input = {
         services: s.state.services,
         desired: s.desired as DesiredState,
@@ -187,7 +207,7 @@ async function setUp(o: LbnodeagentOptions, log: Logger): Promise<Agent> {
       writeback.submit(input);
     },
   });
-  return { o, log, nl, metrics, kube, source, echoes, rec, writeback, interest };
+  return { o, log, nl, metrics, kube, source, echoes, rec, reporter, writeback, interest };
 }
 
 /** --once: one reconcile, DAD settled for IPv6 addresses just added; 0 when everything applied. */
@@ -250,6 +270,7 @@ async function forever(a: Agent): Promise<number> {
     // The Lease carries the subnets before the first reconcile, so a restarted winner is a member
     // again (and keeps its local addresses) rather than withdrawing and re-adding them.
     await rec.computeSubnets();
+    a.reporter.carrierChanged(rec.carrierDown);
     await a.kube.startLease();
   }
   rec.startResync();

@@ -7,6 +7,7 @@ import {
   advertisedSubnets,
   CARRIER_HOLD_MS,
   type ConfigMemory,
+  carrierDownInterfaces,
   type DesiredState,
   deadManLifetime,
   type GarpConfig,
@@ -101,6 +102,8 @@ export interface ReconcilerOptions {
   carrierHoldMs?: number;
   /** The advertised subnets changed (Kubernetes mode renews its Lease at once with them). */
   onSubnets?: (subnets: readonly string[]) => void;
+  /** The interfaces without (trusted) carrier changed (Kubernetes mode renews its Lease with them). */
+  onCarrierDown?: (interfaces: readonly string[]) => void;
 }
 
 /** Past the expiry itself, so the run finds the Lease lapsed (liveMembers: live while now < expiresAt). */
@@ -156,6 +159,7 @@ export class Reconciler {
   #idle: (() => void)[] = [];
   #last: ReconcileSummary | undefined;
   #subnets: string[] = [];
+  #carrierDown: string[] = [];
   #local: LocalAgentConfig | undefined;
   #memory: ConfigMemory | undefined;
   readonly #conflicts: AddressConflicts;
@@ -207,6 +211,11 @@ export class Reconciler {
     return this.#subnets;
   }
 
+  /** The candidate interfaces without trusted carrier (core's carrierDownInterfaces), at the last read. */
+  get carrierDown(): readonly string[] {
+    return this.#carrierDown;
+  }
+
   get ownership(): Ownership {
     return this.#ownership;
   }
@@ -246,8 +255,9 @@ export class Reconciler {
   }
 
   /**
-   * Computes the advertised subnets without reconciling: Kubernetes mode writes them into its Lease
-   * before the first reconcile, so a restarted winner is a member again before anything is planned.
+   * Computes the advertised subnets (and the carrier-down interfaces) without reconciling: Kubernetes
+   * mode writes them into its Lease before the first reconcile, so a restarted winner is a member
+   * again before anything is planned.
    */
   async computeSubnets(): Promise<readonly string[]> {
     const state = this.#o.source.snapshot();
@@ -255,6 +265,7 @@ export class Reconciler {
     const config = nodeConfig(state, this.#o.node, network, this.#memory);
     const agent = selectAgent(config.agents, nodeLabelsOf(state, this.#o.node));
     this.#subnets = advertisedSubnets(network, agent?.local);
+    this.#carrierDown = carrierDownInterfaces(network, agent?.local);
     return this.#subnets;
   }
 
@@ -381,6 +392,9 @@ export class Reconciler {
     });
     if (decision.subnets.join() !== this.#subnets.join()) this.#o.onSubnets?.(decision.subnets);
     this.#subnets = decision.subnets;
+    const carrierChanged = decision.carrierDown.join(' ') !== this.#carrierDown.join(' ');
+    this.#carrierDown = decision.carrierDown;
+    if (carrierChanged) this.#o.onCarrierDown?.(decision.carrierDown);
     this.#local = decision.local;
     this.#o.evidence?.fence.update(this.#o.evidence.cutOff(), localByLink(decision.desired));
     // The election as the core decided it; fencing withholds addresses but does not change who wins.

@@ -214,3 +214,35 @@ test('bad options are refused by name before anything is sent', () => {
   assert.throws(() => new LeaseKeeper(rest, { ...base, fenceMarginMs: 2000 }), /fenceMarginMs/);
   assert.throws(() => new LeaseKeeper(rest, { ...base, node: '' }), /node must not be empty/);
 });
+
+test('a renewal carries carrier-down and refused as reported, and removes each once it is empty', async () => {
+  let report: NonNullable<LeaseOptions['reports']> extends () => infer R ? R : never = {
+    carrierDown: ['eth1', 'enp1s0'],
+    refused: [
+      { ip: '172.30.250.60', code: 'no-carrier' },
+      { ip: '172.30.250.9', code: 'ambiguous-default-route' },
+    ],
+  };
+  await withKeeper(
+    async ({ server, keeper }) => {
+      await keeper.start();
+      const first = stored(server)?.metadata.annotations ?? {};
+      assert.equal(first['purelb.io/carrier-down'], 'enp1s0 eth1');
+      assert.equal(
+        first['purelb.io/refused'],
+        '172.30.250.9,ambiguous-default-route 172.30.250.60,no-carrier',
+      );
+      report = { carrierDown: [], refused: [{ ip: '172.30.250.9', code: 'ambiguous-default-route' }] };
+      await keeper.renewNow();
+      const second = stored(server)?.metadata.annotations ?? {};
+      assert.equal('purelb.io/carrier-down' in second, false, 'no interface down: the key is gone');
+      assert.equal(second['purelb.io/refused'], '172.30.250.9,ambiguous-default-route');
+      report = { carrierDown: [], refused: [] };
+      await keeper.renewNow();
+      const third = stored(server)?.metadata.annotations ?? {};
+      assert.equal('purelb.io/refused' in third, false, 'nothing refused: the key is gone');
+      assert.equal(third['purelb.io/subnets'], '172.30.250.0/24,2001:db8::/64');
+    },
+    { reports: () => report },
+  );
+});

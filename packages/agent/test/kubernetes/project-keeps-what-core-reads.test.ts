@@ -2,7 +2,12 @@
 // malformed value exactly as it came, so core still refuses that object by name.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { projectEndpointSlice, projectNode, projectService } from '../../src/kubernetes/project.ts';
+import {
+  projectEndpointSlice,
+  projectLease,
+  projectNode,
+  projectService,
+} from '../../src/kubernetes/project.ts';
 
 const apiService = {
   apiVersion: 'v1',
@@ -100,5 +105,30 @@ test('an EndpointSlice and a Node keep what elections read, not targetRef, zone,
       addresses: [{ type: 'InternalIP', address: '172.30.250.104' }],
       conditions: [{ type: 'Ready', status: 'True' }],
     },
+  });
+});
+
+test("a node's Lease keeps what it reports (subnets, carrier-down, refused), not others' annotations", () => {
+  const annotations = {
+    'purelb.io/subnets': '172.30.250.0/24',
+    'purelb.io/carrier-down': 'enp1s0',
+    'purelb.io/refused': '172.30.250.53,no-carrier',
+  };
+  const lease = projectLease({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name: 'purelb-node-node-a',
+      namespace: 'purelb',
+      annotations: { ...annotations, 'example.com/other': 'x' },
+      managedFields: [{ manager: 'purelb-agent' }],
+    },
+    spec: { holderIdentity: 'node-a', leaseDurationSeconds: 10, renewTime: '2026-12-07T00:00:00.000000Z' },
+  });
+  assert.deepEqual(lease.metadata.annotations, annotations);
+  assert.deepEqual(lease.spec, {
+    holderIdentity: 'node-a',
+    leaseDurationSeconds: 10,
+    renewTime: '2026-12-07T00:00:00.000000Z',
   });
 });

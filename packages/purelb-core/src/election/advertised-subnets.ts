@@ -22,3 +22,19 @@ export function advertisedSubnets(network: NodeNetwork, local: LocalAgentConfig 
   }
   return [...subnets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/**
+ * The interfaces a node's purelb.io/carrier-down names: those the same rules would make local
+ * candidates (either family: the elected default-route interface, or the localInterface regex's
+ * matches, plus interfaces[]) but for their carrier, lost or back too recently to trust (the
+ * `carrierless` of localCandidates, so the list names exactly the interfaces a 'no-carrier' skip
+ * names). Only these: an interface no rule would choose takes no local address whatever its carrier,
+ * so its carrier says nothing about this node's elections. Sorted as plain strings, each once.
+ */
+export function carrierDownInterfaces(network: NodeNetwork, local: LocalAgentConfig | undefined): string[] {
+  const names = new Set<string>();
+  for (const family of [4, 6] as const) {
+    for (const name of localCandidates(family, network, local).carrierless) names.add(name);
+  }
+  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

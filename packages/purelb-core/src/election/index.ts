@@ -1,5 +1,5 @@
 // Local-interface election, advertised subnets, lease membership and the per-address node election.
-export { advertisedSubnets } from './advertised-subnets.ts';
+export { advertisedSubnets, carrierDownInterfaces } from './advertised-subnets.ts';
 export {
   CARRIER_HOLD_MS,
   CarrierHysteresis,

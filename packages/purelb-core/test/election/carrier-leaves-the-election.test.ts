@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import {
   advertisedSubnets,
   CarrierHysteresis,
+  carrierDownInterfaces,
   hasCarrier,
   IFF_LOWER_UP,
   localCandidates,
 } from '../../src/election/index.ts';
 import type { Link } from '../../src/net/objects.ts';
-import { ENP1S0, seedNode } from '../fixtures/seed-node.ts';
+import { DOCKER0, ENP1S0, seedNode } from '../fixtures/seed-node.ts';
+import { agentLocal } from './helpers.ts';
 
 const withoutCarrier = (links: Link[], index: number): Link[] =>
   links.map((l) =>
@@ -59,4 +61,23 @@ test('a link that is gone is forgotten; one that appears with carrier is trusted
   );
   assert.deepEqual(h.observe(links, 2).held, new Set(), 'seen anew: its past loss does not hold it');
   assert.throws(() => new CarrierHysteresis(-1), /holdMs must be >= 0/);
+});
+
+test('carrier-down names the interfaces the rules would choose but for carrier, lost or held', () => {
+  const seed = seedNode();
+  assert.deepEqual(carrierDownInterfaces(seed, undefined), [], 'all up: none');
+  const down = { ...seed, links: withoutCarrier(seed.links, ENP1S0) };
+  assert.deepEqual(carrierDownInterfaces(down, undefined), ['enp1s0']);
+  assert.deepEqual(carrierDownInterfaces({ ...seed, carrierHeld: new Set([ENP1S0]) }, undefined), ['enp1s0']);
+  // docker0 is no candidate of the default election: its carrier does not matter.
+  const dockerDown = { ...seed, links: withoutCarrier(seed.links, DOCKER0) };
+  assert.deepEqual(carrierDownInterfaces(dockerDown, undefined), []);
+  // Named in interfaces[] it is one, and both are listed once, sorted.
+  const both = { ...seed, links: withoutCarrier(withoutCarrier(seed.links, DOCKER0), ENP1S0) };
+  assert.deepEqual(carrierDownInterfaces(both, agentLocal({ interfaces: ['docker0'] })), [
+    'docker0',
+    'enp1s0',
+  ]);
+  // A regex choosing only docker0 leaves enp1s0 out.
+  assert.deepEqual(carrierDownInterfaces(both, agentLocal({ localInterface: '^docker' })), ['docker0']);
 });
