@@ -15,7 +15,7 @@ export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
  * Dotted quad, each part 0-255 without leading zeros ("01" is refused, as inet_pton does). A loop
  * over char codes rather than a regex and split: it runs for every address of every reconcile.
  */
-function parseV4(text: string): bigint | undefined {
+function parseV4Number(text: string): number | undefined {
   if (text.length < 7 || text.length > 15) return undefined;
   let value = 0;
   let part = 0;
@@ -37,8 +37,13 @@ function parseV4(text: string): bigint | undefined {
     } else return undefined;
   }
   if (dots !== 3 || digits === 0) return undefined;
-  // A double holds 32 bits exactly: one BigInt at the end.
-  return BigInt(value * 256 + part);
+  // A double holds 32 bits exactly.
+  return value * 256 + part;
+}
+
+function parseV4(text: string): bigint | undefined {
+  const n = parseV4Number(text);
+  return n === undefined ? undefined : BigInt(n);
 }
 
 function parseV6(text: string): bigint | undefined {
@@ -112,8 +117,22 @@ export function formatIP(ip: IP): string {
   return formatV6(ip.value);
 }
 
-/** The canonical form of an address text, or undefined when it is not an address. */
+/**
+ * The family of an address text, or undefined when it is not an address: parseIP's verdict without
+ * building the number (checks of every placement in every plan call it).
+ */
+export function ipFamilyOf(text: string): Family | undefined {
+  if (parseV4Number(text) !== undefined) return 4;
+  return text.includes(':') && parseV6(text) !== undefined ? 6 : undefined;
+}
+
+/**
+ * The canonical form of an address text, or undefined when it is not an address. IPv4 text that
+ * parses is already canonical (parseV4 takes only the dotted quad without leading zeros): returned as
+ * it came, as the netlink codec's and every dump's addresses are, without building a new string.
+ */
 export function canonicalIP(text: string): string | undefined {
+  if (parseV4Number(text) !== undefined) return text;
   const ip = parseIP(text);
   return ip === undefined ? undefined : formatIP(ip);
 }

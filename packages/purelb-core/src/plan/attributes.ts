@@ -19,30 +19,56 @@ function lifetimeDiffers(wanted: number, held: number): boolean {
 }
 
 /**
+ * What differs between the placement and an address at the same link, IP and prefix length. With `out`,
+ * each difference is appended in iproute2 words; without, the walk stops at the first one and builds
+ * no text. True when something differs: one walk for both questions, so words and verdict agree.
+ */
+function walkDifferences(p: Placement, held: Address, out: string[] | undefined): boolean {
+  let differ = false;
+  if (p.family === 4) {
+    const wanted = p.broadcast === undefined ? undefined : canonicalIP(p.broadcast);
+    const have = held.broadcast === undefined ? undefined : canonicalIP(held.broadcast);
+    if (wanted !== have) {
+      if (out === undefined) return true;
+      out.push(`brd ${wanted ?? 'none'} instead of ${have ?? 'none'}`);
+      differ = true;
+    }
+  }
+  const wantedFlags = flagBits(p.flags) & SETTABLE_FLAGS;
+  const heldFlags = held.flags & SETTABLE_FLAGS;
+  if (wantedFlags !== heldFlags) {
+    if (out === undefined) return true;
+    for (const f of flagNames(wantedFlags & ~heldFlags)) out.push(`${f} missing`);
+    for (const f of flagNames(heldFlags & ~wantedFlags)) out.push(`${f} unwanted`);
+    differ = true;
+  }
+  if (lifetimeDiffers(p.validLifetime, held.validLifetime)) {
+    if (out === undefined) return true;
+    out.push(`valid_lft ${lifetimeText(held.validLifetime)} instead of ${lifetimeText(p.validLifetime)}`);
+    differ = true;
+  }
+  if (lifetimeDiffers(p.preferredLifetime, held.preferredLifetime)) {
+    if (out === undefined) return true;
+    out.push(
+      `preferred_lft ${lifetimeText(held.preferredLifetime)} instead of ${lifetimeText(p.preferredLifetime)}`,
+    );
+    differ = true;
+  }
+  return differ;
+}
+
+/**
  * What differs between the placement and an address at the same link, IP and prefix length, in iproute2
  * words ("brd 172.31.2.255 instead of none", "noprefixroute missing"); empty when nothing does.
  */
 export function attributeDifferences(p: Placement, held: Address): string[] {
   const out: string[] = [];
-  if (p.family === 4) {
-    const wanted = p.broadcast === undefined ? undefined : canonicalIP(p.broadcast);
-    const have = held.broadcast === undefined ? undefined : canonicalIP(held.broadcast);
-    if (wanted !== have) out.push(`brd ${wanted ?? 'none'} instead of ${have ?? 'none'}`);
-  }
-  const wantedFlags = flagBits(p.flags) & SETTABLE_FLAGS;
-  const heldFlags = held.flags & SETTABLE_FLAGS;
-  for (const f of flagNames(wantedFlags & ~heldFlags)) out.push(`${f} missing`);
-  for (const f of flagNames(heldFlags & ~wantedFlags)) out.push(`${f} unwanted`);
-  if (lifetimeDiffers(p.validLifetime, held.validLifetime)) {
-    out.push(`valid_lft ${lifetimeText(held.validLifetime)} instead of ${lifetimeText(p.validLifetime)}`);
-  }
-  if (lifetimeDiffers(p.preferredLifetime, held.preferredLifetime)) {
-    out.push(
-      `preferred_lft ${lifetimeText(held.preferredLifetime)} instead of ${lifetimeText(p.preferredLifetime)}`,
-    );
-  }
+  walkDifferences(p, held, out);
   return out;
 }
+
+/** Whether anything differs (attributeDifferences is not empty), building no words: the planner asks it of every held address. */
+export const attributesDiffer = (p: Placement, held: Address): boolean => walkDifferences(p, held, undefined);
 
 /**
  * A finite-lifetime address is renewed once less than half its valid lifetime is left, so it never
@@ -57,7 +83,7 @@ export const needsRefresh = (p: Placement, held: Address): boolean =>
  * Lease duration changed, or an upgrade to lease-tied lifetimes, then renews instead of re-adding.
  */
 export const onlyLifetimesDiffer = (p: Placement, held: Address): boolean =>
-  attributeDifferences(
+  !attributesDiffer(
     { ...p, validLifetime: held.validLifetime, preferredLifetime: held.preferredLifetime },
     held,
-  ).length === 0;
+  );

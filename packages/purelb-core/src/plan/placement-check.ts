@@ -2,7 +2,7 @@
 // (field path and value) instead of turning into a kernel error half-way through a plan.
 import type { DesiredState, Placement } from '../model.ts';
 import { IFA_F } from '../net/address-flags.ts';
-import { familyBits, parseIP } from '../net/ip.ts';
+import { familyBits, ipFamilyOf } from '../net/ip.ts';
 
 export interface PlacementIssue {
   /** Index in desired.placements. */
@@ -13,69 +13,79 @@ export interface PlacementIssue {
   message: string;
 }
 
-function placementIssues(p: Placement, index: number): PlacementIssue[] {
-  const at = `desired.placements[${index}]`;
-  const issues: Omit<PlacementIssue, 'index'>[] = [];
-  const ip = typeof p.ip === 'string' ? parseIP(p.ip) : undefined;
-  if (ip === undefined) {
-    issues.push({ path: `${at}.ip`, value: p.ip, message: 'is not an IP address' });
-  } else if (ip.family !== p.family) {
-    issues.push({ path: `${at}.family`, value: p.family, message: `does not match the address ${p.ip}` });
+const atOf = (index: number): string => `desired.placements[${index}]`;
+
+/** The flags field's problems (each flag a known word); none when it is a list of flag words. */
+function flagIssues(flags: unknown, index: number, out: PlacementIssue[]): void {
+  if (!Array.isArray(flags)) {
+    out.push({
+      index,
+      path: `${atOf(index)}.flags`,
+      value: flags,
+      message: 'must be a list of address flags',
+    });
+    return;
+  }
+  flags.forEach((f: unknown, j) => {
+    if (typeof f !== 'string' || !Object.hasOwn(IFA_F, f)) {
+      out.push({
+        index,
+        path: `${atOf(index)}.flags[${j}]`,
+        value: f,
+        message: `is not an address flag (${Object.keys(IFA_F).join(', ')})`,
+      });
+    }
+  });
+}
+
+const validLifetime = (v: unknown): boolean => typeof v === 'number' && !Number.isNaN(v) && v >= 0;
+
+const LIFETIME_MESSAGE = 'must be a number of seconds >= 0 or Infinity';
+const LIFETIME_FIELDS = ['validLifetime', 'preferredLifetime'] as const;
+
+/** The problems of the fields that name the address: ip, family, prefix length, link, broadcast. */
+function addressIssues(p: Placement, index: number, out: PlacementIssue[]): void {
+  const family = typeof p.ip === 'string' ? ipFamilyOf(p.ip) : undefined;
+  if (family === undefined) {
+    out.push({ index, path: `${atOf(index)}.ip`, value: p.ip, message: 'is not an IP address' });
+  } else if (family !== p.family) {
+    const message = `does not match the address ${p.ip}`;
+    out.push({ index, path: `${atOf(index)}.family`, value: p.family, message });
   }
   const bits = familyBits(p.family === 6 ? 6 : 4);
   if (!Number.isInteger(p.prefixLength) || p.prefixLength < 0 || p.prefixLength > bits) {
-    issues.push({
-      path: `${at}.prefixLength`,
-      value: p.prefixLength,
-      message: `must be an integer 0..${bits}`,
-    });
+    const message = `must be an integer 0..${bits}`;
+    out.push({ index, path: `${atOf(index)}.prefixLength`, value: p.prefixLength, message });
   }
   if (typeof p.link !== 'string' || p.link === '' || p.link.length > 15) {
-    issues.push({
-      path: `${at}.link`,
-      value: p.link,
-      message: 'must be an interface name of 1 to 15 characters',
-    });
+    const message = 'must be an interface name of 1 to 15 characters';
+    out.push({ index, path: `${atOf(index)}.link`, value: p.link, message });
   }
-  if (p.broadcast !== undefined && parseIP(p.broadcast)?.family !== 4) {
-    issues.push({
-      path: `${at}.broadcast`,
-      value: p.broadcast,
-      message: 'must be an IPv4 address or undefined',
-    });
+  if (p.broadcast !== undefined && (typeof p.broadcast !== 'string' || ipFamilyOf(p.broadcast) !== 4)) {
+    const message = 'must be an IPv4 address or undefined';
+    out.push({ index, path: `${atOf(index)}.broadcast`, value: p.broadcast, message });
   }
-  const flags: unknown = p.flags;
-  if (!Array.isArray(flags)) {
-    issues.push({ path: `${at}.flags`, value: flags, message: 'must be a list of address flags' });
-  } else {
-    flags.forEach((f: unknown, j) => {
-      if (typeof f !== 'string' || !Object.hasOwn(IFA_F, f)) {
-        issues.push({
-          path: `${at}.flags[${j}]`,
-          value: f,
-          message: `is not an address flag (${Object.keys(IFA_F).join(', ')})`,
-        });
-      }
-    });
+}
+
+/**
+ * The problems of one placement, appended to `out`. Every plan checks every placement, so a valid one
+ * allocates nothing: field paths are written only for a problem found.
+ */
+function placementIssues(p: Placement, index: number, out: PlacementIssue[]): void {
+  addressIssues(p, index, out);
+  flagIssues(p.flags, index, out);
+  for (const key of LIFETIME_FIELDS) {
+    if (validLifetime(p[key])) continue;
+    out.push({ index, path: `${atOf(index)}.${key}`, value: p[key], message: LIFETIME_MESSAGE });
   }
-  for (const [key, v] of [
-    ['validLifetime', p.validLifetime],
-    ['preferredLifetime', p.preferredLifetime],
-  ] as const) {
-    if (typeof v !== 'number' || Number.isNaN(v) || v < 0) {
-      issues.push({
-        path: `${at}.${key}`,
-        value: v,
-        message: 'must be a number of seconds >= 0 or Infinity',
-      });
-    }
-  }
-  return issues.map((i) => ({ index, ...i }));
 }
 
 /** Every problem in the desired state's placements, each naming its field path and value. */
 export function checkPlacements(desired: DesiredState): PlacementIssue[] {
-  return desired.placements.flatMap((p, i) => placementIssues(p, i));
+  const out: PlacementIssue[] = [];
+  const placements = desired.placements;
+  for (let i = 0; i < placements.length; i++) placementIssues(placements[i] as Placement, i, out);
+  return out;
 }
 
 /** Strings quoted, numbers as written (NaN, Infinity), anything else as JSON. */

@@ -10,16 +10,15 @@ import { familyBits, parseIP } from '../net/ip.ts';
 import { claimProblem } from '../placement/claim-check.ts';
 import { type NodeFacts, nodeFacts } from '../placement/node-facts.ts';
 import { isOurVirtualInterface } from '../placement/virtual-interface.ts';
-import { attributeDifferences, needsRefresh, onlyLifetimesDiffer } from './attributes.ts';
+import { attributesDiffer, needsRefresh, onlyLifetimesDiffer } from './attributes.ts';
 import {
   compareAddressKeys,
-  holdersOf,
   linkNamed,
   type ObservedAddress,
   observeAddresses,
   sortByAddressKey,
 } from './observed.ts';
-import { tagFor } from './ownership.ts';
+import { type AddressTag, tagFor } from './ownership.ts';
 import { checkPlacements, formatIssue } from './placement-check.ts';
 import type { PlanOp } from './plan-ops.ts';
 
@@ -27,21 +26,83 @@ type AddOp = Extract<PlanOp, { op: 'add-address' }>;
 type ReplaceOp = Extract<PlanOp, { op: 'replace-address' }>;
 type DeleteOp = Extract<PlanOp, { op: 'delete-address' }>;
 
-const placementKey = (p: Placement): string => `${p.link}\u0000${p.ip}`;
-/** The kernel's identity of an address (a dump may repeat one; keeping one copy keeps them all). */
-const heldKey = (o: ObservedAddress): string => `${o.link}\u0000${o.ip}\u0000${o.address.prefixLength}`;
-
-/** One placement per (link, IP): the first wins, so a caller's duplicate cannot plan two adds. */
+/**
+ * One placement per (link, IP): the first in address-key order wins, so a caller's duplicate cannot
+ * plan two adds. Seen pairs are kept per link, without building a key text per placement.
+ */
 function uniquePlacements(placements: readonly Placement[]): Placement[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   const out: Placement[] = [];
   for (const p of sortByAddressKey(placements)) {
-    if (seen.has(placementKey(p))) continue;
-    seen.add(placementKey(p));
+    let ips = seen.get(p.link);
+    if (ips === undefined) {
+      ips = new Set();
+      seen.set(p.link, ips);
+    }
+    if (ips.has(p.ip)) continue;
+    ips.add(p.ip);
     out.push(p);
   }
   return out;
 }
+
+/** The observed addresses by canonical IP, so each placement looks at its own few instead of every address held. */
+function addressesByIP(addresses: readonly ObservedAddress[]): Map<string, ObservedAddress[]> {
+  const byIP = new Map<string, ObservedAddress[]>();
+  for (const o of addresses) {
+    const list = byIP.get(o.ip);
+    if (list === undefined) byIP.set(o.ip, [o]);
+    else list.push(o);
+  }
+  return byIP;
+}
+
+/**
+ * Among the addresses with a placement's IP: the first on its link and family (any prefix), and the
+ * first with its prefix length too.
+ */
+function holdersOf(candidates: readonly ObservedAddress[], p: Placement) {
+  let first: ObservedAddress | undefined;
+  let exact: ObservedAddress | undefined;
+  for (const o of candidates) {
+    if (o.link !== p.link || o.address.family !== p.family) continue;
+    first ??= o;
+    if (o.address.prefixLength === p.prefixLength) {
+      exact = o;
+      break;
+    }
+  }
+  return { first, exact };
+}
+
+/**
+ * Marks `held` and every copy of it (a dump may repeat one address: same link, IP and prefix length)
+ * as kept, so none of them is deleted.
+ */
+function keepHeld(
+  kept: Set<ObservedAddress>,
+  held: ObservedAddress,
+  candidates: readonly ObservedAddress[],
+): void {
+  for (const o of candidates) {
+    if (o.link === held.link && o.address.prefixLength === held.address.prefixLength) kept.add(o);
+  }
+}
+
+const NO_ADDRESSES: readonly ObservedAddress[] = [];
+
+/** The tag of a placement's link and family, one object per pair in a plan (shared by its ops). */
+function tagOf(tags: TagsByLink, p: Placement, ownership: Ownership): AddressTag {
+  const byLink = tags[p.family];
+  let tag = byLink.get(p.link);
+  if (tag === undefined) {
+    tag = tagFor(p.link, p.family, ownership);
+    byLink.set(p.link, tag);
+  }
+  return tag;
+}
+
+type TagsByLink = Record<4 | 6, Map<string, AddressTag>>;
 
 /**
  * The dummy is created only when a placement needs it: a node that carries only local addresses gets no
@@ -121,50 +182,54 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
   }
   const facts = nodeFacts(observed, ownership, virtual?.index);
   const addresses = observeAddresses(observed, ownership);
-  // Candidates per IP, so each placement looks at its own few instead of every address held.
-  const byIP = new Map<string, ObservedAddress[]>();
-  for (const o of addresses) {
-    const list = byIP.get(o.ip);
-    if (list === undefined) byIP.set(o.ip, [o]);
-    else list.push(o);
-  }
+  const byIP = addressesByIP(addresses);
   const placements = uniquePlacements(desired.placements);
-  const kept = new Set<string>();
+  const kept = new Set<ObservedAddress>();
+  const tags: TagsByLink = { 4: new Map(), 6: new Map() };
   const adds: AddOp[] = [];
   const replaces: ReplaceOp[] = [];
 
   for (const p of placements) {
     const linkExists = linkNamed(observed.links, p.link) !== undefined || p.link === desired.dummyInterface;
     if (!linkExists || keep.has(p.ip)) continue;
-    const tag = tagFor(p.link, p.family, ownership);
-    const holders = holdersOf(byIP.get(p.ip) ?? [], p);
-    const exact = holders.find((o) => o.address.prefixLength === p.prefixLength);
+    const candidates = byIP.get(p.ip) ?? NO_ADDRESSES;
+    const { first, exact } = holdersOf(candidates, p);
     if (exact !== undefined) {
       if (!exact.owned) continue;
-      kept.add(heldKey(exact));
-      if (attributeDifferences(p, exact.address).length > 0) {
+      keepHeld(kept, exact, candidates);
+      if (attributesDiffer(p, exact.address)) {
         const why = onlyLifetimesDiffer(p, exact.address) ? 'refresh-lifetime' : 'change-attributes';
-        replaces.push({ op: 'replace-address', placement: p, tag, why });
+        replaces.push({ op: 'replace-address', placement: p, tag: tagOf(tags, p, ownership), why });
       } else if (needsRefresh(p, exact.address)) {
-        replaces.push({ op: 'replace-address', placement: p, tag, why: 'refresh-lifetime' });
+        replaces.push({
+          op: 'replace-address',
+          placement: p,
+          tag: tagOf(tags, p, ownership),
+          why: 'refresh-lifetime',
+        });
       }
       continue;
     }
     // IPv6: the kernel holds one address per (link, IP), so another prefix is replaced, not added beside.
-    const occupant = p.family === 6 ? holders[0] : undefined;
+    const occupant = p.family === 6 ? first : undefined;
     if (occupant !== undefined) {
       if (!occupant.owned) continue;
-      kept.add(heldKey(occupant));
-      replaces.push({ op: 'replace-address', placement: p, tag, why: 'change-prefix' });
+      keepHeld(kept, occupant, candidates);
+      replaces.push({
+        op: 'replace-address',
+        placement: p,
+        tag: tagOf(tags, p, ownership),
+        why: 'change-prefix',
+      });
       continue;
     }
     if (claimRefused(p, facts)) continue;
-    adds.push({ op: 'add-address', placement: p, tag });
+    adds.push({ op: 'add-address', placement: p, tag: tagOf(tags, p, ownership) });
   }
 
   const deletes: DeleteOp[] = [];
   for (const o of addresses) {
-    if (!o.owned || kept.has(heldKey(o)) || o.link === undefined || keep.has(o.ip)) continue;
+    if (!o.owned || kept.has(o) || o.link === undefined || keep.has(o.ip)) continue;
     deletes.push({
       op: 'delete-address',
       link: o.link,
