@@ -1,9 +1,16 @@
 // `node --conditions=purelb-source packages/agent/bench/reconcile-steps.ts [N]`: what one reconcile
 // of N Services (default 10,000, realistic objects projected as the watches keep them, each with its
 // address on kube-lb0) costs step by step, in process: the node decision (checks, config, core's
-// desiredState, warnings) and the plan. Median time and JS heap bytes allocated per call (core's
+// desiredState, warnings), the same through the reconciler's memo after a restore, and the plan. Median time and JS heap bytes allocated per call (core's
 // GCProfiler-based count, bench/desired-state.ts). For finding where a restore at 10k goes.
-import { type NodeNetwork, PURELB_ADDRESS_PROTOCOL, planReconcile } from '@purelb-ts/core';
+import {
+  configWarnings,
+  DecisionMemo,
+  desiredState,
+  type NodeNetwork,
+  PURELB_ADDRESS_PROTOCOL,
+  planReconcile,
+} from '@purelb-ts/core';
 import { allocatedBytes } from '../../purelb-core/bench/desired-state.ts';
 import { link, seedNode } from '../../purelb-core/test/fixtures/seed-node.ts';
 import {
@@ -12,7 +19,7 @@ import {
   projectNode,
   projectService,
 } from '../src/kubernetes/project.ts';
-import { decideNode } from '../src/node-decision.ts';
+import { checkedState, decideNode, nodeConfig } from '../src/node-decision.ts';
 import type { ClusterState } from '../src/sources/source.ts';
 import { group, seedGroups } from '../test/support/manifests.ts';
 import { realisticService, realisticSlice } from './objects.ts';
@@ -92,4 +99,31 @@ const input = { node: NODE, state: s, network: net, membership: { standalone: tr
 const decision = decideNode(input);
 process.stdout.write(`${N} Services: ${decision.desired.placements.length} placements\n`);
 measure('decideNode (checks, config, desired, warnings)', () => decideNode(input));
+// The reconciler's memo, with the network read anew as after `ip addr del` of one owned address.
+const memo = new DecisionMemo();
+decideNode({ ...input, memo });
+const restored = { ...net, addresses: net.addresses.slice(1) };
+measure('decideNode, one owned address gone (memo)', () => decideNode({ ...input, network: restored, memo }));
+const checked = checkedState(s).state;
+const config = nodeConfig(checked, NODE, net, undefined);
+measure('  checkedState', () => checkedState(s));
+measure('  nodeConfig', () => nodeConfig(checked, NODE, net, undefined));
+measure('  desiredState', () =>
+  desiredState({
+    node: NODE,
+    nodeLabels: {},
+    services: checked.services,
+    endpointSlices: checked.endpointSlices,
+    groups: config.groups,
+    agents: config.agents,
+    members: decision.members,
+    network: net,
+    ownership,
+    frozen: config.frozen,
+    nodes: checked.nodes,
+  }),
+);
+measure('  configWarnings', () =>
+  configWarnings({ groups: config.groups, services: checked.services, network: net }),
+);
 measure('planReconcile', () => planReconcile(decision.desired, net, ownership));

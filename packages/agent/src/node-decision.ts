@@ -8,6 +8,7 @@ import {
   type ConfigMemory,
   carrierDownInterfaces,
   configWarnings,
+  type DecisionMemo,
   type DesiredState,
   desiredState,
   type EffectiveConfig,
@@ -61,6 +62,11 @@ export interface NodeDecisionInput {
   conflicts?: ReadonlyMap<string, string>;
   /** Kubernetes mode: local addresses live at most this long unless renewed (core's deadManLifetime). */
   localLifetimeSeconds?: number;
+  /**
+   * The reconciler's: core's desiredState and configWarnings of the last run, reused while what they
+   * read is unchanged (the objects of `state` are never mutated: the sources replace them).
+   */
+  memo?: DecisionMemo;
 }
 
 export interface NodeDecision {
@@ -149,6 +155,9 @@ function members(
   return { members: membership.members, membership };
 }
 
+/** Core's functions themselves, for a decision without a memo (diagnose, --once). */
+const AFRESH = { desiredState, configWarnings };
+
 export function decideNode(input: NodeDecisionInput): NodeDecision {
   const { node, network } = input;
   const { state, rejected } = checkedState(input.state);
@@ -165,7 +174,8 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
   const local = agent?.local;
   const subnets = advertisedSubnets(network, local);
   const elected = members(input, state, subnets, agents);
-  const desired = desiredState({
+  const decide: Pick<DecisionMemo, 'desiredState' | 'configWarnings'> = input.memo ?? AFRESH;
+  const desired = decide.desiredState({
     node,
     nodeLabels,
     services: state.services,
@@ -179,7 +189,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
     nodes: state.nodes,
     ...(input.conflicts === undefined ? {} : { conflicts: input.conflicts }),
   });
-  const warnings = configWarnings({
+  const warnings = decide.configWarnings({
     groups: config.groups,
     services: state.services,
     network,

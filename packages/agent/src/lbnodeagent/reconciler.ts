@@ -8,6 +8,7 @@ import {
   CARRIER_HOLD_MS,
   type ConfigMemory,
   carrierDownInterfaces,
+  DecisionMemo,
   type DesiredState,
   deadManLifetime,
   type GarpConfig,
@@ -173,6 +174,8 @@ export class Reconciler {
   #refreshDue = false;
   #refreshTimer: NodeJS.Timeout | undefined;
   #refreshAt = Number.POSITIVE_INFINITY;
+  /** The last decision's core results, reused while their inputs read the same (a restore, a resync). */
+  readonly #decisions = new DecisionMemo();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -379,6 +382,7 @@ export class Reconciler {
       membership,
       ownership: this.#ownership,
       conflicts: this.#heldBack(),
+      memo: this.#decisions,
       ...(this.#memory === undefined ? {} : { memory: this.#memory }),
       ...(this.#handoff === undefined || this.#o.leaseSeconds === undefined
         ? {}

@@ -110,6 +110,7 @@ export interface ConfigWarningsInput {
   services: readonly Service[];
   /** The LBNodeAgent that applies to this node and its local section, when one does. */
   agent?: { name: string; local: LocalAgentConfig };
+  /** Only its links are read (DecisionMemo compares no more of it). */
   network: NodeNetwork;
   /** Standalone: objects of kinds the agent does not read. */
   ignored?: readonly IgnoredObject[];

@@ -1,0 +1,136 @@
+// desiredState and configWarnings are pure, and between two reconciles of a node their inputs mostly
+// do not change as far as they read them: a netlink event about one of PureLB's own addresses (the
+// kernel or a person deleted it: a restore), a periodic resync, another node's Lease renewal (a new
+// expiry, the same member). DecisionMemo hands back the last result while the new input is the same
+// in everything the function reads, so such a reconcile costs a comparison instead of a decision (at
+// 10k Services, tens of megabytes of garbage and most of a restore's time).
+//
+// What each function reads, and so what is compared, is stated here beside the functions it is about:
+// - a member's expiry is not read by desiredState (liveMembers applied the clock already);
+// - of the node's addresses, desiredState reads those it does not own (nodeFacts: what the node uses)
+//   and those that give a usable subnet (usableSubnets), and, only for a frozen configuration, the
+//   owned ones (frozenHeld). An owned address that gives no subnet (every address PureLB placed) is
+//   left out of the comparison unless a configuration is frozen;
+// - configWarnings reads only the network's links (ConfigWarningsInput says so).
+//
+// Invariant the caller keeps: an object passed in is never mutated afterwards (informer caches replace
+// objects; a manifest file is parsed anew). Objects are compared by identity first, so a mutated one
+// would be taken for unchanged.
+
+import { type ConfigWarningsInput, configWarnings } from '../diagnosis/config-warnings.ts';
+import type { Finding } from '../diagnosis/finding.ts';
+import type { Member } from '../election/members.ts';
+import { unusableReason } from '../election/usable-subnets.ts';
+import { type DesiredState, type NodeNetwork, type Ownership, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
+import type { Address } from '../net/objects.ts';
+import { isOwned } from '../plan/ownership.ts';
+import { desiredState } from './desired-state.ts';
+import type { DesiredInput } from './types.ts';
+
+/** Deep equality of plain data (objects, arrays, Maps, Sets, primitives), identity first. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && sameArrays(a, b);
+  if (a instanceof Map) return b instanceof Map && sameMaps(a, b);
+  if (a instanceof Set) return b instanceof Set && a.size === b.size && [...a].every((v) => b.has(v));
+  if (Array.isArray(b) || b instanceof Map || b instanceof Set) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameData(ra[k], rb[k]));
+}
+
+function sameArrays(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+  return true;
+}
+
+function sameMaps(a: ReadonlyMap<unknown, unknown>, b: ReadonlyMap<unknown, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (!b.has(k) || !sameData(v, b.get(k))) return false;
+  return true;
+}
+
+/** The addresses of `network` the decision reads (see the head of this file). */
+function readAddresses(network: NodeNetwork, ownership: Ownership, frozen: boolean): readonly Address[] {
+  if (frozen) return network.addresses;
+  const names = new Map(network.links.map((l) => [l.index, l.name]));
+  return network.addresses.filter(
+    (a) => !isOwned(a, network.links, ownership) || unusableReason(a, names.get(a.index) ?? '') === undefined,
+  );
+}
+
+/** A member as desiredState reads it: without its expiry. */
+const memberRead = ({ expiresAt: _, ...read }: Member) => read;
+
+/** The network's parts the decision reads, for one comparison. */
+interface NetworkRead {
+  network: NodeNetwork;
+  addresses: readonly Address[];
+}
+
+function networkRead(network: NodeNetwork, ownership: Ownership, frozen: boolean): NetworkRead {
+  return { network, addresses: readAddresses(network, ownership, frozen) };
+}
+
+function sameNetwork(a: NetworkRead, b: NetworkRead): boolean {
+  if (a.network === b.network) return true;
+  const { addresses: _a, ...restA } = a.network;
+  const { addresses: _b, ...restB } = b.network;
+  return sameData(restA, restB) && sameArrays(a.addresses, b.addresses);
+}
+
+interface Remembered<I, O> {
+  input: I;
+  output: O;
+}
+
+/** The last desiredState and configWarnings of one node, reused while their input reads the same. */
+export class DecisionMemo {
+  #desired: (Remembered<DesiredInput, DesiredState> & { network: NetworkRead }) | undefined;
+  #warnings: Remembered<ConfigWarningsInput, Finding[]> | undefined;
+  /** How many calls were answered from memory, and how many decided (for tests and benchmarks). */
+  readonly counts = { reused: 0, decided: 0 };
+
+  desiredState(input: DesiredInput): DesiredState {
+    const ownership = input.ownership ?? DEFAULT_OWNERSHIP;
+    const network = networkRead(input.network, ownership, input.frozen !== undefined);
+    const last = this.#desired;
+    if (last !== undefined && sameNetwork(last.network, network) && sameDesiredInput(last.input, input)) {
+      this.counts.reused++;
+      return last.output;
+    }
+    this.counts.decided++;
+    const output = desiredState(input);
+    this.#desired = { input, network, output };
+    return output;
+  }
+
+  configWarnings(input: ConfigWarningsInput): Finding[] {
+    const last = this.#warnings;
+    if (last !== undefined && sameData(last.input.network.links, input.network.links)) {
+      const { network: _a, ...restA } = last.input;
+      const { network: _b, ...restB } = input;
+      if (sameData(restA, restB)) return last.output;
+    }
+    const output = configWarnings(input);
+    this.#warnings = { input, output };
+    return output;
+  }
+}
+
+/** desiredState's default, when the input names no ownership. */
+const DEFAULT_OWNERSHIP: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL };
+
+function sameDesiredInput(a: DesiredInput, b: DesiredInput): boolean {
+  const { members: ma, network: _na, ...restA } = a;
+  const { members: mb, network: _nb, ...restB } = b;
+  return (
+    ma.length === mb.length &&
+    ma.every((m, i) => sameData(memberRead(m), memberRead(mb[i] as Member))) &&
+    sameData(restA, restB)
+  );
+}
