@@ -25,6 +25,50 @@ import {
 } from './support.ts';
 
 describe('purelb status', () => {
+  it("shows what each node's Lease reports: interfaces without carrier and refused addresses", async () => {
+    await withSeededCluster(async (_, kc) => {
+      const r = await viewJson<StatusReport>(kc, ['status']);
+      const b = r.nodes.find((n) => n.node === 'node-b')!;
+      assert.deepEqual(b.carrierDown, ['enp2s0']);
+      assert.deepEqual(
+        b.refused.map((x) => [x.ip, x.code]),
+        [
+          ['172.30.250.60', 'no-carrier'],
+          ['172.30.250.59', 'ambiguous-default-route'],
+        ],
+      );
+      assert.match(
+        b.refused[0]!.message,
+        /^node node-b does not place 172\.30\.250\.60 as asked \(no-carrier\): .*NO-CARRIER/,
+      );
+      assert.equal(b.refusedOmitted, 2);
+      assert.deepEqual(
+        b.reportErrors.map((e) => e.replace(/:.*/, '')),
+        ['carrier-down entry', 'refused entry "bogus" is not ip,code'],
+      );
+      for (const n of r.nodes.filter((x) => x.node !== 'node-b')) {
+        assert.deepEqual(
+          [n.carrierDown, n.refused, n.refusedOmitted, n.reportErrors],
+          [[], [], 0, []],
+          n.node,
+        );
+      }
+      const table = await viewTable(kc, ['status']);
+      assert.match(
+        table,
+        /^node-b +172\.30\.250\.0\/24 +enp2s0 +purelb\/default +\S.* +172\.30\.250\.60 \(no-carrier\), 172\.30\.250\.59 \(ambiguous-default-route\), \+2 more +live$/m,
+      );
+      assert.match(
+        table,
+        /^node-a +172\.30\.250\.0\/24 +— +purelb\/default +172\.31\.1\.5 dev kube-lb0 +— +live$/m,
+      );
+      assert.match(
+        table,
+        /^node node-b does not place 172\.30\.250\.59 as asked \(ambiguous-default-route\): keep one default route/m,
+      );
+    });
+  });
+
   it('shows each node: Lease live or not, subnets, LBNodeAgent, the addresses it announces', async () => {
     await withSeededCluster(async (_, kc) => {
       const r = await viewJson<StatusReport>(kc, ['status']);
@@ -43,13 +87,8 @@ describe('purelb status', () => {
       const winner = r.nodes.find((n) => n.node === WEB_WINNER)!;
       assert.ok(winner.addresses.some((x) => x.ip === WEB && x.interface === 'enp1s0'));
       const table = await viewTable(kc, ['status']);
-      assert.match(table, /^NODE +SUBNETS +LBNODEAGENT +ANNOUNCES +LEASE$/m);
-      assert.match(
-        table,
-        /^node-a +172\.30\.250\.0\/24 +purelb\/default +172\.31\.1\.5 dev kube-lb0 +live$/m,
-      );
-      assert.match(table, /^node-c +172\.30\.250\.0\/24 +purelb\/default +— +not live: expired at /m);
-      assert.doesNotMatch(table, /CARRIER/, 'no Lease annotation publishes carrier yet');
+      assert.match(table, /^NODE +SUBNETS +NO-CARRIER +LBNODEAGENT +ANNOUNCES +REFUSED +LEASE$/m);
+      assert.match(table, /^node-c +172\.30\.250\.0\/24 +— +purelb\/default +— +— +not live: expired at /m);
     });
   });
 });

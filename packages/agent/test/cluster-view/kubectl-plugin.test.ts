@@ -24,11 +24,11 @@ describe('kubectl plugin', { skip }, () => {
         assert.match(list.stdout, /kubectl-purelb/, list.stderr);
         const r = await runProgram(KUBECTL, ['purelb', 'status', '--namespace', 'purelb'], env);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /^NODE +SUBNETS +LBNODEAGENT +ANNOUNCES +LEASE$/m);
+        assert.match(r.stdout, /^NODE +SUBNETS +NO-CARRIER +LBNODEAGENT +ANNOUNCES +REFUSED +LEASE$/m);
         assert.match(
           r.stdout,
           new RegExp(
-            `^${WEB_WINNER} +172\\.30\\.250\\.0/24 +purelb/default +${WEB.replaceAll('.', '\\.')} dev enp1s0 +live$`,
+            `^${WEB_WINNER} +172\\.30\\.250\\.0/24 +\\S+ +purelb/default +${WEB.replaceAll('.', '\\.')} dev enp1s0 +.* +live$`,
             'm',
           ),
         );

@@ -23,13 +23,19 @@ export const LIVE = ['node-a', 'node-b'];
 export const WEB_ORDER = rankNodes(WEB, LIVE);
 export const WEB_WINNER = WEB_ORDER[0]!;
 
-const lease = (node: string, renewed: number, seconds: number) => ({
+/** What node-b's Lease reports (one entry of each annotation unreadable): see `purelb status`. */
+export const NODE_B_REPORTS = {
+  'purelb.io/carrier-down': 'enp2s0 a/b',
+  'purelb.io/refused': '172.30.250.60,no-carrier 172.30.250.59,ambiguous-default-route bogus +2',
+};
+
+const lease = (node: string, renewed: number, seconds: number, reports: Record<string, string> = {}) => ({
   apiVersion: 'coordination.k8s.io/v1',
   kind: 'Lease',
   metadata: {
     name: `purelb-node-${node}`,
     namespace: 'purelb',
-    annotations: { 'purelb.io/subnets': '172.30.250.0/24' },
+    annotations: { 'purelb.io/subnets': '172.30.250.0/24', ...reports },
   },
   spec: { holderIdentity: node, leaseDurationSeconds: seconds, renewTime: formatMicroTime(renewed) },
 });
@@ -66,7 +72,7 @@ export async function seedThreeNodes(server: FakeApiServer): Promise<void> {
   for (const obj of seedGroups()) server.apply(obj as Record<string, unknown>);
   const now = Date.now();
   server.apply(lease('node-a', now, 600));
-  server.apply(lease('node-b', now, 600));
+  server.apply(lease('node-b', now, 600, NODE_B_REPORTS));
   server.apply(lease('node-c', now - 3_600_000, 15));
   await addSvc(server, { name: 'web', ip: WEB, announcing: `${WEB_WINNER},enp1s0,${WEB}` });
   await addSvc(server, { name: 'api', ip: API, announcing: `node-a,kube-lb0,${API}` });
