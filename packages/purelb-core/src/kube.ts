@@ -65,6 +65,11 @@ export interface EndpointSlice {
   ports?: { name?: string; protocol?: string; port?: number }[];
 }
 
+/**
+ * A coordination.k8s.io Lease; PureLB reads its node Leases (purelb-node-<node>), whose purelb.io/
+ * annotations are the node's subnets and instance and what only the node can see: carrier-down and
+ * refused (annotations.ts; codecs in lease-reports.ts, read with leaseReports).
+ */
 export interface Lease {
   apiVersion?: string;
   kind?: string;
