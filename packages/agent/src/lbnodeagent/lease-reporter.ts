@@ -54,10 +54,13 @@ export class LeaseReporter {
     const text = formatRefused(refused);
     if (text === this.#refusedText) return false;
     this.#refusedText = text;
-    // What the Lease says, bounded as written (the skips themselves are logged by the reconciler).
-    this.#refused = parseRefused(text).refusals;
+    // All of them: the renewal's formatRefused bounds the value and counts those it leaves out.
+    this.#refused = refused;
+    // The skips themselves are logged by the reconciler; this says what the Lease now lists.
     this.#log.info('addresses refused on this node changed: the Lease lists them', {
-      ip: this.#refused.map((r) => r.ip).join(' '),
+      ip: parseRefused(text)
+        .refusals.map((r) => r.ip)
+        .join(' '),
       reason: text === '' ? 'none refused' : text,
     });
     return true;
