@@ -1,3 +1,12 @@
+export {
+  type AddressAnswer,
+  type AnnounceContext,
+  answerFor,
+  electionFor,
+  endpointNodesOf,
+  type PoolRef,
+  type SlotAnnouncer,
+} from './address-answer.ts';
 export { isAnnounceable, notAnnounceableReason } from './announceable.ts';
 export { serviceSlots } from './announcing-slots.ts';
 export { endpointUsable, nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from './endpoints.ts';
