@@ -2,7 +2,9 @@
 // (the Service's resourceVersion, its placements, failures, error skips, the fence) or when its last
 // annotation write did not succeed; an unchanged Service is skipped, which keeps the pass cheap at
 // 10k. A failed event post is the event writer's to retry (event-correlator: the occurrence stays
-// pending and is posted again later), not a reason to recompute the Service.
+// pending and is posted again later), not a reason to recompute the Service. The very same input as
+// a pass that left nothing to write (the reconciler's memo hands over the same desired state after a
+// restore or resync) is skipped whole; a write that failed keeps the next pass from being skipped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
@@ -69,6 +71,34 @@ test('an unchanged Service is skipped; a new placement or a new resourceVersion 
       await wb.apply(input(changed, ['172.31.1.11']));
       await wb.apply(input(changed, ['172.31.1.11']));
       assert.equal(computed.length, 4, 'a failed event post does not recompute the Service');
+    },
+    { namespaces: ['default', NS] },
+  ));
+
+test('the same input after a settled pass is skipped whole; after a failed write it is retried', () =>
+  withFakeApiServer(
+    async (server) => {
+      server.apply(service('web'));
+      const rest = new KubeRest(accessFor(server));
+      const svc = await rest.get<Service>(SVC_PATH);
+      const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger });
+      const local = { ...placement('172.31.1.9'), kind: 'local' as const, link: 'eth0' };
+      const input: WritebackInput = { services: [svc], desired: desired([local]) };
+
+      server.faults.failNext(500, 1, { verb: 'patch', resource: 'services' });
+      await wb.apply(input);
+      assert.deepEqual(wb.passes, { run: 1, settled: 0 });
+      await wb.apply({ ...input, services: [...input.services] });
+      assert.deepEqual(wb.passes, { run: 2, settled: 0 }, 'the failed write is retried');
+      const written = await rest.get<Service>(SVC_PATH);
+      assert.equal(written.metadata.annotations?.['purelb.io/announcing-IPv4'], `${NODE},eth0,172.31.1.9`);
+
+      await wb.apply({ ...input, services: [...input.services] });
+      assert.deepEqual(wb.passes, { run: 2, settled: 1 }, 'the same objects again: nothing to do');
+      await wb.apply({ ...input, applyFailures: new Map([['172.31.1.9', 'EEXIST']]) });
+      assert.equal(wb.passes.run, 3, 'an apply failure is news');
+      await wb.apply({ ...input, desired: desired([local]) });
+      assert.equal(wb.passes.run, 4, 'another desired state is compared Service by Service');
     },
     { namespaces: ['default', NS] },
   ));
