@@ -8,9 +8,9 @@
 // What each function reads, and so what is compared, is stated here beside the functions it is about:
 // - a member's expiry is not read by desiredState (liveMembers applied the clock already);
 // - of the node's addresses, desiredState reads those it does not own (nodeFacts: what the node uses)
-//   and those that give a usable subnet (usableSubnets), and, only for a frozen configuration, the
-//   owned ones (frozenHeld). An owned address that gives no subnet (every address PureLB placed) is
-//   left out of the comparison unless a configuration is frozen;
+//   and those that give a usable subnet (usableSubnets), and, only while a ServiceGroup is frozen,
+//   the owned ones (frozenHeld). An owned address that gives no subnet (every address PureLB placed)
+//   is left out of the comparison unless a group is frozen;
 // - configWarnings reads only the network's links (ConfigWarningsInput says so).
 //
 // Invariant the caller keeps: an object passed in is never mutated afterwards (informer caches replace
@@ -55,8 +55,8 @@ function sameMaps(a: ReadonlyMap<unknown, unknown>, b: ReadonlyMap<unknown, unkn
 }
 
 /** The addresses of `network` the decision reads (see the head of this file). */
-function readAddresses(network: NodeNetwork, ownership: Ownership, frozen: boolean): readonly Address[] {
-  if (frozen) return network.addresses;
+function readAddresses(network: NodeNetwork, ownership: Ownership, owned: boolean): readonly Address[] {
+  if (owned) return network.addresses;
   const names = new Map(network.links.map((l) => [l.index, l.name]));
   return network.addresses.filter(
     (a) => !isOwned(a, network.links, ownership) || unusableReason(a, names.get(a.index) ?? '') === undefined,
@@ -72,8 +72,8 @@ interface NetworkRead {
   addresses: readonly Address[];
 }
 
-function networkRead(network: NodeNetwork, ownership: Ownership, frozen: boolean): NetworkRead {
-  return { network, addresses: readAddresses(network, ownership, frozen) };
+function networkRead(network: NodeNetwork, ownership: Ownership, owned: boolean): NetworkRead {
+  return { network, addresses: readAddresses(network, ownership, owned) };
 }
 
 function sameNetwork(a: NetworkRead, b: NetworkRead): boolean {
@@ -97,7 +97,7 @@ export class DecisionMemo {
 
   desiredState(input: DesiredInput): DesiredState {
     const ownership = input.ownership ?? DEFAULT_OWNERSHIP;
-    const network = networkRead(input.network, ownership, input.frozen !== undefined);
+    const network = networkRead(input.network, ownership, (input.frozen?.groups?.length ?? 0) > 0);
     const last = this.#desired;
     if (last !== undefined && sameNetwork(last.network, network) && sameDesiredInput(last.input, input)) {
       this.counts.reused++;

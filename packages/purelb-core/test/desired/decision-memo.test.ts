@@ -105,8 +105,15 @@ const steps: Step[] = [
     reused: false,
   },
   {
-    name: 'a frozen configuration: owned addresses are read, so their deletion decides again',
-    change: (i) => ({ ...i, frozen: { groups: [] } }),
+    name: 'a ServiceGroup becomes frozen',
+    change: (i) => ({
+      ...i,
+      frozen: {
+        groups: [
+          { name: 'g', reason: 'invalid', ranges: [{ family: 4, first: 0xac1efa00n, last: 0xac1efaffn }] },
+        ],
+      },
+    }),
     reused: false,
   },
 ];
@@ -124,6 +131,34 @@ describe('DecisionMemo', () => {
       assert.deepEqual(got, desiredState(next));
     });
   }
+
+  it('an empty frozen set (effectiveConfig gives {} when nothing is frozen) still ignores owned addresses', () => {
+    const memo = new DecisionMemo();
+    const first = { ...base(), frozen: {} };
+    memo.desiredState(first);
+    const restored = withAddresses(
+      first,
+      first.network.addresses.filter((a) => a.protocol !== PURELB_ADDRESS_PROTOCOL),
+    );
+    memo.desiredState(restored);
+    assert.equal(memo.counts.reused, 1);
+  });
+
+  it("a frozen group reads PureLB's own addresses: deleting one in its range decides again", () => {
+    const memo = new DecisionMemo();
+    const range = { family: 4 as const, first: 0xac1efa00n, last: 0xac1efaffn }; // 172.30.250.0/24
+    const first = {
+      ...base(),
+      frozen: { groups: [{ name: 'typo', reason: 'ServiceGroup typo is invalid', ranges: [range] }] },
+    };
+    memo.desiredState(first);
+    const deleted = withAddresses(
+      first,
+      first.network.addresses.filter((a) => a.address !== '172.30.250.53'),
+    );
+    assert.deepEqual(memo.desiredState(deleted), desiredState(deleted));
+    assert.deepEqual(memo.counts, { reused: 0, decided: 2 });
+  });
 
   it('under a random walk of those changes, every answer equals a fresh decision', () => {
     let seed = 7;
