@@ -201,6 +201,7 @@ describe('RBAC', () => {
         'core/services': ['get', 'list', 'watch', 'patch'],
         'core/services/status': ['patch'],
         'core/nodes': ['list', 'watch'],
+        'discovery.k8s.io/endpointslices': ['list', 'watch'],
         'events.k8s.io/events': ['create', 'patch'],
       }),
     );

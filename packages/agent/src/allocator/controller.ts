@@ -5,7 +5,9 @@
 // (forget everything, rebuild the Allocator from a fresh LIST of Services, then every Service) and
 // STATUS (ServiceGroup status and pool metrics from the Allocator's usage) and AGENTS (LBNodeAgent
 // status: the live node Leases each one selects, checked on every Lease or LBNodeAgent change and
-// every membershipCheckMs, as a Lease lapses without any event).
+// every membershipCheckMs, as a Lease lapses without any event) and CONDITIONS (the Services'
+// purelb.io/Allocated and purelb.io/Announced conditions: conditions-pass.ts). EndpointSlices are
+// followed, reduced to the nodes with a ready endpoint, for the externalTrafficPolicy Local reason.
 //
 // Racing allocators. Optimistic concurrency alone does not stop two replicas from giving one free
 // address to two different Services (each write is to a different object and succeeds). So only
@@ -22,6 +24,7 @@ import {
   Allocator,
   ANNOTATION_ALLOCATED_BY,
   type CustomResource,
+  type EndpointSlice,
   effectiveConfig,
   formatCidr,
   handlesService,
@@ -35,8 +38,12 @@ import {
   nodeIdentities,
   nodesStandingAside,
   type Orphan,
+  type PreparedGroups,
   PURELB_BRAND,
+  prepareGroups,
+  readsEndpointNodes,
   type Service,
+  type ServiceGroupConfig,
   serviceKey,
 } from '@purelb-ts/core';
 import type { ClusterAccess } from '../kubernetes/client/access.ts';
@@ -53,9 +60,13 @@ import { LeaderElector } from '../kubernetes/leader-election.ts';
 import { projectCustomResource, projectLease, projectNode, projectService } from '../kubernetes/project.ts';
 import { isStatus, KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
+import { TokenBucket } from '../kubernetes/token-bucket.ts';
 import type { Logger } from '../log.ts';
 import { AgentStatusWriter, agentKey, agentStatuses } from './agent-status.ts';
 import { recordCollisions, warnNodeAddresses } from './cluster-warnings.ts';
+import { conditionWorld, type WorldInput, worldFingerprint } from './condition-world.ts';
+import { ConditionsPass, type ConditionWorld, projectConditionedService } from './conditions-pass.ts';
+import { EndpointIndex, projectEndpointNodes } from './endpoint-index.ts';
 import { groupStatus, writeGroupStatus } from './group-status.ts';
 import { type GroupSet, readGroups } from './groups.ts';
 import type { AllocatorMetrics } from './metrics.ts';
@@ -70,6 +81,7 @@ const GROUPS = '\u0000groups';
 const STATUS = '\u0000status';
 const NODES = '\u0000nodes';
 const AGENTS = '\u0000agents';
+const CONDITIONS = '\u0000conditions';
 const SVC = 'svc:';
 
 export interface AllocatorControllerOptions {
@@ -88,8 +100,10 @@ export interface AllocatorControllerOptions {
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
   retryBaseDelayMs?: number;
-  /** How often Lease liveness is judged again for LBNodeAgent status (default 2000 ms). */
+  /** How often Lease liveness is judged again for LBNodeAgent status and conditions (default 2000 ms). */
   membershipCheckMs?: number;
+  /** Service condition writes: burst, then one more every refill (default 50, then one every 20 ms). */
+  conditionBudget?: { burst: number; refillMs: number };
 }
 
 export class AllocatorController {
@@ -107,6 +121,15 @@ export class AllocatorController {
   readonly #agentFeed: RestartingInformer<CustomResource>;
   /** The valid LBNodeAgents, parsed from the informer's list (the same array until it changes). */
   #agents: { from: CustomResource[]; agents: LBNodeAgentConfig[] } | undefined;
+  /** Every EndpointSlice, as the nodes hosting a usable endpoint (endpoint-index.ts). */
+  readonly #slices: RestartingInformer<EndpointSlice>;
+  readonly #endpoints = new EndpointIndex();
+  readonly #conditions: ConditionsPass;
+  /** The valid groups as core's answerFor reads them, for the groups they were prepared from. */
+  #prepared: { from: ServiceGroupConfig[]; groups: PreparedGroups } | undefined;
+  /** The cluster-wide condition inputs last seen (condition-world.ts); a change re-decides every Service. */
+  #fingerprint: string | undefined;
+  #conditionRetry: NodeJS.Timeout | undefined;
   /** Lease liveness as this allocator observed it (core's LeaseObserver), as the agents judge it. */
   readonly #observer = new LeaseObserver();
   /** The Node addresses last given to the Allocator (heartbeats change nothing of them). */
@@ -130,6 +153,14 @@ export class AllocatorController {
     this.#transport = new Transport(options.access);
     this.#rest = new KubeRest(this.#transport);
     this.#agentStatus = new AgentStatusWriter(this.#rest);
+    const budget = options.conditionBudget ?? { burst: 50, refillMs: 20 };
+    this.#conditions = new ConditionsPass({
+      rest: this.#rest,
+      metrics: options.metrics,
+      logger,
+      budget: new TokenBucket(budget.burst, budget.refillMs, () => performance.now()),
+      defaultAnnouncer: options.defaultAnnouncer,
+    });
     this.#allocator = new Allocator([], { defaultAnnouncer: options.defaultAnnouncer });
     const identity = `${options.identity}_${randomBytes(4).toString('hex')}`;
     this.#recorder = new EventRecorder(this.#rest, {
@@ -153,7 +184,15 @@ export class AllocatorController {
         onEvent,
         onFirstList: () => this.#maybeSynced(),
       });
-    this.#services = feed('Service', '/api/v1/services', projectService, (e, o) => this.#serviceEvent(e, o));
+    this.#services = feed('Service', '/api/v1/services', projectConditionedService, (e, o) =>
+      this.#serviceEvent(e, o),
+    );
+    this.#slices = feed(
+      'EndpointSlice',
+      '/apis/discovery.k8s.io/v1/endpointslices',
+      projectEndpointNodes,
+      (e, o) => this.#sliceEvent(e, o),
+    );
     const ns = encodeURIComponent(options.namespace);
     this.#groupFeed = feed(
       'ServiceGroup',
@@ -267,6 +306,7 @@ export class AllocatorController {
     this.#leases.start();
     this.#nodes.start();
     this.#agentFeed.start();
+    this.#slices.start();
     await synced;
     this.#o.logger.info('allocator caches filled; campaigning for the leader lease', {
       lease: LEADER_LEASE,
@@ -286,7 +326,8 @@ export class AllocatorController {
       this.#groupFeed.listed &&
       this.#leases.listed &&
       this.#nodes.listed &&
-      this.#agentFeed.listed
+      this.#agentFeed.listed &&
+      this.#slices.listed
     );
   }
 
@@ -311,6 +352,7 @@ export class AllocatorController {
   async stop(): Promise<void> {
     clearInterval(this.#resync);
     clearInterval(this.#membershipTimer);
+    clearTimeout(this.#conditionRetry);
     await this.#queue.shutdown();
     await this.#elector.stop();
     await this.#services.stop();
@@ -318,6 +360,7 @@ export class AllocatorController {
     await this.#leases.stop();
     await this.#nodes.stop();
     await this.#agentFeed.stop();
+    await this.#slices.stop();
     this.#transport.close();
   }
 
@@ -366,12 +409,18 @@ export class AllocatorController {
     if (!this.#rebuilt) return;
     if (key === STATUS) return this.#writeStatus();
     if (key === AGENTS) return this.#writeAgentStatus();
+    if (key === CONDITIONS) return this.#writeConditions();
     const name = key.slice(SVC.length);
     const slash = name.indexOf('/');
     const svc = this.#services.get(name.slice(slash + 1), name.slice(0, slash));
     const outcome = await this.#reconciler.reconcile(name, svc);
     if (outcome.failed) this.#failed.add(name);
     else this.#failed.delete(name);
+    this.#conditions.refused(name, outcome.refusal);
+    // A reconcile that wrote is followed by the write's own event: its conditions are decided then,
+    // from the Service as written.
+    if (svc === undefined) this.#conditions.forget(name);
+    else if (outcome.settled) this.#markConditions(name);
     if (outcome.freed.length > 0) for (const k of this.#failed) this.#queue.add(`${SVC}${k}`);
     if (outcome.usageChanged) this.#queue.add(STATUS);
   }
@@ -493,7 +542,9 @@ export class AllocatorController {
   /** Each valid LBNodeAgent's activeLeases/activeNodes, written where they changed. */
   async #writeAgentStatus(): Promise<void> {
     const agents = this.#agentConfigs();
-    const statuses = agentStatuses(agents, this.#membership().members, this.#nodes.list());
+    const { members } = this.#membership();
+    this.#checkConditionInputs(members);
+    const statuses = agentStatuses(agents, members, this.#nodes.list());
     this.#agentStatus.retain(new Set(statuses.keys()));
     for (const object of this.#agentFeed.list()) {
       const desired = statuses.get(agentKey(object.metadata));
@@ -512,5 +563,67 @@ export class AllocatorController {
         throw err;
       }
     }
+  }
+
+  #markConditions(key: string): void {
+    this.#conditions.mark(key);
+    this.#queue.add(CONDITIONS);
+  }
+
+  /** An EndpointSlice changed: the conditions of its Service, if they read endpoints, are decided again. */
+  #sliceEvent(event: InformerEvent, slice: EndpointSlice): void {
+    const key = this.#endpoints.apply(event, slice);
+    if (key === undefined || !this.#rebuilt) return;
+    const slash = key.indexOf('/');
+    const svc = this.#services.get(key.slice(slash + 1), key.slice(0, slash));
+    if (svc !== undefined && readsEndpointNodes(svc)) this.#markConditions(key);
+  }
+
+  #worldInput(members: WorldInput['members']): WorldInput {
+    if (this.#prepared?.from !== this.#groups.valid) {
+      this.#prepared = { from: this.#groups.valid, groups: prepareGroups(this.#groups.valid) };
+    }
+    return {
+      leases: this.#leases.list(),
+      members,
+      nodes: this.#nodes.list(),
+      agents: this.#agentConfigs(),
+      groups: this.#prepared.groups,
+      slices: (service) => this.#endpoints.of(service),
+    };
+  }
+
+  /** When the cluster-wide inputs of the conditions changed, every LoadBalancer Service is decided again. */
+  #checkConditionInputs(members: WorldInput['members']): void {
+    if (!this.#rebuilt) return;
+    const fingerprint = worldFingerprint(this.#worldInput(members));
+    if (fingerprint === this.#fingerprint) return;
+    this.#fingerprint = fingerprint;
+    for (const svc of this.#services.list()) {
+      if (svc.spec?.type === 'LoadBalancer') this.#conditions.mark(serviceKey(svc));
+    }
+    this.#queue.add(CONDITIONS);
+  }
+
+  #world(): ConditionWorld {
+    return conditionWorld(this.#worldInput(this.#membership().members));
+  }
+
+  /** One pass over the Services whose conditions may have changed; again later when out of budget. */
+  async #writeConditions(): Promise<void> {
+    const get = (key: string) => {
+      const slash = key.indexOf('/');
+      return this.#services.get(key.slice(slash + 1), key.slice(0, slash));
+    };
+    const retryMs = await this.#conditions.run(
+      () => this.#world(),
+      get,
+      () => this.#elector.canAct(),
+    );
+    if (retryMs === 0 || this.#conditionRetry !== undefined) return;
+    this.#conditionRetry = setTimeout(() => {
+      this.#conditionRetry = undefined;
+      this.#queue.add(CONDITIONS);
+    }, retryMs);
   }
 }

@@ -33,6 +33,12 @@ export class AllocatorMetrics {
     help: 'LBNodeAgent status updates written (activeLeases, activeNodes)',
     registers: [this.registry],
   });
+  readonly conditionWrites = new Counter({
+    name: 'purelb_allocator_service_condition_writes_total',
+    help: 'Service status.conditions patches (purelb.io/Allocated, purelb.io/Announced), by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly serviceWrites = new Counter({
     name: 'purelb_allocator_service_writes_total',
     help: 'Service writes by part (status, annotations) and result (ok, conflict, error)',

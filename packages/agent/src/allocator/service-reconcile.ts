@@ -55,6 +55,10 @@ export interface ServiceOutcome {
   usageChanged: boolean;
   /** The allocation was refused: retry when addresses are freed or groups change. */
   failed: boolean;
+  /** The refusal's code (core's AllocationFailure) and message, when refused. */
+  refusal?: { reason: string; message: string };
+  /** Nothing was written: the cached Service is what the API server holds (its conditions may be decided). */
+  settled: boolean;
 }
 
 const MAX_CONFLICTS = 5;
@@ -138,7 +142,7 @@ export class ServiceReconciler {
         freed: r.freed,
       });
     }
-    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false };
+    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false, settled: true };
   }
 
   async #allocate(svc: Service): Promise<ServiceOutcome> {
@@ -178,7 +182,12 @@ export class ServiceReconciler {
       ip: result.ips.join(','),
       changed: result.changed,
     });
-    return { freed, usageChanged: result.changed || freed.length > 0, failed: false };
+    return {
+      freed,
+      usageChanged: result.changed || freed.length > 0,
+      failed: false,
+      settled: fresh === svc,
+    };
   }
 
   /** A refusal changes nothing held; the Service is made to show what it holds (possibly nothing). */
@@ -210,7 +219,13 @@ export class ServiceReconciler {
     });
     if (reclaimed !== undefined) await this.#reclaimed(fresh, reclaimed, message);
     const freed = reclaimed?.freed ?? [];
-    return { freed, usageChanged: freed.length > 0, failed: true };
+    return {
+      freed,
+      usageChanged: freed.length > 0,
+      failed: true,
+      refusal: { reason: result.reason, message },
+      settled: fresh === svc,
+    };
   }
 
   /** Logs a re-evaluation request; a value other than "true" gets a ConfigurationWarning (once). */
@@ -268,7 +283,8 @@ export class ServiceReconciler {
   async #unhandled(svc: Service): Promise<ServiceOutcome> {
     const key = serviceKey(svc);
     const held = this.#d.allocator.addressesOf(key);
-    if (held.length === 0 && !branded(svc)) return { freed: [], usageChanged: false, failed: false };
+    if (held.length === 0 && !branded(svc))
+      return { freed: [], usageChanged: false, failed: false, settled: true };
     const r = this.#d.allocator.release(key);
     const shown = svc.status?.loadBalancer?.ingress ?? [];
     // Not a LoadBalancer any more: its load-balancer status means nothing. Another class: that
@@ -293,7 +309,7 @@ export class ServiceReconciler {
         },
       );
     }
-    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false };
+    return { freed: r.freed, usageChanged: r.freed.length > 0, failed: false, settled: fresh === svc };
   }
 
   /**
