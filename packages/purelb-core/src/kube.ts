@@ -110,4 +110,6 @@ export interface CustomResource {
 
 /** "namespace/name", the key every map of Services in the core uses. */
 export const serviceKey = (svc: { metadata: ObjectMeta }): string =>
-  `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
+  // Joined, not a template: the key is kept (placements, the write-back's and metrics' maps), and a
+  // joined text is one flat string where a template makes a tree of concatenations.
+  [svc.metadata.namespace ?? 'default', '/', svc.metadata.name].join('');

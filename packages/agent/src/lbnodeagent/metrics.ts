@@ -1,4 +1,5 @@
 // The agent's Prometheus metrics, fed from each reconcile's summary.
+import type { Placement } from '@purelb-ts/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ReconcileSummary } from './summary.ts';
 
@@ -120,17 +121,21 @@ export class AgentMetrics {
 
   /** The series of the last pass, by key: only what changed is added or removed (10k Services). */
   readonly #announcedNow = new Map<string, { service: string; ip: string; interface: string }>();
+  /** The placements those series were set from, when nothing failed: the same list sets nothing new. */
+  #announcedFrom: readonly Placement[] | undefined;
 
   /**
    * One series per Service, address and interface announced. Set by difference with the last pass:
    * resetting and setting them all again made 10k label sets of garbage on every reconcile.
    */
   #recordAnnounced(s: ReconcileSummary, failed: ReadonlySet<string>): void {
+    if (failed.size === 0 && s.placements === this.#announcedFrom) return;
+    this.#announcedFrom = failed.size === 0 ? s.placements : undefined;
     const seen = new Set<string>();
     for (const p of s.placements) {
       if (failed.has(`${p.link}\u0000${p.ip}`)) continue;
       for (const service of p.services) {
-        const key = `${service}\u0000${p.ip}\u0000${p.link}`;
+        const key = [service, p.ip, p.link].join('\u0000'); // kept: one flat string
         seen.add(key);
         if (this.#announcedNow.has(key)) continue;
         const labels = { service, ip: p.ip, interface: p.link };

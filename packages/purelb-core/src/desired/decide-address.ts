@@ -129,7 +129,7 @@ export function decideAddress(
     const why = etpLocal
       ? `remote pool of ServiceGroup ${found.group.name}; externalTrafficPolicy Local and this node hosts a ready endpoint`
       : `remote pool of ServiceGroup ${found.group.name}: every node announces it`;
-    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why });
+    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why, text: addr.ip });
     return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
   const { eligible, preferred } = endpointElection(svc, endpointNodes);
@@ -204,6 +204,7 @@ function decideLocalPool(
   const placement = placeLocal(addr.parsed, match, ctx.local, svc, {
     skipIPv6DAD: found.group.skipIPv6DAD,
     why,
+    text: addr.ip,
   });
   return claimed(ctx, svc, { placement, ip: addr.parsed }, found, cidrOf(addr.parsed, match.prefixLength));
 }
@@ -264,12 +265,17 @@ function fallbackToDummy(
   if (problem === undefined) {
     const names = candidates.map((c) => c.name).join(', ');
     const why = `${pool}, but ${addr.ip} lies in no subnet of this node's local interface(s) ${names}`;
-    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, { why, hostLength: true });
+    const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
+      why,
+      hostLength: true,
+      text: addr.ip,
+    });
     return claimed(ctx, svc, { placement, ip: addr.parsed }, found);
   }
   const placement = placeVirtual(addr.parsed, found.pool, ctx.local, svc, {
     why: `${pool}; ${problem.text}; so it goes on ${dummy} instead`,
     hostLength: true,
+    text: addr.ip,
   });
   const error = skip(
     svc,

@@ -66,21 +66,15 @@ function readAddresses(network: NodeNetwork, ownership: Ownership, owned: boolea
 /** A member as desiredState reads it: without its expiry. */
 const memberRead = ({ expiresAt: _, ...read }: Member) => read;
 
-/** The network's parts the decision reads, for one comparison. */
-interface NetworkRead {
-  network: NodeNetwork;
-  addresses: readonly Address[];
-}
+/**
+ * The network as the decision reads it: everything but the addresses, and of those only the read ones.
+ * Kept instead of the network itself, so the memo does not hold a whole dump (10k addresses at 10k
+ * Services) that the reconciler has long replaced.
+ */
+type NetworkRead = Omit<NodeNetwork, 'addresses'> & { addresses: readonly Address[] };
 
 function networkRead(network: NodeNetwork, ownership: Ownership, owned: boolean): NetworkRead {
-  return { network, addresses: readAddresses(network, ownership, owned) };
-}
-
-function sameNetwork(a: NetworkRead, b: NetworkRead): boolean {
-  if (a.network === b.network) return true;
-  const { addresses: _a, ...restA } = a.network;
-  const { addresses: _b, ...restB } = b.network;
-  return sameData(restA, restB) && sameArrays(a.addresses, b.addresses);
+  return { ...network, addresses: readAddresses(network, ownership, owned) };
 }
 
 interface Remembered<I, O> {
@@ -99,13 +93,13 @@ export class DecisionMemo {
     const ownership = input.ownership ?? DEFAULT_OWNERSHIP;
     const network = networkRead(input.network, ownership, (input.frozen?.groups?.length ?? 0) > 0);
     const last = this.#desired;
-    if (last !== undefined && sameNetwork(last.network, network) && sameDesiredInput(last.input, input)) {
+    if (last !== undefined && sameData(last.network, network) && sameDesiredInput(last.input, input)) {
       this.counts.reused++;
       return last.output;
     }
     this.counts.decided++;
     const output = desiredState(input);
-    this.#desired = { input, network, output };
+    this.#desired = { input: { ...input, network: NO_NETWORK }, network, output };
     return output;
   }
 
@@ -117,10 +111,13 @@ export class DecisionMemo {
       if (sameData(restA, restB)) return last.output;
     }
     const output = configWarnings(input);
-    this.#warnings = { input, output };
+    this.#warnings = { input: { ...input, network: { ...NO_NETWORK, links: input.network.links } }, output };
     return output;
   }
 }
+
+/** What a remembered input holds instead of its network (compared through NetworkRead, or its links). */
+const NO_NETWORK: NodeNetwork = { links: [], addresses: [], routes: [] };
 
 /** desiredState's default, when the input names no ownership. */
 const DEFAULT_OWNERSHIP: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL };

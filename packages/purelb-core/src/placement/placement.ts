@@ -26,6 +26,11 @@ export interface PlacementContext {
    * already has: with any shorter prefix the virtual interface would carry a route competing with it.
    */
   hostLength?: boolean;
+  /**
+   * The address's canonical text when the caller has it (the ingress entry's own string): the
+   * placement keeps that string instead of a new one per placement.
+   */
+  text?: string;
 }
 
 function flagsFor(lifetimes: LifetimeConfig, nodad: boolean): AddressFlag[] {
@@ -35,8 +40,13 @@ function flagsFor(lifetimes: LifetimeConfig, nodad: boolean): AddressFlag[] {
   return flags;
 }
 
-const withWhy = (reason: string, why: string | undefined): string =>
-  why === undefined || why === '' ? reason : `${reason}; ${why}`;
+/**
+ * The reason with what led to it, as ONE flat string: a placement lives as long as the state it is in,
+ * and a reason built by templates is a tree of a dozen concatenations (~300 bytes for 150 characters,
+ * 3 MB at 10k placements) where the joined text takes ~115.
+ */
+const withWhy = (reason: string[], why: string | undefined): string =>
+  (why === undefined || why === '' ? reason : [...reason, '; ', why]).join('');
 
 /**
  * A secondary address on the local interface with the prefix of the interface subnet that holds it
@@ -54,7 +64,7 @@ export function placeLocal(
   const v6 = ip.family === 6;
   const nodad = v6 && (wantsSkipIPv6DAD(svc) || context.skipIPv6DAD === true);
   const subnet = formatCidr(cidrOf(ip, match.prefixLength));
-  const text = formatIP(ip);
+  const text = context.text ?? formatIP(ip);
   return {
     ip: text,
     family: ip.family,
@@ -68,7 +78,11 @@ export function placeLocal(
     preferredLifetime: v6 ? 0 : lifetimes.preferredLifetime,
     services: [serviceKey(svc)],
     reason: withWhy(
-      `local: ${text} lies in ${subnet} on ${match.candidate.name}, so it is added there with that subnet's /${match.prefixLength}`,
+      [
+        'local: ',
+        text,
+        ` lies in ${subnet} on ${match.candidate.name}, so it is added there with that subnet's /${match.prefixLength}`,
+      ],
       context.why,
     ),
   };
@@ -90,7 +104,7 @@ export function placeVirtual(
     context.hostLength === true
       ? `as /${prefixLength} (a local-pool address there never takes its subnet's prefix, whose route would compete with the node's own)`
       : `with aggregation ${aggregation} (/${prefixLength})`;
-  const text = formatIP(ip);
+  const text = context.text ?? formatIP(ip);
   return {
     ip: text,
     family: ip.family,
@@ -103,7 +117,7 @@ export function placeVirtual(
     preferredLifetime: lifetimes.preferredLifetime,
     services: [serviceKey(svc)],
     reason: withWhy(
-      `virtual: ${text} from pool ${pool.pool} goes on ${local.dummyInterface} ${how}`,
+      ['virtual: ', text, ' from pool ', pool.pool, ' goes on ', local.dummyInterface, ' ', how],
       context.why,
     ),
   };
