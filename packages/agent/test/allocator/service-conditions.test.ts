@@ -211,3 +211,24 @@ test("other controllers' conditions stay; a Service no longer ours loses only Pu
     },
     { groups: [group('default', { v4: ['10.1.0.0/24'] })] },
   ));
+
+test('a new leader keeps the conditions as they are: no rewrite, the same lastTransitionTime', () =>
+  withCluster(
+    async (c) => {
+      c.create(lb('web'));
+      const allocated = await waitCondition(c, ALLOCATED, 'True', 'Allocated');
+      const announced = await waitCondition(c, ANNOUNCED, 'False', 'NoLBNodeAgent');
+      const rv = c.service('web').metadata.resourceVersion;
+      const leader = c.controllers.findIndex((x) => x.leading);
+      await c.controllers[leader]!.stop();
+      const next = c.controllers[1 - leader]!;
+      await eventually('the standby leads', () => next.leading, 15_000);
+      await next.whenIdle();
+      await new Promise((r) => setTimeout(r, 500));
+      await next.whenIdle();
+      assert.deepEqual(condition(c, ALLOCATED), allocated);
+      assert.deepEqual(condition(c, ANNOUNCED), announced);
+      assert.equal(c.service('web').metadata.resourceVersion, rv);
+    },
+    { groups: [group('default', { v4: ['10.1.0.0/24'] })], replicas: 2 },
+  ));
