@@ -16,6 +16,24 @@ export interface ObjectMeta {
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
 }
 
+/**
+ * A Service's metadata as the rules read it: labels and owner references are read by none (the
+ * agent's watch keeps exactly these fields, so a rule that starts reading a label fails to compile).
+ */
+export type ServiceMeta = Omit<ObjectMeta, 'labels' | 'ownerReferences'>;
+
+/**
+ * An EndpointSlice's metadata as the rules read it: which Service it belongs to (its
+ * kubernetes.io/service-name label, no other) and what names it. At 10k slices the rest (owner
+ * reference, uid, other labels) was ~5 MB of every agent's memory.
+ */
+export interface EndpointSliceMeta {
+  name: string;
+  namespace?: string;
+  resourceVersion?: string;
+  labels?: { 'kubernetes.io/service-name'?: string };
+}
+
 export type IPFamilyName = 'IPv4' | 'IPv6';
 
 export interface ServicePort {
@@ -33,7 +51,7 @@ export interface LoadBalancerIngress {
 export interface Service {
   apiVersion?: string;
   kind?: string;
-  metadata: ObjectMeta;
+  metadata: ServiceMeta;
   spec?: {
     type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
     ports?: ServicePort[];
@@ -59,10 +77,9 @@ export interface EndpointSlice {
   apiVersion?: string;
   kind?: string;
   /** labels['kubernetes.io/service-name'] names the Service. */
-  metadata: ObjectMeta;
+  metadata: EndpointSliceMeta;
   addressType: 'IPv4' | 'IPv6' | 'FQDN';
   endpoints?: { addresses: string[]; conditions?: EndpointConditions; nodeName?: string }[];
-  ports?: { name?: string; protocol?: string; port?: number }[];
 }
 
 /**

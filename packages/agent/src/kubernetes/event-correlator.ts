@@ -106,7 +106,7 @@ export class EventCorrelator<P> {
   observe(o: Occurrence<P>): void {
     const now = this.#now();
     this.#evict(now);
-    const key = `${o.subject}\u0000${o.reason}`;
+    const key = [o.subject, '\u0000', o.reason].join(''); // kept: one flat string
     let rec = this.#records.get(key);
     if (rec === undefined) rec = { lastMs: now, notes: new Map(), combined: undefined };
     this.#records.delete(key); // re-inserted last: the map stays in order of last sight

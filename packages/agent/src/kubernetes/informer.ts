@@ -54,7 +54,8 @@ export const query = (params: Record<string, string | undefined>): string => {
   return text === '' ? '' : `?${text}`;
 };
 
-const keyOf = (m: ObjectMeta | undefined): string => `${m?.namespace ?? ''}/${m?.name ?? ''}`;
+/** The store's key, kept for every object: joined into one flat string, not a tree of concatenations. */
+const keyOf = (m: ObjectMeta | undefined): string => [m?.namespace ?? '', '/', m?.name ?? ''].join('');
 
 /** The watch's resourceVersion is too old: list again. */
 class Gone extends Error {}

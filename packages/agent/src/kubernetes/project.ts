@@ -9,10 +9,13 @@ import {
   ANNOTATION_PREFIX,
   type CustomResource,
   type EndpointSlice,
+  type EndpointSliceMeta,
   type KubeNode,
   type Lease,
   type ObjectMeta,
+  SERVICE_NAME_LABEL,
   type Service,
+  type ServiceMeta,
 } from '@purelb-ts/core';
 
 /** Keep the value whole, pick inside it (each element, for a list), or transform it. */
@@ -87,10 +90,38 @@ const META: Shape<ObjectMeta> = {
 };
 
 const TYPED = { apiVersion: intern, kind: intern, metadata: META } as const;
+
+/** A Service's metadata without labels and owner references (core's ServiceMeta reads none). */
+const SERVICE_META: Shape<ServiceMeta> = {
+  name: true,
+  namespace: intern,
+  uid: true,
+  resourceVersion: true,
+  generation: true,
+  annotations: ownAnnotations,
+  creationTimestamp: true,
+  deletionTimestamp: true,
+};
+
+/** Of a slice's labels, the one naming its Service (core's EndpointSliceMeta reads no other). */
+function serviceNameLabel(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const name = (value as Record<string, unknown>)[SERVICE_NAME_LABEL];
+  return name === undefined ? {} : { [SERVICE_NAME_LABEL]: name };
+}
+
+const SLICE_META: Shape<EndpointSliceMeta> = {
+  name: true,
+  namespace: intern,
+  resourceVersion: true,
+  labels: serviceNameLabel,
+};
 const PORT = { name: intern, protocol: intern, port: true } as const;
 
 const SERVICE: Shape<Service> = {
-  ...TYPED,
+  apiVersion: intern,
+  kind: intern,
+  metadata: SERVICE_META,
   spec: {
     type: intern,
     ports: PORT,
@@ -107,14 +138,15 @@ const SERVICE: Shape<Service> = {
 };
 
 const ENDPOINT_SLICE: Shape<EndpointSlice> = {
-  ...TYPED,
+  apiVersion: intern,
+  kind: intern,
+  metadata: SLICE_META,
   addressType: intern,
   endpoints: {
     addresses: true,
     conditions: { ready: true, serving: true, terminating: true },
     nodeName: intern,
   },
-  ports: PORT,
 };
 
 const LEASE: Shape<Lease> = {

@@ -87,8 +87,9 @@ const regardingConfig = (o: InvalidObject): Regarding => ({
 });
 
 /** The key events are remembered under: the Service key for Services, kind-prefixed for the rest. */
+/** Kept as a map key for every Service: joined into one flat string, not a tree of concatenations. */
 const subjectKey = (r: Regarding): string =>
-  r.kind === 'Service' ? `${r.namespace}/${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
+  (r.kind === 'Service' ? [r.namespace, '/', r.name] : [r.kind, ' ', r.namespace, '/', r.name]).join('');
 
 export interface WritebackInput {
   services: readonly Service[];

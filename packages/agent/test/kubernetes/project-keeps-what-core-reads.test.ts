@@ -34,7 +34,7 @@ const apiService = {
   status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP', ports: [{ port: 80 }] }] } },
 };
 
-test('a Service keeps core’s fields and purelb.io/ annotations, nothing else', () => {
+test('a Service keeps core’s fields and purelb.io/ annotations, nothing else (no labels)', () => {
   assert.deepEqual(projectService(apiService), {
     apiVersion: 'v1',
     kind: 'Service',
@@ -43,7 +43,6 @@ test('a Service keeps core’s fields and purelb.io/ annotations, nothing else',
       namespace: 'shop',
       uid: 'u1',
       resourceVersion: '42',
-      labels: { app: 'web' },
       annotations: { 'purelb.io/service-group': 'default' },
     },
     spec: {
@@ -66,7 +65,19 @@ test('an EndpointSlice and a Node keep what elections read, not targetRef, zone,
   const slice = projectEndpointSlice({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'web-abc', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } },
+    metadata: {
+      name: 'web-abc',
+      namespace: 'shop',
+      uid: 'u2',
+      resourceVersion: '43',
+      creationTimestamp: '2026-12-07T00:00:00Z',
+      labels: {
+        'kubernetes.io/service-name': 'web',
+        'endpointslice.kubernetes.io/managed-by': 'x',
+        app: 'web',
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: 'u1' }],
+    },
     addressType: 'IPv4',
     endpoints: [
       {
@@ -80,6 +91,13 @@ test('an EndpointSlice and a Node keep what elections read, not targetRef, zone,
     ],
     ports: [{ name: 'http', protocol: 'TCP', port: 8080 }],
   });
+  assert.deepEqual(slice.metadata, {
+    name: 'web-abc',
+    namespace: 'shop',
+    resourceVersion: '43',
+    labels: { 'kubernetes.io/service-name': 'web' },
+  });
+  assert.equal('ports' in slice, false);
   assert.deepEqual(slice.endpoints, [
     {
       addresses: ['10.1.0.5'],
