@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DesiredState, Placement, Service } from '@purelb-ts/core';
-import { accessFor, withFakeApiServer } from '../../../../test/support/kube.ts';
+import { accessFor, type FakeApiServer, withFakeApiServer } from '../../../../test/support/kube.ts';
 import { KubeRest } from '../../src/kubernetes/rest.ts';
 import { Writeback, type WritebackInput } from '../../src/kubernetes/writeback.ts';
 import { memoryLogger, NODE, NS, service } from './fixtures.ts';
@@ -38,13 +38,18 @@ const desired = (placements: Placement[]): DesiredState => ({
   agent: undefined,
 });
 
+/** The Service web as the API server holds it, and a write-back to it. */
+async function webAndWriteback(server: FakeApiServer) {
+  server.apply(service('web'));
+  const rest = new KubeRest(accessFor(server));
+  const svc = await rest.get<Service>(SVC_PATH);
+  return { rest, svc, wb: new Writeback(rest, { node: NODE, logger: memoryLogger().logger }) };
+}
+
 test('an unchanged Service is skipped; a new placement or a new resourceVersion writes again', () =>
   withFakeApiServer(
     async (server) => {
-      server.apply(service('web'));
-      const rest = new KubeRest(accessFor(server));
-      const svc = await rest.get<Service>(SVC_PATH);
-      const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger });
+      const { svc, wb } = await webAndWriteback(server);
       const computed: string[] = [];
       const eventsFor = wb.eventsFor.bind(wb);
       wb.eventsFor = (s, input) => {
@@ -78,10 +83,7 @@ test('an unchanged Service is skipped; a new placement or a new resourceVersion 
 test('the same input after a settled pass is skipped whole; after a failed write it is retried', () =>
   withFakeApiServer(
     async (server) => {
-      server.apply(service('web'));
-      const rest = new KubeRest(accessFor(server));
-      const svc = await rest.get<Service>(SVC_PATH);
-      const wb = new Writeback(rest, { node: NODE, logger: memoryLogger().logger });
+      const { rest, svc, wb } = await webAndWriteback(server);
       const local = { ...placement('172.31.1.9'), kind: 'local' as const, link: 'eth0' };
       const input: WritebackInput = { services: [svc], desired: desired([local]) };
 

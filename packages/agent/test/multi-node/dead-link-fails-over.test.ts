@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
 import { withFakeApiServer } from '../../../../test/support/kube.ts';
 import { netnsUnavailableReason } from '../../../../test/support/netns.ts';
 import { v4Addresses } from '../support/agent-process.ts';
 import { VIP } from '../support/election-cluster.ts';
+import { leaseAnnotations, until } from '../support/lease-reads.ts';
 import { withThreeNodes } from '../support/three-nodes.ts';
 import { untilOneHolder } from '../support/vip-holders.ts';
 
@@ -20,25 +20,8 @@ const HOLD_SECONDS = 3;
 const SUBNET = '172.30.250.0/24';
 
 /** The subnets a node's Lease advertises now. */
-async function leaseSubnets(server: Parameters<typeof call>[0], node: string): Promise<string[]> {
-  const r = await call(
-    server,
-    'GET',
-    `/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-${node}`,
-  );
-  const text = (r.body as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.[
-    'purelb.io/subnets'
-  ];
-  return (text ?? '').split(',').filter(Boolean);
-}
-
-async function until(what: string, ok: () => Promise<boolean>, limitMs: number, logs: () => string) {
-  const since = performance.now();
-  while (!(await ok())) {
-    if (performance.now() - since > limitMs) throw new Error(`not within ${limitMs} ms: ${what}\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return performance.now() - since;
+async function leaseSubnets(server: Parameters<typeof leaseAnnotations>[0], node: string): Promise<string[]> {
+  return ((await leaseAnnotations(server, node))['purelb.io/subnets'] ?? '').split(',').filter(Boolean);
 }
 
 describe('a dead link on the holder', { skip }, () => {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import { call } from '../../../../test/fake-apiserver/http-helpers.ts';
 import { withFakeApiServer } from '../../../../test/support/kube.ts';
 import { netnsUnavailableReason } from '../../../../test/support/netns.ts';
 import { VIP } from '../support/election-cluster.ts';
+import { leaseAnnotations, until } from '../support/lease-reads.ts';
 import { withThreeNodes } from '../support/three-nodes.ts';
 
 const skip = netnsUnavailableReason();
@@ -19,27 +19,6 @@ const CARRIER_DOWN = 'purelb.io/carrier-down';
 const REFUSED = 'purelb.io/refused';
 
 /** A node's Lease annotations now. */
-async function annotations(
-  server: Parameters<typeof call>[0],
-  node: string,
-): Promise<Record<string, string>> {
-  const r = await call(
-    server,
-    'GET',
-    `/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-${node}`,
-  );
-  return (r.body as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations ?? {};
-}
-
-async function until(what: string, ok: () => Promise<boolean>, limitMs: number, logs: () => string) {
-  const since = performance.now();
-  while (!(await ok())) {
-    if (performance.now() - since > limitMs) throw new Error(`not within ${limitMs} ms: ${what}\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return performance.now() - since;
-}
-
 describe("a dead link in its node's Lease", { skip }, () => {
   it('carrier lost: the Lease names the interface and the refused address; back and held: neither', async (t) => {
     // The agents read it from their environment (the test's, see agent-process.ts).
@@ -49,7 +28,7 @@ describe("a dead link in its node's Lease", { skip }, () => {
         const holder = await c.steady();
         const rest = c.all.filter((n) => n !== holder);
         for (const n of c.all) {
-          const a = await annotations(server, n);
+          const a = await leaseAnnotations(server, n);
           assert.equal(CARRIER_DOWN in a, false, `${n}: all links up, no carrier-down`);
           assert.equal(REFUSED in a, false, `${n}: nothing refused`);
         }
@@ -58,7 +37,7 @@ describe("a dead link in its node's Lease", { skip }, () => {
         const downMs = await until(
           `${holder}'s Lease names enp1s0 and refuses ${VIP}`,
           async () => {
-            const a = await annotations(server, holder);
+            const a = await leaseAnnotations(server, holder);
             return a[CARRIER_DOWN] === 'enp1s0' && a[REFUSED] === `${VIP},no-carrier`;
           },
           // The refusal follows the carrier change by at most one forced-renewal gap (5 s).
@@ -67,7 +46,7 @@ describe("a dead link in its node's Lease", { skip }, () => {
         );
         t.diagnostic(`carrier lost on ${holder}: in its Lease after ${downMs.toFixed(0)} ms`);
         for (const n of rest) {
-          const a = await annotations(server, n);
+          const a = await leaseAnnotations(server, n);
           assert.equal(CARRIER_DOWN in a, false, `${n} lists no interface`);
           assert.equal(REFUSED in a, false, `${n} refuses nothing`);
         }
@@ -82,7 +61,7 @@ describe("a dead link in its node's Lease", { skip }, () => {
         await until(
           `${holder}'s Lease lists neither`,
           async () => {
-            const a = await annotations(server, holder);
+            const a = await leaseAnnotations(server, holder);
             return !(CARRIER_DOWN in a) && !(REFUSED in a);
           },
           HOLD_SECONDS * 1000 + 8_000,
