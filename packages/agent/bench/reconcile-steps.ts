@@ -104,6 +104,16 @@ const memo = new DecisionMemo();
 decideNode({ ...input, memo });
 const restored = { ...net, addresses: net.addresses.slice(1) };
 measure('decideNode, one owned address gone (memo)', () => decideNode({ ...input, network: restored, memo }));
+// One Service changed (a new object, as a watch event brings): the memo decides that one again.
+let flip = 0;
+measure('decideNode, one Service changed (memo)', () => {
+  const services = [...s.services];
+  services[0] = {
+    ...(services[0] as (typeof services)[0]),
+    metadata: { ...services[0]!.metadata, resourceVersion: String(++flip) },
+  };
+  return decideNode({ ...input, state: { ...s, services }, memo });
+});
 const checked = checkedState(s).state;
 const config = nodeConfig(checked, NODE, net, undefined);
 measure('  checkedState', () => checkedState(s));

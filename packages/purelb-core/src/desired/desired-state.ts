@@ -2,14 +2,16 @@
 import { selectAgent } from '../config/agent-selection.ts';
 import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
 import { type DesiredState, type Placement, type PlacementSkip, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
+import type { Family } from '../net/ip.ts';
 import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addresses.ts';
 import { isAnnounceable } from '../services/announceable.ts';
 import { nodesWithReadyEndpoints, SERVICE_NAME_LABEL } from '../services/endpoints.ts';
 import { ingressIPs } from '../services/ingress.ts';
 import { readsEndpointNodes } from '../services/sharing.ts';
-import { decideAddress, nodeContext } from './decide-address.ts';
+import { decideAddress, type NodeContext, nodeContext } from './decide-address.ts';
 import { frozenHeld, frozenNode, frozenReason, frozenSkip, nothingPlaced } from './frozen.ts';
 import { dropSkipsOfPlacedAddresses, mergeShared, sortPlacements } from './merge.ts';
+import type { ServiceDecision, ServiceDecisions } from './service-decisions.ts';
 import type { DesiredInput } from './types.ts';
 
 /** Announceable Services in namespace/name order, each key once (the first copy wins). */
@@ -61,12 +63,66 @@ const nodeAddressSkip = (svc: Service, ip: string, owner: NodeAddress): Placemen
 });
 
 /**
+ * Decides Services one at a time within one context, noting which address families' local-interface
+ * elections each one read (a reused decision reads them again, so DesiredState.elections is the same).
+ */
+function serviceDecider(
+  ctx: NodeContext,
+  input: DesiredInput,
+  ofNodes: ReadonlyMap<string, NodeAddress>,
+): (svc: Service, endpointNodes: readonly string[]) => ServiceDecision {
+  let families: Set<Family> = new Set();
+  const recording: NodeContext = {
+    ...ctx,
+    candidatesFor(family) {
+      families.add(family);
+      return ctx.candidatesFor(family);
+    },
+  };
+  return (svc, endpointNodes) => {
+    families = new Set();
+    const placements: Placement[] = [];
+    const skips: PlacementSkip[] = [];
+    const keep: string[] = [];
+    const { ips, invalid } = ingressIPs(svc);
+    for (const bad of invalid) {
+      skips.push({
+        service: serviceKey(svc),
+        ip: bad.value,
+        code: 'invalid-config',
+        reason: bad.message,
+        error: true,
+      });
+    }
+    for (const addr of ips) {
+      const frozenBy = frozenReason(input.frozen, svc, addr.parsed);
+      if (frozenBy !== undefined) {
+        keep.push(addr.ip);
+        skips.push(frozenSkip(svc, addr.ip, frozenBy));
+        continue;
+      }
+      const owner = ofNodes.get(addr.ip);
+      if (owner !== undefined) {
+        skips.push(nodeAddressSkip(svc, addr.ip, owner));
+        continue;
+      }
+      const decision = decideAddress(recording, svc, addr, endpointNodes);
+      if (decision.placement !== undefined) placements.push(decision.placement);
+      skips.push(...decision.skips);
+    }
+    return { endpointNodes, placements, skips, keep, families: [...families] };
+  };
+}
+
+/**
  * The placements this node should carry and, for every address it does not, the reason. Skips with
  * `error: true` are problems to log and event even when a fallback placement exists for the address
  * (the ambiguous-default-route case places the address on the dummy AND reports the error). The
- * Service spec is never rewritten: externalTrafficPolicy Local is honoured, not overridden.
+ * Service spec is never rewritten: externalTrafficPolicy Local is honoured, not overridden. With
+ * `reuse` (DecisionMemo's, only for a context unchanged since its last pass), a Service whose object
+ * and endpoint nodes are those of the last pass keeps its decision.
  */
-export function desiredState(input: DesiredInput): DesiredState {
+export function desiredState(input: DesiredInput, reuse?: ServiceDecisions): DesiredState {
   const services = announceable(input.services, input.defaultAnnouncer);
   const ofNodes = nodeAddresses(input.nodes ?? []);
   const ownership = input.ownership ?? { protocol: PURELB_ADDRESS_PROTOCOL };
@@ -92,35 +148,19 @@ export function desiredState(input: DesiredInput): DesiredState {
   const placed: Placement[] = [];
   const keep = new Set<string>();
   const slices = slicesByService(input.endpointSlices);
+  const decide = serviceDecider(ctx, input, ofNodes);
   for (const svc of services) {
-    const { ips, invalid } = ingressIPs(svc);
-    for (const bad of invalid) {
-      skips.push({
-        service: serviceKey(svc),
-        ip: bad.value,
-        code: 'invalid-config',
-        reason: bad.message,
-        error: true,
-      });
-    }
     const endpointNodes = endpointNodesOf(svc, slices);
-    for (const addr of ips) {
-      const frozenBy = frozenReason(input.frozen, svc, addr.parsed);
-      if (frozenBy !== undefined) {
-        keep.add(addr.ip);
-        skips.push(frozenSkip(svc, addr.ip, frozenBy));
-        continue;
-      }
-      const owner = ofNodes.get(addr.ip);
-      if (owner !== undefined) {
-        skips.push(nodeAddressSkip(svc, addr.ip, owner));
-        continue;
-      }
-      const decision = decideAddress(ctx, svc, addr, endpointNodes);
-      if (decision.placement !== undefined) placed.push(decision.placement);
-      skips.push(...decision.skips);
-    }
+    let d = reuse?.reuse(svc, endpointNodes);
+    if (d === undefined) {
+      d = decide(svc, endpointNodes);
+      reuse?.remember(svc, d);
+    } else for (const f of d.families) ctx.candidatesFor(f); // its elections are reported again
+    placed.push(...d.placements);
+    skips.push(...d.skips);
+    for (const ip of d.keep) keep.add(ip);
   }
+  reuse?.endPass();
   for (const ip of frozenHeld(input.frozen, input.network, ownership)) keep.add(ip);
   const placements = sortPlacements(mergeShared(placed));
   return {

@@ -25,6 +25,7 @@ import { type DesiredState, type NodeNetwork, type Ownership, PURELB_ADDRESS_PRO
 import type { Address } from '../net/objects.ts';
 import { isOwned } from '../plan/ownership.ts';
 import { desiredState } from './desired-state.ts';
+import { ServiceDecisions } from './service-decisions.ts';
 import type { DesiredInput } from './types.ts';
 
 /** Deep equality of plain data (objects, arrays, Maps, Sets, primitives), identity first. */
@@ -86,6 +87,7 @@ interface Remembered<I, O> {
 export class DecisionMemo {
   #desired: (Remembered<DesiredInput, DesiredState> & { network: NetworkRead }) | undefined;
   #warnings: Remembered<ConfigWarningsInput, Finding[]> | undefined;
+  #services = new ServiceDecisions();
   /** How many calls were answered from memory, and how many decided (for tests and benchmarks). */
   readonly counts = { reused: 0, decided: 0 };
 
@@ -93,14 +95,27 @@ export class DecisionMemo {
     const ownership = input.ownership ?? DEFAULT_OWNERSHIP;
     const network = networkRead(input.network, ownership, (input.frozen?.groups?.length ?? 0) > 0);
     const last = this.#desired;
-    if (last !== undefined && sameData(last.network, network) && sameDesiredInput(last.input, input)) {
+    const sameContext =
+      last !== undefined && sameData(last.network, network) && sameNodeContext(last.input, input);
+    if (
+      sameContext &&
+      sameObjects(last.input.services, input.services) &&
+      sameObjects(last.input.endpointSlices, input.endpointSlices)
+    ) {
       this.counts.reused++;
       return last.output;
     }
     this.counts.decided++;
-    const output = desiredState(input);
+    // Within the same context a Service's decision is its own: those unchanged are reused.
+    if (!sameContext) this.#services = new ServiceDecisions();
+    const output = desiredState(input, this.#services);
     this.#desired = { input: { ...input, network: NO_NETWORK }, network, output };
     return output;
+  }
+
+  /** Per Service, within the last context: how many the last decision reused and decided. */
+  get services(): Readonly<ServiceDecisions['counts']> {
+    return this.#services.counts;
   }
 
   configWarnings(input: ConfigWarningsInput): Finding[] {
@@ -122,9 +137,14 @@ const NO_NETWORK: NodeNetwork = { links: [], addresses: [], routes: [] };
 /** desiredState's default, when the input names no ownership. */
 const DEFAULT_OWNERSHIP: Ownership = { protocol: PURELB_ADDRESS_PROTOCOL };
 
-function sameDesiredInput(a: DesiredInput, b: DesiredInput): boolean {
-  const { members: ma, network: _na, ...restA } = a;
-  const { members: mb, network: _nb, ...restB } = b;
+/** The same objects in the same order (sources replace what changes). */
+const sameObjects = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** Everything desiredState reads but the Services, their slices and the network. */
+function sameNodeContext(a: DesiredInput, b: DesiredInput): boolean {
+  const { members: ma, network: _na, services: _sa, endpointSlices: _ea, ...restA } = a;
+  const { members: mb, network: _nb, services: _sb, endpointSlices: _eb, ...restB } = b;
   return (
     ma.length === mb.length &&
     ma.every((m, i) => sameData(memberRead(m), memberRead(mb[i] as Member))) &&

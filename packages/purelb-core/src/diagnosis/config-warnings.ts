@@ -21,18 +21,19 @@ function overlappingGroups(groups: ServiceGroupConfig[]): Finding[] {
 
 /** One address in the status of Services that do not share it (no common purelb.io/allow-shared-ip key). */
 function unsharedIPs(services: readonly Service[]): Finding[] {
+  // Most addresses have one holder: a list is made only for the second (10k Services, 10k addresses).
+  const first = new Map<string, Service>();
   const byIP = new Map<string, Service[]>();
   for (const svc of services) {
     if (!isAnnounceable(svc)) continue;
     for (const { ip } of ingressIPs(svc).ips) {
-      const list = byIP.get(ip) ?? [];
-      list.push(svc);
-      byIP.set(ip, list);
+      const one = first.get(ip);
+      if (one === undefined) first.set(ip, svc);
+      else byIP.set(ip, [...(byIP.get(ip) ?? [one]), svc]);
     }
   }
   const out: Finding[] = [];
   for (const [ip, holders] of byIP) {
-    if (holders.length < 2) continue;
     const keys = new Set(holders.map(sharingKey));
     if (keys.size === 1 && !keys.has(undefined)) continue;
     const names = holders.map(serviceKey).sort();
@@ -118,7 +119,11 @@ export interface ConfigWarningsInput {
 
 /** Every warning, in a stable order: groups, shared addresses, interfaces, ignored kinds. */
 export function configWarnings(input: ConfigWarningsInput): Finding[] {
-  const services = [...input.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
+  // Each key built once, not in every comparison.
+  const services = input.services
+    .map((svc) => ({ svc, key: serviceKey(svc) }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map(({ svc }) => svc);
   return [
     ...overlappingGroups(input.groups),
     ...unsharedIPs(services),

@@ -21,7 +21,27 @@ export interface InvalidIngress {
  * ignored. Runs for every Service of every reconcile: a Service has a handful of entries, so
  * duplicates are found by scanning what is kept (no Set per Service).
  */
-export function ingressIPs(svc: Service): { ips: IngressIP[]; invalid: InvalidIngress[] } {
+export function ingressIPs(svc: Service): Ingress {
+  const known = read.get(svc);
+  if (known !== undefined) return known;
+  const ingress = readIngress(svc);
+  read.set(svc, ingress);
+  return ingress;
+}
+
+export interface Ingress {
+  readonly ips: readonly IngressIP[];
+  readonly invalid: readonly InvalidIngress[];
+}
+
+/**
+ * Each Service's ingress as read. Invariant (as kube-checks' verdicts): an object read from a source is
+ * never changed in place (informers and file reloads replace it), so it is read once, not in every
+ * reconcile by every rule (a desired state and the warnings read 10k of them each time).
+ */
+const read = new WeakMap<Service, Ingress>();
+
+function readIngress(svc: Service): Ingress {
   const ips: IngressIP[] = [];
   const invalid: InvalidIngress[] = [];
   const entries = svc.status?.loadBalancer?.ingress ?? [];

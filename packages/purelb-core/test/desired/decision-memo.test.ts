@@ -9,7 +9,7 @@ import type { DesiredInput } from '../../src/desired/types.ts';
 import { configWarnings } from '../../src/diagnosis/config-warnings.ts';
 import { PURELB_ADDRESS_PROTOCOL } from '../../src/model.ts';
 import { address } from '../fixtures/seed-node.ts';
-import { service } from './builders.ts';
+import { service, slice } from './builders.ts';
 import { member, NODE, seedInput } from './support.ts';
 
 const ENP1S0 = 2;
@@ -17,10 +17,13 @@ const svcs = [
   service('web', { ips: ['172.30.250.53'] }),
   service('api', { ips: ['172.31.1.5'] }),
   service('v6', { ips: ['2001:db8:1::53'] }),
+  service('etp', { ips: ['172.31.1.6'], etp: 'Local' }),
+  service('etp-local', { ips: ['172.30.250.55'], etp: 'Local' }),
 ];
+const endpointsOn = (node: string) => [slice('etp', [{ node }]), slice('etp-local', [{ node }])];
 const owned = (ip: string, prefixLength: number) =>
   address('enp1s0', { index: ENP1S0, address: ip, prefixLength, protocol: PURELB_ADDRESS_PROTOCOL });
-const base = () => seedInput({ services: svcs });
+const base = () => seedInput({ services: svcs, endpointSlices: endpointsOn(NODE) });
 
 /** A change to one input and whether the decision may be reused across it. */
 interface Step {
@@ -63,6 +66,16 @@ const steps: Step[] = [
   {
     name: 'a Service is replaced by a new version',
     change: (i) => ({ ...i, services: [service('web', { ips: ['172.30.250.54'] }), ...i.services.slice(1)] }),
+    reused: false,
+  },
+  {
+    name: 'the endpoints of the Local Services move to another node',
+    change: (i) => ({ ...i, endpointSlices: endpointsOn('purelb2-2') }),
+    reused: false,
+  },
+  {
+    name: 'the endpoints come back to this node',
+    change: (i) => ({ ...i, endpointSlices: endpointsOn(NODE) }),
     reused: false,
   },
   {
@@ -131,6 +144,25 @@ describe('DecisionMemo', () => {
       assert.deepEqual(got, desiredState(next));
     });
   }
+
+  it('within one context, only the Service that changed is decided again', () => {
+    const memo = new DecisionMemo();
+    const first = base();
+    memo.desiredState(first);
+    const changed = {
+      ...first,
+      services: [service('web', { ips: ['172.30.250.54'] }), ...first.services.slice(1)],
+    };
+    assert.deepEqual(memo.desiredState(changed), desiredState(changed));
+    assert.deepEqual(memo.services, { reused: svcs.length - 1, decided: svcs.length + 1 });
+    const moved = { ...changed, members: [...changed.members, member('purelb2-2', '172.30.250.0/24')] };
+    assert.deepEqual(memo.desiredState(moved), desiredState(moved));
+    assert.deepEqual(
+      memo.services,
+      { reused: 0, decided: svcs.length },
+      'a new context decides every Service',
+    );
+  });
 
   it('an empty frozen set (effectiveConfig gives {} when nothing is frozen) still ignores owned addresses', () => {
     const memo = new DecisionMemo();
