@@ -41,6 +41,9 @@ function parseV4Number(text: string): number | undefined {
   return value * 256 + part;
 }
 
+/** An IPv4 address's value as a number, or undefined when the text is not one: nothing allocated. */
+export const ipv4Value = (text: string): number | undefined => parseV4Number(text);
+
 function parseV4(text: string): bigint | undefined {
   const n = parseV4Number(text);
   return n === undefined ? undefined : BigInt(n);

@@ -1,7 +1,7 @@
 // The observed addresses as the rules read them: with their link's name, canonical text and ownership.
 
 import type { NodeNetwork, Ownership, Placement } from '../model.ts';
-import { canonicalIP, type IP, parseIP } from '../net/ip.ts';
+import { canonicalIP, type IP, ipv4Value, parseIP } from '../net/ip.ts';
 import type { Address, Link } from '../net/objects.ts';
 import { isOwned } from './ownership.ts';
 
@@ -44,6 +44,27 @@ interface AddressKey {
 /** A total order on (link, family, numeric IP, prefix length), so plans and findings are deterministic. */
 export const compareAddressKeys = (a: AddressKey, b: AddressKey): number =>
   byAddressKey(a, parseIP(a.ip), b, parseIP(b.ip));
+
+/**
+ * Whether `items` are already in compareAddressKeys order (desiredState sorts its placements so):
+ * IPv4 compared as numbers, so checking allocates nothing; anything else by the full comparison.
+ */
+export function inAddressKeyOrder(items: readonly AddressKey[]): boolean {
+  for (let i = 1; i < items.length; i++) {
+    const a = items[i - 1] as AddressKey;
+    const b = items[i] as AddressKey;
+    if (a.link !== b.link) {
+      if (a.link > b.link) return false;
+      continue;
+    }
+    const va = ipv4Value(a.ip);
+    const vb = ipv4Value(b.ip);
+    if (va === undefined || vb === undefined) {
+      if (compareAddressKeys(a, b) > 0) return false;
+    } else if (va > vb || (va === vb && a.prefixLength > b.prefixLength)) return false;
+  }
+  return true;
+}
 
 /** Sorted by compareAddressKeys, each IP parsed once instead of in every comparison. */
 export function sortByAddressKey<T extends AddressKey>(items: readonly T[]): T[] {

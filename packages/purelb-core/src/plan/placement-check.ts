@@ -26,22 +26,31 @@ function flagIssues(flags: unknown, index: number, out: PlacementIssue[]): void 
     });
     return;
   }
-  flags.forEach((f: unknown, j) => {
-    if (typeof f !== 'string' || !Object.hasOwn(IFA_F, f)) {
-      out.push({
-        index,
-        path: `${atOf(index)}.flags[${j}]`,
-        value: f,
-        message: `is not an address flag (${Object.keys(IFA_F).join(', ')})`,
-      });
-    }
-  });
+  for (let j = 0; j < flags.length; j++) {
+    const f: unknown = flags[j];
+    if (typeof f === 'string' && Object.hasOwn(IFA_F, f)) continue;
+    out.push({
+      index,
+      path: `${atOf(index)}.flags[${j}]`,
+      value: f,
+      message: `is not an address flag (${Object.keys(IFA_F).join(', ')})`,
+    });
+  }
 }
 
 const validLifetime = (v: unknown): boolean => typeof v === 'number' && !Number.isNaN(v) && v >= 0;
 
 const LIFETIME_MESSAGE = 'must be a number of seconds >= 0 or Infinity';
-const LIFETIME_FIELDS = ['validLifetime', 'preferredLifetime'] as const;
+function lifetimeIssue(
+  p: Placement,
+  key: 'validLifetime' | 'preferredLifetime',
+  index: number,
+  out: PlacementIssue[],
+): void {
+  if (!validLifetime(p[key])) {
+    out.push({ index, path: `${atOf(index)}.${key}`, value: p[key], message: LIFETIME_MESSAGE });
+  }
+}
 
 /** The problems of the fields that name the address: ip, family, prefix length, link, broadcast. */
 function addressIssues(p: Placement, index: number, out: PlacementIssue[]): void {
@@ -74,10 +83,8 @@ function addressIssues(p: Placement, index: number, out: PlacementIssue[]): void
 function placementIssues(p: Placement, index: number, out: PlacementIssue[]): void {
   addressIssues(p, index, out);
   flagIssues(p.flags, index, out);
-  for (const key of LIFETIME_FIELDS) {
-    if (validLifetime(p[key])) continue;
-    out.push({ index, path: `${atOf(index)}.${key}`, value: p[key], message: LIFETIME_MESSAGE });
-  }
+  lifetimeIssue(p, 'validLifetime', index, out);
+  lifetimeIssue(p, 'preferredLifetime', index, out);
 }
 
 /** Every problem in the desired state's placements, each naming its field path and value. */

@@ -13,6 +13,7 @@ import { isOurVirtualInterface } from '../placement/virtual-interface.ts';
 import { attributesDiffer, needsRefresh, onlyLifetimesDiffer } from './attributes.ts';
 import {
   compareAddressKeys,
+  inAddressKeyOrder,
   linkNamed,
   type ObservedAddress,
   observeAddresses,
@@ -28,68 +29,63 @@ type DeleteOp = Extract<PlanOp, { op: 'delete-address' }>;
 
 /**
  * One placement per (link, IP): the first in address-key order wins, so a caller's duplicate cannot
- * plan two adds. Seen pairs are kept per link, without building a key text per placement.
+ * plan two adds. In that order a pair's copies are adjacent (only the prefix length, the last key,
+ * differs); desiredState's placements come in it already, so they are only checked, not sorted.
  */
 function uniquePlacements(placements: readonly Placement[]): Placement[] {
-  const seen = new Map<string, Set<string>>();
+  const ordered = inAddressKeyOrder(placements) ? placements : sortByAddressKey(placements);
   const out: Placement[] = [];
-  for (const p of sortByAddressKey(placements)) {
-    let ips = seen.get(p.link);
-    if (ips === undefined) {
-      ips = new Set();
-      seen.set(p.link, ips);
-    }
-    if (ips.has(p.ip)) continue;
-    ips.add(p.ip);
+  let last: Placement | undefined;
+  for (const p of ordered) {
+    if (last !== undefined && last.link === p.link && last.ip === p.ip) continue;
     out.push(p);
+    last = p;
   }
   return out;
 }
 
-/** The observed addresses by canonical IP, so each placement looks at its own few instead of every address held. */
-function addressesByIP(addresses: readonly ObservedAddress[]): Map<string, ObservedAddress[]> {
-  const byIP = new Map<string, ObservedAddress[]>();
-  for (const o of addresses) {
-    const list = byIP.get(o.ip);
-    if (list === undefined) byIP.set(o.ip, [o]);
-    else list.push(o);
-  }
-  return byIP;
+/**
+ * The observed addresses by canonical IP, so each placement looks at its own few instead of every
+ * address held: `first` maps an IP to the index of its first address in dump order, `next` each index
+ * to the next with the same IP (-1: none). No list per IP (10k Services: 10k lists per plan).
+ */
+interface ByIP {
+  first: Map<string, number>;
+  next: Int32Array;
 }
 
-/**
- * Among the addresses with a placement's IP: the first on its link and family (any prefix), and the
- * first with its prefix length too.
- */
-function holdersOf(candidates: readonly ObservedAddress[], p: Placement) {
-  let first: ObservedAddress | undefined;
-  let exact: ObservedAddress | undefined;
-  for (const o of candidates) {
+function addressesByIP(addresses: readonly ObservedAddress[]): ByIP {
+  const first = new Map<string, number>();
+  const next = new Int32Array(addresses.length);
+  for (let i = addresses.length - 1; i >= 0; i--) {
+    const ip = (addresses[i] as ObservedAddress).ip;
+    next[i] = first.get(ip) ?? -1;
+    first.set(ip, i);
+  }
+  return { first, next };
+}
+
+/** The index of the first address with the placement's IP on its link and family, of its prefix length when `exact`; -1: none. */
+function holderOf(addresses: readonly ObservedAddress[], byIP: ByIP, p: Placement, exact: boolean): number {
+  for (let i = byIP.first.get(p.ip) ?? -1; i >= 0; i = byIP.next[i] as number) {
+    const o = addresses[i] as ObservedAddress;
     if (o.link !== p.link || o.address.family !== p.family) continue;
-    first ??= o;
-    if (o.address.prefixLength === p.prefixLength) {
-      exact = o;
-      break;
-    }
+    if (!exact || o.address.prefixLength === p.prefixLength) return i;
   }
-  return { first, exact };
+  return -1;
 }
 
 /**
- * Marks `held` and every copy of it (a dump may repeat one address: same link, IP and prefix length)
- * as kept, so none of them is deleted.
+ * Marks the address at `held` and every copy of it (a dump may repeat one address: same link, IP and
+ * prefix length) as kept, so none of them is deleted.
  */
-function keepHeld(
-  kept: Set<ObservedAddress>,
-  held: ObservedAddress,
-  candidates: readonly ObservedAddress[],
-): void {
-  for (const o of candidates) {
-    if (o.link === held.link && o.address.prefixLength === held.address.prefixLength) kept.add(o);
+function keepHeld(kept: Uint8Array, addresses: readonly ObservedAddress[], byIP: ByIP, held: number): void {
+  const h = addresses[held] as ObservedAddress;
+  for (let i = byIP.first.get(h.ip) ?? -1; i >= 0; i = byIP.next[i] as number) {
+    const o = addresses[i] as ObservedAddress;
+    if (o.link === h.link && o.address.prefixLength === h.address.prefixLength) kept[i] = 1;
   }
 }
-
-const NO_ADDRESSES: readonly ObservedAddress[] = [];
 
 /** The tag of a placement's link and family, one object per pair in a plan (shared by its ops). */
 function tagOf(tags: TagsByLink, p: Placement, ownership: Ownership): AddressTag {
@@ -184,7 +180,7 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
   const addresses = observeAddresses(observed, ownership);
   const byIP = addressesByIP(addresses);
   const placements = uniquePlacements(desired.placements);
-  const kept = new Set<ObservedAddress>();
+  const kept = new Uint8Array(addresses.length);
   const tags: TagsByLink = { 4: new Map(), 6: new Map() };
   const adds: AddOp[] = [];
   const replaces: ReplaceOp[] = [];
@@ -192,11 +188,11 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
   for (const p of placements) {
     const linkExists = linkNamed(observed.links, p.link) !== undefined || p.link === desired.dummyInterface;
     if (!linkExists || keep.has(p.ip)) continue;
-    const candidates = byIP.get(p.ip) ?? NO_ADDRESSES;
-    const { first, exact } = holdersOf(candidates, p);
-    if (exact !== undefined) {
+    const exactAt = holderOf(addresses, byIP, p, true);
+    if (exactAt >= 0) {
+      const exact = addresses[exactAt] as ObservedAddress;
       if (!exact.owned) continue;
-      keepHeld(kept, exact, candidates);
+      keepHeld(kept, addresses, byIP, exactAt);
       if (attributesDiffer(p, exact.address)) {
         const why = onlyLifetimesDiffer(p, exact.address) ? 'refresh-lifetime' : 'change-attributes';
         replaces.push({ op: 'replace-address', placement: p, tag: tagOf(tags, p, ownership), why });
@@ -211,10 +207,10 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
       continue;
     }
     // IPv6: the kernel holds one address per (link, IP), so another prefix is replaced, not added beside.
-    const occupant = p.family === 6 ? first : undefined;
-    if (occupant !== undefined) {
-      if (!occupant.owned) continue;
-      keepHeld(kept, occupant, candidates);
+    const occupantAt = p.family === 6 ? holderOf(addresses, byIP, p, false) : -1;
+    if (occupantAt >= 0) {
+      if (!(addresses[occupantAt] as ObservedAddress).owned) continue;
+      keepHeld(kept, addresses, byIP, occupantAt);
       replaces.push({
         op: 'replace-address',
         placement: p,
@@ -228,8 +224,9 @@ export function planReconcile(desired: DesiredState, observed: NodeNetwork, owne
   }
 
   const deletes: DeleteOp[] = [];
-  for (const o of addresses) {
-    if (!o.owned || kept.has(o) || o.link === undefined || keep.has(o.ip)) continue;
+  for (let i = 0; i < addresses.length; i++) {
+    const o = addresses[i] as ObservedAddress;
+    if (!o.owned || kept[i] === 1 || o.link === undefined || keep.has(o.ip)) continue;
     deletes.push({
       op: 'delete-address',
       link: o.link,
