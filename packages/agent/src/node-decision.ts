@@ -34,6 +34,7 @@ import {
   type RejectedObject,
   type Service,
   selectAgent,
+  selectionLabels,
   serviceIssues,
   withDeadManLifetime,
 } from '@purelb-ts/core';
@@ -92,7 +93,7 @@ export interface NodeDecision {
 
 /** The node's labels; without a Node object (standalone), only the hostname label selectors usually use. */
 export const nodeLabelsOf = (state: ClusterState, node: string): Record<string, string> =>
-  state.node?.metadata.labels ?? { 'kubernetes.io/hostname': node };
+  selectionLabels(node, state.node);
 
 /** The snapshot with each malformed Service, EndpointSlice, Lease (and Node) left out and named. */
 export function checkedState(state: ClusterState): { state: ClusterState; rejected: RejectedObject[] } {

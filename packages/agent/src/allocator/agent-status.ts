@@ -5,11 +5,11 @@
 // elections (core's liveMembers, with the nodes standing aside left out: exactly the nodes that can
 // win a local address). Written through the status subresource by the single leader, only on change.
 import {
+  agentForNode,
   type CustomResource,
   type KubeNode,
   type LBNodeAgentConfig,
   type Member,
-  selectAgent,
 } from '@purelb-ts/core';
 import type { KubeRest } from '../kubernetes/rest.ts';
 import { PURELB_API } from '../kubernetes/source.ts';
@@ -31,10 +31,10 @@ export function agentStatuses(
   const out = new Map<string, AgentStatus>(
     agents.map((a) => [agentKey(a), { activeLeases: 0, activeNodes: [] }]),
   );
-  const labels = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels]));
+  const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
   for (const m of members) {
     // A member's Node exists (liveMembers was given the Nodes); its labels choose the agent.
-    const agent = selectAgent([...agents], labels.get(m.node) ?? { 'kubernetes.io/hostname': m.node });
+    const agent = agentForNode(agents, m.node, byName.get(m.node));
     const status = agent === undefined ? undefined : out.get(agentKey(agent));
     if (status === undefined) continue;
     status.activeLeases++;

@@ -5,6 +5,7 @@
 // Service's conditions are decided again.
 import {
   ANNOTATION_REFUSED,
+  agentForNode,
   type EndpointSlice,
   formatCidr,
   type KubeNode,
@@ -15,7 +16,6 @@ import {
   nodeAddresses,
   type PreparedGroups,
   parseRefused,
-  selectAgent,
 } from '@purelb-ts/core';
 import type { ConditionWorld } from './conditions-pass.ts';
 import type { NodeRefusal } from './service-conditions.ts';
@@ -49,10 +49,10 @@ function nodeNames(i: WorldInput): string[] {
 
 /** The LBNodeAgent (namespace/name) that applies to each node, or '' for none (core's selectAgent). */
 function agentsByNode(i: WorldInput, names: readonly string[]): Map<string, string> {
-  const labels = new Map(i.nodes.map((n) => [n.metadata.name, n.metadata.labels]));
+  const byName = new Map(i.nodes.map((n) => [n.metadata.name, n]));
   const out = new Map<string, string>();
   for (const node of names) {
-    const agent = selectAgent([...i.agents], labels.get(node) ?? { 'kubernetes.io/hostname': node });
+    const agent = agentForNode(i.agents, node, byName.get(node));
     out.set(node, agent === undefined ? '' : `${agent.namespace}/${agent.name}`);
   }
   return out;

@@ -16,14 +16,9 @@ export function projectEndpointNodes(raw: unknown): EndpointSlice {
     if (typeof ep?.nodeName === 'string' && ep.nodeName !== '' && endpointUsable(ep.conditions))
       nodes.add(ep.nodeName);
   }
-  const service = s.metadata.labels?.[SERVICE_NAME_LABEL];
   return {
-    metadata: {
-      name: s.metadata.name,
-      ...(s.metadata.namespace === undefined ? {} : { namespace: s.metadata.namespace }),
-      ...(s.metadata.resourceVersion === undefined ? {} : { resourceVersion: s.metadata.resourceVersion }),
-      ...(service === undefined ? {} : { labels: { [SERVICE_NAME_LABEL]: service } }),
-    },
+    // The projection keeps exactly what core reads of a slice's metadata (EndpointSliceMeta).
+    metadata: s.metadata,
     addressType: s.addressType,
     endpoints: [...nodes].map((nodeName) => ({ addresses: NO_ADDRESSES, nodeName })),
   };

@@ -4,6 +4,7 @@
 // slots name. Pure: no I/O.
 import {
   type AnnounceSlot,
+  agentForNode,
   type EffectiveConfig,
   type EndpointSlice,
   effectiveConfig,
@@ -18,7 +19,6 @@ import {
   prepareGroups,
   SERVICE_NAME_LABEL,
   type Service,
-  selectAgent,
   serviceKey,
   serviceSlots,
 } from '@purelb-ts/core';
@@ -111,8 +111,7 @@ export function buildView(read: ClusterRead): ClusterView {
 
 /** The LBNodeAgent that selects `node` (core's selectAgent over its labels); undefined: none does. */
 export function agentOf(view: ClusterView, node: string): LBNodeAgentConfig | undefined {
-  const labels = view.nodesByName.get(node)?.metadata.labels ?? { 'kubernetes.io/hostname': node };
-  const agent = selectAgent(view.config.agents, labels);
+  const agent = agentForNode(view.config.agents, node, view.nodesByName.get(node));
   return agent?.local === undefined ? undefined : agent;
 }
 

@@ -1,12 +1,14 @@
 // Which LBNodeAgent applies to a node (upstream precedence): among agents whose selector matches,
 // specific selectors beat catch-alls, then namespace/name order; the first with `.local` wins.
+
+import type { KubeNode } from '../kube.ts';
 import { isCatchAll, matchesSelector } from './label-selector.ts';
 import type { LBNodeAgentConfig } from './types.ts';
 
 const keyOf = (a: LBNodeAgentConfig): string => `${a.namespace}/${a.name}`;
 
 export function selectAgent(
-  agents: LBNodeAgentConfig[],
+  agents: readonly LBNodeAgentConfig[],
   nodeLabels: Record<string, string>,
 ): LBNodeAgentConfig | undefined {
   const ranked = agents
@@ -19,3 +21,17 @@ export function selectAgent(
     });
   return ranked.find((a) => a.local !== undefined);
 }
+
+/**
+ * The labels a node's LBNodeAgent is chosen by: its Node object's, or without one (standalone, a Lease
+ * whose Node is not known) only the hostname label that selectors usually use.
+ */
+export const selectionLabels = (node: string, object?: Pick<KubeNode, 'metadata'>): Record<string, string> =>
+  object?.metadata.labels ?? { 'kubernetes.io/hostname': node };
+
+/** The LBNodeAgent that applies to `node`, given its Node object when there is one. */
+export const agentForNode = (
+  agents: readonly LBNodeAgentConfig[],
+  node: string,
+  object?: Pick<KubeNode, 'metadata'>,
+): LBNodeAgentConfig | undefined => selectAgent(agents, selectionLabels(node, object));

@@ -1,5 +1,5 @@
 // Parsing and validating PureLB's custom resources, and choosing the LBNodeAgent for a node.
-export { selectAgent } from './agent-selection.ts';
+export { agentForNode, selectAgent, selectionLabels } from './agent-selection.ts';
 export { parseGoDuration } from './duration.ts';
 export {
   type ConfigMemory,

@@ -2,7 +2,7 @@
 // external traffic, or are being drained. Each agent reads every Node, so all decide alike; a node
 // that stands aside is no member (liveMembers' standAside), so it wins no local address and its own
 // agent withdraws the ones it holds while its pods are still there to serve the handover.
-import { selectAgent } from '../config/agent-selection.ts';
+import { agentForNode } from '../config/agent-selection.ts';
 import type { LBNodeAgentConfig } from '../config/types.ts';
 import type { KubeNode } from '../kube.ts';
 
@@ -44,8 +44,7 @@ export function nodesStandingAside(
 ): Map<string, string> {
   const out = new Map<string, string>();
   for (const n of nodes) {
-    const labels = n.metadata.labels ?? { 'kubernetes.io/hostname': n.metadata.name };
-    const avoidCordoned = selectAgent([...agents], labels)?.local?.avoidCordonedNodes ?? true;
+    const avoidCordoned = agentForNode(agents, n.metadata.name, n)?.local?.avoidCordonedNodes ?? true;
     const why = standsAside(n, { avoidCordoned });
     if (why !== undefined) out.set(n.metadata.name, why);
   }
