@@ -27,12 +27,12 @@ import {
   type Membership,
   type MembershipClock,
   type NodeNetwork,
+  type NodeService,
   nodeObjectIssues,
   nodesStandingAside,
   type Ownership,
   parseCidr,
   type RejectedObject,
-  type Service,
   selectAgent,
   selectionLabels,
   serviceIssues,
@@ -97,7 +97,7 @@ export const nodeLabelsOf = (state: ClusterState, node: string): Record<string, 
 
 /** The snapshot with each malformed Service, EndpointSlice, Lease (and Node) left out and named. */
 export function checkedState(state: ClusterState): { state: ClusterState; rejected: RejectedObject[] } {
-  const services = keepValid<Service>('Service', state.services, serviceIssues);
+  const services = keepValid<NodeService>('Service', state.services, serviceIssues);
   const slices = keepValid<EndpointSlice>('EndpointSlice', state.endpointSlices, endpointSliceIssues);
   const leases = keepValid<Lease>('Lease', state.leases, leaseIssues);
   const node =

@@ -48,23 +48,40 @@ export interface LoadBalancerIngress {
   ipMode?: 'VIP' | 'Proxy';
 }
 
-export interface Service {
+/**
+ * What a node's rules read of a Service's spec (desiredState, elections, placement, the write-back).
+ * The node agent's watch keeps exactly these: at 10k Services the rest of the spec (ports, cluster
+ * IPs, selector, families) was ~4 MB of every agent's memory. Another spec field reads as `unknown`
+ * here, so a node rule cannot use one until it is added (and the agent's projection keeps it).
+ */
+export interface NodeServiceSpec {
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  loadBalancerClass?: string;
+  /** The rest of a spec as the API server returns it: accepted, read by no node rule. */
+  readonly [field: string]: unknown;
+}
+
+/** A Service as a node's rules read it: the node agent's watch keeps this much of each. */
+export interface NodeService {
   apiVersion?: string;
   kind?: string;
   metadata: ServiceMeta;
-  spec?: {
-    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  spec?: NodeServiceSpec;
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
+}
+
+/** A Service as the allocator reads it: the node's view plus what allocation decides by. */
+export interface Service extends NodeService {
+  spec?: NodeServiceSpec & {
     ports?: ServicePort[];
     clusterIP?: string;
     clusterIPs?: string[];
-    externalTrafficPolicy?: 'Cluster' | 'Local';
-    loadBalancerClass?: string;
     loadBalancerIP?: string;
     ipFamilies?: IPFamilyName[];
     ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
     selector?: Record<string, string>;
   };
-  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
 }
 
 export interface EndpointConditions {
@@ -79,7 +96,12 @@ export interface EndpointSlice {
   /** labels['kubernetes.io/service-name'] names the Service. */
   metadata: EndpointSliceMeta;
   addressType: 'IPv4' | 'IPv6' | 'FQDN';
-  endpoints?: { addresses: string[]; conditions?: EndpointConditions; nodeName?: string }[];
+  /**
+   * Where the endpoints run and whether they serve. Their addresses (and any other field, `unknown`
+   * here) are read by no rule: which nodes host a usable endpoint is what matters, so no watch keeps
+   * them (30k at 10k slices).
+   */
+  endpoints?: { conditions?: EndpointConditions; nodeName?: string; readonly [field: string]: unknown }[];
 }
 
 /**

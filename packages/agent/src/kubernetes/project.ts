@@ -8,10 +8,12 @@
 import {
   ANNOTATION_PREFIX,
   type CustomResource,
+  type EndpointConditions,
   type EndpointSlice,
   type EndpointSliceMeta,
   type KubeNode,
   type Lease,
+  type NodeService,
   type ObjectMeta,
   SERVICE_NAME_LABEL,
   type Service,
@@ -118,35 +120,59 @@ const SLICE_META: Shape<EndpointSliceMeta> = {
 };
 const PORT = { name: intern, protocol: intern, port: true } as const;
 
-const SERVICE: Shape<Service> = {
+const NODE_SERVICE: Shape<NodeService> = {
   apiVersion: intern,
   kind: intern,
   metadata: SERVICE_META,
+  spec: { type: intern, externalTrafficPolicy: intern, loadBalancerClass: intern },
+  status: { loadBalancer: { ingress: { ip: true, hostname: true, ipMode: intern } } },
+};
+
+/** The allocator's view: the node's, plus what allocation decides by. */
+const SERVICE: Shape<Service> = {
+  ...NODE_SERVICE,
   spec: {
-    type: intern,
+    ...(NODE_SERVICE.spec as Shape<NonNullable<NodeService['spec']>>),
     ports: PORT,
     clusterIP: true,
     clusterIPs: true,
-    externalTrafficPolicy: intern,
-    loadBalancerClass: intern,
     loadBalancerIP: true,
     ipFamilies: internList,
     ipFamilyPolicy: intern,
     selector: internMap,
   },
-  status: { loadBalancer: { ingress: { ip: true, hostname: true, ipMode: intern } } },
 };
+
+/**
+ * One shared, frozen object per combination of the three conditions (27 at most): 30k endpoints at
+ * 10k slices carried 30k copies of a handful of values. Any other shape is kept as it came, for
+ * core's validation to refuse the slice by name.
+ */
+const CONDITIONS: Shape<EndpointConditions> = { ready: true, serving: true, terminating: true };
+const conditionObjects = new Map<string, EndpointConditions>();
+
+function internConditions(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const c = value as Record<string, unknown>;
+  let key = '';
+  for (const flag of [c.ready, c.serving, c.terminating]) {
+    if (flag !== undefined && typeof flag !== 'boolean') return pick(value, CONDITIONS as unknown as Spec);
+    key += flag === undefined ? '-' : flag ? 't' : 'f';
+  }
+  let known = conditionObjects.get(key);
+  if (known === undefined) {
+    known = Object.freeze(pick(value, CONDITIONS as unknown as Spec)) as EndpointConditions;
+    conditionObjects.set(key, known);
+  }
+  return known;
+}
 
 const ENDPOINT_SLICE: Shape<EndpointSlice> = {
   apiVersion: intern,
   kind: intern,
   metadata: SLICE_META,
   addressType: intern,
-  endpoints: {
-    addresses: true,
-    conditions: { ready: true, serving: true, terminating: true },
-    nodeName: intern,
-  },
+  endpoints: { conditions: internConditions, nodeName: intern },
 };
 
 const LEASE: Shape<Lease> = {
@@ -169,7 +195,10 @@ const projector =
   (raw: unknown): T =>
     pick(raw, shape as unknown as Spec) as T;
 
+/** The allocator's Services. */
 export const projectService = projector(SERVICE);
+/** The node agent's Services: what its rules read (core's NodeService). */
+export const projectNodeService = projector(NODE_SERVICE);
 export const projectEndpointSlice = projector(ENDPOINT_SLICE);
 export const projectLease = projector(LEASE);
 export const projectNode = projector(NODE);

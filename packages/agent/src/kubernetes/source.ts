@@ -1,6 +1,6 @@
 // The cluster as the agent sees it: one restarting informer per kind (see informer.ts), listed once
 // before start() resolves, then followed; every change calls onChange (the reconciler coalesces).
-import type { CustomResource, EndpointSlice, KubeNode, Lease, Service } from '@purelb-ts/core';
+import type { CustomResource, EndpointSlice, KubeNode, Lease, NodeService } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 import type { ClusterState, ObjectSource } from '../sources/source.ts';
 import { type InformerEvent, type Keyed, MAX_RESTART_DELAY_MS, RestartingInformer } from './informer.ts';
@@ -9,7 +9,7 @@ import {
   projectEndpointSlice,
   projectLease,
   projectNode,
-  projectService,
+  projectNodeService,
 } from './project.ts';
 import type { KubeRest } from './rest.ts';
 
@@ -49,7 +49,7 @@ export class KubernetesSource implements ObjectSource {
   async start(onChange: () => void): Promise<void> {
     this.#onChange = onChange;
     const ns = encodeURIComponent(this.#opts.namespace);
-    this.#add('Service', '/api/v1/services', projectService);
+    this.#add('Service', '/api/v1/services', projectNodeService);
     this.#add('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', projectEndpointSlice);
     this.#add('ServiceGroup', `${PURELB_API}/namespaces/${ns}/servicegroups`, projectCustomResource);
     this.#add('LBNodeAgent', `${PURELB_API}/namespaces/${ns}/lbnodeagents`, projectCustomResource);
@@ -70,7 +70,7 @@ export class KubernetesSource implements ObjectSource {
     const items = <T>(kind: string): T[] => (this.#feeds.get(kind)?.list() ?? []) as unknown as T[];
     const nodes = items<KubeNode>('Node');
     return {
-      services: items<Service>('Service'),
+      services: items<NodeService>('Service'),
       endpointSlices: items<EndpointSlice>('EndpointSlice'),
       serviceGroups: items<CustomResource>('ServiceGroup'),
       lbNodeAgents: items<CustomResource>('LBNodeAgent'),

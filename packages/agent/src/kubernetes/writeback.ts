@@ -14,10 +14,10 @@ import {
   ingressIPs as canonicalIngress,
   type DesiredState,
   formatAnnouncing,
+  type NodeService,
   type Placement,
   type PlacementSkip,
   parseIP,
-  type Service,
   sameData,
   serviceKey,
   serviceSlots,
@@ -68,7 +68,7 @@ interface Regarding {
   resourceVersion?: string;
 }
 
-const regardingService = (svc: Service): Regarding => ({
+const regardingService = (svc: NodeService): Regarding => ({
   apiVersion: 'v1',
   kind: 'Service',
   namespace: svc.metadata.namespace ?? 'default',
@@ -92,7 +92,7 @@ const subjectKey = (r: Regarding): string =>
   (r.kind === 'Service' ? [r.namespace, '/', r.name] : [r.kind, ' ', r.namespace, '/', r.name]).join('');
 
 export interface WritebackInput {
-  services: readonly Service[];
+  services: readonly NodeService[];
   desired: DesiredState;
   /** Placements the netlink apply failed for, by canonical IP: the error text. */
   applyFailures?: ReadonlyMap<string, string>;
@@ -333,7 +333,7 @@ export class Writeback {
    * (its resourceVersion), its placements, failed adds and error skips, and the fence. Undefined when
    * the Service carries no resourceVersion (it is then always written).
    */
-  #inputsOf(svc: Service, input: WritebackInput): string | undefined {
+  #inputsOf(svc: NodeService, input: WritebackInput): string | undefined {
     const rv = svc.metadata.resourceVersion;
     if (rv === undefined) return undefined;
     const key = serviceKey(svc);
@@ -346,7 +346,7 @@ export class Writeback {
   }
 
   /** The local addresses of `svc` this node announces now: ip → interface. */
-  #ours(svc: Service, input: WritebackInput): Map<string, string> {
+  #ours(svc: NodeService, input: WritebackInput): Map<string, string> {
     const ours = new Map<string, string>();
     if (input.fenced === true) return ours;
     for (const p of byService(input.desired).placements.get(serviceKey(svc)) ?? []) {
@@ -356,7 +356,7 @@ export class Writeback {
   }
 
   /** The IPs this node announces whose slot on `svc` still names another node (upstream: a slot steal). */
-  stolenSlots(svc: Service, input: WritebackInput): { ip: string; from: string }[] {
+  stolenSlots(svc: NodeService, input: WritebackInput): { ip: string; from: string }[] {
     const ours = this.#ours(svc, input);
     if (ours.size === 0) return [];
     const out: { ip: string; from: string }[] = [];
@@ -369,7 +369,7 @@ export class Writeback {
   }
 
   /** The annotation values this node wants on `svc` (undefined: remove the key). */
-  announcingFor(svc: Service, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
+  announcingFor(svc: NodeService, input: WritebackInput): { 4: string | undefined; 6: string | undefined } {
     const ours = this.#ours(svc, input);
     const ingress = new Set(canonicalIngress(svc).ips.map((i) => i.ip));
     const result: { 4: string | undefined; 6: string | undefined } = { 4: undefined, 6: undefined };
@@ -389,7 +389,7 @@ export class Writeback {
   }
 
   /** The events that describe this node's part for `svc` now. */
-  eventsFor(svc: Service, input: WritebackInput): ServiceEvent[] {
+  eventsFor(svc: NodeService, input: WritebackInput): ServiceEvent[] {
     const key = serviceKey(svc);
     const events: ServiceEvent[] = [];
     const idx = byService(input.desired);
@@ -436,7 +436,7 @@ export class Writeback {
    * announcing-coalescer.ts). True when the stored value is what this node wants (written, or
    * nothing to write); false while a coalesced write waits.
    */
-  async #annotate(svc: Service, input: WritebackInput): Promise<boolean> {
+  async #annotate(svc: NodeService, input: WritebackInput): Promise<boolean> {
     const key = serviceKey(svc);
     const want = this.announcingFor(svc, input);
     const have = svc.metadata.annotations ?? {};
@@ -459,7 +459,11 @@ export class Writeback {
     return true;
   }
 
-  async #patch(svc: Service, have: Readonly<Record<string, string>>, want: AnnouncingValues): Promise<void> {
+  async #patch(
+    svc: NodeService,
+    have: Readonly<Record<string, string>>,
+    want: AnnouncingValues,
+  ): Promise<void> {
     const patch: Record<string, string | null> = {};
     for (const family of [4, 6] as const) {
       const name = announcingAnnotation(family);

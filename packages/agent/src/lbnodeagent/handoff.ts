@@ -7,7 +7,7 @@ import {
   type HandoffWait,
   handoffWaits,
   type Member,
-  type Service,
+  type NodeService,
 } from '@purelb-ts/core';
 import type { Logger } from '../log.ts';
 
@@ -37,7 +37,7 @@ export class HandoffGate {
   }
 
   /** The desired state without the local addresses another live node has not let go of yet. */
-  judge(desired: DesiredState, services: readonly Service[], members: readonly Member[], now: number) {
+  judge(desired: DesiredState, services: readonly NodeService[], members: readonly Member[], now: number) {
     const verdict = handoffWaits({
       node: this.#node,
       placements: desired.placements,

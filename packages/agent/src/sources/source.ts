@@ -1,10 +1,17 @@
 // Where the agent's view of the cluster comes from. The reconciler only ever asks for a snapshot;
 // a source (a Kubernetes informer set, or a standalone YAML file) calls onChange whenever anything
 // in that snapshot may have changed, and the reconciler coalesces those calls.
-import type { CustomResource, EndpointSlice, IgnoredObject, KubeNode, Lease, Service } from '@purelb-ts/core';
+import type {
+  CustomResource,
+  EndpointSlice,
+  IgnoredObject,
+  KubeNode,
+  Lease,
+  NodeService,
+} from '@purelb-ts/core';
 
 export interface ClusterState {
-  services: Service[];
+  services: NodeService[];
   endpointSlices: EndpointSlice[];
   serviceGroups: CustomResource[];
   lbNodeAgents: CustomResource[];

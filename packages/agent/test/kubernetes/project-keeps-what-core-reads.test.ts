@@ -6,6 +6,7 @@ import {
   projectEndpointSlice,
   projectLease,
   projectNode,
+  projectNodeService,
   projectService,
 } from '../../src/kubernetes/project.ts';
 
@@ -30,11 +31,29 @@ const apiService = {
     sessionAffinity: 'None',
     externalTrafficPolicy: 'Cluster',
     ipFamilies: ['IPv4'],
+    clusterIP: '10.96.0.10',
+    selector: { app: 'web' },
   },
   status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP', ports: [{ port: 80 }] }] } },
 };
 
-test('a Service keeps core’s fields and purelb.io/ annotations, nothing else (no labels)', () => {
+test('the node agent keeps of a Service only what node rules read: no ports, cluster IPs or selector', () => {
+  assert.deepEqual(projectNodeService(apiService), {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'web',
+      namespace: 'shop',
+      uid: 'u1',
+      resourceVersion: '42',
+      annotations: { 'purelb.io/service-group': 'default' },
+    },
+    spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster' },
+    status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
+  });
+});
+
+test('the allocator keeps of a Service core’s fields and purelb.io/ annotations, nothing else (no labels)', () => {
   assert.deepEqual(projectService(apiService), {
     apiVersion: 'v1',
     kind: 'Service',
@@ -50,6 +69,8 @@ test('a Service keeps core’s fields and purelb.io/ annotations, nothing else (
       ports: [{ name: 'http', protocol: 'TCP', port: 80 }],
       externalTrafficPolicy: 'Cluster',
       ipFamilies: ['IPv4'],
+      clusterIP: '10.96.0.10',
+      selector: { app: 'web' },
     },
     status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
   });
@@ -61,7 +82,7 @@ test('a malformed value is kept as it came', () => {
   assert.equal(projectService('junk' as unknown), 'junk');
 });
 
-test('an EndpointSlice and a Node keep what elections read, not targetRef, zone, hints or heartbeats', () => {
+test('an EndpointSlice and a Node keep what elections read, not addresses, targetRef, zone, hints or heartbeats', () => {
   const slice = projectEndpointSlice({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -99,11 +120,7 @@ test('an EndpointSlice and a Node keep what elections read, not targetRef, zone,
   });
   assert.equal('ports' in slice, false);
   assert.deepEqual(slice.endpoints, [
-    {
-      addresses: ['10.1.0.5'],
-      conditions: { ready: true, serving: true, terminating: false },
-      nodeName: 'node-a',
-    },
+    { conditions: { ready: true, serving: true, terminating: false }, nodeName: 'node-a' },
   ]);
   const node = projectNode({
     metadata: { name: 'node-a' },
@@ -149,4 +166,22 @@ test("a node's Lease keeps what it reports (subnets, carrier-down, refused), not
     leaseDurationSeconds: 10,
     renewTime: '2026-12-07T00:00:00.000000Z',
   });
+});
+
+test('endpoint conditions are shared per combination, and an odd one is kept for validation to refuse', () => {
+  const slice = (conditions: unknown) =>
+    projectEndpointSlice({
+      metadata: { name: 's', namespace: 'shop' },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.1.0.5'], conditions, nodeName: 'node-a' }],
+    }).endpoints?.[0]?.conditions;
+  const a = slice({ ready: true, serving: true, terminating: false, extra: 1 });
+  const b = slice({ ready: true, serving: true, terminating: false });
+  assert.equal(a, b, 'one object for one combination');
+  assert.deepEqual(a, { ready: true, serving: true, terminating: false });
+  assert.ok(Object.isFrozen(a), 'shared, so never written');
+  assert.notEqual(slice({ ready: false }), a);
+  assert.deepEqual(slice({ ready: false }), { ready: false });
+  assert.deepEqual(slice({ ready: 'yes', serving: true }), { ready: 'yes', serving: true });
+  assert.equal(slice('junk'), 'junk');
 });

@@ -8,7 +8,7 @@ import {
   localCandidates,
   type Member,
 } from '../election/index.ts';
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { LocalInterfaceElection, NodeNetwork, Ownership, Placement, PlacementSkip } from '../model.ts';
 import { type Cidr, cidrOf } from '../net/cidr.ts';
 import { type Family, familyBits, type IP } from '../net/ip.ts';
@@ -88,7 +88,7 @@ export function nodeContext(
 }
 
 const skip = (
-  svc: Service,
+  svc: NodeService,
   ip: string,
   code: PlacementSkip['code'],
   reason: string,
@@ -97,7 +97,7 @@ const skip = (
 ): PlacementSkip => ({ service: serviceKey(svc), ip, code, reason, error, ...(winner ? { winner } : {}) });
 
 /** externalTrafficPolicy Local keeps traffic on nodes with an endpoint; the spec is never rewritten. */
-const noEndpointHere = (ctx: NodeContext, svc: Service, addr: IngressIP): AddressDecision => ({
+const noEndpointHere = (ctx: NodeContext, svc: NodeService, addr: IngressIP): AddressDecision => ({
   skips: [
     skip(
       svc,
@@ -112,7 +112,7 @@ const noEndpointHere = (ctx: NodeContext, svc: Service, addr: IngressIP): Addres
 /** Decides one address. `endpointNodes`: nodes with a ready endpoint (used only for ETP Local). */
 export function decideAddress(
   ctx: NodeContext,
-  svc: Service,
+  svc: NodeService,
   addr: IngressIP,
   endpointNodes: readonly string[],
 ): AddressDecision {
@@ -138,7 +138,7 @@ export function decideAddress(
 
 function decideLocalPool(
   ctx: NodeContext,
-  svc: Service,
+  svc: NodeService,
   addr: IngressIP,
   found: PoolMatch,
   eligible: readonly string[] | undefined,
@@ -217,7 +217,7 @@ function decideLocalPool(
  */
 function claimed(
   ctx: NodeContext,
-  svc: Service,
+  svc: NodeService,
   { placement, ip }: { placement: Placement; ip: IP },
   found: PoolMatch,
   interfaceSubnet?: Cidr,
@@ -251,7 +251,7 @@ function claimed(
  */
 function fallbackToDummy(
   ctx: NodeContext,
-  svc: Service,
+  svc: NodeService,
   addr: IngressIP,
   found: PoolMatch,
   local: LocalCandidates,

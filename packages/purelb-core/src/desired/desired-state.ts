@@ -1,6 +1,6 @@
 // Everything this node should carry, computed from one consistent view of the cluster and the node.
 import { selectAgent } from '../config/agent-selection.ts';
-import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
+import { type EndpointSlice, type NodeService, serviceKey } from '../kube.ts';
 import { type DesiredState, type Placement, type PlacementSkip, PURELB_ADDRESS_PROTOCOL } from '../model.ts';
 import type { Family } from '../net/ip.ts';
 import { type NodeAddress, nodeAddresses, nodeAddressText } from '../node-addresses.ts';
@@ -15,8 +15,11 @@ import type { ServiceDecision, ServiceDecisions } from './service-decisions.ts';
 import type { DesiredInput } from './types.ts';
 
 /** Announceable Services in namespace/name order, each key once (the first copy wins). */
-function announceable(services: readonly Service[], defaultAnnouncer: boolean | undefined): Service[] {
-  const byKey = new Map<string, Service>();
+function announceable(
+  services: readonly NodeService[],
+  defaultAnnouncer: boolean | undefined,
+): NodeService[] {
+  const byKey = new Map<string, NodeService>();
   for (const svc of services) {
     if (!isAnnounceable(svc, defaultAnnouncer)) continue;
     const key = serviceKey(svc);
@@ -50,11 +53,14 @@ const NO_SLICES: readonly EndpointSlice[] = [];
  * service-endpoints; none otherwise, as decideAddress reads them only then (most Services are
  * neither: no Set, array, sort for them).
  */
-const endpointNodesOf = (svc: Service, slices: ReadonlyMap<string, EndpointSlice[]>): readonly string[] =>
+const endpointNodesOf = (
+  svc: NodeService,
+  slices: ReadonlyMap<string, EndpointSlice[]>,
+): readonly string[] =>
   readsEndpointNodes(svc) ? nodesWithReadyEndpoints(svc, slices.get(serviceKey(svc)) ?? NO_SLICES) : NO_NODES;
 
 /** A Node's own address in a Service's status: placed, it would answer for that node. */
-const nodeAddressSkip = (svc: Service, ip: string, owner: NodeAddress): PlacementSkip => ({
+const nodeAddressSkip = (svc: NodeService, ip: string, owner: NodeAddress): PlacementSkip => ({
   service: serviceKey(svc),
   ip,
   code: 'node-address',
@@ -70,7 +76,7 @@ function serviceDecider(
   ctx: NodeContext,
   input: DesiredInput,
   ofNodes: ReadonlyMap<string, NodeAddress>,
-): (svc: Service, endpointNodes: readonly string[]) => ServiceDecision {
+): (svc: NodeService, endpointNodes: readonly string[]) => ServiceDecision {
   let families: Set<Family> = new Set();
   const recording: NodeContext = {
     ...ctx,

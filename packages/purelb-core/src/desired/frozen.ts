@@ -3,7 +3,7 @@
 // typo might mean): the objects' errors are reported, and the addresses wait for a valid version.
 import { ANNOTATION_ALLOCATED_FROM } from '../annotations.ts';
 import { DEFAULT_DUMMY_INTERFACE } from '../config/lbnodeagent.ts';
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { DesiredState, NodeNetwork, Ownership, PlacementSkip } from '../model.ts';
 import { canonicalIP, type IP, parseIP } from '../net/ip.ts';
 import { isOwned } from '../plan/ownership.ts';
@@ -16,21 +16,21 @@ const inRanges = (ip: IP, ranges: Frozen['groups'] & object): string | undefined
   )?.reason;
 
 /** The groups a Service says it was allocated from ("a, b"). */
-const allocatedFrom = (svc: Service): string[] =>
+const allocatedFrom = (svc: NodeService): string[] =>
   (svc.metadata.annotations?.[ANNOTATION_ALLOCATED_FROM] ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
 /** Why this Service's address is frozen, or undefined when it is decided as usual. */
-export function frozenReason(frozen: Frozen | undefined, svc: Service, ip: IP): string | undefined {
+export function frozenReason(frozen: Frozen | undefined, svc: NodeService, ip: IP): string | undefined {
   const groups = frozen?.groups ?? [];
   if (groups.length === 0) return undefined;
   const from = allocatedFrom(svc);
   return groups.find((g) => from.includes(g.name))?.reason ?? inRanges(ip, groups);
 }
 
-export const frozenSkip = (svc: Service, ip: string, reason: string): PlacementSkip => ({
+export const frozenSkip = (svc: NodeService, ip: string, reason: string): PlacementSkip => ({
   service: serviceKey(svc),
   ip,
   code: 'invalid-config',
@@ -57,7 +57,7 @@ export function frozenHeld(frozen: Frozen | undefined, network: NodeNetwork, own
  */
 export function nothingPlaced(
   input: DesiredInput,
-  services: readonly Service[],
+  services: readonly NodeService[],
   skip: Pick<PlacementSkip, 'code' | 'reason' | 'error'>,
   keep?: DesiredState['keep'],
 ): DesiredState {
@@ -76,7 +76,11 @@ export function nothingPlaced(
 }
 
 /** The whole node frozen: every Service address is reported, nothing is placed or removed. */
-export const frozenNode = (input: DesiredInput, services: readonly Service[], reason: string): DesiredState =>
+export const frozenNode = (
+  input: DesiredInput,
+  services: readonly NodeService[],
+  reason: string,
+): DesiredState =>
   nothingPlaced(
     input,
     services,

@@ -6,7 +6,7 @@
 //
 // Invariant: a Service object is never mutated (sources replace objects), so the same object means the
 // same Service. Entries of Services not seen in a pass are dropped at its end.
-import type { Service } from '../kube.ts';
+import type { NodeService } from '../kube.ts';
 import type { Placement, PlacementSkip } from '../model.ts';
 import type { Family } from '../net/ip.ts';
 
@@ -26,13 +26,13 @@ const sameNodes = (a: readonly string[], b: readonly string[]): boolean =>
   a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
 
 export class ServiceDecisions {
-  #last = new Map<Service, ServiceDecision>();
-  #next = new Map<Service, ServiceDecision>();
+  #last = new Map<NodeService, ServiceDecision>();
+  #next = new Map<NodeService, ServiceDecision>();
   /** How many Services the last pass reused and decided (for tests and benchmarks). */
   readonly counts = { reused: 0, decided: 0 };
 
   /** The decision of `svc` from the last pass, if it was made with the same endpoint nodes. */
-  reuse(svc: Service, endpointNodes: readonly string[]): ServiceDecision | undefined {
+  reuse(svc: NodeService, endpointNodes: readonly string[]): ServiceDecision | undefined {
     const d = this.#last.get(svc);
     if (d === undefined || !sameNodes(d.endpointNodes, endpointNodes)) return undefined;
     this.counts.reused++;
@@ -40,7 +40,7 @@ export class ServiceDecisions {
     return d;
   }
 
-  remember(svc: Service, d: ServiceDecision): void {
+  remember(svc: NodeService, d: ServiceDecision): void {
     this.counts.decided++;
     this.#next.set(svc, d);
   }

@@ -1,7 +1,7 @@
 // What the whole node-side rule reads: one node's view of the cluster and its own network.
 import type { LBNodeAgentConfig, ServiceGroupConfig } from '../config/types.ts';
 import type { Member } from '../election/index.ts';
-import type { EndpointSlice, KubeNode, Service } from '../kube.ts';
+import type { EndpointSlice, KubeNode, NodeService } from '../kube.ts';
 import type { NodeNetwork, Ownership } from '../model.ts';
 import type { IPRange } from '../net/range.ts';
 
@@ -23,7 +23,7 @@ export interface DesiredInput {
   /** This node's name (as in its Lease purelb-node-<node>). */
   node: string;
   nodeLabels: Record<string, string>;
-  services: Service[];
+  services: NodeService[];
   endpointSlices: EndpointSlice[];
   groups: ServiceGroupConfig[];
   agents: LBNodeAgentConfig[];

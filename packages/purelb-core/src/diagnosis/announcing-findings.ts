@@ -3,7 +3,7 @@
 // other node than the winner means that node still holds the address (two nodes answering ARP / NDP for
 // one IP split its traffic) or the winner has not written its slot back.
 import { announcingAnnotation } from '../annotations.ts';
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { DesiredState } from '../model.ts';
 import { canonicalIP } from '../net/ip.ts';
 import { serviceSlots } from '../services/announcing-slots.ts';
@@ -23,7 +23,7 @@ export interface Announcer {
  * with the Service and annotation it came from.
  */
 export function announcersByIP(
-  services: readonly Service[],
+  services: readonly NodeService[],
   onError?: (service: string, annotation: string, message: string) => void,
 ): Map<string, Announcer[]> {
   const out = new Map<string, Announcer[]>();
@@ -60,10 +60,10 @@ export function localWinners(desired: DesiredState): Map<string, string> {
  * One finding per slot that names a node other than the election winner of a local address, and one
  * per malformed slot. Pure: services and the desired state in, findings out, in Service then IP order.
  */
-export function announcingFindings(desired: DesiredState, services: readonly Service[]): Finding[] {
+export function announcingFindings(desired: DesiredState, services: readonly NodeService[]): Finding[] {
   const out: Finding[] = [];
   const malformed: Finding[] = [];
-  const key = (s: Service) => serviceKey(s);
+  const key = (s: NodeService) => serviceKey(s);
   const sorted = [...services].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const byIP = announcersByIP(sorted, (service, annotation, message) =>
     malformed.push({

@@ -2,7 +2,7 @@
 // is accepted in silence. Pure: the agent logs them, the diagnosis prints them as findings.
 import { checkGroupOverlaps } from '../config/group-overlaps.ts';
 import type { LocalAgentConfig, ServiceGroupConfig } from '../config/types.ts';
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { NodeNetwork } from '../model.ts';
 import { isAnnounceable } from '../services/announceable.ts';
 import { ingressIPs } from '../services/ingress.ts';
@@ -20,10 +20,10 @@ function overlappingGroups(groups: ServiceGroupConfig[]): Finding[] {
 }
 
 /** One address in the status of Services that do not share it (no common purelb.io/allow-shared-ip key). */
-function unsharedIPs(services: readonly Service[]): Finding[] {
+function unsharedIPs(services: readonly NodeService[]): Finding[] {
   // Most addresses have one holder: a list is made only for the second (10k Services, 10k addresses).
-  const first = new Map<string, Service>();
-  const byIP = new Map<string, Service[]>();
+  const first = new Map<string, NodeService>();
+  const byIP = new Map<string, NodeService[]>();
   for (const svc of services) {
     if (!isAnnounceable(svc)) continue;
     for (const { ip } of ingressIPs(svc).ips) {
@@ -108,7 +108,7 @@ function unknownKinds(ignored: readonly IgnoredObject[]): Finding[] {
 
 export interface ConfigWarningsInput {
   groups: ServiceGroupConfig[];
-  services: readonly Service[];
+  services: readonly NodeService[];
   /** The LBNodeAgent that applies to this node and its local section, when one does. */
   agent?: { name: string; local: LocalAgentConfig };
   /** Only its links are read (DecisionMemo compares no more of it). */

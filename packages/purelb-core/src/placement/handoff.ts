@@ -10,7 +10,7 @@
 // address up only for `timeoutMs`: after that the address is claimed as a first claim, which asks the
 // segment first (probe) and stays back if the old holder still answers.
 
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { serviceSlots } from '../services/announcing-slots.ts';
 
@@ -18,7 +18,7 @@ export interface HandoffInput {
   node: string;
   /** The local placements this node's election won. */
   placements: readonly Placement[];
-  services: readonly Service[];
+  services: readonly NodeService[];
   /** Nodes whose Lease is live now (the election's members). */
   live: ReadonlySet<string>;
   /** When this node began waiting for each address it still waits for (ms, the `now` clock). */
@@ -46,7 +46,7 @@ export interface HandoffVerdict {
 /** The live node other than `node` whose slot names the placement's address on one of its Services. */
 function liveHolder(
   p: Placement,
-  byKey: ReadonlyMap<string, Service>,
+  byKey: ReadonlyMap<string, NodeService>,
   node: string,
   live: ReadonlySet<string>,
 ): string | undefined {

@@ -1,7 +1,7 @@
 // One address on this node: a secondary on the elected local interface, or on the dummy interface.
 
 import type { AddressPool, LifetimeConfig, LocalAgentConfig } from '../config/types.ts';
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { cidrOf, formatCidr } from '../net/cidr.ts';
 import { familyBits, formatIP, type IP } from '../net/ip.ts';
@@ -57,7 +57,7 @@ export function placeLocal(
   ip: IP,
   match: LocalSubnetMatch,
   local: LocalAgentConfig,
-  svc: Service,
+  svc: NodeService,
   context: PlacementContext = {},
 ): Placement {
   const lifetimes = local.addressConfig.localInterface;
@@ -93,7 +93,7 @@ export function placeVirtual(
   ip: IP,
   pool: AddressPool,
   local: LocalAgentConfig,
-  svc: Service,
+  svc: NodeService,
   context: PlacementContext = {},
 ): Placement {
   const lifetimes = local.addressConfig.dummyInterface;

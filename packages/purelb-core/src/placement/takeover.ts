@@ -6,7 +6,7 @@
 // backoff ended. A takeover is announced instead (gratuitous ARP / unsolicited NA, when configured),
 // as upstream PureLB and MetalLB do; a first claim, of an address no PureLB node announces, is probed.
 
-import { type Service, serviceKey } from '../kube.ts';
+import { type NodeService, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { serviceSlots } from '../services/announcing-slots.ts';
 
@@ -16,7 +16,7 @@ import { serviceSlots } from '../services/announcing-slots.ts';
  */
 export function takeovers(
   placements: readonly Placement[],
-  services: readonly Service[],
+  services: readonly NodeService[],
   node: string,
 ): Map<string, string> {
   const byKey = new Map(services.map((s) => [serviceKey(s), s]));

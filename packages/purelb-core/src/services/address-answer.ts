@@ -7,7 +7,7 @@
 import type { AnnounceSlot } from '../annotations.ts';
 import type { Member } from '../election/members.ts';
 import { electWinner, type WinnerResult } from '../election/winner.ts';
-import { type EndpointSlice, type Service, serviceKey } from '../kube.ts';
+import { type EndpointSlice, type NodeService, serviceKey } from '../kube.ts';
 import type { Placement } from '../model.ts';
 import { type NodeAddress, nodeAddressText } from '../node-addresses.ts';
 import { handoffWaits } from '../placement/handoff.ts';
@@ -63,11 +63,11 @@ export interface AddressAnswer {
   why: string;
 }
 
-const readyNodes = (ctx: AnnounceContext, svc: Service): string[] =>
+const readyNodes = (ctx: AnnounceContext, svc: NodeService): string[] =>
   nodesWithReadyEndpoints(svc, ctx.slices(serviceKey(svc))).sort();
 
 /** Nodes with a ready endpoint of `svc` when its externalTrafficPolicy is Local; null otherwise. */
-export function endpointNodesOf(ctx: AnnounceContext, svc: Service): string[] | null {
+export function endpointNodesOf(ctx: AnnounceContext, svc: NodeService): string[] | null {
   return externalTrafficLocal(svc) ? readyNodes(ctx, svc) : null;
 }
 
@@ -75,14 +75,19 @@ export function endpointNodesOf(ctx: AnnounceContext, svc: Service): string[] | 
  * The election for `ip` of `svc` among the live members without `drain`, shaped by its endpoints as
  * every agent's is (endpointElection: externalTrafficPolicy Local, node-affinity).
  */
-export function electionFor(ctx: AnnounceContext, svc: Service, ip: string, drain?: string): WinnerResult {
+export function electionFor(
+  ctx: AnnounceContext,
+  svc: NodeService,
+  ip: string,
+  drain?: string,
+): WinnerResult {
   const members = [...ctx.live.values()].filter((m) => m.node !== drain);
   const { eligible, preferred } = readsEndpointNodes(svc) ? endpointElection(svc, readyNodes(ctx, svc)) : {};
   return electWinner(ip, members, eligible === undefined ? undefined : new Set(eligible), preferred);
 }
 
 /** The handoff rule: the live node, not the winner, whose slot still names the address. */
-function handoffHolder(ctx: AnnounceContext, svc: Service, ip: IngressIP, winner: string): string | null {
+function handoffHolder(ctx: AnnounceContext, svc: NodeService, ip: IngressIP, winner: string): string | null {
   const placement = { ip: ip.ip, family: ip.parsed.family, kind: 'local', services: [serviceKey(svc)] };
   const verdict = handoffWaits({
     node: winner,
@@ -96,7 +101,7 @@ function handoffHolder(ctx: AnnounceContext, svc: Service, ip: IngressIP, winner
   return verdict.waits.get(ip.ip)?.holder ?? null;
 }
 
-const base = (ctx: AnnounceContext, ip: IngressIP, svc: Service, pool: PoolRef | null) => ({
+const base = (ctx: AnnounceContext, ip: IngressIP, svc: NodeService, pool: PoolRef | null) => ({
   ip: ip.ip,
   family: ip.parsed.family,
   pool,
@@ -112,7 +117,7 @@ const base = (ctx: AnnounceContext, ip: IngressIP, svc: Service, pool: PoolRef |
   handoffFrom: null as string | null,
 });
 
-function localAnswer(ctx: AnnounceContext, svc: Service, ip: IngressIP, pool: PoolRef, drain?: string) {
+function localAnswer(ctx: AnnounceContext, svc: NodeService, ip: IngressIP, pool: PoolRef, drain?: string) {
   const a = base(ctx, ip, svc, pool);
   const among = a.endpointNodes === null ? 'live node' : 'live node with a ready endpoint';
   const whose = a.endpointNodes === null ? 'live nodes' : 'live nodes with a ready endpoint';
@@ -136,7 +141,7 @@ function localAnswer(ctx: AnnounceContext, svc: Service, ip: IngressIP, pool: Po
   return { ...a, expected: [winner], winner, candidates, handoffFrom: holder, why };
 }
 
-function remoteAnswer(ctx: AnnounceContext, svc: Service, ip: IngressIP, pool: PoolRef, drain?: string) {
+function remoteAnswer(ctx: AnnounceContext, svc: NodeService, ip: IngressIP, pool: PoolRef, drain?: string) {
   const a = base(ctx, ip, svc, pool);
   const nodes = ctx.nodeNames.filter(
     (n) => n !== drain && ctx.selected(n) && (a.endpointNodes?.includes(n) ?? true),
@@ -153,7 +158,12 @@ function remoteAnswer(ctx: AnnounceContext, svc: Service, ip: IngressIP, pool: P
 }
 
 /** Who should announce `ip` of `svc` and why, or why nobody does; `drain`: as if that node were gone. */
-export function answerFor(ctx: AnnounceContext, svc: Service, ip: IngressIP, drain?: string): AddressAnswer {
+export function answerFor(
+  ctx: AnnounceContext,
+  svc: NodeService,
+  ip: IngressIP,
+  drain?: string,
+): AddressAnswer {
   const owner = ctx.nodeAddresses.get(ip.ip);
   const found = ctx.groups.match(ip.parsed);
   const pool: PoolRef | null =

@@ -6,7 +6,7 @@
 
 import { handlesService } from '../allocation/service-request.ts';
 import { ANNOTATION_ALLOCATED_BY as ALLOCATED_BY, PURELB_BRAND as BRAND } from '../annotations.ts';
-import type { Service } from '../kube.ts';
+import type { NodeService } from '../kube.ts';
 
 /**
  * Why the Service is not announced, or undefined when it is announceable. `defaultAnnouncer`: whether
@@ -14,7 +14,7 @@ import type { Service } from '../kube.ts';
  * class-less Service is judged by the brand alone: the allocator, which knows, brands only those it
  * serves and takes the brand off the others.
  */
-export function notAnnounceableReason(svc: Service, defaultAnnouncer = true): string | undefined {
+export function notAnnounceableReason(svc: NodeService, defaultAnnouncer = true): string | undefined {
   if (svc.spec?.type !== 'LoadBalancer') return `type is ${svc.spec?.type ?? 'ClusterIP'}, not LoadBalancer`;
   if (svc.metadata.deletionTimestamp !== undefined) return 'the Service is being deleted';
   if (!handlesService(svc, defaultAnnouncer)) {
@@ -35,5 +35,5 @@ export function notAnnounceableReason(svc: Service, defaultAnnouncer = true): st
 }
 
 /** PureLB's by class, type LoadBalancer, not being deleted, branded by PureLB's allocator, with an ingress IP. */
-export const isAnnounceable = (svc: Service, defaultAnnouncer = true): boolean =>
+export const isAnnounceable = (svc: NodeService, defaultAnnouncer = true): boolean =>
   notAnnounceableReason(svc, defaultAnnouncer) === undefined;

@@ -3,13 +3,13 @@
 // `node,interface` entries (one per node, for every address of the family), so a cluster moving node
 // by node from an older PureLB hands addresses over as it should.
 import { type AnnounceSlot, announcingAnnotation, parseAnnouncing } from '../annotations.ts';
-import type { Service } from '../kube.ts';
+import type { NodeService } from '../kube.ts';
 import type { Family } from '../net/ip.ts';
 import { ingressIPs } from './ingress.ts';
 
 /** The slots of `svc` for `family`, the older entries expanded over its ingress addresses of that family. */
 export function serviceSlots(
-  svc: Service,
+  svc: NodeService,
   family: Family,
   onError?: (entry: string, message: string) => void,
 ): AnnounceSlot[] {

@@ -1,5 +1,5 @@
 // Nodes that host a usable endpoint of a Service: what externalTrafficPolicy Local narrows to.
-import type { EndpointConditions, EndpointSlice, Service } from '../kube.ts';
+import type { EndpointConditions, EndpointSlice, NodeService } from '../kube.ts';
 
 /** The label every EndpointSlice carries naming its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -12,7 +12,7 @@ export const endpointUsable = (c: EndpointConditions | undefined): boolean =>
   c?.ready !== false || c?.serving === true;
 
 /** Sorted names of nodes hosting a usable endpoint, across every slice labelled for the Service. */
-export function nodesWithReadyEndpoints(svc: Service, slices: readonly EndpointSlice[]): string[] {
+export function nodesWithReadyEndpoints(svc: NodeService, slices: readonly EndpointSlice[]): string[] {
   const namespace = svc.metadata.namespace ?? 'default';
   const nodes = new Set<string>();
   for (const slice of slices) {

@@ -1,6 +1,6 @@
 // The addresses a Service was given, as canonical text. A malformed entry is reported, not thrown:
 // one bad entry must not stop the others from being announced.
-import type { Service } from '../kube.ts';
+import type { NodeService } from '../kube.ts';
 import { formatIP, type IP, parseIP } from '../net/ip.ts';
 
 export interface IngressIP {
@@ -21,7 +21,7 @@ export interface InvalidIngress {
  * ignored. Runs for every Service of every reconcile: a Service has a handful of entries, so
  * duplicates are found by scanning what is kept (no Set per Service).
  */
-export function ingressIPs(svc: Service): Ingress {
+export function ingressIPs(svc: NodeService): Ingress {
   const known = read.get(svc);
   if (known !== undefined) return known;
   const ingress = readIngress(svc);
@@ -39,9 +39,9 @@ export interface Ingress {
  * never changed in place (informers and file reloads replace it), so it is read once, not in every
  * reconcile by every rule (a desired state and the warnings read 10k of them each time).
  */
-const read = new WeakMap<Service, Ingress>();
+const read = new WeakMap<NodeService, Ingress>();
 
-function readIngress(svc: Service): Ingress {
+function readIngress(svc: NodeService): Ingress {
   const ips: IngressIP[] = [];
   const invalid: InvalidIngress[] = [];
   const entries = svc.status?.loadBalancer?.ingress ?? [];

@@ -99,3 +99,48 @@ describe('desiredState with externalTrafficPolicy Local', () => {
     assert.deepEqual(svc, before);
   });
 });
+
+describe('objects as the API server returns them', () => {
+  it('a Service with its whole spec and a slice with endpoint addresses are taken as written', () => {
+    // Literals, not builders: a user's test passes the objects kubectl shows, fields no rule reads
+    // included (ports, clusterIP, selector, endpoint addresses). Type-checked by the test command.
+    const state = desiredState(
+      seedInput({
+        services: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: {
+              name: 'web',
+              namespace: 'default',
+              annotations: { 'purelb.io/allocated-by': 'PureLB' },
+            },
+            spec: {
+              type: 'LoadBalancer',
+              externalTrafficPolicy: 'Local',
+              ports: [{ name: 'http', protocol: 'TCP', port: 80 }],
+              clusterIP: '10.96.0.10',
+              selector: { app: 'web' },
+            },
+            status: { loadBalancer: { ingress: [{ ip: '172.31.1.5' }] } },
+          },
+        ],
+        endpointSlices: [
+          {
+            metadata: {
+              name: 'web-x',
+              namespace: 'default',
+              labels: { 'kubernetes.io/service-name': 'web' },
+            },
+            addressType: 'IPv4',
+            endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true }, nodeName: NODE }],
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      state.placements.map((p) => [p.ip, p.link]),
+      [['172.31.1.5', 'kube-lb0']],
+    );
+  });
+});
