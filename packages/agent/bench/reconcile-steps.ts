@@ -17,7 +17,7 @@ import {
   projectCustomResource,
   projectEndpointSlice,
   projectNode,
-  projectService,
+  projectNodeService,
 } from '../src/kubernetes/project.ts';
 import { checkedState, decideNode, nodeConfig } from '../src/node-decision.ts';
 import type { ClusterState } from '../src/sources/source.ts';
@@ -37,7 +37,7 @@ function state(): ClusterState {
       status?: unknown;
     };
     svc.status = { loadBalancer: { ingress: [{ ip: ip(k), ipMode: 'VIP' }] } };
-    services.push(projectService(svc));
+    services.push(projectNodeService(svc));
     endpointSlices.push(projectEndpointSlice(realisticSlice({ service: name, node: NODE })));
   }
   const objects = [...seedGroups(), group('bench', 'remote', '10.200.0.0/16', '10.200.0.0/16', '/32')];
