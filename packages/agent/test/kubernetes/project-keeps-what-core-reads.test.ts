@@ -37,33 +37,30 @@ const apiService = {
   status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP', ports: [{ port: 80 }] }] } },
 };
 
+/** What both projections keep outside the spec: no labels, no managedFields, purelb.io/ annotations only. */
+const keptOutsideSpec = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {
+    name: 'web',
+    namespace: 'shop',
+    uid: 'u1',
+    resourceVersion: '42',
+    annotations: { 'purelb.io/service-group': 'default' },
+  },
+  status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
+};
+
 test('the node agent keeps of a Service only what node rules read: no ports, cluster IPs or selector', () => {
   assert.deepEqual(projectNodeService(apiService), {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: 'web',
-      namespace: 'shop',
-      uid: 'u1',
-      resourceVersion: '42',
-      annotations: { 'purelb.io/service-group': 'default' },
-    },
+    ...keptOutsideSpec,
     spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster' },
-    status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
   });
 });
 
 test('the allocator keeps of a Service core’s fields and purelb.io/ annotations, nothing else (no labels)', () => {
   assert.deepEqual(projectService(apiService), {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: 'web',
-      namespace: 'shop',
-      uid: 'u1',
-      resourceVersion: '42',
-      annotations: { 'purelb.io/service-group': 'default' },
-    },
+    ...keptOutsideSpec,
     spec: {
       type: 'LoadBalancer',
       ports: [{ name: 'http', protocol: 'TCP', port: 80 }],
@@ -72,7 +69,6 @@ test('the allocator keeps of a Service core’s fields and purelb.io/ annotation
       clusterIP: '10.96.0.10',
       selector: { app: 'web' },
     },
-    status: { loadBalancer: { ingress: [{ ip: '172.30.250.53', ipMode: 'VIP' }] } },
   });
 });
 
