@@ -11,6 +11,7 @@
         "src/native/io_loop.cc",
         "src/native/js_options.cc",
         "src/native/netlink_socket.cc",
+        "src/native/netns_create.cc",
         "src/native/netns_open.cc",
         "src/native/packet_job.cc",
         "src/native/packet_sender.cc",

@@ -14,7 +14,7 @@ export type { LinkRef } from './api/link-ref.ts';
 export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
 export type { Action, Monitor, MonitorEvent, MonitorGroup, MonitorOptions } from './api/monitor.ts';
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
-export type { NetnsOption } from './api/netns.ts';
+export { createNetns, deleteNetns, type NetnsFileOptions, type NetnsOption } from './api/netns.ts';
 export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
 export type { ProbeConflict, ProbeOptions, ProbeResult } from './api/probe.ts';
 export type { ConflictEvidence } from './api/probe-evidence.ts';

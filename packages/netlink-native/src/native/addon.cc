@@ -5,6 +5,7 @@
 #include "frame_exchange.h"
 #include "js_options.h"
 #include "netlink_socket.h"
+#include "netns_create.h"
 #include "packet_sender.h"
 #include "packet_socket.h"
 
@@ -38,6 +39,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("exchangeFrames", Napi::Function::New<ExchangeFrames>(env, "exchangeFrames"));
   exports.Set("errnoName", Napi::Function::New<ErrnoNameJs>(env, "errnoName"));
   exports.Set("errnoMessage", Napi::Function::New<ErrnoMessageJs>(env, "errnoMessage"));
+  exports.Set("createNetns", Napi::Function::New<CreateNetns>(env, "createNetns"));
+  exports.Set("deleteNetns", Napi::Function::New<DeleteNetns>(env, "deleteNetns"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

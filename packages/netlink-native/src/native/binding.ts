@@ -193,6 +193,14 @@ export interface NativePacketSocket {
   unref(): void;
 }
 
+/** A named namespace file: `dir/name`, as `ip netns` keeps them (dir /var/run/netns). */
+export interface NetnsFileOptions {
+  /** The run directory; created (0755) and made a shared mount point when it is not one. */
+  dir: string;
+  /** One path component of 1..255 bytes, not `.` or `..`. */
+  name: string;
+}
+
 export interface NativeBinding {
   NetlinkSocket: new (options: NativeSocketOptions) => NativeSocket & NativeSocketControls;
   /**
@@ -217,6 +225,20 @@ export interface NativeBinding {
    * down) and naming the operation.
    */
   exchangeFrames(options: ExchangeFramesOptions): Promise<ExchangeFramesResult>;
+  /**
+   * `ip netns add`: makes `dir` a shared mount point, creates `dir/name` (O_EXCL) and bind-mounts
+   * a new network namespace on it, made by unshare(CLONE_NEWNET) on a thread of this call's own
+   * (the JS thread and libuv's pool never change namespace). A bad name throws a TypeError at
+   * once; a failing system call rejects with an Error carrying `errno`, `code` and the failed step
+   * in `syscall` (EEXIST: the file exists; EPERM: no CAP_SYS_ADMIN). A failure after the file was
+   * created removes it again.
+   */
+  createNetns(options: NetnsFileOptions): Promise<void>;
+  /**
+   * `ip netns del`: umount2(dir/name, MNT_DETACH), then unlink. Rejects like createNetns: ENOENT
+   * for a name that is not there, EPERM when the unmount was refused.
+   */
+  deleteNetns(options: NetnsFileOptions): Promise<void>;
   /** errno number → symbolic name (EEXIST), from the C library. */
   errnoName(errno: number): string;
   /** strerror text for an errno number. */
