@@ -496,6 +496,97 @@ export const VECTORS: Vector[] = [
   },
 ];
 
+// Policy routing rules (`ip rule`): arguments in the order rules.ts encodes them (iproute2 writes
+// attributes in command-line order).
+const RULE = { NEW: 32, DEL: 33, GET: 34 } as const;
+const ruleAdd = (name: string, command: string, notes: string, setup?: string[]): Vector => ({
+  name,
+  command,
+  ...(setup ? { setup } : {}),
+  select: { type: RULE.NEW, flags: NEW },
+  notes,
+});
+VECTORS.push(
+  ruleAdd(
+    'rule-add-v4-full',
+    'rule add pref 100 from 10.0.0.0/8 to 192.168.0.0/16 fwmark 0x10/0xff iif v0 oif v1 table 1000',
+    'Table 1000 > 255: fib_rule_hdr.table 0 and FRA_TABLE; interface names NUL-terminated.',
+  ),
+  ruleAdd(
+    'rule-add-v4-table',
+    'rule add pref 200 from 10.1.0.0/16 table 100',
+    'Table <= 255 only in fib_rule_hdr.table.',
+  ),
+  ruleAdd(
+    'rule-add-v4-main',
+    'rule add pref 201 to 10.2.0.0/16',
+    'No table given: action FR_ACT_TO_TBL, table main.',
+  ),
+  ruleAdd('rule-add-goto', 'rule add pref 202 goto 32766', 'FR_ACT_GOTO with FRA_GOTO; table 0.'),
+  ruleAdd('rule-add-nop', 'rule add pref 203 nop', 'FR_ACT_NOP; table 0.'),
+  ruleAdd('rule-add-blackhole', 'rule add pref 204 blackhole', 'FR_ACT_BLACKHOLE; table 0.'),
+  ruleAdd('rule-add-unreachable', 'rule add pref 205 unreachable', 'FR_ACT_UNREACHABLE; table 0.'),
+  ruleAdd('rule-add-prohibit', 'rule add pref 206 prohibit', 'FR_ACT_PROHIBIT; table 0.'),
+  ruleAdd(
+    'rule-add-suppress',
+    'rule add pref 207 table main suppress_prefixlength 0 suppress_ifgroup 5',
+    'FRA_SUPPRESS_PREFIXLEN and FRA_SUPPRESS_IFGROUP as u32.',
+  ),
+  ruleAdd(
+    'rule-add-l3mdev',
+    'rule add pref 208 l3mdev',
+    'FRA_L3MDEV u8 1; action FR_ACT_TO_TBL with table 0.',
+  ),
+  ruleAdd(
+    'rule-add-ranges',
+    'rule add pref 209 uidrange 100-200 ipproto tcp sport 1000-2000 dport 80 table 5',
+    'fib_rule_uid_range and fib_rule_port_range in host byte order; a single port is a range of one.',
+  ),
+  ruleAdd(
+    'rule-add-not-tos-realms-proto',
+    'rule add pref 210 not from 10.3.0.0/16 tos 0x10 table 7 realms 3 protocol 99',
+    'FIB_RULE_INVERT in fib_rule_hdr.flags, tos in the header, FRA_FLOW, FRA_PROTOCOL u8.',
+  ),
+  ruleAdd(
+    'rule-add-v6',
+    '-6 rule add pref 300 from 2001:db8::/32 to 2001:db8:1::/48 table 300',
+    'AF_INET6 with 16-byte FRA_SRC / FRA_DST.',
+  ),
+  {
+    name: 'rule-del-v4',
+    command: 'rule del pref 100',
+    setup: ['rule add pref 100 table 100'],
+    select: { type: RULE.DEL, flags: F.REQ | F.ACK },
+    notes: 'A delete leaves action FR_ACT_UNSPEC and table 0 (match any).',
+  },
+  {
+    name: 'rule-del-v4-full',
+    command: 'rule del pref 200 from 10.1.0.0/16 table 100',
+    setup: ['rule add pref 200 from 10.1.0.0/16 table 100'],
+    select: { type: RULE.DEL, flags: F.REQ | F.ACK },
+    notes: 'A table given to a delete goes in the header; the action stays FR_ACT_UNSPEC.',
+  },
+  {
+    name: 'rule-del-v6',
+    command: '-6 rule del pref 300 from 2001:db8::/32',
+    setup: ['-6 rule add pref 300 from 2001:db8::/32 table 300'],
+    select: { type: RULE.DEL, flags: F.REQ | F.ACK },
+    notes: '',
+  },
+  {
+    name: 'rule-dump-v4',
+    command: 'rule show',
+    select: { type: RULE.GET, flags: F.REQ | F.DUMP },
+    notes: 'A zeroed fib_rule_hdr with family AF_INET; rule dumps take no filter attributes.',
+  },
+  {
+    name: 'rule-dump-v6',
+    command: '-6 rule show',
+    select: { type: RULE.GET, flags: F.REQ | F.DUMP },
+    notes: 'A zeroed fib_rule_hdr with family AF_INET6.',
+  },
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

@@ -27,6 +27,7 @@ export type {
   RouteOptions,
   Routes,
 } from './api/routes.ts';
+export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';
 export type { ScopeName } from './api/scope.ts';
 export { DecodeError } from './codec/decode-error.ts';
 export { errnoName, NetlinkError, type NetlinkExtAck } from './errors.ts';
@@ -43,4 +44,7 @@ export type {
   OperState,
   Route,
   RouteMetrics,
+  Rule,
+  RuleAction,
+  RuleRange,
 } from './types.ts';

@@ -336,3 +336,106 @@ export interface RouteSpec {
   metrics?: RouteMetrics;
   nexthops?: NextHopSpec[];
 }
+
+/** What a rule does with a packet it matches (fib_rule_hdr.action, FR_ACT_*), by iproute2's words. */
+export type RuleAction =
+  | 'unspec'
+  | 'table'
+  | 'goto'
+  | 'nop'
+  | 'res3'
+  | 'res4'
+  | 'blackhole'
+  | 'unreachable'
+  | 'prohibit';
+
+/** An inclusive range of user ids (FRA_UID_RANGE) or ports (FRA_SPORT_RANGE / FRA_DPORT_RANGE). */
+export interface RuleRange {
+  start: number;
+  end: number;
+}
+
+/** A policy routing rule (`ip rule`) as RTM_NEWRULE describes it. */
+export interface Rule {
+  family: Family;
+  /** FRA_PRIORITY: the preference; the kernel leaves it out for 0 (the local-table rule). */
+  priority: number;
+  /** FRA_SRC, with srcLength; undefined for "from all". */
+  src: string | undefined;
+  srcLength: number;
+  /** FRA_DST, with dstLength; undefined when the rule has no destination selector. */
+  dst: string | undefined;
+  dstLength: number;
+  /** The TOS (IPv4) or traffic class (IPv6) byte to match; 0 matches any. */
+  tos: number;
+  /** FRA_TABLE when present, else fib_rule_hdr.table; 0 for actions other than 'table'. */
+  table: number;
+  action: RuleAction;
+  /** FIB_RULE_* bits (FIB_RULE_INVERT, FIB_RULE_IIF_DETACHED...). */
+  flags: number;
+  /** FIB_RULE_INVERT: the selector is negated (`ip rule add not ...`). */
+  invert: boolean;
+  /** FRA_IIFNAME: the input interface's name (the interface need not exist). */
+  iif: string | undefined;
+  /** FRA_OIFNAME: the output interface's name. */
+  oif: string | undefined;
+  /** FRA_FWMARK: the firewall mark to match. */
+  fwmark: number | undefined;
+  /** FRA_FWMASK: the bits of the mark compared (0xffffffff, all, for a mark given without a mask). */
+  fwmask: number | undefined;
+  /** FRA_GOTO: the priority of the rule a 'goto' rule jumps to. */
+  goto: number | undefined;
+  /** FRA_FLOW: realms, (source realm << 16) | destination realm. */
+  realms: number | undefined;
+  /** FRA_TUN_ID: the tunnel id to match (big-endian u64 on the wire). */
+  tunId: bigint | undefined;
+  /** FRA_SUPPRESS_PREFIXLEN: routes of this prefix length or shorter are ignored. */
+  suppressPrefixLength: number | undefined;
+  /** FRA_SUPPRESS_IFGROUP: routes out of this interface group are ignored. */
+  suppressIfgroup: number | undefined;
+  /** FRA_L3MDEV: the table is the one of the L3 master device (VRF) the packet is on. */
+  l3mdev: boolean;
+  uidRange: RuleRange | undefined;
+  /** FRA_PROTOCOL: who installed the rule (RTPROT_*; 2 = kernel for the default rules). */
+  protocol: number;
+  /** FRA_IP_PROTO: the IP protocol to match (6 = TCP, 17 = UDP...). */
+  ipProto: number | undefined;
+  sportRange: RuleRange | undefined;
+  dportRange: RuleRange | undefined;
+  /** FRA_DSCP (kernel >= 6.11): the DSCP value to match. */
+  dscp: number | undefined;
+  /** FRA_FLOWLABEL / FRA_FLOWLABEL_MASK (IPv6, kernel >= 6.11). */
+  flowlabel: number | undefined;
+  flowlabelMask: number | undefined;
+}
+
+/** What `encodeNewRule` / `encodeDelRule` send. Unset fields are left out (a delete then matches any). */
+export interface RuleSpec {
+  family: Family;
+  priority?: number;
+  src?: string;
+  srcLength?: number;
+  dst?: string;
+  dstLength?: number;
+  tos?: number;
+  /** Any u32: up to 255 in fib_rule_hdr.table, larger ones in FRA_TABLE (as iproute2 does). */
+  table?: number;
+  /** Default for an add: 'table'; for a delete: 'unspec' (any action). */
+  action?: RuleAction;
+  /** FIB_RULE_* bits to set (FIB_RULE_INVERT). */
+  flags?: number;
+  iif?: string;
+  oif?: string;
+  fwmark?: number;
+  fwmask?: number;
+  goto?: number;
+  realms?: number;
+  suppressPrefixLength?: number;
+  suppressIfgroup?: number;
+  l3mdev?: boolean;
+  uidRange?: RuleRange;
+  protocol?: number;
+  ipProto?: number;
+  sportRange?: RuleRange;
+  dportRange?: RuleRange;
+}

@@ -15,6 +15,7 @@ import { describeNetns, type NetnsOption, netnsTarget } from './netns.ts';
 import { Nexthops } from './nexthops.ts';
 import { type ProbeOptions, type ProbeResult, probe } from './probe.ts';
 import { Routes } from './routes.ts';
+import { Rules } from './rules.ts';
 
 const trace = createDebug('netlink:handle');
 
@@ -48,6 +49,8 @@ export class Netlink {
   readonly addresses: Addresses;
   readonly routes: Routes;
   readonly nexthops: Nexthops;
+  /** Policy routing rules (`ip rule`). */
+  readonly rules: Rules;
   readonly #conn: Connection;
   readonly #binding: HandleBinding;
   readonly #netns: NetnsTarget | undefined;
@@ -62,6 +65,7 @@ export class Netlink {
     this.addresses = new Addresses(conn);
     this.routes = new Routes(conn);
     this.nexthops = new Nexthops(conn);
+    this.rules = new Rules(conn);
   }
 
   /** Opens a request socket in the namespace. Bad options reject before any socket exists. */

@@ -459,3 +459,54 @@ export const NHMSG_LEN = 8;
 /** struct nexthop_grp { u32 id; u8 weight; u8 weight_high; u16 resvd2; } */
 export const NEXTHOP_GRP_LEN = 8;
 export const NLMSGERR_LEN = 20;
+
+// Policy routing rules (linux/fib_rules.h): struct fib_rule_hdr { u8 family, dst_len, src_len,
+// tos, table, res1, res2, action; u32 flags; } followed by FRA_* attributes.
+export const FIB_RULE_HDR_LEN = 12;
+export const FRA_DST = 1;
+export const FRA_SRC = 2;
+/** The input interface's name (FRA_IFNAME in older headers). */
+export const FRA_IIFNAME = 3;
+export const FRA_GOTO = 4;
+export const FRA_PRIORITY = 6;
+export const FRA_FWMARK = 10;
+/** Realms: (source realm << 16) | destination realm. */
+export const FRA_FLOW = 11;
+export const FRA_TUN_ID = 12;
+export const FRA_SUPPRESS_IFGROUP = 13;
+export const FRA_SUPPRESS_PREFIXLEN = 14;
+/** The table id as a u32 (fib_rule_hdr.table is a u8). */
+export const FRA_TABLE = 15;
+export const FRA_FWMASK = 16;
+export const FRA_OIFNAME = 17;
+export const FRA_PAD = 18;
+export const FRA_L3MDEV = 19;
+/** struct fib_rule_uid_range { u32 start, end; } */
+export const FRA_UID_RANGE = 20;
+export const FRA_PROTOCOL = 21;
+export const FRA_IP_PROTO = 22;
+/** struct fib_rule_port_range { u16 start, end; } in host byte order. */
+export const FRA_SPORT_RANGE = 23;
+export const FRA_DPORT_RANGE = 24;
+export const FRA_DSCP = 25;
+export const FRA_FLOWLABEL = 26;
+export const FRA_FLOWLABEL_MASK = 27;
+
+// fib_rule_hdr.action
+export const FR_ACT_UNSPEC = 0;
+export const FR_ACT_TO_TBL = 1;
+export const FR_ACT_GOTO = 2;
+export const FR_ACT_NOP = 3;
+export const FR_ACT_RES3 = 4;
+export const FR_ACT_RES4 = 5;
+export const FR_ACT_BLACKHOLE = 6;
+export const FR_ACT_UNREACHABLE = 7;
+export const FR_ACT_PROHIBIT = 8;
+
+// fib_rule_hdr.flags
+export const FIB_RULE_PERMANENT = 0x1;
+export const FIB_RULE_INVERT = 0x2;
+export const FIB_RULE_UNRESOLVED = 0x4;
+export const FIB_RULE_IIF_DETACHED = 0x8;
+export const FIB_RULE_OIF_DETACHED = 0x10;
+export const FIB_RULE_FIND_SADDR = 0x10000;

@@ -10,3 +10,4 @@ export * from './link.ts';
 export * from './message.ts';
 export * from './nexthop.ts';
 export * from './route.ts';
+export * from './rule.ts';

@@ -29,6 +29,7 @@ import {
   RTN_LOCAL,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
+import { encodeDelRule, encodeGetRules, encodeNewRule } from '../../src/codec/rule.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
 
@@ -228,6 +229,69 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
   'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
   'nexthop-get': () => encodeGetNexthop(10),
+  'rule-add-v4-full': () =>
+    encodeNewRule({
+      family: 4,
+      priority: 100,
+      src: '10.0.0.0',
+      srcLength: 8,
+      dst: '192.168.0.0',
+      dstLength: 16,
+      fwmark: 0x10,
+      fwmask: 0xff,
+      iif: 'v0',
+      oif: 'v1',
+      table: 1000,
+    }),
+  'rule-add-v4-table': () =>
+    encodeNewRule({ family: 4, priority: 200, src: '10.1.0.0', srcLength: 16, table: 100 }),
+  'rule-add-v4-main': () => encodeNewRule({ family: 4, priority: 201, dst: '10.2.0.0', dstLength: 16 }),
+  'rule-add-goto': () => encodeNewRule({ family: 4, priority: 202, goto: 32766 }),
+  'rule-add-nop': () => encodeNewRule({ family: 4, priority: 203, action: 'nop' }),
+  'rule-add-blackhole': () => encodeNewRule({ family: 4, priority: 204, action: 'blackhole' }),
+  'rule-add-unreachable': () => encodeNewRule({ family: 4, priority: 205, action: 'unreachable' }),
+  'rule-add-prohibit': () => encodeNewRule({ family: 4, priority: 206, action: 'prohibit' }),
+  'rule-add-suppress': () =>
+    encodeNewRule({ family: 4, priority: 207, table: 254, suppressPrefixLength: 0, suppressIfgroup: 5 }),
+  'rule-add-l3mdev': () => encodeNewRule({ family: 4, priority: 208, l3mdev: true }),
+  'rule-add-ranges': () =>
+    encodeNewRule({
+      family: 4,
+      priority: 209,
+      uidRange: { start: 100, end: 200 },
+      ipProto: 6,
+      sportRange: { start: 1000, end: 2000 },
+      dportRange: { start: 80, end: 80 },
+      table: 5,
+    }),
+  'rule-add-not-tos-realms-proto': () =>
+    encodeNewRule({
+      family: 4,
+      priority: 210,
+      flags: 2, // FIB_RULE_INVERT
+      src: '10.3.0.0',
+      srcLength: 16,
+      tos: 0x10,
+      table: 7,
+      realms: 3,
+      protocol: 99,
+    }),
+  'rule-add-v6': () =>
+    encodeNewRule({
+      family: 6,
+      priority: 300,
+      src: '2001:db8::',
+      srcLength: 32,
+      dst: '2001:db8:1::',
+      dstLength: 48,
+      table: 300,
+    }),
+  'rule-del-v4': () => encodeDelRule({ family: 4, priority: 100 }),
+  'rule-del-v4-full': () =>
+    encodeDelRule({ family: 4, priority: 200, src: '10.1.0.0', srcLength: 16, table: 100 }),
+  'rule-del-v6': () => encodeDelRule({ family: 6, priority: 300, src: '2001:db8::', srcLength: 32 }),
+  'rule-dump-v4': () => encodeGetRules(4),
+  'rule-dump-v6': () => encodeGetRules(6),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
