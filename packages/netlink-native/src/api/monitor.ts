@@ -11,14 +11,18 @@ import {
   RTM_DELLINK,
   RTM_DELNEXTHOP,
   RTM_DELROUTE,
+  RTM_DELRULE,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
+  RTM_NEWRULE,
   RTNLGRP_IPV4_IFADDR,
   RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR,
   RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
   RTNLGRP_NEXTHOP,
 } from '../codec/constants.ts';
@@ -26,6 +30,7 @@ import { decodeLink } from '../codec/link.ts';
 import { parseMessages } from '../codec/message.ts';
 import { decodeNexthop } from '../codec/nexthop.ts';
 import { decodeRoute } from '../codec/route.ts';
+import { decodeRule, isIpRule } from '../codec/rule.ts';
 import { NetlinkError } from '../errors.ts';
 import type {
   NativeSocket,
@@ -33,7 +38,7 @@ import type {
   NativeSocketOptions,
   NetnsTarget,
 } from '../native/binding.ts';
-import type { Address, Link, NexthopObject, Route } from '../types.ts';
+import type { Address, Link, NexthopObject, Route, Rule } from '../types.ts';
 import {
   type MonitorFilter,
   type MonitorFilterSpec,
@@ -44,7 +49,15 @@ import {
 const trace = createDebug('netlink:monitor');
 const ENOBUFS = 105;
 
-export type MonitorGroup = 'link' | 'ipv4-address' | 'ipv6-address' | 'ipv4-route' | 'ipv6-route' | 'nexthop';
+export type MonitorGroup =
+  | 'link'
+  | 'ipv4-address'
+  | 'ipv6-address'
+  | 'ipv4-route'
+  | 'ipv6-route'
+  | 'nexthop'
+  | 'ipv4-rule'
+  | 'ipv6-rule';
 
 const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   link: RTNLGRP_LINK,
@@ -53,6 +66,8 @@ const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   'ipv4-route': RTNLGRP_IPV4_ROUTE,
   'ipv6-route': RTNLGRP_IPV6_ROUTE,
   nexthop: RTNLGRP_NEXTHOP,
+  'ipv4-rule': RTNLGRP_IPV4_RULE,
+  'ipv6-rule': RTNLGRP_IPV6_RULE,
 };
 
 // Without `groups`: what a monitor joined before nexthop objects existed here. 'nexthop' is only
@@ -90,6 +105,8 @@ export type MonitorEvent =
   | { type: 'route'; action: Action; route: Route }
   /** A nexthop object was created, replaced or deleted (a route naming it by nhId may now leave elsewhere). */
   | { type: 'nexthop'; action: Action; nexthop: NexthopObject }
+  /** A policy routing rule was added or deleted (groups 'ipv4-rule' / 'ipv6-rule', named in `groups`). */
+  | { type: 'rule'; action: Action; rule: Rule }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   | { type: 'overrun' };
 
@@ -105,6 +122,7 @@ export interface MonitorEvents {
   address: [event: Extract<MonitorEvent, { type: 'address' }>];
   route: [event: Extract<MonitorEvent, { type: 'route' }>];
   nexthop: [event: Extract<MonitorEvent, { type: 'nexthop' }>];
+  rule: [event: Extract<MonitorEvent, { type: 'rule' }>];
   /** Every event above, and overruns, in arrival order. */
   change: [event: MonitorEvent];
   overrun: [];
@@ -321,6 +339,16 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
               action: m.type === RTM_NEWNEXTHOP ? 'new' : 'del',
               nexthop: decodeNexthop(m),
             });
+            break;
+          case RTM_NEWRULE:
+          case RTM_DELRULE:
+            if (isIpRule(m)) {
+              this.#deliver({
+                type: 'rule',
+                action: m.type === RTM_NEWRULE ? 'new' : 'del',
+                rule: decodeRule(m),
+              });
+            } else trace('ignored rule message of family %d', m.payload[0]);
             break;
           default:
             trace('ignored message type %d', m.type);

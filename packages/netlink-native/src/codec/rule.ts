@@ -205,6 +205,15 @@ function decodeRuleAttribute(r: Rule, p: Buffer, type: number, d: number, dl: nu
   }
 }
 
+/**
+ * Whether a rule message is an IPv4 or IPv6 rule, the ones decodeRule reads. The IPv4 rule group
+ * also carries the multicast routing rules (RTNL_FAMILY_IPMR, 128; IPv6's: RTNL_FAMILY_IP6MR, 129).
+ */
+export function isIpRule(msg: NetlinkMessage): boolean {
+  const family = msg.payload[0];
+  return msg.payload.length >= FIB_RULE_HDR_LEN && (family === AF_INET || family === AF_INET6);
+}
+
 /** Decodes an RTM_NEWRULE / RTM_DELRULE message (a dump entry or a notification) of IPv4 or IPv6. */
 export function decodeRule(msg: NetlinkMessage): Rule {
   if (msg.type !== RTM_NEWRULE && msg.type !== RTM_DELRULE) {

@@ -1,11 +1,17 @@
 // rules.list / add / delete in throw-away namespaces, each result checked against `ip -j -d rule
-// show` of that namespace. A fresh namespace has three IPv4 rules (local 0, main 32766, default
+// show` of that namespace, and the rule monitor groups. A fresh namespace has three IPv4 rules (local 0, main 32766, default
 // 32767) and two IPv6 ones (local 0, main 32766); the tests never delete those.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED } from '../../src/codec/constants.ts';
-import { type Netlink, NetlinkError, type Rule, type RuleOptions } from '../../src/index.ts';
-import { ipJson, needsNetns, vethPair, withHandle } from './support.ts';
+import {
+  type MonitorEvent,
+  type Netlink,
+  NetlinkError,
+  type Rule,
+  type RuleOptions,
+} from '../../src/index.ts';
+import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
 
 /** What `ip -j -d rule show` prints for a rule (iproute2 6.1). */
 type IpRule = Record<string, string | number | null>;
@@ -66,10 +72,8 @@ function asIp(r: Rule): IpRule {
   return out;
 }
 
-async function assertSameAsIp(
-  nl: Parameters<Parameters<typeof withHandle>[0]>[0],
-  ns: string,
-): Promise<void> {
+/** Both families' rules, ours and `ip -j -d rule show`'s, compared whole. */
+async function assertSameAsIp(nl: Netlink, ns: string): Promise<void> {
   for (const family of [4, 6] as const) {
     const ours = await nl.rules.list({ family });
     assert.equal(ours.interrupted, false);
@@ -339,5 +343,43 @@ test('bad rule arguments reject before anything is sent', needsNetns, () =>
     await assert.rejects(nl.rules.add({ priority: 1, action: 'goto' }), /action 'goto' needs goto/);
     await assert.rejects(nl.rules.list({ family: 5 as 4 }), /family must be 4 or 6/);
     assert.deepEqual([ipRules(ns, 4), ipRules(ns, 6)], before);
+  }),
+);
+
+test("the 'ipv4-rule' / 'ipv6-rule' monitor groups report added and deleted rules", needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    const monitor = nl.monitor({ groups: ['ipv4-rule', 'ipv6-rule'] });
+    const events: Extract<MonitorEvent, { type: 'rule' }>[] = [];
+    monitor.on('rule', (e) => events.push(e));
+    const waitFor = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${events.length} of ${count} rule events`)), 2000);
+        const check = () => {
+          if (events.length < count) return;
+          clearTimeout(timer);
+          monitor.off('rule', check);
+          resolve();
+        };
+        monitor.on('rule', check);
+        check();
+      });
+    try {
+      await nl.rules.add({ priority: 600, from: '10.6.0.0/16', table: 600 });
+      ip(ns, '-6', 'rule', 'add', 'pref', '601', 'to', '2001:db8:6::/48', 'prohibit');
+      await nl.rules.delete({ priority: 600 });
+      await waitFor(3);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.rule.family, e.rule.priority, e.rule.action, e.rule.table]),
+        [
+          ['new', 4, 600, 'table', 600],
+          ['new', 6, 601, 'prohibit', 0],
+          ['del', 4, 600, 'table', 600],
+        ],
+      );
+      const [v6] = (await nl.rules.list({ family: 6 })).filter((r) => r.priority === 601);
+      assert.deepEqual(events[1]?.rule, v6, 'the notification carries the rule the dump has');
+    } finally {
+      monitor.close();
+    }
   }),
 );

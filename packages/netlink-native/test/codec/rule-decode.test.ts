@@ -25,6 +25,7 @@ import {
   FRA_SRC,
   FRA_TUN_ID,
   FRA_UID_RANGE,
+  isIpRule,
   parseMessages,
   RTM_DELRULE,
   RTM_NEWROUTE,
@@ -188,6 +189,12 @@ test('malformed rule messages are DecodeErrors naming what was wrong', () => {
   const overrun = Buffer.from(V4[0] as string, 'hex');
   overrun.writeUInt16LE(200, 28); // the first attribute claims more than the message has
   assert.throws(() => decodeBuilt(overrun), DecodeError);
+  assert.equal(
+    isIpRule(parseMessages(built(128, 1, () => {}))[0] as never),
+    false,
+    'an IPv4 multicast routing rule',
+  );
+  assert.equal(isIpRule(parseMessages(built(10, 1, () => {}))[0] as never), true);
   const route = built(2, 1, () => {}, RTM_NEWROUTE);
   assert.throws(() => decodeBuilt(route), /message type 24 is not a rule message/);
 });
