@@ -17,9 +17,13 @@ export interface NetlinkExtAck {
   missingType?: number;
 }
 
+/** What a NetlinkError is made from. */
 export interface NetlinkErrorInit {
+  /** The errno, positive or negative (the kernel's -17 and 17 are both EEXIST). */
   errno: number;
+  /** The operation that failed ("address add 10.0.0.1/32 dev v0"). */
   operation: string;
+  /** The kernel's ext-ack, when it gave one. */
   extAck?: NetlinkExtAck;
   /** The library's own explanation when the kernel gave none ("the netlink handle was closed"). */
   detail?: string;
@@ -57,6 +61,7 @@ export class NetlinkError extends Error {
   readonly code: string;
   /** The operation that failed, as the library described it. */
   readonly operation: string;
+  /** What the kernel said with NETLINK_EXT_ACK, when it said anything. */
   readonly extAck: NetlinkExtAck | undefined;
 
   constructor(init: NetlinkErrorInit) {

@@ -12,7 +12,14 @@ export type { ClaimEvidence, ClaimWatch, WatchClaimsOptions } from './api/claim-
 export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
 export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
-export type { Action, Monitor, MonitorEvent, MonitorGroup, MonitorOptions } from './api/monitor.ts';
+export type {
+  Action,
+  Monitor,
+  MonitorEvent,
+  MonitorEvents,
+  MonitorGroup,
+  MonitorOptions,
+} from './api/monitor.ts';
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
 export { createNetns, deleteNetns, type NetnsFileOptions, type NetnsOption } from './api/netns.ts';
 export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
@@ -30,7 +37,7 @@ export type {
 export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';
 export type { ScopeName } from './api/scope.ts';
 export { DecodeError } from './codec/decode-error.ts';
-export { errnoName, NetlinkError, type NetlinkExtAck } from './errors.ts';
+export { errnoName, NetlinkError, type NetlinkErrorInit, type NetlinkExtAck } from './errors.ts';
 export type { DumpResult } from './transport/pending.ts';
 export type {
   Address,

@@ -1,6 +1,7 @@
 // The typed objects the codec produces (decoders) and consumes (request encoders). Decoded objects
 // always carry every key (undefined when the kernel sent nothing), so each kind has one shape.
 
+/** An address family: 4 (AF_INET) or 6 (AF_INET6). */
 export type Family = 4 | 6;
 
 /** RFC 2863 operational state (IFLA_OPERSTATE). */
@@ -105,25 +106,33 @@ export type LinkChangeSpec = LinkSelector & {
 
 /** An interface address as RTM_NEWADDR describes it. */
 export interface Address {
+  /** 4 or 6. */
   family: Family;
   /** ifindex of the link the address is on. */
   index: number;
   /** The interface's own address (IFA_LOCAL, else IFA_ADDRESS). */
   address: string;
+  /** The prefix length (ifa_prefixlen). */
   prefixLength: number;
   /** Point-to-point peer: IFA_ADDRESS when it differs from IFA_LOCAL. */
   peer: string | undefined;
+  /** IPv4 broadcast (IFA_BROADCAST), if any. */
   broadcast: string | undefined;
+  /** IFA_ANYCAST, if any. */
   anycast: string | undefined;
+  /** IPv4 label (IFA_LABEL), e.g. "eth0:vip". */
   label: string | undefined;
   /** IFA_F_* bits (IFA_FLAGS when present, else ifa_flags). */
   flags: number;
+  /** RT_SCOPE_* number (0 global, 253 link, 254 host, …). */
   scope: number;
   /** Seconds; Infinity means forever (0xffffffff on the wire). */
   validLifetime: number;
+  /** Seconds until deprecated; Infinity means forever. */
   preferredLifetime: number;
   /** ifa_cacheinfo cstamp / tstamp: hundredths of seconds since boot, undefined without IFA_CACHEINFO. */
   created: number | undefined;
+  /** When it last changed, in the same unit as `created`. */
   updated: number | undefined;
   /** IFA_PROTO (kernel >= 6.3): who added the address. */
   protocol: number | undefined;

@@ -16,6 +16,7 @@ import {
 } from '../codec/constants.ts';
 import type { AddressFlag } from '../types.ts';
 
+/** IFA_F_* bits by the names `ip address` prints (`noprefixroute` → IFA_F_NOPREFIXROUTE). */
 export const ADDRESS_FLAGS: Readonly<Record<AddressFlag, number>> = {
   secondary: IFA_F_SECONDARY,
   nodad: IFA_F_NODAD,

@@ -11,15 +11,21 @@ import { PlainIPv4AddressRequest } from './plain-ipv4-address-request.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
 import { type ScopeName, scopeNumber } from './scope.ts';
 
+/** What `nl.addresses.list` returns: every address, or those of one family and/or link. */
 export interface AddressListOptions extends DumpOptions {
+  /** Only IPv4 (4) or IPv6 (6) addresses; filtered by the kernel. */
   family?: Family;
+  /** Only the addresses of this link (ifindex or name); filtered by the kernel. */
   link?: LinkRef;
 }
 
+/** An address to add or replace (`ip address add` / `replace`). */
 export interface AddressOptions {
+  /** The link the address goes on (ifindex or name). */
   link: LinkRef;
   /** "10.0.0.1/24", or a bare address with `prefixLength` (default: a host prefix). */
   address: string;
+  /** Prefix length when `address` has none (0-32 or 0-128). */
   prefixLength?: number;
   /**
    * IPv4 broadcast. Default 'auto': address | host bits, for prefixes shorter than /31 (`brd +`).
@@ -28,17 +34,21 @@ export interface AddressOptions {
   broadcast?: string | 'auto' | null;
   /** IPv4 label, which must start with the link's name ("eth0:vip"). */
   label?: string;
+  /** IFA_F_* flags by name, e.g. `['noprefixroute', 'nodad']`. */
   flags?: AddressFlag[];
   /** Seconds; Infinity (the default) is forever. */
   validLifetime?: number;
+  /** Seconds the address stays preferred (not deprecated); at most `validLifetime`. Default forever. */
   preferredLifetime?: number;
   /** IFA_PROTO (0-255): who owns the address. */
   protocol?: number;
+  /** Address scope: `global` (the default), `site`, `link`, `host`, or a number. */
   scope?: ScopeName | number;
   /** Metric of the prefix route the kernel adds (IFA_RT_PRIORITY). */
   metric?: number;
 }
 
+/** Which address to delete: its link and prefix. */
 export type AddressDeleteOptions = Pick<AddressOptions, 'link' | 'address' | 'prefixLength'>;
 
 function checkByte(name: string, v: number | undefined): number | undefined {
@@ -47,6 +57,7 @@ function checkByte(name: string, v: number | undefined): number | undefined {
   return v;
 }
 
+/** `nl.addresses`: the addresses of the handle's namespace (RTM_GETADDR, RTM_NEWADDR, RTM_DELADDR). */
 export class Addresses {
   readonly #conn: Connection;
 
@@ -83,6 +94,7 @@ export class Addresses {
     return this.#change(options, 'replace');
   }
 
+  /** Deletes an address; EADDRNOTAVAIL when it is not there. */
   delete(options: AddressDeleteOptions): Promise<void> {
     try {
       if (typeof options === 'object' && options !== null) {

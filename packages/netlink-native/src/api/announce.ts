@@ -11,6 +11,7 @@ import { parseAddressOnly } from './prefix.ts';
 
 const trace = createDebug('netlink:announce');
 
+/** How `nl.announce` repeats its gratuitous ARP / unsolicited neighbour advertisement. */
 export interface AnnounceOptions {
   /** How many rounds to send (default 1). IPv4 sends a request and a reply per round. */
   count?: number;

@@ -29,9 +29,11 @@ const ENOBUFS = 105;
 const ENETDOWN = 100;
 const DEFAULT_RCVBUF = 1 << 20;
 
+/** A frame that shows another host using (or claiming) a watched address. */
 export interface ClaimEvidence {
   /** The watched address, canonical text (as setAddresses would print it). */
   address: string;
+  /** Which kind of frame it was (an ARP reply, a gratuitous ARP, an NA, a DAD probe, …). */
   how: ConflictEvidence;
   /** The other host's MAC (ARP sender, NA target link-layer option, else the Ethernet source). */
   mac: string;
@@ -39,6 +41,7 @@ export interface ClaimEvidence {
   at: number;
 }
 
+/** Options of `nl.watchClaims(link, options)`. */
 export interface WatchClaimsOptions {
   /** The addresses to watch from the start (default none; see setAddresses). */
   addresses?: readonly string[];
@@ -54,9 +57,17 @@ export interface WatchClaimsOptions {
   rcvbuf?: number;
 }
 
+/** A running claim watch on one link, from `nl.watchClaims`. */
 export interface ClaimWatch {
   /** The watched link: ifindex, name, and the MAC whose frames never count. */
-  readonly link: { index: number; name: string; mac: string };
+  readonly link: {
+    /** The ifindex. */
+    index: number;
+    /** The link's name when the watch opened. */
+    name: string;
+    /** The link's own MAC, read once at open. */
+    mac: string;
+  };
   /** The watched set, canonical texts. */
   readonly addresses: readonly string[];
   /**
@@ -65,12 +76,19 @@ export interface ClaimWatch {
    */
   setAddresses(addresses: readonly string[]): void;
   /** Frames the kernel filter let through, and the reads that got them (for tests and tuning). */
-  readonly stats: { framesReceived: number; receiveCalls: number };
+  readonly stats: {
+    /** Frames handed to JS. */
+    framesReceived: number;
+    /** Socket reads that returned them. */
+    receiveCalls: number;
+  };
+  /** True once `close()` ran (or the handle was closed). */
   readonly closed: boolean;
   /** Idempotent. Closes the socket; no callback runs afterwards, even for frames already queued. */
   close(): void;
   /** An open watch keeps the process alive, like a socket; unref() lets it exit, ref() undoes it. */
   ref(): void;
+  /** Lets the process exit while the watch is open. */
   unref(): void;
 }
 

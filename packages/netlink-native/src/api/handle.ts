@@ -24,6 +24,7 @@ export type HandleBinding = Pick<NativeBinding, 'NetlinkSocket' | 'sendFrames' |
   // Optional so test doubles written before claim watches still type-check; the addon has it.
   Partial<Pick<NativeBinding, 'PacketSocket'>>;
 
+/** Options of `Netlink.open`. */
 export interface OpenOptions {
   /** The namespace to work in: a name (`ip netns` style), { path } or { fd }. Default: the caller's. */
   netns?: NetnsOption;
@@ -44,10 +45,19 @@ function checkBuffer(name: string, v: number | undefined, fallback: number): num
   return v;
 }
 
+/**
+ * A handle on one network namespace: a netlink socket opened there (`Netlink.open`), with links,
+ * addresses, routes and nexthop objects as typed promise-based calls, monitors, announcements,
+ * probes and claim watches. `close()` ends it.
+ */
 export class Netlink {
+  /** Network interfaces (`ip link`). */
   readonly links: Links;
+  /** Interface addresses (`ip address`). */
   readonly addresses: Addresses;
+  /** Routes (`ip route`). */
   readonly routes: Routes;
+  /** Nexthop objects (`ip nexthop`). */
   readonly nexthops: Nexthops;
   /** Policy routing rules (`ip rule`). */
   readonly rules: Rules;
@@ -82,13 +92,21 @@ export class Netlink {
 
   /** The request socket's facts: port id, granted buffer, window, strict check / ext-ack support. */
   get info(): {
+    /** The socket's netlink port id. */
     portId: number;
+    /** The receive buffer the kernel granted, in bytes. */
     rcvbuf: number;
+    /** Most requests in flight at once. */
     window: number;
+    /** Whether the kernel took NETLINK_GET_STRICT_CHK (dump filters run in the kernel). */
     strictCheck: boolean;
+    /** Whether the kernel took NETLINK_EXT_ACK (errors carry its message). */
     extAck: boolean;
+    /** Requests sent and not yet answered. */
     inFlight: number;
+    /** Requests waiting for room in the window. */
     queued: number;
+    /** Interrupted dumps re-run so far (`retryInterrupted`). */
     dumpRetries: number;
   } {
     const s = this.#conn.socket;

@@ -92,7 +92,9 @@ export interface MonitorFilter {
 
 /** A filter as the monitor holds it: canonical, sorted, each once; absent fields let all through. */
 export interface MonitorFilterSpec {
+  /** Route tables whose notifications pass, as numbers. */
   readonly routeTables?: readonly number[];
+  /** Links (ifindex) whose host-length address notifications pass. */
   readonly hostAddressLinks?: readonly number[];
   /** Canonical CIDR text ('2001:db8::/32'), IPv4 first, then by address and length. */
   readonly hostAddressPrefixes?: readonly string[];

@@ -49,6 +49,7 @@ import {
 const trace = createDebug('netlink:monitor');
 const ENOBUFS = 105;
 
+/** A multicast group a monitor joins: which kinds of change it hears about. */
 export type MonitorGroup =
   | 'link'
   | 'ipv4-address'
@@ -81,6 +82,7 @@ const DEFAULT_GROUPS: readonly MonitorGroup[] = [
   'ipv6-route',
 ];
 
+/** Options of `nl.monitor(options)`. */
 export interface MonitorOptions {
   /** Default: links, and addresses and routes of both families ('nexthop' only when named). */
   groups?: MonitorGroup[];
@@ -98,17 +100,50 @@ export interface MonitorOptions {
   filter?: MonitorFilter;
 }
 
+/** What happened to the object: created or changed (`new`, RTM_NEW*), or deleted (`del`, RTM_DEL*). */
 export type Action = 'new' | 'del';
+/** One change notification, or an `overrun` when some were lost. */
 export type MonitorEvent =
-  | { type: 'link'; action: Action; link: Link }
-  | { type: 'address'; action: Action; address: Address }
-  | { type: 'route'; action: Action; route: Route }
+  | {
+      /** A link was created, changed or deleted. */
+      type: 'link';
+      /** new or del. */
+      action: Action;
+      /** The link as the notification carries it. */
+      link: Link;
+    }
+  | {
+      /** An address was added, changed or deleted. */
+      type: 'address';
+      /** new or del. */
+      action: Action;
+      /** The address as the notification carries it. */
+      address: Address;
+    }
+  | {
+      /** A route was added, changed or deleted. */
+      type: 'route';
+      /** new or del. */
+      action: Action;
+      /** The route as the notification carries it. */
+      route: Route;
+    }
   /** A nexthop object was created, replaced or deleted (a route naming it by nhId may now leave elsewhere). */
-  | { type: 'nexthop'; action: Action; nexthop: NexthopObject }
+  | {
+      /** A nexthop object changed. */
+      type: 'nexthop';
+      /** new or del. */
+      action: Action;
+      /** The object as the notification carries it. */
+      nexthop: NexthopObject;
+    }
   /** A policy routing rule was added or deleted (groups 'ipv4-rule' / 'ipv6-rule', named in `groups`). */
   | { type: 'rule'; action: Action; rule: Rule }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
-  | { type: 'overrun' };
+  | {
+      /** The kernel dropped notifications (ENOBUFS). */
+      type: 'overrun';
+    };
 
 interface Consumer {
   queue: MonitorEvent[];
@@ -117,20 +152,33 @@ interface Consumer {
   error: Error | undefined;
 }
 
+/** The monitor's events and their arguments (`monitor.on('link', (e) => …)`). */
 export interface MonitorEvents {
+  /** A link change. */
   link: [event: Extract<MonitorEvent, { type: 'link' }>];
+  /** An address change. */
   address: [event: Extract<MonitorEvent, { type: 'address' }>];
+  /** A route change. */
   route: [event: Extract<MonitorEvent, { type: 'route' }>];
+  /** A nexthop object change. */
   nexthop: [event: Extract<MonitorEvent, { type: 'nexthop' }>];
   rule: [event: Extract<MonitorEvent, { type: 'rule' }>];
   /** Every event above, and overruns, in arrival order. */
   change: [event: MonitorEvent];
+  /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   overrun: [];
+  /** A receive failure other than an overrun; the monitor stays open. */
   error: [error: Error];
+  /** The monitor was closed. */
   close: [];
 }
 
+/**
+ * Change notifications on a socket of their own (`nl.monitor()`): an EventEmitter and an async
+ * iterator of {@link MonitorEvent}s. Losses are reported as `overrun`, never hidden.
+ */
 export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterable<MonitorEvent> {
+  /** The groups the monitor joined. */
   readonly groups: readonly MonitorGroup[];
   readonly #socket: NativeSocket;
   readonly #consumers = new Set<Consumer>();
@@ -215,6 +263,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     return this.#socket.rcvbuf;
   }
 
+  /** True once `close()` ran (or the handle was closed). */
   get closed(): boolean {
     return this.#closed;
   }
@@ -225,11 +274,13 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     return this;
   }
 
+  /** Undoes `unref()`: the open monitor keeps the process alive again. */
   ref(): this {
     (this.#socket as Partial<NativeSocketControls>).ref?.();
     return this;
   }
 
+  /** Idempotent. Closes the socket, ends every iteration, and emits `close`. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -246,6 +297,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     this.emit('close');
   }
 
+  /** Iterates the events; each iterator holds up to `highWaterMark` of them for a slow consumer. */
   [Symbol.asyncIterator](): AsyncIterator<MonitorEvent> {
     const c: Consumer = { queue: [], waiting: undefined, failWaiting: undefined, error: undefined };
     let head = 0;

@@ -9,7 +9,16 @@ import type { NativeBinding, NetnsTarget } from '../native/binding.ts';
 const debug = createDebug('netlink:netns');
 
 /** Which namespace a handle's socket is opened in: a name as `ip netns` lists it, a namespace file, or an open fd. */
-export type NetnsOption = string | { path: string } | { fd: number };
+export type NetnsOption =
+  | string
+  | {
+      /** A namespace file: /var/run/netns/NAME, /proc/PID/ns/net, … */
+      path: string;
+    }
+  | {
+      /** An already-open namespace fd; the caller keeps ownership (the library never closes it). */
+      fd: number;
+    };
 
 /** The directory `ip netns add NAME` bind-mounts namespaces into. */
 export const NETNS_RUN_DIR = '/var/run/netns';

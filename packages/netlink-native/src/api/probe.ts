@@ -16,6 +16,7 @@ import { arpProbe, dadSolicitation, ipv6MulticastMac, probeFilter, solicitedNode
 
 const trace = createDebug('netlink:probe');
 
+/** How `nl.probe` probes: how many probes, how far apart, how long it listens. */
 export interface ProbeOptions {
   /** Probes sent per address (default 2). */
   count?: number;
@@ -25,12 +26,15 @@ export interface ProbeOptions {
   waitMs?: number;
 }
 
+/** Another host that answered for a probed address. */
 export interface ProbeConflict {
   /** The MAC of the host that uses (or is claiming) the address. */
   mac: string;
+  /** Which kind of frame showed it. */
   how: ConflictEvidence;
 }
 
+/** The outcome of probing one address. */
 export interface ProbeResult {
   /** The address as the caller gave it. */
   address: string;

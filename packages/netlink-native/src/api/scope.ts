@@ -7,6 +7,7 @@ import {
   RT_SCOPE_UNIVERSE,
 } from '../codec/constants.ts';
 
+/** RT_SCOPE_* by the names `ip` prints: how far an address or route reaches. */
 export type ScopeName = 'global' | 'site' | 'link' | 'host' | 'nowhere';
 
 const SCOPES: Readonly<Record<ScopeName, number>> = {

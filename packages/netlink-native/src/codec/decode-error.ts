@@ -1,6 +1,7 @@
 // The one error type a decoder may throw on bad bytes. Callers (the transport, monitors) can treat
 // it as "the kernel sent something we cannot read" without guessing at RangeError and friends.
 
+/** Bytes from the kernel that do not decode (a truncated message, an attribute of the wrong size). */
 export class DecodeError extends Error {
   /** Byte offset (within the buffer or payload being decoded) where the problem was found. */
   readonly offset: number;

@@ -14,7 +14,10 @@ export type ReplyKind = typeof REPLY_ACK | typeof REPLY_SINGLE | typeof REPLY_DU
 export type Decoder<T> = (message: NetlinkMessage) => T | undefined;
 
 /** A dump result: the items, and whether a concurrent change interrupted the dump (NLM_F_DUMP_INTR). */
-export type DumpResult<T> = T[] & { interrupted: boolean };
+export type DumpResult<T> = T[] & {
+  /** True when the kernel flagged the dump NLM_F_DUMP_INTR (a change landed while it ran). */
+  interrupted: boolean;
+};
 
 const NLM_F_ACK = 4;
 
