@@ -2,7 +2,7 @@
 // isPlainIPv4Address). The request keeps just its pieces; it writes its bytes when the transport
 // sends it, straight into the batch buffer, and formats its operation text ("address add
 // 10.0.0.1/32 dev #3") only when an error needs it. So per request there is no Buffer and no string.
-import { isPlainIPv4Address, plainIPv4AddressSize, writePlainIPv4Address } from '../codec/address.ts';
+import { plainIPv4Address, plainIPv4AddressSize, writePlainIPv4AddressBits } from '../codec/address.ts';
 import type { DeferredMessage, OperationDescription } from '../transport/pending.ts';
 import { linkLabel } from './link-ref.ts';
 
@@ -14,12 +14,15 @@ export class PlainIPv4AddressRequest implements DeferredMessage, OperationDescri
   /** The address text (no prefix length). */
   readonly address: string;
   readonly prefixLength: number;
+  /** The address parsed once, when the request is made (see plainIPv4Address). */
+  readonly bits: number;
 
-  private constructor(mode: PlainMode, index: number, address: string, prefixLength: number) {
+  private constructor(mode: PlainMode, index: number, address: string, prefixLength: number, bits: number) {
     this.mode = mode;
     this.index = index;
     this.address = address;
     this.prefixLength = prefixLength;
+    this.bits = bits;
   }
 
   /** The request when it is a plain one (validated now, before anything is sent), else undefined. */
@@ -29,8 +32,9 @@ export class PlainIPv4AddressRequest implements DeferredMessage, OperationDescri
     address: string,
     prefixLength: number | undefined,
   ): PlainIPv4AddressRequest | undefined {
-    if (!isPlainIPv4Address(index, address, prefixLength)) return undefined;
-    return new PlainIPv4AddressRequest(mode, index, address, prefixLength ?? 32);
+    const bits = plainIPv4Address(index, address, prefixLength);
+    if (bits === undefined) return undefined;
+    return new PlainIPv4AddressRequest(mode, index, address, prefixLength ?? 32, bits);
   }
 
   get size(): number {
@@ -38,7 +42,7 @@ export class PlainIPv4AddressRequest implements DeferredMessage, OperationDescri
   }
 
   writeTo(buf: Buffer, at: number): void {
-    writePlainIPv4Address(buf, at, this.mode, this.index, this.address, this.prefixLength);
+    writePlainIPv4AddressBits(buf, at, this.mode, this.index, this.bits, this.prefixLength);
   }
 
   describe(): string {

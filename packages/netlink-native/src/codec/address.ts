@@ -283,6 +283,21 @@ export function plainIPv4AddressSize(mode: 'add' | 'replace' | 'del', prefixLeng
 }
 
 /**
+ * The address of a plain IPv4 request (see isPlainIPv4Address) as one 32-bit integer, first octet
+ * in the top byte (`| 0`, so it is a small integer to V8, negative from 128.0.0.0 up), or
+ * undefined when the request is not a plain one.
+ */
+export function plainIPv4Address(
+  index: number,
+  text: string,
+  prefixLength: number | undefined,
+): number | undefined {
+  if (!isPlainIPv4Address(index, text, prefixLength)) return undefined;
+  const b = ipv4Scratch;
+  return ((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number);
+}
+
+/**
  * Writes every byte of a plain IPv4 request (seq and pid 0) at `at`; the request must have passed
  * isPlainIPv4Address.
  */
@@ -294,15 +309,27 @@ export function writePlainIPv4Address(
   text: string,
   prefixLength: number,
 ): void {
-  parseIPInto(text, ipv4Scratch, 0, 4);
-  const a0 = ipv4Scratch[0] as number;
-  const a1 = ipv4Scratch[1] as number;
-  const a2 = ipv4Scratch[2] as number;
-  const a3 = ipv4Scratch[3] as number;
+  const bits = plainIPv4Address(index, text, prefixLength) as number;
+  writePlainIPv4AddressBits(b, at, mode, index, bits, prefixLength);
+}
+
+/** writePlainIPv4Address with the address already parsed by plainIPv4Address. */
+export function writePlainIPv4AddressBits(
+  b: Buffer,
+  at: number,
+  mode: 'add' | 'replace' | 'del',
+  index: number,
+  bits: number,
+  prefixLength: number,
+): void {
+  const a0 = bits >>> 24;
+  const a1 = (bits >>> 16) & 0xff;
+  const a2 = (bits >>> 8) & 0xff;
+  const a3 = bits & 0xff;
   const isDelete = mode === 'del';
   const size = plainIPv4AddressSize(mode, prefixLength);
   const flags = isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS;
-  // Byte stores rather than Buffer#write*: every value here is already known to be in range.
+  // Byte stores rather than Buffer#write* or fill: every value here is already known to be in range.
   // nlmsghdr (little-endian): len, type, flags, seq 0, pid 0
   b[at] = size;
   b[at + 1] = 0;
@@ -312,7 +339,7 @@ export function writePlainIPv4Address(
   b[at + 5] = 0;
   b[at + 6] = flags & 0xff;
   b[at + 7] = flags >>> 8;
-  b.fill(0, at + 8, at + 16);
+  for (let i = at + 8; i < at + 16; i++) b[i] = 0;
   // ifaddrmsg; iproute2 gives loopback IPv4 addresses host scope
   b[at + 16] = AF_INET;
   b[at + 17] = prefixLength;
@@ -335,9 +362,8 @@ export function writePlainIPv4Address(
   }
   if (size > 40) {
     // IFA_BROADCAST = address with the host bits set ("brd +")
-    const addr = ((a0 << 24) | (a1 << 16) | (a2 << 8) | a3) >>> 0;
     const hostBits = 32 - prefixLength;
-    const r = (addr | (hostBits === 32 ? 0xffffffff : (1 << hostBits) - 1)) >>> 0;
+    const r = (bits | (hostBits === 32 ? 0xffffffff : (1 << hostBits) - 1)) >>> 0;
     b[at + 40] = 8;
     b[at + 41] = 0;
     b[at + 42] = IFA_BROADCAST;

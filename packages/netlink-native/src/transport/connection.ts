@@ -1,14 +1,17 @@
 // One request socket: a seq counter, a bounded in-flight window with a queue behind it, and the
 // matching of every reply (by seq AND port id) to the request that caused it. Requests issued in
-// the same tick leave together: the first one schedules a flush as a microtask, and the flush hands
-// every request the window admits to the native send() as ONE buffer. A long run does not wait for
-// the tick to end: each time 64 are queued (what the addon puts in one sendmsg) they are handed
-// over at once, so on a second core the kernel works through them while the caller encodes more.
+// the same tick leave together: a request the window admits is written at once into the open
+// batch buffer, and the first one schedules a flush as a microtask that hands the batch to the
+// native send(). A long run does not wait for the tick to end: each time 64 are in the batch
+// (what the addon puts in one sendmsg) they are handed over at once, so on a second core the
+// kernel works through them while the caller encodes more. What the window does not admit waits
+// in the queue and is written into a batch as replies free room.
 import createDebug from 'debug';
 import type { NetlinkMessage } from '../codec/message.ts';
 import { NetlinkError } from '../errors.ts';
 import type { NativeSocket, NativeSocketControls, NativeSocketOptions } from '../native/binding.ts';
 import { errorFromReply } from './error-reply.ts';
+import { InFlightTable } from './in-flight.ts';
 import {
   type Decoder,
   type DeferredMessage,
@@ -19,9 +22,10 @@ import {
   REPLY_DUMP,
   REPLY_SINGLE,
   type ReplyKind,
+  type ReplyState,
 } from './pending.ts';
 import { RequestQueue } from './queue.ts';
-import { COST_ACK, COST_DUMP, COST_SINGLE, checkWindow, type WindowLimits, windowFor } from './window.ts';
+import { checkWindow, type WindowLimits, windowFor } from './window.ts';
 import { HDR_FLAGS, HDR_PID, HDR_SEQ, HDR_SIZE, HDR_TYPE } from './wire.ts';
 
 const trace = createDebug('netlink:transport');
@@ -35,10 +39,20 @@ const ENOBUFS = 105;
 const ECANCELED = 125;
 const EPROTO = 71;
 const EIO = 5;
-/** Queued requests that are sent without waiting for the end of the tick: the addon's messages per sendmsg. */
+/** Requests in a batch that make it leave without waiting for the end of the tick: the addon's messages per sendmsg. */
 const EARLY_SEND = 64;
+/** First size of a batch buffer: 64 small requests, and under half of Buffer's pool so it is a pool slice. */
+const BATCH_BYTES = 3072;
+/** Seqs stay below 2^31 (small integers to V8, so no request carries a boxed number). */
+const SEQ_MASK = 0x7fffffff;
 
-const noop = (): void => {};
+/** The request whose promise is being made: `fill`, the one shared executor, sets its settling functions. */
+let filling: PendingRequest | null = null;
+function fill(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  const entry = filling as PendingRequest;
+  entry.resolve = resolve;
+  entry.reject = reject;
+}
 
 export type SocketFactory = (options: NativeSocketOptions) => NativeSocket;
 
@@ -53,26 +67,19 @@ export interface ConnectionOptions {
 export class Connection {
   readonly socket: NativeSocket;
   readonly limits: WindowLimits;
-  private readonly pending = new Map<number, PendingRequest>();
+  private readonly pending: InFlightTable;
   private readonly queue = new RequestQueue();
   private seq: number;
   private inFlightBytes = 0;
   private dumpInFlight = false;
   private flushScheduled = false;
-  private nextToken = 1;
   private closed = false;
   private readonly flushTask = (): void => this.flush();
-  /** The requests sendQueued is putting into one buffer (reused: emptied after every send). */
-  private readonly sending: PendingRequest[] = [];
-  /** Where `capture` leaves the resolving functions of the promise enqueue just made. */
-  private readonly captured: { resolve: (value: unknown) => void; reject: (error: Error) => void } = {
-    resolve: noop,
-    reject: noop,
-  };
-  private readonly capture = (resolve: (value: unknown) => void, reject: (error: Error) => void): void => {
-    this.captured.resolve = resolve;
-    this.captured.reject = reject;
-  };
+  /** The batch being filled: its buffer, bytes written, requests in it, and the token it will carry. */
+  private batch: Buffer | null = null;
+  private batchBytes = 0;
+  private batchCount = 0;
+  private batchToken = 1;
   /** The real addon's ref/unref (absent on test doubles): the socket holds the event loop only while busy. */
   private readonly controls: Partial<NativeSocketControls>;
   private holdsLoop = true;
@@ -89,10 +96,11 @@ export class Connection {
       onError: (errno, code, token) => this.onError(errno, code, token),
     });
     this.limits = windowFor(this.socket.rcvbuf, options.window);
+    this.pending = new InFlightTable(this.limits.count);
     this.controls = this.socket as Partial<NativeSocketControls>;
     this.idle();
     // A random start keeps replies to an earlier socket with the same port id from matching.
-    this.seq = (Math.random() * 0x7fffffff) >>> 0;
+    this.seq = (Math.random() * SEQ_MASK) & SEQ_MASK;
     trace(
       'open port %d rcvbuf %d window %d/%d bytes strict=%s extack=%s',
       this.socket.portId,
@@ -117,12 +125,12 @@ export class Connection {
 
   /** Sends a request answered by an ACK (NLMSG_ERROR with errno 0). */
   ack(message: Buffer | DeferredMessage, operation: Operation): Promise<void> {
-    return this.enqueue(REPLY_ACK, message, operation, null, COST_ACK, 0) as Promise<void>;
+    return this.enqueue(REPLY_ACK, message, operation, null, 0) as Promise<void>;
   }
 
   /** Sends a request answered by one message (a GET), decoded by `decode`. */
   single<T>(message: Buffer, operation: Operation, decode: Decoder<T>): Promise<T> {
-    return this.enqueue(REPLY_SINGLE, message, operation, decode, COST_SINGLE, 0) as Promise<T>;
+    return this.enqueue(REPLY_SINGLE, message, operation, decode, 0) as Promise<T>;
   }
 
   /** Sends a dump request; resolves with every decoded item and the NLM_F_DUMP_INTR verdict. */
@@ -132,9 +140,7 @@ export class Connection {
     decode: Decoder<T>,
     retryInterrupted = 0,
   ): Promise<DumpResult<T>> {
-    return this.enqueue(REPLY_DUMP, message, operation, decode, COST_DUMP, retryInterrupted) as Promise<
-      DumpResult<T>
-    >;
+    return this.enqueue(REPLY_DUMP, message, operation, decode, retryInterrupted) as Promise<DumpResult<T>>;
   }
 
   /** Rejects everything outstanding and closes the socket. Idempotent. */
@@ -143,8 +149,10 @@ export class Connection {
     this.closed = true;
     this.socket.close();
     const detail = 'the netlink handle was closed';
-    for (const entry of this.pending.values()) entry.reject(this.failure(entry, ECANCELED, detail));
+    const inFlight = this.pending.values();
     this.pending.clear();
+    this.batch = null;
+    for (const entry of inFlight) entry.reject(this.failure(entry, ECANCELED, detail));
     for (let entry = this.queue.shift(); entry; entry = this.queue.shift()) {
       entry.reject(this.failure(entry, ECANCELED, detail));
     }
@@ -156,29 +164,70 @@ export class Connection {
     message: Buffer | DeferredMessage,
     operation: Operation,
     decode: Decoder<unknown> | null,
-    cost: number,
     retries: number,
   ): Promise<unknown> {
-    // One shared executor hands over the resolving functions: no closure per request.
-    const promise = new Promise(this.capture);
-    const { resolve, reject } = this.captured;
-    // not kept past this call: a settled request's promise must not stay reachable from here
-    this.captured.resolve = noop;
-    this.captured.reject = noop;
-    const entry = new PendingRequest(kind, message, operation, decode, cost, retries, resolve, reject);
+    const entry = new PendingRequest(kind, message, operation, decode, retries);
+    // One shared executor hands over the settling functions: no closure per request.
+    filling = entry;
+    const promise = new Promise(fill);
+    filling = null;
     if (this.closed) {
       entry.reject(this.failure(entry, ECANCELED, 'the netlink handle is closed'));
       return promise;
     }
-    this.queue.push(entry);
-    // A datagram's worth leaves at once, so the I/O thread sends it while the caller is still
-    // issuing the rest; what remains leaves together at the end of the tick.
-    if (this.queue.length >= EARLY_SEND && this.pending.size < this.limits.count) this.sendQueued();
-    else if (!this.flushScheduled) {
+    // Later requests never overtake queued ones.
+    if (this.queue.length === 0 && this.admits(entry)) this.admit(entry);
+    else this.queue.push(entry);
+    if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushTask);
     }
     return promise;
+  }
+
+  /** Whether the window has room for `entry` now (an idle socket takes anything, however big). */
+  private admits(entry: PendingRequest): boolean {
+    const inFlight = this.pending.size;
+    if (
+      inFlight > 0 &&
+      (inFlight >= this.limits.count || this.inFlightBytes + entry.cost > this.limits.bytes)
+    ) {
+      return false;
+    }
+    // The kernel runs one dump per socket at a time (a second gets EBUSY): later requests wait
+    // behind it, which also keeps the order the caller issued them in.
+    return entry.kind !== REPLY_DUMP || !this.dumpInFlight;
+  }
+
+  /**
+   * Puts `entry` in flight: a seq, a place in the table, and its bytes (seq and port id included)
+   * in the open batch, which leaves at once when it holds a sendmsg's worth.
+   */
+  private admit(entry: PendingRequest): void {
+    const seq = this.nextSeq();
+    entry.seq = seq;
+    entry.token = this.batchToken;
+    this.pending.add(entry);
+    this.inFlightBytes += entry.cost;
+    if (entry.kind === REPLY_DUMP) this.dumpInFlight = true;
+    const size = entry.size;
+    let buf = this.batch;
+    const at = this.batchBytes;
+    if (buf === null || at + size > buf.length) buf = this.growBatch(at + size);
+    entry.writeTo(buf, at);
+    buf.writeUInt32LE(seq, at + HDR_SEQ);
+    buf.writeUInt32LE(this.socket.portId, at + HDR_PID);
+    this.batchBytes = at + size;
+    if (++this.batchCount >= EARLY_SEND) this.sendBatch();
+  }
+
+  /** A batch buffer with room for `needed` bytes, keeping what the open batch holds. */
+  private growBatch(needed: number): Buffer {
+    const old = this.batch;
+    const next = Buffer.allocUnsafe(Math.max(needed, old === null ? BATCH_BYTES : old.length * 2));
+    if (old !== null && this.batchBytes > 0) old.copy(next, 0, 0, this.batchBytes);
+    this.batch = next;
+    return next;
   }
 
   /** The end-of-tick flush scheduled by enqueue. */
@@ -187,62 +236,45 @@ export class Connection {
     this.sendQueued();
   }
 
-  /** Moves as many queued requests as the window admits into one send() call. */
+  /** Admits as many queued requests as the window allows, then hands the open batch over. */
   private sendQueued(): void {
     if (this.closed) return;
-    const { count, bytes } = this.limits;
-    const batch = this.sending;
-    let batchBytes = 0;
-    const token = this.nextToken;
-    for (;;) {
-      const entry = this.queue.peek();
-      if (entry === undefined) break;
-      const busy = this.pending.size > 0;
-      if (busy && (this.pending.size >= count || this.inFlightBytes + entry.cost > bytes)) break;
-      // The kernel runs one dump per socket at a time (a second gets EBUSY): later requests wait
-      // behind it, which also keeps the order the caller issued them in.
-      if (entry.kind === REPLY_DUMP && this.dumpInFlight) break;
+    for (let entry = this.queue.peek(); entry !== undefined; entry = this.queue.peek()) {
+      if (!this.admits(entry)) break;
       this.queue.shift();
-      entry.seq = this.nextSeq();
-      entry.token = token;
-      this.pending.set(entry.seq, entry);
-      this.inFlightBytes += entry.cost;
-      if (entry.kind === REPLY_DUMP) this.dumpInFlight = true;
-      batch.push(entry);
-      batchBytes += entry.size;
+      this.admit(entry);
     }
-    if (batch.length === 0) return;
-    // Every message is written (or copied) once, straight into the buffer handed to the addon.
-    const out = Buffer.allocUnsafe(batchBytes);
-    const portId = this.socket.portId;
-    let at = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const entry = batch[i] as PendingRequest;
-      entry.writeTo(out, at);
-      out.writeUInt32LE(entry.seq, at + HDR_SEQ);
-      out.writeUInt32LE(portId, at + HDR_PID);
-      at += entry.size;
-    }
-    const sent = batch.length;
-    batch.length = 0;
+    this.sendBatch();
+  }
+
+  /** Hands the open batch, if any, to the addon as one send() call. */
+  private sendBatch(): void {
+    const buf = this.batch;
+    const bytes = this.batchBytes;
+    if (buf === null || bytes === 0) return;
+    const token = this.batchToken;
+    const sent = this.batchCount;
+    this.batch = null;
+    this.batchBytes = 0;
+    this.batchCount = 0;
+    this.batchToken = token >= SEQ_MASK ? 1 : token + 1;
     if (!this.holdsLoop) {
       // Replies are coming: keep the process alive until they do.
       this.holdsLoop = true;
       this.controls.ref?.();
     }
-    this.nextToken = token >= 0x7fffffff ? 1 : token + 1;
     if (trace.enabled) {
       trace(
         'send %d requests (%d bytes) token %d, %d in flight, %d queued',
         sent,
-        batchBytes,
+        bytes,
         token,
         this.pending.size,
         this.queue.length,
       );
     }
     try {
-      this.socket.send(out, token);
+      this.socket.send(bytes === buf.length ? buf : buf.subarray(0, bytes), token);
     } catch (err) {
       // The addon refused the buffer outright (socket closed under us): nothing of it was sent.
       const code = (err as { code?: string }).code ?? 'EIO';
@@ -252,10 +284,10 @@ export class Connection {
   }
 
   private nextSeq(): number {
-    let seq = (this.seq + 1) >>> 0;
-    if (seq === 0) seq = 1;
-    // Skip a seq still waiting after 2^32 requests (only conceivable for a stuck dump).
-    while (this.pending.has(seq)) seq = (seq + 1) >>> 0 || 1;
+    let seq = this.seq;
+    // Skip a seq whose slot is still taken (a request still waiting from 2^k seqs ago).
+    do seq = (seq + 1) & SEQ_MASK;
+    while (seq === 0 || this.pending.taken(seq));
     this.seq = seq;
     return seq;
   }
@@ -302,27 +334,30 @@ export class Connection {
 
   private deliver(entry: PendingRequest, chunk: Buffer, off: number, len: number): void {
     const type = chunk.readUInt16LE(off + HDR_TYPE);
-    const flags = chunk.readUInt16LE(off + HDR_FLAGS);
-    if (flags & NLM_F_DUMP_INTR) entry.interrupted = true;
+    const state = entry.state;
     if (type === NLMSG_ERROR) {
       if (len < HDR_SIZE + 4) throw new RangeError(`NLMSG_ERROR of ${len} bytes has no errno`);
       if (chunk.readInt32LE(off + HDR_SIZE) === 0) {
-        this.settle(entry, entry.kind === REPLY_DUMP ? this.dumpResult(entry) : entry.reply);
+        if (state === null) this.settle(entry, undefined);
+        else this.settle(entry, entry.kind === REPLY_DUMP ? this.dumpResult(state, chunk, off) : state.reply);
       } else {
-        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len, type, flags)));
+        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len)));
       }
       return;
     }
+    // Everything below answers a dump or a GET; an ACK-only request has nothing more to wait for.
+    if (state === null) return;
+    if (chunk.readUInt16LE(off + HDR_FLAGS) & NLM_F_DUMP_INTR) state.interrupted = true;
     if (type === NLMSG_DONE) {
       // A dump's end. Its payload is an int: non-zero means the dump itself failed.
       if (len >= HDR_SIZE + 4 && chunk.readInt32LE(off + HDR_SIZE) !== 0) {
-        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len, type, flags)));
-      } else if (entry.failure) {
-        this.fail(entry, entry.failure);
-      } else if (entry.interrupted && entry.retries > 0) {
-        this.retry(entry);
+        this.fail(entry, errorFromReply(entry, this.message(chunk, off, len)));
+      } else if (state.failure) {
+        this.fail(entry, state.failure);
+      } else if (state.interrupted && state.retries > 0) {
+        this.retry(entry, state);
       } else {
-        this.settle(entry, this.dumpResult(entry));
+        this.settle(entry, this.dumpResult(state, chunk, off));
       }
       return;
     }
@@ -331,46 +366,53 @@ export class Connection {
       this.fail(entry, this.failure(entry, ENOBUFS, 'the kernel reported NLMSG_OVERRUN'));
       return;
     }
+    this.decodeInto(entry, state, this.message(chunk, off, len));
+  }
+
+  /** Decodes one reply of a dump or GET into its state, or settles the GET. */
+  private decodeInto(entry: PendingRequest, state: ReplyState, message: NetlinkMessage): void {
     const decode = entry.decode;
     if (decode === null) return; // an echo or notification the caller did not ask to decode
     let value: unknown;
     try {
-      value = decode(this.message(chunk, off, len, type, flags));
+      value = decode(message);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       if (entry.kind === REPLY_DUMP) {
-        entry.failure ??= error;
+        state.failure ??= error;
         return;
       }
       this.fail(entry, error);
       return;
     }
     if (entry.kind === REPLY_DUMP) {
-      if (value !== undefined) entry.items.push(value);
+      if (value !== undefined) state.items.push(value);
     } else if (entry.kind === REPLY_SINGLE) {
-      if (entry.wantsAck) entry.reply = value;
+      if (state.wantsAck) state.reply = value;
       else this.settle(entry, value);
     }
   }
 
-  private message(chunk: Buffer, off: number, len: number, type: number, flags: number): NetlinkMessage {
+  private message(chunk: Buffer, off: number, len: number): NetlinkMessage {
     return {
-      type,
-      flags,
+      type: chunk.readUInt16LE(off + HDR_TYPE),
+      flags: chunk.readUInt16LE(off + HDR_FLAGS),
       seq: chunk.readUInt32LE(off + HDR_SEQ),
       pid: chunk.readUInt32LE(off + HDR_PID),
       payload: chunk.subarray(off + HDR_SIZE, off + len),
     };
   }
 
-  private dumpResult(entry: PendingRequest): DumpResult<unknown> {
-    const items = entry.items as DumpResult<unknown>;
-    items.interrupted = entry.interrupted;
+  /** A dump's items, with the NLM_F_DUMP_INTR verdict (the final message's flag included). */
+  private dumpResult(state: ReplyState, chunk: Buffer, off: number): DumpResult<unknown> {
+    if (chunk.readUInt16LE(off + HDR_FLAGS) & NLM_F_DUMP_INTR) state.interrupted = true;
+    const items = state.items as DumpResult<unknown>;
+    items.interrupted = state.interrupted;
     return items;
   }
 
   private release(entry: PendingRequest): void {
-    this.pending.delete(entry.seq);
+    this.pending.delete(entry);
     this.inFlightBytes -= entry.cost;
     if (entry.kind === REPLY_DUMP) this.dumpInFlight = false;
     if (this.pending.size === 0 && this.queue.length === 0) this.idle();
@@ -395,13 +437,13 @@ export class Connection {
   }
 
   /** Re-runs an interrupted dump from the front of the queue, with a fresh seq. */
-  private retry(entry: PendingRequest): void {
+  private retry(entry: PendingRequest, state: ReplyState): void {
     this.release(entry);
-    entry.retries--;
+    state.retries--;
     this.dumpRetries++;
-    entry.interrupted = false;
-    entry.items = [];
-    trace('dump %s interrupted, retrying (%d left)', entry.operation, entry.retries);
+    state.interrupted = false;
+    state.items = [];
+    trace('dump %s interrupted, retrying (%d left)', entry.operation, state.retries);
     this.queue.unshift(entry);
   }
 
@@ -409,10 +451,16 @@ export class Connection {
     return new NetlinkError({ errno, operation: entry.operation, detail });
   }
 
-  /** Fails every request that has left: their replies may be lost, so none may wait for them. */
+  /**
+   * Fails every request that has left (or only those of batch `token`): their replies may be lost,
+   * so none may wait for them. Requests in the batch still being filled have not left: they stay.
+   */
   private failInFlight(errno: number, detail: string, token = 0): void {
-    for (const entry of [...this.pending.values()]) {
-      if (token === 0 || entry.token === token) this.fail(entry, this.failure(entry, errno, detail));
+    const unsent = this.batchCount > 0 ? this.batchToken : 0;
+    for (const entry of this.pending.values()) {
+      if (token === 0 ? entry.token !== unsent : entry.token === token) {
+        this.fail(entry, this.failure(entry, errno, detail));
+      }
     }
   }
 

@@ -1,7 +1,10 @@
 // One request from the moment it is queued until its reply (or failure) settles it. A plain class
 // with every field set in the constructor, so all requests share one shape and the hot path in
-// the connection stays monomorphic.
+// the connection stays monomorphic. It is kept small: a window of requests in flight is that many
+// of these, and every byte of them is copied by each scavenge that finds them alive. What only
+// dumps and GETs need lives in a ReplyState they alone carry.
 import type { NetlinkMessage } from '../codec/message.ts';
+import { COST_ACK, COST_DUMP, COST_SINGLE } from './window.ts';
 import { HDR_FLAGS } from './wire.ts';
 
 /** What kind of answer a request waits for. */
@@ -42,6 +45,34 @@ export interface DeferredMessage {
   writeTo(buf: Buffer, at: number): void;
 }
 
+const noResolve = (_value: unknown): void => {};
+const noReject = (_error: Error): void => {};
+
+/** Receive-buffer bytes a request's replies may occupy, by reply kind (see window.ts). */
+export function costOf(kind: ReplyKind): number {
+  return kind === REPLY_ACK ? COST_ACK : kind === REPLY_SINGLE ? COST_SINGLE : COST_DUMP;
+}
+
+/** What a dump or a GET gathers while its replies arrive; an ACK-only request has none. */
+export class ReplyState {
+  /** Dumps only: how many more times to re-run the dump if it comes back interrupted. */
+  retries: number;
+  /** A single reply followed by an ACK (the request carried NLM_F_ACK). */
+  readonly wantsAck: boolean;
+  /** Replies collected so far (dumps). */
+  items: unknown[] = [];
+  /** The reply of a single request kept until its ACK. */
+  reply: unknown = undefined;
+  interrupted = false;
+  /** A decode failure inside a dump: the dump is drained to NLMSG_DONE, then rejected with this. */
+  failure: Error | null = null;
+
+  constructor(retries: number, wantsAck: boolean) {
+    this.retries = retries;
+    this.wantsAck = wantsAck;
+  }
+}
+
 export class PendingRequest {
   readonly kind: ReplyKind;
   /** The whole request message (seq and pid are written into the batch that carries it)... */
@@ -53,54 +84,43 @@ export class PendingRequest {
   /** See `operation`: kept as given, formatted on demand. */
   readonly op: Operation;
   readonly decode: Decoder<unknown> | null;
-  /** Bytes of receive buffer its replies may occupy (see window.ts). */
-  readonly cost: number;
-  /** Dumps only: how many more times to re-run the dump if it comes back interrupted. */
-  retries: number;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  /** A single reply followed by an ACK (the request carried NLM_F_ACK). */
-  readonly wantsAck: boolean;
+  /** The settling functions of the request's promise (set by the connection right after construction). */
+  resolve: (value: unknown) => void = noResolve;
+  reject: (error: Error) => void = noReject;
   seq = 0;
   /** The send() token of the batch this request left in (0 while queued). */
   token = 0;
-  /** Replies collected so far (dumps). */
-  items: unknown[];
-  /** The reply of a single request kept until its ACK. */
-  reply: unknown = undefined;
-  interrupted = false;
-  /** A decode failure inside a dump: the dump is drained to NLMSG_DONE, then rejected with this. */
-  failure: Error | null = null;
+  /** Dumps and GETs only (null for an ACK-only request). */
+  readonly state: ReplyState | null;
 
   constructor(
     kind: ReplyKind,
     message: Buffer | DeferredMessage,
     op: Operation,
     decode: Decoder<unknown> | null,
-    cost: number,
     retries: number,
-    resolve: (value: unknown) => void,
-    reject: (error: Error) => void,
   ) {
     this.kind = kind;
+    let wantsAck: boolean;
     if (message instanceof Uint8Array) {
       this.message = message;
       this.deferred = null;
       this.size = message.length;
-      this.wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
+      wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
     } else {
       this.message = null;
       this.deferred = message;
       this.size = message.size;
-      this.wantsAck = true;
+      wantsAck = true;
     }
     this.op = op;
     this.decode = decode;
-    this.cost = cost;
-    this.retries = retries;
-    this.resolve = resolve;
-    this.reject = reject;
-    this.items = kind === REPLY_DUMP ? [] : EMPTY;
+    this.state = kind === REPLY_ACK ? null : new ReplyState(retries, wantsAck);
+  }
+
+  /** Receive-buffer bytes its replies may occupy (see window.ts). */
+  get cost(): number {
+    return costOf(this.kind);
   }
 
   /** Writes the message at `at` in `buf` (seq and pid still 0). */
@@ -123,5 +143,3 @@ export class PendingRequest {
     return typeof op === 'string' ? op : op.describe();
   }
 }
-
-const EMPTY: unknown[] = [];
