@@ -360,25 +360,31 @@ export type RuleAction =
 
 /** An inclusive range of user ids (FRA_UID_RANGE) or ports (FRA_SPORT_RANGE / FRA_DPORT_RANGE). */
 export interface RuleRange {
+  /** The first value of the range. */
   start: number;
+  /** The last value of the range (equal to start for one value). */
   end: number;
 }
 
 /** A policy routing rule (`ip rule`) as RTM_NEWRULE describes it. */
 export interface Rule {
+  /** IPv4 or IPv6 (fib_rule_hdr.family). */
   family: Family;
   /** FRA_PRIORITY: the preference; the kernel leaves it out for 0 (the local-table rule). */
   priority: number;
   /** FRA_SRC, with srcLength; undefined for "from all". */
   src: string | undefined;
+  /** fib_rule_hdr.src_len: the source prefix length (0 for all). */
   srcLength: number;
   /** FRA_DST, with dstLength; undefined when the rule has no destination selector. */
   dst: string | undefined;
+  /** fib_rule_hdr.dst_len: the destination prefix length. */
   dstLength: number;
   /** The TOS (IPv4) or traffic class (IPv6) byte to match; 0 matches any. */
   tos: number;
   /** FRA_TABLE when present, else fib_rule_hdr.table; 0 for actions other than 'table'. */
   table: number;
+  /** fib_rule_hdr.action: what the rule does with a packet it matches. */
   action: RuleAction;
   /** FIB_RULE_* bits (FIB_RULE_INVERT, FIB_RULE_IIF_DETACHED...). */
   flags: number;
@@ -404,17 +410,21 @@ export interface Rule {
   suppressIfgroup: number | undefined;
   /** FRA_L3MDEV: the table is the one of the L3 master device (VRF) the packet is on. */
   l3mdev: boolean;
+  /** FRA_UID_RANGE: the socket user ids matched. */
   uidRange: RuleRange | undefined;
   /** FRA_PROTOCOL: who installed the rule (RTPROT_*; 2 = kernel for the default rules). */
   protocol: number;
   /** FRA_IP_PROTO: the IP protocol to match (6 = TCP, 17 = UDP...). */
   ipProto: number | undefined;
+  /** FRA_SPORT_RANGE: the source ports matched. */
   sportRange: RuleRange | undefined;
+  /** FRA_DPORT_RANGE: the destination ports matched. */
   dportRange: RuleRange | undefined;
   /** FRA_DSCP (kernel >= 6.11): the DSCP value to match. */
   dscp: number | undefined;
-  /** FRA_FLOWLABEL / FRA_FLOWLABEL_MASK (IPv6, kernel >= 6.11). */
+  /** FRA_FLOWLABEL (IPv6, kernel >= 6.11): the flow label matched under flowlabelMask. */
   flowlabel: number | undefined;
+  /** FRA_FLOWLABEL_MASK: the bits of the flow label compared. */
   flowlabelMask: number | undefined;
 }
 

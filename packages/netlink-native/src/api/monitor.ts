@@ -138,7 +138,14 @@ export type MonitorEvent =
       nexthop: NexthopObject;
     }
   /** A policy routing rule was added or deleted (groups 'ipv4-rule' / 'ipv6-rule', named in `groups`). */
-  | { type: 'rule'; action: Action; rule: Rule }
+  | {
+      /** A rule was added or deleted. */
+      type: 'rule';
+      /** new or del. */
+      action: Action;
+      /** The rule as the notification carries it. */
+      rule: Rule;
+    }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   | {
       /** The kernel dropped notifications (ENOBUFS). */
@@ -162,6 +169,7 @@ export interface MonitorEvents {
   route: [event: Extract<MonitorEvent, { type: 'route' }>];
   /** A nexthop object change. */
   nexthop: [event: Extract<MonitorEvent, { type: 'nexthop' }>];
+  /** A rule change. */
   rule: [event: Extract<MonitorEvent, { type: 'rule' }>];
   /** Every event above, and overruns, in arrival order. */
   change: [event: MonitorEvent];

@@ -46,6 +46,7 @@ export interface RuleOptions {
   to?: string;
   /** TOS (IPv4) or traffic class (IPv6) byte. */
   tos?: number;
+  /** The firewall mark to match (FRA_FWMARK). */
   fwmark?: number;
   /** The mask the mark is compared under (default: all 32 bits). Needs `fwmark`. */
   fwmask?: number;
