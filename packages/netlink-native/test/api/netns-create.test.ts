@@ -2,8 +2,8 @@
 // and removes. Every name here is `plbt-<pid>-own-<n>` (test/support/netns.ts sweeps leftovers of
 // dead test processes by that prefix) and is deleted in a finally, whatever the test did.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -148,10 +148,11 @@ test('many at once: each gets its own namespace, and all go again', needsNetns, 
 );
 
 test(
-  'runDir: a directory that is not a mount point yet is made one, as iproute2 does',
+  'runDir: a directory that does not exist is made, and made a shared mount point, as iproute2 does',
   needsNetns,
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plbt-netns-dir-'));
+    const parent = mkdtempSync(join(tmpdir(), 'plbt-netns-dir-'));
+    const dir = join(parent, 'netns');
     const name = ownName();
     try {
       const path = await createNetns(name, { runDir: dir });
@@ -172,8 +173,9 @@ test(
       await deleteNetns(name, { runDir: dir });
       assert.ok(!existsSync(path));
     } finally {
-      execFileSync('umount', ['--recursive', '--lazy', dir], { stdio: 'ignore' });
-      rmdirSync(dir);
+      if (spawnSync('mountpoint', ['-q', dir]).status === 0)
+        execFileSync('umount', ['--recursive', '--lazy', dir]);
+      rmSync(parent, { recursive: true, force: true });
     }
   },
 );
