@@ -36,6 +36,7 @@ import {
   renderTables,
   summaryJson,
 } from './report.ts';
+import { renderRules, rulesSummary, rulesWorkload } from './rules.ts';
 import { summarize } from './stats.ts';
 import { Worker } from './worker.ts';
 import { type Family, parseFamily } from './workers/addresses.ts';
@@ -52,7 +53,7 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
-    phases: { type: 'string', default: 'check,addresses,monitor,churn,dumps' },
+    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,dumps' },
     churn: { type: 'string' },
     'churn-reps': { type: 'string' },
     profile: { type: 'string' },
@@ -81,6 +82,8 @@ const dumpSizes = quick ? [10000] : [10000, 100000];
 const monitorSamples = quick ? 200 : 500;
 const churnAddresses = Number(args.churn ?? (quick ? 10000 : 30000));
 const churnReps = Number(args['churn-reps'] ?? 1);
+/** Rules added then deleted by the rules phase (bench/rules.ts). */
+const RULES = 1000;
 const label = (n: number) => `${n / 1000}k`;
 const started = performance.now();
 const log = (msg: string) =>
@@ -323,6 +326,12 @@ async function main() {
       log(`churn: ${churnAddresses} /32s added and deleted by ip -batch, ${churnReps} run(s) per variant`);
       results.churn = await churnWorkload(ns, workers.get('ours'), dir, churnAddresses, churnReps, log);
     }
+    if (phases.has('rules')) {
+      log(
+        `rules: ${RULES} IPv4 rules added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
+      );
+      results.rules = await rulesWorkload(ns, workers, dir, RULES, reps1k, warmupCycles, log);
+    }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
       log(`preloading routes to ${label(size)}`);
@@ -345,12 +354,14 @@ async function main() {
   }
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
+  if (results.rules) summary.rules_1k = rulesSummary(results.rules);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
     '',
     ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),
     renderTables(results, labels),
+    ...(results.rules ? [renderRules(results.rules, labels, RULES)] : []),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');
   const json = JSON.stringify(summary);

@@ -34,20 +34,24 @@ export interface Results {
   /** The churn phase: a monitor's CPU while another program churns /32s, without and with a filter. */
   churn?: Record<ChurnVariant, Cell<ChurnCell>>;
   messages: Record<string, { requests: string[]; deviations: string[] } | { error: string }>;
+  /** The rules phase (bench/rules.ts): [contender], 1k IPv4 rules added then deleted. */
+  rules?: Record<string, Cell<AddressCell>>;
   notes: string[];
 }
 
 export const isError = <T>(c: Cell<T> | undefined): c is { error: string } =>
   c !== undefined && typeof c === 'object' && c !== null && 'error' in c;
 
-function table(header: string[], rows: string[][]): string {
+/** A text table: the first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const num = (v: number, digits = 0) => round(v, digits).toLocaleString('en-US');
+/** A number rounded to `digits` with thousands separators. */
+export const num = (v: number, digits = 0) => round(v, digits).toLocaleString('en-US');
 
 export function renderTables(results: Results, labels: Record<string, string>): string {
   const out: string[] = [];

@@ -6,12 +6,15 @@
 import { createRequire } from 'node:module';
 import { addressBytes, type Family, parseFamily, prefixLengthOf } from '../workers/addresses.ts';
 import { elapsedSince, intArg, measured, serve, windowed } from '../workers/protocol.ts';
+import { RULE_SOURCE_LENGTH, RULE_TABLE, ruleAt, ruleSourceBytes } from '../workers/rule-sequence.ts';
 
 // The slice of the package's API this benchmark uses (its own typings live in the peer cache).
 interface RtSocket {
   newAddress(data: object, attrs: object, options: object): Promise<unknown>;
   delAddress(data: object, attrs: object, options: object): Promise<unknown>;
   getRoutes(data?: object): Promise<Array<{ data: { table?: number }; attrs: { table?: number } }>>;
+  newRule(data: object, attrs: object, options: object): Promise<unknown>;
+  delRule(data: object, attrs: object, options: object): Promise<unknown>;
 }
 interface NetlinkModule {
   createRtNetlink(options?: object): RtSocket;
@@ -56,7 +59,28 @@ async function run(add: boolean, args: string[]) {
   });
 }
 
+/** Rule i of the sequence (bench/rules.ts), as `ip rule add|del pref P from PREFIX table 100` sends it. */
+function ruleRequest(add: boolean, i: number): Promise<unknown> {
+  const attrs = { priority: ruleAt(i).priority, src: ruleSourceBytes(i) };
+  const data = { family: 2, srcLen: RULE_SOURCE_LENGTH, table: RULE_TABLE, ...(add ? { action: 1 } : {}) };
+  return add ? sock.newRule(data, attrs, createExcl) : sock.delRule(data, attrs, {});
+}
+
+async function rules(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`rules needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await ruleRequest(op === 'add', i);
+    } else {
+      await windowed(count, window, (i) => ruleRequest(op === 'add', i));
+    }
+  });
+}
+
 serve(`npm-netlink-${mode}`, {
+  rules,
   add: (args) => run(true, args),
   del: (args) => run(false, args),
   // A full IPv4 route dump (the package has no kernel-side filter), main table kept in userspace.

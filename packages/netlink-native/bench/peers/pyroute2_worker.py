@@ -3,9 +3,10 @@
 # It speaks the harness's worker protocol (see bench/workers/protocol.ts):
 #   add|del <4|6> <count> <ifindex>  ->  ok <elapsed ns> <process CPU ns>
 #   routes <4|6> <table>             ->  ok <elapsed ns> <routes>
+#   rules add|del <count>            ->  ok <elapsed ns> <process CPU ns>  (IPRoute.rule(), --mode seq)
 # Modes: --mode seq    IPRoute.addr() per address, each awaited (how the library is normally used)
 #        --mode batch  nlm_request_batch(): 64 prebuilt messages joined into one send()
-# The address sequence matches bench/workers/addresses.ts.
+# The address sequence matches bench/workers/addresses.ts, the rule sequence bench/workers/rule-sequence.ts.
 import socket
 import sys
 import time
@@ -68,6 +69,18 @@ def run_batch(add, family, count, index):
         tuple(ipr.nlm_request_batch(msgs))
 
 
+def rule_at(i):
+    return 10000 + i, '10.%d.%d.0' % (i >> 8, i & 255)
+
+
+def run_rules(add, count):
+    # pyroute2 adds FRA_TABLE even for a table below 256, and sends action FR_ACT_TO_TBL on delete too
+    command = 'add' if add else 'del'
+    for i in range(count):
+        priority, source = rule_at(i)
+        ipr.rule(command, table=100, priority=priority, src=source, src_len=24)
+
+
 def routes(family, table):
     t0 = time.perf_counter_ns()
     got = ipr.get_routes(family=socket.AF_INET if family == 4 else socket.AF_INET6, table=table)
@@ -78,6 +91,10 @@ def answer(line):
     parts = line.split()
     if not parts:
         raise ValueError('empty command')
+    if parts[0] == 'rules' and len(parts) == 3 and parts[1] in ('add', 'del'):
+        t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
+        run_rules(parts[1] == 'add', int(parts[2]))
+        return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
     op, args = parts[0], [int(x) for x in parts[1:]]
     if op in ('add', 'del'):
         family, count, index = args

@@ -3,13 +3,14 @@
 //   --mode batched  issue every request at once; the transport coalesces what one tick issues
 //                   into one sendmsg and bounds what is in flight by its window
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>,
-// watch|watched (the churn phase: workers/churn-watch.ts).
+// watch|watched (the churn phase: workers/churn-watch.ts), rules add|del <count> (bench/rules.ts).
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { watch, watched } from './churn-watch.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
+import { RULE_SOURCE_LENGTH, RULE_TABLE, ruleAt } from './rule-sequence.ts';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -48,6 +49,27 @@ async function run(add: boolean, args: string[]) {
     } else {
       const all: Promise<void>[] = new Array(count);
       for (let i = 0; i < count; i++) all[i] = change(add, family, link, i);
+      await Promise.all(all);
+    }
+  });
+}
+
+/** Adds or deletes the first `count` rules of the sequence (bench/rules.ts), as `ip rule add|del`. */
+async function rules(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`rules needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  const one = (i: number): Promise<void> => {
+    const r = ruleAt(i);
+    const rule = { priority: r.priority, from: `${r.source}/${RULE_SOURCE_LENGTH}`, table: RULE_TABLE };
+    return op === 'add' ? nl.rules.add(rule) : nl.rules.delete(rule);
+  };
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await one(i);
+    } else {
+      const all: Promise<void>[] = new Array(count);
+      for (let i = 0; i < count; i++) all[i] = one(i);
       await Promise.all(all);
     }
   });
@@ -106,4 +128,5 @@ serve(`ours-${mode}`, {
   monitor: monitorLatency,
   watch: (args) => watch(nl, args),
   watched,
+  rules,
 });
