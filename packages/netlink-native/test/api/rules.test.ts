@@ -278,7 +278,7 @@ test('rules take any u32 table: 256, 100000 and 4294967295 go in FRA_TABLE', nee
 );
 
 test(
-  'a duplicate add is EEXIST and a delete matching nothing is ENOENT, each naming the rule',
+  'a duplicate add is EEXIST, a delete matching nothing ENOENT, a backward goto EINVAL in the kernel words',
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
@@ -304,6 +304,13 @@ test(
         return true;
       });
       await assert.rejects(nl.rules.delete({ priority: 400, table: 41 }), { code: 'ENOENT' });
+      await assert.rejects(nl.rules.add({ priority: 401, goto: 100 }), (e: unknown) => {
+        assert.ok(e instanceof NetlinkError);
+        assert.equal(e.code, 'EINVAL');
+        assert.equal(e.extAck?.message, 'Backward goto not supported', "the kernel's own words");
+        assert.equal(e.operation, 'rule add pref 401 goto 100');
+        return true;
+      });
       assert.equal(
         ipRules(ns, 4).filter((r) => r.priority === 400).length,
         1,
