@@ -587,6 +587,104 @@ VECTORS.push(
   },
 );
 
+// Neighbours (`ip neigh`, issue 14): add / replace / del of ARP, ND and proxy entries, get, and the
+// dump shapes. iproute2 filters `nud STATE` in userspace: its dump request carries no state.
+const NEIGH = { NEW: 28, DEL: 29, GET: 30 } as const;
+const NEIGH_SETUP = ['neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0'];
+const neighAdd = (name: string, command: string, notes: string): Vector => ({
+  name,
+  command,
+  select: { type: NEIGH.NEW, flags: NEW },
+  notes,
+});
+const neighDump = (name: string, command: string, notes: string): Vector => ({
+  name,
+  command,
+  select: { type: NEIGH.GET, flags: F.REQ | F.DUMP },
+  notes: `${notes} ${TRAILING_NOTE}`,
+});
+VECTORS.push(
+  neighAdd(
+    'neigh-add-v4-permanent',
+    'neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent',
+    'ndmsg { AF_INET, ifindex, NUD_PERMANENT }, then NDA_DST and NDA_LLADDR.',
+  ),
+  neighAdd(
+    'neigh-add-v4-reachable-proto',
+    'neigh add 10.0.0.3 lladdr 02:00:00:00:00:03 dev v0 nud reachable protocol 99',
+    'NDA_PROTOCOL (u8) comes first, whatever its place on the command line.',
+  ),
+  neighAdd(
+    'neigh-add-v6-router',
+    '-6 neigh add 2001:db8::2 lladdr 02:00:00:00:00:02 dev v0 router',
+    'No nud given: NUD_PERMANENT; router is ndm_flags NTF_ROUTER; 16-byte NDA_DST.',
+  ),
+  neighAdd(
+    'neigh-add-extern-learn',
+    'neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev v0 extern_learn',
+    'extern_learn is ndm_flags NTF_EXT_LEARNED.',
+  ),
+  neighAdd(
+    'neigh-add-managed',
+    'neigh add 10.0.0.10 dev v0 managed',
+    'managed is NDA_FLAGS_EXT NTF_EXT_MANAGED, after NDA_DST; the state becomes NUD_NONE.',
+  ),
+  neighAdd(
+    'neigh-add-proxy',
+    'neigh add proxy 10.0.0.5 dev v0',
+    'A proxy entry: ndm_flags NTF_PROXY, NUD_PERMANENT, NDA_DST only.',
+  ),
+  neighAdd('neigh-add-proxy-v6', '-6 neigh add proxy 2001:db8::5 dev v0', 'An IPv6 proxy entry.'),
+  {
+    name: 'neigh-replace',
+    command: 'neigh replace 10.0.0.2 lladdr 02:00:00:00:00:04 dev v0 nud reachable',
+    setup: NEIGH_SETUP,
+    select: { type: NEIGH.NEW, flags: F.REQ | F.ACK | F.CREATE | F.REPLACE },
+    notes: 'NLM_F_CREATE | NLM_F_REPLACE.',
+  },
+  {
+    name: 'neigh-del',
+    command: 'neigh del 10.0.0.2 dev v0',
+    setup: NEIGH_SETUP,
+    select: { type: NEIGH.DEL, flags: F.REQ | F.ACK },
+    notes: 'iproute2 leaves its default NUD_PERMANENT in ndm_state; the kernel ignores it in a delete.',
+  },
+  {
+    name: 'neigh-del-proxy',
+    command: 'neigh del proxy 10.0.0.5 dev v0',
+    setup: ['neigh add proxy 10.0.0.5 dev v0'],
+    select: { type: NEIGH.DEL, flags: F.REQ | F.ACK },
+    notes: 'NTF_PROXY selects the proxy table.',
+  },
+  {
+    name: 'neigh-get',
+    command: 'neigh get 10.0.0.2 dev v0',
+    setup: NEIGH_SETUP,
+    select: { type: NEIGH.GET, flags: F.REQ },
+    notes: 'ndm_state 0, NDA_DST; no NLM_F_ACK: the reply is the entry or an error.',
+  },
+  {
+    name: 'neigh-get-proxy',
+    command: 'neigh get proxy 10.0.0.5 dev v0',
+    setup: ['neigh add proxy 10.0.0.5 dev v0'],
+    select: { type: NEIGH.GET, flags: F.REQ },
+    notes: 'NTF_PROXY: the proxy entry.',
+  },
+  neighDump('neigh-dump', 'neigh show', 'A zeroed ndmsg, family AF_UNSPEC: IPv4 and IPv6 entries.'),
+  neighDump('neigh-dump-v6', '-6 neigh show', 'ndm_family AF_INET6.'),
+  neighDump(
+    'neigh-dump-dev',
+    'neigh show dev v0',
+    'The link filter as NDA_IFINDEX (strict checking refuses ndm_ifindex in a dump request).',
+  ),
+  neighDump('neigh-dump-proxy', 'neigh show proxy', 'ndm_flags NTF_PROXY: the proxy entries.'),
+  neighDump(
+    'neigh-dump-nud',
+    'neigh show nud permanent',
+    'The same bytes as a plain dump: the state filter is not in the request.',
+  ),
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

@@ -21,6 +21,13 @@ export type {
   MonitorOptions,
 } from './api/monitor.ts';
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
+export type {
+  NeighbourKey,
+  NeighbourListOptions,
+  NeighbourOptions,
+  NeighbourSetFlag,
+  Neighbours,
+} from './api/neighbours.ts';
 export { createNetns, deleteNetns, type NetnsFileOptions, type NetnsOption } from './api/netns.ts';
 export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
 export type { ProbeConflict, ProbeOptions, ProbeResult } from './api/probe.ts';
@@ -44,6 +51,10 @@ export type {
   AddressFlag,
   Family,
   Link,
+  Neighbour,
+  NeighbourCacheInfo,
+  NeighbourFlag,
+  NeighbourState,
   NextHop,
   NexthopGroupMember,
   NexthopObject,

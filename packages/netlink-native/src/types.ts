@@ -458,3 +458,94 @@ export interface RuleSpec {
   sportRange?: RuleRange;
   dportRange?: RuleRange;
 }
+
+/** A neighbour entry's NUD state (ndm_state), in iproute2's words. */
+export type NeighbourState =
+  | 'none'
+  | 'incomplete'
+  | 'reachable'
+  | 'stale'
+  | 'delay'
+  | 'probe'
+  | 'failed'
+  | 'noarp'
+  | 'permanent';
+
+/** Neighbour flags in iproute2's words: ndm_flags (NTF_*), then NDA_FLAGS_EXT ('managed', 'locked'). */
+export type NeighbourFlag =
+  | 'use'
+  | 'self'
+  | 'master'
+  | 'proxy'
+  | 'extern_learn'
+  | 'offload'
+  | 'sticky'
+  | 'router'
+  | 'managed'
+  | 'locked';
+
+/** NDA_CACHEINFO: how long ago the entry was confirmed, used and updated (seconds), and its refcount. */
+export interface NeighbourCacheInfo {
+  /** Seconds since the neighbour was last confirmed reachable. */
+  confirmed: number;
+  /** Seconds since the entry was last used to send. */
+  used: number;
+  /** Seconds since the entry last changed. */
+  updated: number;
+  /** References the kernel holds to the entry. */
+  refcount: number;
+}
+
+/** An ARP (IPv4) or neighbour-discovery (IPv6) cache entry, or a proxy entry, as RTM_NEWNEIGH describes it. */
+export interface Neighbour {
+  /** 4 (ARP) or 6 (neighbour discovery). */
+  family: Family;
+  /** ifindex of the link the entry is on (ndm_ifindex). */
+  index: number;
+  /** The neighbour's IP address (NDA_DST). */
+  address: string;
+  /** Link-layer address (NDA_LLADDR), lowercase colon hex; undefined while unresolved. */
+  lladdr: string | undefined;
+  /** The NUD state; undefined only when ndm_state is not exactly one NUD_* value (see stateBits). */
+  state: NeighbourState | undefined;
+  /** ndm_state as sent. */
+  stateBits: number;
+  /** The names of the known bits of ndm_flags and NDA_FLAGS_EXT ('proxy' marks a proxy entry). */
+  flags: NeighbourFlag[];
+  /** ndm_flags as sent (NTF_* bits). */
+  flagBits: number;
+  /** NDA_FLAGS_EXT as sent (NTF_EXT_* bits). */
+  extFlagBits: number | undefined;
+  /** ndm_type: RTN_* (1 unicast, 5 multicast...). */
+  type: number;
+  /** NDA_PROBES: probes sent since the entry was last confirmed. */
+  probes: number | undefined;
+  /** NDA_PROTOCOL: who installed the entry. */
+  protocol: number | undefined;
+  /** NDA_VLAN (bridge fdb entries). */
+  vlan: number | undefined;
+  /** NDA_MASTER: ifindex of the master. */
+  master: number | undefined;
+  /** NDA_LINK_NETNSID. */
+  linkNetnsId: number | undefined;
+  /** NDA_CACHEINFO: the entry's ages; undefined for proxy entries. */
+  cacheInfo: NeighbourCacheInfo | undefined;
+}
+
+/** What encodeNewNeighbour / encodeDelNeighbour send. */
+export interface NeighbourSpec {
+  /** ifindex of the link (ndm_ifindex). */
+  index: number;
+  /** The neighbour's IP address (IPv4 or IPv6); its family decides the request's. */
+  address: string;
+  /** NDA_LLADDR bytes. */
+  lladdr?: Uint8Array;
+  /** ndm_state: NUD_* (default NUD_PERMANENT, as iproute2 sends). */
+  state?: number;
+  /** ndm_flags: NTF_* bits (NTF_PROXY for a proxy entry, NTF_ROUTER, NTF_EXT_LEARNED, NTF_USE). */
+  flags?: number;
+  /** NDA_FLAGS_EXT: NTF_EXT_* bits (NTF_EXT_MANAGED). */
+  extFlags?: number;
+  /** NDA_PROTOCOL (0-255). */
+  protocol?: number;
+}

@@ -11,6 +11,7 @@ import { type ClaimWatch, type WatchClaimsOptions, watchClaims } from './claim-w
 import type { LinkRef } from './link-ref.ts';
 import { Links } from './links.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
+import { Neighbours } from './neighbours.ts';
 import { describeNetns, type NetnsOption, netnsTarget } from './netns.ts';
 import { Nexthops } from './nexthops.ts';
 import { type ProbeOptions, type ProbeResult, probe } from './probe.ts';
@@ -59,6 +60,8 @@ export class Netlink {
   readonly routes: Routes;
   /** Nexthop objects (`ip nexthop`). */
   readonly nexthops: Nexthops;
+  /** The ARP / neighbour-discovery caches and proxy entries (`ip neigh`). */
+  readonly neighbours: Neighbours;
   /** Policy routing rules (`ip rule`). */
   readonly rules: Rules;
   readonly #conn: Connection;
@@ -75,6 +78,7 @@ export class Netlink {
     this.addresses = new Addresses(conn);
     this.routes = new Routes(conn);
     this.nexthops = new Nexthops(conn);
+    this.neighbours = new Neighbours(conn);
     this.rules = new Rules(conn);
   }
 

@@ -7,13 +7,17 @@ import { endianness } from 'node:os';
 import createDebug from 'debug';
 import { decodeAddress } from '../codec/address.ts';
 import {
+  AF_INET,
+  AF_INET6,
   RTM_DELADDR,
   RTM_DELLINK,
+  RTM_DELNEIGH,
   RTM_DELNEXTHOP,
   RTM_DELROUTE,
   RTM_DELRULE,
   RTM_NEWADDR,
   RTM_NEWLINK,
+  RTM_NEWNEIGH,
   RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
   RTM_NEWRULE,
@@ -24,10 +28,12 @@ import {
   RTNLGRP_IPV6_ROUTE,
   RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
+  RTNLGRP_NEIGH,
   RTNLGRP_NEXTHOP,
 } from '../codec/constants.ts';
 import { decodeLink } from '../codec/link.ts';
-import { parseMessages } from '../codec/message.ts';
+import { type NetlinkMessage, parseMessages, payloadFamily } from '../codec/message.ts';
+import { decodeNeighbour } from '../codec/neighbour.ts';
 import { decodeNexthop } from '../codec/nexthop.ts';
 import { decodeRoute } from '../codec/route.ts';
 import { decodeRule, isIpRule } from '../codec/rule.ts';
@@ -38,7 +44,7 @@ import type {
   NativeSocketOptions,
   NetnsTarget,
 } from '../native/binding.ts';
-import type { Address, Link, NexthopObject, Route, Rule } from '../types.ts';
+import type { Address, Link, Neighbour, NexthopObject, Route, Rule } from '../types.ts';
 import {
   type MonitorFilter,
   type MonitorFilterSpec,
@@ -57,6 +63,7 @@ export type MonitorGroup =
   | 'ipv4-route'
   | 'ipv6-route'
   | 'nexthop'
+  | 'neighbour'
   | 'ipv4-rule'
   | 'ipv6-rule';
 
@@ -67,6 +74,7 @@ const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   'ipv4-route': RTNLGRP_IPV4_ROUTE,
   'ipv6-route': RTNLGRP_IPV6_ROUTE,
   nexthop: RTNLGRP_NEXTHOP,
+  neighbour: RTNLGRP_NEIGH,
   'ipv4-rule': RTNLGRP_IPV4_RULE,
   'ipv6-rule': RTNLGRP_IPV6_RULE,
 };
@@ -84,7 +92,7 @@ const DEFAULT_GROUPS: readonly MonitorGroup[] = [
 
 /** Options of `nl.monitor(options)`. */
 export interface MonitorOptions {
-  /** Default: links, and addresses and routes of both families ('nexthop' only when named). */
+  /** Default: links, and addresses and routes of both families ('nexthop' and 'neighbour' only when named). */
   groups?: MonitorGroup[];
   /** Receive buffer in bytes (default 4 MiB). Smaller overruns sooner under a burst of changes. */
   rcvbuf?: number;
@@ -146,6 +154,15 @@ export type MonitorEvent =
       /** The rule as the notification carries it. */
       rule: Rule;
     }
+  /** An IPv4 / IPv6 neighbour entry was created, changed or deleted (group 'neighbour', named in `groups`). */
+  | {
+      /** A neighbour entry changed. */
+      type: 'neighbour';
+      /** new or del. */
+      action: Action;
+      /** The entry as the notification carries it. */
+      neighbour: Neighbour;
+    }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   | {
       /** The kernel dropped notifications (ENOBUFS). */
@@ -169,6 +186,8 @@ export interface MonitorEvents {
   route: [event: Extract<MonitorEvent, { type: 'route' }>];
   /** A nexthop object change. */
   nexthop: [event: Extract<MonitorEvent, { type: 'nexthop' }>];
+  /** A neighbour entry change. */
+  neighbour: [event: Extract<MonitorEvent, { type: 'neighbour' }>];
   /** A rule change. */
   rule: [event: Extract<MonitorEvent, { type: 'rule' }>];
   /** Every event above, and overruns, in arrival order. */
@@ -410,6 +429,10 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
               });
             } else trace('ignored rule message of family %d', m.payload[0]);
             break;
+          case RTM_NEWNEIGH:
+          case RTM_DELNEIGH:
+            this.#neighbour(m);
+            break;
           default:
             trace('ignored message type %d', m.type);
         }
@@ -417,6 +440,20 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
         this.#fail(err as Error);
       }
     }
+  }
+
+  /** RTNLGRP_NEIGH also carries bridge fdb entries (AF_BRIDGE): only IPv4 / IPv6 neighbours are events. */
+  #neighbour(m: NetlinkMessage): void {
+    const family = payloadFamily(m);
+    if (family !== AF_INET && family !== AF_INET6) {
+      trace('ignored neighbour message of family %d', family);
+      return;
+    }
+    this.#deliver({
+      type: 'neighbour',
+      action: m.type === RTM_NEWNEIGH ? 'new' : 'del',
+      neighbour: decodeNeighbour(m),
+    });
   }
 
   #onError(errno: number, code: string, cause: unknown): void {

@@ -8,6 +8,7 @@ export * from './error.ts';
 export * from './ip.ts';
 export * from './link.ts';
 export * from './message.ts';
+export * from './neighbour.ts';
 export * from './nexthop.ts';
 export * from './route.ts';
 export * from './rule.ts';

@@ -29,6 +29,20 @@ import {
   RTN_LOCAL,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
+import { parseMac } from '../../src/codec/ip.ts';
+import {
+  encodeDelNeighbour,
+  encodeGetNeighbour,
+  encodeGetNeighbours,
+  encodeNewNeighbour,
+  NTF_EXT_LEARNED,
+  NTF_EXT_MANAGED,
+  NTF_PROXY,
+  NTF_ROUTER,
+  NUD_NONE,
+  NUD_PERMANENT,
+  NUD_REACHABLE,
+} from '../../src/codec/neighbour.ts';
 import { encodeDelRule, encodeGetRules, encodeNewRule } from '../../src/codec/rule.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
@@ -229,6 +243,66 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
   'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
   'nexthop-get': () => encodeGetNexthop(10),
+  'neigh-add-v4-permanent': (ix) =>
+    encodeNewNeighbour({
+      index: idx(ix, 'v0'),
+      address: '10.0.0.2',
+      lladdr: parseMac('02:00:00:00:00:02'),
+      state: NUD_PERMANENT,
+    }),
+  'neigh-add-v4-reachable-proto': (ix) =>
+    encodeNewNeighbour({
+      index: idx(ix, 'v0'),
+      address: '10.0.0.3',
+      lladdr: parseMac('02:00:00:00:00:03'),
+      state: NUD_REACHABLE,
+      protocol: 99,
+    }),
+  'neigh-add-v6-router': (ix) =>
+    encodeNewNeighbour({
+      index: idx(ix, 'v0'),
+      address: '2001:db8::2',
+      lladdr: parseMac('02:00:00:00:00:02'),
+      flags: NTF_ROUTER,
+    }),
+  'neigh-add-extern-learn': (ix) =>
+    encodeNewNeighbour({
+      index: idx(ix, 'v0'),
+      address: '10.0.0.7',
+      lladdr: parseMac('02:00:00:00:00:07'),
+      flags: NTF_EXT_LEARNED,
+    }),
+  'neigh-add-managed': (ix) =>
+    encodeNewNeighbour({
+      index: idx(ix, 'v0'),
+      address: '10.0.0.10',
+      state: NUD_NONE,
+      extFlags: NTF_EXT_MANAGED,
+    }),
+  'neigh-add-proxy': (ix) =>
+    encodeNewNeighbour({ index: idx(ix, 'v0'), address: '10.0.0.5', flags: NTF_PROXY }),
+  'neigh-add-proxy-v6': (ix) =>
+    encodeNewNeighbour({ index: idx(ix, 'v0'), address: '2001:db8::5', flags: NTF_PROXY }),
+  'neigh-replace': (ix) =>
+    encodeNewNeighbour(
+      {
+        index: idx(ix, 'v0'),
+        address: '10.0.0.2',
+        lladdr: parseMac('02:00:00:00:00:04'),
+        state: NUD_REACHABLE,
+      },
+      'replace',
+    ),
+  'neigh-del': (ix) => encodeDelNeighbour({ index: idx(ix, 'v0'), address: '10.0.0.2' }),
+  'neigh-del-proxy': (ix) =>
+    encodeDelNeighbour({ index: idx(ix, 'v0'), address: '10.0.0.5', flags: NTF_PROXY }),
+  'neigh-get': (ix) => encodeGetNeighbour({ index: idx(ix, 'v0'), address: '10.0.0.2' }),
+  'neigh-get-proxy': (ix) => encodeGetNeighbour({ index: idx(ix, 'v0'), address: '10.0.0.5', proxy: true }),
+  'neigh-dump': () => encodeGetNeighbours(),
+  'neigh-dump-v6': () => encodeGetNeighbours({ family: 6 }),
+  'neigh-dump-dev': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
+  'neigh-dump-proxy': () => encodeGetNeighbours({ proxy: true }),
+  'neigh-dump-nud': () => encodeGetNeighbours(),
   'rule-add-v4-full': () =>
     encodeNewRule({
       family: 4,

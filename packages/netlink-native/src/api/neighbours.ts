@@ -1,0 +1,217 @@
+// Neighbours (`ip neigh`): the ARP (IPv4) and neighbour-discovery (IPv6) caches and the proxy
+// entries. list (family and link filtered in the kernel, state here), get, add, replace, delete.
+import { parseMac } from '../codec/ip.ts';
+import {
+  decodeNeighbour,
+  encodeDelNeighbour,
+  encodeGetNeighbour,
+  encodeGetNeighbours,
+  encodeNewNeighbour,
+  NEIGHBOUR_EXT_FLAGS,
+  NEIGHBOUR_FLAGS,
+  NEIGHBOUR_STATES,
+  NTF_PROXY,
+} from '../codec/neighbour.ts';
+import type { Connection } from '../transport/connection.ts';
+import type { Decoder, DumpResult } from '../transport/pending.ts';
+import type { Family, Neighbour, NeighbourSpec, NeighbourState } from '../types.ts';
+import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
+import { checkRetry, type DumpOptions } from './links.ts';
+import { parseAddressOnly } from './prefix.ts';
+
+/** What `neighbours.list` returns. */
+export interface NeighbourListOptions extends DumpOptions {
+  /** Only IPv4 (ARP) or IPv6 (ND) entries; filtered in the kernel. */
+  family?: Family;
+  /** Only entries on this link; filtered in the kernel (NDA_IFINDEX), and here too without strict checking. */
+  link?: LinkRef;
+  /** Only entries in this NUD state (or any of these). The kernel cannot filter by state: done here. */
+  state?: NeighbourState | readonly NeighbourState[];
+  /** The proxy entries (`ip neigh show proxy`) instead of the neighbours. */
+  proxy?: boolean;
+}
+
+/** Flags a caller may set on an entry: NTF_USE, NTF_ROUTER (IPv6), NTF_EXT_LEARNED, NTF_EXT_MANAGED. */
+export type NeighbourSetFlag = 'use' | 'router' | 'extern_learn' | 'managed';
+
+/** One entry: the link it is on and its IP address; `proxy` for a proxy entry. */
+export interface NeighbourKey {
+  /** The link the entry is on: an ifindex, or a name (looked up first). */
+  link: LinkRef;
+  /** The neighbour's IPv4 or IPv6 address. */
+  address: string;
+  /** A proxy entry (NTF_PROXY, `ip neigh ... proxy ADDR dev X`): this host answers for the address. */
+  proxy?: boolean;
+}
+
+/** What `neighbours.add` / `replace` set. */
+export interface NeighbourOptions extends NeighbourKey {
+  /** Link-layer address, "aa:bb:cc:dd:ee:ff" (not for a proxy entry). */
+  lladdr?: string;
+  /** Default 'permanent' ('none' with the 'managed' flag), as `ip neigh add` has it. Not for a proxy entry. */
+  state?: NeighbourState;
+  /** Flags to set on the entry ('router' is IPv6 only). */
+  flags?: readonly NeighbourSetFlag[];
+  /** NDA_PROTOCOL (0-255): who installed the entry. */
+  protocol?: number;
+}
+
+const SETTABLE: ReadonlySet<string> = new Set<NeighbourSetFlag>(['use', 'router', 'extern_learn', 'managed']);
+
+function stateBits(state: unknown): number {
+  if (typeof state !== 'string' || !Object.hasOwn(NEIGHBOUR_STATES, state)) {
+    throw new TypeError(
+      `unknown neighbour state ${JSON.stringify(state)} (known: ${Object.keys(NEIGHBOUR_STATES).join(', ')})`,
+    );
+  }
+  return NEIGHBOUR_STATES[state as NeighbourState];
+}
+
+function checkKey(key: NeighbourKey, what: string): Family {
+  if (typeof key !== 'object' || key === null)
+    throw new TypeError(`neighbour ${what} needs { link, address }`);
+  if (key.proxy !== undefined && typeof key.proxy !== 'boolean')
+    throw new TypeError(`proxy must be a boolean, got ${key.proxy}`);
+  return parseAddressOnly(key.address, 'neighbour address');
+}
+
+/** The request's fields apart from the ifindex (filled in once the link is known). */
+function specOf(o: NeighbourOptions): NeighbourSpec {
+  checkKey(o, 'add');
+  const spec: NeighbourSpec = { index: 1, address: o.address };
+  let flags = o.proxy ? NTF_PROXY : 0;
+  let ext = 0;
+  for (const f of o.flags ?? []) {
+    if (!SETTABLE.has(f))
+      throw new TypeError(
+        `neighbour flag ${JSON.stringify(f)} cannot be set (settable: ${[...SETTABLE].join(', ')})`,
+      );
+    if (f === 'managed') ext |= NEIGHBOUR_EXT_FLAGS.managed;
+    else flags |= NEIGHBOUR_FLAGS[f as Exclude<NeighbourSetFlag, 'managed'>];
+  }
+  if (o.proxy && (o.lladdr !== undefined || o.state !== undefined)) {
+    throw new TypeError('a proxy entry has no lladdr or state');
+  }
+  if (o.lladdr !== undefined) spec.lladdr = parseMac(o.lladdr);
+  if (o.state !== undefined) spec.state = stateBits(o.state);
+  else if (ext) spec.state = NEIGHBOUR_STATES.none;
+  if (flags) spec.flags = flags;
+  if (ext) spec.extFlags = ext;
+  if (o.protocol !== undefined) {
+    if (!Number.isInteger(o.protocol) || o.protocol < 0 || o.protocol > 255)
+      throw new RangeError(`protocol must be 0..255, got ${o.protocol}`);
+    spec.protocol = o.protocol;
+  }
+  return spec;
+}
+
+/** "neighbour add proxy 10.0.0.5 dev v0", as the operation of an error. */
+const describe = (verb: string, key: NeighbourKey): string =>
+  `neighbour ${verb}${key.proxy ? ' proxy' : ''} ${key.address} dev ${linkLabel(key.link)}`;
+
+function stateFilter(state: NeighbourListOptions['state']): ReadonlySet<number> | undefined {
+  if (state === undefined) return undefined;
+  const names = typeof state === 'string' ? [state] : state;
+  if (!Array.isArray(names) || names.length === 0)
+    throw new TypeError('state must be a state name or a non-empty array of them');
+  return new Set(names.map(stateBits));
+}
+
+/** nl.neighbours: the ARP / ND caches and proxy entries of the handle's namespace. */
+export class Neighbours {
+  readonly #conn: Connection;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  /**
+   * Neighbour entries (RTM_GETNEIGH dump), or proxy entries with `proxy: true`. Unlike `ip neigh
+   * show`, entries in state noarp are listed too unless `state` leaves them out.
+   */
+  async list(options: NeighbourListOptions = {}): Promise<DumpResult<Neighbour>> {
+    const retry = checkRetry(options);
+    const { family } = options;
+    if (family !== undefined && family !== 4 && family !== 6)
+      throw new TypeError(`family must be 4 or 6, got ${family}`);
+    if (options.proxy !== undefined && typeof options.proxy !== 'boolean')
+      throw new TypeError(`proxy must be a boolean, got ${options.proxy}`);
+    const states = stateFilter(options.state);
+    const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
+    // Without strict checking an old kernel may ignore NDA_IFINDEX: the link is checked here too.
+    const byIndex = index !== undefined && !this.#conn.socket.strictCheck ? index : undefined;
+    let decode: Decoder<Neighbour> = decodeNeighbour;
+    if (states !== undefined || byIndex !== undefined) {
+      decode = (m) => {
+        const n = decodeNeighbour(m);
+        if (states !== undefined && !states.has(n.stateBits)) return undefined;
+        return byIndex === undefined || n.index === byIndex ? n : undefined;
+      };
+    }
+    const words = ['neighbour list'];
+    if (family) words.push(`-${family}`);
+    if (options.proxy) words.push('proxy');
+    if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
+    const request = encodeGetNeighbours({ family, index, proxy: options.proxy === true });
+    return this.#conn.dump(request, words.join(' '), decode, retry);
+  }
+
+  /** One entry (`ip neigh get ADDR dev X`); a missing one rejects with NetlinkError ENOENT. */
+  async get(key: NeighbourKey): Promise<Neighbour> {
+    checkKey(key, 'get');
+    const index = await resolveIndex(this.#conn, key.link);
+    const request = encodeGetNeighbour({ index, address: key.address, proxy: key.proxy === true });
+    return this.#conn.single(request, describe('get', key), decodeNeighbour);
+  }
+
+  /** Adds an entry; EEXIST when there is one for the address on the link. */
+  add(options: NeighbourOptions): Promise<void> {
+    return this.#change(options, 'add');
+  }
+
+  /** Adds the entry or overwrites the one there (lladdr, state, flags). */
+  replace(options: NeighbourOptions): Promise<void> {
+    return this.#change(options, 'replace');
+  }
+
+  /** Deletes an entry; a missing one rejects with NetlinkError ENOENT. */
+  delete(key: NeighbourKey): Promise<void> {
+    try {
+      checkKey(key, 'delete');
+      const spec: NeighbourSpec = { index: 1, address: key.address };
+      if (key.proxy) spec.flags = NTF_PROXY;
+      return this.#send(key.link, spec, (s) => encodeDelNeighbour(s), describe('del', key));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #change(options: NeighbourOptions, mode: 'add' | 'replace'): Promise<void> {
+    try {
+      const spec = specOf(options);
+      // Encode once before any link lookup, so a bad field fails before anything is sent.
+      encodeNewNeighbour(spec, mode);
+      return this.#send(options.link, spec, (s) => encodeNewNeighbour(s, mode), describe(mode, options));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #send(
+    link: LinkRef,
+    spec: NeighbourSpec,
+    encode: (s: NeighbourSpec) => Buffer,
+    what: string,
+  ): Promise<void> {
+    if (typeof link === 'number') {
+      if (!Number.isInteger(link) || link <= 0 || link > 0x7fffffff)
+        throw new RangeError(`link index must be a positive integer, got ${link}`);
+      spec.index = link;
+      return this.#conn.ack(encode(spec), what);
+    }
+    return resolveIndex(this.#conn, link).then((index) => {
+      spec.index = index;
+      return this.#conn.ack(encode(spec), what);
+    });
+  }
+}
