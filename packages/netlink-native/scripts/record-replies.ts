@@ -30,6 +30,7 @@ import {
   NLM_F_REQUEST,
   RTM_NEWADDR,
 } from '../src/codec/index.ts';
+import { encodeGetNeighbour, encodeGetNeighbours } from '../src/codec/neighbour.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, '..', 'test', 'fixtures', 'replies');
@@ -316,6 +317,49 @@ const SCENARIOS: Scenario[] = [
     ipJson: ['nexthop show', '-4 route show'],
   },
 ];
+
+// Neighbours (issue 14): every kind of entry `ip neigh` makes, the dumps and gets of nl.neighbours.
+SCENARIOS.push({
+  name: 'neighbours',
+  description:
+    'ARP and ND entries in several NUD states with flags (router, extern_learn, managed) and a protocol, and IPv4 and IPv6 proxy entries, over a veth pair.',
+  setup: [
+    'link add v0 type veth peer name v1',
+    'link set v0 up',
+    'link set v1 up',
+    'address add 10.0.0.1/24 dev v0',
+    'address add 10.0.1.1/24 dev v1',
+    '-6 address add 2001:db8::1/64 dev v0 nodad',
+    'neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0',
+    'neigh add 10.0.0.3 lladdr 02:00:00:00:00:03 dev v0 nud stale',
+    'neigh add 10.0.1.2 lladdr 02:00:00:00:01:02 dev v1 nud reachable',
+    'neigh add 10.0.0.4 lladdr 02:00:00:00:00:04 dev v0 nud noarp',
+    'neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev v0 extern_learn protocol 42',
+    'neigh add 10.0.0.10 dev v0 managed',
+    'neigh add 2001:db8::2 lladdr 02:00:00:00:00:12 dev v0 router',
+    'neigh add proxy 10.0.0.5 dev v0',
+    'neigh add proxy 2001:db8::5 dev v0',
+  ],
+  steps: (ix) => [
+    { request: 'encodeGetNeighbours()', hex: hex(encodeGetNeighbours()) },
+    {
+      request: 'encodeGetNeighbours({ index: v1 })',
+      hex: hex(encodeGetNeighbours({ index: ix.v1 as number })),
+    },
+    { request: 'encodeGetNeighbours({ proxy: true })', hex: hex(encodeGetNeighbours({ proxy: true })) },
+    {
+      request: 'encodeGetNeighbour({ index: v0, address: 2001:db8::2 })',
+      hex: hex(encodeGetNeighbour({ index: ix.v0 as number, address: '2001:db8::2' })),
+      until: 'reply',
+    },
+    {
+      request: 'encodeGetNeighbour({ index: v0, address: 10.0.0.99 }) (no such entry)',
+      hex: hex(encodeGetNeighbour({ index: ix.v0 as number, address: '10.0.0.99' })),
+      until: 'reply',
+    },
+  ],
+  ipJson: ['neigh show nud all', 'neigh show proxy'],
+});
 
 interface PyResult {
   replies: string[];

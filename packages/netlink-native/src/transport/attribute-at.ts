@@ -2,12 +2,13 @@
 // holds the request, so it can walk it and say which attribute that was ("IFA_LOCAL",
 // "IFLA_LINKINFO > IFLA_INFO_KIND") instead of leaving the caller with a bare number.
 import * as C from '../codec/constants.ts';
+import * as N from '../codec/neighbour.ts';
 
 type NameTable = Map<number, string>;
 
-function table(prefix: string, exclude: string[] = []): NameTable {
+function table(prefix: string, exclude: string[] = [], source: object = C): NameTable {
   const names: NameTable = new Map();
-  for (const [key, value] of Object.entries(C)) {
+  for (const [key, value] of Object.entries(source)) {
     if (typeof value !== 'number' || !key.startsWith(prefix) || key.endsWith('_UNSPEC')) continue;
     if (exclude.some((x) => key.startsWith(x))) continue;
     if (!names.has(value)) names.set(value, key);
@@ -34,10 +35,12 @@ function layoutFor(type: number): Layout | undefined {
     };
     const addr: Layout = { fixed: C.IFADDRMSG_LEN, names: table('IFA_', ['IFA_F_']), nested: new Map() };
     const route: Layout = { fixed: C.RTMSG_LEN, names: table('RTA_'), nested: new Map() };
+    const neigh: Layout = { fixed: N.NDMSG_LEN, names: table('NDA_', [], N), nested: new Map() };
     layouts = new Map();
     for (const t of [C.RTM_NEWLINK, C.RTM_DELLINK, C.RTM_GETLINK, C.RTM_SETLINK]) layouts.set(t, link);
     for (const t of [C.RTM_NEWADDR, C.RTM_DELADDR, C.RTM_GETADDR]) layouts.set(t, addr);
     for (const t of [C.RTM_NEWROUTE, C.RTM_DELROUTE, C.RTM_GETROUTE]) layouts.set(t, route);
+    for (const t of [C.RTM_NEWNEIGH, C.RTM_DELNEIGH, C.RTM_GETNEIGH]) layouts.set(t, neigh);
   }
   return layouts.get(type);
 }
