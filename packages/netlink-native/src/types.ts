@@ -426,6 +426,12 @@ export interface Rule {
   flowlabel: number | undefined;
   /** FRA_FLOWLABEL_MASK: the bits of the flow label compared. */
   flowlabelMask: number | undefined;
+  /** FRA_SPORT_MASK (kernel >= 6.16): the bits of the source port compared; 0xffff for a single port. */
+  sportMask: number | undefined;
+  /** FRA_DPORT_MASK: the bits of the destination port compared; 0xffff for a single port. */
+  dportMask: number | undefined;
+  /** FRA_DSCP_MASK: the bits of the DSCP compared. */
+  dscpMask: number | undefined;
 }
 
 /** What `encodeNewRule` / `encodeDelRule` send. Unset fields are left out (a delete then matches any). */

@@ -491,6 +491,10 @@ export const FRA_DPORT_RANGE = 24;
 export const FRA_DSCP = 25;
 export const FRA_FLOWLABEL = 26;
 export const FRA_FLOWLABEL_MASK = 27;
+/** u16 masks of the port ranges and u8 mask of FRA_DSCP (kernel >= 6.16). */
+export const FRA_SPORT_MASK = 28;
+export const FRA_DPORT_MASK = 29;
+export const FRA_DSCP_MASK = 30;
 
 // fib_rule_hdr.action
 export const FR_ACT_UNSPEC = 0;

@@ -6,7 +6,7 @@
 // dport, table (> 255), suppress_prefixlength, suppress_ifgroup, goto, realms, protocol.
 
 import type { Family, Rule, RuleAction, RuleRange, RuleSpec } from '../types.ts';
-import { attributeLength, attributeType, readString, readU32, sharedWriter } from './attributes.ts';
+import { attributeLength, attributeType, readString, readU16, readU32, sharedWriter } from './attributes.ts';
 import {
   AF_INET,
   AF_INET6,
@@ -15,8 +15,10 @@ import {
   FR_ACT_GOTO,
   FR_ACT_TO_TBL,
   FR_ACT_UNSPEC,
+  FRA_DPORT_MASK,
   FRA_DPORT_RANGE,
   FRA_DSCP,
+  FRA_DSCP_MASK,
   FRA_DST,
   FRA_FLOW,
   FRA_FLOWLABEL,
@@ -30,6 +32,7 @@ import {
   FRA_OIFNAME,
   FRA_PRIORITY,
   FRA_PROTOCOL,
+  FRA_SPORT_MASK,
   FRA_SPORT_RANGE,
   FRA_SRC,
   FRA_SUPPRESS_IFGROUP,
@@ -126,12 +129,15 @@ function emptyRule(p: Buffer, family: Family): Rule {
     dscp: undefined,
     flowlabel: undefined,
     flowlabelMask: undefined,
+    sportMask: undefined,
+    dportMask: undefined,
+    dscpMask: undefined,
   };
 }
 
 const unlessUnset = (v: number): number | undefined => (v === 0xffffffff ? undefined : v);
 
-/** One FRA_* attribute into the rule; attributes it does not know are skipped. */
+/** One FRA_* attribute into the rule; attributes neither function knows are skipped. */
 function decodeRuleAttribute(r: Rule, p: Buffer, type: number, d: number, dl: number, alen: 4 | 16): void {
   switch (type) {
     case FRA_SRC:
@@ -178,6 +184,14 @@ function decodeRuleAttribute(r: Rule, p: Buffer, type: number, d: number, dl: nu
     case FRA_L3MDEV:
       r.l3mdev = readU8At(p, d, dl, 'FRA_L3MDEV') !== 0;
       break;
+    default:
+      decodeMatchAttribute(r, p, type, d, dl);
+  }
+}
+
+/** The attributes newer kernels added: uid range, protocol, ipproto, ports, DSCP, flow label, masks. */
+function decodeMatchAttribute(r: Rule, p: Buffer, type: number, d: number, dl: number): void {
+  switch (type) {
     case FRA_UID_RANGE:
       r.uidRange = readRange(p, d, dl, 4, 'FRA_UID_RANGE');
       break;
@@ -201,6 +215,15 @@ function decodeRuleAttribute(r: Rule, p: Buffer, type: number, d: number, dl: nu
       break;
     case FRA_FLOWLABEL_MASK:
       r.flowlabelMask = readBe32(p, d, dl, 'FRA_FLOWLABEL_MASK');
+      break;
+    case FRA_SPORT_MASK:
+      r.sportMask = readU16(p, d, dl);
+      break;
+    case FRA_DPORT_MASK:
+      r.dportMask = readU16(p, d, dl);
+      break;
+    case FRA_DSCP_MASK:
+      r.dscpMask = readU8At(p, d, dl, 'FRA_DSCP_MASK');
       break;
   }
 }

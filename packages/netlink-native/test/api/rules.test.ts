@@ -120,6 +120,9 @@ test('rules.list returns the default rules of a fresh namespace, every key prese
       dscp: undefined,
       flowlabel: undefined,
       flowlabelMask: undefined,
+      sportMask: undefined,
+      dportMask: undefined,
+      dscpMask: undefined,
     });
     await assertSameAsIp(nl, ns);
   }),

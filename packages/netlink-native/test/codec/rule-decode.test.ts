@@ -22,8 +22,10 @@ import {
   FIB_RULE_INVERT,
   FIB_RULE_OIF_DETACHED,
   FRA_DSCP,
+  FRA_DSCP_MASK,
   FRA_FLOWLABEL,
   FRA_FLOWLABEL_MASK,
+  FRA_SPORT_MASK,
   FRA_SPORT_RANGE,
   FRA_SRC,
   FRA_TUN_ID,
@@ -87,6 +89,9 @@ const rule = (over: Partial<Rule>): Rule => ({
   dscp: undefined,
   flowlabel: undefined,
   flowlabelMask: undefined,
+  sportMask: undefined,
+  dportMask: undefined,
+  dscpMask: undefined,
   ...over,
 });
 
@@ -118,6 +123,7 @@ test('an IPv4 rule dump decodes to exact typed rules, tables above 255 from FRA_
       ipProto: 6,
       sportRange: { start: 1000, end: 2000 },
       dportRange: { start: 80, end: 80 },
+      dportMask: 0xffff, // FRA_DPORT_MASK (29): the kernel reports the mask of a single port
     }),
     rule({ priority: 210, action: 'goto', goto: 32766 }),
     rule({ priority: 211, table: 254, suppressPrefixLength: 0, suppressIfgroup: 5 }),
@@ -155,7 +161,7 @@ function built(family: number, action: number, attrs: (w: AttrWriter) => void, t
 
 const decodeBuilt = (b: Buffer) => decodeRule(parseMessages(b)[0] as never);
 
-test('the newer attributes decode: tunnel id, DSCP, flow label and mask; unknown ones are skipped', () => {
+test('the newer attributes decode: tunnel id, DSCP, flow label, the masks; unknown ones are skipped', () => {
   const msg = built(10, 1, (w) => {
     w.u64(FRA_TUN_ID, 0n);
     w.buf.writeBigUInt64BE(0x0102030405060708n, w.pos - 8);
@@ -164,6 +170,8 @@ test('the newer attributes decode: tunnel id, DSCP, flow label and mask; unknown
     w.buf.writeUInt32BE(0xabcde, w.pos - 4);
     w.u32(FRA_FLOWLABEL_MASK, 0);
     w.buf.writeUInt32BE(0xfffff, w.pos - 4);
+    w.u16(FRA_SPORT_MASK, 0xff00);
+    w.u8(FRA_DSCP_MASK, 0x38);
     w.u32(99, 7);
   });
   const r = decodeBuilt(msg);
@@ -171,6 +179,8 @@ test('the newer attributes decode: tunnel id, DSCP, flow label and mask; unknown
   assert.equal(r.dscp, 46);
   assert.equal(r.flowlabel, 0xabcde);
   assert.equal(r.flowlabelMask, 0xfffff);
+  assert.equal(r.sportMask, 0xff00);
+  assert.equal(r.dscpMask, 0x38);
   assert.equal(
     decodeBuilt(built(2, 0, () => {}, RTM_DELRULE)).action,
     'unspec',
