@@ -31,8 +31,10 @@ interface Difference {
 
 interface Vector {
   name: string;
-  /** Arguments after `ip -n NS`. */
+  /** Arguments after `ip -n NS` (after `bridge` when tool is 'bridge'). */
   command: string;
+  /** The iproute2 program that runs the command (default ip). */
+  tool?: 'ip' | 'bridge';
   /** `ip` commands (arguments after `ip -n NS`) run before the recorded one. */
   setup?: string[];
   select: Select;
@@ -494,6 +496,119 @@ export const VECTORS: Vector[] = [
     select: { type: GETNEXTHOP, flags: F.REQ },
     notes: 'nhmsg AF_UNSPEC then NHA_ID; no NLM_F_ACK: the reply is the nexthop or an error.',
   },
+  // ---- links (issue 14): nomaster, namespaces, vlan / macvlan / ipvlan, bridge and its ports ----
+  {
+    name: 'link-set-nomaster',
+    command: 'link set v1 nomaster',
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes: 'nomaster is IFLA_MASTER 0.',
+  },
+  {
+    name: 'link-set-netns-fd',
+    command: 'link set v1 netns /proc/self/ns/net',
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'IFLA_NET_NS_FD: the fd iproute2 got opening the namespace file (a path with "/" is opened as is; ' +
+      'here its own namespace, so the move is a no-op). The fd number is whatever ip had free.',
+  },
+  {
+    name: 'link-set-netns-pid',
+    command: 'link set v1 netns 4194304',
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'IFLA_NET_NS_PID: not a namespace name, so iproute2 takes it as a pid. 4194304 is above the ' +
+      'largest pid_max, so no process has it and the kernel answers ESRCH: nothing moves.',
+  },
+  {
+    name: 'link-add-vlan',
+    command: 'link add link v0 name v0.10 type vlan id 10',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes:
+      'IFLA_LINK (the parent), IFLA_IFNAME, IFLA_LINKINFO { KIND, DATA { IFLA_VLAN_ID } }. Kernels ' +
+      'without 8021q answer EOPNOTSUPP "Unknown device type"; the request is recorded all the same.',
+  },
+  {
+    name: 'link-add-vlan-8021ad',
+    command: 'link add link v0 name v0.20 type vlan protocol 802.1ad id 20 reorder_hdr off loose_binding on',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'IFLA_VLAN_PROTOCOL (big endian 0x88a8), IFLA_VLAN_ID, IFLA_VLAN_FLAGS { flags, mask }.',
+  },
+  {
+    name: 'link-add-macvlan',
+    command: 'link add link v0 name mv0 type macvlan mode bridge',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'IFLA_MACVLAN_MODE u32 MACVLAN_MODE_BRIDGE (4).',
+  },
+  {
+    name: 'link-add-ipvlan',
+    command: 'link add link v0 name iv0 type ipvlan mode l3s',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes:
+      'IFLA_IPVLAN_MODE u16 (2 = l3s), IFLA_IPVLAN_FLAGS u16 0. Kernels without ipvlan answer ' +
+      'EOPNOTSUPP "Unknown device type"; the request is recorded all the same.',
+  },
+  {
+    name: 'link-add-ipvlan-vepa',
+    command: 'link add link v0 name iv0 type ipvlan mode l2 vepa',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'IFLA_IPVLAN_FLAGS IPVLAN_F_VEPA (2).',
+  },
+  {
+    name: 'link-add-bridge-opts',
+    command:
+      'link add b0 type bridge forward_delay 400 hello_time 300 max_age 1500 ageing_time 6000 stp_state 1 priority 4096 vlan_filtering 1',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes:
+      'IFLA_INFO_DATA in argument order; times are clock_t (hundredths of a second). Kernels without ' +
+      'CONFIG_BRIDGE_VLAN_FILTERING refuse vlan_filtering 1 with EOPNOTSUPP.',
+  },
+  {
+    name: 'link-set-bridge',
+    command: 'link set b0 type bridge ageing_time 1000 stp_state 0',
+    setup: ['link add b0 type bridge'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'A change of bridge options: RTM_NEWLINK by index with IFLA_LINKINFO { KIND bridge, DATA }; ' +
+      'iproute2 writes them in argument order, given here in IFLA_BR_* order as the encoder writes them.',
+  },
+  {
+    name: 'link-set-bridge-port',
+    command:
+      'link set v1 type bridge_slave state 3 priority 5 cost 10 hairpin on guard on root_block on fastleave on learning off flood off proxy_arp on mcast_flood off bcast_flood off neigh_suppress on isolated on',
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'IFLA_LINKINFO { IFLA_INFO_KIND "bridge_slave" (the kernel ignores an unknown kind on a change), ' +
+      'IFLA_INFO_SLAVE_DATA { IFLA_BRPORT_* } }; arguments in IFLA_BRPORT_* order, as the encoder writes them.',
+  },
+  {
+    name: 'link-set-bridge-port-af-bridge',
+    tool: 'bridge',
+    command:
+      'link set dev v1 state 0 priority 5 cost 10 hairpin on guard on root_block on fastleave on learning off flood off mcast_flood off bcast_flood off neigh_suppress on isolated on',
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+    select: { type: 19, flags: F.REQ | F.ACK, family: 7 },
+    notes:
+      'RTM_SETLINK, ifi_family AF_BRIDGE, IFLA_PROTINFO with NLA_F_NESTED { IFLA_BRPORT_* in the fixed ' +
+      'order `bridge` writes them }. A port state sent this way stays (the RTM_NEWLINK form ends in a ' +
+      'NETDEV_CHANGE that re-enables a disabled port).',
+  },
+  {
+    name: 'link-get-by-index-stats',
+    command: 'route show',
+    select: { type: RTM.GETLINK, flags: F.REQ, family: 0 },
+    notes: 'The get by index of link-get-by-index; links.get asks for statistics too.',
+    differences: [
+      {
+        offset: 36,
+        ours: '01',
+        why:
+          'iproute2 looks names up with RTEXT_FILTER_SKIP_STATS; links.get(index) sends RTEXT_FILTER_VF ' +
+          'alone so the link comes with IFLA_STATS64, as a dump or a get by name does.',
+      },
+    ],
+  },
 ];
 
 // Policy routing rules (`ip rule`): arguments in the order rules.ts encodes them (iproute2 writes
@@ -758,7 +873,8 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     '-s',
     '65535',
   ];
-  args.push('ip', ...v.command.split(' '));
+  const tool = v.tool ?? 'ip';
+  args.push(tool, ...v.command.split(' '));
   const run = spawnSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const stderr = run.stderr;
   const exitCode = run.status ?? -1;
@@ -776,10 +892,10 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     .filter((l) => l && !l.startsWith('send') && !l.startsWith('+++') && !l.includes('resumed'))
     .at(-1);
   return {
-    command: `ip ${v.intended ?? v.command}`,
-    recordedCommand: `ip ${v.command}`,
+    command: `${tool} ${v.intended ?? v.command}`,
+    recordedCommand: `${tool} ${v.command}`,
     setup: [...BASE_SETUP, ...(v.setup ?? [])].map((s) => `ip ${s}`),
-    recordedWith: `ip netns exec NS strace -f -e trace=sendmsg,sendto -e write=all -xx -s 65535 ip ${v.command}`,
+    recordedWith: `ip netns exec NS strace -f -e trace=sendmsg,sendto -e write=all -xx -s 65535 ${tool} ${v.command}`,
     iproute2: execFileSync('ip', ['-V'], { encoding: 'utf8' }).trim(),
     kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
     ipExitCode: exitCode,

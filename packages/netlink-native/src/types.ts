@@ -44,10 +44,22 @@ export interface Link {
   altNames: string[] | undefined;
   /** The raw IFLA_INFO_DATA payload (kind-specific), kept for callers that need it. */
   infoData: Buffer | undefined;
+  /** IFLA_STATS64: the link's counters; undefined when the request skipped statistics. */
+  stats: LinkStats | undefined;
+  /** IFLA_INFO_DATA of a vlan link. */
+  vlan: VlanInfo | undefined;
+  /** IFLA_INFO_DATA of a macvlan (or macvtap) link. */
+  macvlan: MacvlanInfo | undefined;
+  /** IFLA_INFO_DATA of an ipvlan link. */
+  ipvlan: IpvlanInfo | undefined;
+  /** IFLA_INFO_DATA of a bridge. */
+  bridge: BridgeInfo | undefined;
+  /** A bridge port's attributes (IFLA_INFO_SLAVE_DATA, or IFLA_PROTINFO in AF_BRIDGE messages). */
+  bridgePort: BridgePortInfo | undefined;
 }
 
 /** What `encodeNewLink` creates. */
-export type LinkKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan';
+export type LinkKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan' | 'vlan' | 'macvlan' | 'ipvlan';
 
 export interface LinkPeerSpec {
   name: string;
@@ -85,6 +97,16 @@ export interface LinkCreateSpec {
   peer?: LinkPeerSpec;
   /** Required for kind 'vxlan'. */
   vxlan?: VxlanSpec;
+  /** IFLA_LINK: ifindex of the lower device (vlan, macvlan, ipvlan). */
+  link?: number;
+  /** Required for kind 'vlan'. */
+  vlan?: VlanSpec;
+  /** Kind 'macvlan' (default mode: the kernel's, vepa). */
+  macvlan?: MacvlanSpec;
+  /** Kind 'ipvlan' (default mode l3, as iproute2). */
+  ipvlan?: IpvlanSpec;
+  /** Kind 'bridge': the bridge's own options. */
+  bridge?: BridgeSpec;
 }
 
 /** Selects one link: by index (preferred: no name lookup in the kernel) or by name. */
@@ -102,6 +124,12 @@ export type LinkChangeSpec = LinkSelector & {
   alias?: string;
   /** Move to the namespace behind this fd. */
   netnsFd?: number;
+  /** Move to the namespace of this process (IFLA_NET_NS_PID). */
+  netnsPid?: number;
+  /** Change a bridge's options (IFLA_LINKINFO { KIND bridge, DATA }). */
+  bridge?: BridgeSpec;
+  /** Change a bridge port's attributes (IFLA_LINKINFO { IFLA_INFO_SLAVE_DATA }). */
+  bridgePort?: BridgePortSpec;
 };
 
 /** An interface address as RTM_NEWADDR describes it. */
@@ -555,3 +583,172 @@ export interface NeighbourSpec {
   /** NDA_PROTOCOL (0-255). */
   protocol?: number;
 }
+
+// ---- links: statistics and kind-specific data ----
+
+/**
+ * IFLA_STATS64 (struct rtnl_link_stats64): the link's counters since it was created. Each is a
+ * u64 in the kernel and a bigint here, as every other 64-bit value the library decodes.
+ */
+export interface LinkStats {
+  rxPackets: bigint;
+  txPackets: bigint;
+  rxBytes: bigint;
+  txBytes: bigint;
+  rxErrors: bigint;
+  txErrors: bigint;
+  rxDropped: bigint;
+  txDropped: bigint;
+  /** Multicast packets received. */
+  multicast: bigint;
+  collisions: bigint;
+  rxLengthErrors: bigint;
+  /** Receiver ring buffer overflows. */
+  rxOverErrors: bigint;
+  rxCrcErrors: bigint;
+  rxFrameErrors: bigint;
+  rxFifoErrors: bigint;
+  rxMissedErrors: bigint;
+  txAbortedErrors: bigint;
+  txCarrierErrors: bigint;
+  txFifoErrors: bigint;
+  txHeartbeatErrors: bigint;
+  txWindowErrors: bigint;
+  rxCompressed: bigint;
+  txCompressed: bigint;
+  /** Packets dropped for want of a protocol handler. */
+  rxNohandler: bigint;
+  /** Packets for other hosts dropped (Linux 5.19+); undefined on older kernels. */
+  rxOtherhostDropped: bigint | undefined;
+}
+
+/** The 802.1Q tag protocols a vlan link can use: 0x8100 (C-tag) or 0x88a8 (802.1ad S-tag). */
+export type VlanProtocol = '802.1Q' | '802.1ad';
+
+/** IFLA_VLAN_FLAGS bits by name (`ip link add ... type vlan reorder_hdr on gvrp off ...`). */
+export interface VlanFlags {
+  reorderHdr: boolean;
+  gvrp: boolean;
+  looseBinding: boolean;
+  mvrp: boolean;
+  bridgeBinding: boolean;
+}
+
+/** A vlan link's IFLA_INFO_DATA. */
+export interface VlanInfo {
+  /** IFLA_VLAN_ID, 0-4095. */
+  id: number | undefined;
+  /** IFLA_VLAN_PROTOCOL; undefined when absent or not one of the two the kernel accepts. */
+  protocol: VlanProtocol | undefined;
+  /** IFLA_VLAN_FLAGS (the flags word; the kernel reports every bit). */
+  flags: VlanFlags | undefined;
+}
+
+/** What a vlan link is created with. */
+export interface VlanSpec {
+  id: number;
+  /** Default: the kernel's, 802.1Q. */
+  protocol?: VlanProtocol;
+  /** Only the flags given are sent (in IFLA_VLAN_FLAGS' mask). */
+  flags?: Partial<VlanFlags>;
+}
+
+/** How a macvlan talks to its siblings (MACVLAN_MODE_*). */
+export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
+
+/** A macvlan's IFLA_INFO_DATA. */
+export interface MacvlanInfo {
+  mode: MacvlanMode | undefined;
+  /** IFLA_MACVLAN_FLAGS: MACVLAN_FLAG_* bits (1 nopromisc, 2 nodst). */
+  flags: number | undefined;
+}
+
+/** What a macvlan is created with. */
+export interface MacvlanSpec {
+  mode?: MacvlanMode;
+}
+
+/** ipvlan's modes: where packets are switched (L2, L3, L3 with netfilter). */
+export type IpvlanMode = 'l2' | 'l3' | 'l3s';
+
+/** How ipvlan slaves of one parent reach each other: 'bridge' (default), 'private' or 'vepa'. */
+export type IpvlanIsolation = 'bridge' | 'private' | 'vepa';
+
+/** An ipvlan's IFLA_INFO_DATA. */
+export interface IpvlanInfo {
+  mode: IpvlanMode | undefined;
+  isolation: IpvlanIsolation | undefined;
+}
+
+/** What an ipvlan is created with. */
+export interface IpvlanSpec {
+  /** Default l3, as iproute2. */
+  mode?: IpvlanMode;
+  /** Default bridge. */
+  isolation?: IpvlanIsolation;
+}
+
+/** A bridge's own options (IFLA_INFO_DATA of kind bridge), the ones that matter most. Times in seconds. */
+export interface BridgeInfo {
+  forwardDelay: number | undefined;
+  helloTime: number | undefined;
+  maxAge: number | undefined;
+  /** How long a learned MAC address stays in the forwarding database. */
+  ageingTime: number | undefined;
+  /** Spanning tree on (IFLA_BR_STP_STATE != 0). */
+  stp: boolean | undefined;
+  priority: number | undefined;
+  vlanFiltering: boolean | undefined;
+  vlanProtocol: VlanProtocol | undefined;
+  vlanDefaultPvid: number | undefined;
+  multicastSnooping: boolean | undefined;
+}
+
+/**
+ * A bridge's options to set. Times in seconds (sent as hundredths: forward delay 2-30 s, hello
+ * time 1-10 s, max age 6-40 s when STP is on). vlanFiltering needs CONFIG_BRIDGE_VLAN_FILTERING.
+ */
+export interface BridgeSpec {
+  forwardDelay?: number;
+  helloTime?: number;
+  maxAge?: number;
+  ageingTime?: number;
+  stp?: boolean;
+  priority?: number;
+  vlanFiltering?: boolean;
+}
+
+/** A bridge port's spanning-tree state (BR_STATE_*). */
+export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
+
+/** A bridge port's attributes (IFLA_BRPORT_*), as `ip -d link show` and `bridge -d link` print them. */
+export interface BridgePortInfo {
+  state: BridgePortState | undefined;
+  priority: number | undefined;
+  cost: number | undefined;
+  /** Send frames back out of the port they came in on (IFLA_BRPORT_MODE). */
+  hairpin: boolean | undefined;
+  /** Drop STP BPDUs arriving on the port (bpdu guard). */
+  guard: boolean | undefined;
+  /** Never let the port become root port (IFLA_BRPORT_PROTECT). */
+  rootBlock: boolean | undefined;
+  /** Multicast fast leave. */
+  fastLeave: boolean | undefined;
+  learning: boolean | undefined;
+  /** Flood unknown unicast out of the port. */
+  unicastFlood: boolean | undefined;
+  proxyArp: boolean | undefined;
+  multicastFlood: boolean | undefined;
+  broadcastFlood: boolean | undefined;
+  neighSuppress: boolean | undefined;
+  /** Isolated ports forward only to non-isolated ones. */
+  isolated: boolean | undefined;
+}
+
+/**
+ * Bridge port attributes to set; each one given is sent, the rest stay as they are. A `state` other
+ * than 'disabled' lasts only while STP runs in user space: otherwise the kernel re-selects port
+ * states right after (an enabled port of a bridge without STP is forwarding again), and with the
+ * kernel's own STP it refuses the change (EBUSY).
+ */
+export type BridgePortSpec = { [K in keyof BridgePortInfo]?: Exclude<BridgePortInfo[K], undefined> };

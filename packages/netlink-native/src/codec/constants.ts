@@ -514,3 +514,76 @@ export const FIB_RULE_UNRESOLVED = 0x4;
 export const FIB_RULE_IIF_DETACHED = 0x8;
 export const FIB_RULE_OIF_DETACHED = 0x10;
 export const FIB_RULE_FIND_SADDR = 0x10000;
+
+// ---- links: kind data, bridge ports, statistics (linux/if_link.h, linux/if_bridge.h) ----
+
+// IFLA_INFO_DATA of kind "vlan"
+export const IFLA_VLAN_ID = 1;
+export const IFLA_VLAN_FLAGS = 2;
+export const IFLA_VLAN_EGRESS_QOS = 3;
+export const IFLA_VLAN_INGRESS_QOS = 4;
+export const IFLA_VLAN_PROTOCOL = 5;
+/** struct ifla_vlan_flags { u32 flags; u32 mask; } bits. */
+export const VLAN_FLAG_REORDER_HDR = 0x1;
+export const VLAN_FLAG_GVRP = 0x2;
+export const VLAN_FLAG_LOOSE_BINDING = 0x4;
+export const VLAN_FLAG_MVRP = 0x8;
+export const VLAN_FLAG_BRIDGE_BINDING = 0x10;
+/** EtherTypes of IFLA_VLAN_PROTOCOL (sent big endian). */
+export const ETH_P_8021Q = 0x8100;
+export const ETH_P_8021AD = 0x88a8;
+
+// IFLA_INFO_DATA of kind "macvlan" (and "macvtap")
+export const IFLA_MACVLAN_MODE = 1;
+export const IFLA_MACVLAN_FLAGS = 2;
+export const MACVLAN_MODE_PRIVATE = 1;
+export const MACVLAN_MODE_VEPA = 2;
+export const MACVLAN_MODE_BRIDGE = 4;
+export const MACVLAN_MODE_PASSTHRU = 8;
+export const MACVLAN_MODE_SOURCE = 16;
+
+// IFLA_INFO_DATA of kind "ipvlan"
+export const IFLA_IPVLAN_MODE = 1;
+export const IFLA_IPVLAN_FLAGS = 2;
+export const IPVLAN_MODE_L2 = 0;
+export const IPVLAN_MODE_L3 = 1;
+export const IPVLAN_MODE_L3S = 2;
+export const IPVLAN_F_PRIVATE = 0x01;
+export const IPVLAN_F_VEPA = 0x02;
+
+// IFLA_INFO_DATA of kind "bridge" (the subset encoded and decoded)
+export const IFLA_BR_FORWARD_DELAY = 1;
+export const IFLA_BR_HELLO_TIME = 2;
+export const IFLA_BR_MAX_AGE = 3;
+export const IFLA_BR_AGEING_TIME = 4;
+export const IFLA_BR_STP_STATE = 5;
+export const IFLA_BR_PRIORITY = 6;
+export const IFLA_BR_VLAN_FILTERING = 7;
+export const IFLA_BR_VLAN_PROTOCOL = 8;
+export const IFLA_BR_MCAST_SNOOPING = 23;
+export const IFLA_BR_VLAN_DEFAULT_PVID = 39;
+
+// Bridge port attributes: IFLA_INFO_SLAVE_DATA of a bridge port, and IFLA_PROTINFO in AF_BRIDGE messages
+export const IFLA_BRPORT_STATE = 1;
+export const IFLA_BRPORT_PRIORITY = 2;
+export const IFLA_BRPORT_COST = 3;
+export const IFLA_BRPORT_MODE = 4;
+export const IFLA_BRPORT_GUARD = 5;
+export const IFLA_BRPORT_PROTECT = 6;
+export const IFLA_BRPORT_FAST_LEAVE = 7;
+export const IFLA_BRPORT_LEARNING = 8;
+export const IFLA_BRPORT_UNICAST_FLOOD = 9;
+export const IFLA_BRPORT_PROXYARP = 10;
+export const IFLA_BRPORT_MCAST_FLOOD = 27;
+export const IFLA_BRPORT_BCAST_FLOOD = 30;
+export const IFLA_BRPORT_NEIGH_SUPPRESS = 32;
+export const IFLA_BRPORT_ISOLATED = 33;
+/** IFLA_BRPORT_STATE values (BR_STATE_*). */
+export const BR_STATE_DISABLED = 0;
+export const BR_STATE_LISTENING = 1;
+export const BR_STATE_LEARNING = 2;
+export const BR_STATE_FORWARDING = 3;
+export const BR_STATE_BLOCKING = 4;
+
+/** struct rtnl_link_stats64: 24 u64 counters (25 with rx_otherhost_dropped, Linux 5.19+). */
+export const RTNL_LINK_STATS64_LEN = 192;

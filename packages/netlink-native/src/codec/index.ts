@@ -7,6 +7,8 @@ export * from './decode-error.ts';
 export * from './error.ts';
 export * from './ip.ts';
 export * from './link.ts';
+export * from './link-kinds.ts';
+export * from './link-stats.ts';
 export * from './message.ts';
 export * from './neighbour.ts';
 export * from './nexthop.ts';

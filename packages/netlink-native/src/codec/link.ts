@@ -1,7 +1,16 @@
 // RTM_*LINK: struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; }
 // followed by IFLA_* attributes. Request layouts follow iproute2 6.1 byte for byte (golden tests).
 
-import type { Link, LinkChangeSpec, LinkCreateSpec, LinkSelector, OperState } from '../types.ts';
+import type {
+  BridgePortSpec,
+  BridgeSpec,
+  Link,
+  LinkChangeSpec,
+  LinkCreateSpec,
+  LinkSelector,
+  OperState,
+  VlanSpec,
+} from '../types.ts';
 import {
   type AttrWriter,
   attributeLength,
@@ -11,6 +20,7 @@ import {
   sharedWriter,
 } from './attributes.ts';
 import {
+  AF_BRIDGE,
   AF_PACKET,
   AF_UNSPEC,
   IFF_UP,
@@ -25,6 +35,7 @@ import {
   IFLA_IFNAME,
   IFLA_INFO_DATA,
   IFLA_INFO_KIND,
+  IFLA_INFO_SLAVE_DATA,
   IFLA_INFO_SLAVE_KIND,
   IFLA_LINK,
   IFLA_LINK_NETNSID,
@@ -34,11 +45,14 @@ import {
   IFLA_MIN_MTU,
   IFLA_MTU,
   IFLA_NET_NS_FD,
+  IFLA_NET_NS_PID,
   IFLA_OPERSTATE,
   IFLA_PERM_ADDRESS,
   IFLA_PROMISCUITY,
   IFLA_PROP_LIST,
+  IFLA_PROTINFO,
   IFLA_QDISC,
+  IFLA_STATS64,
   IFLA_TXQLEN,
   IFLA_VXLAN_GROUP,
   IFLA_VXLAN_GROUP6,
@@ -48,6 +62,7 @@ import {
   IFLA_VXLAN_LOCAL,
   IFLA_VXLAN_LOCAL6,
   IFLA_VXLAN_PORT,
+  NLA_F_NESTED,
   NLA_TYPE_MASK,
   NLM_F_ACK,
   NLM_F_CREATE,
@@ -59,10 +74,25 @@ import {
   RTM_DELLINK,
   RTM_GETLINK,
   RTM_NEWLINK,
+  RTM_SETLINK,
   VETH_INFO_PEER,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { formatMac, ipFamily, parseMac } from './ip.ts';
+import {
+  BRIDGE_LINK_ORDER,
+  decodeBridgeInfo,
+  decodeBridgePortInfo,
+  decodeIpvlanInfo,
+  decodeMacvlanInfo,
+  decodeVlanInfo,
+  writeBridgeData,
+  writeBridgePortData,
+  writeIpvlanData,
+  writeMacvlanData,
+  writeVlanData,
+} from './link-kinds.ts';
+import { decodeLinkStats } from './link-stats.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 const OPER_STATES: readonly OperState[] = [
@@ -75,9 +105,10 @@ const OPER_STATES: readonly OperState[] = [
   'up',
 ];
 
-/** Reads the fields of IFLA_LINKINFO into `link`. */
+/** Reads the fields of IFLA_LINKINFO into `link`, the kind's data decoded once the kind is known. */
 function decodeLinkInfo(p: Buffer, start: number, end: number, link: Link): void {
   let off = start;
+  let slaveData: Buffer | undefined;
   while (end - off >= 4) {
     const len = (p[off] as number) | ((p[off + 1] as number) << 8);
     const type = ((p[off + 2] as number) | ((p[off + 3] as number) << 8)) & NLA_TYPE_MASK;
@@ -87,7 +118,31 @@ function decodeLinkInfo(p: Buffer, start: number, end: number, link: Link): void
     if (type === IFLA_INFO_KIND) link.kind = readString(p, d, dl);
     else if (type === IFLA_INFO_SLAVE_KIND) link.slaveKind = readString(p, d, dl);
     else if (type === IFLA_INFO_DATA) link.infoData = Buffer.from(p.subarray(d, d + dl));
+    else if (type === IFLA_INFO_SLAVE_DATA) slaveData = p.subarray(d, d + dl);
     off += align4(len);
+  }
+  if (link.infoData !== undefined) decodeKindData(link, link.infoData);
+  if (slaveData !== undefined && link.slaveKind === 'bridge')
+    link.bridgePort = decodeBridgePortInfo(slaveData);
+}
+
+/** The typed view of IFLA_INFO_DATA for the kinds the codec knows. */
+function decodeKindData(link: Link, data: Buffer): void {
+  switch (link.kind) {
+    case 'vlan':
+      link.vlan = decodeVlanInfo(data);
+      break;
+    case 'macvlan':
+    case 'macvtap':
+      link.macvlan = decodeMacvlanInfo(data);
+      break;
+    case 'ipvlan':
+    case 'ipvtap':
+      link.ipvlan = decodeIpvlanInfo(data);
+      break;
+    case 'bridge':
+      link.bridge = decodeBridgeInfo(data);
+      break;
   }
 }
 
@@ -102,6 +157,78 @@ function decodeAltNames(p: Buffer, start: number, end: number): string[] {
     off += align4(len);
   }
   return names;
+}
+
+/** Reads one IFLA_* attribute (payload p[d, d + dl)) of a link message into `link`. */
+function readLinkAttribute(p: Buffer, type: number, d: number, dl: number, link: Link, family: number): void {
+  switch (type) {
+    case IFLA_IFNAME:
+      link.name = readString(p, d, dl);
+      break;
+    case IFLA_MTU:
+      link.mtu = readU32(p, d, dl);
+      break;
+    case IFLA_ADDRESS:
+      link.mac = formatMac(p, d, dl);
+      break;
+    case IFLA_BROADCAST:
+      link.broadcast = formatMac(p, d, dl);
+      break;
+    case IFLA_PERM_ADDRESS:
+      link.permanentMac = formatMac(p, d, dl);
+      break;
+    case IFLA_OPERSTATE:
+      if (dl < 1) throw new DecodeError('IFLA_OPERSTATE of 0 bytes', d);
+      link.operState = OPER_STATES[p[d] as number] ?? 'unknown';
+      break;
+    case IFLA_LINKINFO:
+      decodeLinkInfo(p, d, d + dl, link);
+      break;
+    case IFLA_MASTER:
+      link.master = readU32(p, d, dl);
+      break;
+    case IFLA_LINK:
+      link.parent = readU32(p, d, dl);
+      break;
+    case IFLA_LINK_NETNSID:
+      link.linkNetnsId = readU32(p, d, dl) | 0;
+      break;
+    case IFLA_TXQLEN:
+      link.txQueueLength = readU32(p, d, dl);
+      break;
+    case IFLA_QDISC:
+      link.qdisc = readString(p, d, dl);
+      break;
+    case IFLA_GROUP:
+      link.group = readU32(p, d, dl);
+      break;
+    case IFLA_PROMISCUITY:
+      link.promiscuity = readU32(p, d, dl);
+      break;
+    case IFLA_CARRIER:
+      if (dl < 1) throw new DecodeError('IFLA_CARRIER of 0 bytes', d);
+      link.carrier = p[d] !== 0;
+      break;
+    case IFLA_MIN_MTU:
+      link.minMtu = readU32(p, d, dl);
+      break;
+    case IFLA_MAX_MTU:
+      link.maxMtu = readU32(p, d, dl);
+      break;
+    case IFLA_IFALIAS:
+      link.alias = readString(p, d, dl);
+      break;
+    case IFLA_PROP_LIST:
+      link.altNames = decodeAltNames(p, d, d + dl);
+      break;
+    case IFLA_STATS64:
+      link.stats = decodeLinkStats(p, d, dl);
+      break;
+    case IFLA_PROTINFO:
+      // IFLA_BRPORT_* only in AF_BRIDGE messages (`bridge link`); other families put other things here
+      if (family === AF_BRIDGE) link.bridgePort = decodeBridgePortInfo(p, d, d + dl);
+      break;
+  }
 }
 
 /**
@@ -141,74 +268,18 @@ export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
     alias: undefined,
     altNames: undefined,
     infoData: undefined,
+    stats: undefined,
+    vlan: undefined,
+    macvlan: undefined,
+    ipvlan: undefined,
+    bridge: undefined,
+    bridgePort: undefined,
   };
+  const family = p[start] as number;
   let off = start + IFINFOMSG_LEN;
   while (end - off >= 4) {
     const len = attributeLength(p, off, end);
-    const type = attributeType(p, off);
-    const d = off + 4;
-    const dl = len - 4;
-    switch (type) {
-      case IFLA_IFNAME:
-        link.name = readString(p, d, dl);
-        break;
-      case IFLA_MTU:
-        link.mtu = readU32(p, d, dl);
-        break;
-      case IFLA_ADDRESS:
-        link.mac = formatMac(p, d, dl);
-        break;
-      case IFLA_BROADCAST:
-        link.broadcast = formatMac(p, d, dl);
-        break;
-      case IFLA_PERM_ADDRESS:
-        link.permanentMac = formatMac(p, d, dl);
-        break;
-      case IFLA_OPERSTATE:
-        if (dl < 1) throw new DecodeError('IFLA_OPERSTATE of 0 bytes', d);
-        link.operState = OPER_STATES[p[d] as number] ?? 'unknown';
-        break;
-      case IFLA_LINKINFO:
-        decodeLinkInfo(p, d, d + dl, link);
-        break;
-      case IFLA_MASTER:
-        link.master = readU32(p, d, dl);
-        break;
-      case IFLA_LINK:
-        link.parent = readU32(p, d, dl);
-        break;
-      case IFLA_LINK_NETNSID:
-        link.linkNetnsId = readU32(p, d, dl) | 0;
-        break;
-      case IFLA_TXQLEN:
-        link.txQueueLength = readU32(p, d, dl);
-        break;
-      case IFLA_QDISC:
-        link.qdisc = readString(p, d, dl);
-        break;
-      case IFLA_GROUP:
-        link.group = readU32(p, d, dl);
-        break;
-      case IFLA_PROMISCUITY:
-        link.promiscuity = readU32(p, d, dl);
-        break;
-      case IFLA_CARRIER:
-        if (dl < 1) throw new DecodeError('IFLA_CARRIER of 0 bytes', d);
-        link.carrier = p[d] !== 0;
-        break;
-      case IFLA_MIN_MTU:
-        link.minMtu = readU32(p, d, dl);
-        break;
-      case IFLA_MAX_MTU:
-        link.maxMtu = readU32(p, d, dl);
-        break;
-      case IFLA_IFALIAS:
-        link.alias = readString(p, d, dl);
-        break;
-      case IFLA_PROP_LIST:
-        link.altNames = decodeAltNames(p, d, d + dl);
-        break;
-    }
+    readLinkAttribute(p, attributeType(p, off), off + 4, len - 4, link, family);
     off += align4(len);
   }
   return link;
@@ -311,47 +382,77 @@ export function encodeGetLink(opts: GetLinkOptions = {}): Buffer {
   return w.finish();
 }
 
+function writeVethData(w: AttrWriter, spec: LinkCreateSpec): void {
+  const peer = spec.peer;
+  if (!peer) throw new TypeError('a veth needs peer: { name }');
+  checkName(peer.name);
+  const p = w.nestStart(VETH_INFO_PEER);
+  writeIfinfomsg(w, AF_UNSPEC, 0, 0, 0);
+  if (peer.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(peer.mac));
+  if (peer.mtu !== undefined) w.u32(IFLA_MTU, peer.mtu);
+  if (peer.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, peer.netnsFd);
+  w.string(IFLA_IFNAME, peer.name);
+  w.nestEnd(p);
+}
+
+function writeVxlanData(w: AttrWriter, spec: LinkCreateSpec): void {
+  const v = spec.vxlan;
+  if (!v) throw new TypeError('a vxlan needs vxlan: { id }');
+  if (!Number.isInteger(v.id) || v.id < 0 || v.id > 0xffffff)
+    throw new TypeError(`VNI must be 0..16777215, got ${v.id}`);
+  // iproute2 order: LINK, ID, LOCAL, GROUP, LEARNING, PORT
+  if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
+  w.u32(IFLA_VXLAN_ID, v.id);
+  if (v.local !== undefined) {
+    const fam = ipFamily(v.local);
+    w.ip(fam === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
+  }
+  if (v.group !== undefined) {
+    const fam = ipFamily(v.group);
+    w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
+  }
+  w.u8(IFLA_VXLAN_LEARNING, v.learning === false ? 0 : 1);
+  if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, v.port);
+}
+
+/** Writes IFLA_INFO_DATA with `body`, leaving it out when the body writes nothing (as iproute2). */
+function writeInfoData(w: AttrWriter, body: () => void): void {
+  const data = w.nestStart(IFLA_INFO_DATA);
+  body();
+  if (w.pos === data + 4) w.pos = data;
+  else w.nestEnd(data);
+}
+
 function writeLinkInfo(w: AttrWriter, spec: LinkCreateSpec): void {
   const info = w.nestStart(IFLA_LINKINFO);
   w.chars(IFLA_INFO_KIND, spec.kind);
-  if (spec.kind === 'veth') {
-    const peer = spec.peer;
-    if (!peer) throw new TypeError('a veth needs peer: { name }');
-    checkName(peer.name);
-    const data = w.nestStart(IFLA_INFO_DATA);
-    const p = w.nestStart(VETH_INFO_PEER);
-    writeIfinfomsg(w, AF_UNSPEC, 0, 0, 0);
-    if (peer.mac !== undefined) w.bytes(IFLA_ADDRESS, parseMac(peer.mac));
-    if (peer.mtu !== undefined) w.u32(IFLA_MTU, peer.mtu);
-    if (peer.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, peer.netnsFd);
-    w.string(IFLA_IFNAME, peer.name);
-    w.nestEnd(p);
-    w.nestEnd(data);
-  } else if (spec.kind === 'vxlan') {
-    const v = spec.vxlan;
-    if (!v) throw new TypeError('a vxlan needs vxlan: { id }');
-    if (!Number.isInteger(v.id) || v.id < 0 || v.id > 0xffffff)
-      throw new TypeError(`VNI must be 0..16777215, got ${v.id}`);
-    // iproute2 order: LINK, ID, LOCAL, GROUP, LEARNING, PORT
-    const data = w.nestStart(IFLA_INFO_DATA);
-    if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
-    w.u32(IFLA_VXLAN_ID, v.id);
-    if (v.local !== undefined) {
-      const fam = ipFamily(v.local);
-      w.ip(fam === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
-    }
-    if (v.group !== undefined) {
-      const fam = ipFamily(v.group);
-      w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
-    }
-    w.u8(IFLA_VXLAN_LEARNING, v.learning === false ? 0 : 1);
-    if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, v.port);
-    w.nestEnd(data);
+  switch (spec.kind) {
+    case 'veth':
+      writeInfoData(w, () => writeVethData(w, spec));
+      break;
+    case 'vxlan':
+      writeInfoData(w, () => writeVxlanData(w, spec));
+      break;
+    case 'vlan':
+      writeInfoData(w, () => writeVlanData(w, spec.vlan as VlanSpec));
+      break;
+    case 'macvlan':
+      writeInfoData(w, () => writeMacvlanData(w, spec.macvlan ?? {}));
+      break;
+    case 'ipvlan':
+      writeInfoData(w, () => writeIpvlanData(w, spec.ipvlan ?? {}));
+      break;
+    case 'bridge':
+      if (spec.bridge !== undefined) writeInfoData(w, () => writeBridgeData(w, spec.bridge as BridgeSpec));
+      break;
   }
   w.nestEnd(info);
 }
 
-const KINDS = new Set(['dummy', 'ifb', 'bridge', 'veth', 'vxlan']);
+const KINDS = new Set(['dummy', 'ifb', 'bridge', 'veth', 'vxlan', 'vlan', 'macvlan', 'ipvlan']);
+
+/** Kinds stacked on a lower device, which they need (IFLA_LINK). */
+const NEEDS_LINK = new Set(['vlan', 'macvlan', 'ipvlan']);
 
 /** RTM_NEWLINK with CREATE|EXCL|ACK (`ip link add NAME [mtu N] [address MAC] type KIND ...`). */
 export function encodeNewLink(spec: LinkCreateSpec): Buffer {
@@ -364,6 +465,12 @@ export function encodeNewLink(spec: LinkCreateSpec): Buffer {
   if (spec.mtu !== undefined) w.u32(IFLA_MTU, spec.mtu);
   if (spec.txQueueLength !== undefined) w.u32(IFLA_TXQLEN, spec.txQueueLength);
   if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
+  if (spec.link !== undefined) {
+    checkIndex(spec.link);
+    w.u32(IFLA_LINK, spec.link);
+  } else if (NEEDS_LINK.has(spec.kind)) {
+    throw new TypeError(`a ${spec.kind} needs the ifindex of its lower device (link)`);
+  }
   w.string(IFLA_IFNAME, spec.name);
   writeLinkInfo(w, spec);
   return w.finish();
@@ -399,7 +506,49 @@ export function encodeSetLink(spec: LinkChangeSpec): Buffer {
   if (spec.master !== undefined) w.u32(IFLA_MASTER, spec.master);
   if (spec.alias !== undefined) w.chars(IFLA_IFALIAS, spec.alias); // no NUL, as iproute2
   if (spec.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, spec.netnsFd);
+  if (spec.netnsPid !== undefined) w.u32(IFLA_NET_NS_PID, spec.netnsPid);
   if (name !== '') w.string(IFLA_IFNAME, name);
+  writeChangeLinkInfo(w, spec);
+  return w.finish();
+}
+
+/**
+ * The kind-specific part of a change: a bridge's options (`ip link set B type bridge ...`) or a
+ * bridge port's (`ip link set P type bridge_slave ...`: IFLA_INFO_KIND "bridge_slave", which the
+ * kernel ignores on a change, and IFLA_INFO_SLAVE_DATA, which goes to the port's master).
+ */
+function writeChangeLinkInfo(w: AttrWriter, spec: LinkChangeSpec): void {
+  if (spec.bridge !== undefined && spec.bridgePort !== undefined)
+    throw new TypeError('one link is not both a bridge and a bridge port: set bridge or bridgePort');
+  if (spec.bridge !== undefined) {
+    const info = w.nestStart(IFLA_LINKINFO);
+    w.chars(IFLA_INFO_KIND, 'bridge');
+    writeInfoData(w, () => writeBridgeData(w, spec.bridge as BridgeSpec));
+    w.nestEnd(info);
+  } else if (spec.bridgePort !== undefined) {
+    const info = w.nestStart(IFLA_LINKINFO);
+    w.chars(IFLA_INFO_KIND, 'bridge_slave');
+    const data = w.nestStart(IFLA_INFO_SLAVE_DATA);
+    writeBridgePortData(w, spec.bridgePort);
+    w.nestEnd(data);
+    w.nestEnd(info);
+  }
+}
+
+/**
+ * RTM_SETLINK of family AF_BRIDGE with IFLA_PROTINFO (NLA_F_NESTED) { IFLA_BRPORT_* }: a bridge
+ * port's attributes as `bridge link set dev P ...` sends them. Unlike the RTM_NEWLINK form
+ * (encodeSetLink with bridgePort), this does not end in a NETDEV_CHANGE, which re-enables a
+ * disabled port and re-selects port states, so a port state set here stays.
+ */
+export function encodeSetBridgePort(index: number, spec: BridgePortSpec): Buffer {
+  checkIndex(index);
+  const w = sharedWriter;
+  w.begin(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+  writeIfinfomsg(w, AF_BRIDGE, index, 0, 0);
+  const at = w.nestStart(IFLA_PROTINFO | NLA_F_NESTED);
+  writeBridgePortData(w, spec, BRIDGE_LINK_ORDER);
+  w.nestEnd(at);
   return w.finish();
 }
 

@@ -25,7 +25,7 @@ import {
   RTM_NEWLINK,
   RTM_NEWROUTE,
 } from '../../src/codec/index.ts';
-import type { Address, Link, Route } from '../../src/types.ts';
+import type { Address, Link, LinkStats, Route } from '../../src/types.ts';
 import { findStep, loadScenario, stepMessages } from './fixtures.ts';
 
 const seed = loadScenario('seed-node');
@@ -68,8 +68,21 @@ const link = (over: Partial<Link>): Link => ({
   alias: undefined,
   altNames: undefined,
   infoData: undefined,
+  stats: undefined,
+  vlan: undefined,
+  macvlan: undefined,
+  ipvlan: undefined,
+  bridge: undefined,
+  bridgePort: undefined,
   ...over,
 });
+
+/** IFLA_STATS64 as recorded (kernel 6.18: 25 counters): every counter 0 but the ones given. */
+const counters = (over: Partial<LinkStats>): LinkStats => {
+  const names =
+    'rxPackets txPackets rxBytes txBytes rxErrors txErrors rxDropped txDropped multicast collisions rxLengthErrors rxOverErrors rxCrcErrors rxFrameErrors rxFifoErrors rxMissedErrors txAbortedErrors txCarrierErrors txFifoErrors txHeartbeatErrors txWindowErrors rxCompressed txCompressed rxNohandler rxOtherhostDropped';
+  return { ...Object.fromEntries(names.split(' ').map((k) => [k, 0n])), ...over } as LinkStats;
+};
 
 const KUBE_LB0 = link({
   index: 4,
@@ -88,6 +101,7 @@ const KUBE_LB0 = link({
   carrier: true,
   minMtu: 0,
   maxMtu: 0,
+  stats: counters({ rxPackets: 1n, rxBytes: 70n, rxDropped: 1n }),
 });
 
 test('seed node link dump decodes to the exact links', () => {
@@ -111,6 +125,7 @@ test('seed node link dump decodes to the exact links', () => {
       carrier: true,
       minMtu: 68,
       maxMtu: 65535,
+      stats: counters({ rxPackets: 1n, txPackets: 1n, rxBytes: 90n, txBytes: 90n }),
     });
   assert.deepEqual(links, [
     link({
@@ -130,6 +145,7 @@ test('seed node link dump decodes to the exact links', () => {
       carrier: true,
       minMtu: 0,
       maxMtu: 0,
+      stats: counters({}),
     }),
     veth(2, 'enp1s0-peer', '52:54:00:65:43:21', 3),
     veth(3, 'enp1s0', '52:54:00:12:34:56', 2),

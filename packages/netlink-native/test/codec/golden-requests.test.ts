@@ -19,6 +19,7 @@ import {
   encodeNewAddress,
   encodeNewLink,
   encodeNewRoute,
+  encodeSetBridgePort,
   encodeSetLink,
   ICMPV6_ROUTER_PREF_HIGH,
   IFA_F_NODAD,
@@ -27,6 +28,7 @@ import {
   RT_TABLE_UNSPEC,
   RTN_BLACKHOLE,
   RTN_LOCAL,
+  RTEXT_FILTER_VF,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
 import { parseMac } from '../../src/codec/ip.ts';
@@ -243,6 +245,82 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
   'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
   'nexthop-get': () => encodeGetNexthop(10),
+  // links (issue 14)
+  'link-set-nomaster': (ix) => encodeSetLink({ index: idx(ix, 'v1'), master: 0 }),
+  'link-set-netns-fd': (ix) => encodeSetLink({ index: idx(ix, 'v1'), netnsFd: 4 }), // ip's fd was 4
+  'link-set-netns-pid': (ix) => encodeSetLink({ index: idx(ix, 'v1'), netnsPid: 4194304 }),
+  'link-add-vlan': (ix) =>
+    encodeNewLink({ name: 'v0.10', kind: 'vlan', link: idx(ix, 'v0'), vlan: { id: 10 } }),
+  'link-add-vlan-8021ad': (ix) =>
+    encodeNewLink({
+      name: 'v0.20',
+      kind: 'vlan',
+      link: idx(ix, 'v0'),
+      vlan: { id: 20, protocol: '802.1ad', flags: { reorderHdr: false, looseBinding: true } },
+    }),
+  'link-add-macvlan': (ix) =>
+    encodeNewLink({ name: 'mv0', kind: 'macvlan', link: idx(ix, 'v0'), macvlan: { mode: 'bridge' } }),
+  'link-add-ipvlan': (ix) =>
+    encodeNewLink({ name: 'iv0', kind: 'ipvlan', link: idx(ix, 'v0'), ipvlan: { mode: 'l3s' } }),
+  'link-add-ipvlan-vepa': (ix) =>
+    encodeNewLink({
+      name: 'iv0',
+      kind: 'ipvlan',
+      link: idx(ix, 'v0'),
+      ipvlan: { mode: 'l2', isolation: 'vepa' },
+    }),
+  'link-add-bridge-opts': () =>
+    encodeNewLink({
+      name: 'b0',
+      kind: 'bridge',
+      bridge: {
+        forwardDelay: 4,
+        helloTime: 3,
+        maxAge: 15,
+        ageingTime: 60,
+        stp: true,
+        priority: 4096,
+        vlanFiltering: true,
+      },
+    }),
+  'link-set-bridge': (ix) => encodeSetLink({ index: idx(ix, 'b0'), bridge: { ageingTime: 10, stp: false } }),
+  'link-set-bridge-port': (ix) =>
+    encodeSetLink({
+      index: idx(ix, 'v1'),
+      bridgePort: {
+        state: 'forwarding',
+        priority: 5,
+        cost: 10,
+        hairpin: true,
+        guard: true,
+        rootBlock: true,
+        fastLeave: true,
+        learning: false,
+        unicastFlood: false,
+        proxyArp: true,
+        multicastFlood: false,
+        broadcastFlood: false,
+        neighSuppress: true,
+        isolated: true,
+      },
+    }),
+  'link-set-bridge-port-af-bridge': (ix) =>
+    encodeSetBridgePort(idx(ix, 'v1'), {
+      state: 'disabled',
+      priority: 5,
+      cost: 10,
+      hairpin: true,
+      guard: true,
+      rootBlock: true,
+      fastLeave: true,
+      learning: false,
+      unicastFlood: false,
+      multicastFlood: false,
+      broadcastFlood: false,
+      neighSuppress: true,
+      isolated: true,
+    }),
+  'link-get-by-index-stats': (ix) => encodeGetLink({ index: idx(ix, 'v0'), extMask: RTEXT_FILTER_VF }),
   'neigh-add-v4-permanent': (ix) =>
     encodeNewNeighbour({
       index: idx(ix, 'v0'),
