@@ -69,6 +69,10 @@ constexpr size_t kSlotSize = 8192;
 // First allocation of a delivery chunk: room for a few hundred ACKs without reallocating.
 constexpr size_t kInitialChunk = 16384;
 
+// Replies gathered during one wake-up are handed over early once they reach this much (about
+// 450 ACKs), so a long queue of sends still streams its replies to a JS thread on another core.
+constexpr size_t kDeliverEarly = 16384;
+
 size_t Align4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 
 }  // namespace
@@ -105,11 +109,15 @@ int IoLoop::Start() {
 }
 
 void IoLoop::Enqueue(int64_t token, const uint8_t* data, size_t len) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    was_empty = queue_.empty();
     queue_.push_back(Pending{token, std::vector<uint8_t>(data, data + len)});
   }
-  Wake();
+  // A queue that already held something has a wake-up on its way (the thread empties the queue
+  // only after reading the eventfd), so only the first send since the last swap writes it.
+  if (was_empty) Wake();
 }
 
 void IoLoop::Wake() {
@@ -170,6 +178,8 @@ void IoLoop::Run() {
     if ((fds[0].revents & (POLLIN | POLLERR)) && !DrainReceive()) return;
     if (packet_frames_ && !ReportPacketDrops()) return;
     if (!SendQueued()) return;
+    // Replies read during this wake-up go over together (see DrainReceive).
+    if (!DeliverChunk(&chunk_)) return;
   }
 }
 
@@ -255,13 +265,17 @@ bool IoLoop::Flush(struct msghdr* msg, std::vector<struct iovec>* iov, std::vect
   return DrainReceive();
 }
 
-// Reads every queued datagram (non-blocking, until EAGAIN) and hands them over concatenated:
-// in bulk while every possible reply is known to be small, otherwise each sized first with
-// MSG_PEEK|MSG_TRUNC so none is ever truncated (see the top of this file). Sized reads land in a
-// scratch buffer that only ever grows, so a 36-byte ACK costs a 36-byte copy, not a fresh
-// zero-filled 32 KiB.
+// Reads every queued datagram (non-blocking, until EAGAIN) into chunk_: in bulk while every
+// possible reply is known to be small, otherwise each sized first with MSG_PEEK|MSG_TRUNC so none
+// is ever truncated (see the top of this file). Sized reads land in a scratch buffer that only
+// ever grows, so a 36-byte ACK costs a 36-byte copy, not a fresh zero-filled 32 KiB.
+//
+// chunk_ is handed to JS at the end of the wake-up (Run), or here once it holds kDeliverEarly
+// bytes: when a wake-up finds many batches queued (the JS thread issued them while this thread
+// waited for the CPU), their replies cross to the JS thread in a few hand-overs rather than one
+// per sendmsg, and each hand-over costs the JS thread a wake-up and a callback.
 bool IoLoop::DrainReceive() {
-  std::vector<uint8_t> chunk;
+  std::vector<uint8_t>& chunk = chunk_;
   for (;;) {
     int err = 0;
     if (!tracker_.Outstanding()) {
@@ -290,13 +304,13 @@ bool IoLoop::DrainReceive() {
     }
     if (err == EINTR) continue;
     if (err == EAGAIN || err == EWOULDBLOCK) break;
-    // Keep order: what arrived before the error is delivered before it.
-    if (!DeliverChunk(&chunk) || !DeliverError(err, 0)) return false;
+    // DeliverError hands over what arrived before the error first.
+    if (!DeliverError(err, 0)) return false;
     // ENOBUFS: the kernel dropped messages but the socket is fine; what is queued is still good.
     // EMSGSIZE: a bulk read was truncated (reported; the datagram is gone, the socket is fine).
     if (err != ENOBUFS && err != EMSGSIZE) return true;
   }
-  return DeliverChunk(&chunk);
+  return chunk.size() < kDeliverEarly || DeliverChunk(&chunk);
 }
 
 // Returns the datagrams read (> 0), 0 at EAGAIN, -1 with *err set (a receive error, or EMSGSIZE
@@ -327,7 +341,7 @@ int IoLoop::ReadSlots(std::vector<uint8_t>* chunk, int* err) {
     if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
       // Cannot happen by the reasoning above; if it does, say so rather than pass on a torso.
       // The datagrams after it were read too: hand them over after the error, in order.
-      if (!DeliverChunk(chunk) || !DeliverError(EMSGSIZE, 0)) return -2;
+      if (!DeliverError(EMSGSIZE, 0)) return -2;
       continue;
     }
     if (!AppendDatagram(chunk, slots_.get() + i * kSlotSize, msgs[i].msg_len)) return -2;
@@ -368,6 +382,8 @@ bool IoLoop::DeliverChunk(std::vector<uint8_t>* chunk) {
 }
 
 bool IoLoop::DeliverError(int err, int64_t token) {
+  // Keep order: replies read before the error reach JS before it.
+  if (!DeliverChunk(&chunk_)) return false;
   auto* delivery = new Delivery();
   delivery->is_error = true;
   delivery->err = err;

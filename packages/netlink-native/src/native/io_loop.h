@@ -115,6 +115,7 @@ class IoLoop {
   std::deque<Pending> queue_;  // guarded by mutex_
 
   std::vector<uint8_t> scratch_;  // receive buffer, I/O thread only; grows, never shrinks
+  std::vector<uint8_t> chunk_;    // datagrams read, not yet handed over; I/O thread only
 
   // The bulk-read path (io_loop.cc): slots allocated on first use, I/O thread only.
   BigReplyTracker tracker_;

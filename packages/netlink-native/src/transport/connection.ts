@@ -68,6 +68,8 @@ export class Connection {
   readonly socket: NativeSocket;
   readonly limits: WindowLimits;
   private readonly pending: InFlightTable;
+  /** The socket's port id, read once (on the real addon every read is a call into C++). */
+  private readonly portId: number;
   private readonly queue = new RequestQueue();
   private seq: number;
   private inFlightBytes = 0;
@@ -96,6 +98,7 @@ export class Connection {
       onError: (errno, code, token) => this.onError(errno, code, token),
     });
     this.limits = windowFor(this.socket.rcvbuf, options.window);
+    this.portId = this.socket.portId;
     this.pending = new InFlightTable(this.limits.count);
     this.controls = this.socket as Partial<NativeSocketControls>;
     this.idle();
@@ -216,7 +219,7 @@ export class Connection {
     if (buf === null || at + size > buf.length) buf = this.growBatch(at + size);
     entry.writeTo(buf, at);
     buf.writeUInt32LE(seq, at + HDR_SEQ);
-    buf.writeUInt32LE(this.socket.portId, at + HDR_PID);
+    buf.writeUInt32LE(this.portId, at + HDR_PID);
     this.batchBytes = at + size;
     if (++this.batchCount >= EARLY_SEND) this.sendBatch();
   }
@@ -308,7 +311,7 @@ export class Connection {
   /** Walks the chunk once, settling requests as their final message goes by. */
   private parse(chunk: Buffer): void {
     const end = chunk.length;
-    const portId = this.socket.portId;
+    const portId = this.portId;
     let off = 0;
     while (off + HDR_SIZE <= end) {
       const len = chunk.readUInt32LE(off);
