@@ -11,7 +11,15 @@ export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
 export type { ClaimEvidence, ClaimWatch, WatchClaimsOptions } from './api/claim-watch.ts';
 export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
-export type { CreatableKind, DumpOptions, LinkCreateOptions, LinkSetOptions, Links } from './api/links.ts';
+export type {
+  CreatableKind,
+  DumpOptions,
+  LinkCreateOptions,
+  LinkNetns,
+  LinkSetOptions,
+  Links,
+  VxlanOptions,
+} from './api/links.ts';
 export type {
   Action,
   Monitor,
@@ -49,8 +57,21 @@ export type { DumpResult } from './transport/pending.ts';
 export type {
   Address,
   AddressFlag,
+  BridgeInfo,
+  BridgePortInfo,
+  BridgePortSpec,
+  BridgePortState,
+  BridgeSpec,
   Family,
+  IpvlanInfo,
+  IpvlanIsolation,
+  IpvlanMode,
+  IpvlanSpec,
   Link,
+  LinkStats,
+  MacvlanInfo,
+  MacvlanMode,
+  MacvlanSpec,
   Neighbour,
   NeighbourCacheInfo,
   NeighbourFlag,
@@ -65,4 +86,8 @@ export type {
   Rule,
   RuleAction,
   RuleRange,
+  VlanFlags,
+  VlanInfo,
+  VlanProtocol,
+  VlanSpec,
 } from './types.ts';

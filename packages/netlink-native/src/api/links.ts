@@ -1,44 +1,136 @@
-// Links: list, get, create (dummy, ifb, bridge, veth pair), set up/down, delete.
-import { decodeLink, encodeDelLink, encodeGetLink, encodeNewLink, encodeSetLink } from '../codec/link.ts';
+// Links: list, get, create (dummy, ifb, bridge, veth pair, vxlan, vlan, macvlan, ipvlan), set
+// (up/down, mtu, mac, name, alias, master/nomaster, txqueuelen, namespace, bridge and bridge port
+// options), delete.
+import { open } from 'node:fs/promises';
+import { RTEXT_FILTER_VF } from '../codec/constants.ts';
+import {
+  decodeLink,
+  encodeDelLink,
+  encodeGetLink,
+  encodeNewLink,
+  encodeSetBridgePort,
+  encodeSetLink,
+} from '../codec/link.ts';
+import type { NetnsTarget } from '../native/binding.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { DumpResult } from '../transport/pending.ts';
-import type { Link, LinkChangeSpec, LinkCreateSpec } from '../types.ts';
-import { checkLinkRef, getLink, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
+import type {
+  BridgePortSpec,
+  BridgeSpec,
+  IpvlanSpec,
+  Link,
+  LinkChangeSpec,
+  LinkCreateSpec,
+  MacvlanSpec,
+  VlanSpec,
+} from '../types.ts';
+import { checkLinkRef, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
+import { type NetnsOption, netnsTarget } from './netns.ts';
 
+/** Options of a dump. */
 export interface DumpOptions {
   /** Re-run the dump up to this many times while the kernel flags it interrupted (NLM_F_DUMP_INTR). */
   retryInterrupted?: number;
 }
 
-/** The kinds `links.create` makes. ('dummy' needs the dummy driver, which some kernels lack.) */
-export type CreatableKind = 'dummy' | 'ifb' | 'bridge' | 'veth';
+/** The kinds `links.create` makes. ('dummy', 'vlan' and 'ipvlan' need drivers some kernels lack.) */
+export type CreatableKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan' | 'vlan' | 'macvlan' | 'ipvlan';
 
+/** A vxlan's options at creation (`ip link add NAME type vxlan id VNI ...`). */
+export interface VxlanOptions {
+  /** VNI, 0-16777215. */
+  id: number;
+  /** Remote unicast or multicast group address. */
+  group?: string;
+  local?: string;
+  /** The underlay device. */
+  device?: LinkRef;
+  /** UDP destination port (default: the kernel's, 8472). */
+  port?: number;
+  /** Learn remote MACs from received packets (default true). */
+  learning?: boolean;
+}
+
+/** What `links.create` makes. */
 export interface LinkCreateOptions {
   name: string;
   kind: CreatableKind;
   /** veth only: the peer's name (or its spec). */
   peer?: string | { name: string; mtu?: number; mac?: string };
+  /** vlan, macvlan, ipvlan: the lower device they stack on (IFLA_LINK). */
+  parent?: LinkRef;
+  /** vlan only (required): `{ id, protocol?: '802.1Q' | '802.1ad', flags? }`. */
+  vlan?: VlanSpec;
+  /** macvlan only: `{ mode }` (private, vepa, bridge, passthru, source). */
+  macvlan?: MacvlanSpec;
+  /** ipvlan only: `{ mode: 'l2' | 'l3' | 'l3s', isolation: 'bridge' | 'private' | 'vepa' }`. */
+  ipvlan?: IpvlanSpec;
+  /** bridge only: STP, timers (seconds), priority, VLAN filtering. */
+  bridge?: BridgeSpec;
+  /** vxlan only (required). */
+  vxlan?: VxlanOptions;
   mtu?: number;
   mac?: string;
+  txQueueLength?: number;
   up?: boolean;
   /** A bridge to enslave the new link to. */
   master?: LinkRef;
 }
 
+/** Where `links.set` moves a link: a namespace as `Netlink.open` takes it, or a process's. */
+export type LinkNetns = NetnsOption | { pid: number };
+
+/** What `links.set` changes; everything left out stays as it is. */
 export interface LinkSetOptions {
   up?: boolean;
   mtu?: number;
   mac?: string;
-  /** A bridge to enslave to; null detaches. */
+  /** A bridge to enslave to; null detaches (nomaster). */
   master?: LinkRef | null;
   /** Rename (the link must be down). */
   name?: string;
   /** IFLA_IFALIAS, the free-text alias `ip link show` prints ("" clears it). */
   alias?: string;
+  txQueueLength?: number;
+  /**
+   * Move the link to another namespace: a name (`ip netns`), `{ path }`, `{ fd }` or `{ pid }`.
+   * It leaves this handle's namespace (with its addresses gone); find it with a handle opened there.
+   */
+  netns?: LinkNetns;
+  /** A bridge's own options (`ip link set B type bridge ...`). */
+  bridge?: BridgeSpec;
+  /**
+   * A bridge port's options, sent as `bridge link set dev P ...` does (RTM_SETLINK, AF_BRIDGE), in
+   * a request of its own after the other changes. The link must be a bridge port.
+   */
+  bridgePort?: BridgePortSpec;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['dummy', 'ifb', 'bridge', 'veth']);
+const KINDS: ReadonlySet<string> = new Set([
+  'dummy',
+  'ifb',
+  'bridge',
+  'veth',
+  'vxlan',
+  'vlan',
+  'macvlan',
+  'ipvlan',
+]);
 
+/** Which kind each kind-specific option belongs to. */
+const KIND_OPTIONS = {
+  peer: 'veth',
+  parent: '',
+  vlan: 'vlan',
+  macvlan: 'macvlan',
+  ipvlan: 'ipvlan',
+  bridge: 'bridge',
+  vxlan: 'vxlan',
+} as const;
+
+const STACKED: ReadonlySet<string> = new Set(['vlan', 'macvlan', 'ipvlan']);
+
+/** The retry count of a dump's options, checked. */
 export function checkRetry(options: DumpOptions | undefined): number {
   const n = options?.retryInterrupted ?? 0;
   if (!Number.isInteger(n) || n < 0)
@@ -46,14 +138,16 @@ export function checkRetry(options: DumpOptions | undefined): number {
   return n;
 }
 
+/** `nl.links`: the links of the handle's namespace. */
 export class Links {
   readonly #conn: Connection;
 
+  /** Used by Netlink; callers use `nl.links`. */
   constructor(conn: Connection) {
     this.#conn = conn;
   }
 
-  /** Every link in the namespace. */
+  /** Every link in the namespace, with its statistics. */
   list(options?: DumpOptions): Promise<DumpResult<Link>> {
     try {
       return this.#conn.dump(encodeGetLink({ dump: true }), 'link list', decodeLink, checkRetry(options));
@@ -62,10 +156,18 @@ export class Links {
     }
   }
 
-  /** One link by name or index; a missing one rejects with NetlinkError ENODEV. */
+  /**
+   * One link by name or index, with its statistics; a missing one rejects with NetlinkError
+   * ENODEV. (By index the request asks for IFLA_STATS64, which iproute2's lookups skip.)
+   */
   get(ref: LinkRef): Promise<Link> {
     try {
-      return getLink(this.#conn, ref);
+      checkLinkRef(ref);
+      const request =
+        typeof ref === 'number'
+          ? encodeGetLink({ index: ref, extMask: RTEXT_FILTER_VF })
+          : encodeGetLink({ name: ref });
+      return this.#conn.single(request, `link get ${linkLabel(ref)}`, decodeLink);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -81,6 +183,7 @@ export class Links {
     }
   }
 
+  /** Creates a link (`ip link add`); an existing name is NetlinkError EEXIST. */
   async create(options: LinkCreateOptions): Promise<void> {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('links.create needs { name, kind }');
@@ -91,34 +194,127 @@ export class Links {
       throw new TypeError(`unknown link kind ${JSON.stringify(kind)} (known: ${[...KINDS].join(', ')})`);
     }
     const spec: LinkCreateSpec = { name, kind };
-    let description = `link add ${name} type ${kind}`;
-    if (kind === 'veth') {
-      const peer = typeof options.peer === 'string' ? { name: options.peer } : options.peer;
-      if (peer === undefined) throw new TypeError(`veth ${name} needs a peer name (peer: 'NAME')`);
-      checkLinkRef(peer.name, 'veth peer name');
-      spec.peer = peer;
-      description += ` peer ${peer.name}`;
-    } else if (options.peer !== undefined) {
-      throw new TypeError(`peer is for veth links, not ${kind}`);
-    }
+    const words = await this.#kindOptions(options, spec);
     if (options.mtu !== undefined) spec.mtu = checkMtu(options.mtu);
     if (options.mac !== undefined) spec.mac = options.mac;
+    if (options.txQueueLength !== undefined) spec.txQueueLength = checkTxQueueLength(options.txQueueLength);
     if (options.up !== undefined) spec.up = options.up;
     if (options.master !== undefined) spec.master = await resolveIndex(this.#conn, options.master, 'master');
-    await this.#conn.ack(encodeNewLink(spec), description);
+    const link = options.parent === undefined ? '' : `link ${linkLabel(options.parent)} `;
+    await this.#conn.ack(encodeNewLink(spec), `link add ${link}${name} type ${kind}${words}`);
   }
 
+  /** Checks and fills in the options of the link's kind; returns them as `ip` words. */
+  async #kindOptions(options: LinkCreateOptions, spec: LinkCreateSpec): Promise<string> {
+    const { kind } = options;
+    for (const [key, owner] of Object.entries(KIND_OPTIONS)) {
+      if (options[key as keyof typeof KIND_OPTIONS] === undefined) continue;
+      if (key === 'parent' ? !STACKED.has(kind) : owner !== kind)
+        throw new TypeError(
+          `${key} is for ${key === 'parent' ? [...STACKED].join('/') : owner} links, not ${kind}`,
+        );
+    }
+    if (STACKED.has(kind)) {
+      if (options.parent === undefined)
+        throw new TypeError(`a ${kind} needs its lower device (parent: LINK)`);
+      spec.link = await resolveIndex(this.#conn, options.parent, 'parent');
+    }
+    switch (kind) {
+      case 'veth': {
+        const peer = typeof options.peer === 'string' ? { name: options.peer } : options.peer;
+        if (peer === undefined) throw new TypeError(`veth ${options.name} needs a peer name (peer: 'NAME')`);
+        checkLinkRef(peer.name, 'veth peer name');
+        spec.peer = peer;
+        return ` peer ${peer.name}`;
+      }
+      case 'vlan':
+        if (options.vlan === undefined) throw new TypeError(`vlan ${options.name} needs vlan: { id }`);
+        spec.vlan = options.vlan;
+        return ` id ${options.vlan.id}${options.vlan.protocol ? ` protocol ${options.vlan.protocol}` : ''}`;
+      case 'macvlan':
+        spec.macvlan = options.macvlan ?? {};
+        return spec.macvlan.mode ? ` mode ${spec.macvlan.mode}` : '';
+      case 'ipvlan':
+        spec.ipvlan = options.ipvlan ?? {};
+        return ` mode ${spec.ipvlan.mode ?? 'l3'}${spec.ipvlan.isolation ? ` ${spec.ipvlan.isolation}` : ''}`;
+      case 'bridge':
+        if (options.bridge !== undefined) spec.bridge = options.bridge;
+        return '';
+      case 'vxlan':
+        return this.#vxlan(options.vxlan, spec);
+    }
+    return '';
+  }
+
+  async #vxlan(v: VxlanOptions | undefined, spec: LinkCreateSpec): Promise<string> {
+    if (typeof v !== 'object' || v === null) throw new TypeError('a vxlan needs vxlan: { id }');
+    const device =
+      v.device === undefined ? undefined : await resolveIndex(this.#conn, v.device, 'vxlan device');
+    if (v.port !== undefined && (!Number.isInteger(v.port) || v.port < 1 || v.port > 65535))
+      throw new RangeError(`vxlan port must be 1-65535, got ${v.port}`);
+    spec.vxlan = { id: v.id, group: v.group, local: v.local, device, port: v.port, learning: v.learning };
+    for (const k of ['group', 'local', 'device', 'port', 'learning'] as const)
+      if (spec.vxlan[k] === undefined) delete spec.vxlan[k];
+    return ` id ${v.id}`;
+  }
+
+  /** Sets IFF_UP only. */
   setUp(ref: LinkRef): Promise<void> {
     return this.set(ref, { up: true });
   }
 
+  /** Clears IFF_UP only. */
   setDown(ref: LinkRef): Promise<void> {
     return this.set(ref, { up: false });
   }
 
+  /** Changes a link (`ip link set`) in one request; only what `changes` names is sent. */
   async set(ref: LinkRef, changes: LinkSetOptions): Promise<void> {
-    const index = await resolveIndex(this.#conn, ref);
-    const spec: LinkChangeSpec = { index };
+    if (typeof changes !== 'object' || changes === null)
+      throw new TypeError('links.set needs an object of changes');
+    const spec: LinkChangeSpec = { index: 0 };
+    const path = netnsInto(changes.netns, spec);
+    spec.index = await resolveIndex(this.#conn, ref);
+    const words = await this.#changes(changes, spec);
+    const port = changes.bridgePort;
+    // the port's attributes go in a request of their own, encoded (checked) before anything is sent
+    const portRequest = port === undefined ? undefined : encodeSetBridgePort(spec.index, port);
+    if (port === undefined || words.length > 0) {
+      const description = `link set ${linkLabel(ref)} ${words.join(' ')}`.trimEnd();
+      if (path === undefined) await this.#conn.ack(encodeSetLink(spec), description);
+      else await this.#setWithNetnsFile(path, changes.netns as LinkNetns, spec, description);
+    }
+    if (portRequest !== undefined) {
+      const description = `bridge link set dev ${linkLabel(ref)} ${Object.keys(port as object).join(' ')}`;
+      await this.#conn.ack(portRequest, description);
+    }
+  }
+
+  /** Sends the change with IFLA_NET_NS_FD of the namespace file, open until the kernel answers. */
+  async #setWithNetnsFile(
+    path: string,
+    netns: LinkNetns,
+    spec: LinkChangeSpec,
+    description: string,
+  ): Promise<void> {
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(path, 'r');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new RangeError(`unknown netns ${JSON.stringify(netns)}: no ${path}`);
+      throw err;
+    }
+    try {
+      spec.netnsFd = file.fd;
+      await this.#conn.ack(encodeSetLink(spec), description);
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Checks `changes` into `spec`; returns them as `ip link set` words. */
+  async #changes(changes: LinkSetOptions, spec: LinkChangeSpec): Promise<string[]> {
     const words: string[] = [];
     if (changes.name !== undefined) {
       checkLinkRef(changes.name, 'new link name');
@@ -137,6 +333,10 @@ export class Links {
       spec.mac = changes.mac;
       words.push(`address ${changes.mac}`);
     }
+    if (changes.txQueueLength !== undefined) {
+      spec.txQueueLength = checkTxQueueLength(changes.txQueueLength);
+      words.push(`txqueuelen ${changes.txQueueLength}`);
+    }
     if (changes.master !== undefined) {
       spec.master = changes.master === null ? 0 : await resolveIndex(this.#conn, changes.master, 'master');
       words.push(changes.master === null ? 'nomaster' : `master ${linkLabel(changes.master)}`);
@@ -150,17 +350,63 @@ export class Links {
       spec.alias = changes.alias;
       words.push(`alias ${changes.alias}`);
     }
-    await this.#conn.ack(encodeSetLink(spec), `link set ${linkLabel(ref)} ${words.join(' ')}`.trimEnd());
+    if (changes.netns !== undefined) words.push(`netns ${netnsWord(changes.netns)}`);
+    if (changes.bridge !== undefined) {
+      spec.bridge = changes.bridge;
+      words.push(`type bridge ${Object.keys(changes.bridge).join(' ')}`);
+    }
+    return words;
   }
 
+  /** Deletes a link (`ip link del`); deleting one end of a veth removes both. */
   async delete(ref: LinkRef): Promise<void> {
     const index = await resolveIndex(this.#conn, ref);
     await this.#conn.ack(encodeDelLink({ index }), `link del ${linkLabel(ref)}`);
   }
 }
 
+/**
+ * Puts a move to another namespace into `spec`: IFLA_NET_NS_PID for `{ pid }`, IFLA_NET_NS_FD for
+ * `{ fd }`. For a name or `{ path }` it returns the file to open (its fd goes in at send time).
+ */
+function netnsInto(netns: LinkNetns | undefined, spec: LinkChangeSpec): string | undefined {
+  if (netns === undefined) return undefined;
+  if (typeof netns === 'object' && netns !== null && 'pid' in netns) {
+    spec.netnsPid = checkPid(netns.pid);
+    return undefined;
+  }
+  const target = netnsTarget(netns) as NetnsTarget;
+  if (target.fd !== undefined) {
+    spec.netnsFd = target.fd;
+    return undefined;
+  }
+  return target.path;
+}
+
+function netnsWord(netns: LinkNetns): string {
+  if (typeof netns === 'string') return netns;
+  if (typeof netns === 'object' && netns !== null) {
+    if ('pid' in netns) return String(netns.pid);
+    if ('path' in netns) return netns.path;
+    if ('fd' in netns) return `fd ${netns.fd}`;
+  }
+  return JSON.stringify(netns);
+}
+
+function checkPid(pid: number): number {
+  if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff)
+    throw new RangeError(`netns pid must be a positive integer, got ${pid}`);
+  return pid;
+}
+
 function checkMtu(mtu: number): number {
   if (!Number.isInteger(mtu) || mtu < 1 || mtu > 0x7fffffff)
     throw new RangeError(`mtu must be a positive integer, got ${mtu}`);
   return mtu;
+}
+
+function checkTxQueueLength(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new RangeError(`txQueueLength must be a non-negative integer, got ${n}`);
+  return n;
 }
