@@ -384,27 +384,21 @@ export class FakeApiServer {
 
   private list(r: ResourceType, namespace: string | undefined, q: URLSearchParams): unknown {
     const match = this.matcher(namespace, q);
-    let items = this.store.list(r, namespace).filter((o) => match(o as KubeObject));
     const rv = String(this.store.currentRv());
-    const cont = q.get('continue');
-    if (cont) {
-      let after: string;
-      try {
-        after = JSON.parse(Buffer.from(cont, 'base64url').toString()).after;
-      } catch {
-        throw new ApiError(400, 'BadRequest', 'continue key is not valid');
-      }
-      items = items.filter((o) => keyString(o as KubeObject) > after);
-    }
+    const after = continueAfter(q.get('continue'));
+    // Matched on the stored objects (read only); only the page returned is cloned.
+    const matched = this.store
+      .sorted(r, namespace)
+      .filter(([key, o]) => (after === undefined || key > after) && match(o));
     const limit = Number(q.get('limit') ?? 0);
     const metadata: Record<string, unknown> = { resourceVersion: rv };
-    if (limit > 0 && items.length > limit) {
-      metadata.remainingItemCount = items.length - limit;
-      items = items.slice(0, limit);
-      metadata.continue = Buffer.from(
-        JSON.stringify({ after: keyString(items.at(-1) as KubeObject) }),
-      ).toString('base64url');
+    let page = matched;
+    if (limit > 0 && matched.length > limit) {
+      metadata.remainingItemCount = matched.length - limit;
+      page = matched.slice(0, limit);
+      metadata.continue = Buffer.from(JSON.stringify({ after: page.at(-1)?.[0] })).toString('base64url');
     }
+    const items = page.map(([, o]) => structuredClone(o));
     return { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items };
   }
 
@@ -751,8 +745,14 @@ export class FakeApiServer {
   }
 }
 
-function keyString(o: { metadata: { namespace?: string; name: string } }): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/** The namespace/name a continue token says the next page starts after; undefined for the first page. */
+function continueAfter(token: string | null): string | undefined {
+  if (!token) return undefined;
+  try {
+    const after: unknown = JSON.parse(Buffer.from(token, 'base64url').toString()).after;
+    if (typeof after === 'string') return after;
+  } catch {}
+  throw new ApiError(400, 'BadRequest', 'continue key is not valid');
 }
 
 function specOf(r: ResourceType, o: KubeObject): string {

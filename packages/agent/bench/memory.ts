@@ -181,7 +181,10 @@ export function scale(o: { services: number; say: Say; track: Track }): Promise<
       return { ...base, readyMs, placedMs, settled: memory(agent.child.pid as number), idle };
     } catch (err) {
       const how = died();
-      if (how === undefined) throw err;
+      if (how === undefined) {
+        o.say(`the agent's last log lines:\n${agent.stderr.split('\n').slice(-12).join('\n')}`);
+        throw err;
+      }
       o.say(`the agent died: ${how}`);
       return { ...base, died: how };
     }
