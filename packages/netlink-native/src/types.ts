@@ -9,7 +9,9 @@ export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | '
 
 /** A network interface as RTM_NEWLINK describes it. */
 export interface Link {
+  /** ifi_index: the ifindex. */
   index: number;
+  /** IFLA_IFNAME. */
   name: string;
   /** ifi_type: ARPHRD_* (1 = Ethernet, 772 = loopback). */
   type: number;
@@ -17,11 +19,15 @@ export interface Link {
   flags: number;
   /** Administratively up (IFF_UP). */
   up: boolean;
+  /** IFLA_MTU. */
   mtu: number | undefined;
   /** Link-layer address, lowercase colon hex. */
   mac: string | undefined;
+  /** IFLA_BROADCAST: the link-layer broadcast address. */
   broadcast: string | undefined;
+  /** IFLA_PERM_ADDRESS: the hardware address the device came with. */
   permanentMac: string | undefined;
+  /** IFLA_OPERSTATE. */
   operState: OperState | undefined;
   /** IFLA_INFO_KIND: "veth", "bridge", "ifb", "dummy", "vxlan"...; undefined for plain devices. */
   kind: string | undefined;
@@ -33,14 +39,23 @@ export interface Link {
   parent: number | undefined;
   /** IFLA_LINK_NETNSID: the netns id `parent` lives in, when it is another namespace. */
   linkNetnsId: number | undefined;
+  /** IFLA_TXQLEN: the transmit queue length (`txqueuelen`). */
   txQueueLength: number | undefined;
+  /** IFLA_QDISC: the root queueing discipline. */
   qdisc: string | undefined;
+  /** IFLA_GROUP: the device group. */
   group: number | undefined;
+  /** IFLA_PROMISCUITY: how many times promiscuous mode was asked for. */
   promiscuity: number | undefined;
+  /** IFLA_CARRIER: the physical link is up. */
   carrier: boolean | undefined;
+  /** IFLA_MIN_MTU. */
   minMtu: number | undefined;
+  /** IFLA_MAX_MTU. */
   maxMtu: number | undefined;
+  /** IFLA_IFALIAS: the free-text alias. */
   alias: string | undefined;
+  /** IFLA_PROP_LIST: alternative names (`ip link property add altname`). */
   altNames: string[] | undefined;
   /** The raw IFLA_INFO_DATA payload (kind-specific), kept for callers that need it. */
   infoData: Buffer | undefined;
@@ -591,30 +606,51 @@ export interface NeighbourSpec {
  * u64 in the kernel and a bigint here, as every other 64-bit value the library decodes.
  */
 export interface LinkStats {
+  /** Packets received. */
   rxPackets: bigint;
+  /** Packets sent. */
   txPackets: bigint;
+  /** Bytes received. */
   rxBytes: bigint;
+  /** Bytes sent. */
   txBytes: bigint;
+  /** Bad packets received. */
   rxErrors: bigint;
+  /** Packets that could not be sent. */
   txErrors: bigint;
+  /** Received packets dropped (no buffer space, ...). */
   rxDropped: bigint;
+  /** Packets dropped on their way out. */
   txDropped: bigint;
   /** Multicast packets received. */
   multicast: bigint;
+  /** Collisions (half-duplex media). */
   collisions: bigint;
+  /** Frames of a bad length. */
   rxLengthErrors: bigint;
   /** Receiver ring buffer overflows. */
   rxOverErrors: bigint;
+  /** Frames with a bad CRC. */
   rxCrcErrors: bigint;
+  /** Frame alignment errors. */
   rxFrameErrors: bigint;
+  /** Receiver FIFO overruns. */
   rxFifoErrors: bigint;
+  /** Frames the receiver missed. */
   rxMissedErrors: bigint;
+  /** Transmissions aborted. */
   txAbortedErrors: bigint;
+  /** Carrier errors on transmit. */
   txCarrierErrors: bigint;
+  /** Transmitter FIFO underruns. */
   txFifoErrors: bigint;
+  /** Heartbeat (SQE test) errors. */
   txHeartbeatErrors: bigint;
+  /** Late collisions. */
   txWindowErrors: bigint;
+  /** Compressed packets received (CSLIP, PPP). */
   rxCompressed: bigint;
+  /** Compressed packets sent. */
   txCompressed: bigint;
   /** Packets dropped for want of a protocol handler. */
   rxNohandler: bigint;
@@ -627,10 +663,15 @@ export type VlanProtocol = '802.1Q' | '802.1ad';
 
 /** IFLA_VLAN_FLAGS bits by name (`ip link add ... type vlan reorder_hdr on gvrp off ...`). */
 export interface VlanFlags {
+  /** Hand the stack frames with the tag already removed (the default). */
   reorderHdr: boolean;
+  /** Register the VLAN with GVRP. */
   gvrp: boolean;
+  /** Do not follow the parent link's operational state. */
   looseBinding: boolean;
+  /** Register the VLAN with MVRP. */
   mvrp: boolean;
+  /** Follow the state of the bridge ports in this VLAN instead of the parent. */
   bridgeBinding: boolean;
 }
 
@@ -646,6 +687,7 @@ export interface VlanInfo {
 
 /** What a vlan link is created with. */
 export interface VlanSpec {
+  /** The VLAN id, 0-4095. */
   id: number;
   /** Default: the kernel's, 802.1Q. */
   protocol?: VlanProtocol;
@@ -658,6 +700,7 @@ export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
 
 /** A macvlan's IFLA_INFO_DATA. */
 export interface MacvlanInfo {
+  /** IFLA_MACVLAN_MODE. */
   mode: MacvlanMode | undefined;
   /** IFLA_MACVLAN_FLAGS: MACVLAN_FLAG_* bits (1 nopromisc, 2 nodst). */
   flags: number | undefined;
@@ -665,6 +708,7 @@ export interface MacvlanInfo {
 
 /** What a macvlan is created with. */
 export interface MacvlanSpec {
+  /** Default: the kernel's, vepa. */
   mode?: MacvlanMode;
 }
 
@@ -676,7 +720,9 @@ export type IpvlanIsolation = 'bridge' | 'private' | 'vepa';
 
 /** An ipvlan's IFLA_INFO_DATA. */
 export interface IpvlanInfo {
+  /** IFLA_IPVLAN_MODE. */
   mode: IpvlanMode | undefined;
+  /** IFLA_IPVLAN_FLAGS: private, vepa, or neither (bridge). */
   isolation: IpvlanIsolation | undefined;
 }
 
@@ -690,17 +736,25 @@ export interface IpvlanSpec {
 
 /** A bridge's own options (IFLA_INFO_DATA of kind bridge), the ones that matter most. Times in seconds. */
 export interface BridgeInfo {
+  /** Seconds a port spends listening and then learning before it forwards (STP). */
   forwardDelay: number | undefined;
+  /** Seconds between STP hello BPDUs. */
   helloTime: number | undefined;
+  /** Seconds a received STP BPDU stays valid. */
   maxAge: number | undefined;
   /** How long a learned MAC address stays in the forwarding database. */
   ageingTime: number | undefined;
   /** Spanning tree on (IFLA_BR_STP_STATE != 0). */
   stp: boolean | undefined;
+  /** The bridge priority (STP root election; lower wins). */
   priority: number | undefined;
+  /** Frames are filtered by the ports' VLANs. */
   vlanFiltering: boolean | undefined;
+  /** The tag protocol VLAN filtering uses (only reported with VLAN filtering support). */
   vlanProtocol: VlanProtocol | undefined;
+  /** The port VLAN id new ports get (only reported with VLAN filtering support). */
   vlanDefaultPvid: number | undefined;
+  /** IGMP/MLD snooping on. */
   multicastSnooping: boolean | undefined;
 }
 
@@ -709,12 +763,19 @@ export interface BridgeInfo {
  * time 1-10 s, max age 6-40 s when STP is on). vlanFiltering needs CONFIG_BRIDGE_VLAN_FILTERING.
  */
 export interface BridgeSpec {
+  /** Seconds (2-30 with STP on). */
   forwardDelay?: number;
+  /** Seconds (1-10 with STP on). */
   helloTime?: number;
+  /** Seconds (6-40 with STP on). */
   maxAge?: number;
+  /** Seconds a learned address stays in the forwarding database. */
   ageingTime?: number;
+  /** Turn the kernel's spanning tree on or off. */
   stp?: boolean;
+  /** 0-65535; lower wins the root election. */
   priority?: number;
+  /** Filter by VLAN (needs CONFIG_BRIDGE_VLAN_FILTERING; EOPNOTSUPP without). */
   vlanFiltering?: boolean;
 }
 
@@ -723,8 +784,11 @@ export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwardin
 
 /** A bridge port's attributes (IFLA_BRPORT_*), as `ip -d link show` and `bridge -d link` print them. */
 export interface BridgePortInfo {
+  /** The spanning-tree state. */
   state: BridgePortState | undefined;
+  /** The port priority, 0-63. */
   priority: number | undefined;
+  /** The STP path cost, 1-65535. */
   cost: number | undefined;
   /** Send frames back out of the port they came in on (IFLA_BRPORT_MODE). */
   hairpin: boolean | undefined;
@@ -734,12 +798,17 @@ export interface BridgePortInfo {
   rootBlock: boolean | undefined;
   /** Multicast fast leave. */
   fastLeave: boolean | undefined;
+  /** Learn source MAC addresses arriving on the port. */
   learning: boolean | undefined;
   /** Flood unknown unicast out of the port. */
   unicastFlood: boolean | undefined;
+  /** Answer ARP requests for hosts known behind other ports. */
   proxyArp: boolean | undefined;
+  /** Flood unknown multicast out of the port. */
   multicastFlood: boolean | undefined;
+  /** Flood broadcast out of the port. */
   broadcastFlood: boolean | undefined;
+  /** Answer ARP and neighbour solicitations from the bridge's tables instead of flooding them. */
   neighSuppress: boolean | undefined;
   /** Isolated ports forward only to non-isolated ones. */
   isolated: boolean | undefined;

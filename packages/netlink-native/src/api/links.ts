@@ -42,6 +42,7 @@ export interface VxlanOptions {
   id: number;
   /** Remote unicast or multicast group address. */
   group?: string;
+  /** The local address (IFLA_VXLAN_LOCAL / LOCAL6). */
   local?: string;
   /** The underlay device. */
   device?: LinkRef;
@@ -53,10 +54,21 @@ export interface VxlanOptions {
 
 /** What `links.create` makes. */
 export interface LinkCreateOptions {
+  /** The new link's name (1-15 bytes). */
   name: string;
+  /** What to create. */
   kind: CreatableKind;
   /** veth only: the peer's name (or its spec). */
-  peer?: string | { name: string; mtu?: number; mac?: string };
+  peer?:
+    | string
+    | {
+        /** The peer's name. */
+        name: string;
+        /** The peer's MTU. */
+        mtu?: number;
+        /** The peer's link-layer address. */
+        mac?: string;
+      };
   /** vlan, macvlan, ipvlan: the lower device they stack on (IFLA_LINK). */
   parent?: LinkRef;
   /** vlan only (required): `{ id, protocol?: '802.1Q' | '802.1ad', flags? }`. */
@@ -69,21 +81,33 @@ export interface LinkCreateOptions {
   bridge?: BridgeSpec;
   /** vxlan only (required). */
   vxlan?: VxlanOptions;
+  /** IFLA_MTU. */
   mtu?: number;
+  /** The link-layer address, colon hex. */
   mac?: string;
+  /** The transmit queue length (`txqueuelen`). */
   txQueueLength?: number;
+  /** Bring the link up at creation. */
   up?: boolean;
   /** A bridge to enslave the new link to. */
   master?: LinkRef;
 }
 
 /** Where `links.set` moves a link: a namespace as `Netlink.open` takes it, or a process's. */
-export type LinkNetns = NetnsOption | { pid: number };
+export type LinkNetns =
+  | NetnsOption
+  | {
+      /** A process whose network namespace to move into (IFLA_NET_NS_PID). */
+      pid: number;
+    };
 
 /** What `links.set` changes; everything left out stays as it is. */
 export interface LinkSetOptions {
+  /** IFF_UP on or off. */
   up?: boolean;
+  /** IFLA_MTU. */
   mtu?: number;
+  /** The link-layer address, colon hex. */
   mac?: string;
   /** A bridge to enslave to; null detaches (nomaster). */
   master?: LinkRef | null;
@@ -91,6 +115,7 @@ export interface LinkSetOptions {
   name?: string;
   /** IFLA_IFALIAS, the free-text alias `ip link show` prints ("" clears it). */
   alias?: string;
+  /** The transmit queue length (`txqueuelen`). */
   txQueueLength?: number;
   /**
    * Move the link to another namespace: a name (`ip netns`), `{ path }`, `{ fd }` or `{ pid }`.
