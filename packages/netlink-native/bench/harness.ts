@@ -26,6 +26,7 @@ import {
   sequenceCount,
   writeAddressBatches,
 } from './namespace.ts';
+import { neighboursSummary, neighboursWorkload, renderNeighbours } from './neighbours.ts';
 import {
   type AddressCell,
   type Cell,
@@ -53,7 +54,7 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
-    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,dumps' },
+    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,neighbours,dumps' },
     churn: { type: 'string' },
     'churn-reps': { type: 'string' },
     profile: { type: 'string' },
@@ -84,6 +85,8 @@ const churnAddresses = Number(args.churn ?? (quick ? 10000 : 30000));
 const churnReps = Number(args['churn-reps'] ?? 1);
 /** Rules added then deleted by the rules phase (bench/rules.ts). */
 const RULES = 1000;
+/** Neighbour entries added then deleted by the neighbours phase (bench/neighbours.ts). */
+const NEIGHBOURS = 10000;
 const label = (n: number) => `${n / 1000}k`;
 const started = performance.now();
 const log = (msg: string) =>
@@ -332,6 +335,10 @@ async function main() {
       );
       results.rules = await rulesWorkload(ns, workers, dir, RULES, reps1k, warmupCycles, log);
     }
+    if (phases.has('neighbours')) {
+      log(`neighbours: ${NEIGHBOURS} IPv4 entries added then deleted, ${reps} runs after 1 warm-up cycle`);
+      results.neighbours = await neighboursWorkload(ns, workers, dir, NEIGHBOURS, ifindex, reps, 1, log);
+    }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
       log(`preloading routes to ${label(size)}`);
@@ -355,6 +362,7 @@ async function main() {
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
   if (results.rules) summary.rules_1k = rulesSummary(results.rules);
+  if (results.neighbours) summary.neighbours_10k = neighboursSummary(results.neighbours);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
@@ -362,6 +370,7 @@ async function main() {
     ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),
     renderTables(results, labels),
     ...(results.rules ? [renderRules(results.rules, labels, RULES)] : []),
+    ...(results.neighbours ? [renderNeighbours(results.neighbours, labels, NEIGHBOURS)] : []),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');
   const json = JSON.stringify(summary);

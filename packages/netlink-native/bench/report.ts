@@ -36,6 +36,8 @@ export interface Results {
   messages: Record<string, { requests: string[]; deviations: string[] } | { error: string }>;
   /** The rules phase (bench/rules.ts): [contender], 1k IPv4 rules added then deleted. */
   rules?: Record<string, Cell<AddressCell>>;
+  /** The neighbours phase (bench/neighbours.ts): [contender], 10k IPv4 neighbour entries added then deleted. */
+  neighbours?: Record<string, Cell<AddressCell>>;
   notes: string[];
 }
 

@@ -5,6 +5,7 @@
 //                  the larger buffer ~500 requests in flight overflow the socket and abort the process
 import { createRequire } from 'node:module';
 import { addressBytes, type Family, parseFamily, prefixLengthOf } from '../workers/addresses.ts';
+import { neighbourBytes } from '../workers/neighbour-sequence.ts';
 import { elapsedSince, intArg, measured, serve, windowed } from '../workers/protocol.ts';
 import { RULE_SOURCE_LENGTH, RULE_TABLE, ruleAt, ruleSourceBytes } from '../workers/rule-sequence.ts';
 
@@ -15,6 +16,8 @@ interface RtSocket {
   getRoutes(data?: object): Promise<Array<{ data: { table?: number }; attrs: { table?: number } }>>;
   newRule(data: object, attrs: object, options: object): Promise<unknown>;
   delRule(data: object, attrs: object, options: object): Promise<unknown>;
+  newNeighbor(data: object, attrs: object, options: object): Promise<unknown>;
+  delNeighbor(data: object, attrs: object, options: object): Promise<unknown>;
 }
 interface NetlinkModule {
   createRtNetlink(options?: object): RtSocket;
@@ -79,8 +82,34 @@ async function rules(args: string[]) {
   });
 }
 
+/** Entry i of the neighbour sequence (bench/neighbours.ts), as `ip neigh add|del ... nud permanent` sends it. */
+function neighbourRequest(add: boolean, ifindex: number, i: number): Promise<unknown> {
+  const { address, lladdr } = neighbourBytes(i);
+  if (!add) return sock.delNeighbor({ family: 2, ifindex, state: { permanent: true } }, { dst: address }, {});
+  return sock.newNeighbor(
+    { family: 2, ifindex, state: { permanent: true } },
+    { dst: address, lladdr },
+    createExcl,
+  );
+}
+
+async function neighbours(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`neigh needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  const ifindex = intArg(args, 2, 'ifindex');
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await neighbourRequest(op === 'add', ifindex, i);
+    } else {
+      await windowed(count, window, (i) => neighbourRequest(op === 'add', ifindex, i));
+    }
+  });
+}
+
 serve(`npm-netlink-${mode}`, {
   rules,
+  neigh: neighbours,
   add: (args) => run(true, args),
   del: (args) => run(false, args),
   // A full IPv4 route dump (the package has no kernel-side filter), main table kept in userspace.

@@ -4,6 +4,7 @@
 #   add|del <4|6> <count> <ifindex>  ->  ok <elapsed ns> <process CPU ns>
 #   routes <4|6> <table>             ->  ok <elapsed ns> <routes>
 #   rules add|del <count>            ->  ok <elapsed ns> <process CPU ns>  (IPRoute.rule(), --mode seq)
+#   neigh add|del <count> <ifindex>  ->  ok <elapsed ns> <process CPU ns>  (IPRoute.neigh(), --mode seq)
 # Modes: --mode seq    IPRoute.addr() per address, each awaited (how the library is normally used)
 #        --mode batch  nlm_request_batch(): 64 prebuilt messages joined into one send()
 # The address sequence matches bench/workers/addresses.ts, the rule sequence bench/workers/rule-sequence.ts.
@@ -81,6 +82,19 @@ def run_rules(add, count):
         ipr.rule(command, table=100, priority=priority, src=source, src_len=24)
 
 
+def neighbour_at(i):
+    return '10.200.%d.%d' % (i >> 8, i & 255), '02:00:00:00:%02x:%02x' % (i >> 8, i & 255)
+
+
+def run_neighbours(add, count, index):
+    for i in range(count):
+        dst, lladdr = neighbour_at(i)
+        if add:
+            ipr.neigh('add', dst=dst, lladdr=lladdr, ifindex=index, state=0x80)  # NUD_PERMANENT
+        else:
+            ipr.neigh('del', dst=dst, ifindex=index)
+
+
 def routes(family, table):
     t0 = time.perf_counter_ns()
     got = ipr.get_routes(family=socket.AF_INET if family == 4 else socket.AF_INET6, table=table)
@@ -94,6 +108,10 @@ def answer(line):
     if parts[0] == 'rules' and len(parts) == 3 and parts[1] in ('add', 'del'):
         t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
         run_rules(parts[1] == 'add', int(parts[2]))
+        return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
+    if parts[0] == 'neigh' and len(parts) == 4 and parts[1] in ('add', 'del'):
+        t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
+        run_neighbours(parts[1] == 'add', int(parts[2]), int(parts[3]))
         return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
     op, args = parts[0], [int(x) for x in parts[1:]]
     if op in ('add', 'del'):

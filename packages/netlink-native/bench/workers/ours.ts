@@ -4,11 +4,13 @@
 //                   into one sendmsg and bounds what is in flight by its window
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>,
 // watch|watched (the churn phase: workers/churn-watch.ts), rules add|del <count> (bench/rules.ts).
+// neigh add|del <count> <ifindex> (bench/neighbours.ts).
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { watch, watched } from './churn-watch.ts';
+import { neighbourAt } from './neighbour-sequence.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
 import { RULE_SOURCE_LENGTH, RULE_TABLE, ruleAt } from './rule-sequence.ts';
 
@@ -75,6 +77,29 @@ async function rules(args: string[]) {
   });
 }
 
+/** Adds or deletes the first `count` entries of the neighbour sequence (bench/neighbours.ts) on a link. */
+async function neighbours(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`neigh needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  const link = intArg(args, 2, 'ifindex');
+  const one = (i: number): Promise<void> => {
+    const e = neighbourAt(i);
+    return op === 'add'
+      ? nl.neighbours.add({ link, address: e.address, lladdr: e.lladdr })
+      : nl.neighbours.delete({ link, address: e.address });
+  };
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await one(i);
+    } else {
+      const all: Promise<void>[] = new Array(count);
+      for (let i = 0; i < count; i++) all[i] = one(i);
+      await Promise.all(all);
+    }
+  });
+}
+
 /**
  * Latency from issuing an add on the request socket to the monitor (its own socket) delivering the
  * matching event to JS, one add at a time; the addresses are deleted afterwards.
@@ -128,5 +153,6 @@ serve(`ours-${mode}`, {
   monitor: monitorLatency,
   watch: (args) => watch(nl, args),
   watched,
+  neigh: neighbours,
   rules,
 });
