@@ -46,6 +46,7 @@ export function allReplyHex(): string[] {
     'dummy-eopnotsupp',
     'dump-intr',
     'nexthops',
+    'neighbours',
   ];
   const out: string[] = [];
   for (const n of names) {

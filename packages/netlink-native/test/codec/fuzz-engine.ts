@@ -15,6 +15,7 @@ import {
   decodeLink,
   decodeLinkAt,
   decodeLinkPayload,
+  decodeNeighbour,
   decodeNexthop,
   decodeRoute,
   decodeRouteAt,
@@ -36,6 +37,7 @@ import {
   RTM_DELROUTE,
   RTM_NEWADDR,
   RTM_NEWLINK,
+  RTM_NEWNEIGH,
   RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
 } from '../../src/codec/index.ts';
@@ -247,6 +249,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() =>
       decodeNexthop({ ...m, type: m.type === RTM_DELNEXTHOP ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP }),
     );
+    rejected += attempt(() => decodeNeighbour({ ...m, type: RTM_NEWNEIGH }));
     rejected += attempt(() => decodeError({ ...m, type: NLMSG_ERROR }));
     rejected += attempt(() =>
       decodeError({ ...m, type: NLMSG_ERROR, flags: m.flags ^ (NLM_F_CAPPED | NLM_F_ACK_TLVS) }),
@@ -261,6 +264,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() => decodeLink(m));
     rejected += attempt(() => decodeRoute(m));
     rejected += attempt(() => decodeNexthop(m));
+    rejected += attempt(() => decodeNeighbour(m));
     for (const fn of extra) rejected += attempt(() => fn(m));
   }
   // the range decoders straight over the raw input, with and without a header's worth skipped
