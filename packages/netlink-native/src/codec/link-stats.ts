@@ -6,10 +6,22 @@ import type { LinkStats } from '../types.ts';
 import { RTNL_LINK_STATS64_LEN } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 
+/**
+ * A u64 as a bigint, cheaply for the common values: most counters are 0 (a shared literal) or
+ * below 2^53 (one BigInt from a number instead of a 64-bit read).
+ */
+function u64(p: Buffer, at: number): bigint {
+  const lo = p.readUInt32LE(at);
+  const hi = p.readUInt32LE(at + 4);
+  if (hi === 0) return lo === 0 ? 0n : BigInt(lo);
+  if (hi < 0x200000) return BigInt(hi * 0x1_0000_0000 + lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
 /** Decodes the IFLA_STATS64 payload at p[d, d + dl). */
 export function decodeLinkStats(p: Buffer, d: number, dl: number): LinkStats {
   if (dl < RTNL_LINK_STATS64_LEN) throw new DecodeError(`IFLA_STATS64 of ${dl} bytes, need 192`, d);
-  const u = (i: number): bigint => p.readBigUInt64LE(d + i * 8);
+  const u = (i: number): bigint => u64(p, d + i * 8);
   return {
     rxPackets: u(0),
     txPackets: u(1),

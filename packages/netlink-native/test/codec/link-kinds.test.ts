@@ -114,6 +114,11 @@ test('IFLA_STATS64 decodes every counter as a bigint, with rx_otherhost_dropped 
   assert.equal(s.rxNohandler, 24n * 0x1_0000_0001n);
   assert.equal(s.rxOtherhostDropped, 25n * 0x1_0000_0001n);
   assert.equal(decodeLinkStats(stats, 0, 192).rxOtherhostDropped, undefined, 'a kernel before 5.19');
+  const wide = Buffer.alloc(192);
+  wide.writeBigUInt64LE(0xffff_ffff_ffff_ffffn, 0);
+  wide.writeBigUInt64LE(2n ** 53n + 1n, 8);
+  const big = decodeLinkStats(wide, 0, 192);
+  assert.deepEqual([big.rxPackets, big.txPackets, big.rxBytes], [0xffff_ffff_ffff_ffffn, 2n ** 53n + 1n, 0n]);
   assert.throws(() => decodeLinkStats(stats, 0, 96), DecodeError);
   const hdr = Buffer.alloc(16);
   const msg = Buffer.concat([
