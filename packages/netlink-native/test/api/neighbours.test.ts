@@ -2,7 +2,17 @@
 // pair in a throw-away namespace, each result checked against `ip -j neigh show` of that namespace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Neighbours } from '../../src/api/neighbours.ts';
+import {
+  encodeNewNeighbour,
+  NDA_IFINDEX,
+  NDMSG_LEN,
+  RTM_GETNEIGH,
+  RTM_NEWNEIGH,
+} from '../../src/codec/index.ts';
 import { type MonitorEvent, type Neighbour, NetlinkError } from '../../src/index.ts';
+import { Connection } from '../../src/transport/connection.ts';
+import { done, FakeKernel, header, message, NLM_F_MULTI } from '../transport/fake-kernel.ts';
 import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
 
 interface IpNeighbour {
@@ -271,3 +281,29 @@ test('the monitor reports neighbour adds, changes and deletes (group neighbour)'
     }
   }),
 );
+
+/** A handle's neighbours over a fake kernel that answers every dump with entries on links 3 and 4. */
+function fakeNeighbours(strictCheck: boolean) {
+  const kernel = new FakeKernel();
+  kernel.responder = (request) => {
+    const { type, seq } = header(request);
+    assert.equal(type, RTM_GETNEIGH);
+    const entry = (index: number, address: string) =>
+      message(RTM_NEWNEIGH, NLM_F_MULTI, seq, encodeNewNeighbour({ index, address }).subarray(16));
+    return [entry(3, '10.0.0.2'), entry(4, '10.0.1.2'), entry(3, '10.0.0.3'), done(seq)];
+  };
+  const open: typeof kernel.open = (o) => ({ ...kernel.open(o), strictCheck });
+  return { kernel, neighbours: new Neighbours(new Connection(open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })) };
+}
+
+test('without strict checking list filters the link here too; with it, the kernel is trusted', async () => {
+  for (const strict of [false, true]) {
+    const { kernel, neighbours } = fakeNeighbours(strict);
+    const got = (await neighbours.list({ link: 3 })).map((n) => n.address);
+    assert.deepEqual(got, strict ? ['10.0.0.2', '10.0.1.2', '10.0.0.3'] : ['10.0.0.2', '10.0.0.3']);
+    const [request] = kernel.requests;
+    assert.ok(request);
+    assert.equal(request.readUInt16LE(16 + NDMSG_LEN + 2), NDA_IFINDEX, 'the link filter is in the request');
+    assert.equal(request.readUInt32LE(16 + NDMSG_LEN + 4), 3);
+  }
+});
