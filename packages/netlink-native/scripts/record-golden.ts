@@ -541,6 +541,12 @@ export const VECTORS: Vector[] = [
     notes: 'IFLA_MACVLAN_MODE u32 MACVLAN_MODE_BRIDGE (4).',
   },
   {
+    name: 'link-add-macvlan-full',
+    command: 'link add link v0 name mv0 address 02:00:00:00:00:0c mtu 1400 txqueuelen 500 type macvlan mode private',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes: 'Where IFLA_LINK goes among the common attributes: ADDRESS, MTU, TXQLEN, then LINK, IFNAME, LINKINFO.',
+  },
+  {
     name: 'link-add-ipvlan',
     command: 'link add link v0 name iv0 type ipvlan mode l3s',
     select: { type: RTM.NEWLINK, flags: NEW },

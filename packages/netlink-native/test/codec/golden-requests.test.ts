@@ -260,6 +260,16 @@ const BUILDERS: Record<string, Build> = {
     }),
   'link-add-macvlan': (ix) =>
     encodeNewLink({ name: 'mv0', kind: 'macvlan', link: idx(ix, 'v0'), macvlan: { mode: 'bridge' } }),
+  'link-add-macvlan-full': (ix) =>
+    encodeNewLink({
+      name: 'mv0',
+      kind: 'macvlan',
+      link: idx(ix, 'v0'),
+      mac: '02:00:00:00:00:0c',
+      mtu: 1400,
+      txQueueLength: 500,
+      macvlan: { mode: 'private' },
+    }),
   'link-add-ipvlan': (ix) =>
     encodeNewLink({ name: 'iv0', kind: 'ipvlan', link: idx(ix, 'v0'), ipvlan: { mode: 'l3s' } }),
   'link-add-ipvlan-vepa': (ix) =>
