@@ -542,9 +542,11 @@ export const VECTORS: Vector[] = [
   },
   {
     name: 'link-add-macvlan-full',
-    command: 'link add link v0 name mv0 address 02:00:00:00:00:0c mtu 1400 txqueuelen 500 type macvlan mode private',
+    command:
+      'link add link v0 name mv0 address 02:00:00:00:00:0c mtu 1400 txqueuelen 500 type macvlan mode private',
     select: { type: RTM.NEWLINK, flags: NEW },
-    notes: 'Where IFLA_LINK goes among the common attributes: ADDRESS, MTU, TXQLEN, then LINK, IFNAME, LINKINFO.',
+    notes:
+      'Where IFLA_LINK goes among the common attributes: ADDRESS, MTU, TXQLEN, then LINK, IFNAME, LINKINFO.',
   },
   {
     name: 'link-add-ipvlan',

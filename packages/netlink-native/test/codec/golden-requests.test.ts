@@ -26,9 +26,9 @@ import {
   IFA_F_NOPREFIXROUTE,
   RT_TABLE_LOCAL,
   RT_TABLE_UNSPEC,
+  RTEXT_FILTER_VF,
   RTN_BLACKHOLE,
   RTN_LOCAL,
-  RTEXT_FILTER_VF,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
 import { parseMac } from '../../src/codec/ip.ts';
