@@ -808,6 +808,81 @@ VECTORS.push(
   ),
 );
 
+// Routes (issue 14): routes via nhid, RTAX_* metrics with locks, gateways of the other family
+// (RTA_VIA), multipath details, `route get` with the whole flow.
+VECTORS.push(
+  {
+    name: 'route-add-nhid',
+    command: 'route add 10.4.0.0/16 metric 50 nhid 30',
+    setup: ['nexthop add id 30 via 10.0.0.2 dev v0'],
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'RTA_NH_ID after RTA_PRIORITY; a route through a nexthop object keeps scope universe.',
+  },
+  {
+    name: 'route-add-metrics',
+    command:
+      'route add 10.5.0.0/16 via 10.0.0.2 mtu lock 1400 window 65535 rtt 100ms rttvar 50ms ssthresh 20 cwnd 10 ' +
+      'advmss lock 1300 reordering 4 hoplimit 32 initcwnd 10 features ecn rto_min 300ms initrwnd 20 quickack 1 ' +
+      'congctl cubic',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'RTA_METRICS { RTAX_* in the order named, RTAX_CC_ALGO "cubic\\0", then RTAX_LOCK = (1 << MTU) | ' +
+      '(1 << ADVMSS) last }. Values as the kernel keeps them: rtt 100ms is 800 (ms << 3), rttvar 50ms is ' +
+      '200 (ms << 2), rto_min in ms.',
+  },
+  {
+    name: 'route-add-via-inet6',
+    command: 'route add 10.6.0.0/16 via inet6 2001:db8::2 dev v0',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'An IPv4 route via an IPv6 neighbour: RTA_VIA { u16 AF_INET6, 16 bytes } where RTA_GATEWAY would be.',
+  },
+  {
+    name: 'route-add-onlink',
+    command: 'route add 10.8.0.0/16 via 10.0.0.2 dev v0 onlink',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'onlink is rtm_flags RTNH_F_ONLINK.',
+  },
+  {
+    name: 'route-add-multipath-via-onlink',
+    command:
+      'route add 10.7.0.0/16 nexthop via inet6 2001:db8::2 dev v0 weight 3 nexthop via 10.0.0.2 dev v0 onlink',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'Per-hop RTA_VIA (22 bytes, padded to 24) and per-hop rtnh_flags RTNH_F_ONLINK; weight 3 is rtnh_hops 2.',
+    differences: [
+      {
+        offset: 70,
+        ours: '0000',
+        why:
+          'The 2 padding bytes after the 22-byte RTA_VIA inside RTA_MULTIPATH: iproute2 builds the nest ' +
+          'in an uninitialised stack buffer and leaves them as they were; we send zeros.',
+      },
+    ],
+  },
+  {
+    name: 'route-add-multipath-v6',
+    command:
+      '-6 route add 2001:db8:7::/48 nexthop via 2001:db8::2 dev v0 weight 2 nexthop via 2001:db8::3 dev v0',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'IPv6 multipath: rtnexthop records with 16-byte RTA_GATEWAY each.',
+  },
+  {
+    name: 'route-get-iif-mark',
+    command: 'route get 10.0.0.9 from 10.0.0.7 iif v1 mark 7',
+    select: { type: RTR.GETROUTE, flags: F.REQ },
+    notes: 'RTA_SRC, then RTA_IIF and RTA_MARK, which iproute2 writes after the other attributes.',
+  },
+  {
+    name: 'route-get-flow',
+    command: 'route get 10.0.0.9 from 10.0.0.1 uid 5 ipproto udp sport 1000 dport 53 tos 0x20 oif v0',
+    select: { type: RTR.GETROUTE, flags: F.REQ },
+    notes:
+      'rtm_tos 0x20; RTA_UID u32, RTA_IP_PROTO u8 (17), RTA_SPORT and RTA_DPORT big-endian u16, in the ' +
+      'order named; RTA_OIF last.',
+  },
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

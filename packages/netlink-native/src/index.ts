@@ -42,12 +42,16 @@ export type { ProbeConflict, ProbeOptions, ProbeResult } from './api/probe.ts';
 export type { ConflictEvidence } from './api/probe-evidence.ts';
 export { arpProbe, dadSolicitation } from './api/probe-frames.ts';
 export type { ProtocolName, RouteTypeName, TableName } from './api/route-names.ts';
-export type {
-  NextHopOptions,
-  RouteGetOptions,
-  RouteListOptions,
-  RouteOptions,
-  Routes,
+export {
+  lockedMetrics,
+  type NextHopOptions,
+  type RouteGetOptions,
+  type RouteGetProtoName,
+  type RouteListOptions,
+  type RouteMetricName,
+  type RouteMetricsOptions,
+  type RouteOptions,
+  type Routes,
 } from './api/routes.ts';
 export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';
 export type { ScopeName } from './api/scope.ts';

@@ -387,6 +387,8 @@ export interface RouteSpec {
   mark?: number;
   metrics?: RouteMetrics;
   nexthops?: NextHopSpec[];
+  /** RTA_NH_ID: the route uses this nexthop object (`ip route add ... nhid N`). */
+  nhId?: number;
 }
 
 /** What a rule does with a packet it matches (fib_rule_hdr.action, FR_ACT_*), by iproute2's words. */

@@ -1,18 +1,21 @@
 // Routes: dump a table (filtered in the kernel where strict checking allows), get the route to a
-// destination, add / replace / append / delete, IPv4 and IPv6, multipath.
-import { RTNH_F_ONLINK } from '../codec/constants.ts';
+// destination (with the whole flow `ip route get` takes), add / replace / append / delete, IPv4 and
+// IPv6, multipath (per-hop weights, onlink, gateways of the other family), routes through nexthop
+// objects (nhId) and RTAX_* metrics with their locks.
+import { RTAX_RTO_MIN, RTNH_F_ONLINK } from '../codec/constants.ts';
 import {
   decodeRoute,
   encodeDelRoute,
   encodeGetRoute,
   encodeGetRoutes,
   encodeNewRoute,
+  type GetRouteOptions,
   type GetRoutesOptions,
   routeMatchesFilter,
 } from '../codec/route.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
-import type { Family, NextHopSpec, Route, RouteSpec } from '../types.ts';
+import type { Family, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
@@ -26,6 +29,7 @@ import {
 } from './route-names.ts';
 import { type ScopeName, scopeNumber } from './scope.ts';
 
+/** What `routes.list` dumps; the kernel filters by table, protocol, type and link. */
 export interface RouteListOptions extends DumpOptions {
   /** Default: both families (two dumps). */
   family?: Family;
@@ -37,18 +41,107 @@ export interface RouteListOptions extends DumpOptions {
   link?: LinkRef;
 }
 
+/** One path of a multipath route (`nexthop via GW dev X weight N [onlink]`). */
 export interface NextHopOptions {
+  /** In the route's family (RTA_GATEWAY); an IPv6 gateway on an IPv4 route is sent as RTA_VIA. */
   gateway?: string;
   link?: LinkRef;
   /** 1..256 */
   weight?: number;
+  /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
   onlink?: boolean;
 }
 
+/** The RTAX_* metrics a route carries as numbers, by their RouteMetrics names. */
+export type RouteMetricName =
+  | 'mtu'
+  | 'window'
+  | 'rtt'
+  | 'rttvar'
+  | 'ssthresh'
+  | 'cwnd'
+  | 'advmss'
+  | 'reordering'
+  | 'hoplimit'
+  | 'initcwnd'
+  | 'features'
+  | 'rtoMin'
+  | 'initrwnd'
+  | 'quickack';
+
+// RTAX_* number of each metric name (RTAX_MTU = 2 ... RTAX_QUICKACK = 15).
+const METRIC_NUMBERS: Record<RouteMetricName, number> = {
+  mtu: 2,
+  window: 3,
+  rtt: 4,
+  rttvar: 5,
+  ssthresh: 6,
+  cwnd: 7,
+  advmss: 8,
+  reordering: 9,
+  hoplimit: 10,
+  initcwnd: 11,
+  features: 12,
+  rtoMin: 13,
+  initrwnd: 14,
+  quickack: 15,
+};
+
+/**
+ * RTA_METRICS of a route to add, in the units the kernel keeps (what `Route.metrics` reads back):
+ * bytes for mtu/advmss/window, packets for cwnd/ssthresh/initcwnd/initrwnd, milliseconds for rtoMin,
+ * rtt in ms × 8 and rttvar in ms × 4 (`ip route ... rtt 100ms` sends 800), features as
+ * RTAX_FEATURE_* bits (1 = ECN). `lock` names the metrics the kernel must not change (`mtu lock
+ * 1400`); rtoMin is always locked, as iproute2 does, since the kernel uses it only then.
+ */
+export interface RouteMetricsOptions extends Omit<RouteMetrics, 'lock'> {
+  lock?: readonly RouteMetricName[];
+}
+
+/** The metrics whose RTAX_LOCK bit is set in `metrics.lock` (of a Route read back). */
+export function lockedMetrics(metrics: RouteMetrics | undefined): RouteMetricName[] {
+  const lock = metrics?.lock ?? 0;
+  return (Object.keys(METRIC_NUMBERS) as RouteMetricName[]).filter((k) => lock & (1 << METRIC_NUMBERS[k]));
+}
+
+function metricsSpec(m: RouteMetricsOptions): RouteMetrics {
+  if (typeof m !== 'object' || m === null) throw new TypeError('metrics must be an object');
+  const out: RouteMetrics = {};
+  for (const [key, value] of Object.entries(m)) {
+    if (key === 'lock' || value === undefined) continue;
+    if (key === 'ccAlgo') {
+      if (typeof value !== 'string' || !/^[\w-]{1,15}$/.test(value)) {
+        throw new TypeError(`metrics.ccAlgo must be a congestion control name, got ${JSON.stringify(value)}`);
+      }
+      out.ccAlgo = value;
+      continue;
+    }
+    if (!Object.hasOwn(METRIC_NUMBERS, key))
+      throw new TypeError(`unknown route metric ${JSON.stringify(key)}`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new RangeError(`metrics.${key} must be a u32, got ${value}`);
+    }
+    (out as Record<string, number>)[key] = value;
+  }
+  let lock = out.rtoMin !== undefined ? 1 << RTAX_RTO_MIN : 0;
+  for (const name of m.lock ?? []) {
+    if (!Object.hasOwn(METRIC_NUMBERS, name))
+      throw new TypeError(`unknown route metric to lock ${JSON.stringify(name)}`);
+    lock |= 1 << METRIC_NUMBERS[name];
+  }
+  if (lock !== 0) out.lock = lock >>> 0;
+  return out;
+}
+
+/** A route to add, replace, append or delete (`ip route add ...`). */
 export interface RouteOptions {
   /** "10.0.0.0/24", a host address, or "default" (then give family or a gateway). */
   dst: string;
   family?: Family;
+  /**
+   * RTA_GATEWAY. An IPv6 gateway on an IPv4 route (`via inet6 ADDR`, kernel >= 5.2) is sent as
+   * RTA_VIA; give `family: 4` with `dst: 'default'`.
+   */
   gateway?: string;
   link?: LinkRef;
   metric?: number;
@@ -60,19 +153,100 @@ export interface RouteOptions {
   prefsrc?: string;
   onlink?: boolean;
   nexthops?: NextHopOptions[];
+  /** RTA_NH_ID: route through this nexthop object (`ip route add ... nhid N`); no gateway or link then. */
+  nhId?: number;
+  /** RTA_METRICS (`mtu`, `advmss`, `initcwnd`... of `ip route add`). */
+  metrics?: RouteMetricsOptions;
 }
 
+/** IP protocols the kernel's route lookup takes (RTA_IP_PROTO), by name or number. */
+export type RouteGetProtoName = 'tcp' | 'udp' | 'icmp' | 'ipv6-icmp';
+const IP_PROTOS: Record<RouteGetProtoName, number> = { tcp: 6, udp: 17, icmp: 1, 'ipv6-icmp': 58 };
+
+/** The flow to look up (`ip route get ADDR from ... iif ... mark ...`): policy rules see all of it. */
 export interface RouteGetOptions {
+  /** Source address (RTA_SRC). With `iif`, the lookup is the one for a packet received. */
   from?: string;
   /** Output link (RTA_OIF). */
   link?: LinkRef;
-  /** Pretend the packet arrived on this link (RTA_IIF). */
+  /** Pretend the packet arrived on this link (RTA_IIF); IPv4 then needs `from` and forwarding on. */
   iif?: LinkRef;
+  /** Firewall mark (RTA_MARK), as `ip rule ... fwmark` matches it. */
   mark?: number;
   /** The FIB entry that matched instead of the resolved route (`ip route get ... fibmatch`). */
   fibMatch?: boolean;
+  /** The whole DS field byte, 0..255 (rtm_tos, `tos` / `dsfield`). */
+  tos?: number;
+  /** DSCP 0..63: the DS field's upper six bits (tos = dscp << 2). Not together with `tos`. */
+  dscp?: number;
+  /** RTA_UID: the sending socket's user id (`ip rule ... uidrange`). */
+  uid?: number;
+  /** RTA_IP_PROTO: tcp, udp, and icmp (IPv4) or ipv6-icmp (IPv6) are what the kernel takes. */
+  ipProto?: RouteGetProtoName | number;
+  /** RTA_SPORT: source port, 0..65535. */
+  sport?: number;
+  /** RTA_DPORT: destination port, 0..65535. */
+  dport?: number;
 }
 
+function checkU(name: string, v: unknown, max: number): number {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${name} must be 0..${max}, got ${v}`);
+  return v;
+}
+
+function ipProtoNumber(p: RouteGetProtoName | number): number {
+  if (typeof p === 'number') return checkU('ipProto', p, 255);
+  if (typeof p === 'string' && Object.hasOwn(IP_PROTOS, p)) return IP_PROTOS[p];
+  throw new TypeError(`unknown ipProto ${JSON.stringify(p)} (known: tcp, udp, icmp, ipv6-icmp, or a number)`);
+}
+
+/** The flow fields of a route lookup that need no link lookups, with the words naming them. */
+function flowSpec(spec: GetRouteOptions, o: RouteGetOptions, words: string[]): void {
+  if (o.from !== undefined) {
+    parseAddressOnly(o.from, 'source', spec.family);
+    spec.src = o.from;
+    words.push(`from ${o.from}`);
+  }
+  if (o.uid !== undefined) {
+    spec.uid = checkU('uid', o.uid, 0xffffffff);
+    words.push(`uid ${o.uid}`);
+  }
+  if (o.ipProto !== undefined) {
+    spec.ipProto = ipProtoNumber(o.ipProto);
+    words.push(`ipproto ${o.ipProto}`);
+  }
+  if (o.sport !== undefined) {
+    spec.sport = checkU('sport', o.sport, 0xffff);
+    words.push(`sport ${o.sport}`);
+  }
+  if (o.dport !== undefined) {
+    spec.dport = checkU('dport', o.dport, 0xffff);
+    words.push(`dport ${o.dport}`);
+  }
+  if (o.tos !== undefined && o.dscp !== undefined) throw new TypeError('give tos or dscp, not both');
+  if (o.tos !== undefined) {
+    spec.tos = checkU('tos', o.tos, 255);
+    words.push(`tos 0x${o.tos.toString(16)}`);
+  }
+  if (o.dscp !== undefined) {
+    spec.tos = checkU('dscp', o.dscp, 63) << 2;
+    words.push(`dscp ${o.dscp}`);
+  }
+  if (o.mark !== undefined) {
+    if (!Number.isInteger(o.mark) || o.mark < 0 || o.mark > 0xffffffff) {
+      throw new RangeError(`mark must be a u32, got ${o.mark}`);
+    }
+    spec.mark = o.mark;
+    words.push(`mark ${o.mark}`);
+  }
+  if (o.fibMatch) {
+    spec.fibMatch = true;
+    words.push('fibmatch');
+  }
+}
+
+/** `nl.routes`: the routing tables of the handle's namespace. */
 export class Routes {
   readonly #conn: Connection;
 
@@ -80,6 +254,7 @@ export class Routes {
     this.#conn = conn;
   }
 
+  /** One table's routes (default 'main'), both families unless `family` is given. */
   async list(options: RouteListOptions = {}): Promise<DumpResult<Route>> {
     const retry = checkRetry(options);
     const { family } = options;
@@ -116,27 +291,15 @@ export class Routes {
     return out;
   }
 
-  /** The route the kernel would use for `destination` (RTM_GETROUTE, like `ip route get`). */
+  /**
+   * The route the kernel would use for `destination` (RTM_GETROUTE, like `ip route get`): for the
+   * flow the options describe, policy rules included. ENETUNREACH / EHOSTUNREACH when there is none.
+   */
   async get(destination: string, options: RouteGetOptions = {}): Promise<Route> {
     const family = parseAddressOnly(destination, 'destination');
-    const spec: Parameters<typeof encodeGetRoute>[0] = { dst: destination, family };
+    const spec: GetRouteOptions = { dst: destination, family };
     const words = [`route get ${destination}`];
-    if (options.from !== undefined) {
-      parseAddressOnly(options.from, 'source', family);
-      spec.src = options.from;
-      words.push(`from ${options.from}`);
-    }
-    if (options.mark !== undefined) {
-      if (!Number.isInteger(options.mark) || options.mark < 0 || options.mark > 0xffffffff) {
-        throw new RangeError(`mark must be a u32, got ${options.mark}`);
-      }
-      spec.mark = options.mark;
-      words.push(`mark ${options.mark}`);
-    }
-    if (options.fibMatch) {
-      spec.fibMatch = true;
-      words.push('fibmatch');
-    }
+    flowSpec(spec, options, words);
     if (options.iif !== undefined) {
       spec.iif = await resolveIndex(this.#conn, options.iif, 'iif');
       words.push(`iif ${linkLabel(options.iif)}`);
@@ -153,6 +316,7 @@ export class Routes {
     return this.#change(options, 'add');
   }
 
+  /** Adds a route, or replaces the one with the same key (NLM_F_REPLACE). */
   replace(options: RouteOptions): Promise<void> {
     return this.#change(options, 'replace');
   }
@@ -215,9 +379,9 @@ export class Routes {
     }
     const family = spec.family;
     if (o.gateway !== undefined) {
-      parseAddressOnly(o.gateway, 'gateway', family);
+      const gw = parseAddressOnly(o.gateway, 'gateway');
       spec.gateway = o.gateway;
-      words.push(`via ${o.gateway}`);
+      words.push(gw === family ? `via ${o.gateway}` : `via inet${gw === 6 ? '6' : ''} ${o.gateway}`);
     }
     if (o.link !== undefined) words.push(`dev ${linkLabel(o.link)}`);
     if (o.prefsrc !== undefined) {
@@ -247,16 +411,23 @@ export class Routes {
       words.unshift(String(o.type));
     }
     if (o.onlink) spec.flags = RTNH_F_ONLINK;
+    if (o.nhId !== undefined) {
+      checkU('nhId', o.nhId, 0xffffffff);
+      if (o.nhId === 0) throw new RangeError('nhId must be 1..2^32-1, got 0');
+      spec.nhId = o.nhId;
+      words.push(`nhid ${o.nhId}`);
+    }
+    if (o.metrics !== undefined) spec.metrics = metricsSpec(o.metrics);
     if (o.nexthops !== undefined) {
       if (!Array.isArray(o.nexthops) || o.nexthops.length === 0)
         throw new TypeError('nexthops must be a non-empty array');
       for (const h of o.nexthops) {
-        if (h.gateway !== undefined) parseAddressOnly(h.gateway, 'nexthop gateway', family);
+        if (h.gateway !== undefined) parseAddressOnly(h.gateway, 'nexthop gateway');
         if (h.weight !== undefined && (!Number.isInteger(h.weight) || h.weight < 1 || h.weight > 256)) {
           throw new RangeError(`nexthop weight must be 1..256, got ${h.weight}`);
         }
         words.push(
-          `nexthop${h.gateway ? ` via ${h.gateway}` : ''}${h.link !== undefined ? ` dev ${linkLabel(h.link)}` : ''}`,
+          `nexthop${h.gateway ? ` via ${h.gateway}` : ''}${h.link !== undefined ? ` dev ${linkLabel(h.link)}` : ''}${h.weight !== undefined ? ` weight ${h.weight}` : ''}`,
         );
       }
       // Without link indexes yet, so the encode before the lookups checks the shape; #change fills them in.

@@ -1,9 +1,9 @@
 // RTM_*ROUTE: struct rtmsg { u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags; }
 // followed by RTA_* attributes. RTA_MULTIPATH holds struct rtnexthop { u16 len; u8 flags; u8 hops;
 // s32 ifindex; } records, each followed by its own RTA_* attributes (RTA_GATEWAY...).
-// Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_GATEWAY,
-// RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, then RTA_OIF, RTA_IIF, RTA_METRICS,
-// RTA_MULTIPATH.
+// Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_GATEWAY (or
+// RTA_VIA), RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF,
+// RTA_IIF, RTA_METRICS, RTA_MULTIPATH.
 
 import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
 import {
@@ -33,10 +33,12 @@ import {
   RT_TABLE_MAIN,
   RT_TABLE_UNSPEC,
   RTA_CACHEINFO,
+  RTA_DPORT,
   RTA_DST,
   RTA_EXPIRES,
   RTA_GATEWAY,
   RTA_IIF,
+  RTA_IP_PROTO,
   RTA_MARK,
   RTA_METRICS,
   RTA_MULTIPATH,
@@ -45,10 +47,13 @@ import {
   RTA_PREF,
   RTA_PREFSRC,
   RTA_PRIORITY,
+  RTA_SPORT,
   RTA_SRC,
   RTA_TABLE,
+  RTA_UID,
   RTA_VIA,
   RTAX_CC_ALGO,
+  RTAX_LOCK,
   RTM_DELROUTE,
   RTM_F_FIB_MATCH,
   RTM_F_LOOKUP_TABLE,
@@ -67,7 +72,7 @@ import {
   RTPROT_UNSPEC,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIP, ipFamily, readAddressAttribute } from './ip.ts';
+import { formatIP, ipFamily, parseIP, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 // RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
@@ -355,6 +360,7 @@ export function routeMatchesFilter(route: Route, opts: GetRoutesOptions): boolea
   return true;
 }
 
+/** What one RTM_GETROUTE lookup asks (`ip route get`): the flow the kernel routes. */
 export interface GetRouteOptions {
   /** The destination to look up (an address, no prefix). */
   dst: string;
@@ -365,9 +371,28 @@ export interface GetRouteOptions {
   mark?: number;
   /** Return the matching FIB entry rather than the resolved route (`ip route get ... fibmatch`). */
   fibMatch?: boolean;
+  /** rtm_tos: the DS field of the packet (`tos` / `dsfield`). */
+  tos?: number;
+  /** RTA_UID: the user id of the socket sending it (uid-based rules). */
+  uid?: number;
+  /** RTA_IP_PROTO: the packet's IP protocol (the kernel takes TCP, UDP, and ICMP of the family). */
+  ipProto?: number;
+  /** RTA_SPORT: source port (network byte order on the wire). */
+  sport?: number;
+  /** RTA_DPORT: destination port. */
+  dport?: number;
 }
 
-/** RTM_GETROUTE for one destination (`ip route get ADDR [from S] [iif X] [oif Y] [mark M] [fibmatch]`). */
+function port(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new TypeError(`${name} must be 0..65535, got ${v}`);
+  return v;
+}
+
+/**
+ * RTM_GETROUTE for one destination (`ip route get ADDR [from S] [uid U] [ipproto P] [sport N]
+ * [dport N] [tos T] [iif X] [oif Y] [mark M] [fibmatch]`). iproute2 writes RTA_DST, RTA_SRC, RTA_UID,
+ * RTA_IP_PROTO, RTA_SPORT, RTA_DPORT in the order they are named, then RTA_IIF, RTA_OIF, RTA_MARK.
+ */
 export function encodeGetRoute(opts: GetRouteOptions): Buffer {
   const family = opts.family ?? ipFamily(opts.dst);
   if (family === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(opts.dst)}`);
@@ -376,13 +401,24 @@ export function encodeGetRoute(opts: GetRouteOptions): Buffer {
   w.begin(RTM_GETROUTE, NLM_F_REQUEST);
   // As iproute2: RTM_F_LOOKUP_TABLE for IPv4 only; IPv6's strict check refuses any flag but FIB_MATCH.
   const flags = (family === 4 ? RTM_F_LOOKUP_TABLE : 0) | (opts.fibMatch ? RTM_F_FIB_MATCH : 0);
-  writeRtmsg(w, family, max, opts.src === undefined ? 0 : max, 0, 0, 0, 0, 0, flags);
+  const tos = u8('tos', opts.tos ?? 0);
+  writeRtmsg(w, family, max, opts.src === undefined ? 0 : max, tos, 0, 0, 0, 0, flags);
   w.ip(RTA_DST, opts.dst, family);
   if (opts.src !== undefined) w.ip(RTA_SRC, opts.src, family);
+  if (opts.uid !== undefined) w.u32(RTA_UID, u32('uid', opts.uid));
+  if (opts.ipProto !== undefined) w.u8(RTA_IP_PROTO, u8('ipProto', opts.ipProto));
+  if (opts.sport !== undefined) w.be16(RTA_SPORT, port('sport', opts.sport));
+  if (opts.dport !== undefined) w.be16(RTA_DPORT, port('dport', opts.dport));
   if (opts.iif !== undefined) w.u32(RTA_IIF, u32('iif', opts.iif));
   if (opts.oif !== undefined) w.u32(RTA_OIF, u32('oif', opts.oif));
   if (opts.mark !== undefined) w.u32(RTA_MARK, u32('mark', opts.mark));
   return w.finish();
+}
+
+function nexthopId(v: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > 0xffffffff)
+    throw new TypeError(`nhId must be 1..2^32-1, got ${v}`);
+  return v;
 }
 
 function inferFamily(spec: RouteSpec): Family {
@@ -402,14 +438,22 @@ function inferFamily(spec: RouteSpec): Family {
   throw new TypeError('route family cannot be inferred: give family, dst or gateway');
 }
 
+// RTAX_* in number order, then RTAX_CC_ALGO, then RTAX_LOCK last: iproute2 writes the metrics in
+// the order they are named and the lock mask after them all.
 function writeMetrics(w: AttrWriter, m: RouteMetrics): void {
   const at = w.nestStart(RTA_METRICS);
-  for (let t = 1; t < METRIC_KEYS.length; t++) {
+  for (let t = RTAX_LOCK + 1; t < METRIC_KEYS.length; t++) {
     const key = METRIC_KEYS[t] as keyof RouteMetrics;
     const v = m[key];
     if (v !== undefined) w.u32(t, u32(`metrics.${key}`, v as number));
   }
-  if (m.ccAlgo !== undefined) w.string(RTAX_CC_ALGO, m.ccAlgo);
+  if (m.ccAlgo !== undefined) {
+    if (typeof m.ccAlgo !== 'string' || m.ccAlgo === '' || Buffer.byteLength(m.ccAlgo) > 15) {
+      throw new TypeError(`metrics.ccAlgo must be a congestion control name of 1-15 bytes, got ${m.ccAlgo}`);
+    }
+    w.chars(RTAX_CC_ALGO, m.ccAlgo); // without a NUL, as iproute2 sends it
+  }
+  if (m.lock !== undefined) w.u32(RTAX_LOCK, u32('metrics.lock', m.lock));
   w.nestEnd(at);
 }
 
@@ -424,10 +468,29 @@ function writeMultipath(w: AttrWriter, hops: readonly NextHopSpec[], family: Fam
     w.buf[at + 2] = u8('nexthop flags', h.flags ?? 0);
     w.buf[at + 3] = weight - 1;
     w.buf.writeInt32LE(h.oif === undefined ? 0 : u32('nexthop oif', h.oif) | 0, at + 4);
-    if (h.gateway !== undefined) w.ip(RTA_GATEWAY, h.gateway, family);
+    if (h.gateway !== undefined) writeGateway(w, h.gateway, family);
     w.buf.writeUInt16LE(w.pos - at, at);
   }
   w.nestEnd(mp);
+}
+
+/**
+ * A gateway in the route's family is RTA_GATEWAY; one of the other family (an IPv4 route via an
+ * IPv6 neighbour, `ip route add ... via inet6 ADDR`) is RTA_VIA, struct rtvia { u16 family; addr }.
+ * The kernel accepts RTA_VIA on IPv4 routes only and says so for IPv6 ones.
+ */
+function writeGateway(w: AttrWriter, text: string, family: Family): void {
+  const gwFamily = ipFamily(text);
+  if (gwFamily === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
+  if (gwFamily === family) {
+    w.ip(RTA_GATEWAY, text, family);
+    return;
+  }
+  const addr = parseIP(text, gwFamily);
+  const via = Buffer.alloc(2 + addr.length);
+  via.writeUInt16LE(familyByte(gwFamily), 0);
+  via.set(addr, 2);
+  w.bytes(RTA_VIA, via);
 }
 
 function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, isDelete: boolean): Buffer {
@@ -454,8 +517,9 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
     else if (type === RTN_LOCAL || type === RTN_NAT) scope = RT_SCOPE_HOST;
     else if (type === RTN_BROADCAST || type === RTN_MULTICAST || type === RTN_ANYCAST) scope = RT_SCOPE_LINK;
     else if (isDelete) scope = RT_SCOPE_NOWHERE;
-    else if (type === RTN_UNICAST && spec.gateway === undefined && !hasNexthops) scope = RT_SCOPE_LINK;
-    else scope = RT_SCOPE_UNIVERSE;
+    else if (type === RTN_UNICAST && spec.gateway === undefined && !hasNexthops && spec.nhId === undefined) {
+      scope = RT_SCOPE_LINK;
+    } else scope = RT_SCOPE_UNIVERSE;
   }
   const protocol = spec.protocol ?? (isDelete ? RTPROT_UNSPEC : RTPROT_BOOT);
   const w = sharedWriter;
@@ -474,12 +538,13 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
   );
   if (spec.dst !== undefined) w.ip(RTA_DST, spec.dst, family);
   if (spec.src !== undefined) w.ip(RTA_SRC, spec.src, family);
-  if (spec.gateway !== undefined) w.ip(RTA_GATEWAY, spec.gateway, family);
+  if (spec.gateway !== undefined) writeGateway(w, spec.gateway, family);
   if (spec.priority !== undefined) w.u32(RTA_PRIORITY, u32('priority', spec.priority));
   if (spec.prefsrc !== undefined) w.ip(RTA_PREFSRC, spec.prefsrc, family);
   if (table >= 256) w.u32(RTA_TABLE, table);
   if (spec.mark !== undefined) w.u32(RTA_MARK, u32('mark', spec.mark));
   if (spec.pref !== undefined) w.u8(RTA_PREF, u8('pref', spec.pref));
+  if (spec.nhId !== undefined) w.u32(RTA_NH_ID, nexthopId(spec.nhId));
   if (spec.oif !== undefined) w.u32(RTA_OIF, u32('oif', spec.oif));
   if (spec.iif !== undefined) w.u32(RTA_IIF, u32('iif', spec.iif));
   if (spec.metrics !== undefined) writeMetrics(w, spec.metrics);

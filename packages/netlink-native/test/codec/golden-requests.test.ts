@@ -245,6 +245,68 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
   'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
   'nexthop-get': () => encodeGetNexthop(10),
+  'route-add-nhid': () => encodeNewRoute({ dst: '10.4.0.0', dstLength: 16, priority: 50, nhId: 30 }),
+  'route-add-metrics': () =>
+    encodeNewRoute({
+      dst: '10.5.0.0',
+      dstLength: 16,
+      gateway: '10.0.0.2',
+      metrics: {
+        mtu: 1400,
+        window: 65535,
+        rtt: 800,
+        rttvar: 200,
+        ssthresh: 20,
+        cwnd: 10,
+        advmss: 1300,
+        reordering: 4,
+        hoplimit: 32,
+        initcwnd: 10,
+        features: 1, // RTAX_FEATURE_ECN
+        rtoMin: 300,
+        initrwnd: 20,
+        quickack: 1,
+        ccAlgo: 'cubic',
+        // RTAX_MTU and RTAX_ADVMSS as asked, and RTAX_RTO_MIN: iproute2 always locks rto_min (the
+        // kernel uses it only when locked)
+        lock: (1 << 2) | (1 << 8) | (1 << 13),
+      },
+    }),
+  'route-add-via-inet6': (ix) =>
+    encodeNewRoute({ dst: '10.6.0.0', dstLength: 16, gateway: '2001:db8::2', oif: idx(ix, 'v0') }),
+  'route-add-onlink': (ix) =>
+    encodeNewRoute({ dst: '10.8.0.0', dstLength: 16, gateway: '10.0.0.2', oif: idx(ix, 'v0'), flags: 4 }),
+  'route-add-multipath-via-onlink': (ix) =>
+    encodeNewRoute({
+      dst: '10.7.0.0',
+      dstLength: 16,
+      nexthops: [
+        { gateway: '2001:db8::2', oif: idx(ix, 'v0'), weight: 3 },
+        { gateway: '10.0.0.2', oif: idx(ix, 'v0'), flags: 4 /* RTNH_F_ONLINK */ },
+      ],
+    }),
+  'route-add-multipath-v6': (ix) =>
+    encodeNewRoute({
+      dst: '2001:db8:7::',
+      dstLength: 48,
+      nexthops: [
+        { gateway: '2001:db8::2', oif: idx(ix, 'v0'), weight: 2 },
+        { gateway: '2001:db8::3', oif: idx(ix, 'v0') },
+      ],
+    }),
+  'route-get-iif-mark': (ix) =>
+    encodeGetRoute({ dst: '10.0.0.9', src: '10.0.0.7', iif: idx(ix, 'v1'), mark: 7 }),
+  'route-get-flow': (ix) =>
+    encodeGetRoute({
+      dst: '10.0.0.9',
+      src: '10.0.0.1',
+      uid: 5,
+      ipProto: 17,
+      sport: 1000,
+      dport: 53,
+      tos: 0x20,
+      oif: idx(ix, 'v0'),
+    }),
   // links (issue 14)
   'link-set-nomaster': (ix) => encodeSetLink({ index: idx(ix, 'v1'), master: 0 }),
   'link-set-netns-fd': (ix) => encodeSetLink({ index: idx(ix, 'v1'), netnsFd: 4 }), // ip's fd was 4

@@ -74,13 +74,17 @@ test('address requests check prefix, lifetimes, family-specific fields', () => {
 test('route requests check family, lengths and weights', () => {
   rejects(() => encodeNewRoute({}), /family cannot be inferred/);
   rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 40 }), /dstLength/);
-  rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, gateway: '::1' }), /IPv4/);
+  rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, gateway: '10.0.0.300' }), /not an IP/);
+  rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, nhId: 0 }), /nhId/);
+  rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, metrics: { ccAlgo: '' } }), /ccAlgo/);
   rejects(
     () => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, nexthops: [{ gateway: '10.0.0.1', weight: 0 }] }),
     /weight/,
   );
   rejects(() => encodeNewRoute({ dst: '10.0.0.0', dstLength: 8, priority: -1 }), /priority/);
   rejects(() => encodeGetRoute({ dst: 'example.com' }), /not an IP/);
+  rejects(() => encodeGetRoute({ dst: '10.0.0.1', sport: 65536 }), /sport/);
+  rejects(() => encodeGetRoute({ dst: '10.0.0.1', tos: 256 }), /tos/);
 });
 
 test('non-string addresses are refused with a TypeError naming the value', () => {
