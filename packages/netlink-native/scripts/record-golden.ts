@@ -883,6 +883,89 @@ VECTORS.push(
   },
 );
 
+// Nexthop objects (issue 14): `ip nexthop add / replace / del`, single nexthops and groups.
+const NEXTHOP_MSG = { NEW: 104, DEL: 105 } as const;
+const NH_ADD_SETUP = ['nexthop add id 10 via 10.0.0.2 dev v0', 'nexthop add id 11 via 10.0.0.3 dev v0'];
+const nexthopAdd = (name: string, command: string, notes: string, setup?: string[]): Vector => ({
+  name,
+  command,
+  ...(setup ? { setup } : {}),
+  select: { type: NEXTHOP_MSG.NEW, flags: NEW },
+  notes,
+});
+VECTORS.push(
+  nexthopAdd(
+    'nexthop-add-via-dev',
+    'nexthop add id 10 via 10.0.0.2 dev v0',
+    'nh_family from the gateway (AF_INET), protocol 0; NHA_ID, NHA_GATEWAY, NHA_OIF.',
+  ),
+  nexthopAdd(
+    'nexthop-add-onlink-proto',
+    'nexthop add id 12 via 10.0.0.4 dev v0 onlink proto 99',
+    'onlink is nh_flags RTNH_F_ONLINK (4); proto is nh_protocol.',
+  ),
+  nexthopAdd(
+    'nexthop-add-v6',
+    'nexthop add id 15 via 2001:db8::2 dev v0',
+    'nh_family AF_INET6, 16-byte NHA_GATEWAY.',
+  ),
+  nexthopAdd(
+    'nexthop-add-dev',
+    'nexthop add id 16 dev v0',
+    'A device-only nexthop: nh_family AF_INET, NHA_OIF.',
+  ),
+  nexthopAdd(
+    'nexthop-add-blackhole',
+    'nexthop add id 13 blackhole',
+    'NHA_BLACKHOLE is a flag attribute; iproute2 sends nh_family AF_INET when no family is given.',
+  ),
+  nexthopAdd('nexthop-add-blackhole-v6', '-6 nexthop add id 14 blackhole', 'nh_family AF_INET6.'),
+  nexthopAdd(
+    'nexthop-add-fdb',
+    'nexthop add id 17 via 10.0.0.5 fdb',
+    'NHA_FDB after the gateway; no device.',
+  ),
+  nexthopAdd(
+    'nexthop-add-group',
+    'nexthop add id 20 group 10/11,3',
+    'nh_family AF_UNSPEC; NHA_GROUP of nexthop_grp { id, weight - 1, 0, 0 }; no NHA_GROUP_TYPE.',
+    NH_ADD_SETUP,
+  ),
+  nexthopAdd(
+    'nexthop-add-group-mpath',
+    'nexthop add id 22 group 10/11 type mpath',
+    'An explicit `type mpath` is NHA_GROUP_TYPE 0 after the group.',
+    NH_ADD_SETUP,
+  ),
+  nexthopAdd(
+    'nexthop-add-group-resilient',
+    'nexthop add id 21 group 10,2/11,200 type resilient buckets 32 idle_timer 10 unbalanced_timer 20',
+    'NHA_RES_GROUP (NLA_F_NESTED) { BUCKETS u16, IDLE_TIMER and UNBALANCED_TIMER in clock_t } ' +
+      'before NHA_GROUP_TYPE 1.',
+    NH_ADD_SETUP,
+  ),
+  nexthopAdd(
+    'nexthop-add-group-fdb',
+    'nexthop add id 31 group 30 fdb',
+    'An fdb group: NHA_GROUP then NHA_FDB.',
+    ['nexthop add id 30 via 10.0.0.5 fdb'],
+  ),
+  {
+    name: 'nexthop-replace',
+    command: 'nexthop replace id 10 via 10.0.0.9 dev v0',
+    setup: ['nexthop add id 10 via 10.0.0.2 dev v0'],
+    select: { type: NEXTHOP_MSG.NEW, flags: F.REQ | F.ACK | F.CREATE | F.REPLACE },
+    notes: 'NLM_F_CREATE | NLM_F_REPLACE.',
+  },
+  {
+    name: 'nexthop-del',
+    command: 'nexthop del id 10',
+    setup: ['nexthop add id 10 via 10.0.0.2 dev v0'],
+    select: { type: NEXTHOP_MSG.DEL, flags: F.REQ | F.ACK },
+    notes: 'nhmsg AF_UNSPEC then NHA_ID.',
+  },
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

@@ -37,7 +37,13 @@ export type {
   Neighbours,
 } from './api/neighbours.ts';
 export { createNetns, deleteNetns, type NetnsFileOptions, type NetnsOption } from './api/netns.ts';
-export type { NexthopListOptions, Nexthops } from './api/nexthops.ts';
+export type {
+  NexthopGroupMemberOptions,
+  NexthopListOptions,
+  NexthopOptions,
+  NexthopResilienceOptions,
+  Nexthops,
+} from './api/nexthops.ts';
 export type { ProbeConflict, ProbeOptions, ProbeResult } from './api/probe.ts';
 export type { ConflictEvidence } from './api/probe-evidence.ts';
 export { arpProbe, dadSolicitation } from './api/probe-frames.ts';

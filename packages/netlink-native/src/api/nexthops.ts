@@ -1,17 +1,26 @@
 // Nexthop objects (`ip nexthop`): read them, so a route that names one by id (Route.nhId, as with
-// `ip route add default nhid 10`) can be followed to the device and gateway it leaves through.
+// `ip route add default nhid 10`) can be followed to the device and gateway it leaves through;
+// create, replace and delete them (single nexthops, blackholes, fdb nexthops and groups).
+import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES, RTNH_F_ONLINK } from '../codec/constants.ts';
 import {
   decodeNexthop,
+  encodeDelNexthop,
   encodeGetNexthop,
   encodeGetNexthops,
+  encodeNewNexthop,
   type GetNexthopsOptions,
+  type NexthopResilienceSpec,
+  type NexthopSpec,
 } from '../codec/nexthop.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { DumpResult } from '../transport/pending.ts';
 import type { Family, NexthopObject } from '../types.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
+import { parseAddressOnly } from './prefix.ts';
+import { type ProtocolName, protocolNumber } from './route-names.ts';
 
+/** What `nexthops.list` dumps; the kernel applies every filter. */
 export interface NexthopListOptions extends DumpOptions {
   /** Only IPv4 or IPv6 nexthops. Groups have no family, so the kernel leaves them out. */
   family?: Family;
@@ -23,6 +32,110 @@ export interface NexthopListOptions extends DumpOptions {
   groupsOnly?: boolean;
   /** Only fdb nexthops (NHA_FDB). */
   fdbOnly?: boolean;
+}
+
+/** One member of a group to create (`group 10/11,3`): a nexthop object id and its weight. */
+export interface NexthopGroupMemberOptions {
+  id: number;
+  /** 1..256 (default 1); up to 65535 on kernels >= 6.12. */
+  weight?: number;
+}
+
+/** A resilient group's bucket table (`type resilient buckets N idle_timer S unbalanced_timer S`). */
+export type NexthopResilienceOptions = NexthopResilienceSpec;
+
+/**
+ * A nexthop object to create or replace (`ip nexthop add id N ...`): exactly one of
+ * - a gateway and/or a link (`via GW dev X [onlink]`),
+ * - `blackhole: true`,
+ * - `fdb: true` with a gateway (a VXLAN/bridge fdb nexthop) or with a group of fdb nexthops,
+ * - a `group` of other nexthop objects, hash-threshold ('mpath', the default) or 'resilient'.
+ */
+export interface NexthopOptions {
+  /** 1..2^32-1: the id routes name it by (`nhId`). */
+  id: number;
+  gateway?: string;
+  link?: LinkRef;
+  /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
+  onlink?: boolean;
+  blackhole?: boolean;
+  fdb?: boolean;
+  /** For a blackhole or link-only nexthop (default 4); a gateway sets its own family. */
+  family?: Family;
+  /** nh_protocol: who installed it. */
+  protocol?: ProtocolName | number;
+  group?: NexthopGroupMemberOptions[];
+  /** NHA_GROUP_TYPE; sent only when given (the kernel's default is 'mpath'). */
+  type?: 'mpath' | 'resilient';
+  /** Only with `type: 'resilient'`. */
+  resilient?: NexthopResilienceOptions;
+}
+
+function checkId(id: unknown): number {
+  if (typeof id !== 'number') throw new TypeError(`nexthop id must be a number, got ${id}`);
+  if (!Number.isInteger(id) || id < 1 || id > 0xffffffff) {
+    throw new RangeError(`nexthop id must be 1..2^32-1, got ${id}`);
+  }
+  return id;
+}
+
+/** The spec without link indexes (filled in after the lookups), and `ip nexthop`'s words for it. */
+function nexthopSpec(o: NexthopOptions): { spec: NexthopSpec; words: string[] } {
+  if (typeof o !== 'object' || o === null) throw new TypeError('nexthop add needs { id, ... }');
+  const spec: NexthopSpec = { id: checkId(o.id) };
+  const words = [`id ${o.id}`];
+  if (o.family !== undefined) {
+    if (o.family !== 4 && o.family !== 6) throw new TypeError(`family must be 4 or 6, got ${o.family}`);
+    spec.family = o.family;
+  }
+  if (o.group !== undefined) {
+    if (!Array.isArray(o.group) || o.group.length === 0)
+      throw new TypeError('group must be a non-empty array');
+    spec.group = o.group.map((m) => {
+      const weight = m.weight ?? 1;
+      if (!Number.isInteger(weight) || weight < 1 || weight > 65535) {
+        throw new RangeError(`group member weight must be 1..65535, got ${weight}`);
+      }
+      return { id: checkId(m.id), weight };
+    });
+    words.push(`group ${spec.group.map((m) => (m.weight === 1 ? m.id : `${m.id},${m.weight}`)).join('/')}`);
+  }
+  if (o.type !== undefined) {
+    if (o.type !== 'mpath' && o.type !== 'resilient') {
+      throw new TypeError(`nexthop group type must be 'mpath' or 'resilient', got ${JSON.stringify(o.type)}`);
+    }
+    spec.groupType = o.type === 'mpath' ? NEXTHOP_GRP_TYPE_MPATH : NEXTHOP_GRP_TYPE_RES;
+    words.push(`type ${o.type}`);
+  }
+  if (o.resilient !== undefined) {
+    if (o.type !== 'resilient') throw new TypeError("resilient settings need type: 'resilient'");
+    spec.resilient = o.resilient;
+    const r = o.resilient;
+    if (r.buckets !== undefined) words.push(`buckets ${r.buckets}`);
+    if (r.idleTimer !== undefined) words.push(`idle_timer ${r.idleTimer}`);
+    if (r.unbalancedTimer !== undefined) words.push(`unbalanced_timer ${r.unbalancedTimer}`);
+  }
+  if (checkFlag('blackhole', o.blackhole)) {
+    spec.blackhole = true;
+    words.push('blackhole');
+  }
+  if (o.gateway !== undefined) {
+    parseAddressOnly(o.gateway, 'gateway', o.family);
+    spec.gateway = o.gateway;
+    words.push(`via ${o.gateway}`);
+  }
+  if (o.link !== undefined) words.push(`dev ${linkLabel(o.link)}`);
+  if (checkFlag('onlink', o.onlink)) {
+    spec.flags = RTNH_F_ONLINK;
+    words.push('onlink');
+  }
+  if (checkFlag('fdb', o.fdb)) {
+    spec.fdb = true;
+    words.push('fdb');
+  }
+  const protocol = protocolNumber(o.protocol);
+  if (protocol !== undefined) spec.protocol = protocol;
+  return { spec, words };
 }
 
 function checkFlag(name: string, v: unknown): boolean {
@@ -75,5 +188,38 @@ export class Nexthops {
       return Promise.reject(new RangeError(`nexthop id must be 1..2^32-1, got ${id}`));
     }
     return this.#conn.single(encodeGetNexthop(id), `nexthop get id ${id}`, decodeNexthop);
+  }
+
+  /** Creates a nexthop object; EEXIST when the id is taken (RTM_NEWNEXTHOP, NLM_F_EXCL). */
+  add(options: NexthopOptions): Promise<void> {
+    return this.#change(options, 'add');
+  }
+
+  /**
+   * Creates the object or changes the one with this id in place (NLM_F_REPLACE). Every route
+   * naming it follows at once, without a route notification. A single nexthop cannot become a
+   * group or the reverse (EINVAL).
+   */
+  replace(options: NexthopOptions): Promise<void> {
+    return this.#change(options, 'replace');
+  }
+
+  /** Deletes a nexthop object (RTM_DELNEXTHOP), and with it every route that names it; ENOENT if none. */
+  delete(id: number): Promise<void> {
+    try {
+      checkId(id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#conn.ack(encodeDelNexthop(id), `nexthop del id ${id}`);
+  }
+
+  async #change(options: NexthopOptions, mode: 'add' | 'replace'): Promise<void> {
+    const { spec, words } = nexthopSpec(options);
+    // Encode before the link lookup so a bad shape fails before anything is sent.
+    if (options.link !== undefined) spec.oif = 1;
+    encodeNewNexthop(spec, mode);
+    if (options.link !== undefined) spec.oif = await resolveIndex(this.#conn, options.link);
+    await this.#conn.ack(encodeNewNexthop(spec, mode), `nexthop ${mode} ${words.join(' ')}`);
   }
 }

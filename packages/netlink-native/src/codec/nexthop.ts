@@ -2,7 +2,7 @@
 // followed by NHA_* attributes. NHA_GROUP is an array of struct nexthop_grp { u32 id; u8 weight;
 // u8 weight_high; u16 resvd2; }; NHA_RES_GROUP nests a resilient group's bucket count and timers.
 // Requests follow iproute2 6.1 (`ip nexthop show [dev X] [master Y] [groups] [fdb]`,
-// `ip nexthop get id N`) byte for byte.
+// `ip nexthop get id N`, `ip nexthop add|replace|del id N ...`) byte for byte.
 
 import type { Family, NexthopGroupMember, NexthopObject, NexthopResilience } from '../types.ts';
 import { attributeLength, attributeType, readU16, readU32, readU64, sharedWriter } from './attributes.ts';
@@ -11,6 +11,8 @@ import {
   AF_INET6,
   AF_UNSPEC,
   NEXTHOP_GRP_LEN,
+  NEXTHOP_GRP_TYPE_MPATH,
+  NEXTHOP_GRP_TYPE_RES,
   NHA_BLACKHOLE,
   NHA_ENCAP,
   NHA_ENCAP_TYPE,
@@ -29,14 +31,19 @@ import {
   NHA_RES_GROUP_UNBALANCED_TIME,
   NHA_RES_GROUP_UNBALANCED_TIMER,
   NHMSG_LEN,
+  NLA_F_NESTED,
+  NLM_F_ACK,
+  NLM_F_CREATE,
   NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
   NLM_F_REQUEST,
   RTM_DELNEXTHOP,
   RTM_GETNEXTHOP,
   RTM_NEWNEXTHOP,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIPv4, formatIPv6 } from './ip.ts';
+import { formatIPv4, formatIPv6, ipFamily } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** The kernel reports resilient-group timers in clock_t, USER_HZ = 100 ticks a second. */
@@ -234,5 +241,191 @@ export function encodeGetNexthop(id: number): Buffer {
   w.begin(RTM_GETNEXTHOP, NLM_F_REQUEST);
   writeNhmsg(undefined);
   w.u32(NHA_ID, id);
+  return w.finish();
+}
+
+// ---- RTM_NEWNEXTHOP / RTM_DELNEXTHOP ----
+
+/** One member of a group to create: nexthop_grp { id; weight - 1 (low byte); weight_high; }. */
+export interface NexthopGroupMemberSpec {
+  id: number;
+  /**
+   * 1..256; up to 65535 on kernels >= 6.12, which read the high byte (older ones refuse it). The
+   * kernel keeps the weight in a u16, so it refuses 65536.
+   */
+  weight?: number;
+}
+
+/** NHA_RES_GROUP of a resilient group to create; timers in seconds (sent as clock_t, 1/100 s). */
+export interface NexthopResilienceSpec {
+  /** NHA_RES_GROUP_BUCKETS: 1..65535 (the kernel's default is 128). */
+  buckets?: number;
+  /** NHA_RES_GROUP_IDLE_TIMER. */
+  idleTimer?: number;
+  /** NHA_RES_GROUP_UNBALANCED_TIMER (0: never force). */
+  unbalancedTimer?: number;
+}
+
+/**
+ * What RTM_NEWNEXTHOP sends (`ip nexthop add id N ...`). A single nexthop is a gateway and/or a
+ * device, a blackhole, or an fdb gateway; a group lists other nexthop objects. The kernel refuses
+ * other mixes (a group with a device, a blackhole with a gateway); `encodeNewNexthop` refuses them
+ * first.
+ */
+export interface NexthopSpec {
+  /** NHA_ID, 1..2^32-1. */
+  id: number;
+  /** nh_family. Default: the gateway's; AF_UNSPEC for a group; else IPv4 (as iproute2 sends a bare `blackhole`). */
+  family?: Family;
+  /** nh_protocol (RTPROT_*), default 0. */
+  protocol?: number;
+  /** nh_flags: RTNH_F_ONLINK is the one a request may set. */
+  flags?: number;
+  gateway?: string;
+  /** NHA_OIF. */
+  oif?: number;
+  blackhole?: boolean;
+  fdb?: boolean;
+  group?: readonly NexthopGroupMemberSpec[];
+  /** NHA_GROUP_TYPE: NEXTHOP_GRP_TYPE_MPATH or NEXTHOP_GRP_TYPE_RES; left out unless given. */
+  groupType?: number;
+  /** Only with groupType NEXTHOP_GRP_TYPE_RES. */
+  resilient?: NexthopResilienceSpec;
+}
+
+function nexthopIdOf(id: number): number {
+  if (!Number.isInteger(id) || id < 1 || id > 0xffffffff) {
+    throw new TypeError(`nexthop id must be 1..2^32-1, got ${id}`);
+  }
+  return id;
+}
+
+/** The mixes the kernel refuses, refused before anything is sent. */
+function checkNexthopShape(s: NexthopSpec): void {
+  const isGroup = s.group !== undefined;
+  if (isGroup) {
+    if (!Array.isArray(s.group) || s.group.length === 0)
+      throw new TypeError('group must be a non-empty array');
+    if (s.gateway !== undefined || s.oif !== undefined || s.blackhole) {
+      throw new TypeError('a nexthop group takes no gateway, device or blackhole (its members do)');
+    }
+    if (s.family !== undefined) throw new TypeError('a nexthop group has no family');
+  } else if (s.groupType !== undefined || s.resilient !== undefined) {
+    throw new TypeError('groupType and resilient need a group');
+  }
+  if (s.blackhole && (s.gateway !== undefined || s.oif !== undefined || s.fdb)) {
+    throw new TypeError('a blackhole nexthop takes no gateway, device or fdb');
+  }
+  if (s.fdb && s.oif !== undefined) throw new TypeError('an fdb nexthop takes no device');
+  if (!isGroup && !s.blackhole && s.gateway === undefined && s.oif === undefined) {
+    throw new TypeError('a nexthop needs a gateway, a device, blackhole or a group');
+  }
+  if (s.resilient !== undefined && s.groupType !== NEXTHOP_GRP_TYPE_RES) {
+    throw new TypeError('resilient settings need groupType NEXTHOP_GRP_TYPE_RES');
+  }
+}
+
+function writeGroup(members: readonly NexthopGroupMemberSpec[]): void {
+  const w = sharedWriter;
+  const at = w.nestStart(NHA_GROUP);
+  for (const m of members) {
+    const weight = m.weight ?? 1;
+    if (!Number.isInteger(weight) || weight < 1 || weight > 65535) {
+      throw new TypeError(`group member weight must be 1..65535, got ${weight}`);
+    }
+    const o = w.zeros(NEXTHOP_GRP_LEN);
+    w.buf.writeUInt32LE(nexthopIdOf(m.id), o);
+    w.buf[o + 4] = (weight - 1) & 0xff;
+    w.buf[o + 5] = (weight - 1) >> 8;
+  }
+  w.nestEnd(at);
+}
+
+function clockTicks(name: string, seconds: number): number {
+  const ticks = Math.round(seconds * USER_HZ);
+  if (!Number.isFinite(seconds) || seconds < 0 || ticks > 0xffffffff) {
+    throw new TypeError(`${name} must be 0..${Math.floor(0xffffffff / USER_HZ)} seconds, got ${seconds}`);
+  }
+  return ticks;
+}
+
+function writeResilience(r: NexthopResilienceSpec): void {
+  const w = sharedWriter;
+  const at = w.nestStart(NHA_RES_GROUP | NLA_F_NESTED);
+  if (r.buckets !== undefined) {
+    if (!Number.isInteger(r.buckets) || r.buckets < 1 || r.buckets > 0xffff) {
+      throw new TypeError(`buckets must be 1..65535, got ${r.buckets}`);
+    }
+    w.u16(NHA_RES_GROUP_BUCKETS, r.buckets);
+  }
+  if (r.idleTimer !== undefined) w.u32(NHA_RES_GROUP_IDLE_TIMER, clockTicks('idleTimer', r.idleTimer));
+  if (r.unbalancedTimer !== undefined) {
+    w.u32(NHA_RES_GROUP_UNBALANCED_TIMER, clockTicks('unbalancedTimer', r.unbalancedTimer));
+  }
+  w.nestEnd(at);
+}
+
+function u8Of(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 255) throw new TypeError(`${name} must be 0..255, got ${v}`);
+  return v;
+}
+
+/**
+ * RTM_NEWNEXTHOP: 'add' = CREATE|EXCL (EEXIST when the id is taken), 'replace' = CREATE|REPLACE.
+ * Attributes in the order iproute2 6.1 writes them for `ip nexthop add id N [group ...] [type
+ * resilient ...] [blackhole] [via GW] [dev X] [fdb]`: NHA_ID, NHA_GROUP, NHA_RES_GROUP,
+ * NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF, NHA_FDB.
+ */
+export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'add'): Buffer {
+  checkNexthopShape(spec);
+  const gwFamily = spec.gateway === undefined ? undefined : ipFamily(spec.gateway);
+  if (spec.gateway !== undefined && gwFamily === undefined) {
+    throw new TypeError(`not an IP address: ${JSON.stringify(spec.gateway)}`);
+  }
+  if (spec.family !== undefined && spec.family !== 4 && spec.family !== 6) {
+    throw new TypeError(`family must be 4 or 6, got ${spec.family}`);
+  }
+  if (spec.family !== undefined && gwFamily !== undefined && spec.family !== gwFamily) {
+    throw new TypeError(`gateway ${spec.gateway} is not IPv${spec.family}`);
+  }
+  const family = spec.group !== undefined ? undefined : (spec.family ?? gwFamily ?? 4);
+  const w = sharedWriter;
+  w.begin(
+    RTM_NEWNEXTHOP,
+    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL),
+  );
+  const at = w.zeros(NHMSG_LEN);
+  w.buf[at] = family === undefined ? AF_UNSPEC : family === 4 ? AF_INET : AF_INET6;
+  w.buf[at + 2] = u8Of('protocol', spec.protocol ?? 0);
+  w.buf.writeUInt32LE(u32Of('flags', spec.flags ?? 0), at + 4);
+  w.u32(NHA_ID, nexthopIdOf(spec.id));
+  if (spec.group !== undefined) writeGroup(spec.group);
+  if (spec.resilient !== undefined) writeResilience(spec.resilient);
+  if (spec.groupType !== undefined) {
+    if (spec.groupType !== NEXTHOP_GRP_TYPE_MPATH && spec.groupType !== NEXTHOP_GRP_TYPE_RES) {
+      throw new TypeError(
+        `groupType must be NEXTHOP_GRP_TYPE_MPATH or NEXTHOP_GRP_TYPE_RES, got ${spec.groupType}`,
+      );
+    }
+    w.u16(NHA_GROUP_TYPE, spec.groupType);
+  }
+  if (spec.blackhole) w.bytes(NHA_BLACKHOLE, EMPTY);
+  if (spec.gateway !== undefined) w.ip(NHA_GATEWAY, spec.gateway, gwFamily);
+  if (spec.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', spec.oif));
+  if (spec.fdb) w.bytes(NHA_FDB, EMPTY);
+  return w.finish();
+}
+
+function u32Of(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TypeError(`${name} must be a u32, got ${v}`);
+  return v;
+}
+
+/** RTM_DELNEXTHOP (`ip nexthop del id N`): nhmsg AF_UNSPEC and NHA_ID. */
+export function encodeDelNexthop(id: number): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_DELNEXTHOP, NLM_F_REQUEST | NLM_F_ACK);
+  writeNhmsg(undefined);
+  w.u32(NHA_ID, nexthopIdOf(id));
   return w.finish();
 }

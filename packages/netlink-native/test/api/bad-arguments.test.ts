@@ -102,6 +102,12 @@ const cases: [string, (nl: Netlink) => Promise<unknown>, RegExp, typeof TypeErro
     RangeError,
   ],
   ['route get tos', (nl) => nl.routes.get('10.0.0.1', { tos: 300 }), /300/, RangeError],
+  [
+    'nexthop group weight',
+    (nl) => nl.nexthops.add({ id: 5, group: [{ id: 1, weight: 0 }] }),
+    /0/,
+    RangeError,
+  ],
   ['route dst prefix', (nl) => nl.routes.add({ dst: '10.0.0.0/64', link: 'v0' }), /64/, RangeError],
   ['route table name', (nl) => nl.routes.list({ table: 'mian' as 'main' }), /"mian"/, TypeError],
   ['route get address', (nl) => nl.routes.get('10.0.0'), /"10\.0\.0"/, TypeError],

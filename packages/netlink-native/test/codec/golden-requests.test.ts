@@ -31,6 +31,7 @@ import {
   RTN_LOCAL,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
+import { encodeDelNexthop, encodeNewNexthop } from '../../src/codec/nexthop.ts';
 import { parseMac } from '../../src/codec/ip.ts';
 import {
   encodeDelNeighbour,
@@ -245,6 +246,36 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-dump-groups': () => encodeGetNexthops({ groups: true }),
   'nexthop-dump-fdb': () => encodeGetNexthops({ fdb: true }),
   'nexthop-get': () => encodeGetNexthop(10),
+  'nexthop-add-via-dev': (ix) => encodeNewNexthop({ id: 10, gateway: '10.0.0.2', oif: idx(ix, 'v0') }),
+  'nexthop-add-onlink-proto': (ix) =>
+    encodeNewNexthop({
+      id: 12,
+      gateway: '10.0.0.4',
+      oif: idx(ix, 'v0'),
+      flags: 4 /* RTNH_F_ONLINK */,
+      protocol: 99,
+    }),
+  'nexthop-add-v6': (ix) => encodeNewNexthop({ id: 15, gateway: '2001:db8::2', oif: idx(ix, 'v0') }),
+  'nexthop-add-dev': (ix) => encodeNewNexthop({ id: 16, oif: idx(ix, 'v0') }),
+  'nexthop-add-blackhole': () => encodeNewNexthop({ id: 13, blackhole: true }),
+  'nexthop-add-blackhole-v6': () => encodeNewNexthop({ id: 14, blackhole: true, family: 6 }),
+  'nexthop-add-fdb': () => encodeNewNexthop({ id: 17, gateway: '10.0.0.5', fdb: true }),
+  'nexthop-add-group': () => encodeNewNexthop({ id: 20, group: [{ id: 10 }, { id: 11, weight: 3 }] }),
+  'nexthop-add-group-mpath': () =>
+    encodeNewNexthop({ id: 22, group: [{ id: 10 }, { id: 11 }], groupType: 0 /* NEXTHOP_GRP_TYPE_MPATH */ }),
+  'nexthop-add-group-resilient': () =>
+    encodeNewNexthop({
+      id: 21,
+      group: [
+        { id: 10, weight: 2 },
+        { id: 11, weight: 200 },
+      ],
+      groupType: 1, // NEXTHOP_GRP_TYPE_RES
+      resilient: { buckets: 32, idleTimer: 10, unbalancedTimer: 20 },
+    }),
+  'nexthop-add-group-fdb': () => encodeNewNexthop({ id: 31, group: [{ id: 30 }], fdb: true }),
+  'nexthop-replace': (ix) => encodeNewNexthop({ id: 10, gateway: '10.0.0.9', oif: idx(ix, 'v0') }, 'replace'),
+  'nexthop-del': () => encodeDelNexthop(10),
   'route-add-nhid': () => encodeNewRoute({ dst: '10.4.0.0', dstLength: 16, priority: 50, nhId: 30 }),
   'route-add-metrics': () =>
     encodeNewRoute({
