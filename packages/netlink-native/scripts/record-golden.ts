@@ -801,6 +801,10 @@ VECTORS.push(
     'The link filter as NDA_IFINDEX (strict checking refuses ndm_ifindex in a dump request).',
   ),
   neighDump('neigh-dump-proxy', 'neigh show proxy', 'ndm_flags NTF_PROXY: the proxy entries.'),
+  {
+    ...neighDump('neigh-dump-master', 'neigh show master b0', 'The master filter as NDA_MASTER.'),
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+  },
   neighDump(
     'neigh-dump-nud',
     'neigh show nud permanent',

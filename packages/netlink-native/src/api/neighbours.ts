@@ -1,6 +1,7 @@
 // Neighbours (`ip neigh`): the ARP (IPv4) and neighbour-discovery (IPv6) caches and the proxy
 // entries. list (family and link filtered in the kernel, state here), get, add, replace, delete.
 import { parseMac } from '../codec/ip.ts';
+import { decodeLink, encodeGetLink } from '../codec/link.ts';
 import {
   decodeNeighbour,
   encodeDelNeighbour,
@@ -25,6 +26,11 @@ export interface NeighbourListOptions extends DumpOptions {
   family?: Family;
   /** Only entries on this link; filtered in the kernel (NDA_IFINDEX), and here too without strict checking. */
   link?: LinkRef;
+  /**
+   * Only entries on links enslaved to this one (a bridge or VRF); filtered in the kernel
+   * (NDA_MASTER), and here too (from a link dump) without strict checking.
+   */
+  master?: LinkRef;
   /** Only entries in this NUD state (or any of these). The kernel cannot filter by state: done here. */
   state?: NeighbourState | readonly NeighbourState[];
   /** The proxy entries (`ip neigh show proxy`) instead of the neighbours. */
@@ -138,22 +144,34 @@ export class Neighbours {
       throw new TypeError(`proxy must be a boolean, got ${options.proxy}`);
     const states = stateFilter(options.state);
     const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
-    // Without strict checking an old kernel may ignore NDA_IFINDEX: the link is checked here too.
-    const byIndex = index !== undefined && !this.#conn.socket.strictCheck ? index : undefined;
+    const master =
+      options.master === undefined ? undefined : await resolveIndex(this.#conn, options.master, 'master');
+    // Without strict checking an old kernel may ignore NDA_IFINDEX / NDA_MASTER: checked here too.
+    const links = this.#conn.socket.strictCheck ? undefined : await this.#linksOf(index, master);
     let decode: Decoder<Neighbour> = decodeNeighbour;
-    if (states !== undefined || byIndex !== undefined) {
+    if (states !== undefined || links !== undefined) {
       decode = (m) => {
         const n = decodeNeighbour(m);
         if (states !== undefined && !states.has(n.stateBits)) return undefined;
-        return byIndex === undefined || n.index === byIndex ? n : undefined;
+        return links === undefined || links.has(n.index) ? n : undefined;
       };
     }
     const words = ['neighbour list'];
     if (family) words.push(`-${family}`);
     if (options.proxy) words.push('proxy');
     if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
-    const request = encodeGetNeighbours({ family, index, proxy: options.proxy === true });
+    if (options.master !== undefined) words.push(`master ${linkLabel(options.master)}`);
+    const request = encodeGetNeighbours({ family, index, master, proxy: options.proxy === true });
     return this.#conn.dump(request, words.join(' '), decode, retry);
+  }
+
+  /** The links a link / master filter leaves (undefined: no filter); a master's ports from a link dump. */
+  async #linksOf(index: number | undefined, master: number | undefined): Promise<Set<number> | undefined> {
+    if (master === undefined) return index === undefined ? undefined : new Set([index]);
+    const ports = await this.#conn.dump(encodeGetLink({ dump: true }), 'link list', decodeLink);
+    const set = new Set(ports.filter((l) => l.master === master).map((l) => l.index));
+    if (index !== undefined) return set.has(index) ? new Set([index]) : new Set();
+    return set;
   }
 
   /** One entry (`ip neigh get ADDR dev X`); a missing one rejects with NetlinkError ENOENT. */

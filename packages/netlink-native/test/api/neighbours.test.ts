@@ -4,10 +4,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Neighbours } from '../../src/api/neighbours.ts';
 import {
+  AttrWriter,
   encodeNewNeighbour,
+  IFINFOMSG_LEN,
+  IFLA_IFNAME,
+  IFLA_MASTER,
   NDA_IFINDEX,
   NDMSG_LEN,
+  RTM_GETLINK,
   RTM_GETNEIGH,
+  RTM_NEWLINK,
   RTM_NEWNEIGH,
 } from '../../src/codec/index.ts';
 import { type MonitorEvent, type Neighbour, NetlinkError } from '../../src/index.ts';
@@ -118,7 +124,7 @@ test(
     }),
 );
 
-test('neighbours.list filters by link and family in the kernel and by state', needsNetns, () =>
+test('neighbours.list filters by link, master and family in the kernel and by state', needsNetns, () =>
   withHandle(async (nl, ns) => {
     node(ns);
     ip(ns, 'neigh', 'add', '10.0.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'v0');
@@ -134,6 +140,10 @@ test('neighbours.list filters by link and family in the kernel and by state', ne
     assert.deepEqual(await dsts({ family: 6 }), expect('-6', 'nud', 'all'));
     assert.deepEqual(await dsts({ state: 'permanent' }), expect('nud', 'permanent'));
     assert.deepEqual(await dsts({ state: ['stale', 'reachable'] }), ['10.0.0.3', '10.0.1.2']);
+    ip(ns, 'link', 'add', 'b0', 'type', 'bridge');
+    ip(ns, 'link', 'set', 'v1', 'master', 'b0');
+    assert.deepEqual(await dsts({ master: 'b0', family: 4 }), ['10.0.1.2']);
+    assert.deepEqual(await dsts({ master: 'b0', link: 'v0' }), []);
     const noarp = await nl.neighbours.list({ state: 'noarp', family: 6 });
     assert.ok(
       noarp.every((n) => n.state === 'noarp'),
@@ -282,11 +292,22 @@ test('the monitor reports neighbour adds, changes and deletes (group neighbour)'
   }),
 );
 
-/** A handle's neighbours over a fake kernel that answers every dump with entries on links 3 and 4. */
+/** A link dump entry: ifinfomsg, IFLA_IFNAME and (unless 0) IFLA_MASTER. */
+function link(seq: number, index: number, name: string, master: number): Buffer {
+  const w = new AttrWriter();
+  w.begin(RTM_NEWLINK, 0);
+  w.buf.writeInt32LE(index, w.zeros(IFINFOMSG_LEN) + 4);
+  w.string(IFLA_IFNAME, name);
+  if (master) w.u32(IFLA_MASTER, master);
+  return message(RTM_NEWLINK, NLM_F_MULTI, seq, w.finish().subarray(16));
+}
+
+/** A handle's neighbours over a fake kernel that answers every neighbour dump with entries on links 3 and 4 (v1, a port of 5). */
 function fakeNeighbours(strictCheck: boolean) {
   const kernel = new FakeKernel();
   kernel.responder = (request) => {
     const { type, seq } = header(request);
+    if (type === RTM_GETLINK) return [link(seq, 3, 'v0', 0), link(seq, 4, 'v1', 5), done(seq)];
     assert.equal(type, RTM_GETNEIGH);
     const entry = (index: number, address: string) =>
       message(RTM_NEWNEIGH, NLM_F_MULTI, seq, encodeNewNeighbour({ index, address }).subarray(16));
@@ -306,4 +327,20 @@ test('without strict checking list filters the link here too; with it, the kerne
     assert.equal(request.readUInt16LE(16 + NDMSG_LEN + 2), NDA_IFINDEX, 'the link filter is in the request');
     assert.equal(request.readUInt32LE(16 + NDMSG_LEN + 4), 3);
   }
+});
+
+test('without strict checking a master filter keeps the entries of the ports of that master', async () => {
+  const { neighbours } = fakeNeighbours(false);
+  assert.deepEqual(
+    (await neighbours.list({ master: 5 })).map((n) => n.address),
+    ['10.0.1.2'],
+  );
+  assert.deepEqual((await neighbours.list({ master: 5, link: 3 })).length, 0);
+  const strict = fakeNeighbours(true);
+  assert.equal((await strict.neighbours.list({ master: 5 })).length, 3, 'the kernel is trusted');
+  assert.deepEqual(
+    strict.kernel.requests.map((r) => header(r).type),
+    [RTM_GETNEIGH],
+    'no link dump with strict checking',
+  );
 });

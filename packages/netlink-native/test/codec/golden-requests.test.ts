@@ -483,6 +483,7 @@ const BUILDERS: Record<string, Build> = {
   'neigh-dump-v6': () => encodeGetNeighbours({ family: 6 }),
   'neigh-dump-dev': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
   'neigh-dump-proxy': () => encodeGetNeighbours({ proxy: true }),
+  'neigh-dump-master': (ix) => encodeGetNeighbours({ master: idx(ix, 'b0') }),
   'neigh-dump-nud': () => encodeGetNeighbours(),
   'rule-add-v4-full': () =>
     encodeNewRule({
