@@ -31,7 +31,6 @@ import {
   RTN_LOCAL,
   RTPROT_KERNEL,
 } from '../../src/codec/index.ts';
-import { encodeDelNexthop, encodeNewNexthop } from '../../src/codec/nexthop.ts';
 import { parseMac } from '../../src/codec/ip.ts';
 import {
   encodeDelNeighbour,
@@ -46,6 +45,7 @@ import {
   NUD_PERMANENT,
   NUD_REACHABLE,
 } from '../../src/codec/neighbour.ts';
+import { encodeDelNexthop, encodeNewNexthop } from '../../src/codec/nexthop.ts';
 import { encodeDelRule, encodeGetRules, encodeNewRule } from '../../src/codec/rule.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
