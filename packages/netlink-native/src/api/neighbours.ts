@@ -20,7 +20,7 @@ import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly } from './prefix.ts';
 
-/** What `neighbours.list` returns. */
+/** Options of `neighbours.list`: which entries to return. */
 export interface NeighbourListOptions extends DumpOptions {
   /** Only IPv4 (ARP) or IPv6 (ND) entries; filtered in the kernel. */
   family?: Family;
