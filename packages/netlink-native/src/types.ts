@@ -230,6 +230,7 @@ export interface AddressSpec {
 
 /** One path of a multipath route (struct rtnexthop plus its attributes). */
 export interface NextHop {
+  /** RTA_GATEWAY, or RTA_VIA: an IPv6 gateway of an IPv4 route. */
   gateway: string | undefined;
   /** ifindex (rtnh_ifindex). */
   oif: number;
@@ -256,6 +257,7 @@ export interface NexthopGroupMember {
 
 /** NHA_RES_GROUP: how a resilient group spreads flows over its buckets. Times in seconds. */
 export interface NexthopResilience {
+  /** NHA_RES_GROUP_BUCKETS: how many buckets the group's traffic is hashed into. */
   buckets: number | undefined;
   /** Seconds a bucket must be idle before it may move to another member. */
   idleTimer: number | undefined;
@@ -271,6 +273,7 @@ export interface NexthopResilience {
  * one path inside a route's own RTA_MULTIPATH.
  */
 export interface NexthopObject {
+  /** NHA_ID: the id routes name it by (Route.nhId). */
   id: number;
   /** nh_family: 4 or 6; undefined (AF_UNSPEC) for groups. */
   family: Family | undefined;
@@ -292,6 +295,7 @@ export interface NexthopObject {
   group: NexthopGroupMember[] | undefined;
   /** NHA_GROUP_TYPE: NEXTHOP_GRP_TYPE_MPATH (0, hash-threshold) or NEXTHOP_GRP_TYPE_RES (1, resilient). */
   groupType: number | undefined;
+  /** NHA_RES_GROUP: a resilient group's buckets and timers. */
   resilient: NexthopResilience | undefined;
   /** NHA_ENCAP_TYPE: LWTUNNEL_ENCAP_* of a lightweight-tunnel nexthop. */
   encapType: number | undefined;
@@ -303,56 +307,85 @@ export interface NexthopObject {
 
 /** RTA_METRICS, the ones iproute2 names most often. */
 export interface RouteMetrics {
+  /** RTAX_LOCK: bit 1 << RTAX_x set for each metric the kernel must not change (`mtu lock 1400`). */
   lock?: number;
+  /** RTAX_MTU: path MTU, bytes. */
   mtu?: number;
+  /** RTAX_WINDOW: largest TCP window to advertise, bytes. */
   window?: number;
+  /** RTAX_RTT: initial round-trip time estimate, ms × 8 (`rtt 100ms` is 800). */
   rtt?: number;
+  /** RTAX_RTTVAR: initial RTT variance, ms × 4. */
   rttvar?: number;
+  /** RTAX_SSTHRESH: initial TCP slow-start threshold, packets. */
   ssthresh?: number;
+  /** RTAX_CWND: TCP congestion window clamp, packets. */
   cwnd?: number;
+  /** RTAX_ADVMSS: MSS to advertise, bytes. */
   advmss?: number;
+  /** RTAX_REORDERING: initial TCP reordering degree. */
   reordering?: number;
+  /** RTAX_HOPLIMIT: TTL / hop limit of packets sent along the route. */
   hoplimit?: number;
+  /** RTAX_INITCWND: initial TCP congestion window, packets. */
   initcwnd?: number;
+  /** RTAX_FEATURES: RTAX_FEATURE_* bits (1 = ECN). */
   features?: number;
+  /** RTAX_RTO_MIN: smallest TCP retransmission timeout, ms (used only when locked). */
   rtoMin?: number;
+  /** RTAX_INITRWND: initial TCP receive window, packets. */
   initrwnd?: number;
+  /** RTAX_QUICKACK: 1 disables delayed ACKs. */
   quickack?: number;
+  /** RTAX_CC_ALGO: TCP congestion control name (`congctl cubic`). */
   ccAlgo?: string;
 }
 
 /** A route as RTM_NEWROUTE describes it. */
 export interface Route {
+  /** 4 or 6 (rtm_family). */
   family: Family;
   /** Destination network address; undefined for a default route (dstLength 0). */
   dst: string | undefined;
+  /** rtm_dst_len: the destination's prefix length. */
   dstLength: number;
+  /** RTA_SRC: source prefix (IPv6 source routing), or the source of a `routes.get` lookup. */
   src: string | undefined;
+  /** rtm_src_len. */
   srcLength: number;
+  /** rtm_tos: the DS field a route matches (0: any). */
   tos: number;
   /** RTA_TABLE when present (tables > 255), else rtm_table. */
   table: number;
+  /** rtm_protocol: who installed it (RTPROT_*: 2 kernel, 3 boot, 4 static...). */
   protocol: number;
+  /** rtm_scope: RT_SCOPE_* (0 universe, 253 link, 254 host). */
   scope: number;
   /** rtm_type: RTN_* (1 unicast, 2 local, 3 broadcast...). */
   type: number;
   /** rtm_flags: RTM_F_* and RTNH_F_* bits. */
   flags: number;
+  /** RTA_GATEWAY: the next hop, in the route's family. */
   gateway: string | undefined;
   /** RTA_VIA: a gateway of the other family (IPv4 route via IPv6 nexthop). */
   via: string | undefined;
+  /** RTA_OIF: ifindex of the output link. */
   oif: number | undefined;
+  /** RTA_IIF: ifindex of the input link (a `routes.get` with iif). */
   iif: number | undefined;
   /** RTA_PRIORITY: the metric. */
   priority: number | undefined;
+  /** RTA_PREFSRC: the source address preferred for traffic along the route. */
   prefsrc: string | undefined;
   /** RTA_PREF: IPv6 router preference (0 medium, 1 high, 3 low). */
   pref: number | undefined;
+  /** RTA_MARK: the firewall mark of a `routes.get` lookup. */
   mark: number | undefined;
   /** RTA_EXPIRES (seconds, IPv6 routes with an expiry). */
   expires: number | undefined;
   /** RTA_NH_ID: the nexthop object id. */
   nhId: number | undefined;
+  /** RTA_METRICS decoded. */
   metrics: RouteMetrics | undefined;
   /** RTA_MULTIPATH decoded; undefined for single-path routes. */
   nexthops: NextHop[] | undefined;

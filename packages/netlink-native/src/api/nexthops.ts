@@ -36,13 +36,21 @@ export interface NexthopListOptions extends DumpOptions {
 
 /** One member of a group to create (`group 10/11,3`): a nexthop object id and its weight. */
 export interface NexthopGroupMemberOptions {
+  /** The member nexthop object's id (it must exist, and not be a group). */
   id: number;
   /** 1..256 (default 1); up to 65535 on kernels >= 6.12. */
   weight?: number;
 }
 
 /** A resilient group's bucket table (`type resilient buckets N idle_timer S unbalanced_timer S`). */
-export type NexthopResilienceOptions = NexthopResilienceSpec;
+export interface NexthopResilienceOptions extends NexthopResilienceSpec {
+  /** NHA_RES_GROUP_BUCKETS: 1..65535 (the kernel's default is 128). */
+  buckets?: number;
+  /** Seconds a bucket must be idle before it may move to another member (NHA_RES_GROUP_IDLE_TIMER). */
+  idleTimer?: number;
+  /** Seconds the group may stay unbalanced before busy buckets move too; 0: never. */
+  unbalancedTimer?: number;
+}
 
 /**
  * A nexthop object to create or replace (`ip nexthop add id N ...`): exactly one of
@@ -54,16 +62,21 @@ export type NexthopResilienceOptions = NexthopResilienceSpec;
 export interface NexthopOptions {
   /** 1..2^32-1: the id routes name it by (`nhId`). */
   id: number;
+  /** NHA_GATEWAY, IPv4 or IPv6. */
   gateway?: string;
+  /** NHA_OIF: the link it leaves through. */
   link?: LinkRef;
   /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
   onlink?: boolean;
+  /** NHA_BLACKHOLE: packets through it are dropped. */
   blackhole?: boolean;
+  /** NHA_FDB: for bridge/VXLAN forwarding entries, not for routes. */
   fdb?: boolean;
   /** For a blackhole or link-only nexthop (default 4); a gateway sets its own family. */
   family?: Family;
   /** nh_protocol: who installed it. */
   protocol?: ProtocolName | number;
+  /** NHA_GROUP: the members of a group (ids of single nexthop objects) and their weights. */
   group?: NexthopGroupMemberOptions[];
   /** NHA_GROUP_TYPE; sent only when given (the kernel's default is 'mpath'). */
   type?: 'mpath' | 'resilient';
@@ -143,6 +156,7 @@ function checkFlag(name: string, v: unknown): boolean {
   return v === true;
 }
 
+/** `nl.nexthops`: the nexthop objects of the handle's namespace (`ip nexthop`). */
 export class Nexthops {
   readonly #conn: Connection;
 

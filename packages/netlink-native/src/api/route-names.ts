@@ -27,7 +27,9 @@ import {
   RTPROT_ZEBRA,
 } from '../codec/constants.ts';
 
+/** Routing tables by the names `ip route` uses; 'all' (0) dumps every table. */
 export type TableName = 'main' | 'local' | 'default' | 'all';
+/** Route types (rtm_type, RTN_*) by the names `ip route` uses. */
 export type RouteTypeName =
   | 'unicast'
   | 'local'
@@ -39,6 +41,7 @@ export type RouteTypeName =
   | 'prohibit'
   | 'throw'
   | 'nat';
+/** Route protocols (rtm_protocol, RTPROT_*) by the names `ip route` uses. */
 export type ProtocolName =
   | 'redirect'
   | 'kernel'

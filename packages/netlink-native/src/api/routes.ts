@@ -35,7 +35,9 @@ export interface RouteListOptions extends DumpOptions {
   family?: Family;
   /** Default 'main'; 'all' dumps every table. */
   table?: TableName | number;
+  /** Only routes installed by this protocol (rtm_protocol). */
   protocol?: ProtocolName | number;
+  /** Only routes of this type (rtm_type). */
   type?: RouteTypeName | number;
   /** Routes out of this link (RTA_OIF, or any nexthop of a multipath route). */
   link?: LinkRef;
@@ -45,6 +47,7 @@ export interface RouteListOptions extends DumpOptions {
 export interface NextHopOptions {
   /** In the route's family (RTA_GATEWAY); an IPv6 gateway on an IPv4 route is sent as RTA_VIA. */
   gateway?: string;
+  /** The hop's output link (rtnh_ifindex). */
   link?: LinkRef;
   /** 1..256 */
   weight?: number;
@@ -95,6 +98,7 @@ const METRIC_NUMBERS: Record<RouteMetricName, number> = {
  * 1400`); rtoMin is always locked, as iproute2 does, since the kernel uses it only then.
  */
 export interface RouteMetricsOptions extends Omit<RouteMetrics, 'lock'> {
+  /** The metrics the kernel must not change (RTAX_LOCK). */
   lock?: readonly RouteMetricName[];
 }
 
@@ -137,21 +141,30 @@ function metricsSpec(m: RouteMetricsOptions): RouteMetrics {
 export interface RouteOptions {
   /** "10.0.0.0/24", a host address, or "default" (then give family or a gateway). */
   dst: string;
+  /** 4 or 6; needed only for a default route without a gateway. */
   family?: Family;
   /**
    * RTA_GATEWAY. An IPv6 gateway on an IPv4 route (`via inet6 ADDR`, kernel >= 5.2) is sent as
    * RTA_VIA; give `family: 4` with `dst: 'default'`.
    */
   gateway?: string;
+  /** RTA_OIF: the output link (`dev X`). */
   link?: LinkRef;
+  /** RTA_PRIORITY (`metric N`). */
   metric?: number;
+  /** Default 'main'; any u32. */
   table?: TableName | number;
+  /** rtm_protocol; default 'boot' for an add (as iproute2), any for a delete. */
   protocol?: ProtocolName | number;
+  /** rtm_scope; default as iproute2 picks it (link for a gatewayless unicast IPv4 route). */
   scope?: ScopeName | number;
+  /** rtm_type; default 'unicast'. */
   type?: RouteTypeName | number;
   /** Preferred source address (RTA_PREFSRC). */
   prefsrc?: string;
+  /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
   onlink?: boolean;
+  /** RTA_MULTIPATH: the paths of a multipath route (then no gateway or link of its own). */
   nexthops?: NextHopOptions[];
   /** RTA_NH_ID: route through this nexthop object (`ip route add ... nhid N`); no gateway or link then. */
   nhId?: number;
