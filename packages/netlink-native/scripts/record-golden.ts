@@ -970,6 +970,46 @@ VECTORS.push(
   },
 );
 
+// Resilient nexthop group buckets (issue 14): `ip nexthop bucket show / get`.
+const GETNEXTHOPBUCKET = 118;
+const RES_GROUP_SETUP = [
+  'nexthop add id 10 via 10.0.0.2 dev v0',
+  'nexthop add id 11 via 10.0.0.3 dev v0',
+  'nexthop add id 40 group 10/11 type resilient buckets 4',
+];
+VECTORS.push(
+  {
+    name: 'nexthop-bucket-dump',
+    command: 'nexthop bucket show',
+    setup: RES_GROUP_SETUP,
+    select: { type: GETNEXTHOPBUCKET, flags: F.REQ | F.DUMP },
+    notes: `A bare struct nhmsg: every bucket of every resilient group. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-bucket-dump-filters',
+    command: 'nexthop bucket show dev v0 id 40 nhid 10',
+    setup: RES_GROUP_SETUP,
+    select: { type: GETNEXTHOPBUCKET, flags: F.REQ | F.DUMP },
+    notes:
+      'NHA_OIF, NHA_ID (the group), then NHA_RES_BUCKET (NLA_F_NESTED) { NHA_RES_BUCKET_NH_ID } for the ' +
+      `member. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-bucket-dump-master',
+    command: 'nexthop bucket show master b0',
+    setup: ['link add b0 type bridge', 'link set v1 master b0'],
+    select: { type: GETNEXTHOPBUCKET, flags: F.REQ | F.DUMP },
+    notes: `NHA_MASTER filter. ${TRAILING_NOTE}`,
+  },
+  {
+    name: 'nexthop-bucket-get',
+    command: 'nexthop bucket get id 40 index 2',
+    setup: RES_GROUP_SETUP,
+    select: { type: GETNEXTHOPBUCKET, flags: F.REQ },
+    notes: 'NHA_ID then NHA_RES_BUCKET (NLA_F_NESTED) { NHA_RES_BUCKET_INDEX u16 }; no NLM_F_ACK.',
+  },
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

@@ -38,6 +38,7 @@ export type {
 } from './api/neighbours.ts';
 export { createNetns, deleteNetns, type NetnsFileOptions, type NetnsOption } from './api/netns.ts';
 export type {
+  NexthopBucketListOptions,
   NexthopGroupMemberOptions,
   NexthopListOptions,
   NexthopOptions,
@@ -62,6 +63,7 @@ export {
 export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';
 export type { ScopeName } from './api/scope.ts';
 export { DecodeError } from './codec/decode-error.ts';
+export type { NexthopBucket } from './codec/nexthop.ts';
 export { errnoName, NetlinkError, type NetlinkErrorInit, type NetlinkExtAck } from './errors.ts';
 export type { DumpResult } from './transport/pending.ts';
 export type {

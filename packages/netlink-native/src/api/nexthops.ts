@@ -4,11 +4,16 @@
 import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES, RTNH_F_ONLINK } from '../codec/constants.ts';
 import {
   decodeNexthop,
+  decodeNexthopBucket,
   encodeDelNexthop,
   encodeGetNexthop,
+  encodeGetNexthopBucket,
+  encodeGetNexthopBuckets,
   encodeGetNexthops,
   encodeNewNexthop,
+  type GetNexthopBucketsOptions,
   type GetNexthopsOptions,
+  type NexthopBucket,
   type NexthopResilienceSpec,
   type NexthopSpec,
 } from '../codec/nexthop.ts';
@@ -82,6 +87,18 @@ export interface NexthopOptions {
   type?: 'mpath' | 'resilient';
   /** Only with `type: 'resilient'`. */
   resilient?: NexthopResilienceOptions;
+}
+
+/** What `nexthops.buckets` dumps (`ip nexthop bucket show`); the kernel applies every filter. */
+export interface NexthopBucketListOptions extends DumpOptions {
+  /** Only this resilient group's buckets. */
+  id?: number;
+  /** Only the buckets holding this member nexthop. */
+  nhId?: number;
+  /** Only buckets whose member leaves through this link. */
+  link?: LinkRef;
+  /** Only buckets whose member's link is enslaved to this one (a VRF or bridge). */
+  master?: LinkRef;
 }
 
 function checkId(id: unknown): number {
@@ -235,5 +252,49 @@ export class Nexthops {
     encodeNewNexthop(spec, mode);
     if (options.link !== undefined) spec.oif = await resolveIndex(this.#conn, options.link);
     await this.#conn.ack(encodeNewNexthop(spec, mode), `nexthop ${mode} ${words.join(' ')}`);
+  }
+
+  /**
+   * The buckets of resilient groups (RTM_GETNEXTHOPBUCKET dump, `ip nexthop bucket show`): which
+   * member each bucket's flows go to, and how long it has been idle.
+   */
+  async buckets(options: NexthopBucketListOptions = {}): Promise<DumpResult<NexthopBucket>> {
+    const retry = checkRetry(options);
+    const filter: GetNexthopBucketsOptions = {};
+    const words = ['nexthop bucket list'];
+    if (options.id !== undefined) {
+      filter.id = checkId(options.id);
+      words.push(`id ${options.id}`);
+    }
+    if (options.nhId !== undefined) {
+      filter.nhId = checkId(options.nhId);
+      words.push(`nhid ${options.nhId}`);
+    }
+    if (options.link !== undefined) {
+      filter.oif = await resolveIndex(this.#conn, options.link);
+      words.push(`dev ${linkLabel(options.link)}`);
+    }
+    if (options.master !== undefined) {
+      filter.master = await resolveIndex(this.#conn, options.master, 'master');
+      words.push(`master ${linkLabel(options.master)}`);
+    }
+    return this.#conn.dump(encodeGetNexthopBuckets(filter), words.join(' '), decodeNexthopBucket, retry);
+  }
+
+  /** One bucket of a resilient group (`ip nexthop bucket get id N index I`); ENOENT if there is none. */
+  bucket(id: number, index: number): Promise<NexthopBucket> {
+    try {
+      checkId(id);
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 0xffff) {
+        throw new RangeError(`bucket index must be 0..65535, got ${index}`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#conn.single(
+      encodeGetNexthopBucket(id, index),
+      `nexthop bucket get id ${id} index ${index}`,
+      decodeNexthopBucket,
+    );
   }
 }

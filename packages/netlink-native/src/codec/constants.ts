@@ -450,6 +450,15 @@ export const NHA_RES_GROUP_IDLE_TIMER = 2;
 export const NHA_RES_GROUP_UNBALANCED_TIMER = 3;
 export const NHA_RES_GROUP_UNBALANCED_TIME = 4;
 
+// Resilient group buckets: RTM_*NEXTHOPBUCKET messages and the NHA_RES_BUCKET nest
+export const RTM_NEWNEXTHOPBUCKET = 116;
+export const RTM_DELNEXTHOPBUCKET = 117;
+export const RTM_GETNEXTHOPBUCKET = 118;
+export const NHA_RES_BUCKET_PAD = 0;
+export const NHA_RES_BUCKET_INDEX = 1;
+export const NHA_RES_BUCKET_IDLE_TIME = 2;
+export const NHA_RES_BUCKET_NH_ID = 3;
+
 // Fixed header sizes
 export const IFINFOMSG_LEN = 16;
 export const IFADDRMSG_LEN = 8;

@@ -25,6 +25,10 @@ import {
   NHA_ID,
   NHA_MASTER,
   NHA_OIF,
+  NHA_RES_BUCKET,
+  NHA_RES_BUCKET_IDLE_TIME,
+  NHA_RES_BUCKET_INDEX,
+  NHA_RES_BUCKET_NH_ID,
   NHA_RES_GROUP,
   NHA_RES_GROUP_BUCKETS,
   NHA_RES_GROUP_IDLE_TIMER,
@@ -40,7 +44,9 @@ import {
   NLM_F_REQUEST,
   RTM_DELNEXTHOP,
   RTM_GETNEXTHOP,
+  RTM_GETNEXTHOPBUCKET,
   RTM_NEWNEXTHOP,
+  RTM_NEWNEXTHOPBUCKET,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { formatIPv4, formatIPv6, ipFamily } from './ip.ts';
@@ -427,5 +433,110 @@ export function encodeDelNexthop(id: number): Buffer {
   w.begin(RTM_DELNEXTHOP, NLM_F_REQUEST | NLM_F_ACK);
   writeNhmsg(undefined);
   w.u32(NHA_ID, nexthopIdOf(id));
+  return w.finish();
+}
+
+// ---- resilient group buckets (RTM_GETNEXTHOPBUCKET, `ip nexthop bucket`) ----
+
+/** One bucket of a resilient nexthop group (RTM_NEWNEXTHOPBUCKET): which member its flows go to. */
+export interface NexthopBucket {
+  /** NHA_ID: the resilient group's id. */
+  groupId: number;
+  /** NHA_RES_BUCKET_INDEX: 0 .. buckets - 1. */
+  index: number;
+  /** NHA_RES_BUCKET_NH_ID: the member nexthop the bucket's flows go to. */
+  nhId: number;
+  /** NHA_RES_BUCKET_IDLE_TIME: seconds since traffic last hit the bucket. */
+  idleTime: number;
+  /** nh_flags: RTNH_F_* (RTNH_F_OFFLOAD / RTNH_F_TRAP when a driver holds it). */
+  flags: number;
+}
+
+function decodeBucketNest(p: Buffer, start: number, end: number, b: NexthopBucket): void {
+  let off = start;
+  while (end - off >= 4) {
+    const len = attributeLength(p, off, end);
+    const d = off + 4;
+    const dl = len - 4;
+    switch (attributeType(p, off)) {
+      case NHA_RES_BUCKET_INDEX:
+        b.index = readU16(p, d, dl);
+        break;
+      case NHA_RES_BUCKET_IDLE_TIME:
+        b.idleTime = Number(readU64(p, d, dl)) / USER_HZ;
+        break;
+      case NHA_RES_BUCKET_NH_ID:
+        b.nhId = readU32(p, d, dl);
+        break;
+    }
+    off += align4(len);
+  }
+}
+
+/** Decodes an RTM_NEWNEXTHOPBUCKET message (a bucket dump entry or a bucket get reply). */
+export function decodeNexthopBucket(msg: NetlinkMessage): NexthopBucket {
+  if (msg.type !== RTM_NEWNEXTHOPBUCKET) {
+    throw new DecodeError(`message type ${msg.type} is not a nexthop bucket message`, 0);
+  }
+  const p = msg.payload;
+  if (p.length < NHMSG_LEN) throw new DecodeError(`nhmsg needs ${NHMSG_LEN} bytes, got ${p.length}`, 0);
+  const b: NexthopBucket = { groupId: 0, index: -1, nhId: 0, idleTime: 0, flags: p.readUInt32LE(4) };
+  let off = NHMSG_LEN;
+  while (p.length - off >= 4) {
+    const len = attributeLength(p, off, p.length);
+    const type = attributeType(p, off);
+    if (type === NHA_ID) b.groupId = readU32(p, off + 4, len - 4);
+    else if (type === NHA_RES_BUCKET) decodeBucketNest(p, off + 4, off + len, b);
+    off += align4(len);
+  }
+  if (b.groupId === 0 || b.index < 0 || b.nhId === 0) {
+    throw new DecodeError('nexthop bucket message without NHA_ID, bucket index or member id', NHMSG_LEN);
+  }
+  return b;
+}
+
+/** What a bucket dump asks for; the kernel applies every filter. */
+export interface GetNexthopBucketsOptions {
+  /** NHA_ID: only this resilient group's buckets. */
+  id?: number;
+  /** NHA_OIF: only buckets whose member leaves through this ifindex. */
+  oif?: number;
+  /** NHA_MASTER: only buckets whose member's device is enslaved to this ifindex. */
+  master?: number;
+  /** NHA_RES_BUCKET { NHA_RES_BUCKET_NH_ID }: only buckets holding this member. */
+  nhId?: number;
+}
+
+/**
+ * RTM_GETNEXTHOPBUCKET dump (`ip nexthop bucket show [id N] [nhid M] [dev X] [master Y]`), in the
+ * attribute order iproute2 6.1 writes: NHA_OIF, NHA_MASTER, NHA_ID, NHA_RES_BUCKET.
+ */
+export function encodeGetNexthopBuckets(opts: GetNexthopBucketsOptions = {}): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_GETNEXTHOPBUCKET, NLM_F_REQUEST | NLM_F_DUMP);
+  writeNhmsg(undefined);
+  if (opts.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', opts.oif));
+  if (opts.master !== undefined) w.u32(NHA_MASTER, ifindex('master', opts.master));
+  if (opts.id !== undefined) w.u32(NHA_ID, nexthopIdOf(opts.id));
+  if (opts.nhId !== undefined) {
+    const at = w.nestStart(NHA_RES_BUCKET | NLA_F_NESTED);
+    w.u32(NHA_RES_BUCKET_NH_ID, nexthopIdOf(opts.nhId));
+    w.nestEnd(at);
+  }
+  return w.finish();
+}
+
+/** RTM_GETNEXTHOPBUCKET for one bucket (`ip nexthop bucket get id N index I`). */
+export function encodeGetNexthopBucket(id: number, index: number): Buffer {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffff) {
+    throw new TypeError(`bucket index must be 0..65535, got ${index}`);
+  }
+  const w = sharedWriter;
+  w.begin(RTM_GETNEXTHOPBUCKET, NLM_F_REQUEST);
+  writeNhmsg(undefined);
+  w.u32(NHA_ID, nexthopIdOf(id));
+  const at = w.nestStart(NHA_RES_BUCKET | NLA_F_NESTED);
+  w.u16(NHA_RES_BUCKET_INDEX, index);
+  w.nestEnd(at);
   return w.finish();
 }

@@ -45,7 +45,12 @@ import {
   NUD_PERMANENT,
   NUD_REACHABLE,
 } from '../../src/codec/neighbour.ts';
-import { encodeDelNexthop, encodeNewNexthop } from '../../src/codec/nexthop.ts';
+import {
+  encodeDelNexthop,
+  encodeGetNexthopBucket,
+  encodeGetNexthopBuckets,
+  encodeNewNexthop,
+} from '../../src/codec/nexthop.ts';
 import { encodeDelRule, encodeGetRules, encodeNewRule } from '../../src/codec/rule.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
@@ -276,6 +281,10 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-add-group-fdb': () => encodeNewNexthop({ id: 31, group: [{ id: 30 }], fdb: true }),
   'nexthop-replace': (ix) => encodeNewNexthop({ id: 10, gateway: '10.0.0.9', oif: idx(ix, 'v0') }, 'replace'),
   'nexthop-del': () => encodeDelNexthop(10),
+  'nexthop-bucket-dump': () => encodeGetNexthopBuckets(),
+  'nexthop-bucket-dump-filters': (ix) => encodeGetNexthopBuckets({ oif: idx(ix, 'v0'), id: 40, nhId: 10 }),
+  'nexthop-bucket-dump-master': (ix) => encodeGetNexthopBuckets({ master: idx(ix, 'b0') }),
+  'nexthop-bucket-get': () => encodeGetNexthopBucket(40, 2),
   'route-add-nhid': () => encodeNewRoute({ dst: '10.4.0.0', dstLength: 16, priority: 50, nhId: 30 }),
   'route-add-metrics': () =>
     encodeNewRoute({
