@@ -17,6 +17,7 @@ import {
   decodeLinkPayload,
   decodeNeighbour,
   decodeNexthop,
+  decodeNexthopBucket,
   decodeRoute,
   decodeRouteAt,
   decodeVethPeer,
@@ -39,6 +40,7 @@ import {
   RTM_NEWLINK,
   RTM_NEWNEIGH,
   RTM_NEWNEXTHOP,
+  RTM_NEWNEXTHOPBUCKET,
   RTM_NEWROUTE,
 } from '../../src/codec/index.ts';
 import { allReplyHex } from './fixtures.ts';
@@ -250,6 +252,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
       decodeNexthop({ ...m, type: m.type === RTM_DELNEXTHOP ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP }),
     );
     rejected += attempt(() => decodeNeighbour({ ...m, type: RTM_NEWNEIGH }));
+    rejected += attempt(() => decodeNexthopBucket({ ...m, type: RTM_NEWNEXTHOPBUCKET }));
     rejected += attempt(() => decodeError({ ...m, type: NLMSG_ERROR }));
     rejected += attempt(() =>
       decodeError({ ...m, type: NLMSG_ERROR, flags: m.flags ^ (NLM_F_CAPPED | NLM_F_ACK_TLVS) }),
@@ -264,6 +267,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() => decodeLink(m));
     rejected += attempt(() => decodeRoute(m));
     rejected += attempt(() => decodeNexthop(m));
+    rejected += attempt(() => decodeNexthopBucket(m));
     rejected += attempt(() => decodeNeighbour(m));
     for (const fn of extra) rejected += attempt(() => fn(m));
   }
