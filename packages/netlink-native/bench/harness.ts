@@ -27,6 +27,7 @@ import {
   writeAddressBatches,
 } from './namespace.ts';
 import { neighboursSummary, neighboursWorkload, renderNeighbours } from './neighbours.ts';
+import { nexthopsSummary, nexthopsWorkload, renderNexthops } from './nexthops.ts';
 import {
   type AddressCell,
   type Cell,
@@ -54,7 +55,7 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
-    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,neighbours,dumps' },
+    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,neighbours,nexthops,dumps' },
     churn: { type: 'string' },
     'churn-reps': { type: 'string' },
     profile: { type: 'string' },
@@ -87,6 +88,8 @@ const churnReps = Number(args['churn-reps'] ?? 1);
 const RULES = 1000;
 /** Neighbour entries added then deleted by the neighbours phase (bench/neighbours.ts). */
 const NEIGHBOURS = 10000;
+/** Nexthop objects added then deleted by the nexthops phase (bench/nexthops.ts). */
+const NEXTHOPS = 1000;
 const label = (n: number) => `${n / 1000}k`;
 const started = performance.now();
 const log = (msg: string) =>
@@ -339,6 +342,21 @@ async function main() {
       log(`neighbours: ${NEIGHBOURS} IPv4 entries added then deleted, ${reps} runs after 1 warm-up cycle`);
       results.neighbours = await neighboursWorkload(ns, workers, dir, NEIGHBOURS, ifindex, reps, 1, log);
     }
+    if (phases.has('nexthops')) {
+      log(
+        `nexthops: ${NEXTHOPS} nexthop objects added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
+      );
+      results.nexthops = await nexthopsWorkload(
+        ns,
+        workers,
+        dir,
+        NEXTHOPS,
+        ifindex,
+        reps1k,
+        warmupCycles,
+        log,
+      );
+    }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
       log(`preloading routes to ${label(size)}`);
@@ -363,6 +381,7 @@ async function main() {
   const summary = summaryJson(results, env);
   if (results.rules) summary.rules_1k = rulesSummary(results.rules);
   if (results.neighbours) summary.neighbours_10k = neighboursSummary(results.neighbours);
+  if (results.nexthops) summary.nexthops_1k = nexthopsSummary(results.nexthops);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
@@ -371,6 +390,7 @@ async function main() {
     renderTables(results, labels),
     ...(results.rules ? [renderRules(results.rules, labels, RULES)] : []),
     ...(results.neighbours ? [renderNeighbours(results.neighbours, labels, NEIGHBOURS)] : []),
+    ...(results.nexthops ? [renderNexthops(results.nexthops, labels, NEXTHOPS)] : []),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');
   const json = JSON.stringify(summary);

@@ -38,6 +38,8 @@ export interface Results {
   rules?: Record<string, Cell<AddressCell>>;
   /** The neighbours phase (bench/neighbours.ts): [contender], 10k IPv4 neighbour entries added then deleted. */
   neighbours?: Record<string, Cell<AddressCell>>;
+  /** The nexthops phase (bench/nexthops.ts): [contender], 1k nexthop objects added then deleted. */
+  nexthops?: Record<string, Cell<AddressCell>>;
   notes: string[];
 }
 

@@ -5,12 +5,14 @@
 // Commands: add|del <4|6> <count> <ifindex>, routes <4|6> <table>, monitor <count> <ifindex>,
 // watch|watched (the churn phase: workers/churn-watch.ts), rules add|del <count> (bench/rules.ts).
 // neigh add|del <count> <ifindex> (bench/neighbours.ts).
+// nexthops add|del <count> <ifindex> (bench/nexthops.ts).
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { watch, watched } from './churn-watch.ts';
 import { neighbourAt } from './neighbour-sequence.ts';
+import { nexthopAt } from './nexthop-sequence.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
 import { RULE_SOURCE_LENGTH, RULE_TABLE, ruleAt } from './rule-sequence.ts';
 
@@ -140,6 +142,29 @@ async function monitorLatency(args: string[]) {
   return [at(0.5), at(0.99), samples[0]!, samples.at(-1)!, samples.length];
 }
 
+/** Adds or deletes the first `count` nexthop objects of the sequence (bench/nexthops.ts) via v0's gateway. */
+async function nexthops(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`nexthops needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  const link = intArg(args, 2, 'ifindex');
+  const one = (i: number): Promise<void> => {
+    const nh = nexthopAt(i);
+    return op === 'add'
+      ? nl.nexthops.add({ id: nh.id, gateway: nh.gateway, link })
+      : nl.nexthops.delete(nh.id);
+  };
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await one(i);
+    } else {
+      const all: Promise<void>[] = new Array(count);
+      for (let i = 0; i < count; i++) all[i] = one(i);
+      await Promise.all(all);
+    }
+  });
+}
+
 serve(`ours-${mode}`, {
   add: (args) => run(true, args),
   del: (args) => run(false, args),
@@ -154,5 +179,6 @@ serve(`ours-${mode}`, {
   watch: (args) => watch(nl, args),
   watched,
   neigh: neighbours,
+  nexthops,
   rules,
 });
