@@ -138,6 +138,7 @@ function routeFor(addr: fc.Arbitrary<string>, max: number): fc.Arbitrary<RouteSp
       mark: u32,
       metrics,
       nexthops: fc.array(hop, { minLength: 1, maxLength: 4 }),
+      nhId: fc.integer({ min: 1, max: 0xffffffff }),
     },
     { requiredKeys: ['family'], noNullPrototype: true },
   );

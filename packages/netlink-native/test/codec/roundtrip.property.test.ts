@@ -129,7 +129,7 @@ test('route spec -> RTM_NEWROUTE -> Route round trip (multipath, metrics, big ta
         pref: spec.pref,
         mark: spec.mark,
         expires: undefined,
-        nhId: undefined,
+        nhId: spec.nhId,
         metrics: spec.metrics,
         nexthops: spec.nexthops?.map((h) => ({
           gateway: h.gateway,
