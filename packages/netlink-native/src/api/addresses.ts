@@ -7,7 +7,7 @@ import { addressFlagBits } from './address-flags.ts';
 import { AddressOperation } from './address-operation.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
-import { PlainIPv4AddressRequest } from './plain-ipv4-address-request.ts';
+import { sendPlainIPv4Address } from './plain-ipv4-address-request.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
 import { type ScopeName, scopeNumber } from './scope.ts';
 
@@ -100,8 +100,8 @@ export class Addresses {
       if (typeof options === 'object' && options !== null) {
         const { link, address, prefixLength } = options;
         if (typeof link === 'number' && typeof address === 'string') {
-          const request = PlainIPv4AddressRequest.of('del', link, address, prefixLength);
-          if (request !== undefined) return this.#conn.ack(request, request);
+          const sent = sendPlainIPv4Address(this.#conn, 'del', link, address, prefixLength);
+          if (sent !== undefined) return sent;
         }
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
@@ -125,8 +125,8 @@ export class Addresses {
         throw new TypeError(`address ${mode} needs { link, address }`);
       const { link, address, prefixLength } = options;
       if (typeof link === 'number' && typeof address === 'string' && hasOnlyDefaults(options)) {
-        const request = PlainIPv4AddressRequest.of(mode, link, address, prefixLength);
-        if (request !== undefined) return this.#conn.ack(request, request);
+        const sent = sendPlainIPv4Address(this.#conn, mode, link, address, prefixLength);
+        if (sent !== undefined) return sent;
       }
       const prefix = parsePrefix(options.address, options.prefixLength);
       const spec: AddressSpec = { index: 0, address: prefix.address, prefixLength: prefix.prefixLength };
@@ -162,7 +162,7 @@ export class Addresses {
   }
 }
 
-/** No option beyond link, address and prefixLength: a candidate for PlainIPv4AddressRequest. */
+/** No option beyond link, address and prefixLength: a candidate for sendPlainIPv4Address. */
 function hasOnlyDefaults(o: AddressOptions): boolean {
   return (
     o.broadcast === undefined &&

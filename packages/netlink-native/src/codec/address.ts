@@ -297,81 +297,50 @@ export function plainIPv4Address(
   return ((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number);
 }
 
-/**
- * Writes every byte of a plain IPv4 request (seq and pid 0) at `at`; the request must have passed
- * isPlainIPv4Address.
- */
-export function writePlainIPv4Address(
-  b: Buffer,
-  at: number,
-  mode: 'add' | 'replace' | 'del',
-  index: number,
-  text: string,
-  prefixLength: number,
-): void {
-  const bits = plainIPv4Address(index, text, prefixLength) as number;
-  writePlainIPv4AddressBits(b, at, mode, index, bits, prefixLength);
-}
+/** `v`'s four bytes in the opposite order: network-order bytes read as a host (little-endian) word. */
+const swap32 = (v: number): number =>
+  ((v & 0xff) << 24) | (((v >>> 8) & 0xff) << 16) | (((v >>> 16) & 0xff) << 8) | (v >>> 24);
 
-/** writePlainIPv4Address with the address already parsed by plainIPv4Address. */
-export function writePlainIPv4AddressBits(
-  b: Buffer,
-  at: number,
+/**
+ * Writes every word of a plain IPv4 request (seq and pid 0) from `words[word]` on: the batch
+ * buffer seen as 32-bit host-order (little-endian) words, since every field of this message falls
+ * on a word. `bits` is the address as plainIPv4Address gives it; the request must have passed
+ * isPlainIPv4Address. Twelve word stores rather than forty-eight byte stores: less to run, and
+ * less for V8 to compile into every caller it is inlined in.
+ */
+export function writePlainIPv4AddressWords(
+  words: Int32Array,
+  word: number,
   mode: 'add' | 'replace' | 'del',
   index: number,
   bits: number,
   prefixLength: number,
 ): void {
-  const a0 = bits >>> 24;
-  const a1 = (bits >>> 16) & 0xff;
-  const a2 = (bits >>> 8) & 0xff;
-  const a3 = bits & 0xff;
   const isDelete = mode === 'del';
   const size = plainIPv4AddressSize(mode, prefixLength);
   const flags = isDelete ? NLM_F_REQUEST | NLM_F_ACK : mode === 'add' ? PLAIN_ADD_FLAGS : PLAIN_REPLACE_FLAGS;
-  // Byte stores rather than Buffer#write* or fill: every value here is already known to be in range.
-  // nlmsghdr (little-endian): len, type, flags, seq 0, pid 0
-  b[at] = size;
-  b[at + 1] = 0;
-  b[at + 2] = 0;
-  b[at + 3] = 0;
-  b[at + 4] = isDelete ? RTM_DELADDR : RTM_NEWADDR;
-  b[at + 5] = 0;
-  b[at + 6] = flags & 0xff;
-  b[at + 7] = flags >>> 8;
-  for (let i = at + 8; i < at + 16; i++) b[i] = 0;
-  // ifaddrmsg; iproute2 gives loopback IPv4 addresses host scope
-  b[at + 16] = AF_INET;
-  b[at + 17] = prefixLength;
-  b[at + 18] = 0;
-  b[at + 19] = !isDelete && a0 === 127 ? RT_SCOPE_HOST : 0;
-  b[at + 20] = index & 0xff;
-  b[at + 21] = (index >>> 8) & 0xff;
-  b[at + 22] = (index >>> 16) & 0xff;
-  b[at + 23] = index >>> 24;
-  // IFA_LOCAL then IFA_ADDRESS, the same 4 bytes
-  for (let off = at + 24, type = IFA_LOCAL; off < at + 40; off += 8, type = IFA_ADDRESS) {
-    b[off] = 8;
-    b[off + 1] = 0;
-    b[off + 2] = type;
-    b[off + 3] = 0;
-    b[off + 4] = a0;
-    b[off + 5] = a1;
-    b[off + 6] = a2;
-    b[off + 7] = a3;
-  }
+  // iproute2 gives loopback IPv4 addresses host scope
+  const scope = !isDelete && bits >>> 24 === 127 ? RT_SCOPE_HOST : 0;
+  const address = swap32(bits);
+  // nlmsghdr: len, type | flags << 16, seq 0, pid 0
+  words[word] = size;
+  words[word + 1] = (isDelete ? RTM_DELADDR : RTM_NEWADDR) | (flags << 16);
+  words[word + 2] = 0;
+  words[word + 3] = 0;
+  // ifaddrmsg: family, prefixlen, flags 0, scope; index
+  words[word + 4] = AF_INET | (prefixLength << 8) | (scope << 24);
+  words[word + 5] = index;
+  // IFA_LOCAL then IFA_ADDRESS, the same 4 bytes (rta_len 8 | rta_type << 16)
+  words[word + 6] = 8 | (IFA_LOCAL << 16);
+  words[word + 7] = address;
+  words[word + 8] = 8 | (IFA_ADDRESS << 16);
+  words[word + 9] = address;
   if (size > 40) {
-    // IFA_BROADCAST = address with the host bits set ("brd +")
-    const hostBits = 32 - prefixLength;
-    const r = (bits | (hostBits === 32 ? 0xffffffff : (1 << hostBits) - 1)) >>> 0;
-    b[at + 40] = 8;
-    b[at + 41] = 0;
-    b[at + 42] = IFA_BROADCAST;
-    b[at + 43] = 0;
-    b[at + 44] = r >>> 24;
-    b[at + 45] = (r >>> 16) & 0xff;
-    b[at + 46] = (r >>> 8) & 0xff;
-    b[at + 47] = r & 0xff;
+    // IFA_BROADCAST = address with the host bits set ("brd +"); prefixLength < 31 here, and a
+    // shift by 32 is a shift by 0 in JS, hence /0 on its own
+    const hostBits = prefixLength === 0 ? -1 : (1 << (32 - prefixLength)) - 1;
+    words[word + 10] = 8 | (IFA_BROADCAST << 16);
+    words[word + 11] = swap32(bits | hostBits);
   }
 }
 
@@ -384,8 +353,9 @@ export function encodePlainIPv4Address(
 ): Buffer | undefined {
   if (!isPlainIPv4Address(index, text, prefixLength)) return undefined;
   const len = prefixLength ?? 32;
-  const b = Buffer.allocUnsafe(plainIPv4AddressSize(mode, len));
-  writePlainIPv4Address(b, 0, mode, index, text, len);
+  const b = Buffer.alloc(plainIPv4AddressSize(mode, len));
+  const words = new Int32Array(b.buffer, b.byteOffset, b.length >> 2);
+  writePlainIPv4AddressWords(words, 0, mode, index, plainIPv4Address(index, text, len) as number, len);
   return b;
 }
 

@@ -2,7 +2,8 @@
 // with every field set in the constructor, so all requests share one shape and the hot path in
 // the connection stays monomorphic. It is kept small: a window of requests in flight is that many
 // of these, and every byte of them is copied by each scavenge that finds them alive. What only
-// dumps and GETs need lives in a ReplyState they alone carry.
+// dumps and GETs need lives in a ReplyState they alone carry, and a request of a compact kind
+// (CompactRequest) is three integers on it rather than an object of its own.
 import type { NetlinkMessage } from '../codec/message.ts';
 import { COST_ACK, COST_DUMP, COST_SINGLE } from './window.ts';
 import { HDR_FLAGS } from './wire.ts';
@@ -45,6 +46,24 @@ export interface DeferredMessage {
   writeTo(buf: Buffer, at: number): void;
 }
 
+/**
+ * A request kind whose every request is three small integers (`a`, `b`, `c`, each a 32-bit
+ * signed integer), kept on the PendingRequest itself: the hot path then allocates no object for the
+ * request at all. One shared instance per kind writes and describes them all. The arguments must
+ * have been validated when the request was made.
+ */
+export interface CompactRequest {
+  /** Bytes the message takes (a multiple of 4). */
+  size(a: number, b: number, c: number): number;
+  /**
+   * Writes every byte of the message, seq and pid 0, as 32-bit host-order words from
+   * `words[word]` on (messages start 4-byte aligned, so a batch buffer can be seen as words).
+   */
+  writeTo(words: Int32Array, word: number, a: number, b: number, c: number): void;
+  /** The operation's text, as errors name it. */
+  describe(a: number, b: number, c: number): string;
+}
+
 const noResolve = (_value: unknown): void => {};
 const noReject = (_error: Error): void => {};
 
@@ -66,10 +85,13 @@ export class ReplyState {
   interrupted = false;
   /** A decode failure inside a dump: the dump is drained to NLMSG_DONE, then rejected with this. */
   failure: Error | null = null;
+  /** Turns one reply into a value (null: replies other than the ACK are not decoded). */
+  readonly decode: Decoder<unknown> | null;
 
-  constructor(retries: number, wantsAck: boolean) {
+  constructor(retries: number, wantsAck: boolean, decode: Decoder<unknown> | null) {
     this.retries = retries;
     this.wantsAck = wantsAck;
+    this.decode = decode;
   }
 }
 
@@ -77,13 +99,15 @@ export class PendingRequest {
   readonly kind: ReplyKind;
   /** The whole request message (seq and pid are written into the batch that carries it)... */
   readonly message: Buffer | null;
-  /** ...or the request that writes it at send time. */
+  /** ...or the request that writes it at send time... */
   readonly deferred: DeferredMessage | null;
-  /** Its length in bytes. */
-  readonly size: number;
-  /** See `operation`: kept as given, formatted on demand. */
-  readonly op: Operation;
-  readonly decode: Decoder<unknown> | null;
+  /** ...or the kind that writes it from `a`, `b` and `c`. */
+  readonly compact: CompactRequest | null;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  /** See `operation`: kept as given, formatted on demand (null: the compact kind describes it). */
+  readonly op: Operation | null;
   /** The settling functions of the request's promise (set by the connection right after construction). */
   resolve: (value: unknown) => void = noResolve;
   reject: (error: Error) => void = noReject;
@@ -93,29 +117,54 @@ export class PendingRequest {
   /** Dumps and GETs only (null for an ACK-only request). */
   readonly state: ReplyState | null;
 
-  constructor(
+  private constructor(
+    kind: ReplyKind,
+    message: Buffer | null,
+    deferred: DeferredMessage | null,
+    compact: CompactRequest | null,
+    op: Operation | null,
+    state: ReplyState | null,
+    a: number,
+    b: number,
+    c: number,
+  ) {
+    this.kind = kind;
+    this.message = message;
+    this.deferred = deferred;
+    this.compact = compact;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.op = op;
+    this.state = state;
+  }
+
+  /** A request given as its bytes or as a DeferredMessage. */
+  static of(
     kind: ReplyKind,
     message: Buffer | DeferredMessage,
     op: Operation,
     decode: Decoder<unknown> | null,
     retries: number,
-  ) {
-    this.kind = kind;
-    let wantsAck: boolean;
+  ): PendingRequest {
     if (message instanceof Uint8Array) {
-      this.message = message;
-      this.deferred = null;
-      this.size = message.length;
-      wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
-    } else {
-      this.message = null;
-      this.deferred = message;
-      this.size = message.size;
-      wantsAck = true;
+      const wantsAck = (message.readUInt16LE(HDR_FLAGS) & NLM_F_ACK) !== 0;
+      const state = kind === REPLY_ACK ? null : new ReplyState(retries, wantsAck, decode);
+      return new PendingRequest(kind, message, null, null, op, state, 0, 0, 0);
     }
-    this.op = op;
-    this.decode = decode;
-    this.state = kind === REPLY_ACK ? null : new ReplyState(retries, wantsAck);
+    const state = kind === REPLY_ACK ? null : new ReplyState(retries, true, decode);
+    return new PendingRequest(kind, null, message, null, op, state, 0, 0, 0);
+  }
+
+  /** An ACK-only request of a compact kind: `a`, `b` and `c` are all there is of it. */
+  static compact(kind: CompactRequest, a: number, b: number, c: number): PendingRequest {
+    return new PendingRequest(REPLY_ACK, null, null, kind, null, null, a, b, c);
+  }
+
+  /** Its length in bytes. */
+  get size(): number {
+    if (this.compact !== null) return this.compact.size(this.a, this.b, this.c);
+    return this.message !== null ? this.message.length : (this.deferred as DeferredMessage).size;
   }
 
   /** Receive-buffer bytes its replies may occupy (see window.ts). */
@@ -123,23 +172,33 @@ export class PendingRequest {
     return costOf(this.kind);
   }
 
-  /** Writes the message at `at` in `buf` (seq and pid still 0). */
-  writeTo(buf: Buffer, at: number): void {
-    if (this.message !== null) this.message.copy(buf, at);
+  /** Turns a reply of a dump or GET into a value (null: ACK-only, or nothing to decode). */
+  get decode(): Decoder<unknown> | null {
+    return this.state === null ? null : this.state.decode;
+  }
+
+  /**
+   * Writes the message at `at` in `buf` (seq and pid still 0); `words` is the same memory as
+   * 32-bit words (`at` is a multiple of 4).
+   */
+  writeTo(buf: Buffer, words: Int32Array, at: number): void {
+    if (this.compact !== null) this.compact.writeTo(words, at >> 2, this.a, this.b, this.c);
+    else if (this.message !== null) this.message.copy(buf, at);
     else this.deferred?.writeTo(buf, at);
   }
 
-  /** The request's bytes (for mapping an ext-ack offset back onto them); written anew if deferred. */
+  /** The request's bytes (for mapping an ext-ack offset back onto them); written anew if not kept. */
   bytes(): Buffer {
     if (this.message !== null) return this.message;
     const buf = Buffer.alloc(this.size);
-    this.writeTo(buf, 0);
+    this.writeTo(buf, new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2), 0);
     return buf;
   }
 
   /** The operation's text, as error messages name it. */
   get operation(): string {
     const op = this.op;
+    if (op === null) return (this.compact as CompactRequest).describe(this.a, this.b, this.c);
     return typeof op === 'string' ? op : op.describe();
   }
 }
