@@ -8,6 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  type AddDeletePhase,
+  addDeleteSummary,
+  addDeleteWorkload,
+  renderAddDelete,
+} from './add-delete-phase.ts';
 import { churnWorkload } from './churn.ts';
 import {
   type AddressContender,
@@ -26,8 +32,8 @@ import {
   sequenceCount,
   writeAddressBatches,
 } from './namespace.ts';
-import { neighboursSummary, neighboursWorkload, renderNeighbours } from './neighbours.ts';
-import { nexthopsSummary, nexthopsWorkload, renderNexthops } from './nexthops.ts';
+import { NEIGHBOURS_PHASE } from './neighbours.ts';
+import { NEXTHOPS_PHASE } from './nexthops.ts';
 import {
   type AddressCell,
   type Cell,
@@ -38,7 +44,7 @@ import {
   renderTables,
   summaryJson,
 } from './report.ts';
-import { renderRules, rulesSummary, rulesWorkload } from './rules.ts';
+import { RULES_PHASE } from './rules.ts';
 import { summarize } from './stats.ts';
 import { Worker } from './worker.ts';
 import { type Family, parseFamily } from './workers/addresses.ts';
@@ -290,6 +296,8 @@ async function main() {
   if (sizes.includes(10000))
     results.notes.push('10k address runs: no separate warm-up round (workers are warm from the 1k runs)');
   const workers = await startAll(contenders);
+  const addDelete = (phase: AddDeletePhase, n: number, rounds: number, warmups: number) =>
+    addDeleteWorkload(phase, ns, workers, dir, n, ifindex, rounds, warmups, log);
   try {
     if (phases.has('check') && !args['skip-check']) {
       log('checking the requests each contender sends');
@@ -336,26 +344,17 @@ async function main() {
       log(
         `rules: ${RULES} IPv4 rules added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
       );
-      results.rules = await rulesWorkload(ns, workers, dir, RULES, reps1k, warmupCycles, log);
+      results.rules = await addDelete(RULES_PHASE, RULES, reps1k, warmupCycles);
     }
     if (phases.has('neighbours')) {
       log(`neighbours: ${NEIGHBOURS} IPv4 entries added then deleted, ${reps} runs after 1 warm-up cycle`);
-      results.neighbours = await neighboursWorkload(ns, workers, dir, NEIGHBOURS, ifindex, reps, 1, log);
+      results.neighbours = await addDelete(NEIGHBOURS_PHASE, NEIGHBOURS, reps, 1);
     }
     if (phases.has('nexthops')) {
       log(
         `nexthops: ${NEXTHOPS} nexthop objects added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
       );
-      results.nexthops = await nexthopsWorkload(
-        ns,
-        workers,
-        dir,
-        NEXTHOPS,
-        ifindex,
-        reps1k,
-        warmupCycles,
-        log,
-      );
+      results.nexthops = await addDelete(NEXTHOPS_PHASE, NEXTHOPS, reps1k, warmupCycles);
     }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
@@ -379,18 +378,20 @@ async function main() {
   }
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
-  if (results.rules) summary.rules_1k = rulesSummary(results.rules);
-  if (results.neighbours) summary.neighbours_10k = neighboursSummary(results.neighbours);
-  if (results.nexthops) summary.nexthops_1k = nexthopsSummary(results.nexthops);
+  if (results.rules) summary.rules_1k = addDeleteSummary(RULES_PHASE, results.rules);
+  if (results.neighbours) summary.neighbours_10k = addDeleteSummary(NEIGHBOURS_PHASE, results.neighbours);
+  if (results.nexthops) summary.nexthops_1k = addDeleteSummary(NEXTHOPS_PHASE, results.nexthops);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
     '',
     ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),
     renderTables(results, labels),
-    ...(results.rules ? [renderRules(results.rules, labels, RULES)] : []),
-    ...(results.neighbours ? [renderNeighbours(results.neighbours, labels, NEIGHBOURS)] : []),
-    ...(results.nexthops ? [renderNexthops(results.nexthops, labels, NEXTHOPS)] : []),
+    ...(results.rules ? [renderAddDelete(RULES_PHASE, results.rules, labels, RULES)] : []),
+    ...(results.neighbours
+      ? [renderAddDelete(NEIGHBOURS_PHASE, results.neighbours, labels, NEIGHBOURS)]
+      : []),
+    ...(results.nexthops ? [renderAddDelete(NEXTHOPS_PHASE, results.nexthops, labels, NEXTHOPS)] : []),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');
   const json = JSON.stringify(summary);
