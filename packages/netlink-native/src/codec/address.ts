@@ -8,7 +8,6 @@ import { attributeLength, attributeType, readString, readU32, sharedWriter } fro
 import {
   AF_INET,
   AF_INET6,
-  AF_UNSPEC,
   IFA_ADDRESS,
   IFA_ANYCAST,
   IFA_BROADCAST,
@@ -32,7 +31,7 @@ import {
   RTM_NEWADDR,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIP, parseIPInto, readAddressAttribute } from './ip.ts';
+import { familyByte, formatIP, parseIPInto, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 const lifetime = (v: number): number => (v === INFINITY_LIFE_TIME ? Number.POSITIVE_INFINITY : v);
@@ -152,7 +151,7 @@ export function encodeGetAddress(opts: GetAddressOptions = {}): Buffer {
   const w = sharedWriter;
   w.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
   const at = w.zeros(IFADDRMSG_LEN);
-  w.buf[at] = opts.family === 4 ? AF_INET : opts.family === 6 ? AF_INET6 : AF_UNSPEC;
+  w.buf[at] = familyByte(opts.family);
   if (opts.index !== undefined) w.buf.writeUInt32LE(opts.index >>> 0, at + 4);
   return w.finish();
 }

@@ -4,6 +4,7 @@
 // TypeError naming it, because it comes from a caller, not from the kernel.
 
 import type { Family } from '../types.ts';
+import { AF_INET, AF_INET6, AF_UNSPEC } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 
 // A small direct-mapped cache of formatted IPv4 addresses: dumps repeat the same gateways and
@@ -269,4 +270,20 @@ export function parseIPInto(text: string, out: Uint8Array, off: number, family?:
   if (family !== 6 && parseIPv4Into(text, out, off)) return 4;
   if (family !== 4 && text.includes(':') && parseIPv6Into(text, out, off)) return 16;
   return 0;
+}
+
+/** The AF_* byte of a family for a request header; AF_UNSPEC (both) when none is given. */
+export function familyByte(family: Family | undefined): number {
+  if (family === undefined) return AF_UNSPEC;
+  if (family === 4) return AF_INET;
+  if (family === 6) return AF_INET6;
+  throw new TypeError(`family must be 4 or 6, got ${family}`);
+}
+
+/** An ifindex a caller gave: an integer 1..2^31-1, else a TypeError naming the argument. */
+export function checkIfindex(name: string, v: number): number {
+  if (!Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
+    throw new TypeError(`${name} must be an ifindex (1..2^31-1), got ${v}`);
+  }
+  return v;
 }

@@ -17,7 +17,6 @@ import { attributeLength, attributeType, readS32, readU16, readU32, sharedWriter
 import {
   AF_INET,
   AF_INET6,
-  AF_UNSPEC,
   NLM_F_ACK,
   NLM_F_CREATE,
   NLM_F_DUMP,
@@ -29,7 +28,7 @@ import {
   RTM_NEWNEIGH,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatMac, readAddressAttribute } from './ip.ts';
+import { checkIfindex, familyByte, formatMac, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** sizeof(struct ndmsg). */
@@ -235,20 +234,6 @@ export interface GetNeighboursOptions {
   master?: number;
   /** ndm_flags NTF_PROXY: the proxy entries instead of the neighbours. */
   proxy?: boolean;
-}
-
-function checkIfindex(name: string, v: number): number {
-  if (!Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
-    throw new TypeError(`${name} must be an ifindex (1..2^31-1), got ${v}`);
-  }
-  return v;
-}
-
-function familyByte(family: Family | undefined): number {
-  if (family === undefined) return AF_UNSPEC;
-  if (family === 4) return AF_INET;
-  if (family === 6) return AF_INET6;
-  throw new TypeError(`family must be 4 or 6, got ${family}`);
 }
 
 /** Writes struct ndmsg; returns its offset. */

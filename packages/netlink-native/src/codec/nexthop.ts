@@ -49,7 +49,7 @@ import {
   RTM_NEWNEXTHOPBUCKET,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIPv4, formatIPv6, ipFamily } from './ip.ts';
+import { checkIfindex, familyByte, formatIPv4, formatIPv6, ipFamily } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** The kernel reports resilient-group timers in clock_t, USER_HZ = 100 ticks a second. */
@@ -205,16 +205,9 @@ export interface GetNexthopsOptions {
   fdb?: boolean;
 }
 
-function ifindex(name: string, v: number): number {
-  if (!Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
-    throw new TypeError(`${name} must be an ifindex (1..2^31-1), got ${v}`);
-  }
-  return v;
-}
-
 function writeNhmsg(family: Family | undefined): void {
   const at = sharedWriter.zeros(NHMSG_LEN);
-  sharedWriter.buf[at] = family === undefined ? AF_UNSPEC : family === 4 ? AF_INET : AF_INET6;
+  sharedWriter.buf[at] = familyByte(family);
 }
 
 /**
@@ -229,8 +222,8 @@ export function encodeGetNexthops(opts: GetNexthopsOptions = {}): Buffer {
   }
   w.begin(RTM_GETNEXTHOP, NLM_F_REQUEST | NLM_F_DUMP);
   writeNhmsg(opts.family);
-  if (opts.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', opts.oif));
-  if (opts.master !== undefined) w.u32(NHA_MASTER, ifindex('master', opts.master));
+  if (opts.oif !== undefined) w.u32(NHA_OIF, checkIfindex('oif', opts.oif));
+  if (opts.master !== undefined) w.u32(NHA_MASTER, checkIfindex('master', opts.master));
   if (opts.groups) w.bytes(NHA_GROUPS, EMPTY);
   if (opts.fdb) w.bytes(NHA_FDB, EMPTY);
   return w.finish();
@@ -401,7 +394,7 @@ export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'a
     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL),
   );
   const at = w.zeros(NHMSG_LEN);
-  w.buf[at] = family === undefined ? AF_UNSPEC : family === 4 ? AF_INET : AF_INET6;
+  w.buf[at] = familyByte(family);
   w.buf[at + 2] = u8Of('protocol', spec.protocol ?? 0);
   w.buf.writeUInt32LE(u32Of('flags', spec.flags ?? 0), at + 4);
   w.u32(NHA_ID, nexthopIdOf(spec.id));
@@ -417,7 +410,7 @@ export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'a
   }
   if (spec.blackhole) w.bytes(NHA_BLACKHOLE, EMPTY);
   if (spec.gateway !== undefined) w.ip(NHA_GATEWAY, spec.gateway, gwFamily);
-  if (spec.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', spec.oif));
+  if (spec.oif !== undefined) w.u32(NHA_OIF, checkIfindex('oif', spec.oif));
   if (spec.fdb) w.bytes(NHA_FDB, EMPTY);
   return w.finish();
 }
@@ -515,8 +508,8 @@ export function encodeGetNexthopBuckets(opts: GetNexthopBucketsOptions = {}): Bu
   const w = sharedWriter;
   w.begin(RTM_GETNEXTHOPBUCKET, NLM_F_REQUEST | NLM_F_DUMP);
   writeNhmsg(undefined);
-  if (opts.oif !== undefined) w.u32(NHA_OIF, ifindex('oif', opts.oif));
-  if (opts.master !== undefined) w.u32(NHA_MASTER, ifindex('master', opts.master));
+  if (opts.oif !== undefined) w.u32(NHA_OIF, checkIfindex('oif', opts.oif));
+  if (opts.master !== undefined) w.u32(NHA_MASTER, checkIfindex('master', opts.master));
   if (opts.id !== undefined) w.u32(NHA_ID, nexthopIdOf(opts.id));
   if (opts.nhId !== undefined) {
     const at = w.nestStart(NHA_RES_BUCKET | NLA_F_NESTED);

@@ -72,7 +72,7 @@ import {
   RTPROT_UNSPEC,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatIP, ipFamily, parseIP, readAddressAttribute } from './ip.ts';
+import { familyByte, formatIP, ipFamily, parseIP, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 // RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
@@ -274,8 +274,6 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
 }
 
 // ---- request encoders ----
-
-const familyByte = (f: Family): number => (f === 4 ? AF_INET : AF_INET6);
 
 function u8(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 0 || v > 255) throw new TypeError(`${name} must be 0..255, got ${v}`);

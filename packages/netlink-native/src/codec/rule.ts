@@ -52,7 +52,7 @@ import {
   RTM_NEWRULE,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { readAddressAttribute } from './ip.ts';
+import { familyByte, readAddressAttribute } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** FR_ACT_* value → name; the index is the wire value (the kernel refuses anything above 8). */
@@ -262,8 +262,6 @@ export function decodeRule(msg: NetlinkMessage): Rule {
 }
 
 // ---- request encoders ----
-
-const familyByte = (f: Family): number => (f === 4 ? AF_INET : AF_INET6);
 
 function uint(name: string, v: number, max: number): number {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new TypeError(`${name} must be 0..${max}, got ${v}`);
