@@ -218,20 +218,26 @@ const [major = 0, minor = 0] = release().split('.').map(Number);
 const wideWeights = major > 6 || (major === 6 && minor >= 12);
 
 test(
-  'group weights above 256 use nexthop_grp.weight_high (kernels >= 6.12)',
-  { skip: needsNetns.skip || (wideWeights ? false : `kernel ${release()} has 8-bit group weights`) },
+  'group weights above 256 use nexthop_grp.weight_high: kept by kernels >= 6.12, refused before',
+  needsNetns,
   () =>
     withHandle(async (nl, ns) => {
       node(ns);
       await nl.nexthops.add({ id: 10, gateway: '172.30.250.1', link: 'v0' });
       await nl.nexthops.add({ id: 11, gateway: '172.30.250.2', link: 'v0' });
-      await nl.nexthops.add({
+      const add = nl.nexthops.add({
         id: 20,
         group: [
           { id: 10, weight: 300 },
           { id: 11, weight: 65535 },
         ],
       });
+      if (!wideWeights) {
+        // Before 6.12 weight_high was a reserved byte the kernel requires to be 0.
+        await assert.rejects(add, (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL');
+        return;
+      }
+      await add;
       assert.deepEqual((await nl.nexthops.get(20)).group, [
         { id: 10, weight: 300 },
         { id: 11, weight: 65535 },
