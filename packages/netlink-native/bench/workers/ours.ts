@@ -148,7 +148,7 @@ async function nexthops(args: string[]) {
   if (op !== 'add' && op !== 'del') throw new Error(`nexthops needs add or del, got ${op}`);
   const count = intArg(args, 1, 'count');
   const link = intArg(args, 2, 'ifindex');
-  const one = (i: number): Promise<void> => {
+  const one = (i: number): Promise<unknown> => {
     const nh = nexthopAt(i);
     return op === 'add'
       ? nl.nexthops.add({ id: nh.id, gateway: nh.gateway, link })
@@ -158,7 +158,7 @@ async function nexthops(args: string[]) {
     if (mode === 'seq') {
       for (let i = 0; i < count; i++) await one(i);
     } else {
-      const all: Promise<void>[] = new Array(count);
+      const all: Promise<unknown>[] = new Array(count);
       for (let i = 0; i < count; i++) all[i] = one(i);
       await Promise.all(all);
     }

@@ -65,8 +65,11 @@ export interface NexthopResilienceOptions extends NexthopResilienceSpec {
  * - a `group` of other nexthop objects, hash-threshold ('mpath', the default) or 'resilient'.
  */
 export interface NexthopOptions {
-  /** 1..2^32-1: the id routes name it by (`nhId`). */
-  id: number;
+  /**
+   * 1..2^32-1: the id routes name it by (`nhId`). `add` may leave it out: the kernel then picks a
+   * free id, and `add` resolves with it. `replace` needs it.
+   */
+  id?: number;
   /** NHA_GATEWAY, IPv4 or IPv6. */
   gateway?: string;
   /** NHA_OIF: the link it leaves through. */
@@ -112,8 +115,12 @@ function checkId(id: unknown): number {
 /** The spec without link indexes (filled in after the lookups), and `ip nexthop`'s words for it. */
 function nexthopSpec(o: NexthopOptions): { spec: NexthopSpec; words: string[] } {
   if (typeof o !== 'object' || o === null) throw new TypeError('nexthop add needs { id, ... }');
-  const spec: NexthopSpec = { id: checkId(o.id) };
-  const words = [`id ${o.id}`];
+  const spec: NexthopSpec = {};
+  const words: string[] = [];
+  if (o.id !== undefined) {
+    spec.id = checkId(o.id);
+    words.push(`id ${o.id}`);
+  }
   if (o.family !== undefined) {
     if (o.family !== 4 && o.family !== 6) throw new TypeError(`family must be 4 or 6, got ${o.family}`);
     spec.family = o.family;
@@ -221,9 +228,19 @@ export class Nexthops {
     return this.#conn.single(encodeGetNexthop(id), `nexthop get id ${id}`, decodeNexthop);
   }
 
-  /** Creates a nexthop object; EEXIST when the id is taken (RTM_NEWNEXTHOP, NLM_F_EXCL). */
-  add(options: NexthopOptions): Promise<void> {
-    return this.#change(options, 'add');
+  /**
+   * Creates a nexthop object (RTM_NEWNEXTHOP, NLM_F_EXCL) and resolves with its id: the one given,
+   * or, without `id`, the one the kernel chose (the request then carries NLM_F_ECHO, as `ip -echo
+   * nexthop add via ...`, and the kernel answers with the object it made before the ACK). EEXIST
+   * when the id is taken.
+   */
+  async add(options: NexthopOptions): Promise<number> {
+    if (typeof options === 'object' && options !== null && options.id === undefined) {
+      const made = await this.#change(options, 'add', true);
+      return (made as NexthopObject).id;
+    }
+    await this.#change(options, 'add');
+    return options.id as number;
   }
 
   /**
@@ -231,8 +248,11 @@ export class Nexthops {
    * naming it follows at once, without a route notification. A single nexthop cannot become a
    * group or the reverse (EINVAL).
    */
-  replace(options: NexthopOptions): Promise<void> {
-    return this.#change(options, 'replace');
+  async replace(options: NexthopOptions): Promise<void> {
+    if (typeof options === 'object' && options !== null && options.id === undefined) {
+      throw new TypeError('nexthop replace needs the id of the object to replace');
+    }
+    await this.#change(options, 'replace');
   }
 
   /** Deletes a nexthop object (RTM_DELNEXTHOP), and with it every route that names it; ENOENT if none. */
@@ -245,13 +265,23 @@ export class Nexthops {
     return this.#conn.ack(encodeDelNexthop(id), `nexthop del id ${id}`);
   }
 
-  async #change(options: NexthopOptions, mode: 'add' | 'replace'): Promise<void> {
+  /** Sends the add or replace; with `echo`, resolves with the object the kernel echoes back. */
+  async #change(
+    options: NexthopOptions,
+    mode: 'add' | 'replace',
+    echo = false,
+  ): Promise<NexthopObject | undefined> {
     const { spec, words } = nexthopSpec(options);
     // Encode before the link lookup so a bad shape fails before anything is sent.
     if (options.link !== undefined) spec.oif = 1;
-    encodeNewNexthop(spec, mode);
+    encodeNewNexthop(spec, mode, echo);
     if (options.link !== undefined) spec.oif = await resolveIndex(this.#conn, options.link);
-    await this.#conn.ack(encodeNewNexthop(spec, mode), `nexthop ${mode} ${words.join(' ')}`);
+    const operation = `nexthop ${mode} ${words.join(' ')}`;
+    const request = encodeNewNexthop(spec, mode, echo);
+    // The echo is a GET-like reply followed by the ACK: the single-reply path keeps it until then.
+    if (echo) return this.#conn.single(request, operation, decodeNexthop);
+    await this.#conn.ack(request, operation);
+    return undefined;
   }
 
   /**

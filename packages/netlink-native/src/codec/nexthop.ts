@@ -39,6 +39,7 @@ import {
   NLM_F_ACK,
   NLM_F_CREATE,
   NLM_F_DUMP,
+  NLM_F_ECHO,
   NLM_F_EXCL,
   NLM_F_REPLACE,
   NLM_F_REQUEST,
@@ -272,8 +273,11 @@ export interface NexthopResilienceSpec {
  * first.
  */
 export interface NexthopSpec {
-  /** NHA_ID, 1..2^32-1. */
-  id: number;
+  /**
+   * NHA_ID, 1..2^32-1. Left out of an add, the kernel picks a free id (`ip nexthop add via ...`
+   * without `id`); a replace needs one.
+   */
+  id?: number;
   /** nh_family. Default: the gateway's; AF_UNSPEC for a group; else IPv4 (as iproute2 sends a bare `blackhole`). */
   family?: Family;
   /** nh_protocol (RTPROT_*), default 0. */
@@ -373,10 +377,14 @@ function u8Of(name: string, v: number): number {
  * RTM_NEWNEXTHOP: 'add' = CREATE|EXCL (EEXIST when the id is taken), 'replace' = CREATE|REPLACE.
  * Attributes in the order iproute2 6.1 writes them for `ip nexthop add id N [group ...] [type
  * resilient ...] [blackhole] [via GW] [dev X] [fdb]`: NHA_ID, NHA_GROUP, NHA_RES_GROUP,
- * NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF, NHA_FDB.
+ * NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF, NHA_FDB. `echo` sets NLM_F_ECHO (`ip -echo
+ * nexthop add`): the kernel then sends the object it made, with the id it chose, before the ACK.
  */
-export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'add'): Buffer {
+export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'add', echo = false): Buffer {
   checkNexthopShape(spec);
+  if (spec.id === undefined && mode === 'replace') {
+    throw new TypeError('a nexthop replace needs the id of the object to replace');
+  }
   const gwFamily = spec.gateway === undefined ? undefined : ipFamily(spec.gateway);
   if (spec.gateway !== undefined && gwFamily === undefined) {
     throw new TypeError(`not an IP address: ${JSON.stringify(spec.gateway)}`);
@@ -391,13 +399,17 @@ export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'a
   const w = sharedWriter;
   w.begin(
     RTM_NEWNEXTHOP,
-    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL),
+    NLM_F_REQUEST |
+      NLM_F_ACK |
+      NLM_F_CREATE |
+      (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL) |
+      (echo ? NLM_F_ECHO : 0),
   );
   const at = w.zeros(NHMSG_LEN);
   w.buf[at] = familyByte(family);
   w.buf[at + 2] = u8Of('protocol', spec.protocol ?? 0);
   w.buf.writeUInt32LE(u32Of('flags', spec.flags ?? 0), at + 4);
-  w.u32(NHA_ID, nexthopIdOf(spec.id));
+  if (spec.id !== undefined) w.u32(NHA_ID, nexthopIdOf(spec.id));
   if (spec.group !== undefined) writeGroup(spec.group);
   if (spec.resilient !== undefined) writeResilience(spec.resilient);
   if (spec.groupType !== undefined) {

@@ -274,3 +274,39 @@ test('a monitor sees the nexthop objects nexthops.add, replace and delete change
     }
   }),
 );
+
+test(
+  'nexthops.add without an id resolves with the id the kernel chose, the one `ip nexthop` shows',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      node(ns);
+      ip(ns, 'nexthop', 'add', 'id', '1', 'blackhole'); // taken: the kernel must pick another
+      const [a, b, c] = await Promise.all([
+        nl.nexthops.add({ gateway: '172.30.250.1', link: 'v0' }),
+        nl.nexthops.add({ gateway: '2001:db8:1::1', link: 'v0' }),
+        nl.nexthops.add({ blackhole: true }),
+      ]);
+      const theirs = new Map(ipNexthops(ns).map((n) => [n.id, n]));
+      assert.equal(theirs.size, 4);
+      assert.equal(new Set([1, a, b, c]).size, 4, `four distinct ids: 1, ${a}, ${b}, ${c}`);
+      assert.deepEqual([theirs.get(a)?.gateway, theirs.get(a)?.dev], ['172.30.250.1', 'v0']);
+      assert.equal(theirs.get(b)?.gateway, '2001:db8:1::1');
+      assert.equal(theirs.get(c)?.blackhole, null);
+      // a given id comes back as it was given; the route then names the kernel's id
+      assert.equal(await nl.nexthops.add({ id: 77, gateway: '172.30.250.2', link: 'v0' }), 77);
+      await nl.routes.add({ dst: '10.9.0.0/16', nhId: a });
+      const [route] = ipJson<{ nhid?: number }[]>(ns, 'route', 'show', '10.9.0.0/16');
+      assert.equal(route?.nhid, a);
+      // the kernel's refusal of an echoed add is a NetlinkError like any other, and nothing is left
+      await assert.rejects(nl.nexthops.add({ gateway: '192.0.2.1', link: 'v0' }), (e: unknown) => {
+        assert.ok(e instanceof NetlinkError);
+        assert.equal(e.code, 'ENETUNREACH');
+        assert.equal(e.operation, 'nexthop add via 192.0.2.1 dev v0');
+        return true;
+      });
+      await assert.rejects(nl.nexthops.replace({ gateway: '172.30.250.3', link: 'v0' }), /needs the id/);
+      assert.equal(nl.info.inFlight, 0);
+      assert.equal(ipNexthops(ns).length, 5);
+    }),
+);

@@ -557,6 +557,10 @@ const BUILDERS: Record<string, Build> = {
   'rule-del-v6': () => encodeDelRule({ family: 6, priority: 300, src: '2001:db8::', srcLength: 32 }),
   'rule-dump-v4': () => encodeGetRules(4),
   'rule-dump-v6': () => encodeGetRules(6),
+  // routes and nexthops (issue 14): kernel-picked nexthop ids, route get vrf / connected
+  'nexthop-add-echo': (ix) => encodeNewNexthop({ gateway: '10.0.0.2', oif: idx(ix, 'v0') }, 'add', true),
+  'route-get-vrf': (ix) => encodeGetRoute({ dst: '10.0.0.9', oif: idx(ix, 'v0') }),
+  'route-get-from': () => encodeGetRoute({ dst: '10.0.0.5', src: '10.0.0.1' }),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));

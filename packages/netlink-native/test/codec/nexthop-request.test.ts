@@ -12,8 +12,10 @@ import {
   NEXTHOP_GRP_TYPE_MPATH,
   NEXTHOP_GRP_TYPE_RES,
   type NexthopSpec,
+  NHA_GATEWAY,
   NLM_F_ACK,
   NLM_F_CREATE,
+  NLM_F_ECHO,
   NLM_F_EXCL,
   NLM_F_REPLACE,
   NLM_F_REQUEST,
@@ -107,6 +109,19 @@ test('add is CREATE|EXCL, replace CREATE|REPLACE, delete a bare nhmsg with NHA_I
   assert.equal(decodeNexthop(del).id, 4000000000);
   const v6 = one(encodeNewNexthop({ id: 2, gateway: 'fe80::1', oif: 2 }));
   assert.equal(v6.payload[0], AF_INET6, 'the gateway gives the family');
+});
+
+test('an add without an id leaves NHA_ID out, and asks for the echo only when told', () => {
+  const echoed = one(encodeNewNexthop({ gateway: '10.0.0.2', oif: 3 }, 'add', true));
+  assert.equal(echoed.flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO);
+  // nhmsg, NHA_GATEWAY, NHA_OIF: no NHA_ID
+  assert.equal(echoed.payload.readUInt16LE(10), NHA_GATEWAY, 'NHA_GATEWAY right after the nhmsg');
+  assert.equal(echoed.payload.length, 8 + 8 + 8);
+  const plain = one(encodeNewNexthop({ gateway: '10.0.0.2', oif: 3 }));
+  assert.equal(plain.flags & NLM_F_ECHO, 0);
+  const withId = one(encodeNewNexthop({ id: 9, blackhole: true }, 'add', true));
+  assert.equal(decodeNexthop(withId).id, 9, 'echo with a given id keeps NHA_ID');
+  assert.throws(() => encodeNewNexthop({ blackhole: true }, 'replace'), /replace needs the id/);
 });
 
 test('weights above 256 go in weight_high; timers are clock_t', () => {
