@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressCell, Cell } from './report.ts';
-import { isError, num, table } from './report.ts';
+import { cpuMedian, firstCycle, isError, median, num, table } from './report.ts';
 import { round, summarize } from './stats.ts';
 import { Worker } from './worker.ts';
 
@@ -52,8 +52,89 @@ function writeBatches(phase: AddDeletePhase, dir: string, n: number): Record<Op,
   return files;
 }
 
-/** `warmups` untimed then `rounds` timed add/delete cycles of n objects, interleaved across contenders. */
-export async function addDeleteWorkload(
+/** What one add/delete workload runs: who, the command for each half, and how `ip` checks it. */
+export interface Rounds {
+  /** Progress lines: `${name} run 1/5 done`, `${name} ours: <error>`. */
+  name: string;
+  /** What errors call the objects (`after add, ip shows 3 of 1000 rules`). */
+  objects: string;
+  n: number;
+  /** The contenders (worker names) in the order each round runs them. */
+  names: readonly string[];
+  command: (name: string, op: Op) => string;
+  /** How many of the objects the namespace has, as `ip` shows them. */
+  count: () => number;
+  /** Removes whatever a failed contender left. */
+  flush: () => void;
+  timeoutMs: number;
+}
+
+/**
+ * `warmups` untimed then `rounds` timed add/delete cycles, interleaved across contenders. The
+ * first warm-up cycle is kept apart (`firstOpsPerSec`): what a process that has not run this
+ * workload before gets, before V8 has compiled its path and sized its heap (bench/README.md).
+ */
+export async function runRounds(
+  spec: Rounds,
+  workers: Map<string, Worker | Error>,
+  rounds: number,
+  warmups: number,
+  log: (msg: string) => void,
+): Promise<Record<string, Cell<AddressCell>>> {
+  const { n } = spec;
+  // Ms of each half and CPU seconds of both (when the contender reports its CPU time; not `ip`).
+  const runs: Record<string, { add: number[]; del: number[]; cpu: number[]; first?: number }> = {};
+  const failed: Record<string, string> = {};
+  for (const name of spec.names) {
+    const w = workers.get(name);
+    if (w instanceof Error) failed[name] = `did not start: ${w.message}`;
+    runs[name] = { add: [], del: [], cpu: [] };
+  }
+  for (let round = 1 - warmups; round <= rounds; round++) {
+    for (const name of spec.names) {
+      const w = workers.get(name);
+      if (failed[name] || !(w instanceof Worker)) continue;
+      try {
+        const [addNs, addCpu] = await w.request(spec.command(name, 'add'), spec.timeoutMs);
+        const present = spec.count();
+        if (present !== n) throw new Error(`after add, ip shows ${present} of ${n} ${spec.objects}`);
+        const [delNs, delCpu] = await w.request(spec.command(name, 'del'), spec.timeoutMs);
+        const left = spec.count();
+        if (left !== 0) throw new Error(`after delete, ip shows ${left} ${spec.objects} left`);
+        const r = runs[name]!;
+        if (round === 1 - warmups && warmups > 0) r.first = (2 * n) / ((addNs! + delNs!) / 1e9);
+        if (round > 0) {
+          r.add.push(addNs! / 1e6);
+          r.del.push(delNs! / 1e6);
+          if (addCpu !== undefined && delCpu !== undefined) r.cpu.push((addCpu + delCpu) / 1e9);
+        }
+      } catch (err) {
+        failed[name] = err instanceof Error ? err.message : String(err);
+        log(`${spec.name} ${name}: ${failed[name]}`);
+        spec.flush();
+      }
+    }
+    log(`${spec.name} ${round > 0 ? `run ${round}/${rounds}` : 'warm-up'} done`);
+  }
+  const cells: Record<string, Cell<AddressCell>> = {};
+  for (const name of spec.names) {
+    const { add, del, cpu, first } = runs[name]!;
+    const error = failed[name];
+    cells[name] = error
+      ? { error }
+      : {
+          opsPerSec: summarize(add.map((ms, i) => (2 * n) / ((ms + del[i]!) / 1000)))!,
+          addMs: summarize(add)!,
+          delMs: summarize(del)!,
+          cpuOpsPerSec: summarize(cpu.map((seconds) => (2 * n) / seconds)),
+          ...(first === undefined ? {} : { firstOpsPerSec: first }),
+        };
+  }
+  return cells;
+}
+
+/** A phase's rounds: n of its objects, its contenders that were started, its commands and counts. */
+export function addDeleteWorkload(
   phase: AddDeletePhase,
   ns: string,
   workers: Map<string, Worker | Error>,
@@ -65,61 +146,18 @@ export async function addDeleteWorkload(
   log: (msg: string) => void,
 ): Promise<Record<string, Cell<AddressCell>>> {
   const files = writeBatches(phase, dir, n);
-  const command = (name: string, op: Op) =>
-    name === 'ip_batch' ? `batch ${files[op]}` : phase.workerCommand(op, n, ifindex);
-  const names = phase.contenders.filter((name) => workers.has(name));
-  const timeout = 30_000 + n * 20;
-  // Ms of each half and CPU seconds of both (when the contender reports its CPU time; not `ip`).
-  const runs: Record<string, { add: number[]; del: number[]; cpu: number[] }> = {};
-  const failed: Record<string, string> = {};
-  for (const name of names) {
-    const w = workers.get(name);
-    if (w instanceof Error) failed[name] = `did not start: ${w.message}`;
-    runs[name] = { add: [], del: [], cpu: [] };
-  }
-  for (let round = 1 - warmups; round <= rounds; round++) {
-    for (const name of names) {
-      const w = workers.get(name);
-      if (failed[name] || !(w instanceof Worker)) continue;
-      try {
-        const [addNs, addCpu] = await w.request(command(name, 'add'), timeout);
-        const present = phase.count(ns);
-        if (present !== n) throw new Error(`after add, ip shows ${present} of ${n} ${phase.objects}`);
-        const [delNs, delCpu] = await w.request(command(name, 'del'), timeout);
-        const left = phase.count(ns);
-        if (left !== 0) throw new Error(`after delete, ip shows ${left} ${phase.objects} left`);
-        if (round > 0) {
-          runs[name]!.add.push(addNs! / 1e6);
-          runs[name]!.del.push(delNs! / 1e6);
-          if (addCpu !== undefined && delCpu !== undefined) runs[name]!.cpu.push((addCpu + delCpu) / 1e9);
-        }
-      } catch (err) {
-        failed[name] = err instanceof Error ? err.message : String(err);
-        log(`${phase.name} ${n} ${name}: ${failed[name]}`);
-        phase.flush(ns);
-      }
-    }
-    log(`${phase.name} ${n} ${round > 0 ? `run ${round}/${rounds}` : 'warm-up'} done`);
-  }
-  const cells: Record<string, Cell<AddressCell>> = {};
-  for (const name of names) {
-    const { add, del, cpu } = runs[name]!;
-    const error = failed[name];
-    cells[name] = error
-      ? { error }
-      : {
-          opsPerSec: summarize(add.map((ms, i) => (2 * n) / ((ms + del[i]!) / 1000)))!,
-          addMs: summarize(add)!,
-          delMs: summarize(del)!,
-          cpuOpsPerSec: summarize(cpu.map((seconds) => (2 * n) / seconds)),
-        };
-  }
-  return cells;
+  const spec: Rounds = {
+    name: `${phase.name} ${n}`,
+    objects: phase.objects,
+    n,
+    names: phase.contenders.filter((name) => workers.has(name)),
+    command: (name, op) => (name === 'ip_batch' ? `batch ${files[op]}` : phase.workerCommand(op, n, ifindex)),
+    count: () => phase.count(ns),
+    flush: () => phase.flush(ns),
+    timeoutMs: 30_000 + n * 20,
+  };
+  return runRounds(spec, workers, rounds, warmups, log);
 }
-
-const median = (c: Cell<AddressCell> | undefined) => (c && !isError(c) ? c.opsPerSec.median : undefined);
-const cpuMedian = (c: Cell<AddressCell> | undefined) =>
-  c && !isError(c) ? c.cpuOpsPerSec?.median : undefined;
 
 /**
  * A phase's part of the JSON summary: ops/s and ops/CPU-s per contender, ours to ip -batch, and to
@@ -141,6 +179,7 @@ export function addDeleteSummary(
   return {
     ops_per_s: perContender(median),
     cpu_ops_per_s: perContender(cpuMedian),
+    first_cycle_ops_per_s: perContender((c) => (c && !isError(c) ? c.firstOpsPerSec : undefined)),
     ours_vs_ip_batch: ratio(median(cells.ip_batch)),
     ...(phase.contenders.includes('pyroute2') ? { ours_vs_pyroute2: ratio(median(cells.pyroute2)) } : {}),
     ...(phase.contenders.includes('npm_netlink')
@@ -163,7 +202,7 @@ export function renderAddDelete(
   const labelOf = (name: string) => phase.labels[name] ?? labels[name] ?? name;
   const rows = Object.entries(cells).map(([name, c]) => {
     const label = labelOf(name);
-    if (isError(c)) return [label, 'failed', '', '', '', '', ''];
+    if (isError(c)) return [label, 'failed', '', '', '', '', '', ''];
     const cpu = c.cpuOpsPerSec?.median;
     return [
       label,
@@ -173,11 +212,15 @@ export function renderAddDelete(
       num(c.delMs.median, 1),
       cpu === undefined ? '-' : num(cpu),
       String(c.opsPerSec.runs),
+      firstCycle(c),
     ];
   });
   return [
     phase.title(n),
-    table(['contender', 'ops/s median', 'min–max', 'add ms', 'del ms', 'ops/CPU-s', 'runs'], rows),
+    table(
+      ['contender', 'ops/s median', 'min–max', 'add ms', 'del ms', 'ops/CPU-s', 'runs', 'first cycle'],
+      rows,
+    ),
     ...Object.entries(cells).flatMap(([name, c]) =>
       isError(c) ? [`  failed: ${labelOf(name)}: ${c.error}`] : [],
     ),

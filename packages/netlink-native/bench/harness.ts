@@ -12,7 +12,9 @@ import {
   type AddDeletePhase,
   addDeleteSummary,
   addDeleteWorkload,
+  type Rounds,
   renderAddDelete,
+  runRounds,
 } from './add-delete-phase.ts';
 import { churnWorkload } from './churn.ts';
 import {
@@ -76,9 +78,14 @@ const bench = import.meta.dirname;
 const paths: Paths = { bench, peers: resolve(args.peers ?? join(bench, '../../../.cache/bench-peers')) };
 const quick = args.quick;
 const reps = Number(args.reps ?? (quick ? 3 : 5));
-// V8 needs a few thousand calls to optimise a hot path; one 1k cycle is not enough to measure ours steady.
-const warmupCycles = Number(args.warmup ?? 3);
-const reps1k = Number(args['reps-1k'] ?? (quick ? 5 : 9));
+// Untimed 1k cycles before the timed ones, for every contender alike. A Node process new to a
+// workload spends its first ~20 cycles compiling it (V8's background threads, on the same pinned
+// CPU) and growing its heap (each new page is a fault, ~12 µs in this VM): measured in
+// bench/README.md. The first cycle is still reported, as `first cycle`.
+const warmupCycles = Number(args.warmup ?? 30);
+// 1k cycles are short (~15 ms for ours and the C limit) and each is perturbed by whichever
+// scavenge falls in it: many runs, so the median is steady.
+const reps1k = Number(args['reps-1k'] ?? (quick ? 9 : 15));
 // Pinned to one CPU for stable numbers; CPU 1 leaves CPU 0 to the harness and the rest of the system.
 const cpu = args.cpu === 'none' ? undefined : Number(args.cpu ?? (availableParallelism() > 1 ? 1 : 0));
 const v6Big = args['v6-10k'];
@@ -161,8 +168,8 @@ async function checkMessages(contenders: AddressContender[], ifindex: number, di
   }
 }
 
-/** `warmups` untimed then `rounds` timed add/delete cycles of n addresses, interleaved across contenders. */
-async function addressWorkload(
+/** The address phase of one family and size: bench/add-delete-phase.ts runs its rounds. */
+function addressWorkload(
   family: Family,
   n: number,
   contenders: AddressContender[],
@@ -173,60 +180,18 @@ async function addressWorkload(
   warmups: number,
 ): Promise<Record<string, Cell<AddressCell>>> {
   const batch = writeAddressBatches(dir, family, n);
-  const timeout = 30_000 + n * 10;
-  const add: Record<string, number[]> = {};
-  const del: Record<string, number[]> = {};
-  // CPU time of the contender process for add + delete, when it reports one (not `ip`).
-  const cpu: Record<string, number[]> = {};
-  const failed: Record<string, string> = {};
-  for (const c of contenders) {
-    const w = workers.get(c.name);
-    if (w instanceof Error) failed[c.name] = `did not start: ${w.message}`;
-    add[c.name] = [];
-    del[c.name] = [];
-    cpu[c.name] = [];
-  }
-  for (let round = 1 - warmups; round <= rounds; round++) {
-    for (const c of contenders) {
-      const w = workers.get(c.name);
-      if (failed[c.name] || !(w instanceof Worker)) continue;
-      try {
-        const [addNs, addCpu] = await w.request(c.command('add', family, n, ifindex, batch), timeout);
-        const present = sequenceCount(ns, family);
-        if (present !== n) throw new Error(`after add, ip shows ${present} of ${n} addresses`);
-        const [delNs, delCpu] = await w.request(c.command('del', family, n, ifindex, batch), timeout);
-        const left = sequenceCount(ns, family);
-        if (left !== 0) throw new Error(`after delete, ip shows ${left} addresses left`);
-        if (round > 0) {
-          add[c.name]!.push(addNs! / 1e6);
-          del[c.name]!.push(delNs! / 1e6);
-          if (addCpu !== undefined && delCpu !== undefined) cpu[c.name]!.push((addCpu + delCpu) / 1e9);
-        }
-      } catch (err) {
-        failed[c.name] = errorText(err);
-        log(`IPv${family} ${label(n)} ${c.name}: ${failed[c.name]}`);
-        flushSequence(ns, family);
-      }
-    }
-    log(`IPv${family} ${label(n)} ${round > 0 ? `run ${round}/${rounds}` : 'warm-up'} done`);
-  }
-  const cells: Record<string, Cell<AddressCell>> = {};
-  for (const c of contenders) {
-    const a = add[c.name]!;
-    const d = del[c.name]!;
-    const ops = a.map((ms, i) => (2 * n) / ((ms + d[i]!) / 1000));
-    const cpuOps = cpu[c.name]!.map((seconds) => (2 * n) / seconds);
-    const error = failed[c.name];
-    cells[c.name] = error
-      ? { error }
-      : {
-          opsPerSec: summarize(ops)!,
-          addMs: summarize(a)!,
-          delMs: summarize(d)!,
-          cpuOpsPerSec: summarize(cpuOps),
-        };
-  }
-  return cells;
+  const byName = new Map(contenders.map((c) => [c.name, c]));
+  const spec: Rounds = {
+    name: `IPv${family} ${label(n)}`,
+    objects: 'addresses',
+    n,
+    names: contenders.map((c) => c.name),
+    command: (name, op) => byName.get(name)!.command(op, family, n, ifindex, batch),
+    count: () => sequenceCount(ns, family),
+    flush: () => flushSequence(ns, family),
+    timeoutMs: 30_000 + n * 10,
+  };
+  return runRounds(spec, workers, rounds, warmups, log);
 }
 
 async function dumpWorkload(

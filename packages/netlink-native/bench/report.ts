@@ -10,6 +10,8 @@ export interface AddressCell {
   delMs: Summary;
   /** Operations per second of the contender's own CPU time (user + system, all threads). */
   cpuOpsPerSec: Summary | undefined;
+  /** Ops/s of the first (untimed) cycle: a process new to the workload, before V8 has warmed up. */
+  firstOpsPerSec?: number;
 }
 
 export interface DumpCell {
@@ -57,6 +59,9 @@ export function table(header: string[], rows: string[][]): string {
 /** A number rounded to `digits` with thousands separators. */
 export const num = (v: number, digits = 0) => round(v, digits).toLocaleString('en-US');
 
+/** The ops/s of a cell's first (cold) cycle, '-' when the phase had no warm-up to take it from. */
+export const firstCycle = (c: AddressCell) => (c.firstOpsPerSec === undefined ? '-' : num(c.firstOpsPerSec));
+
 export function renderTables(results: Results, labels: Record<string, string>): string {
   const out: string[] = [];
   for (const [family, sizes] of Object.entries(results.addresses)) {
@@ -66,7 +71,7 @@ export function renderTables(results: Results, labels: Record<string, string>): 
       const limitCpu = limit && !isError(limit) ? limit.cpuOpsPerSec?.median : undefined;
       const rows = Object.entries(cells).map(([name, c]) => {
         const label = labels[name] ?? name;
-        if (isError(c)) return [label, 'failed', '', '', '', '', '', '', ''];
+        if (isError(c)) return [label, 'failed', '', '', '', '', '', '', '', ''];
         const s = c.opsPerSec;
         const cpu = c.cpuOpsPerSec?.median;
         return [
@@ -79,6 +84,7 @@ export function renderTables(results: Results, labels: Record<string, string>): 
           cpu === undefined ? '-' : num(cpu),
           cpu !== undefined && limitCpu ? `${num((100 * cpu) / limitCpu)}%` : '',
           String(s.runs),
+          firstCycle(c),
         ];
       });
       out.push(
@@ -94,6 +100,7 @@ export function renderTables(results: Results, labels: Record<string, string>): 
             'ops/CPU-s',
             'CPU vs C',
             'runs',
+            'first cycle',
           ],
           rows,
         ),
@@ -203,35 +210,29 @@ export function renderMessageCheck(results: Results, labels: Record<string, stri
   return `${out.join('\n')}\n`;
 }
 
-const median = (c: Cell<AddressCell> | undefined) => (c && !isError(c) ? c.opsPerSec.median : undefined);
-const cpuMedian = (c: Cell<AddressCell> | undefined) =>
+export const median = (c: Cell<AddressCell> | undefined) =>
+  c && !isError(c) ? c.opsPerSec.median : undefined;
+export const cpuMedian = (c: Cell<AddressCell> | undefined) =>
   c && !isError(c) ? c.cpuOpsPerSec?.median : undefined;
 const dumpMedian = (c: Cell<DumpCell> | undefined) => (c && !isError(c) ? c.ms.median : undefined);
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null;
 
 export function summaryJson(results: Results, env: Record<string, unknown>): Record<string, unknown> {
-  const opsTable = (family: string) =>
+  // family → size → contender → a figure of its cell (null when it failed or has none).
+  const figureTable = (family: string, get: (c: Cell<AddressCell>) => number | undefined) =>
     Object.fromEntries(
       Object.entries(results.addresses[family] ?? {}).map(([size, cells]) => [
         size,
         Object.fromEntries(
-          Object.entries(cells).map(([n, c]) => [n, median(c) === undefined ? null : round(median(c)!)]),
+          Object.entries(cells).map(([n, c]) => [n, get(c) === undefined ? null : round(get(c)!)]),
         ),
       ]),
     );
-  const cpuTable = (family: string) =>
-    Object.fromEntries(
-      Object.entries(results.addresses[family] ?? {}).map(([size, cells]) => [
-        size,
-        Object.fromEntries(
-          Object.entries(cells).map(([n, c]) => [
-            n,
-            cpuMedian(c) === undefined ? null : round(cpuMedian(c)!),
-          ]),
-        ),
-      ]),
-    );
+  const opsTable = (family: string) => figureTable(family, median);
+  const cpuTable = (family: string) => figureTable(family, cpuMedian);
+  const firstTable = (family: string) =>
+    figureTable(family, (c) => (isError(c) ? undefined : c.firstOpsPerSec));
   const dumpTable = (size: string) =>
     Object.fromEntries(
       Object.entries(results.dumps[size] ?? {}).map(([n, c]) => [
@@ -303,6 +304,8 @@ export function summaryJson(results: Results, env: Record<string, unknown>): Rec
     addr6_ops_per_s: opsTable('6'),
     addr_cpu_ops_per_s: cpuTable('4'),
     addr6_cpu_ops_per_s: cpuTable('6'),
+    addr_first_cycle_ops_per_s: firstTable('4'),
+    addr6_first_cycle_ops_per_s: firstTable('6'),
     route_dump_100k_ms: dumpTable('100k'),
     route_dump_10k_ms: dumpTable('10k'),
     monitor_latency_ms:
