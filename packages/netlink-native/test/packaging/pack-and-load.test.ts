@@ -28,9 +28,13 @@ const skip = netnsUnavailableReason();
 
 const newest = (files: string[]) => Math.max(...files.map((f) => statSync(f).mtimeMs));
 
-/** prebuilds/linux-x64 built from the current sources (rebuilt only when a source is newer). */
-function freshPrebuild(): string {
-  const dir = join(pkgDir, 'prebuilds', 'linux-x64');
+/**
+ * prebuilds/linux-<arch> built from the current sources (rebuilt only when a source is newer).
+ * Both tests of this file build here, one after the other: prebuild.sh builds in the package's
+ * build/ directory, so two builds at once would remove each other's.
+ */
+function freshPrebuild(arch: 'x64' | 'arm64'): string {
+  const dir = join(pkgDir, 'prebuilds', `linux-${arch}`);
   const built = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
   const nativeDir = join(pkgDir, 'src', 'native');
   const sources = readdirSync(nativeDir)
@@ -38,10 +42,10 @@ function freshPrebuild(): string {
     .map((f) => join(nativeDir, f))
     .concat(join(pkgDir, 'native.gypi'));
   if (built.length === 0 || newest(built.map((f) => join(dir, f))) < newest(sources)) {
-    execFileSync('bash', [join(pkgDir, 'scripts', 'prebuild.sh'), 'x64'], { stdio: 'pipe' });
+    execFileSync('bash', [join(pkgDir, 'scripts', 'prebuild.sh'), arch], { stdio: 'pipe' });
   }
   const [file] = readdirSync(dir).filter((f) => f.endsWith('.node'));
-  assert.ok(file, 'prebuild.sh produced no linux-x64 binary');
+  assert.ok(file, `prebuild.sh produced no linux-${arch} binary`);
   return join(dir, file);
 }
 
@@ -69,7 +73,7 @@ test('the packed library installs without scripts or a compiler and one prebuild
   timeout: 600_000,
 }, async () => {
   const nodes = MAJORS.map((m) => [m, nodeFor(m)] as const);
-  const prebuild = freshPrebuild();
+  const prebuild = freshPrebuild('x64');
   const node24 = join(rootDir, 'node_modules', '.bin', 'node');
   execFileSync(
     node24,
@@ -164,4 +168,31 @@ test('the packed library installs without scripts or a compiler and one prebuild
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+});
+
+/** Why the arm64 check cannot run here (no cross compiler or no qemu-user), or undefined. */
+function arm64Unavailable(): string | undefined {
+  if (skip) return skip;
+  const missing = ['aarch64-linux-gnu-g++', 'qemu-aarch64'].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+  );
+  return missing.length
+    ? `needs ${missing.join(' and ')} (apt-get install g++-aarch64-linux-gnu qemu-user)`
+    : undefined;
+}
+
+test("the linux-arm64 prebuild loads in an arm64 Node 24 and dumps a namespace's links", {
+  skip: arm64Unavailable(),
+  timeout: 600_000,
+}, async () => {
+  freshPrebuild('arm64');
+  await withNetns((ns) => {
+    const out = execFileSync('bash', [join(pkgDir, 'scripts', 'check-arm64.sh')], {
+      env: { ...process.env, CHECK_NETNS: ns },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // A fresh namespace has only lo: RTM_NEWLINK for it, then NLMSG_DONE, in one dump.
+    assert.match(out, /^arm64 v24\.\d+\.\d+: napi 8, errnoName\(17\) EEXIST, link dump \d+ bytes, 1 links$/m);
+  });
 });
