@@ -389,6 +389,13 @@ export interface Route {
   metrics: RouteMetrics | undefined;
   /** RTA_MULTIPATH decoded; undefined for single-path routes. */
   nexthops: NextHop[] | undefined;
+  /**
+   * RTA_UID: the user id an IPv4 `routes.get` looked up for (the one given, else the caller's);
+   * present only when the kernel sends it (IPv6 answers carry none).
+   */
+  uid?: number;
+  /** RTA_FLOW: realms, (source realm << 16) | destination realm (`ip route add ... realm 3/5`); only when set. */
+  realms?: number;
 }
 
 export interface RouteSpec {

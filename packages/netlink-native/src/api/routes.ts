@@ -13,10 +13,11 @@ import {
   type GetRoutesOptions,
   routeMatchesFilter,
 } from '../codec/route.ts';
+import { NetlinkError } from '../errors.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Family, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
-import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
+import { getLink, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
 import {
@@ -200,7 +201,22 @@ export interface RouteGetOptions {
   sport?: number;
   /** RTA_DPORT: destination port, 0..65535. */
   dport?: number;
+  /**
+   * Look up in this VRF (`ip route get ... vrf NAME`): the VRF device's ifindex is sent as RTA_OIF,
+   * once a link lookup has shown it is one (kind `vrf`; anything else is a TypeError). Not together
+   * with `link`.
+   */
+  vrf?: LinkRef;
+  /**
+   * `ip route get ... connected`: look up a second time, from the source address the first answer
+   * chose (its prefsrc), with the rest of the flow unchanged, and return that answer: the route of
+   * the traffic a connection from that address would send. Does nothing when `from` is given (as
+   * in iproute2). When the first answer has no source, NetlinkError EADDRNOTAVAIL.
+   */
+  connected?: boolean;
 }
+
+const EADDRNOTAVAIL = 99;
 
 function checkU(name: string, v: unknown, max: number): number {
   if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
@@ -313,6 +329,11 @@ export class Routes {
     const spec: GetRouteOptions = { dst: destination, family };
     const words = [`route get ${destination}`];
     flowSpec(spec, options, words);
+    if (options.connected !== undefined && typeof options.connected !== 'boolean') {
+      throw new TypeError(`connected must be a boolean, got ${options.connected}`);
+    }
+    if (options.vrf !== undefined && options.link !== undefined)
+      throw new TypeError('give link or vrf, not both');
     if (options.iif !== undefined) {
       spec.iif = await resolveIndex(this.#conn, options.iif, 'iif');
       words.push(`iif ${linkLabel(options.iif)}`);
@@ -321,7 +342,41 @@ export class Routes {
       spec.oif = await resolveIndex(this.#conn, options.link);
       words.push(`oif ${linkLabel(options.link)}`);
     }
-    return this.#conn.single(encodeGetRoute(spec), words.join(' '), decodeRoute);
+    if (options.vrf !== undefined) {
+      spec.oif = await this.#vrfIndex(options.vrf);
+      words.push(`vrf ${linkLabel(options.vrf)}`);
+    }
+    const connect = options.connected === true && options.from === undefined;
+    if (connect) words.push('connected');
+    const first = await this.#conn.single(encodeGetRoute(spec), words.join(' '), decodeRoute);
+    if (!connect) return first;
+    // iproute2 6.1 means to send this second lookup but resends the first request unchanged.
+    const source = first.prefsrc ?? first.src;
+    if (source === undefined) {
+      throw new NetlinkError({
+        errno: EADDRNOTAVAIL,
+        operation: words.join(' '),
+        detail: 'the first lookup chose no source address to connect from',
+      });
+    }
+    spec.src = source;
+    return this.#conn.single(encodeGetRoute(spec), `${words.join(' ')} (from ${source})`, decodeRoute);
+  }
+
+  /** The ifindex of a VRF device, after a link lookup shows it is one (as iproute2's name_is_vrf). */
+  async #vrfIndex(ref: LinkRef): Promise<number> {
+    let kind: string | undefined;
+    let index: number;
+    try {
+      ({ kind, index } = await getLink(this.#conn, ref));
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENODEV') {
+        throw new RangeError(`unknown vrf ${JSON.stringify(ref)}: no such interface in this namespace`);
+      }
+      throw err;
+    }
+    if (kind !== 'vrf') throw new TypeError(`${linkLabel(ref)} is not a VRF device (kind ${kind ?? 'none'})`);
+    return index;
   }
 
   /** Adds a route; EEXIST when one with the same key is there. */

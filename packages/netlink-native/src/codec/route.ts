@@ -36,6 +36,7 @@ import {
   RTA_DPORT,
   RTA_DST,
   RTA_EXPIRES,
+  RTA_FLOW,
   RTA_GATEWAY,
   RTA_IIF,
   RTA_IP_PROTO,
@@ -253,6 +254,12 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
         break;
       case RTA_VIA:
         r.via = decodeVia(p, d, dl);
+        break;
+      case RTA_UID:
+        r.uid = readU32(p, d, dl);
+        break;
+      case RTA_FLOW:
+        r.realms = readU32(p, d, dl);
         break;
       case RTA_METRICS:
         r.metrics = decodeMetrics(p, d, d + dl);

@@ -265,6 +265,7 @@ test('a route get answers with the resolved (cloned) route', () => {
       gateway: '172.30.250.1',
       oif: 3,
       prefsrc: '172.30.250.104',
+      uid: 0, // RTA_UID: the user the lookup was made for (root recorded it)
     }),
   );
 });
