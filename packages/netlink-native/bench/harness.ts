@@ -26,6 +26,7 @@ import {
 } from './contenders.ts';
 import { cpuSnapshot, environment, load1, othersShare } from './environment.ts';
 import { describe, deviations, requestsInStraceFile } from './message-check.ts';
+import { MULTIPATH_PHASE } from './multipath.ts';
 import {
   flushSequence,
   furnish,
@@ -63,7 +64,10 @@ const { values: args } = parseArgs({
     'v6-10k': { type: 'string', default: 'core' },
     'skip-check': { type: 'boolean', default: false },
     only: { type: 'string' },
-    phases: { type: 'string', default: 'check,addresses,monitor,churn,rules,neighbours,nexthops,dumps' },
+    phases: {
+      type: 'string',
+      default: 'check,addresses,monitor,churn,rules,neighbours,nexthops,multipath,dumps',
+    },
     churn: { type: 'string' },
     'churn-reps': { type: 'string' },
     profile: { type: 'string' },
@@ -97,12 +101,19 @@ const dumpSizes = quick ? [10000] : [10000, 100000];
 const monitorSamples = quick ? 200 : 500;
 const churnAddresses = Number(args.churn ?? (quick ? 10000 : 30000));
 const churnReps = Number(args['churn-reps'] ?? 1);
-/** Rules added then deleted by the rules phase (bench/rules.ts). */
-const RULES = 1000;
-/** Neighbour entries added then deleted by the neighbours phase (bench/neighbours.ts). */
-const NEIGHBOURS = 10000;
-/** Nexthop objects added then deleted by the nexthops phase (bench/nexthops.ts). */
-const NEXTHOPS = 1000;
+/**
+ * The add/delete phases after the address ones, in the order they run: each adds then deletes n
+ * objects, `rounds` timed cycles after `warmups` untimed ones; `key` names it in the JSON summary.
+ * 1k cycles are cheap: the 1k runs and warm-up. 10k neighbour entries cost seconds per cycle.
+ */
+const ADD_DELETE_PHASES = (): { phase: AddDeletePhase; n: number; rounds: number; warmups: number }[] => [
+  { phase: RULES_PHASE, n: 1000, rounds: reps1k, warmups: warmupCycles },
+  { phase: NEIGHBOURS_PHASE, n: 10000, rounds: reps, warmups: 1 },
+  { phase: NEXTHOPS_PHASE, n: 1000, rounds: reps1k, warmups: warmupCycles },
+  { phase: MULTIPATH_PHASE, n: 1000, rounds: reps1k, warmups: warmupCycles },
+];
+/** A phase's key in the JSON summary: `rules_1k`, `neighbours_10k`. */
+const summaryKey = (phase: AddDeletePhase, n: number) => `${phase.name}_${n / 1000}k`;
 const label = (n: number) => `${n / 1000}k`;
 const started = performance.now();
 const log = (msg: string) =>
@@ -250,7 +261,7 @@ async function main() {
   const cpuAtStart = cpuSnapshot();
   const { ifindex } = furnish(ns);
   const dir = mkdtempSync(join(tmpdir(), 'plbb-'));
-  const results: Results = { addresses: {}, dumps: {}, messages: {}, notes: [] };
+  const results: Results = { addresses: {}, dumps: {}, messages: {}, addDelete: {}, notes: [] };
   const only = args.only?.split(',');
   const profile = args.profile ? resolve(args.profile) : undefined;
   const all = [...addressContenders(paths, profile), ...(args.tuning ? tuningContenders(paths) : [])];
@@ -305,21 +316,12 @@ async function main() {
       log(`churn: ${churnAddresses} /32s added and deleted by ip -batch, ${churnReps} run(s) per variant`);
       results.churn = await churnWorkload(ns, workers.get('ours'), dir, churnAddresses, churnReps, log);
     }
-    if (phases.has('rules')) {
+    for (const { phase, n, rounds, warmups } of ADD_DELETE_PHASES()) {
+      if (!phases.has(phase.name)) continue;
       log(
-        `rules: ${RULES} IPv4 rules added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
+        `${phase.name}: ${n} ${phase.objects} added then deleted, ${rounds} runs after ${warmups} warm-up cycles`,
       );
-      results.rules = await addDelete(RULES_PHASE, RULES, reps1k, warmupCycles);
-    }
-    if (phases.has('neighbours')) {
-      log(`neighbours: ${NEIGHBOURS} IPv4 entries added then deleted, ${reps} runs after 1 warm-up cycle`);
-      results.neighbours = await addDelete(NEIGHBOURS_PHASE, NEIGHBOURS, reps, 1);
-    }
-    if (phases.has('nexthops')) {
-      log(
-        `nexthops: ${NEXTHOPS} nexthop objects added then deleted, ${reps1k} runs after ${warmupCycles} warm-up cycles`,
-      );
-      results.nexthops = await addDelete(NEXTHOPS_PHASE, NEXTHOPS, reps1k, warmupCycles);
+      results.addDelete[summaryKey(phase, n)] = await addDelete(phase, n, rounds, warmups);
     }
     let loaded = 0;
     for (const size of phases.has('dumps') ? dumpSizes : []) {
@@ -343,20 +345,18 @@ async function main() {
   }
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
-  if (results.rules) summary.rules_1k = addDeleteSummary(RULES_PHASE, results.rules);
-  if (results.neighbours) summary.neighbours_10k = addDeleteSummary(NEIGHBOURS_PHASE, results.neighbours);
-  if (results.nexthops) summary.nexthops_1k = addDeleteSummary(NEXTHOPS_PHASE, results.nexthops);
+  const ran = ADD_DELETE_PHASES().flatMap(({ phase, n }) => {
+    const cells = results.addDelete[summaryKey(phase, n)];
+    return cells ? [{ phase, n, cells }] : [];
+  });
+  for (const { phase, n, cells } of ran) summary[summaryKey(phase, n)] = addDeleteSummary(phase, cells);
   const text = [
     `rtnetlink benchmark${quick ? ' (--quick)' : ''}: median [min–max]; 1k addresses ${reps1k} runs after ${warmupCycles} warm-up cycles, 10k addresses and dumps ${reps} runs`,
     ...envLines,
     '',
     ...(Object.keys(results.messages).length ? [renderMessageCheck(results, labels)] : []),
     renderTables(results, labels),
-    ...(results.rules ? [renderAddDelete(RULES_PHASE, results.rules, labels, RULES)] : []),
-    ...(results.neighbours
-      ? [renderAddDelete(NEIGHBOURS_PHASE, results.neighbours, labels, NEIGHBOURS)]
-      : []),
-    ...(results.nexthops ? [renderAddDelete(NEXTHOPS_PHASE, results.nexthops, labels, NEXTHOPS)] : []),
+    ...ran.map(({ phase, n, cells }) => renderAddDelete(phase, cells, labels, n)),
     ...results.notes.map((n) => `note: ${n}`),
   ].join('\n');
   const json = JSON.stringify(summary);

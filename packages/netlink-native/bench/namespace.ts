@@ -12,6 +12,8 @@ export const SIDE_DEVICE = 'v1';
 /** v0's own address; preloaded routes go via GATEWAY on this subnet. */
 export const DEVICE_ADDRESS = '192.168.0.1/24';
 export const GATEWAY = '192.168.0.2';
+/** The multipath phase's second hop, on the same subnet. */
+export const SECOND_GATEWAY = '192.168.0.3';
 
 function ipIn(ns: string, args: string[], input?: string): string {
   try {

@@ -36,12 +36,11 @@ export interface Results {
   /** The churn phase: a monitor's CPU while another program churns /32s, without and with a filter. */
   churn?: Record<ChurnVariant, Cell<ChurnCell>>;
   messages: Record<string, { requests: string[]; deviations: string[] } | { error: string }>;
-  /** The rules phase (bench/rules.ts): [contender], 1k IPv4 rules added then deleted. */
-  rules?: Record<string, Cell<AddressCell>>;
-  /** The neighbours phase (bench/neighbours.ts): [contender], 10k IPv4 neighbour entries added then deleted. */
-  neighbours?: Record<string, Cell<AddressCell>>;
-  /** The nexthops phase (bench/nexthops.ts): [contender], 1k nexthop objects added then deleted. */
-  nexthops?: Record<string, Cell<AddressCell>>;
+  /**
+   * The add/delete phases (rules, neighbours, nexthops, multipath; bench/add-delete-phase.ts), by
+   * their key in the JSON summary (`rules_1k`): [contender].
+   */
+  addDelete: Record<string, Record<string, Cell<AddressCell>>>;
   notes: string[];
 }
 

@@ -433,6 +433,13 @@ export const VECTORS: Vector[] = [
     notes: 'A delete leaves rtm_protocol and rtm_type 0 and sets scope RT_SCOPE_NOWHERE (match any).',
   },
   {
+    name: 'route-del-v4-dst',
+    command: 'route del 10.3.0.0/16',
+    setup: ['route add 10.3.0.0/16 via 10.0.0.2'],
+    select: { type: RTR.DELROUTE },
+    notes: 'Only the destination: RTA_DST, table main in the header, scope NOWHERE (any route to it).',
+  },
+  {
     name: 'route-add-v6',
     command: '-6 route add 2001:db8:1::/48 via 2001:db8::2 dev v0',
     select: { type: RTR.NEWROUTE, flags: NEW },

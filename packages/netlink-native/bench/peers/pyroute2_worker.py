@@ -95,6 +95,24 @@ def run_neighbours(add, count, index):
             ipr.neigh('del', dst=dst, ifindex=index)
 
 
+def multipath_route_at(i):
+    v = 0xac100000 + i + 1
+    return '%d.%d.%d.%d' % (v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255)
+
+
+def run_multipath(add, count, index):
+    # bench/workers/multipath-sequence.ts: two hops via v0's gateways, the second of weight 2
+    # (rtnh_hops = weight - 1); pyroute2 adds RTA_TABLE to both requests
+    hops = [{'gateway': '192.168.0.2', 'oif': index, 'hops': 0},
+            {'gateway': '192.168.0.3', 'oif': index, 'hops': 1}]
+    for i in range(count):
+        dst = multipath_route_at(i) + '/32'
+        if add:
+            ipr.route('add', dst=dst, multipath=hops)
+        else:
+            ipr.route('del', dst=dst)
+
+
 def routes(family, table):
     t0 = time.perf_counter_ns()
     got = ipr.get_routes(family=socket.AF_INET if family == 4 else socket.AF_INET6, table=table)
@@ -112,6 +130,10 @@ def answer(line):
     if parts[0] == 'neigh' and len(parts) == 4 and parts[1] in ('add', 'del'):
         t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
         run_neighbours(parts[1] == 'add', int(parts[2]), int(parts[3]))
+        return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
+    if parts[0] == 'multipath' and len(parts) == 4 and parts[1] in ('add', 'del'):
+        t0, cpu0 = time.perf_counter_ns(), time.process_time_ns()
+        run_multipath(parts[1] == 'add', int(parts[2]), int(parts[3]))
         return [time.perf_counter_ns() - t0, time.process_time_ns() - cpu0]
     op, args = parts[0], [int(x) for x in parts[1:]]
     if op in ('add', 'del'):

@@ -6,11 +6,13 @@
 // watch|watched (the churn phase: workers/churn-watch.ts), rules add|del <count> (bench/rules.ts).
 // neigh add|del <count> <ifindex> (bench/neighbours.ts).
 // nexthops add|del <count> <ifindex> (bench/nexthops.ts).
+// multipath add|del <count> <ifindex> (bench/multipath.ts).
 // --window N / --sndbuf BYTES override the library's defaults (tuning variants only).
 import { createRequire } from 'node:module';
 import { Netlink } from '../../src/index.ts';
 import { addressAt, type Family, parseFamily, prefixLengthOf } from './addresses.ts';
 import { watch, watched } from './churn-watch.ts';
+import { MULTIPATH_HOPS, multipathRouteAt } from './multipath-sequence.ts';
 import { neighbourAt } from './neighbour-sequence.ts';
 import { nexthopAt } from './nexthop-sequence.ts';
 import { elapsedSince, intArg, measured, serve } from './protocol.ts';
@@ -43,19 +45,27 @@ function change(add: boolean, family: Family, link: number, i: number): Promise<
   return nl.addresses.add({ link, address, prefixLength, ...(family === 6 ? { flags: NODAD } : {}) });
 }
 
+/**
+ * Times `one(i)` for i in [0, count): awaited one by one (`--mode seq`), or all issued at once and
+ * then awaited together (`--mode batched`).
+ */
+function timedRun(count: number, one: (i: number) => Promise<unknown>) {
+  return measured(async () => {
+    if (mode === 'seq') {
+      for (let i = 0; i < count; i++) await one(i);
+    } else {
+      const all: Promise<unknown>[] = new Array(count);
+      for (let i = 0; i < count; i++) all[i] = one(i);
+      await Promise.all(all);
+    }
+  });
+}
+
 async function run(add: boolean, args: string[]) {
   const family = parseFamily(args[0]);
   const count = intArg(args, 1, 'count');
   const link = intArg(args, 2, 'ifindex');
-  return measured(async () => {
-    if (mode === 'seq') {
-      for (let i = 0; i < count; i++) await change(add, family, link, i);
-    } else {
-      const all: Promise<void>[] = new Array(count);
-      for (let i = 0; i < count; i++) all[i] = change(add, family, link, i);
-      await Promise.all(all);
-    }
-  });
+  return timedRun(count, (i) => change(add, family, link, i));
 }
 
 /** Adds or deletes the first `count` rules of the sequence (bench/rules.ts), as `ip rule add|del`. */
@@ -68,15 +78,7 @@ async function rules(args: string[]) {
     const rule = { priority: r.priority, from: `${r.source}/${RULE_SOURCE_LENGTH}`, table: RULE_TABLE };
     return op === 'add' ? nl.rules.add(rule) : nl.rules.delete(rule);
   };
-  return measured(async () => {
-    if (mode === 'seq') {
-      for (let i = 0; i < count; i++) await one(i);
-    } else {
-      const all: Promise<void>[] = new Array(count);
-      for (let i = 0; i < count; i++) all[i] = one(i);
-      await Promise.all(all);
-    }
-  });
+  return timedRun(count, one);
 }
 
 /** Adds or deletes the first `count` entries of the neighbour sequence (bench/neighbours.ts) on a link. */
@@ -91,15 +93,7 @@ async function neighbours(args: string[]) {
       ? nl.neighbours.add({ link, address: e.address, lladdr: e.lladdr })
       : nl.neighbours.delete({ link, address: e.address });
   };
-  return measured(async () => {
-    if (mode === 'seq') {
-      for (let i = 0; i < count; i++) await one(i);
-    } else {
-      const all: Promise<void>[] = new Array(count);
-      for (let i = 0; i < count; i++) all[i] = one(i);
-      await Promise.all(all);
-    }
-  });
+  return timedRun(count, one);
 }
 
 /**
@@ -154,15 +148,24 @@ async function nexthops(args: string[]) {
       ? nl.nexthops.add({ id: nh.id, gateway: nh.gateway, link })
       : nl.nexthops.delete(nh.id);
   };
-  return measured(async () => {
-    if (mode === 'seq') {
-      for (let i = 0; i < count; i++) await one(i);
-    } else {
-      const all: Promise<unknown>[] = new Array(count);
-      for (let i = 0; i < count; i++) all[i] = one(i);
-      await Promise.all(all);
-    }
-  });
+  return timedRun(count, one);
+}
+
+/**
+ * Adds or deletes the first `count` routes of the multipath sequence (bench/multipath.ts): two
+ * weighted hops via v0's gateways; a delete names only the destination, as `ip route del` does.
+ */
+async function multipath(args: string[]) {
+  const op = args[0];
+  if (op !== 'add' && op !== 'del') throw new Error(`multipath needs add or del, got ${op}`);
+  const count = intArg(args, 1, 'count');
+  const link = intArg(args, 2, 'ifindex');
+  const nexthops = MULTIPATH_HOPS.map((h) => ({ gateway: h.gateway, link, weight: h.weight }));
+  const one = (i: number): Promise<void> => {
+    const dst = `${multipathRouteAt(i)}/32`;
+    return op === 'add' ? nl.routes.add({ dst, nexthops }) : nl.routes.delete({ dst });
+  };
+  return timedRun(count, one);
 }
 
 serve(`ours-${mode}`, {
@@ -180,5 +183,6 @@ serve(`ours-${mode}`, {
   watched,
   neigh: neighbours,
   nexthops,
+  multipath,
   rules,
 });

@@ -231,6 +231,7 @@ const BUILDERS: Record<string, Build> = {
     }),
   'route-del-v4': () =>
     encodeDelRoute({ dst: '10.1.0.0', dstLength: 16, gateway: '10.0.0.2', priority: 100 }),
+  'route-del-v4-dst': () => encodeDelRoute({ dst: '10.3.0.0', dstLength: 16 }),
   'route-add-v6': (ix) =>
     encodeNewRoute({ dst: '2001:db8:1::', dstLength: 48, gateway: '2001:db8::2', oif: idx(ix, 'v0') }),
   'route-del-v6': (ix) =>
