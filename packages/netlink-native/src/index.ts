@@ -30,6 +30,7 @@ export type {
 } from './api/monitor.ts';
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
 export type {
+  NeighbourFlushOptions,
   NeighbourKey,
   NeighbourListOptions,
   NeighbourOptions,

@@ -71,6 +71,8 @@ export interface Link {
   bridge: BridgeInfo | undefined;
   /** A bridge port's attributes (IFLA_INFO_SLAVE_DATA, or IFLA_PROTINFO in AF_BRIDGE messages). */
   bridgePort: BridgePortInfo | undefined;
+  /** IFLA_INFO_DATA of a vxlan link. */
+  vxlan: VxlanInfo | undefined;
 }
 
 /** What `encodeNewLink` creates. */
@@ -85,8 +87,8 @@ export interface LinkPeerSpec {
 }
 
 export interface VxlanSpec {
-  /** VNI. */
-  id: number;
+  /** VNI; required unless `external`. */
+  id?: number;
   /** Remote or multicast group (IFLA_VXLAN_GROUP / GROUP6). */
   group?: string;
   local?: string;
@@ -94,8 +96,45 @@ export interface VxlanSpec {
   device?: number;
   /** UDP destination port (default: the kernel's, 8472). */
   port?: number;
-  /** Learn remote MACs from received packets (default true, sent explicitly as iproute2 does). */
+  /**
+   * Learn remote MACs from received packets (sent explicitly as iproute2 does; default true, or
+   * false with `external`).
+   */
   learning?: boolean;
+  /** IFLA_VXLAN_TTL 0-255 (0: auto), or 'inherit' (IFLA_VXLAN_TTL_INHERIT). */
+  ttl?: number | 'inherit';
+  /** IFLA_VXLAN_TOS 0-255, or 'inherit' (sent as 1). */
+  tos?: number | 'inherit';
+  /** IFLA_VXLAN_DF: the outer header's don't-fragment bit. */
+  df?: VxlanDf;
+  /** IFLA_VXLAN_LABEL: the IPv6 flow label, 0-0xfffff. */
+  label?: number;
+  /** IFLA_VXLAN_AGEING: seconds a learned FDB entry lives (0 at creation: the kernel's 300). */
+  ageing?: number;
+  /** IFLA_VXLAN_LIMIT: the most FDB entries (0: unlimited; `maxaddress`). */
+  limit?: number;
+  /** IFLA_VXLAN_PORT_RANGE: the UDP source ports used (`srcport LOW HIGH`). */
+  sourcePortRange?: VxlanPortRange;
+  /** IFLA_VXLAN_PROXY: answer ARP / ND from the FDB and neighbour table. */
+  proxy?: boolean;
+  /** IFLA_VXLAN_RSC: route short circuit. */
+  rsc?: boolean;
+  /** IFLA_VXLAN_L2MISS: netlink notifications of FDB misses. */
+  l2miss?: boolean;
+  /** IFLA_VXLAN_L3MISS: netlink notifications of neighbour misses. */
+  l3miss?: boolean;
+  /** IFLA_VXLAN_UDP_CSUM: UDP checksums over IPv4. */
+  udpChecksum?: boolean;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_TX: send IPv6 without UDP checksums. */
+  udp6ZeroChecksumTx?: boolean;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_RX: accept IPv6 without UDP checksums. */
+  udp6ZeroChecksumRx?: boolean;
+  /** IFLA_VXLAN_COLLECT_METADATA: the tunnel takes its VNI and remote per packet (`external`). */
+  external?: boolean;
+  /** IFLA_VXLAN_VNIFILTER: the VNIs come from a filter table (needs `external`). */
+  vnifilter?: boolean;
+  /** IFLA_VXLAN_GBP: the Group Based Policy extension (a flag; false sends nothing). */
+  gbp?: boolean;
 }
 
 export interface LinkCreateSpec {
@@ -145,6 +184,8 @@ export type LinkChangeSpec = LinkSelector & {
   bridge?: BridgeSpec;
   /** Change a bridge port's attributes (IFLA_LINKINFO { IFLA_INFO_SLAVE_DATA }). */
   bridgePort?: BridgePortSpec;
+  /** Change a macvlan (IFLA_LINKINFO { KIND macvlan, DATA }). */
+  macvlan?: MacvlanChange;
 };
 
 /** An interface address as RTM_NEWADDR describes it. */
@@ -746,12 +787,48 @@ export interface MacvlanInfo {
   mode: MacvlanMode | undefined;
   /** IFLA_MACVLAN_FLAGS: MACVLAN_FLAG_* bits (1 nopromisc, 2 nodst). */
   flags: number | undefined;
+  /** IFLA_MACVLAN_MACADDR_COUNT: how many source MACs a source-mode macvlan has. */
+  sourceMacCount: number | undefined;
+  /**
+   * IFLA_MACVLAN_MACADDR_DATA: a source-mode macvlan's source MACs, in the kernel's hash order;
+   * undefined when the kernel sent none (it sends the list only when it is not empty).
+   */
+  sourceMacs: string[] | undefined;
+  /** IFLA_MACVLAN_BC_QUEUE_LEN: the broadcast queue length asked for (`bcqueuelen`). */
+  broadcastQueueLength: number | undefined;
+  /** IFLA_MACVLAN_BC_QUEUE_LEN_USED: the one in use (the largest asked for on the port). */
+  broadcastQueueLengthUsed: number | undefined;
 }
 
 /** What a macvlan is created with. */
 export interface MacvlanSpec {
   /** Default: the kernel's, vepa. */
   mode?: MacvlanMode;
+  /** mode 'source' only: the source MACs whose frames the macvlan takes (`macaddr set ...`). */
+  sourceMacs?: string[];
+}
+
+/**
+ * A change to a source-mode macvlan's list of source MACs (`ip link set DEV type macvlan macaddr
+ * add|del|set|flush`): exactly one of add, del, set, flush.
+ */
+export interface MacvlanSourceMacsChange {
+  /** Add one address (MACVLAN_MACADDR_ADD). */
+  add?: string;
+  /** Remove one address (MACVLAN_MACADDR_DEL). */
+  del?: string;
+  /** Replace the list with these (MACVLAN_MACADDR_SET). */
+  set?: string[];
+  /** Empty the list (MACVLAN_MACADDR_FLUSH). */
+  flush?: true;
+}
+
+/** A change to a macvlan (`ip link set DEV type macvlan ...`). */
+export interface MacvlanChange {
+  /** A new mode. */
+  mode?: MacvlanMode;
+  /** A change to the source MACs (mode 'source' only; other modes refuse it with EINVAL). */
+  sourceMacs?: MacvlanSourceMacsChange;
 }
 
 /** ipvlan's modes: where packets are switched (L2, L3, L3 with netfilter). */
@@ -863,3 +940,96 @@ export interface BridgePortInfo {
  * kernel's own STP it refuses the change (EBUSY).
  */
 export type BridgePortSpec = { [K in keyof BridgePortInfo]?: Exclude<BridgePortInfo[K], undefined> };
+
+/** IFLA_VXLAN_DF: don't-fragment in the outer IPv4 header: never, always or as the inner packet. */
+export type VxlanDf = 'unset' | 'set' | 'inherit';
+
+/** IFLA_VXLAN_PORT_RANGE: UDP source ports (both 0: the kernel picks from its local range). */
+export interface VxlanPortRange {
+  /** The lowest port. */
+  low: number;
+  /** The highest port. */
+  high: number;
+}
+
+/**
+ * A vxlan link's IFLA_INFO_DATA, as the kernel reports it (`ip -d link show`). The kernel sends
+ * every u8 option whether set or not; GBP, GPE and REMCSUM_NOPARTIAL are flags it sends only when
+ * on, so those read false when absent.
+ */
+export interface VxlanInfo {
+  /** IFLA_VXLAN_ID: the VNI (0 on an `external` device). */
+  id: number | undefined;
+  /** IFLA_VXLAN_GROUP / GROUP6: the remote unicast address or multicast group. */
+  group: string | undefined;
+  /** IFLA_VXLAN_LOCAL / LOCAL6: the local address. */
+  local: string | undefined;
+  /** IFLA_VXLAN_LINK: ifindex of the underlay device. */
+  link: number | undefined;
+  /** IFLA_VXLAN_TTL (0: auto). */
+  ttl: number | undefined;
+  /** IFLA_VXLAN_TTL_INHERIT: the TTL comes from the inner packet. */
+  ttlInherit: boolean | undefined;
+  /** IFLA_VXLAN_TOS (1: inherit). */
+  tos: number | undefined;
+  /** IFLA_VXLAN_DF; a number for a value this library has no name for. */
+  df: VxlanDf | number | undefined;
+  /** IFLA_VXLAN_LABEL: the IPv6 flow label. */
+  label: number | undefined;
+  /** IFLA_VXLAN_LABEL_POLICY (Linux 6.7+): 0 fixed, 1 inherit. */
+  labelPolicy: number | undefined;
+  /** IFLA_VXLAN_LEARNING. */
+  learning: boolean | undefined;
+  /** IFLA_VXLAN_PROXY. */
+  proxy: boolean | undefined;
+  /** IFLA_VXLAN_RSC: route short circuit. */
+  rsc: boolean | undefined;
+  /** IFLA_VXLAN_L2MISS. */
+  l2miss: boolean | undefined;
+  /** IFLA_VXLAN_L3MISS. */
+  l3miss: boolean | undefined;
+  /** IFLA_VXLAN_COLLECT_METADATA (`external`). */
+  external: boolean | undefined;
+  /** IFLA_VXLAN_AGEING: seconds. */
+  ageing: number | undefined;
+  /** IFLA_VXLAN_LIMIT: the most FDB entries (0: unlimited). */
+  limit: number | undefined;
+  /** IFLA_VXLAN_PORT: the UDP destination port. */
+  port: number | undefined;
+  /** IFLA_VXLAN_PORT_RANGE: the UDP source port range. */
+  sourcePortRange: VxlanPortRange | undefined;
+  /** IFLA_VXLAN_UDP_CSUM. */
+  udpChecksum: boolean | undefined;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_TX. */
+  udp6ZeroChecksumTx: boolean | undefined;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_RX. */
+  udp6ZeroChecksumRx: boolean | undefined;
+  /** IFLA_VXLAN_REMCSUM_TX: remote checksum offload on send. */
+  remoteChecksumTx: boolean | undefined;
+  /** IFLA_VXLAN_REMCSUM_RX: remote checksum offload on receive. */
+  remoteChecksumRx: boolean | undefined;
+  /** IFLA_VXLAN_REMCSUM_NOPARTIAL (a flag). */
+  remoteChecksumNoPartial: boolean;
+  /** IFLA_VXLAN_GBP: Group Based Policy (a flag). */
+  gbp: boolean;
+  /** IFLA_VXLAN_GPE: Generic Protocol Extension (a flag). */
+  gpe: boolean;
+  /** IFLA_VXLAN_VNIFILTER (sent only when on). */
+  vnifilter: boolean | undefined;
+  /** IFLA_VXLAN_LOCALBYPASS (Linux 6.6+): deliver to a local destination directly. */
+  localBypass: boolean | undefined;
+  /** IFLA_VXLAN_MC_ROUTE (Linux 6.17+): route multicast through the underlay's MC routes. */
+  mcRoute: boolean | undefined;
+  /**
+   * IFLA_VXLAN_RESERVED_BITS (Linux 6.14+): the VXLAN header bits the device accepts on receive,
+   * its two 32-bit words as sent (big endian).
+   */
+  reservedBits:
+    | {
+        /** The first word: the flags byte and the reserved bits after it. */
+        flags: number;
+        /** The second word: the VNI and the reserved byte after it. */
+        vni: number;
+      }
+    | undefined;
+}

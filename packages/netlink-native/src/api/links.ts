@@ -1,6 +1,6 @@
-// Links: list, get, create (dummy, ifb, bridge, veth pair, vxlan, vlan, macvlan, ipvlan), set
-// (up/down, mtu, mac, name, alias, master/nomaster, txqueuelen, namespace, bridge and bridge port
-// options), delete.
+// Links: list, get, create (dummy, ifb, bridge, veth pair, vxlan with its options, vlan, macvlan
+// with source MACs, ipvlan), set (up/down, mtu, mac, name, alias, master/nomaster, txqueuelen,
+// namespace, bridge and bridge port options, macvlan mode and source MACs), delete.
 import { open } from 'node:fs/promises';
 import { RTEXT_FILTER_VF } from '../codec/constants.ts';
 import {
@@ -21,8 +21,12 @@ import type {
   Link,
   LinkChangeSpec,
   LinkCreateSpec,
+  MacvlanChange,
   MacvlanSpec,
   VlanSpec,
+  VxlanDf,
+  VxlanPortRange,
+  VxlanSpec,
 } from '../types.ts';
 import { checkLinkRef, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { type NetnsOption, netnsTarget } from './netns.ts';
@@ -36,20 +40,57 @@ export interface DumpOptions {
 /** The kinds `links.create` makes. ('dummy', 'vlan' and 'ipvlan' need drivers some kernels lack.) */
 export type CreatableKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan' | 'vlan' | 'macvlan' | 'ipvlan';
 
-/** A vxlan's options at creation (`ip link add NAME type vxlan id VNI ...`). */
+/**
+ * A vxlan's options at creation (`ip link add NAME type vxlan id VNI ...`). Each one left out is
+ * the kernel's default (learning: iproute2's, on; off with `external`).
+ */
 export interface VxlanOptions {
-  /** VNI, 0-16777215. */
-  id: number;
-  /** Remote unicast or multicast group address. */
+  /** VNI, 0-16777215; required unless `external`. */
+  id?: number;
+  /** Remote unicast or multicast group address (a group needs `device`). */
   group?: string;
   /** The local address (IFLA_VXLAN_LOCAL / LOCAL6). */
   local?: string;
   /** The underlay device. */
   device?: LinkRef;
-  /** UDP destination port (default: the kernel's, 8472). */
+  /** UDP destination port (default: the kernel's, 8472; 4789 is IANA's). */
   port?: number;
-  /** Learn remote MACs from received packets (default true). */
+  /** Learn remote MACs from received packets (default true; false with `external`). */
   learning?: boolean;
+  /** Outer TTL 1-255, 0 for auto, or 'inherit' from the inner packet. */
+  ttl?: number | 'inherit';
+  /** Outer TOS 0-255, or 'inherit' from the inner packet. */
+  tos?: number | 'inherit';
+  /** The outer IPv4 header's don't-fragment bit. */
+  df?: VxlanDf;
+  /** The outer IPv6 flow label, 0-0xfffff (IPv6 tunnels only). */
+  label?: number;
+  /** Seconds a learned FDB entry lives (kernel default 300; 0 at creation means that default). */
+  ageing?: number;
+  /** The most FDB entries (0: unlimited). */
+  limit?: number;
+  /** UDP source ports (`srcport LOW HIGH`). */
+  sourcePortRange?: VxlanPortRange;
+  /** Answer ARP / ND from the FDB and neighbour table. */
+  proxy?: boolean;
+  /** Route short circuit. */
+  rsc?: boolean;
+  /** Netlink notifications of FDB misses. */
+  l2miss?: boolean;
+  /** Netlink notifications of neighbour misses. */
+  l3miss?: boolean;
+  /** UDP checksums over IPv4 (`[no]udpcsum`). */
+  udpChecksum?: boolean;
+  /** Send IPv6 without UDP checksums (`udp6zerocsumtx`). */
+  udp6ZeroChecksumTx?: boolean;
+  /** Accept IPv6 without UDP checksums (`udp6zerocsumrx`). */
+  udp6ZeroChecksumRx?: boolean;
+  /** Collect metadata: VNI and remote per packet, from eBPF or tc (`external`; no `id` then). */
+  external?: boolean;
+  /** VNIs from a filter table (`vnifilter`; needs `external`). */
+  vnifilter?: boolean;
+  /** The Group Based Policy extension (`gbp`). */
+  gbp?: boolean;
 }
 
 /** What `links.create` makes. */
@@ -73,7 +114,10 @@ export interface LinkCreateOptions {
   parent?: LinkRef;
   /** vlan only (required): `{ id, protocol?: '802.1Q' | '802.1ad', flags? }`. */
   vlan?: VlanSpec;
-  /** macvlan only: `{ mode }` (private, vepa, bridge, passthru, source). */
+  /**
+   * macvlan only: `{ mode }` (private, vepa, bridge, passthru, source), and in mode source the
+   * source MACs whose frames it takes (`{ mode: 'source', sourceMacs: [...] }`).
+   */
   macvlan?: MacvlanSpec;
   /** ipvlan only: `{ mode: 'l2' | 'l3' | 'l3s', isolation: 'bridge' | 'private' | 'vepa' }`. */
   ipvlan?: IpvlanSpec;
@@ -129,6 +173,11 @@ export interface LinkSetOptions {
    * a request of its own after the other changes. The link must be a bridge port.
    */
   bridgePort?: BridgePortSpec;
+  /**
+   * A macvlan's mode, or its source MAC list (mode source): `{ sourceMacs: { add: MAC } }`,
+   * `{ del: MAC }`, `{ set: [MAC...] }` or `{ flush: true }` (`ip link set DEV type macvlan macaddr ...`).
+   */
+  macvlan?: MacvlanChange;
 }
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -152,6 +201,33 @@ const KIND_OPTIONS = {
   bridge: 'bridge',
   vxlan: 'vxlan',
 } as const;
+
+/** The options VxlanOptions names. */
+const VXLAN_KEYS: ReadonlySet<string> = new Set([
+  'id',
+  'group',
+  'local',
+  'device',
+  'port',
+  'learning',
+  'ttl',
+  'tos',
+  'df',
+  'label',
+  'ageing',
+  'limit',
+  'sourcePortRange',
+  'proxy',
+  'rsc',
+  'l2miss',
+  'l3miss',
+  'udpChecksum',
+  'udp6ZeroChecksumTx',
+  'udp6ZeroChecksumRx',
+  'external',
+  'vnifilter',
+  'gbp',
+]);
 
 const STACKED: ReadonlySet<string> = new Set(['vlan', 'macvlan', 'ipvlan']);
 
@@ -256,9 +332,12 @@ export class Links {
         if (options.vlan === undefined) throw new TypeError(`vlan ${options.name} needs vlan: { id }`);
         spec.vlan = options.vlan;
         return ` id ${options.vlan.id}${options.vlan.protocol ? ` protocol ${options.vlan.protocol}` : ''}`;
-      case 'macvlan':
+      case 'macvlan': {
         spec.macvlan = options.macvlan ?? {};
-        return spec.macvlan.mode ? ` mode ${spec.macvlan.mode}` : '';
+        const macs = spec.macvlan.sourceMacs;
+        const list = Array.isArray(macs) ? ` macaddr set ${macs.join(' ')}` : '';
+        return `${spec.macvlan.mode ? ` mode ${spec.macvlan.mode}` : ''}${list}`;
+      }
       case 'ipvlan':
         spec.ipvlan = options.ipvlan ?? {};
         return ` mode ${spec.ipvlan.mode ?? 'l3'}${spec.ipvlan.isolation ? ` ${spec.ipvlan.isolation}` : ''}`;
@@ -273,14 +352,17 @@ export class Links {
 
   async #vxlan(v: VxlanOptions | undefined, spec: LinkCreateSpec): Promise<string> {
     if (typeof v !== 'object' || v === null) throw new TypeError('a vxlan needs vxlan: { id }');
-    const device =
-      v.device === undefined ? undefined : await resolveIndex(this.#conn, v.device, 'vxlan device');
+    for (const key of Object.keys(v)) {
+      if (!VXLAN_KEYS.has(key))
+        throw new TypeError(`unknown vxlan option ${key} (known: ${[...VXLAN_KEYS].join(', ')})`);
+    }
     if (v.port !== undefined && (!Number.isInteger(v.port) || v.port < 1 || v.port > 65535))
       throw new RangeError(`vxlan port must be 1-65535, got ${v.port}`);
-    spec.vxlan = { id: v.id, group: v.group, local: v.local, device, port: v.port, learning: v.learning };
-    for (const k of ['group', 'local', 'device', 'port', 'learning'] as const)
-      if (spec.vxlan[k] === undefined) delete spec.vxlan[k];
-    return ` id ${v.id}`;
+    const { device, ...rest } = v;
+    const vxlan: VxlanSpec = Object.fromEntries(Object.entries(rest).filter(([, x]) => x !== undefined));
+    if (device !== undefined) vxlan.device = await resolveIndex(this.#conn, device, 'vxlan device');
+    spec.vxlan = vxlan;
+    return v.external === true ? ' external' : ` id ${v.id}`;
   }
 
   /** Sets IFF_UP only. */
@@ -380,6 +462,10 @@ export class Links {
       spec.bridge = changes.bridge;
       words.push(`type bridge ${Object.keys(changes.bridge).join(' ')}`);
     }
+    if (changes.macvlan !== undefined) {
+      spec.macvlan = changes.macvlan;
+      words.push(`type macvlan${macvlanWords(changes.macvlan)}`);
+    }
     return words;
   }
 
@@ -406,6 +492,20 @@ function netnsInto(netns: LinkNetns | undefined, spec: LinkChangeSpec): string |
     return undefined;
   }
   return target.path;
+}
+
+/** A macvlan change as `ip link set DEV type macvlan` words: `macaddr OP [MAC...]`, `mode M`. */
+function macvlanWords(change: MacvlanChange): string {
+  if (typeof change !== 'object' || change === null) return '';
+  let words = '';
+  const macs = change.sourceMacs;
+  if (typeof macs === 'object' && macs !== null) {
+    for (const [op, v] of Object.entries(macs)) {
+      if (v === undefined) continue;
+      words += ` macaddr ${op}${op === 'flush' ? '' : ` ${Array.isArray(v) ? v.join(' ') : String(v)}`}`;
+    }
+  }
+  return change.mode === undefined ? words : `${words} mode ${change.mode}`;
 }
 
 function netnsWord(netns: LinkNetns): string {

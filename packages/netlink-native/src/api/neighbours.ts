@@ -1,5 +1,6 @@
 // Neighbours (`ip neigh`): the ARP (IPv4) and neighbour-discovery (IPv6) caches and the proxy
-// entries. list (family and link filtered in the kernel, state here), get, add, replace, delete.
+// entries. list (family and link filtered in the kernel, state here), get, add, replace, change,
+// delete, and flush (`ip neigh flush`: a dump, then a delete per matching entry).
 import { parseMac } from '../codec/ip.ts';
 import { decodeLink, encodeGetLink } from '../codec/link.ts';
 import {
@@ -11,8 +12,12 @@ import {
   NEIGHBOUR_EXT_FLAGS,
   NEIGHBOUR_FLAGS,
   NEIGHBOUR_STATES,
+  type NeighbourWriteMode,
   NTF_PROXY,
+  NUD_NOARP,
+  NUD_PERMANENT,
 } from '../codec/neighbour.ts';
+import { NetlinkError } from '../errors.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Family, Neighbour, NeighbourSpec, NeighbourState } from '../types.ts';
@@ -36,6 +41,31 @@ export interface NeighbourListOptions extends DumpOptions {
   /** The proxy entries (`ip neigh show proxy`) instead of the neighbours. */
   proxy?: boolean;
 }
+
+/**
+ * Options of `neighbours.flush`: which entries to delete, as `ip neigh flush` selects them. Without
+ * `state`, every entry except those in state permanent or noarp is deleted (iproute2's default);
+ * proxy entries (`proxy: true`) and externally learned entries (flag extern_learn) are deleted
+ * whatever their state, as iproute2 does.
+ */
+export interface NeighbourFlushOptions extends DumpOptions {
+  /** Only IPv4 (ARP) or IPv6 (ND) entries. */
+  family?: Family;
+  /** Only entries on this link (`ip neigh flush dev X`). */
+  link?: LinkRef;
+  /** Only entries on links enslaved to this one (`ip neigh flush master B`). */
+  master?: LinkRef;
+  /** Only entries in this state or these (`nud STATE`); 'permanent' and 'noarp' must be named to go. */
+  state?: NeighbourState | readonly NeighbourState[];
+  /** Flush the proxy entries instead of the neighbours (`ip neigh flush proxy`). */
+  proxy?: boolean;
+}
+
+/** iproute2 gives up on a flush after this many rounds of dump-then-delete. */
+const FLUSH_ROUNDS = 10;
+/** iproute2's stand-in bit for NUD_NONE (0) in a state mask. */
+const NONE_BIT = 0x100;
+const ENOENT = 2;
 
 /** Flags a caller may set on an entry: NTF_USE, NTF_ROUTER (IPv6), NTF_EXT_LEARNED, NTF_EXT_MANAGED. */
 export type NeighbourSetFlag = 'use' | 'router' | 'extern_learn' | 'managed';
@@ -123,6 +153,20 @@ function stateFilter(state: NeighbourListOptions['state']): ReadonlySet<number> 
   return new Set(names.map(stateBits));
 }
 
+/** The state mask of a flush, in iproute2's terms (NUD_* bits, NONE_BIT for NUD_NONE). */
+function flushMask(state: NeighbourFlushOptions['state']): number {
+  if (state === undefined) return (0x1ff & ~(NUD_PERMANENT | NUD_NOARP)) >>> 0;
+  let mask = 0;
+  for (const bits of stateFilter(state) as ReadonlySet<number>) mask |= bits === 0 ? NONE_BIT : bits;
+  return mask;
+}
+
+/** iproute2's test: in the mask, or a proxy or externally learned entry whatever its state. */
+function flushes(n: Neighbour, mask: number): boolean {
+  if (n.flags.includes('proxy') || n.flags.includes('extern_learn')) return true;
+  return n.stateBits === 0 ? (mask & NONE_BIT) !== 0 : (mask & n.stateBits) !== 0;
+}
+
 /** nl.neighbours: the ARP / ND caches and proxy entries of the handle's namespace. */
 export class Neighbours {
   readonly #conn: Connection;
@@ -192,6 +236,58 @@ export class Neighbours {
     return this.#change(options, 'replace');
   }
 
+  /**
+   * Overwrites an existing entry (`ip neigh change`: NLM_F_REPLACE without NLM_F_CREATE); a
+   * missing one rejects with NetlinkError ENOENT. A proxy entry is created all the same: the
+   * kernel always creates those.
+   */
+  change(options: NeighbourOptions): Promise<void> {
+    return this.#change(options, 'change');
+  }
+
+  /**
+   * Deletes the entries `options` selects, as `ip neigh flush` does: a dump, then a delete per
+   * entry, again until a round finds nothing (at most 10 rounds; 'failed' entries are left after
+   * the first, as iproute2 leaves them). An entry gone before its delete arrives is not counted.
+   * Resolves with the number of entries deleted.
+   */
+  async flush(options: NeighbourFlushOptions = {}): Promise<number> {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('flush options must be an object');
+    let mask = flushMask(options.state);
+    const { family, link, master, proxy, retryInterrupted } = options;
+    let removed = 0;
+    for (let round = 0; round < FLUSH_ROUNDS; round++) {
+      const entries = await this.list({ family, link, master, proxy, retryInterrupted });
+      const doomed = entries.filter((n) => flushes(n, mask));
+      if (doomed.length === 0) break;
+      const results = await Promise.allSettled(doomed.map((n) => this.#flushOne(n)));
+      for (const r of results) {
+        if (r.status === 'rejected') throw r.reason;
+        if (r.value) removed++;
+      }
+      mask &= ~NEIGHBOUR_STATES.failed;
+    }
+    return removed;
+  }
+
+  /** Deletes one listed entry: true when it went, false when it was already gone (ENOENT). */
+  async #flushOne(n: Neighbour): Promise<boolean> {
+    const proxy = n.flags.includes('proxy');
+    const spec: NeighbourSpec = { index: n.index, address: n.address };
+    if (proxy) spec.flags = NTF_PROXY;
+    try {
+      await this.#conn.ack(
+        encodeDelNeighbour(spec),
+        describe('flush del', { link: n.index, address: n.address, proxy }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.errno === ENOENT) return false;
+      throw err;
+    }
+  }
+
   /** Deletes an entry; a missing one rejects with NetlinkError ENOENT. */
   delete(key: NeighbourKey): Promise<void> {
     try {
@@ -204,7 +300,7 @@ export class Neighbours {
     }
   }
 
-  #change(options: NeighbourOptions, mode: 'add' | 'replace'): Promise<void> {
+  #change(options: NeighbourOptions, mode: NeighbourWriteMode): Promise<void> {
     try {
       const spec = specOf(options);
       // Encode once before any link lookup, so a bad field fails before anything is sent.

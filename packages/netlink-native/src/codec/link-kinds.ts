@@ -1,5 +1,5 @@
-// Kind-specific link data: IFLA_INFO_DATA of vlan, macvlan, ipvlan and bridge links, and the
-// bridge port attributes (IFLA_BRPORT_*). Encoders write the nest bodies in attribute-number order
+// Kind-specific link data: IFLA_INFO_DATA of vlan, macvlan (with its source MAC list), ipvlan and
+// bridge links, and the bridge port attributes (IFLA_BRPORT_*); vxlan's is in link-vxlan.ts. Encoders write the nest bodies in attribute-number order
 // (iproute2 writes them in argument order; the golden vectors give the arguments in that order);
 // decoders read what the kernel's fill_info sends back.
 
@@ -13,6 +13,7 @@ import type {
   IpvlanIsolation,
   IpvlanMode,
   IpvlanSpec,
+  MacvlanChange,
   MacvlanInfo,
   MacvlanMode,
   MacvlanSpec,
@@ -70,6 +71,18 @@ import {
   VLAN_FLAG_REORDER_HDR,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
+import { formatMac, parseMac } from './ip.ts';
+
+// The source-mode MAC list and broadcast queue of enum IFLA_MACVLAN_* (linux/if_link.h).
+const IFLA_MACVLAN_MACADDR_MODE = 3;
+const IFLA_MACVLAN_MACADDR = 4;
+const IFLA_MACVLAN_MACADDR_DATA = 5;
+const IFLA_MACVLAN_MACADDR_COUNT = 6;
+const IFLA_MACVLAN_BC_QUEUE_LEN = 7;
+const IFLA_MACVLAN_BC_QUEUE_LEN_USED = 8;
+
+/** enum macvlan_macaddr_mode: what IFLA_MACVLAN_MACADDR_MODE does to the list. */
+const MACADDR_OPS = { add: 0, del: 1, flush: 2, set: 3 } as const;
 
 /** Clock ticks of the bridge's clock_t attributes (USER_HZ). */
 const USER_HZ = 100;
@@ -156,15 +169,71 @@ export function writeVlanData(w: AttrWriter, spec: VlanSpec): void {
   w.buf.writeUInt32LE(mask, at + 8);
 }
 
-/** IFLA_INFO_DATA body of a macvlan: MODE. */
+function macvlanMode(mode: MacvlanMode): number {
+  const v = MACVLAN_MODES[mode];
+  if (v === undefined)
+    throw new TypeError(`macvlan mode must be one of ${known(MACVLAN_MODES)}, got ${JSON.stringify(mode)}`);
+  return v;
+}
+
+/** An Ethernet address (6 bytes), as the kernel wants each source MAC. */
+function ethernetMac(mac: string): Uint8Array {
+  const b = parseMac(mac);
+  if (b.length !== 6) throw new TypeError(`a source MAC has 6 bytes, got ${JSON.stringify(mac)}`);
+  return b;
+}
+
+/** MACADDR_MODE SET and MACADDR_DATA { MACADDR... }: the list replaced by `macs`. */
+function writeMacList(w: AttrWriter, macs: readonly string[]): void {
+  if (!Array.isArray(macs)) throw new TypeError(`source MACs must be an array, got ${JSON.stringify(macs)}`);
+  w.u32(IFLA_MACVLAN_MACADDR_MODE, MACADDR_OPS.set);
+  const data = w.nestStart(IFLA_MACVLAN_MACADDR_DATA);
+  for (const mac of macs) w.bytes(IFLA_MACVLAN_MACADDR, ethernetMac(mac));
+  w.nestEnd(data);
+}
+
+/**
+ * IFLA_INFO_DATA body of a macvlan: the source MAC list (`macaddr set ...`, mode source only),
+ * then MODE, which iproute2 writes after its loop.
+ */
 export function writeMacvlanData(w: AttrWriter, spec: MacvlanSpec): void {
-  if (spec.mode === undefined) return;
-  const mode = MACVLAN_MODES[spec.mode];
-  if (mode === undefined)
+  if (spec.sourceMacs !== undefined) {
+    if (spec.mode !== 'source') throw new TypeError("macvlan sourceMacs need mode: 'source'");
+    writeMacList(w, spec.sourceMacs);
+  }
+  if (spec.mode !== undefined) w.u32(IFLA_MACVLAN_MODE, macvlanMode(spec.mode));
+}
+
+/** The one operation a MacvlanSourceMacsChange names, checked. */
+function sourceMacsOp(change: MacvlanChange['sourceMacs']): keyof typeof MACADDR_OPS {
+  if (typeof change !== 'object' || change === null)
+    throw new TypeError('sourceMacs must be { add } | { del } | { set } | { flush: true }');
+  const ops = Object.keys(change).filter((k) => change[k as keyof typeof change] !== undefined);
+  const op = ops[0];
+  if (ops.length !== 1 || op === undefined || !(op in MACADDR_OPS))
     throw new TypeError(
-      `macvlan mode must be one of ${known(MACVLAN_MODES)}, got ${JSON.stringify(spec.mode)}`,
+      `sourceMacs takes exactly one of add, del, set, flush; got ${JSON.stringify(change)}`,
     );
-  w.u32(IFLA_MACVLAN_MODE, mode);
+  if (op === 'flush' && change.flush !== true) throw new TypeError('sourceMacs flush must be true');
+  return op as keyof typeof MACADDR_OPS;
+}
+
+/**
+ * IFLA_INFO_DATA body of a change to a macvlan (`ip link set DEV type macvlan [macaddr OP ...]
+ * [mode M]`): MACADDR_MODE with MACADDR (add, del) or MACADDR_DATA (set), then MODE.
+ */
+export function writeMacvlanChange(w: AttrWriter, change: MacvlanChange): void {
+  if (typeof change !== 'object' || change === null) throw new TypeError('macvlan changes must be an object');
+  if (change.sourceMacs !== undefined) {
+    const op = sourceMacsOp(change.sourceMacs);
+    const c = change.sourceMacs;
+    if (op === 'set') writeMacList(w, c.set as string[]);
+    else {
+      w.u32(IFLA_MACVLAN_MACADDR_MODE, MACADDR_OPS[op]);
+      if (op !== 'flush') w.bytes(IFLA_MACVLAN_MACADDR, ethernetMac(c[op] as string));
+    }
+  }
+  if (change.mode !== undefined) w.u32(IFLA_MACVLAN_MODE, macvlanMode(change.mode));
 }
 
 /** IFLA_INFO_DATA body of an ipvlan: MODE and FLAGS, both u16 and both always sent (iproute2). */
@@ -327,14 +396,34 @@ export function decodeVlanInfo(p: Buffer): VlanInfo {
   return info;
 }
 
+/** The MACs in IFLA_MACVLAN_MACADDR_DATA p[start, end). */
+function decodeMacList(p: Buffer, start: number, end: number): string[] {
+  const macs: string[] = [];
+  forEachAttribute(p, start, end, (type, d, dl) => {
+    if (type === IFLA_MACVLAN_MACADDR) macs.push(formatMac(p, d, dl));
+  });
+  return macs;
+}
+
 /** A macvlan's IFLA_INFO_DATA. */
 export function decodeMacvlanInfo(p: Buffer): MacvlanInfo {
-  const info: MacvlanInfo = { mode: undefined, flags: undefined };
+  const info: MacvlanInfo = {
+    mode: undefined,
+    flags: undefined,
+    sourceMacCount: undefined,
+    sourceMacs: undefined,
+    broadcastQueueLength: undefined,
+    broadcastQueueLengthUsed: undefined,
+  };
   forEachAttribute(p, 0, p.length, (type, d, dl) => {
     if (type === IFLA_MACVLAN_MODE) {
       const mode = readU32(p, d, dl);
       info.mode = (Object.keys(MACVLAN_MODES) as MacvlanMode[]).find((k) => MACVLAN_MODES[k] === mode);
     } else if (type === IFLA_MACVLAN_FLAGS) info.flags = readU16(p, d, dl);
+    else if (type === IFLA_MACVLAN_MACADDR_COUNT) info.sourceMacCount = readU32(p, d, dl);
+    else if (type === IFLA_MACVLAN_MACADDR_DATA) info.sourceMacs = decodeMacList(p, d, d + dl);
+    else if (type === IFLA_MACVLAN_BC_QUEUE_LEN) info.broadcastQueueLength = readU32(p, d, dl);
+    else if (type === IFLA_MACVLAN_BC_QUEUE_LEN_USED) info.broadcastQueueLengthUsed = readU32(p, d, dl);
   });
   return info;
 }

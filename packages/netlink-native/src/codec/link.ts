@@ -8,8 +8,10 @@ import type {
   LinkChangeSpec,
   LinkCreateSpec,
   LinkSelector,
+  MacvlanChange,
   OperState,
   VlanSpec,
+  VxlanSpec,
 } from '../types.ts';
 import {
   type AttrWriter,
@@ -54,14 +56,6 @@ import {
   IFLA_QDISC,
   IFLA_STATS64,
   IFLA_TXQLEN,
-  IFLA_VXLAN_GROUP,
-  IFLA_VXLAN_GROUP6,
-  IFLA_VXLAN_ID,
-  IFLA_VXLAN_LEARNING,
-  IFLA_VXLAN_LINK,
-  IFLA_VXLAN_LOCAL,
-  IFLA_VXLAN_LOCAL6,
-  IFLA_VXLAN_PORT,
   NLA_F_NESTED,
   NLA_TYPE_MASK,
   NLM_F_ACK,
@@ -78,7 +72,7 @@ import {
   VETH_INFO_PEER,
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
-import { formatMac, ipFamily, parseMac } from './ip.ts';
+import { formatMac, parseMac } from './ip.ts';
 import {
   BRIDGE_LINK_ORDER,
   decodeBridgeInfo,
@@ -89,10 +83,12 @@ import {
   writeBridgeData,
   writeBridgePortData,
   writeIpvlanData,
+  writeMacvlanChange,
   writeMacvlanData,
   writeVlanData,
 } from './link-kinds.ts';
 import { decodeLinkStats } from './link-stats.ts';
+import { decodeVxlanInfo, writeVxlanData } from './link-vxlan.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 const OPER_STATES: readonly OperState[] = [
@@ -142,6 +138,9 @@ function decodeKindData(link: Link, data: Buffer): void {
       break;
     case 'bridge':
       link.bridge = decodeBridgeInfo(data);
+      break;
+    case 'vxlan':
+      link.vxlan = decodeVxlanInfo(data);
       break;
   }
 }
@@ -274,6 +273,7 @@ export function decodeLinkPayload(p: Buffer, start = 0, end = p.length): Link {
     ipvlan: undefined,
     bridge: undefined,
     bridgePort: undefined,
+    vxlan: undefined,
   };
   const family = p[start] as number;
   let off = start + IFINFOMSG_LEN;
@@ -395,26 +395,6 @@ function writeVethData(w: AttrWriter, spec: LinkCreateSpec): void {
   w.nestEnd(p);
 }
 
-function writeVxlanData(w: AttrWriter, spec: LinkCreateSpec): void {
-  const v = spec.vxlan;
-  if (!v) throw new TypeError('a vxlan needs vxlan: { id }');
-  if (!Number.isInteger(v.id) || v.id < 0 || v.id > 0xffffff)
-    throw new TypeError(`VNI must be 0..16777215, got ${v.id}`);
-  // iproute2 order: LINK, ID, LOCAL, GROUP, LEARNING, PORT
-  if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
-  w.u32(IFLA_VXLAN_ID, v.id);
-  if (v.local !== undefined) {
-    const fam = ipFamily(v.local);
-    w.ip(fam === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
-  }
-  if (v.group !== undefined) {
-    const fam = ipFamily(v.group);
-    w.ip(fam === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
-  }
-  w.u8(IFLA_VXLAN_LEARNING, v.learning === false ? 0 : 1);
-  if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, v.port);
-}
-
 /** Writes IFLA_INFO_DATA with `body`, leaving it out when the body writes nothing (as iproute2). */
 function writeInfoData(w: AttrWriter, body: () => void): void {
   const data = w.nestStart(IFLA_INFO_DATA);
@@ -431,7 +411,7 @@ function writeLinkInfo(w: AttrWriter, spec: LinkCreateSpec): void {
       writeInfoData(w, () => writeVethData(w, spec));
       break;
     case 'vxlan':
-      writeInfoData(w, () => writeVxlanData(w, spec));
+      writeInfoData(w, () => writeVxlanData(w, spec.vxlan as VxlanSpec));
       break;
     case 'vlan':
       writeInfoData(w, () => writeVlanData(w, spec.vlan as VlanSpec));
@@ -513,14 +493,20 @@ export function encodeSetLink(spec: LinkChangeSpec): Buffer {
 }
 
 /**
- * The kind-specific part of a change: a bridge's options (`ip link set B type bridge ...`) or a
+ * The kind-specific part of a change: a macvlan's (`ip link set M type macvlan ...`), a bridge's
+ * options (`ip link set B type bridge ...`) or a
  * bridge port's (`ip link set P type bridge_slave ...`: IFLA_INFO_KIND "bridge_slave", which the
  * kernel ignores on a change, and IFLA_INFO_SLAVE_DATA, which goes to the port's master).
  */
 function writeChangeLinkInfo(w: AttrWriter, spec: LinkChangeSpec): void {
-  if (spec.bridge !== undefined && spec.bridgePort !== undefined)
-    throw new TypeError('one link is not both a bridge and a bridge port: set bridge or bridgePort');
-  if (spec.bridge !== undefined) {
+  const kinds = [spec.bridge, spec.bridgePort, spec.macvlan].filter((k) => k !== undefined).length;
+  if (kinds > 1) throw new TypeError('one link change takes one of bridge, bridgePort, macvlan');
+  if (spec.macvlan !== undefined) {
+    const info = w.nestStart(IFLA_LINKINFO);
+    w.chars(IFLA_INFO_KIND, 'macvlan');
+    writeInfoData(w, () => writeMacvlanChange(w, spec.macvlan as MacvlanChange));
+    w.nestEnd(info);
+  } else if (spec.bridge !== undefined) {
     const info = w.nestStart(IFLA_LINKINFO);
     w.chars(IFLA_INFO_KIND, 'bridge');
     writeInfoData(w, () => writeBridgeData(w, spec.bridge as BridgeSpec));

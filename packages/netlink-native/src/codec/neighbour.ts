@@ -305,10 +305,23 @@ function encodeNeighbourRequest(type: number, flags: number, spec: NeighbourSpec
   return w.finish();
 }
 
-/** RTM_NEWNEIGH: 'add' = CREATE|EXCL (EEXIST when there), 'replace' = CREATE|REPLACE. */
-export function encodeNewNeighbour(spec: NeighbourSpec, mode: 'add' | 'replace' = 'add'): Buffer {
-  const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (mode === 'replace' ? NLM_F_REPLACE : NLM_F_EXCL);
-  return encodeNeighbourRequest(RTM_NEWNEIGH, flags, spec, false);
+/** How an RTM_NEWNEIGH treats an existing entry: `ip neigh add`, `replace` or `change`. */
+export type NeighbourWriteMode = 'add' | 'replace' | 'change';
+
+const WRITE_FLAGS: Readonly<Record<NeighbourWriteMode, number>> = {
+  add: NLM_F_CREATE | NLM_F_EXCL,
+  replace: NLM_F_CREATE | NLM_F_REPLACE,
+  change: NLM_F_REPLACE,
+};
+
+/**
+ * RTM_NEWNEIGH: 'add' = CREATE|EXCL (EEXIST when there), 'replace' = CREATE|REPLACE, 'change' =
+ * REPLACE alone (ENOENT when the entry is absent).
+ */
+export function encodeNewNeighbour(spec: NeighbourSpec, mode: NeighbourWriteMode = 'add'): Buffer {
+  const extra = WRITE_FLAGS[mode];
+  if (extra === undefined) throw new TypeError(`unknown neighbour write mode ${JSON.stringify(mode)}`);
+  return encodeNeighbourRequest(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | extra, spec, false);
 }
 
 /** RTM_DELNEIGH (`ip neigh del [proxy] ADDR dev X`); only index, address and NTF_PROXY matter. */

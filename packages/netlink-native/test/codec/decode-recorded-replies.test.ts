@@ -74,6 +74,7 @@ const link = (over: Partial<Link>): Link => ({
   ipvlan: undefined,
   bridge: undefined,
   bridgePort: undefined,
+  vxlan: undefined,
   ...over,
 });
 

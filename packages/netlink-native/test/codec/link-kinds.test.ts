@@ -48,7 +48,14 @@ test("iproute2's vlan requests decode to their id, protocol and flags", () => {
 });
 
 test("iproute2's macvlan and ipvlan requests decode to their modes", () => {
-  assert.deepEqual(goldenLink('link-add-macvlan').macvlan, { mode: 'bridge', flags: undefined });
+  assert.deepEqual(goldenLink('link-add-macvlan').macvlan, {
+    mode: 'bridge',
+    flags: undefined,
+    sourceMacCount: undefined,
+    sourceMacs: undefined,
+    broadcastQueueLength: undefined,
+    broadcastQueueLengthUsed: undefined,
+  });
   assert.deepEqual(goldenLink('link-add-ipvlan').ipvlan, { mode: 'l3s', isolation: 'bridge' });
   assert.deepEqual(goldenLink('link-add-ipvlan-vepa').ipvlan, { mode: 'l2', isolation: 'vepa' });
 });
@@ -173,7 +180,7 @@ test('kind options are checked before anything is encoded', () => {
   assert.throws(() => encodeSetBridgePort(2, { priority: 64 }), /port priority must be 0-63/);
   assert.throws(
     () => encodeSetLink({ index: 2, bridge: {}, bridgePort: {} }),
-    /not both a bridge and a bridge port/,
+    /one link change takes one of bridge, bridgePort, macvlan/,
   );
 });
 

@@ -1,0 +1,245 @@
+// vxlan links with many options, made through links.create (and a few through `ip` for the options
+// it does not make), read back with their IFLA_INFO_DATA decoded and checked field by field against
+// what `ip -j -d link show` (iproute2 6.1) prints for the same kernel reply; in dumps, gets and
+// monitor events alike.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Link, MonitorEvent, VxlanInfo } from '../../src/index.ts';
+import { ip, ipJson, needsNetns, withHandle } from './support.ts';
+
+interface IpVxlanLink {
+  ifname: string;
+  ifindex: number;
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
+}
+
+const isMulticast = (a: string): boolean =>
+  a.includes(':') ? a.toLowerCase().startsWith('ff') : (Number(a.split('.')[0]) & 0xf0) === 0xe0;
+
+/** The addresses, as iproute2 names them: remote/group (v4), remote6/group6, local/local6. */
+function addressKeys(v: VxlanInfo, o: Record<string, unknown>): void {
+  if (v.group !== undefined && v.group !== '0.0.0.0' && v.group !== '::') {
+    const key = isMulticast(v.group) ? 'group' : 'remote';
+    o[v.group.includes(':') ? `${key}6` : key] = v.group;
+  }
+  if (v.local !== undefined && v.local !== '0.0.0.0' && v.local !== '::')
+    o[v.local.includes(':') ? 'local6' : 'local'] = v.local;
+}
+
+/** The keys iproute2 6.1's vxlan_print_opt writes in JSON for what we decoded. */
+function asIpJson(v: VxlanInfo, names: Map<number, string>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const hex = (n: number): string => `0x${n.toString(16)}`;
+  if (v.external) o.external = true;
+  if (v.vnifilter) o.vnifilter = true;
+  if (v.id !== undefined) o.id = v.id;
+  addressKeys(v, o);
+  if (v.link) o.link = names.get(v.link);
+  if (v.sourcePortRange !== undefined) o.port_range = v.sourcePortRange;
+  if (v.port !== undefined) o.port = v.port;
+  if (v.learning !== undefined) o.learning = v.learning;
+  for (const k of ['proxy', 'rsc', 'l2miss', 'l3miss'] as const) if (v[k]) o[k] = true;
+  if (v.tos) o.tos = hex(v.tos);
+  if (!v.ttlInherit && v.ttl !== undefined) o.ttl = v.ttl;
+  if (v.df !== undefined) o.df = v.df;
+  if (v.label) o.label = hex(v.label);
+  if (v.ageing !== undefined) o.ageing = v.ageing;
+  if (v.limit) o.limit = v.limit;
+  if (v.udpChecksum !== undefined) o.udp_csum = v.udpChecksum;
+  if (v.udp6ZeroChecksumTx !== undefined) o.udp_zero_csum6_tx = v.udp6ZeroChecksumTx;
+  if (v.udp6ZeroChecksumRx !== undefined) o.udp_zero_csum6_rx = v.udp6ZeroChecksumRx;
+  if (v.remoteChecksumTx) o.remcsum_tx = true;
+  if (v.remoteChecksumRx) o.remcsum_rx = true;
+  if (v.gbp) o.gbp = true;
+  if (v.gpe) o.gpe = true;
+  return o;
+}
+
+/** Every vxlan link's decoded data matches `ip -j -d link show`, key for key. */
+function checkAgainstIp(ns: string, links: Link[]): void {
+  const names = new Map(links.map((l) => [l.index, l.name]));
+  const shown = ipJson<IpVxlanLink[]>(ns, '-d', 'link', 'show').filter(
+    (l) => l.linkinfo?.info_kind === 'vxlan',
+  );
+  assert.ok(shown.length > 0);
+  for (const s of shown) {
+    const ours = links.find((l) => l.index === s.ifindex);
+    assert.ok(ours?.vxlan, `${s.ifname} decoded`);
+    assert.deepEqual(asIpJson(ours.vxlan, names), s.linkinfo?.info_data, s.ifname);
+  }
+}
+
+async function underlay(ns: string): Promise<void> {
+  ip(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+  ip(ns, 'link', 'set', 'v0', 'up');
+  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
+  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+}
+
+test(
+  'vxlan options made by links.create read back decoded, key for key as `ip -j -d` shows them',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      await underlay(ns);
+      const v0 = (await nl.links.get('v0')).index;
+      await nl.links.create({
+        name: 'vxa',
+        kind: 'vxlan',
+        vxlan: {
+          id: 42,
+          group: '10.0.0.2',
+          local: '10.0.0.1',
+          device: 'v0',
+          port: 4789,
+          learning: false,
+          ttl: 64,
+          tos: 0x10,
+          ageing: 120,
+          limit: 100,
+          sourcePortRange: { low: 40000, high: 50000 },
+          proxy: true,
+          l2miss: true,
+          l3miss: true,
+          udpChecksum: false,
+          gbp: true,
+          df: 'set',
+        },
+      });
+      await nl.links.create({
+        name: 'vxb',
+        kind: 'vxlan',
+        vxlan: {
+          id: 200,
+          device: v0,
+          local: '2001:db8::1',
+          group: 'ff05::100',
+          port: 4789,
+          ttl: 'inherit',
+          tos: 'inherit',
+          udp6ZeroChecksumTx: true,
+          label: 0x12345,
+          df: 'inherit',
+        },
+      });
+      await nl.links.create({
+        name: 'vxc',
+        kind: 'vxlan',
+        vxlan: { external: true, vnifilter: true, port: 4790 },
+      });
+      await nl.links.create({
+        name: 'vxd',
+        kind: 'vxlan',
+        vxlan: { id: 300, group: '2001:db8::2', local: '2001:db8::1', port: 4789, rsc: true, ageing: 0 },
+      });
+      const a = (await nl.links.get('vxa')).vxlan;
+      assert.deepEqual(
+        [a?.id, a?.group, a?.local, a?.link, a?.port, a?.learning, a?.ttl, a?.tos, a?.ageing, a?.limit],
+        [42, '10.0.0.2', '10.0.0.1', v0, 4789, false, 64, 0x10, 120, 100],
+      );
+      assert.deepEqual(a?.sourcePortRange, { low: 40000, high: 50000 });
+      assert.deepEqual(
+        [a?.proxy, a?.rsc, a?.l2miss, a?.l3miss, a?.udpChecksum, a?.gbp, a?.df, a?.external],
+        [true, false, true, true, false, true, 'set', false],
+      );
+      const b = (await nl.links.get('vxb')).vxlan;
+      assert.deepEqual(
+        [b?.group, b?.local, b?.ttlInherit, b?.tos, b?.label, b?.df, b?.udp6ZeroChecksumTx],
+        ['ff05::100', '2001:db8::1', true, 1, 0x12345, 'inherit', true],
+      );
+      const c = (await nl.links.get('vxc')).vxlan;
+      assert.deepEqual([c?.external, c?.vnifilter, c?.learning, c?.id], [true, true, false, 0]);
+      const d = (await nl.links.get('vxd')).vxlan;
+      // ageing 0 at creation is the kernel's default, 300 s (vxlan_config_apply)
+      assert.deepEqual([d?.group, d?.rsc, d?.ageing, d?.learning], ['2001:db8::2', true, 300, true]);
+      // what `ip` does not print: this kernel (6.18) sends LOCALBYPASS on and LABEL_POLICY 0 (fixed)
+      assert.deepEqual([a?.localBypass, a?.labelPolicy, a?.vnifilter], [true, 0, undefined]);
+      checkAgainstIp(ns, await nl.links.list());
+    }),
+);
+
+test(
+  'vxlan options only `ip` makes here (remcsum, gpe, group with dev) decode as `ip -j -d` shows them',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      await underlay(ns);
+      ip(
+        ns,
+        ...'link add vxe type vxlan id 9 group 239.1.1.1 dev v0 dstport 4791 remcsumtx remcsumrx'.split(' '),
+      );
+      ip(ns, 'link', 'add', 'vxf', 'type', 'vxlan', 'external', 'dstport', '4792', 'gpe', 'nolearning');
+      ip(
+        ns,
+        'link',
+        'add',
+        'vxg',
+        'type',
+        'vxlan',
+        'id',
+        '10',
+        'dstport',
+        '4793',
+        'udp6zerocsumrx',
+        'ttl',
+        'auto',
+      );
+      const e = (await nl.links.get('vxe')).vxlan;
+      assert.deepEqual(
+        [e?.group, e?.remoteChecksumTx, e?.remoteChecksumRx, e?.gpe],
+        ['239.1.1.1', true, true, false],
+      );
+      const f = (await nl.links.get('vxf')).vxlan;
+      assert.deepEqual([f?.gpe, f?.external, f?.port], [true, true, 4792]);
+      const g = (await nl.links.get('vxg')).vxlan;
+      assert.deepEqual([g?.udp6ZeroChecksumRx, g?.ttl, g?.group, g?.local], [true, 0, undefined, undefined]);
+      checkAgainstIp(ns, await nl.links.list());
+    }),
+);
+
+test('a link monitor event carries the new vxlan decoded', needsNetns, () =>
+  withHandle(async (nl) => {
+    const monitor = nl.monitor({ groups: ['link'] });
+    try {
+      const seen = new Promise<MonitorEvent>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no link event for vx0')), 2000);
+        monitor.on('change', (e) => {
+          if (e.type === 'link' && e.action === 'new' && e.link.name === 'vx0') {
+            clearTimeout(timer);
+            resolve(e);
+          }
+        });
+      });
+      await nl.links.create({
+        name: 'vx0',
+        kind: 'vxlan',
+        vxlan: { id: 77, port: 4789, ttl: 9, l2miss: true },
+      });
+      const e = await seen;
+      assert.ok(e.type === 'link');
+      assert.deepEqual([e.link.vxlan?.id, e.link.vxlan?.ttl, e.link.vxlan?.l2miss], [77, 9, true]);
+    } finally {
+      monitor.close();
+    }
+  }),
+);
+
+test('bad vxlan options are refused before anything is sent', needsNetns, () =>
+  withHandle(async (nl) => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ id: 1, ttl: 256 }, /vxlan ttl must be 0-255/],
+      [{ id: 1, tos: 'x' }, /vxlan tos must be 0-255/],
+      [{ id: 1, df: 'maybe' }, /vxlan df must be one of unset, set, inherit/],
+      [{ id: 1, label: 0x100000 }, /vxlan label must be 0-1048575/],
+      [{ id: 1, sourcePortRange: { low: 2, high: 1 } }, /backwards/],
+      [{ id: 1, external: true }, /either an id or external/],
+      [{ id: 1, vnifilter: true }, /vnifilter needs external/],
+      [{}, /needs vxlan: \{ id \} \(or external: true\)/],
+      [{ id: 1, proxy: 'yes' }, /vxlan proxy must be true or false/],
+      [{ id: 1, nope: true }, /unknown vxlan option nope/],
+    ];
+    for (const [vxlan, message] of bad)
+      await assert.rejects(nl.links.create({ name: 'vx0', kind: 'vxlan', vxlan: vxlan as never }), message);
+    assert.equal(await nl.links.find('vx0'), undefined);
+  }),
+);
