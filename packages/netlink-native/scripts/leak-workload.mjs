@@ -2,8 +2,9 @@
 // closed in and out of a namespace, batched sends, receives, a throwing callback, ENOBUFS-free
 // floods, constructor failures, kernel filters attached, replaced, removed and refused,
 // sendFrames and exchangeFrames success and failure, packet sockets (frames, memberships, filters,
-// a throwing onData, constructor failures), and exit with a netlink socket and a packet socket
-// open and an exchange still listening.
+// a throwing onData, constructor failures), named namespaces created, entered and deleted (and
+// refused: a name taken, a name missing, a bad name), and exit with a netlink socket and a packet
+// socket open and an exchange still listening.
 // Usage: node leak-workload.mjs /path/to/netlink_native.node NETNS_NAME [rounds]
 import { createRequire } from 'node:module';
 
@@ -173,6 +174,22 @@ for (let round = 0; round < rounds; round++) {
   } catch {}
   native.errnoName(17);
   native.errnoMessage(95);
+}
+// Named namespaces (createNetns/deleteNetns), in iproute2's run directory under this run's prefix.
+const runDir = '/var/run/netns';
+for (let round = 0; round < rounds; round++) {
+  const name = `${ns}-made-${round}`;
+  await native.createNetns({ dir: runDir, name });
+  await native.createNetns({ dir: runDir, name }).catch(() => {}); // EEXIST
+  const inside = open({ netns: { path: `${runDir}/${name}` } });
+  inside.socket.send(getLink(1), 1);
+  await inside.until(1);
+  inside.socket.close();
+  await native.deleteNetns({ dir: runDir, name });
+  await native.deleteNetns({ dir: runDir, name }).catch(() => {}); // ENOENT
+  try {
+    native.createNetns({ dir: runDir, name: '..' });
+  } catch {}
 }
 // A packet socket left open: environment teardown must release it too.
 new native.PacketSocket({
