@@ -31,6 +31,7 @@ export type {
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
 export type {
   NeighbourFlushOptions,
+  NeighbourFlushOptions,
   NeighbourKey,
   NeighbourListOptions,
   NeighbourOptions,

@@ -574,6 +574,18 @@ const BUILDERS: Record<string, Build> = {
       'change',
     ),
   'neigh-flush-dump': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
+  // neighbours (issue 14): ip neigh change, and the dump ip neigh flush starts with
+  'neigh-change': (ix) =>
+    encodeNewNeighbour(
+      {
+        index: idx(ix, 'v0'),
+        address: '10.0.0.2',
+        lladdr: parseMac('02:00:00:00:00:04'),
+        state: NUD_REACHABLE,
+      },
+      'change',
+    ),
+  'neigh-flush-dump': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
