@@ -83,8 +83,10 @@ export type {
   IpvlanSpec,
   Link,
   LinkStats,
+  MacvlanChange,
   MacvlanInfo,
   MacvlanMode,
+  MacvlanSourceMacsChange,
   MacvlanSpec,
   Neighbour,
   NeighbourCacheInfo,
@@ -104,4 +106,7 @@ export type {
   VlanInfo,
   VlanProtocol,
   VlanSpec,
+  VxlanDf,
+  VxlanInfo,
+  VxlanPortRange,
 } from './types.ts';

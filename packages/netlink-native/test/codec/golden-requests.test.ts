@@ -574,18 +574,67 @@ const BUILDERS: Record<string, Build> = {
       'change',
     ),
   'neigh-flush-dump': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
-  // neighbours (issue 14): ip neigh change, and the dump ip neigh flush starts with
-  'neigh-change': (ix) =>
-    encodeNewNeighbour(
-      {
-        index: idx(ix, 'v0'),
-        address: '10.0.0.2',
-        lladdr: parseMac('02:00:00:00:00:04'),
-        state: NUD_REACHABLE,
+  // vxlan options and macvlan source MACs (issue 14)
+  'link-add-vxlan-options': (ix) =>
+    encodeNewLink({
+      name: 'vx0',
+      kind: 'vxlan',
+      vxlan: {
+        id: 100,
+        device: idx(ix, 'v0'),
+        local: '10.0.0.1',
+        group: '10.0.0.2',
+        port: 4789,
+        learning: false,
+        ttl: 64,
+        tos: 0x10,
+        ageing: 120,
+        limit: 100,
+        sourcePortRange: { low: 40000, high: 50000 },
+        proxy: true,
+        rsc: false,
+        l2miss: true,
+        l3miss: true,
+        udpChecksum: false,
+        gbp: true,
+        df: 'set',
       },
-      'change',
-    ),
-  'neigh-flush-dump': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
+    }),
+  'link-add-vxlan-v6': (ix) =>
+    encodeNewLink({
+      name: 'vx0',
+      kind: 'vxlan',
+      vxlan: {
+        id: 200,
+        device: idx(ix, 'v0'),
+        local: '2001:db8::1',
+        group: 'ff05::100',
+        port: 4789,
+        tos: 'inherit',
+        ttl: 'inherit',
+        udp6ZeroChecksumTx: true,
+        udp6ZeroChecksumRx: true,
+        label: 0x12345,
+        df: 'inherit',
+      },
+    }),
+  'link-add-vxlan-external': () =>
+    encodeNewLink({ name: 'vx0', kind: 'vxlan', vxlan: { external: true, vnifilter: true, port: 4789 } }),
+  'link-add-macvlan-source': (ix) =>
+    encodeNewLink({
+      name: 'mv0',
+      kind: 'macvlan',
+      link: idx(ix, 'v0'),
+      macvlan: { mode: 'source', sourceMacs: ['02:00:00:00:00:21', '02:00:00:00:00:22'] },
+    }),
+  'link-set-macvlan-macaddr-add': (ix) =>
+    encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { add: '02:00:00:00:00:23' } } }),
+  'link-set-macvlan-macaddr-del': (ix) =>
+    encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { del: '02:00:00:00:00:23' } } }),
+  'link-set-macvlan-macaddr-set': (ix) =>
+    encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { set: ['02:00:00:00:00:24'] } } }),
+  'link-set-macvlan-macaddr-flush': (ix) =>
+    encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { flush: true } } }),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
