@@ -1141,27 +1141,6 @@ VECTORS.push(
   },
 );
 
-// Neighbours, continued (issue 14): `ip neigh change` and the dump `ip neigh flush` starts with.
-VECTORS.push(
-  {
-    name: 'neigh-change',
-    command: 'neigh change 10.0.0.2 lladdr 02:00:00:00:00:04 dev v0 nud reachable',
-    setup: NEIGH_SETUP,
-    select: { type: NEIGH.NEW, flags: F.REQ | F.ACK | F.REPLACE },
-    notes: 'NLM_F_REPLACE without NLM_F_CREATE: the kernel answers ENOENT when there is no such entry.',
-  },
-  {
-    ...neighDump(
-      'neigh-flush-dump',
-      'neigh flush dev v0',
-      'The dump a flush starts with: the same bytes as `ip neigh show dev v0`. iproute2 then sends each ' +
-        'matching entry back as RTM_DELNEIGH with NLM_F_REQUEST alone (the whole dump entry, cache ages ' +
-        'included); neighbours.flush sends the neigh-del shape with NLM_F_ACK instead, to count what went.',
-    ),
-    setup: ['neigh add 10.0.0.3 lladdr 02:00:00:00:00:03 dev v0 nud stale'],
-  },
-);
-
 interface StraceMessage {
   type: number;
   seq: number;

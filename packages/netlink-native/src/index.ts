@@ -31,7 +31,6 @@ export type {
 export type { MonitorFilter, MonitorFilterSpec } from './api/monitor-filter.ts';
 export type {
   NeighbourFlushOptions,
-  NeighbourFlushOptions,
   NeighbourKey,
   NeighbourListOptions,
   NeighbourOptions,
