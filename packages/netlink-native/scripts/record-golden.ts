@@ -1141,6 +1141,132 @@ VECTORS.push(
   },
 );
 
+// Bridge fdb entries (`bridge fdb`, issue 14): AF_BRIDGE neighbours on vxlan devices and bridge ports.
+const NLM_F_APPEND = 0x800;
+const AF_BRIDGE = 7;
+const VXLAN_SETUP = ['link add vx0 type vxlan id 42 dstport 4789 dev v0 nolearning'];
+const PORT_SETUP = ['link add b0 type bridge', 'link set v1 master b0'];
+const fdbWrite = (
+  name: string,
+  command: string,
+  flags: number,
+  notes: string,
+  setup = VXLAN_SETUP,
+): Vector => ({
+  name,
+  tool: 'bridge',
+  command,
+  setup,
+  select: { type: NEIGH.NEW, flags, family: AF_BRIDGE },
+  notes,
+});
+const fdbDump = (name: string, command: string, notes: string): Vector => ({
+  name,
+  tool: 'bridge',
+  command,
+  setup: PORT_SETUP,
+  select: { type: NEIGH.GET, flags: F.REQ | F.DUMP, family: AF_BRIDGE },
+  notes: `${notes} ${TRAILING_NOTE}`,
+});
+VECTORS.push(
+  fdbWrite(
+    'fdb-append-flood',
+    'fdb append 00:00:00:00:00:00 dst 10.0.0.2 dev vx0',
+    F.REQ | F.ACK | F.CREATE | NLM_F_APPEND,
+    'A VXLAN flood-list remote: NLM_F_CREATE | NLM_F_APPEND; ndmsg { AF_BRIDGE, ifindex, state NUD_NOARP | ' +
+      'NUD_PERMANENT, flags NTF_SELF (neither self nor master given) }, NDA_LLADDR then NDA_DST.',
+  ),
+  fdbWrite(
+    'fdb-add-vxlan-remote',
+    'fdb add 02:00:00:00:00:0a dst 10.0.0.4 dev vx0 port 8472 vni 100 via v0 self permanent',
+    NEW,
+    'LLADDR, DST, then NDA_PORT (be16), NDA_VNI (u32) and NDA_IFINDEX (via) in that order.',
+  ),
+  fdbWrite(
+    'fdb-add-vxlan-v6',
+    'fdb add 02:00:00:00:00:0d dst 2001:db8::2 dev vx6',
+    NEW,
+    'A 16-byte NDA_DST on an IPv6 vxlan device.',
+    [
+      '-6 address add 2001:db8::10/64 dev v0 nodad',
+      'link add vx6 type vxlan id 43 dstport 4789 local 2001:db8::10 dev v0',
+    ],
+  ),
+  fdbWrite(
+    'fdb-add-src-vni',
+    'fdb add 02:00:00:00:00:11 dst 10.0.0.5 src_vni 77 vni 78 dev vxm',
+    NEW,
+    'NDA_VNI before NDA_SRC_VNI whatever the order on the command line; a collect-metadata device.',
+    ['link add vxm type vxlan external dstport 4790'],
+  ),
+  fdbWrite(
+    'fdb-replace-static',
+    'fdb replace 02:00:00:00:00:0b dst 10.0.0.6 dev vx0 static',
+    F.REQ | F.ACK | F.CREATE | F.REPLACE,
+    'static is ndm_state NUD_NOARP | NUD_REACHABLE.',
+  ),
+  fdbWrite(
+    'fdb-add-master-dynamic-sticky',
+    'fdb add 02:00:00:00:01:02 dev v1 master dynamic sticky',
+    NEW,
+    'A bridge port entry: NTF_MASTER | NTF_STICKY, dynamic is NUD_REACHABLE alone; NDA_LLADDR only.',
+    PORT_SETUP,
+  ),
+  fdbWrite(
+    'fdb-add-flags',
+    'fdb add 02:00:00:00:01:03 dev v1 self master router use extern_learn',
+    NEW,
+    'ndm_flags NTF_USE | NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED | NTF_ROUTER.',
+    PORT_SETUP,
+  ),
+  fdbWrite(
+    'fdb-add-vlan',
+    'fdb add 02:00:00:00:01:06 dev v1 master vlan 5',
+    NEW,
+    'NDA_VLAN u16 after NDA_LLADDR. The bridge here does no VLAN filtering, so the kernel answers EINVAL.',
+    PORT_SETUP,
+  ),
+  fdbWrite(
+    'fdb-add-nhid',
+    'fdb add 02:00:00:00:00:12 dev vxm nhid 17',
+    NEW,
+    'NDA_NH_ID u32 (an fdb nexthop group) instead of dst, port and vni.',
+    [
+      'link add vxm type vxlan external dstport 4790',
+      'nexthop add id 16 via 10.0.0.5 fdb',
+      'nexthop add id 17 group 16 fdb',
+    ],
+  ),
+  {
+    ...fdbWrite(
+      'fdb-del-remote',
+      'fdb del 00:00:00:00:00:00 dst 10.0.0.2 dev vx0',
+      F.REQ | F.ACK,
+      'RTM_DELNEIGH: the same ndmsg and attributes as the add (state NUD_NOARP | NUD_PERMANENT, NTF_SELF); ' +
+        'NDA_DST names the one remote to remove. Recorded without the entry (setup runs only `ip`): ENOENT.',
+    ),
+    select: { type: NEIGH.DEL, flags: F.REQ | F.ACK, family: AF_BRIDGE },
+  },
+  {
+    ...fdbWrite(
+      'fdb-del-master',
+      'fdb del 02:00:00:00:01:01 dev v1 master',
+      F.REQ | F.ACK,
+      'The bridge port entry: NTF_MASTER and NDA_LLADDR. Recorded without the entry: ENOENT.',
+      PORT_SETUP,
+    ),
+    select: { type: NEIGH.DEL, flags: F.REQ | F.ACK, family: AF_BRIDGE },
+  },
+  fdbDump('fdb-dump', 'fdb show', 'A zeroed ndmsg of family AF_BRIDGE (bridge turns strict checking on).'),
+  fdbDump(
+    'fdb-dump-brport',
+    'fdb show brport v1',
+    'The port filter in ndm_ifindex, which strict checking allows here.',
+  ),
+  fdbDump('fdb-dump-br', 'fdb show br b0', 'The bridge filter as NDA_MASTER.'),
+  fdbDump('fdb-dump-br-brport', 'fdb show br b0 brport v1', 'Both filters.'),
+);
+
 interface StraceMessage {
   type: number;
   seq: number;

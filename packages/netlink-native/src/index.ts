@@ -9,6 +9,7 @@ export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOption
 export type { AnnounceOptions } from './api/announce.ts';
 export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
 export type { ClaimEvidence, ClaimWatch, WatchClaimsOptions } from './api/claim-watch.ts';
+export type { Fdb, FdbListOptions, FdbOptions, FdbSetFlag } from './api/fdb.ts';
 export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
 export type {
@@ -64,6 +65,7 @@ export {
 export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';
 export type { ScopeName } from './api/scope.ts';
 export { DecodeError } from './codec/decode-error.ts';
+export type { FdbCacheInfo, FdbEntry, FdbFlag, FdbState } from './codec/fdb.ts';
 export type { NexthopBucket } from './codec/nexthop.ts';
 export { errnoName, NetlinkError, type NetlinkErrorInit, type NetlinkExtAck } from './errors.ts';
 export type { DumpResult } from './transport/pending.ts';

@@ -8,6 +8,7 @@ import { DEFAULT_RCVBUF, DEFAULT_SNDBUF } from '../transport/window.ts';
 import { Addresses } from './addresses.ts';
 import { type AnnounceOptions, announce } from './announce.ts';
 import { type ClaimWatch, type WatchClaimsOptions, watchClaims } from './claim-watch.ts';
+import { Fdb } from './fdb.ts';
 import type { LinkRef } from './link-ref.ts';
 import { Links } from './links.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
@@ -64,6 +65,8 @@ export class Netlink {
   readonly neighbours: Neighbours;
   /** Policy routing rules (`ip rule`). */
   readonly rules: Rules;
+  /** Bridge forwarding database entries: bridges' MAC tables and VXLAN remotes (`bridge fdb`). */
+  readonly fdb: Fdb;
   readonly #conn: Connection;
   readonly #binding: HandleBinding;
   readonly #netns: NetnsTarget | undefined;
@@ -80,6 +83,7 @@ export class Netlink {
     this.nexthops = new Nexthops(conn);
     this.neighbours = new Neighbours(conn);
     this.rules = new Rules(conn);
+    this.fdb = new Fdb(conn);
   }
 
   /** Opens a request socket in the namespace. Bad options reject before any socket exists. */

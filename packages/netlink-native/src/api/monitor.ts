@@ -7,6 +7,7 @@ import { endianness } from 'node:os';
 import createDebug from 'debug';
 import { decodeAddress } from '../codec/address.ts';
 import {
+  AF_BRIDGE,
   AF_INET,
   AF_INET6,
   RTM_DELADDR,
@@ -31,6 +32,7 @@ import {
   RTNLGRP_NEIGH,
   RTNLGRP_NEXTHOP,
 } from '../codec/constants.ts';
+import { decodeFdb, type FdbEntry } from '../codec/fdb.ts';
 import { decodeLink } from '../codec/link.ts';
 import { type NetlinkMessage, parseMessages, payloadFamily } from '../codec/message.ts';
 import { decodeNeighbour } from '../codec/neighbour.ts';
@@ -65,7 +67,8 @@ export type MonitorGroup =
   | 'nexthop'
   | 'neighbour'
   | 'ipv4-rule'
-  | 'ipv6-rule';
+  | 'ipv6-rule'
+  | 'fdb';
 
 const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   link: RTNLGRP_LINK,
@@ -77,6 +80,8 @@ const GROUPS: Readonly<Record<MonitorGroup, number>> = {
   neighbour: RTNLGRP_NEIGH,
   'ipv4-rule': RTNLGRP_IPV4_RULE,
   'ipv6-rule': RTNLGRP_IPV6_RULE,
+  // The kernel sends bridge fdb changes on the neighbour group: joined once for either name.
+  fdb: RTNLGRP_NEIGH,
 };
 
 // Without `groups`: what a monitor joined before nexthop objects existed here. 'nexthop' is only
@@ -163,6 +168,15 @@ export type MonitorEvent =
       /** The entry as the notification carries it. */
       neighbour: Neighbour;
     }
+  /** A bridge fdb entry was added, changed or deleted (group 'fdb', named in `groups`). */
+  | {
+      /** An fdb entry changed. */
+      type: 'fdb';
+      /** new or del. */
+      action: Action;
+      /** The entry as the notification carries it. */
+      fdb: FdbEntry;
+    }
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
   | {
       /** The kernel dropped notifications (ENOBUFS). */
@@ -190,6 +204,8 @@ export interface MonitorEvents {
   neighbour: [event: Extract<MonitorEvent, { type: 'neighbour' }>];
   /** A rule change. */
   rule: [event: Extract<MonitorEvent, { type: 'rule' }>];
+  /** A bridge fdb entry change. */
+  fdb: [event: Extract<MonitorEvent, { type: 'fdb' }>];
   /** Every event above, and overruns, in arrival order. */
   change: [event: MonitorEvent];
   /** Notifications were lost (ENOBUFS): re-list whatever you track. */
@@ -251,7 +267,7 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
         netns,
         rcvbuf,
         sndbuf: 32 * 1024,
-        groups: groups.map((g) => GROUPS[g]),
+        groups: [...new Set(groups.map((g) => GROUPS[g]))],
         ...(program ? { filter: program } : {}),
         onData: (chunk) => this.#onData(chunk),
         onError: (errno, code, _token, cause) => this.#onError(errno, code, cause),
@@ -442,18 +458,22 @@ export class Monitor extends EventEmitter<MonitorEvents> implements AsyncIterabl
     }
   }
 
-  /** RTNLGRP_NEIGH also carries bridge fdb entries (AF_BRIDGE): only IPv4 / IPv6 neighbours are events. */
+  /**
+   * RTNLGRP_NEIGH carries IPv4 / IPv6 neighbours ('neighbour' events, when that group was named)
+   * and bridge fdb entries (AF_BRIDGE: 'fdb' events, when 'fdb' was named).
+   */
   #neighbour(m: NetlinkMessage): void {
     const family = payloadFamily(m);
-    if (family !== AF_INET && family !== AF_INET6) {
+    const action = m.type === RTM_NEWNEIGH ? 'new' : 'del';
+    if (family === AF_BRIDGE && this.groups.includes('fdb')) {
+      this.#deliver({ type: 'fdb', action, fdb: decodeFdb(m) });
+      return;
+    }
+    if ((family !== AF_INET && family !== AF_INET6) || !this.groups.includes('neighbour')) {
       trace('ignored neighbour message of family %d', family);
       return;
     }
-    this.#deliver({
-      type: 'neighbour',
-      action: m.type === RTM_NEWNEIGH ? 'new' : 'del',
-      neighbour: decodeNeighbour(m),
-    });
+    this.#deliver({ type: 'neighbour', action, neighbour: decodeNeighbour(m) });
   }
 
   #onError(errno: number, code: string, cause: unknown): void {

@@ -5,6 +5,7 @@ export * from './attributes.ts';
 export * from './constants.ts';
 export * from './decode-error.ts';
 export * from './error.ts';
+export * from './fdb.ts';
 export * from './ip.ts';
 export * from './link.ts';
 export * from './link-kinds.ts';

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { encodeDelFdb, encodeGetFdbs, encodeNewFdb, FDB_FLAGS, FDB_STATE_BITS } from '../../src/codec/fdb.ts';
 import {
   AF_INET6,
   encodeDelAddress,
@@ -635,6 +636,70 @@ const BUILDERS: Record<string, Build> = {
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { set: ['02:00:00:00:00:24'] } } }),
   'link-set-macvlan-macaddr-flush': (ix) =>
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { flush: true } } }),
+  // bridge fdb entries (issue 14)
+  'fdb-append-flood': (ix) =>
+    encodeNewFdb({ index: idx(ix, 'vx0'), lladdr: parseMac('00:00:00:00:00:00'), dst: '10.0.0.2' }, 'append'),
+  'fdb-add-vxlan-remote': (ix) =>
+    encodeNewFdb({
+      index: idx(ix, 'vx0'),
+      lladdr: parseMac('02:00:00:00:00:0a'),
+      state: FDB_STATE_BITS.permanent,
+      flags: FDB_FLAGS.self,
+      dst: '10.0.0.4',
+      port: 8472,
+      vni: 100,
+      via: idx(ix, 'v0'),
+    }),
+  'fdb-add-vxlan-v6': (ix) =>
+    encodeNewFdb({ index: idx(ix, 'vx6'), lladdr: parseMac('02:00:00:00:00:0d'), dst: '2001:db8::2' }),
+  'fdb-add-src-vni': (ix) =>
+    encodeNewFdb({
+      index: idx(ix, 'vxm'),
+      lladdr: parseMac('02:00:00:00:00:11'),
+      dst: '10.0.0.5',
+      srcVni: 77,
+      vni: 78,
+    }),
+  'fdb-replace-static': (ix) =>
+    encodeNewFdb(
+      {
+        index: idx(ix, 'vx0'),
+        lladdr: parseMac('02:00:00:00:00:0b'),
+        dst: '10.0.0.6',
+        state: FDB_STATE_BITS.static,
+      },
+      'replace',
+    ),
+  'fdb-add-master-dynamic-sticky': (ix) =>
+    encodeNewFdb({
+      index: idx(ix, 'v1'),
+      lladdr: parseMac('02:00:00:00:01:02'),
+      state: FDB_STATE_BITS.dynamic,
+      flags: FDB_FLAGS.master | FDB_FLAGS.sticky,
+    }),
+  'fdb-add-flags': (ix) =>
+    encodeNewFdb({
+      index: idx(ix, 'v1'),
+      lladdr: parseMac('02:00:00:00:01:03'),
+      flags: FDB_FLAGS.self | FDB_FLAGS.master | FDB_FLAGS.router | FDB_FLAGS.use | FDB_FLAGS.extern_learn,
+    }),
+  'fdb-add-vlan': (ix) =>
+    encodeNewFdb({
+      index: idx(ix, 'v1'),
+      lladdr: parseMac('02:00:00:00:01:06'),
+      flags: FDB_FLAGS.master,
+      vlan: 5,
+    }),
+  'fdb-add-nhid': (ix) =>
+    encodeNewFdb({ index: idx(ix, 'vxm'), lladdr: parseMac('02:00:00:00:00:12'), nhId: 17 }),
+  'fdb-del-remote': (ix) =>
+    encodeDelFdb({ index: idx(ix, 'vx0'), lladdr: parseMac('00:00:00:00:00:00'), dst: '10.0.0.2' }),
+  'fdb-del-master': (ix) =>
+    encodeDelFdb({ index: idx(ix, 'v1'), lladdr: parseMac('02:00:00:00:01:01'), flags: FDB_FLAGS.master }),
+  'fdb-dump': () => encodeGetFdbs(),
+  'fdb-dump-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1') }),
+  'fdb-dump-br': (ix) => encodeGetFdbs({ master: idx(ix, 'b0') }),
+  'fdb-dump-br-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1'), master: idx(ix, 'b0') }),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));

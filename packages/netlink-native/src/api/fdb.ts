@@ -1,0 +1,225 @@
+// Bridge forwarding database entries (`bridge fdb`): a bridge's MAC table and a VXLAN device's
+// remotes. list (port and bridge filtered in the kernel, vlan and state here), add, append,
+// replace, delete.
+
+import {
+  decodeFdb,
+  encodeDelFdb,
+  encodeGetFdbs,
+  encodeNewFdb,
+  FDB_FLAGS,
+  FDB_STATE_BITS,
+  type FdbEntry,
+  type FdbSpec,
+  type FdbState,
+  type FdbWriteMode,
+  isFdbMessage,
+} from '../codec/fdb.ts';
+import { parseMac } from '../codec/ip.ts';
+import { decodeLink, encodeGetLink } from '../codec/link.ts';
+import { NTF_MASTER, NTF_SELF } from '../codec/neighbour.ts';
+import type { Connection } from '../transport/connection.ts';
+import type { Decoder, DumpResult } from '../transport/pending.ts';
+import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
+import { checkRetry, type DumpOptions } from './links.ts';
+import { parseAddressOnly } from './prefix.ts';
+
+/** Options of `fdb.list`: which entries to return (`bridge fdb show`). */
+export interface FdbListOptions extends DumpOptions {
+  /** Only the entries of this port or device (`dev X` / `brport X`); filtered in the kernel. */
+  link?: LinkRef;
+  /** Only the entries of this bridge, its own and its ports' (`br Y`); filtered in the kernel. */
+  master?: LinkRef;
+  /** Only entries of this VLAN (`vlan VID`); filtered here, as `bridge` does. */
+  vlan?: number;
+  /** Only entries in this state (or any of these); filtered here, as `bridge` does. */
+  state?: FdbState | readonly FdbState[];
+}
+
+/** Flags a caller may set on an fdb entry (`bridge fdb add ... self master router use extern_learn sticky`). */
+export type FdbSetFlag = 'self' | 'master' | 'router' | 'use' | 'extern_learn' | 'sticky';
+
+/** One fdb entry to add, append, replace or delete (`bridge fdb add LLADDR dev X ...`). */
+export interface FdbOptions {
+  /** The port or device the entry is on (`dev X`): an ifindex, or a name (looked up first). */
+  link: LinkRef;
+  /** The MAC address, "aa:bb:cc:dd:ee:ff"; all zeros is a VXLAN device's default (flood) entry. */
+  lladdr: string;
+  /** A VXLAN remote: the IPv4 or IPv6 address of the other end (`dst`). */
+  dst?: string;
+  /** The remote's VNI when it is not the device's own (`vni`, 0..2^24-1). */
+  vni?: number;
+  /** The remote's UDP port when it is not the device's own (`port`). */
+  port?: number;
+  /** Source VNI, for a collect-metadata ('external') VXLAN device (`src_vni`). */
+  srcVni?: number;
+  /** The VLAN of a bridge entry (`vlan`, 1..4094). */
+  vlan?: number;
+  /** The device that reaches the remote (`via`). */
+  via?: LinkRef;
+  /** An fdb nexthop group instead of dst, port and vni (`nhid`). */
+  nhId?: number;
+  /**
+   * 'permanent' (the default: the entry is local, never ages), 'static' (never ages, forwarded) or
+   * 'dynamic' (ages out like a learned entry).
+   */
+  state?: Exclude<FdbState, 'stale'>;
+  /**
+   * Which table and how: 'self' (the device's own: a VXLAN device, or the bridge itself),
+   * 'master' (the bridge a port belongs to), 'router', 'use', 'extern_learn', 'sticky'. Neither
+   * self nor master means self, as `bridge fdb add` has it.
+   */
+  flags?: readonly FdbSetFlag[];
+}
+
+const SETTABLE: ReadonlySet<string> = new Set<FdbSetFlag>([
+  'self',
+  'master',
+  'router',
+  'use',
+  'extern_learn',
+  'sticky',
+]);
+
+/** The request's fields apart from the ifindexes (filled in once the links are known). */
+function specOf(o: FdbOptions): FdbSpec {
+  if (typeof o !== 'object' || o === null) throw new TypeError('an fdb entry needs { link, lladdr }');
+  const spec: FdbSpec = { index: 1, lladdr: parseMac(o.lladdr) };
+  let flags = 0;
+  if (o.flags !== undefined && !Array.isArray(o.flags)) throw new TypeError('fdb flags must be an array');
+  for (const f of (o.flags ?? []) as readonly FdbSetFlag[]) {
+    if (!SETTABLE.has(f)) {
+      throw new TypeError(
+        `fdb flag ${JSON.stringify(f)} cannot be set (settable: ${[...SETTABLE].join(', ')})`,
+      );
+    }
+    flags |= FDB_FLAGS[f];
+  }
+  if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
+  spec.flags = flags;
+  if (o.state !== undefined) {
+    if (typeof o.state !== 'string' || !Object.hasOwn(FDB_STATE_BITS, o.state)) {
+      throw new TypeError(`fdb state must be permanent, static or dynamic, got ${JSON.stringify(o.state)}`);
+    }
+    spec.state = FDB_STATE_BITS[o.state];
+  }
+  if (o.dst !== undefined) {
+    parseAddressOnly(o.dst, 'fdb dst');
+    spec.dst = o.dst;
+  }
+  for (const k of ['vni', 'port', 'srcVni', 'vlan', 'nhId'] as const) if (o[k] !== undefined) spec[k] = o[k];
+  if (o.via !== undefined) spec.via = 1;
+  return spec;
+}
+
+/** "fdb append 00:00:00:00:00:00 dst 10.0.0.2 dev vx0", as the operation of an error. */
+function describe(verb: string, o: FdbOptions): string {
+  const words = [`fdb ${verb} ${o.lladdr}`];
+  if (o.dst !== undefined) words.push(`dst ${o.dst}`);
+  if (o.vlan !== undefined) words.push(`vlan ${o.vlan}`);
+  if (o.vni !== undefined) words.push(`vni ${o.vni}`);
+  words.push(`dev ${linkLabel(o.link)}`);
+  return words.join(' ');
+}
+
+function stateFilter(state: FdbListOptions['state']): ReadonlySet<FdbState> | undefined {
+  if (state === undefined) return undefined;
+  const names = typeof state === 'string' ? [state] : state;
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new TypeError('fdb state must be a state name or a non-empty array of them');
+  }
+  for (const s of names) {
+    if (s !== 'permanent' && s !== 'static' && s !== 'dynamic' && s !== 'stale') {
+      throw new TypeError(
+        `unknown fdb state ${JSON.stringify(s)} (known: permanent, static, dynamic, stale)`,
+      );
+    }
+  }
+  return new Set(names);
+}
+
+/** nl.fdb: bridge forwarding database entries (`bridge fdb`) of the handle's namespace. */
+export class Fdb {
+  readonly #conn: Connection;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  /**
+   * Fdb entries (RTM_GETNEIGH dump of family AF_BRIDGE), as `bridge fdb show` lists them: every
+   * bridge's and port's, every VXLAN device's remotes, and the devices' own unicast and multicast
+   * addresses (flag 'self').
+   */
+  async list(options: FdbListOptions = {}): Promise<DumpResult<FdbEntry>> {
+    const retry = checkRetry(options);
+    const states = stateFilter(options.state);
+    const { vlan } = options;
+    if (vlan !== undefined && (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094)) {
+      throw new RangeError(`vlan must be 1..4094, got ${vlan}`);
+    }
+    const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
+    const master =
+      options.master === undefined ? undefined : await resolveIndex(this.#conn, options.master, 'master');
+    // Without strict checking the kernel reads the request as an ifinfomsg: filtered here instead.
+    const strict = this.#conn.socket.strictCheck;
+    const ports = strict || master === undefined ? undefined : await this.#portsOf(master);
+    const keep = (e: FdbEntry): boolean =>
+      (states === undefined || (e.state !== undefined && states.has(e.state))) &&
+      (vlan === undefined || (e.vlan ?? 0) === vlan) &&
+      (strict || index === undefined || e.index === index) &&
+      (ports === undefined || ports.has(e.index));
+    const decode: Decoder<FdbEntry> = (m) => {
+      if (!isFdbMessage(m)) return undefined;
+      const e = decodeFdb(m);
+      return keep(e) ? e : undefined;
+    };
+    const words = ['fdb list'];
+    if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
+    if (options.master !== undefined) words.push(`br ${linkLabel(options.master)}`);
+    return this.#conn.dump(encodeGetFdbs({ index, master }), words.join(' '), decode, retry);
+  }
+
+  /** A bridge and its ports, from a link dump (the master filter on a kernel without strict checking). */
+  async #portsOf(master: number): Promise<Set<number>> {
+    const links = await this.#conn.dump(encodeGetLink({ dump: true }), 'link list', decodeLink);
+    return new Set([master, ...links.filter((l) => l.master === master).map((l) => l.index)]);
+  }
+
+  /** Adds an entry (`bridge fdb add`); EEXIST when the device already has one for the MAC. */
+  add(options: FdbOptions): Promise<void> {
+    return this.#write(options, 'add');
+  }
+
+  /**
+   * Adds one more remote to a VXLAN device's MAC (`bridge fdb append`): with the all-zeros MAC this
+   * is the flood list flannel and other VXLAN overlays build, one `dst` per peer.
+   */
+  append(options: FdbOptions): Promise<void> {
+    return this.#write(options, 'append');
+  }
+
+  /** Adds the entry or overwrites the one there (`bridge fdb replace`). */
+  replace(options: FdbOptions): Promise<void> {
+    return this.#write(options, 'replace');
+  }
+
+  /**
+   * Deletes an entry (`bridge fdb del`); with a VXLAN MAC, `dst` (and port, vni) names one remote
+   * and without it every remote of the MAC goes. A missing one rejects with NetlinkError ENOENT.
+   */
+  delete(options: FdbOptions): Promise<void> {
+    return this.#write(options, 'del');
+  }
+
+  async #write(options: FdbOptions, mode: FdbWriteMode | 'del'): Promise<void> {
+    const spec = specOf(options);
+    const encode = (s: FdbSpec): Buffer => (mode === 'del' ? encodeDelFdb(s) : encodeNewFdb(s, mode));
+    // Encode once before any link lookup, so a bad field fails before anything is sent.
+    encode(spec);
+    const what = describe(mode, options);
+    spec.index = await resolveIndex(this.#conn, options.link);
+    if (options.via !== undefined) spec.via = await resolveIndex(this.#conn, options.via, 'via');
+    return this.#conn.ack(encode(spec), what);
+  }
+}
