@@ -45,6 +45,12 @@ interface Vector {
   intended?: string;
   /** Bytes where our request deliberately differs; the test patches them in and compares the rest. */
   differences?: Difference[];
+  /**
+   * Where the request's attributes start (after nlmsghdr and the family header): their alignment
+   * padding is zeroed, descending into NLA_F_NESTED attributes. For requests iproute2 builds in part
+   * in an uninitialised stack buffer (`encap ...`), whose padding bytes are whatever was there.
+   */
+  zeroPaddingFrom?: number;
 }
 
 // The namespace every vector starts from: veth v0 (up) <-> v1, 10.0.0.1/24 and 2001:db8::1/64 on v0.
@@ -1267,6 +1273,83 @@ VECTORS.push(
   fdbDump('fdb-dump-br-brport', 'fdb show br b0 brport v1', 'Both filters.'),
 );
 
+// `bridge fdb get`: one entry by MAC, on a port or device and / or in a bridge.
+const fdbGet = (name: string, command: string, notes: string, setup: string[]): Vector => ({
+  name,
+  tool: 'bridge',
+  command,
+  setup,
+  select: { type: NEIGH.GET, flags: F.REQ, family: AF_BRIDGE },
+  notes,
+});
+VECTORS.push(
+  fdbGet(
+    'fdb-get-br-brport',
+    'fdb get 02:00:00:00:01:01 br b0 brport v1',
+    'The port in ndm_ifindex, NDA_LLADDR, then the bridge as NDA_MASTER; no NLM_F_ACK (the reply is the ' +
+      'entry or an error). Recorded without the entry: ENOENT.',
+    PORT_SETUP,
+  ),
+  fdbGet(
+    'fdb-get-vlan-master',
+    'fdb get 02:00:00:00:01:01 dev v1 vlan 5 master',
+    'NTF_MASTER; NDA_VLAN after NDA_LLADDR.',
+    PORT_SETUP,
+  ),
+  fdbGet(
+    'fdb-get-self-vni',
+    'fdb get 00:00:00:00:00:00 dev vx0 vni 100 self',
+    'NTF_SELF: the vxlan device itself answers; NDA_VNI after NDA_LLADDR.',
+    VXLAN_SETUP,
+  ),
+);
+
+// Lightweight tunnel encapsulation (issue 14): `encap ip` / `encap ip6` metadata for a
+// collect_metadata (external) vxlan device, on routes and on nexthop objects.
+const VXLAN_EXTERNAL = ['link add vx0 type vxlan external dstport 4789', 'link set vx0 up'];
+VECTORS.push(
+  {
+    name: 'route-add-encap-ip',
+    zeroPaddingFrom: 28,
+    command: 'route add 10.9.0.0/24 encap ip id 1 dst 10.0.0.2 src 10.0.0.1 ttl 5 tos 0x10 key csum dev vx0',
+    setup: VXLAN_EXTERNAL,
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'Padding zeroed (iproute2 builds the encap in an uninitialised buffer). RTA_ENCAP (NLA_F_NESTED) { LWTUNNEL_IP_ID big-endian u64, DST, SRC, TTL u8, TOS u8, ' +
+      'FLAGS big-endian u16 (TUNNEL_KEY | TUNNEL_CSUM), in the order named, flags last } then RTA_ENCAP_TYPE u16 ' +
+      'LWTUNNEL_ENCAP_IP (2), where `encap` is named: after RTA_DST; RTA_OIF after them.',
+  },
+  {
+    name: 'route-add-encap-ip6',
+    zeroPaddingFrom: 28,
+    command:
+      '-6 route add 2001:db8:5::/64 encap ip6 id 3 dst 2001:db8::2 src 2001:db8::1 hoplimit 7 tc 0x20 seq dev vx0',
+    setup: VXLAN_EXTERNAL,
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'RTA_ENCAP { LWTUNNEL_IP6_ID, DST, SRC (16 bytes each), HOPLIMIT u8, TC u8, FLAGS TUNNEL_SEQ } and ' +
+      'RTA_ENCAP_TYPE LWTUNNEL_ENCAP_IP6 (4).',
+  },
+  {
+    name: 'route-add-encap-ip-via',
+    zeroPaddingFrom: 28,
+    command: 'route add 10.9.1.0/24 encap ip id 2 dst 10.0.0.3 via 10.0.0.2 dev v0 metric 10',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'With a gateway and a metric: RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY, RTA_PRIORITY, RTA_OIF.',
+  },
+  {
+    name: 'nexthop-add-encap-ip',
+    zeroPaddingFrom: 24,
+    command: 'nexthop add id 50 encap ip id 7 dst 10.0.0.3 ttl 9 dev vx0',
+    setup: VXLAN_EXTERNAL,
+    select: { type: NEXTHOP_MSG.NEW, flags: NEW },
+    notes:
+      'Padding zeroed. NHA_ENCAP (NLA_F_NESTED) { LWTUNNEL_IP_ID, DST, TTL } then NHA_ENCAP_TYPE LWTUNNEL_ENCAP_IP, where `encap` is ' +
+      'named: after NHA_ID (and NHA_GATEWAY), before NHA_OIF.',
+  },
+);
+
 interface StraceMessage {
   type: number;
   seq: number;
@@ -1320,6 +1403,19 @@ function pick(messages: StraceMessage[], sel: Select): StraceMessage | undefined
   );
 }
 
+/** Zeroes the alignment padding of the attributes in [start, end), nested ones (NLA_F_NESTED) too. */
+function zeroPadding(bytes: Buffer, start: number, end: number): void {
+  let off = start;
+  while (end - off >= 4) {
+    const len = bytes.readUInt16LE(off);
+    if (len < 4 || off + len > end) return;
+    if (bytes.readUInt16LE(off + 2) & 0x8000) zeroPadding(bytes, off + 4, off + len);
+    const padded = Math.min(end, (off + len + 3) & ~3);
+    bytes.fill(0, off + len, padded);
+    off = padded;
+  }
+}
+
 function record(ns: string, v: Vector): Record<string, unknown> {
   for (const s of v.setup ?? []) ip(ns, ...s.split(' '));
   // link indexes as the command saw them (before it adds or deletes any)
@@ -1352,6 +1448,7 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     bytes = Buffer.concat([bytes, Buffer.from(v.append, 'hex')]);
     bytes.writeUInt32LE(bytes.length, 0);
   }
+  if (v.zeroPaddingFrom !== undefined) zeroPadding(bytes, v.zeroPaddingFrom, bytes.length);
   bytes.writeUInt32LE(0, 8); // seq: iproute2 uses time(NULL)
   bytes.writeUInt32LE(0, 12); // pid
   const lastLine = stderr
@@ -1369,6 +1466,7 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     ipMessage: exitCode === 0 ? undefined : lastLine,
     ifindex,
     notes: v.notes,
+    paddingZeroed: v.zeroPaddingFrom === undefined ? undefined : true,
     differences: v.differences,
     hex: bytes.toString('hex'),
   };

@@ -78,6 +78,8 @@ export type {
   BridgePortState,
   BridgeSpec,
   Family,
+  IpTunnelEncap,
+  IpTunnelEncapSpec,
   IpvlanInfo,
   IpvlanIsolation,
   IpvlanMode,

@@ -344,6 +344,56 @@ export interface NexthopObject {
   encap: Buffer | undefined;
   /** NHA_HW_STATS_ENABLE: whether hardware statistics were asked for on this group. */
   hwStats: boolean | undefined;
+  /** NHA_ENCAP decoded, when encapType is LWTUNNEL_ENCAP_IP or _IP6 (`encap ip ...`). */
+  ipEncap?: IpTunnelEncap;
+}
+
+/**
+ * A lightweight tunnel encapsulation of kind ip or ip6, decoded (RTA_ENCAP / NHA_ENCAP): the tunnel
+ * metadata a collect_metadata ("external") tunnel device, e.g. a vxlan, puts on the packets sent
+ * through the route or nexthop. The kernel reports every field.
+ */
+export interface IpTunnelEncap {
+  /** 'ip' (LWTUNNEL_ENCAP_IP: an IPv4 outer header) or 'ip6' (LWTUNNEL_ENCAP_IP6). */
+  type: 'ip' | 'ip6';
+  /** LWTUNNEL_IP_ID: the tunnel key (for vxlan, the VNI). */
+  id: bigint;
+  /** LWTUNNEL_IP_DST: the outer destination (the remote tunnel end). */
+  dst: string | undefined;
+  /** LWTUNNEL_IP_SRC: the outer source (0.0.0.0 / :: : chosen by the device). */
+  src: string | undefined;
+  /** LWTUNNEL_IP_TTL (ip) or LWTUNNEL_IP6_HOPLIMIT (ip6); 0: the device's default. */
+  ttl: number;
+  /** LWTUNNEL_IP_TOS (ip) or LWTUNNEL_IP6_TC (ip6). */
+  tos: number;
+  /** TUNNEL_KEY in LWTUNNEL_IP_FLAGS (`key`). */
+  key: boolean;
+  /** TUNNEL_CSUM (`csum`). */
+  csum: boolean;
+  /** TUNNEL_SEQ (`seq`). */
+  seq: boolean;
+}
+
+/** An `encap ip` / `encap ip6` to add with a route or a nexthop object; unset fields are not sent. */
+export interface IpTunnelEncapSpec {
+  /** 'ip' for an IPv4 outer header, 'ip6' for IPv6 (dst and src must be of that family). */
+  type: 'ip' | 'ip6';
+  /** The tunnel key (a vxlan VNI), 0..2^64-1, as a number or a bigint. */
+  id?: number | bigint;
+  /** The outer destination. */
+  dst?: string;
+  /** The outer source. */
+  src?: string;
+  /** TTL (hop limit for ip6), 0..255. */
+  ttl?: number;
+  /** TOS (traffic class for ip6), 0..255. */
+  tos?: number;
+  /** Set TUNNEL_KEY. */
+  key?: boolean;
+  /** Set TUNNEL_CSUM. */
+  csum?: boolean;
+  /** Set TUNNEL_SEQ. */
+  seq?: boolean;
 }
 
 /** RTA_METRICS, the ones iproute2 names most often. */
@@ -437,6 +487,12 @@ export interface Route {
   uid?: number;
   /** RTA_FLOW: realms, (source realm << 16) | destination realm (`ip route add ... realm 3/5`); only when set. */
   realms?: number;
+  /** RTA_ENCAP_TYPE: LWTUNNEL_ENCAP_* of a route with a lightweight tunnel encapsulation. */
+  encapType?: number;
+  /** RTA_ENCAP: the encapsulation's own attributes, raw (their layout depends on encapType). */
+  encap?: Buffer;
+  /** RTA_ENCAP decoded, when encapType is LWTUNNEL_ENCAP_IP or _IP6 (`encap ip ...`). */
+  ipEncap?: IpTunnelEncap;
 }
 
 export interface RouteSpec {
@@ -470,6 +526,8 @@ export interface RouteSpec {
   nexthops?: NextHopSpec[];
   /** RTA_NH_ID: the route uses this nexthop object (`ip route add ... nhid N`). */
   nhId?: number;
+  /** RTA_ENCAP + RTA_ENCAP_TYPE: a lightweight tunnel encapsulation (`encap ip ...`). */
+  encap?: IpTunnelEncapSpec;
 }
 
 /** What a rule does with a packet it matches (fib_rule_hdr.action, FR_ACT_*), by iproute2's words. */

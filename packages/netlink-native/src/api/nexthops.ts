@@ -19,11 +19,12 @@ import {
 } from '../codec/nexthop.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { DumpResult } from '../transport/pending.ts';
-import type { Family, NexthopObject } from '../types.ts';
+import type { Family, IpTunnelEncapSpec, NexthopObject } from '../types.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly } from './prefix.ts';
 import { type ProtocolName, protocolNumber } from './route-names.ts';
+import { encapWords } from './routes.ts';
 
 /** What `nexthops.list` dumps; the kernel applies every filter. */
 export interface NexthopListOptions extends DumpOptions {
@@ -90,6 +91,11 @@ export interface NexthopOptions {
   type?: 'mpath' | 'resilient';
   /** Only with `type: 'resilient'`. */
   resilient?: NexthopResilienceOptions;
+  /**
+   * NHA_ENCAP: a lightweight tunnel encapsulation on a single nexthop with a link (`ip nexthop add
+   * id N encap ip id 7 dst 10.0.0.3 dev vx0`), as on a route.
+   */
+  encap?: IpTunnelEncapSpec;
 }
 
 /** What `nexthops.buckets` dumps (`ip nexthop bucket show`); the kernel applies every filter. */
@@ -160,6 +166,10 @@ function nexthopSpec(o: NexthopOptions): { spec: NexthopSpec; words: string[] } 
     parseAddressOnly(o.gateway, 'gateway', o.family);
     spec.gateway = o.gateway;
     words.push(`via ${o.gateway}`);
+  }
+  if (o.encap !== undefined) {
+    words.push(encapWords(o.encap));
+    spec.encap = o.encap;
   }
   if (o.link !== undefined) words.push(`dev ${linkLabel(o.link)}`);
   if (checkFlag('onlink', o.onlink)) {

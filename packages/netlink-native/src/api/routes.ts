@@ -3,6 +3,7 @@
 // IPv6, multipath (per-hop weights, onlink, gateways of the other family), routes through nexthop
 // objects (nhId) and RTAX_* metrics with their locks.
 import { RTAX_RTO_MIN, RTNH_F_ONLINK } from '../codec/constants.ts';
+import { checkIpTunnelEncap } from '../codec/lwtunnel.ts';
 import {
   decodeRoute,
   encodeDelRoute,
@@ -16,7 +17,7 @@ import {
 import { NetlinkError } from '../errors.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
-import type { Family, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
+import type { Family, IpTunnelEncapSpec, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
 import { getLink, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
 import { parseAddressOnly, parsePrefix } from './prefix.ts';
@@ -171,6 +172,25 @@ export interface RouteOptions {
   nhId?: number;
   /** RTA_METRICS (`mtu`, `advmss`, `initcwnd`... of `ip route add`). */
   metrics?: RouteMetricsOptions;
+  /**
+   * RTA_ENCAP: a lightweight tunnel encapsulation, `encap ip` or `encap ip6` (`ip route add PREFIX
+   * encap ip id 1 dst 10.0.0.2 dev vx0`): the tunnel metadata a collect_metadata ("external")
+   * tunnel device, e.g. a vxlan, uses for the route's packets.
+   */
+  encap?: IpTunnelEncapSpec;
+}
+
+/** `ip route`'s words for an encap (`encap ip id 1 dst 10.0.0.2 ttl 5 key`), for operation texts. */
+export function encapWords(e: IpTunnelEncapSpec): string {
+  checkIpTunnelEncap(e);
+  const words = [`encap ${e.type}`];
+  if (e.id !== undefined) words.push(`id ${e.id}`);
+  if (e.dst !== undefined) words.push(`dst ${e.dst}`);
+  if (e.src !== undefined) words.push(`src ${e.src}`);
+  if (e.ttl !== undefined) words.push(`${e.type === 'ip' ? 'ttl' : 'hoplimit'} ${e.ttl}`);
+  if (e.tos !== undefined) words.push(`${e.type === 'ip' ? 'tos' : 'tc'} ${e.tos}`);
+  for (const flag of ['key', 'csum', 'seq'] as const) if (e[flag]) words.push(flag);
+  return words.join(' ');
 }
 
 /** IP protocols the kernel's route lookup takes (RTA_IP_PROTO), by name or number. */
@@ -486,6 +506,10 @@ export class Routes {
       words.push(`nhid ${o.nhId}`);
     }
     if (o.metrics !== undefined) spec.metrics = metricsSpec(o.metrics);
+    if (o.encap !== undefined) {
+      words.push(encapWords(o.encap));
+      spec.encap = o.encap;
+    }
     if (o.nexthops !== undefined) {
       if (!Array.isArray(o.nexthops) || o.nexthops.length === 0)
         throw new TypeError('nexthops must be a non-empty array');

@@ -4,7 +4,13 @@
 // Requests follow iproute2 6.1 (`ip nexthop show [dev X] [master Y] [groups] [fdb]`,
 // `ip nexthop get id N`, `ip nexthop add|replace|del id N ...`) byte for byte.
 
-import type { Family, NexthopGroupMember, NexthopObject, NexthopResilience } from '../types.ts';
+import type {
+  Family,
+  IpTunnelEncapSpec,
+  NexthopGroupMember,
+  NexthopObject,
+  NexthopResilience,
+} from '../types.ts';
 import { attributeLength, attributeType, readU16, readU32, readU64, sharedWriter } from './attributes.ts';
 import {
   AF_INET,
@@ -51,6 +57,7 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { checkIfindex, familyByte, formatIPv4, formatIPv6, ipFamily } from './ip.ts';
+import { decodeIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** The kernel reports resilient-group timers in clock_t, USER_HZ = 100 ticks a second. */
@@ -188,6 +195,10 @@ export function decodeNexthop(msg: NetlinkMessage): NexthopObject {
   // cannot be matched to anything a caller knows.
   if (id === undefined || id === 0) throw new DecodeError('nexthop message without an NHA_ID', NHMSG_LEN);
   nh.id = id;
+  if (nh.encap !== undefined && nh.encapType !== undefined) {
+    const ipEncap = decodeIpTunnelEncap(nh.encap, 0, nh.encap.length, nh.encapType);
+    if (ipEncap !== undefined) nh.ipEncap = ipEncap;
+  }
   return nh;
 }
 
@@ -294,6 +305,8 @@ export interface NexthopSpec {
   groupType?: number;
   /** Only with groupType NEXTHOP_GRP_TYPE_RES. */
   resilient?: NexthopResilienceSpec;
+  /** NHA_ENCAP + NHA_ENCAP_TYPE: a lightweight tunnel encapsulation (`encap ip ...`); single nexthops only. */
+  encap?: IpTunnelEncapSpec;
 }
 
 function nexthopIdOf(id: number): number {
@@ -320,6 +333,11 @@ function checkNexthopShape(s: NexthopSpec): void {
     throw new TypeError('a blackhole nexthop takes no gateway, device or fdb');
   }
   if (s.fdb && s.oif !== undefined) throw new TypeError('an fdb nexthop takes no device');
+  if (s.encap !== undefined && (isGroup || s.blackhole || s.fdb)) {
+    throw new TypeError(
+      'an encap goes on a single nexthop with a device, not on a group, blackhole or fdb nexthop',
+    );
+  }
   if (!isGroup && !s.blackhole && s.gateway === undefined && s.oif === undefined) {
     throw new TypeError('a nexthop needs a gateway, a device, blackhole or a group');
   }
@@ -376,8 +394,8 @@ function u8Of(name: string, v: number): number {
 /**
  * RTM_NEWNEXTHOP: 'add' = CREATE|EXCL (EEXIST when the id is taken), 'replace' = CREATE|REPLACE.
  * Attributes in the order iproute2 6.1 writes them for `ip nexthop add id N [group ...] [type
- * resilient ...] [blackhole] [via GW] [dev X] [fdb]`: NHA_ID, NHA_GROUP, NHA_RES_GROUP,
- * NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF, NHA_FDB. `echo` sets NLM_F_ECHO (`ip -echo
+ * resilient ...] [blackhole] [via GW] [encap ...] [dev X] [fdb]`: NHA_ID, NHA_GROUP, NHA_RES_GROUP,
+ * NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_GATEWAY, NHA_ENCAP and NHA_ENCAP_TYPE, NHA_OIF, NHA_FDB. `echo` sets NLM_F_ECHO (`ip -echo
  * nexthop add`): the kernel then sends the object it made, with the id it chose, before the ACK.
  */
 export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'add', echo = false): Buffer {
@@ -422,6 +440,7 @@ export function encodeNewNexthop(spec: NexthopSpec, mode: 'add' | 'replace' = 'a
   }
   if (spec.blackhole) w.bytes(NHA_BLACKHOLE, EMPTY);
   if (spec.gateway !== undefined) w.ip(NHA_GATEWAY, spec.gateway, gwFamily);
+  if (spec.encap !== undefined) writeIpTunnelEncap(w, NHA_ENCAP, NHA_ENCAP_TYPE, spec.encap);
   if (spec.oif !== undefined) w.u32(NHA_OIF, checkIfindex('oif', spec.oif));
   if (spec.fdb) w.bytes(NHA_FDB, EMPTY);
   return w.finish();

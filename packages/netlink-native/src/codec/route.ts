@@ -1,8 +1,8 @@
 // RTM_*ROUTE: struct rtmsg { u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags; }
 // followed by RTA_* attributes. RTA_MULTIPATH holds struct rtnexthop { u16 len; u8 flags; u8 hops;
 // s32 ifindex; } records, each followed by its own RTA_* attributes (RTA_GATEWAY...).
-// Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_GATEWAY (or
-// RTA_VIA), RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF,
+// Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_ENCAP and
+// RTA_ENCAP_TYPE (`encap ...` named right after the prefix), RTA_GATEWAY (or RTA_VIA), RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF,
 // RTA_IIF, RTA_METRICS, RTA_MULTIPATH.
 
 import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
@@ -11,6 +11,7 @@ import {
   attributeLength,
   attributeType,
   readString,
+  readU16,
   readU32,
   sharedWriter,
 } from './attributes.ts';
@@ -35,6 +36,8 @@ import {
   RTA_CACHEINFO,
   RTA_DPORT,
   RTA_DST,
+  RTA_ENCAP,
+  RTA_ENCAP_TYPE,
   RTA_EXPIRES,
   RTA_FLOW,
   RTA_GATEWAY,
@@ -74,6 +77,7 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { familyByte, formatIP, ipFamily, parseIP, readAddressAttribute } from './ip.ts';
+import { decodeIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 // RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
@@ -261,6 +265,12 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
       case RTA_FLOW:
         r.realms = readU32(p, d, dl);
         break;
+      case RTA_ENCAP_TYPE:
+        r.encapType = readU16(p, d, dl);
+        break;
+      case RTA_ENCAP:
+        r.encap = Buffer.from(p.subarray(d, d + dl));
+        break;
       case RTA_METRICS:
         r.metrics = decodeMetrics(p, d, d + dl);
         break;
@@ -276,6 +286,10 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
         break;
     }
     off += align4(len);
+  }
+  if (r.encap !== undefined && r.encapType !== undefined) {
+    const ipEncap = decodeIpTunnelEncap(r.encap, 0, r.encap.length, r.encapType);
+    if (ipEncap !== undefined) r.ipEncap = ipEncap;
   }
   return r;
 }
@@ -543,6 +557,7 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
   );
   if (spec.dst !== undefined) w.ip(RTA_DST, spec.dst, family);
   if (spec.src !== undefined) w.ip(RTA_SRC, spec.src, family);
+  if (spec.encap !== undefined) writeIpTunnelEncap(w, RTA_ENCAP, RTA_ENCAP_TYPE, spec.encap);
   if (spec.gateway !== undefined) writeGateway(w, spec.gateway, family);
   if (spec.priority !== undefined) w.u32(RTA_PRIORITY, u32('priority', spec.priority));
   if (spec.prefsrc !== undefined) w.ip(RTA_PREFSRC, spec.prefsrc, family);

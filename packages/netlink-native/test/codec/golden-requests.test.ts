@@ -563,6 +563,40 @@ const BUILDERS: Record<string, Build> = {
   'nexthop-add-echo': (ix) => encodeNewNexthop({ gateway: '10.0.0.2', oif: idx(ix, 'v0') }, 'add', true),
   'route-get-vrf': (ix) => encodeGetRoute({ dst: '10.0.0.9', oif: idx(ix, 'v0') }),
   'route-get-from': () => encodeGetRoute({ dst: '10.0.0.5', src: '10.0.0.1' }),
+  'route-add-encap-ip': (ix) =>
+    encodeNewRoute({
+      dst: '10.9.0.0',
+      dstLength: 24,
+      encap: {
+        type: 'ip',
+        id: 1,
+        dst: '10.0.0.2',
+        src: '10.0.0.1',
+        ttl: 5,
+        tos: 0x10,
+        key: true,
+        csum: true,
+      },
+      oif: idx(ix, 'vx0'),
+    }),
+  'route-add-encap-ip6': (ix) =>
+    encodeNewRoute({
+      dst: '2001:db8:5::',
+      dstLength: 64,
+      encap: { type: 'ip6', id: 3n, dst: '2001:db8::2', src: '2001:db8::1', ttl: 7, tos: 0x20, seq: true },
+      oif: idx(ix, 'vx0'),
+    }),
+  'route-add-encap-ip-via': (ix) =>
+    encodeNewRoute({
+      dst: '10.9.1.0',
+      dstLength: 24,
+      encap: { type: 'ip', id: 2, dst: '10.0.0.3' },
+      gateway: '10.0.0.2',
+      priority: 10,
+      oif: idx(ix, 'v0'),
+    }),
+  'nexthop-add-encap-ip': (ix) =>
+    encodeNewNexthop({ id: 50, encap: { type: 'ip', id: 7, dst: '10.0.0.3', ttl: 9 }, oif: idx(ix, 'vx0') }),
   // neighbours (issue 14): ip neigh change, and the dump ip neigh flush starts with
   'neigh-change': (ix) =>
     encodeNewNeighbour(
