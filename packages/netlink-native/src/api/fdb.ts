@@ -5,6 +5,7 @@
 import {
   decodeFdb,
   encodeDelFdb,
+  encodeGetFdb,
   encodeGetFdbs,
   encodeNewFdb,
   FDB_FLAGS,
@@ -34,6 +35,22 @@ export interface FdbListOptions extends DumpOptions {
   vlan?: number;
   /** Only entries in this state (or any of these); filtered here, as `bridge` does. */
   state?: FdbState | readonly FdbState[];
+}
+
+/** One entry to look up (`bridge fdb get LLADDR [dev X] [br Y] [vlan V] [vni N] [self] [master]`). */
+export interface FdbGetOptions {
+  /** The MAC address, "aa:bb:cc:dd:ee:ff". */
+  lladdr: string;
+  /** The port or device whose entry it is (`dev X` / `brport X`). */
+  link?: LinkRef;
+  /** The bridge whose table to look in (`br Y`). Exactly one of link and master is given (the kernel's rule). */
+  master?: LinkRef;
+  /** The VLAN of a bridge entry (1..4094). */
+  vlan?: number;
+  /** The VNI of the entry, on a VXLAN device that filters VNIs. */
+  vni?: number;
+  /** 'self' (the device's own table) and / or 'master' (the bridge's); default: the bridge's for a port. */
+  flags?: readonly ('self' | 'master')[];
 }
 
 /** Flags a caller may set on an fdb entry (`bridge fdb add ... self master router use extern_learn sticky`). */
@@ -184,6 +201,41 @@ export class Fdb {
   async #portsOf(master: number): Promise<Set<number>> {
     const links = await this.#conn.dump(encodeGetLink({ dump: true }), 'link list', decodeLink);
     return new Set([master, ...links.filter((l) => l.master === master).map((l) => l.index)]);
+  }
+
+  /**
+   * One entry (`bridge fdb get`): a VXLAN device's answers with its first remote. A missing one
+   * rejects with NetlinkError ENOENT; a device without fdb lookups with EOPNOTSUPP.
+   */
+  async get(options: FdbGetOptions): Promise<FdbEntry> {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('fdb get needs { lladdr, link or master }');
+    if ((options.link === undefined) === (options.master === undefined)) {
+      throw new TypeError('fdb get needs a link (port or device) or a master (bridge): one of them');
+    }
+    let flags = 0;
+    for (const f of options.flags ?? []) {
+      if (f !== 'self' && f !== 'master')
+        throw new TypeError(`fdb get flags are self and master, got ${JSON.stringify(f)}`);
+      flags |= FDB_FLAGS[f];
+    }
+    const spec = {
+      lladdr: parseMac(options.lladdr),
+      vlan: options.vlan,
+      vni: options.vni,
+      flags,
+      index: 1,
+      master: 1,
+    };
+    encodeGetFdb(spec);
+    const words = [`fdb get ${options.lladdr}`];
+    if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
+    if (options.master !== undefined) words.push(`br ${linkLabel(options.master)}`);
+    const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
+    const master =
+      options.master === undefined ? undefined : await resolveIndex(this.#conn, options.master, 'master');
+    const request = encodeGetFdb({ ...spec, index, master });
+    return this.#conn.single(request, words.join(' '), decodeFdb);
   }
 
   /** Adds an entry (`bridge fdb add`); EEXIST when the device already has one for the MAC. */

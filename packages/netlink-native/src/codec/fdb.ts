@@ -299,6 +299,41 @@ export function encodeGetFdbs(opts: GetFdbOptions = {}): Buffer {
   return w.finish();
 }
 
+/** What `bridge fdb get` asks for: the entry of one MAC on a port or device, or in a bridge. */
+export interface GetFdbSpec {
+  /** The MAC address: NDA_LLADDR, 6 bytes. */
+  lladdr: Uint8Array;
+  /** ndm_ifindex: the port or device (`dev X` / `brport X`). */
+  index?: number;
+  /** NDA_MASTER: the bridge (`br Y`). */
+  master?: number;
+  /** NDA_VLAN (1..4094). */
+  vlan?: number;
+  /** NDA_VNI (24 bits): which VNI's entry, on a VXLAN device that filters VNIs. */
+  vni?: number;
+  /** ndm_flags: NTF_SELF (the device's own table) and / or NTF_MASTER (the bridge's). */
+  flags?: number;
+}
+
+/** RTM_GETNEIGH of family AF_BRIDGE for one entry (`bridge fdb get`): ENOENT when there is none. */
+export function encodeGetFdb(spec: GetFdbSpec): Buffer {
+  if (spec.index === undefined && spec.master === undefined) {
+    throw new TypeError('an fdb get needs a port or device (index), a bridge (master), or both');
+  }
+  if (!(spec.lladdr instanceof Uint8Array) || spec.lladdr.length !== 6) {
+    throw new TypeError('an fdb lladdr is a 6-byte Ethernet address');
+  }
+  const w = sharedWriter;
+  w.begin(RTM_GETNEIGH, NLM_F_REQUEST);
+  const index = spec.index === undefined ? 0 : checkIfindex('index', spec.index);
+  writeNdmsg(index, 0, checkRange('flags', spec.flags ?? 0, 0, 0xff));
+  w.bytes(NDA_LLADDR, spec.lladdr);
+  if (spec.vlan !== undefined) w.u16(NDA_VLAN, checkRange('vlan', spec.vlan, 1, 4094));
+  if (spec.vni !== undefined) w.u32(NDA_VNI, checkRange('vni', spec.vni, 0, 0xffffff));
+  if (spec.master !== undefined) w.u32(NDA_MASTER, checkIfindex('master', spec.master));
+  return w.finish();
+}
+
 function checkRange(name: string, v: number, min: number, max: number): number {
   if (!Number.isInteger(v) || v < min || v > max)
     throw new RangeError(`${name} must be ${min}..${max}, got ${v}`);

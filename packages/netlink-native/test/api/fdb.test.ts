@@ -173,6 +173,9 @@ test(
       });
       await nl.fdb.add({ link: 'vx6', lladdr: '02:00:00:00:00:0d', dst: '2001:db8::2', flags: ['self'] });
       await nl.fdb.add({ link: 'vxm', lladdr: '02:00:00:00:00:11', dst: '10.0.0.5', srcVni: 77, vni: 78 });
+      ip(ns, 'nexthop', 'add', 'id', '16', 'via', '10.0.0.5', 'fdb');
+      ip(ns, 'nexthop', 'add', 'id', '17', 'group', '16', 'fdb');
+      await nl.fdb.add({ link: 'vxm', lladdr: '02:00:00:00:00:12', nhId: 17 });
       await nl.fdb.replace({ link: 'vx0', lladdr: '02:00:00:00:00:0b', dst: '10.0.0.6', state: 'static' });
       await nl.fdb.replace({ link: 'vx0', lladdr: '02:00:00:00:00:0b', dst: '10.0.0.7', state: 'dynamic' });
       assert.deepEqual(await asBridge(nl, await nl.fdb.list()), bridgeFdb(ns));
@@ -181,6 +184,7 @@ test(
       const a = entries.find((e) => e.lladdr === '02:00:00:00:00:0a');
       assert.deepEqual([a?.dst, a?.port, a?.vni, a?.via, a?.stateBits], ['10.0.0.4', 8472, 100, v0, 0xc0]);
       assert.equal(entries.find((e) => e.lladdr === '02:00:00:00:00:0d')?.dst, '2001:db8::2');
+      assert.equal(entries.find((e) => e.lladdr === '02:00:00:00:00:12')?.nhId, 17);
       const m = entries.find((e) => e.lladdr === '02:00:00:00:00:11');
       assert.deepEqual([m?.srcVni, m?.vni], [77, 78]);
       const b = entries.filter((e) => e.lladdr === '02:00:00:00:00:0b');
@@ -391,3 +395,40 @@ test('without strict checking fdb.list filters port and bridge here; with it, th
     [NDA_MASTER, 5],
   );
 });
+
+/** `bridge -j fdb get ARGS` of the namespace. */
+const bridgeGet = (ns: string, ...args: string[]): BridgeFdb[] =>
+  JSON.parse(inNetns(ns, 'bridge', ['-j', 'fdb', 'get', ...args])) as BridgeFdb[];
+
+test(
+  'fdb.get finds one entry as bridge fdb get does, on a vxlan device, a port or a bridge',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      node(ns);
+      await nl.fdb.add({ link: 'vx0', lladdr: '02:00:00:00:00:0a', dst: '10.0.0.4', vni: 100 });
+      await nl.fdb.add({ link: 'v1', lladdr: '02:00:00:00:01:01', flags: ['master'], state: 'static' });
+      const strip = (e: FdbEntry) => ({ ...e, cacheInfo: undefined });
+      const listed = await nl.fdb.list();
+      const vx = await nl.fdb.get({ link: 'vx0', lladdr: '02:00:00:00:00:0a', flags: ['self'] });
+      assert.deepEqual(strip(vx), strip(listed.find((e) => e.lladdr === '02:00:00:00:00:0a') as FdbEntry));
+      assert.deepEqual(await asBridge(nl, [vx]), bridgeGet(ns, '02:00:00:00:00:0a', 'dev', 'vx0', 'self'));
+      const port = await nl.fdb.get({ link: 'v1', lladdr: '02:00:00:00:01:01' });
+      assert.deepEqual(strip(port), strip(listed.find((e) => e.lladdr === '02:00:00:00:01:01') as FdbEntry));
+      assert.deepEqual(await asBridge(nl, [port]), bridgeGet(ns, '02:00:00:00:01:01', 'dev', 'v1'));
+      const inBridge = await nl.fdb.get({ master: 'b0', lladdr: '02:00:00:00:01:01' });
+      assert.deepEqual(strip(inBridge), strip(port));
+      await assert.rejects(nl.fdb.get({ link: 'v1', lladdr: '02:00:00:00:01:09' }), {
+        name: 'NetlinkError',
+        code: 'ENOENT',
+        operation: 'fdb get 02:00:00:00:01:09 dev v1',
+      });
+      const before = nl.info.inFlight;
+      await assert.rejects(nl.fdb.get({ link: 'v1', master: 'b0', lladdr: '02:00:00:00:01:01' }), TypeError);
+      await assert.rejects(nl.fdb.get({ lladdr: '02:00:00:00:01:01' }), TypeError);
+      await assert.rejects(nl.fdb.get({ link: 'v1', lladdr: '02:00' }), TypeError);
+      await assert.rejects(nl.fdb.get({ link: 'v1', lladdr: ZERO, flags: ['sticky' as 'self'] }), TypeError);
+      await assert.rejects(nl.fdb.get({ link: 'v1', lladdr: ZERO, vlan: 0 }), RangeError);
+      assert.equal(nl.info.inFlight, before);
+    }),
+);

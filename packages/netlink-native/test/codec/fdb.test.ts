@@ -12,6 +12,7 @@ import {
   DecodeError,
   decodeFdb,
   encodeDelFdb,
+  encodeGetFdb,
   encodeNewFdb,
   FDB_FLAGS,
   FDB_STATE_BITS,
@@ -237,4 +238,13 @@ test('decodeFdb throws only DecodeError on mutated and truncated entries (proper
     ),
     { numRuns: RUNS },
   );
+});
+
+test('encodeGetFdb needs a device or a bridge and a 6-byte MAC; the flags pick the table', () => {
+  const lladdr = parseMac('02:00:00:00:00:01');
+  assert.throws(() => encodeGetFdb({ lladdr }), TypeError);
+  assert.throws(() => encodeGetFdb({ lladdr: new Uint8Array(4), index: 3 }), TypeError);
+  assert.throws(() => encodeGetFdb({ lladdr, index: 3, vlan: 4095 }), RangeError);
+  const b = encodeGetFdb({ lladdr, master: 5, flags: FDB_FLAGS.master });
+  assert.deepEqual([b.readUInt16LE(4), b.readUInt16LE(6), b[16], b.readInt32LE(20), b[26]], [30, 1, 7, 0, 4]);
 });

@@ -5,7 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { encodeDelFdb, encodeGetFdbs, encodeNewFdb, FDB_FLAGS, FDB_STATE_BITS } from '../../src/codec/fdb.ts';
+import {
+  encodeDelFdb,
+  encodeGetFdb,
+  encodeGetFdbs,
+  encodeNewFdb,
+  FDB_FLAGS,
+  FDB_STATE_BITS,
+} from '../../src/codec/fdb.ts';
 import {
   AF_INET6,
   encodeDelAddress,
@@ -734,6 +741,22 @@ const BUILDERS: Record<string, Build> = {
   'fdb-dump-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1') }),
   'fdb-dump-br': (ix) => encodeGetFdbs({ master: idx(ix, 'b0') }),
   'fdb-dump-br-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1'), master: idx(ix, 'b0') }),
+  'fdb-get-br-brport': (ix) =>
+    encodeGetFdb({ lladdr: parseMac('02:00:00:00:01:01'), index: idx(ix, 'v1'), master: idx(ix, 'b0') }),
+  'fdb-get-vlan-master': (ix) =>
+    encodeGetFdb({
+      lladdr: parseMac('02:00:00:00:01:01'),
+      index: idx(ix, 'v1'),
+      vlan: 5,
+      flags: FDB_FLAGS.master,
+    }),
+  'fdb-get-self-vni': (ix) =>
+    encodeGetFdb({
+      lladdr: parseMac('00:00:00:00:00:00'),
+      index: idx(ix, 'vx0'),
+      vni: 100,
+      flags: FDB_FLAGS.self,
+    }),
 };
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
