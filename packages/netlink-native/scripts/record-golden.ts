@@ -1304,37 +1304,6 @@ VECTORS.push(
   ),
 );
 
-// `bridge fdb get`: one entry by MAC, on a port or device and / or in a bridge.
-const fdbGet = (name: string, command: string, notes: string, setup: string[]): Vector => ({
-  name,
-  tool: 'bridge',
-  command,
-  setup,
-  select: { type: NEIGH.GET, flags: F.REQ, family: AF_BRIDGE },
-  notes,
-});
-VECTORS.push(
-  fdbGet(
-    'fdb-get-br-brport',
-    'fdb get 02:00:00:00:01:01 br b0 brport v1',
-    'The port in ndm_ifindex, NDA_LLADDR, then the bridge as NDA_MASTER; no NLM_F_ACK (the reply is the ' +
-      'entry or an error). Recorded without the entry: ENOENT.',
-    PORT_SETUP,
-  ),
-  fdbGet(
-    'fdb-get-vlan-master',
-    'fdb get 02:00:00:00:01:01 dev v1 vlan 5 master',
-    'NTF_MASTER; NDA_VLAN after NDA_LLADDR.',
-    PORT_SETUP,
-  ),
-  fdbGet(
-    'fdb-get-self-vni',
-    'fdb get 00:00:00:00:00:00 dev vx0 vni 100 self',
-    'NTF_SELF: the vxlan device itself answers; NDA_VNI after NDA_LLADDR.',
-    VXLAN_SETUP,
-  ),
-);
-
 // Lightweight tunnel encapsulation (issue 14): `encap ip` / `encap ip6` metadata for a
 // collect_metadata (external) vxlan device, on routes and on nexthop objects.
 const VXLAN_EXTERNAL = ['link add vx0 type vxlan external dstport 4789', 'link set vx0 up'];
