@@ -1124,6 +1124,16 @@ VECTORS.push(
     select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
     notes: 'MACADDR_MODE 2 (flush) alone.',
   },
+  {
+    name: 'link-add-vlan-qos',
+    command:
+      'link add link v0 name v0.10 type vlan id 10 egress-qos-map 3:4 5:6 ingress-qos-map 1:2 6:7 reorder_hdr off',
+    select: { type: RTM.NEWLINK, flags: NEW },
+    notes:
+      'IFLA_VLAN_EGRESS_QOS and IFLA_VLAN_INGRESS_QOS, nests without NLA_F_NESTED of IFLA_VLAN_QOS_MAPPING ' +
+      '{ u32 from, u32 to } in argument order, then IFLA_VLAN_FLAGS last. This kernel has no 8021q: it ' +
+      'answers EOPNOTSUPP "Unknown device type"; the request is recorded all the same.',
+  },
 );
 
 // Neighbours, continued (issue 14): `ip neigh change` and the dump `ip neigh flush` starts with.

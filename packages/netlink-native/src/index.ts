@@ -108,6 +108,7 @@ export type {
   VlanFlags,
   VlanInfo,
   VlanProtocol,
+  VlanQosMapping,
   VlanSpec,
   VxlanDf,
   VxlanInfo,

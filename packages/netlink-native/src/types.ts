@@ -824,6 +824,18 @@ export interface VlanInfo {
   protocol: VlanProtocol | undefined;
   /** IFLA_VLAN_FLAGS (the flags word; the kernel reports every bit). */
   flags: VlanFlags | undefined;
+  /** IFLA_VLAN_INGRESS_QOS: received 802.1p priority (from) to skb priority (to). */
+  ingressQos: VlanQosMapping[] | undefined;
+  /** IFLA_VLAN_EGRESS_QOS: skb priority (from) to the 802.1p priority sent (to). */
+  egressQos: VlanQosMapping[] | undefined;
+}
+
+/** One IFLA_VLAN_QOS_MAPPING (struct ifla_vlan_qos_mapping), as `ip link ... qos-map FROM:TO`. */
+export interface VlanQosMapping {
+  /** Ingress: the 802.1p priority 0-7; egress: the skb priority. */
+  from: number;
+  /** Ingress: the skb priority; egress: the 802.1p priority 0-7. */
+  to: number;
 }
 
 /** What a vlan link is created with. */
@@ -834,6 +846,10 @@ export interface VlanSpec {
   protocol?: VlanProtocol;
   /** Only the flags given are sent (in IFLA_VLAN_FLAGS' mask). */
   flags?: Partial<VlanFlags>;
+  /** `ingress-qos-map`: 802.1p priority (0-7) to skb priority. */
+  ingressQos?: VlanQosMapping[];
+  /** `egress-qos-map`: skb priority to 802.1p priority (0-7). */
+  egressQos?: VlanQosMapping[];
 }
 
 /** How a macvlan talks to its siblings (MACVLAN_MODE_*). */

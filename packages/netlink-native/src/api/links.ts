@@ -112,7 +112,10 @@ export interface LinkCreateOptions {
       };
   /** vlan, macvlan, ipvlan: the lower device they stack on (IFLA_LINK). */
   parent?: LinkRef;
-  /** vlan only (required): `{ id, protocol?: '802.1Q' | '802.1ad', flags? }`. */
+  /**
+   * vlan only (required): `{ id, protocol?: '802.1Q' | '802.1ad', flags?, ingressQos?, egressQos? }`;
+   * the QoS maps are `[{ from, to }]` as `ingress-qos-map` / `egress-qos-map` take them.
+   */
   vlan?: VlanSpec;
   /**
    * macvlan only: `{ mode }` (private, vepa, bridge, passthru, source), and in mode source the

@@ -20,6 +20,7 @@ import type {
   VlanFlags,
   VlanInfo,
   VlanProtocol,
+  VlanQosMapping,
   VlanSpec,
 } from '../types.ts';
 import { type AttrWriter, forEachAttribute, readU8, readU16, readU32 } from './attributes.ts';
@@ -54,8 +55,10 @@ import {
   IFLA_IPVLAN_MODE,
   IFLA_MACVLAN_FLAGS,
   IFLA_MACVLAN_MODE,
+  IFLA_VLAN_EGRESS_QOS,
   IFLA_VLAN_FLAGS,
   IFLA_VLAN_ID,
+  IFLA_VLAN_INGRESS_QOS,
   IFLA_VLAN_PROTOCOL,
   IPVLAN_F_PRIVATE,
   IPVLAN_F_VEPA,
@@ -72,6 +75,9 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { formatMac, parseMac } from './ip.ts';
+
+/** IFLA_VLAN_QOS_MAPPING, the one attribute of IFLA_VLAN_INGRESS_QOS / EGRESS_QOS. */
+const IFLA_VLAN_QOS_MAPPING = 1;
 
 // The source-mode MAC list and broadcast queue of enum IFLA_MACVLAN_* (linux/if_link.h).
 const IFLA_MACVLAN_MACADDR_MODE = 3;
@@ -145,12 +151,39 @@ function vlanProtocol(p: VlanProtocol): number {
 const protocolName = (v: number): VlanProtocol | undefined =>
   v === ETH_P_8021Q ? '802.1Q' : v === ETH_P_8021AD ? '802.1ad' : undefined;
 
-/** IFLA_INFO_DATA body of a vlan: PROTOCOL (big endian), ID, FLAGS { flags, mask }, as iproute2. */
+/**
+ * A QoS map nest (no NLA_F_NESTED, as iproute2) of IFLA_VLAN_QOS_MAPPING { u32 from, u32 to }. The
+ * 802.1p side (ingress from, egress to) is 0-7.
+ */
+function writeQosMap(w: AttrWriter, type: number, map: readonly VlanQosMapping[], pcp: 'from' | 'to'): void {
+  const what = type === IFLA_VLAN_INGRESS_QOS ? 'ingressQos' : 'egressQos';
+  if (!Array.isArray(map)) throw new TypeError(`vlan ${what} must be an array of { from, to }`);
+  const nest = w.nestStart(type);
+  for (const m of map) {
+    if (typeof m !== 'object' || m === null) throw new TypeError(`vlan ${what} entries are { from, to }`);
+    const from = checkInt(`vlan ${what} from`, m.from, 0, pcp === 'from' ? 7 : 0xffffffff);
+    const to = checkInt(`vlan ${what} to`, m.to, 0, pcp === 'to' ? 7 : 0xffffffff);
+    const at = w.zeros(12);
+    w.buf.writeUInt16LE(12, at);
+    w.buf.writeUInt16LE(IFLA_VLAN_QOS_MAPPING, at + 2);
+    w.buf.writeUInt32LE(from, at + 4);
+    w.buf.writeUInt32LE(to, at + 8);
+  }
+  w.nestEnd(nest);
+}
+
+/**
+ * IFLA_INFO_DATA body of a vlan: PROTOCOL (big endian), ID, EGRESS_QOS, INGRESS_QOS, FLAGS
+ * { flags, mask }: iproute2's order with the arguments in IFLA_VLAN_* order (it writes the QoS maps
+ * as it parses them and FLAGS last).
+ */
 export function writeVlanData(w: AttrWriter, spec: VlanSpec): void {
   if (typeof spec !== 'object' || spec === null) throw new TypeError('a vlan needs vlan: { id }');
   const id = checkInt('vlan id', spec.id, 0, 4095);
   if (spec.protocol !== undefined) w.be16(IFLA_VLAN_PROTOCOL, vlanProtocol(spec.protocol));
   w.u16(IFLA_VLAN_ID, id);
+  if (spec.egressQos !== undefined) writeQosMap(w, IFLA_VLAN_EGRESS_QOS, spec.egressQos, 'to');
+  if (spec.ingressQos !== undefined) writeQosMap(w, IFLA_VLAN_INGRESS_QOS, spec.ingressQos, 'from');
   if (spec.flags === undefined) return;
   let flags = 0;
   let mask = 0;
@@ -374,11 +407,33 @@ export function writeBridgePortData(
 
 // ---- decoders ----
 
-/** A vlan's IFLA_INFO_DATA. */
+/** The IFLA_VLAN_QOS_MAPPING entries of a QoS map nest p[start, end). */
+function decodeQosMap(p: Buffer, start: number, end: number): VlanQosMapping[] {
+  const map: VlanQosMapping[] = [];
+  forEachAttribute(p, start, end, (type, d, dl) => {
+    if (type !== IFLA_VLAN_QOS_MAPPING) return;
+    if (dl < 8) throw new DecodeError(`IFLA_VLAN_QOS_MAPPING of ${dl} bytes`, d);
+    map.push({ from: readU32(p, d, 4), to: readU32(p, d + 4, 4) });
+  });
+  return map;
+}
+
+/**
+ * A vlan's IFLA_INFO_DATA. The kernel (vlan_fill_info) sends a QoS map only when it has mappings,
+ * ingress ones in 802.1p order and egress ones by skb priority hash bucket.
+ */
 export function decodeVlanInfo(p: Buffer): VlanInfo {
-  const info: VlanInfo = { id: undefined, protocol: undefined, flags: undefined };
+  const info: VlanInfo = {
+    id: undefined,
+    protocol: undefined,
+    flags: undefined,
+    ingressQos: undefined,
+    egressQos: undefined,
+  };
   forEachAttribute(p, 0, p.length, (type, d, dl) => {
     if (type === IFLA_VLAN_ID) info.id = readU16(p, d, dl);
+    else if (type === IFLA_VLAN_INGRESS_QOS) info.ingressQos = decodeQosMap(p, d, d + dl);
+    else if (type === IFLA_VLAN_EGRESS_QOS) info.egressQos = decodeQosMap(p, d, d + dl);
     else if (type === IFLA_VLAN_PROTOCOL) {
       if (dl < 2) throw new DecodeError(`IFLA_VLAN_PROTOCOL of ${dl} bytes`, d);
       info.protocol = protocolName(p.readUInt16BE(d));

@@ -99,10 +99,32 @@ test('vlan 802.1Q and 802.1ad with flags on a veth parent, or EOPNOTSUPP without
       id: 20,
       protocol: '802.1ad',
       flags: { reorderHdr: false, gvrp: false, looseBinding: true, mvrp: false, bridgeBinding: false },
+      ingressQos: undefined,
+      egressQos: undefined,
     });
     const shown = ipInfoData(ns, 'v0.20');
     assert.equal(shown?.protocol, '802.1ad');
     assert.equal(shown?.id, 20);
+  }),
+);
+
+test('vlan with QoS maps reads them back as `ip` shows them, or EOPNOTSUPP without 8021q', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    await vethParent(nl);
+    const made = await createIfSupported(() =>
+      nl.links.create({
+        name: 'v0.30',
+        kind: 'vlan',
+        parent: 'v0',
+        vlan: { id: 30, ingressQos: [{ from: 1, to: 2 }], egressQos: [{ from: 3, to: 4 }] },
+      }),
+    );
+    assert.equal(await nl.links.find('v0.30').then(Boolean), made, 'created exactly when accepted');
+    if (!made) return;
+    const v = (await nl.links.get('v0.30')).vlan;
+    assert.deepEqual([v?.ingressQos, v?.egressQos], [[{ from: 1, to: 2 }], [{ from: 3, to: 4 }]]);
+    const shown = ipInfoData(ns, 'v0.30');
+    assert.deepEqual([shown?.ingress_qos, shown?.egress_qos], [v?.ingressQos, v?.egressQos]);
   }),
 );
 

@@ -677,6 +677,24 @@ const BUILDERS: Record<string, Build> = {
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { set: ['02:00:00:00:00:24'] } } }),
   'link-set-macvlan-macaddr-flush': (ix) =>
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { flush: true } } }),
+  'link-add-vlan-qos': (ix) =>
+    encodeNewLink({
+      name: 'v0.10',
+      kind: 'vlan',
+      link: idx(ix, 'v0'),
+      vlan: {
+        id: 10,
+        egressQos: [
+          { from: 3, to: 4 },
+          { from: 5, to: 6 },
+        ],
+        ingressQos: [
+          { from: 1, to: 2 },
+          { from: 6, to: 7 },
+        ],
+        flags: { reorderHdr: false },
+      },
+    }),
   // bridge fdb entries (issue 14)
   'fdb-append-flood': (ix) =>
     encodeNewFdb({ index: idx(ix, 'vx0'), lladdr: parseMac('00:00:00:00:00:00'), dst: '10.0.0.2' }, 'append'),

@@ -36,15 +36,116 @@ function goldenLink(name: string): ReturnType<typeof decodeLink> {
 test("iproute2's vlan requests decode to their id, protocol and flags", () => {
   const q = goldenLink('link-add-vlan');
   assert.equal(q.kind, 'vlan');
-  assert.deepEqual(q.vlan, { id: 10, protocol: undefined, flags: undefined });
+  assert.deepEqual(q.vlan, {
+    id: 10,
+    protocol: undefined,
+    flags: undefined,
+    ingressQos: undefined,
+    egressQos: undefined,
+  });
   const ad = goldenLink('link-add-vlan-8021ad');
   assert.deepEqual(ad.vlan, {
     id: 20,
     protocol: '802.1ad',
     // flags word 0x4 (loose_binding) with mask 0x5: the decoder reads the flags word
     flags: { reorderHdr: false, gvrp: false, looseBinding: true, mvrp: false, bridgeBinding: false },
+    ingressQos: undefined,
+    egressQos: undefined,
   });
   assert.equal(ad.parent, 3, 'IFLA_LINK: the parent v0');
+});
+
+// No 8021q on this kernel: the QoS maps are checked against iproute2's request and decoded from
+// that request and from a reply built as vlan_fill_info writes it, never from a live vlan.
+test("iproute2's vlan QoS map request decodes to its mappings, in argument order", () => {
+  const v = goldenLink('link-add-vlan-qos').vlan;
+  assert.deepEqual(v?.egressQos, [
+    { from: 3, to: 4 },
+    { from: 5, to: 6 },
+  ]);
+  assert.deepEqual(v?.ingressQos, [
+    { from: 1, to: 2 },
+    { from: 6, to: 7 },
+  ]);
+});
+
+test("a vlan reply's QoS maps decode as vlan_fill_info sends them; short mappings are a DecodeError", () => {
+  const mapping = (from: number, to: number): Uint8Array => {
+    const b = Buffer.alloc(8);
+    b.writeUInt32LE(from, 0);
+    b.writeUInt32LE(to >>> 0, 4);
+    return b;
+  };
+  const flags = Buffer.alloc(8);
+  flags.writeUInt32LE(1, 0); // reorder_hdr
+  flags.writeUInt32LE(0xffffffff, 4);
+  const data = encodeAttributes([
+    [5, Uint8Array.of(0x81, 0x00)], // PROTOCOL 802.1Q, big endian
+    [1, Uint8Array.of(10, 0)], // ID
+    [2, flags],
+    [
+      4,
+      [
+        [1, mapping(1, 2)],
+        [1, mapping(7, 0xfffffffe)],
+      ],
+    ], // INGRESS_QOS
+    [3, [[1, mapping(0x12345678, 5)]]], // EGRESS_QOS
+  ]);
+  const hdr = Buffer.alloc(16);
+  const link = decodeLinkPayload(
+    Buffer.concat([
+      hdr,
+      encodeAttributes([
+        [
+          18,
+          [
+            [1, 'vlan'],
+            [2, data],
+          ],
+        ],
+      ]),
+    ]), // IFLA_LINKINFO
+  );
+  assert.deepEqual(link.vlan, {
+    id: 10,
+    protocol: '802.1Q',
+    flags: { reorderHdr: true, gvrp: false, looseBinding: false, mvrp: false, bridgeBinding: false },
+    ingressQos: [
+      { from: 1, to: 2 },
+      { from: 7, to: 0xfffffffe },
+    ],
+    egressQos: [{ from: 0x12345678, to: 5 }],
+  });
+  const short = encodeAttributes([[4, [[1, new Uint8Array(4)]]]]);
+  assert.throws(
+    () =>
+      decodeLinkPayload(
+        Buffer.concat([
+          hdr,
+          encodeAttributes([
+            [
+              18,
+              [
+                [1, 'vlan'],
+                [2, short],
+              ],
+            ],
+          ]),
+        ]),
+      ),
+    DecodeError,
+  );
+});
+
+test('vlan QoS maps: the 802.1p side is 0-7 and entries are { from, to }, checked before encoding', () => {
+  const vlan = (v: object) => () =>
+    encodeNewLink({ name: 'v.1', kind: 'vlan', link: 2, vlan: { id: 1, ...v } as never });
+  assert.throws(vlan({ ingressQos: [{ from: 8, to: 1 }] }), /vlan ingressQos from must be 0-7/);
+  assert.throws(vlan({ egressQos: [{ from: 1, to: 8 }] }), /vlan egressQos to must be 0-7/);
+  assert.throws(vlan({ egressQos: [{ from: -1, to: 1 }] }), /vlan egressQos from must be 0-4294967295/);
+  assert.throws(vlan({ ingressQos: { from: 1, to: 1 } }), /vlan ingressQos must be an array/);
+  assert.throws(vlan({ ingressQos: [null] }), /entries are \{ from, to \}/);
 });
 
 test("iproute2's macvlan and ipvlan requests decode to their modes", () => {
