@@ -1155,6 +1155,11 @@ VECTORS.push(
     ),
     setup: ['neigh add 10.0.0.3 lladdr 02:00:00:00:00:03 dev v0 nud stale'],
   },
+  neighDump(
+    'neigh-dump-to',
+    'neigh show to 10.0.0.0/24',
+    'A prefix filter is applied in userspace; the dump takes the family of the prefix (AF_INET).',
+  ),
 );
 
 // Bridge fdb entries (`bridge fdb`, issue 14): AF_BRIDGE neighbours on vxlan devices and bridge ports.

@@ -1,7 +1,7 @@
 // Neighbours (`ip neigh`): the ARP (IPv4) and neighbour-discovery (IPv6) caches and the proxy
 // entries. list (family and link filtered in the kernel, state here), get, add, replace, change,
 // delete, and flush (`ip neigh flush`: a dump, then a delete per matching entry).
-import { parseMac } from '../codec/ip.ts';
+import { parseIP, parseMac } from '../codec/ip.ts';
 import { decodeLink, encodeGetLink } from '../codec/link.ts';
 import {
   decodeNeighbour,
@@ -23,7 +23,7 @@ import type { Decoder, DumpResult } from '../transport/pending.ts';
 import type { Family, Neighbour, NeighbourSpec, NeighbourState } from '../types.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
 import { checkRetry, type DumpOptions } from './links.ts';
-import { parseAddressOnly } from './prefix.ts';
+import { parseAddressOnly, parsePrefix } from './prefix.ts';
 
 /** Options of `neighbours.list`: which entries to return. */
 export interface NeighbourListOptions extends DumpOptions {
@@ -40,6 +40,11 @@ export interface NeighbourListOptions extends DumpOptions {
   state?: NeighbourState | readonly NeighbourState[];
   /** The proxy entries (`ip neigh show proxy`) instead of the neighbours. */
   proxy?: boolean;
+  /**
+   * Only entries whose address lies in this prefix ("10.0.0.0/24"; an address alone is that
+   * host), as `ip neigh show to PREFIX`: filtered here, and the family follows it.
+   */
+  to?: string;
 }
 
 /**
@@ -59,6 +64,8 @@ export interface NeighbourFlushOptions extends DumpOptions {
   state?: NeighbourState | readonly NeighbourState[];
   /** Flush the proxy entries instead of the neighbours (`ip neigh flush proxy`). */
   proxy?: boolean;
+  /** Only entries whose address lies in this prefix (`ip neigh flush to PREFIX`). */
+  to?: string;
 }
 
 /** iproute2 gives up on a flush after this many rounds of dump-then-delete. */
@@ -145,6 +152,26 @@ function specOf(o: NeighbourOptions): NeighbourSpec {
 const describe = (verb: string, key: NeighbourKey): string =>
   `neighbour ${verb}${key.proxy ? ' proxy' : ''} ${key.address} dev ${linkLabel(key.link)}`;
 
+/** The `to` filter: a test of an entry's address, and the family it implies. */
+function prefixFilter(to: string | undefined, family: Family | undefined) {
+  if (to === undefined) return undefined;
+  const p = parsePrefix(to, undefined, 'to');
+  if (family !== undefined && family !== p.family) {
+    throw new TypeError(`to ${JSON.stringify(to)} is IPv${p.family}, but family is ${family}`);
+  }
+  const want = parseIP(p.address);
+  const whole = p.prefixLength >> 3;
+  const rest = p.prefixLength & 7;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  const test = (address: string): boolean => {
+    const got = parseIP(address);
+    if (got.length !== want.length) return false;
+    for (let i = 0; i < whole; i++) if (got[i] !== want[i]) return false;
+    return rest === 0 || (((got[whole] as number) ^ (want[whole] as number)) & mask) === 0;
+  };
+  return { family: p.family, test };
+}
+
 function stateFilter(state: NeighbourListOptions['state']): ReadonlySet<number> | undefined {
   if (state === undefined) return undefined;
   const names = typeof state === 'string' ? [state] : state;
@@ -181,9 +208,10 @@ export class Neighbours {
    */
   async list(options: NeighbourListOptions = {}): Promise<DumpResult<Neighbour>> {
     const retry = checkRetry(options);
-    const { family } = options;
-    if (family !== undefined && family !== 4 && family !== 6)
-      throw new TypeError(`family must be 4 or 6, got ${family}`);
+    if (options.family !== undefined && options.family !== 4 && options.family !== 6)
+      throw new TypeError(`family must be 4 or 6, got ${options.family}`);
+    const to = prefixFilter(options.to, options.family);
+    const family = options.family ?? to?.family;
     if (options.proxy !== undefined && typeof options.proxy !== 'boolean')
       throw new TypeError(`proxy must be a boolean, got ${options.proxy}`);
     const states = stateFilter(options.state);
@@ -193,10 +221,11 @@ export class Neighbours {
     // Without strict checking an old kernel may ignore NDA_IFINDEX / NDA_MASTER: checked here too.
     const links = this.#conn.socket.strictCheck ? undefined : await this.#linksOf(index, master);
     let decode: Decoder<Neighbour> = decodeNeighbour;
-    if (states !== undefined || links !== undefined) {
+    if (states !== undefined || links !== undefined || to !== undefined) {
       decode = (m) => {
         const n = decodeNeighbour(m);
         if (states !== undefined && !states.has(n.stateBits)) return undefined;
+        if (to !== undefined && !to.test(n.address)) return undefined;
         return links === undefined || links.has(n.index) ? n : undefined;
       };
     }
@@ -205,6 +234,7 @@ export class Neighbours {
     if (options.proxy) words.push('proxy');
     if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
     if (options.master !== undefined) words.push(`master ${linkLabel(options.master)}`);
+    if (options.to !== undefined) words.push(`to ${options.to}`);
     const request = encodeGetNeighbours({ family, index, master, proxy: options.proxy === true });
     return this.#conn.dump(request, words.join(' '), decode, retry);
   }
@@ -255,10 +285,10 @@ export class Neighbours {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('flush options must be an object');
     let mask = flushMask(options.state);
-    const { family, link, master, proxy, retryInterrupted } = options;
+    const { family, link, master, proxy, to, retryInterrupted } = options;
     let removed = 0;
     for (let round = 0; round < FLUSH_ROUNDS; round++) {
-      const entries = await this.list({ family, link, master, proxy, retryInterrupted });
+      const entries = await this.list({ family, link, master, proxy, to, retryInterrupted });
       const doomed = entries.filter((n) => flushes(n, mask));
       if (doomed.length === 0) break;
       const results = await Promise.allSettled(doomed.map((n) => this.#flushOne(n)));

@@ -123,3 +123,31 @@ test('neighbours.change overwrites an existing entry and rejects ENOENT when the
     );
   }),
 );
+
+test(
+  'list({ to }) and flush({ to }) select by prefix as ip neigh show / flush to PREFIX do',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      twins(ns);
+      const dsts = async (o: Parameters<typeof nl.neighbours.list>[0]) =>
+        (await nl.neighbours.list(o)).map((n) => n.address).sort();
+      const ipDsts = (...args: string[]) =>
+        ipJson<IpNeighbour[]>(ns, 'neigh', 'show', 'nud', 'all', ...args)
+          .map((n) => n.dst)
+          .sort();
+      assert.deepEqual(await dsts({ to: '10.0.0.8/29' }), ipDsts('to', '10.0.0.8/29'));
+      assert.deepEqual(await dsts({ to: '10.0.1.12' }), ['10.0.1.12']);
+      assert.deepEqual(
+        await dsts({ to: '10.0.0.0/16', link: 'v1' }),
+        ipDsts('to', '10.0.0.0/16', 'dev', 'v1'),
+      );
+      assert.deepEqual(await dsts({ to: 'ff02::/16', link: 'v0' }), ipDsts('to', 'ff02::/16', 'dev', 'v0'));
+      ip(ns, 'neigh', 'flush', 'to', '10.0.1.16/28');
+      const removed = await nl.neighbours.flush({ to: '10.0.0.16/28' });
+      assert.equal(removed, 4, 'failed (16), incomplete (17), none (18) and extern_learn (30)');
+      assert.deepEqual(left(ns, 'v0'), left(ns, 'v1'));
+      await assert.rejects(nl.neighbours.list({ to: '10.0.0.0/33' }), RangeError);
+      await assert.rejects(nl.neighbours.list({ to: 'fe80::/10', family: 4 }), TypeError);
+    }),
+);

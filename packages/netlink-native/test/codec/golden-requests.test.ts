@@ -616,6 +616,7 @@ const BUILDERS: Record<string, Build> = {
       'change',
     ),
   'neigh-flush-dump': (ix) => encodeGetNeighbours({ index: idx(ix, 'v0') }),
+  'neigh-dump-to': () => encodeGetNeighbours({ family: 4 }),
   // vxlan options and macvlan source MACs (issue 14)
   'link-add-vxlan-options': (ix) =>
     encodeNewLink({
