@@ -6,9 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DecodeError, encodeAttributes, parseMessages } from '../../src/codec/index.ts';
+import fc from 'fast-check';
+import { DecodeError, encodeAttributes, encodeNewLink, parseMessages } from '../../src/codec/index.ts';
+import { formatIP } from '../../src/codec/ip.ts';
 import { decodeLinkPayload } from '../../src/codec/link.ts';
 import { decodeVxlanInfo } from '../../src/codec/link-vxlan.ts';
+import type { VxlanSpec } from '../../src/types.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
 
@@ -146,4 +149,106 @@ test("iproute2's macvlan source-mode requests decode to their MAC list and mode"
     broadcastQueueLengthUsed: undefined,
   });
   assert.deepEqual(goldenLink('link-set-macvlan-macaddr-set').macvlan?.sourceMacs, ['02:00:00:00:00:24']);
+});
+
+/** A VxlanSpec of any options, with addresses in the text the decoder prints. */
+const vxlanSpec = fc
+  .record(
+    {
+      external: fc.boolean(),
+      id: fc.integer({ min: 0, max: 0xffffff }),
+      group: fc.oneof(
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      ),
+      local: fc.uint8Array({ minLength: 4, maxLength: 4 }),
+      device: fc.integer({ min: 1, max: 0x7fffffff }),
+      port: fc.integer({ min: 0, max: 65535 }),
+      learning: fc.boolean(),
+      ttl: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constant('inherit' as const)),
+      tos: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constant('inherit' as const)),
+      df: fc.constantFrom('unset', 'set', 'inherit'),
+      label: fc.integer({ min: 0, max: 0xfffff }),
+      ageing: fc.nat(),
+      limit: fc.nat(),
+      sourcePortRange: fc
+        .tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 }))
+        .map(([a, b]) => ({ low: Math.min(a, b), high: Math.max(a, b) })),
+      proxy: fc.boolean(),
+      rsc: fc.boolean(),
+      l2miss: fc.boolean(),
+      l3miss: fc.boolean(),
+      udpChecksum: fc.boolean(),
+      udp6ZeroChecksumTx: fc.boolean(),
+      udp6ZeroChecksumRx: fc.boolean(),
+      vnifilter: fc.boolean(),
+      gbp: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  )
+  .map((r): VxlanSpec => {
+    const { group, local, ...rest } = r;
+    const spec: VxlanSpec = { ...rest, external: r.external === true };
+    if (group !== undefined) spec.group = formatIP(group, 0, group.length);
+    if (local !== undefined) spec.local = formatIP(local, 0, local.length);
+    if (spec.external) delete spec.id;
+    else {
+      spec.id ??= 1;
+      delete spec.vnifilter;
+    }
+    return spec;
+  });
+
+test('any vxlan options encoded decode back to themselves (property)', () => {
+  fc.assert(
+    fc.property(vxlanSpec, (spec) => {
+      const [msg] = parseMessages(encodeNewLink({ name: 'vx0', kind: 'vxlan', vxlan: spec }));
+      const v = decodeLinkPayload((msg as { payload: Buffer }).payload).vxlan;
+      assert.ok(v);
+      const range = spec.sourcePortRange;
+      assert.deepEqual(
+        {
+          id: v.id,
+          group: v.group,
+          local: v.local,
+          link: v.link,
+          port: v.port,
+          learning: v.learning,
+          ttl: v.ttlInherit ? 'inherit' : v.ttl,
+          tos: v.tos,
+          df: v.df,
+          label: v.label,
+          ageing: v.ageing,
+          limit: v.limit,
+          sourcePortRange: v.sourcePortRange,
+          external: v.external,
+          vnifilter: v.vnifilter,
+          gbp: v.gbp,
+        },
+        {
+          id: spec.id,
+          group: spec.group,
+          local: spec.local,
+          link: spec.device,
+          port: spec.port,
+          learning: spec.learning ?? !spec.external,
+          ttl: spec.ttl,
+          tos: spec.tos === 'inherit' ? 1 : spec.tos,
+          df: spec.df,
+          label: spec.label,
+          ageing: spec.ageing,
+          limit: spec.limit,
+          sourcePortRange: range && (range.low !== 0 || range.high !== 0) ? range : undefined,
+          external: spec.external,
+          vnifilter: spec.vnifilter,
+          gbp: spec.gbp === true,
+        },
+      );
+      for (const k of ['proxy', 'rsc', 'l2miss', 'l3miss', 'udpChecksum'] as const)
+        assert.equal(v[k], spec[k]);
+      assert.equal(v.udp6ZeroChecksumTx, spec.udp6ZeroChecksumTx);
+      assert.equal(v.udp6ZeroChecksumRx, spec.udp6ZeroChecksumRx);
+    }),
+    { numRuns: 300 },
+  );
 });
