@@ -1354,6 +1354,25 @@ VECTORS.push(
       'With a gateway and a metric: RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY, RTA_PRIORITY, RTA_OIF.',
   },
   {
+    name: 'route-add-multipath-encap',
+    zeroPaddingFrom: 28,
+    command:
+      'route add 10.9.0.0/24 nexthop via 10.0.0.2 encap ip id 1 dst 10.0.0.5 dev v0 ' +
+      'nexthop encap ip id 2 dst 10.0.0.3 ttl 4 dev vx0 weight 2',
+    setup: VXLAN_EXTERNAL,
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'Padding zeroed. Each rtnexthop carries its own RTA_GATEWAY, then RTA_ENCAP (NLA_F_NESTED) and ' +
+      'RTA_ENCAP_TYPE, in the order named.',
+  },
+  {
+    name: 'route-add-realms',
+    command: 'route add 10.1.0.0/16 via 10.0.0.2 metric 5 src 10.0.0.1 realm 3/5 table 100 dev v0',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes:
+      'RTA_FLOW u32 (3 << 16 | 5) where `realm` is named: after RTA_PREFSRC; table 100 is rtm_table only.',
+  },
+  {
     name: 'nexthop-add-encap-ip',
     zeroPaddingFrom: 24,
     command: 'nexthop add id 50 encap ip id 7 dst 10.0.0.3 ttl 9 dev vx0',
@@ -1418,13 +1437,26 @@ function pick(messages: StraceMessage[], sel: Select): StraceMessage | undefined
   );
 }
 
-/** Zeroes the alignment padding of the attributes in [start, end), nested ones (NLA_F_NESTED) too. */
-function zeroPadding(bytes: Buffer, start: number, end: number): void {
+/**
+ * Zeroes the alignment padding of the attributes in [start, end), nested ones (NLA_F_NESTED) too,
+ * and those of each struct rtnexthop in a route's RTA_MULTIPATH (`multipath`: a route message).
+ */
+function zeroPadding(bytes: Buffer, start: number, end: number, multipath = false): void {
   let off = start;
   while (end - off >= 4) {
     const len = bytes.readUInt16LE(off);
     if (len < 4 || off + len > end) return;
-    if (bytes.readUInt16LE(off + 2) & 0x8000) zeroPadding(bytes, off + 4, off + len);
+    const type = bytes.readUInt16LE(off + 2);
+    if (type & 0x8000) zeroPadding(bytes, off + 4, off + len);
+    else if (multipath && type === 9) {
+      // RTA_MULTIPATH: rtnexthop { u16 len; u8 flags, hops; s32 ifindex; } records and their attributes
+      for (let hop = off + 4; off + len - hop >= 8; ) {
+        const hopLen = bytes.readUInt16LE(hop);
+        if (hopLen < 8 || hop + hopLen > off + len) break;
+        zeroPadding(bytes, hop + 8, hop + hopLen);
+        hop += (hopLen + 3) & ~3;
+      }
+    }
     const padded = Math.min(end, (off + len + 3) & ~3);
     bytes.fill(0, off + len, padded);
     off = padded;
@@ -1463,7 +1495,10 @@ function record(ns: string, v: Vector): Record<string, unknown> {
     bytes = Buffer.concat([bytes, Buffer.from(v.append, 'hex')]);
     bytes.writeUInt32LE(bytes.length, 0);
   }
-  if (v.zeroPaddingFrom !== undefined) zeroPadding(bytes, v.zeroPaddingFrom, bytes.length);
+  if (v.zeroPaddingFrom !== undefined) {
+    const routeMessage = v.select.type === RTR.NEWROUTE || v.select.type === RTR.DELROUTE;
+    zeroPadding(bytes, v.zeroPaddingFrom, bytes.length, routeMessage);
+  }
   bytes.writeUInt32LE(0, 8); // seq: iproute2 uses time(NULL)
   bytes.writeUInt32LE(0, 12); // pid
   const lastLine = stderr

@@ -279,6 +279,12 @@ export interface NextHop {
   weight: number;
   /** RTNH_F_* bits. */
   flags: number;
+  /** RTA_ENCAP_TYPE of this path: LWTUNNEL_ENCAP_* (`nexthop encap ip ... dev X`); only when it has one. */
+  encapType?: number;
+  /** RTA_ENCAP of this path, raw. */
+  encap?: Buffer;
+  /** RTA_ENCAP of this path decoded, for encap ip / ip6. */
+  ipEncap?: IpTunnelEncap;
 }
 
 export interface NextHopSpec {
@@ -286,6 +292,8 @@ export interface NextHopSpec {
   oif?: number;
   weight?: number;
   flags?: number;
+  /** RTA_ENCAP + RTA_ENCAP_TYPE inside the rtnexthop: this path's lightweight tunnel encapsulation. */
+  encap?: IpTunnelEncapSpec;
 }
 
 /** One member of a nexthop group (struct nexthop_grp). */
@@ -528,6 +536,8 @@ export interface RouteSpec {
   nhId?: number;
   /** RTA_ENCAP + RTA_ENCAP_TYPE: a lightweight tunnel encapsulation (`encap ip ...`). */
   encap?: IpTunnelEncapSpec;
+  /** RTA_FLOW: realms, (source realm << 16) | destination realm (`realm 3/5`). */
+  realms?: number;
 }
 
 /** What a rule does with a packet it matches (fib_rule_hdr.action, FR_ACT_*), by iproute2's words. */

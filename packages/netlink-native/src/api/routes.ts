@@ -55,6 +55,8 @@ export interface NextHopOptions {
   weight?: number;
   /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
   onlink?: boolean;
+  /** This path's lightweight tunnel encapsulation (`nexthop encap ip id 1 dst 10.0.0.2 dev vx0`). */
+  encap?: IpTunnelEncapSpec;
 }
 
 /** The RTAX_* metrics a route carries as numbers, by their RouteMetrics names. */
@@ -164,6 +166,11 @@ export interface RouteOptions {
   type?: RouteTypeName | number;
   /** Preferred source address (RTA_PREFSRC). */
   prefsrc?: string;
+  /**
+   * RTA_FLOW: realms, (source realm << 16) | destination realm, each 0..65535 (`realm 5` is 5,
+   * `realm 3/5` is 3 << 16 | 5), as `Route.realms` reads them back.
+   */
+  realms?: number;
   /** RTNH_F_ONLINK: the gateway is on the link even if no address says so. */
   onlink?: boolean;
   /** RTA_MULTIPATH: the paths of a multipath route (then no gateway or link of its own). */
@@ -436,6 +443,7 @@ export class Routes {
         if (h.link !== undefined) hop.oif = await resolveIndex(this.#conn, h.link);
         if (h.weight !== undefined) hop.weight = h.weight;
         if (h.onlink) hop.flags = RTNH_F_ONLINK;
+        if (h.encap !== undefined) hop.encap = h.encap;
         hops.push(hop);
       }
       spec.nexthops = hops;
@@ -477,6 +485,10 @@ export class Routes {
       spec.prefsrc = o.prefsrc;
       words.push(`src ${o.prefsrc}`);
     }
+    if (o.realms !== undefined) {
+      spec.realms = checkU('realms', o.realms, 0xffffffff);
+      words.push(`realm ${o.realms >>> 16 ? `${o.realms >>> 16}/` : ''}${o.realms & 0xffff}`);
+    }
     if (o.metric !== undefined) {
       if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) {
         throw new RangeError(`metric must be a u32, got ${o.metric}`);
@@ -510,24 +522,35 @@ export class Routes {
       words.push(encapWords(o.encap));
       spec.encap = o.encap;
     }
-    if (o.nexthops !== undefined) {
-      if (!Array.isArray(o.nexthops) || o.nexthops.length === 0)
-        throw new TypeError('nexthops must be a non-empty array');
-      for (const h of o.nexthops) {
-        if (h.gateway !== undefined) parseAddressOnly(h.gateway, 'nexthop gateway');
-        if (h.weight !== undefined && (!Number.isInteger(h.weight) || h.weight < 1 || h.weight > 256)) {
-          throw new RangeError(`nexthop weight must be 1..256, got ${h.weight}`);
-        }
-        words.push(
-          `nexthop${h.gateway ? ` via ${h.gateway}` : ''}${h.link !== undefined ? ` dev ${linkLabel(h.link)}` : ''}${h.weight !== undefined ? ` weight ${h.weight}` : ''}`,
-        );
-      }
-      // Without link indexes yet, so the encode before the lookups checks the shape; #change fills them in.
-      spec.nexthops = o.nexthops.map((h) => ({
-        ...(h.gateway ? { gateway: h.gateway } : {}),
-        weight: h.weight ?? 1,
-      }));
-    }
+    if (o.nexthops !== undefined) spec.nexthops = multipathSpec(o.nexthops, words);
     return { spec, words };
   }
+}
+
+/**
+ * The paths of a multipath route, checked, without link indexes yet (so the encode before the
+ * lookups checks the shape; #change fills them in), and `ip route`'s words for them.
+ */
+function multipathSpec(hops: NextHopOptions[], words: string[]): NextHopSpec[] {
+  if (!Array.isArray(hops) || hops.length === 0) throw new TypeError('nexthops must be a non-empty array');
+  return hops.map((h) => {
+    if (h.gateway !== undefined) parseAddressOnly(h.gateway, 'nexthop gateway');
+    if (h.weight !== undefined && (!Number.isInteger(h.weight) || h.weight < 1 || h.weight > 256)) {
+      throw new RangeError(`nexthop weight must be 1..256, got ${h.weight}`);
+    }
+    const hop: NextHopSpec = { weight: h.weight ?? 1 };
+    const w = ['nexthop'];
+    if (h.gateway) {
+      hop.gateway = h.gateway;
+      w.push(`via ${h.gateway}`);
+    }
+    if (h.encap !== undefined) {
+      w.push(encapWords(h.encap));
+      hop.encap = h.encap;
+    }
+    if (h.link !== undefined) w.push(`dev ${linkLabel(h.link)}`);
+    if (h.weight !== undefined) w.push(`weight ${h.weight}`);
+    words.push(w.join(' '));
+    return hop;
+  });
 }

@@ -2,8 +2,9 @@
 // followed by RTA_* attributes. RTA_MULTIPATH holds struct rtnexthop { u16 len; u8 flags; u8 hops;
 // s32 ifindex; } records, each followed by its own RTA_* attributes (RTA_GATEWAY...).
 // Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_ENCAP and
-// RTA_ENCAP_TYPE (`encap ...` named right after the prefix), RTA_GATEWAY (or RTA_VIA), RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF,
-// RTA_IIF, RTA_METRICS, RTA_MULTIPATH.
+// RTA_ENCAP_TYPE (`encap ...` named right after the prefix), RTA_GATEWAY (or RTA_VIA), RTA_PRIORITY,
+// RTA_PREFSRC, RTA_FLOW, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF, RTA_IIF,
+// RTA_METRICS, RTA_MULTIPATH.
 
 import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
 import {
@@ -140,8 +141,16 @@ function decodeMultipath(p: Buffer, start: number, end: number, alen: 4 | 16): N
         hop.gateway = readAddressAttribute(p, a + 4, alenAttr - 4, alen, 'nexthop RTA_GATEWAY');
       } else if (type === RTA_VIA) {
         hop.gateway = decodeVia(p, a + 4, alenAttr - 4);
+      } else if (type === RTA_ENCAP_TYPE) {
+        hop.encapType = readU16(p, a + 4, alenAttr - 4);
+      } else if (type === RTA_ENCAP) {
+        hop.encap = Buffer.from(p.subarray(a + 4, a + alenAttr));
       }
       a += align4(alenAttr);
+    }
+    if (hop.encap !== undefined && hop.encapType !== undefined) {
+      const ipEncap = decodeIpTunnelEncap(hop.encap, 0, hop.encap.length, hop.encapType);
+      if (ipEncap !== undefined) hop.ipEncap = ipEncap;
     }
     hops.push(hop);
     off += align4(len);
@@ -488,6 +497,7 @@ function writeMultipath(w: AttrWriter, hops: readonly NextHopSpec[], family: Fam
     w.buf[at + 3] = weight - 1;
     w.buf.writeInt32LE(h.oif === undefined ? 0 : u32('nexthop oif', h.oif) | 0, at + 4);
     if (h.gateway !== undefined) writeGateway(w, h.gateway, family);
+    if (h.encap !== undefined) writeIpTunnelEncap(w, RTA_ENCAP, RTA_ENCAP_TYPE, h.encap);
     w.buf.writeUInt16LE(w.pos - at, at);
   }
   w.nestEnd(mp);
@@ -561,6 +571,7 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
   if (spec.gateway !== undefined) writeGateway(w, spec.gateway, family);
   if (spec.priority !== undefined) w.u32(RTA_PRIORITY, u32('priority', spec.priority));
   if (spec.prefsrc !== undefined) w.ip(RTA_PREFSRC, spec.prefsrc, family);
+  if (spec.realms !== undefined) w.u32(RTA_FLOW, u32('realms', spec.realms));
   if (table >= 256) w.u32(RTA_TABLE, table);
   if (spec.mark !== undefined) w.u32(RTA_MARK, u32('mark', spec.mark));
   if (spec.pref !== undefined) w.u8(RTA_PREF, u8('pref', spec.pref));

@@ -84,6 +84,34 @@ test('routes.add with encap ip / ip6 makes the route `ip route add ... encap` ma
   }),
 );
 
+test('routes.add with an encap on each path of a multipath route', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    node(ns);
+    await nl.routes.add({
+      dst: '10.9.0.0/24',
+      nexthops: [
+        { gateway: '10.0.0.2', link: 'v0', encap: { type: 'ip', id: 5, dst: '10.0.0.5' } },
+        { link: 'vx0', weight: 2, encap: { type: 'ip', id: 6, dst: '10.0.0.6', ttl: 3 } },
+      ],
+    });
+    const [theirs] = ipJson<{ nexthops: Record<string, unknown>[] }[]>(
+      ns,
+      '-d',
+      'route',
+      'show',
+      '10.9.0.0/24',
+    );
+    const ours = (await nl.routes.list({ family: 4 })).find((r) => r.dst === '10.9.0.0');
+    assert.equal(ours?.nexthops?.length, 2);
+    assert.equal(theirs?.nexthops.length, 2);
+    ours?.nexthops?.forEach((hop, i) => {
+      const their = theirs?.nexthops[i] ?? {};
+      assert.deepEqual(pick(asIp(hop.ipEncap), ENCAP_KEYS), pick(their, ENCAP_KEYS), `path ${i}`);
+      assert.equal(hop.weight, their.weight);
+    });
+  }),
+);
+
 test('nexthops.add with encap ip, and a route through it', needsNetns, () =>
   withHandle(async (nl, ns) => {
     node(ns);

@@ -602,6 +602,26 @@ const BUILDERS: Record<string, Build> = {
       priority: 10,
       oif: idx(ix, 'v0'),
     }),
+  'route-add-multipath-encap': (ix) =>
+    encodeNewRoute({
+      dst: '10.9.0.0',
+      dstLength: 24,
+      nexthops: [
+        { gateway: '10.0.0.2', encap: { type: 'ip', id: 1, dst: '10.0.0.5' }, oif: idx(ix, 'v0') },
+        { encap: { type: 'ip', id: 2, dst: '10.0.0.3', ttl: 4 }, oif: idx(ix, 'vx0'), weight: 2 },
+      ],
+    }),
+  'route-add-realms': (ix) =>
+    encodeNewRoute({
+      dst: '10.1.0.0',
+      dstLength: 16,
+      gateway: '10.0.0.2',
+      priority: 5,
+      prefsrc: '10.0.0.1',
+      realms: (3 << 16) | 5,
+      table: 100,
+      oif: idx(ix, 'v0'),
+    }),
   'nexthop-add-encap-ip': (ix) =>
     encodeNewNexthop({ id: 50, encap: { type: 'ip', id: 7, dst: '10.0.0.3', ttl: 9 }, oif: idx(ix, 'vx0') }),
   // neighbours (issue 14): ip neigh change, and the dump ip neigh flush starts with

@@ -125,3 +125,37 @@ test('encap specs the encoder cannot write are TypeErrors before anything is enc
     /an encap goes on a single nexthop/,
   );
 });
+
+test('each path of a multipath route carries its own encap, read back per hop', () => {
+  const route = decodeRoute(
+    one(
+      encodeNewRoute({
+        dst: '10.9.0.0',
+        dstLength: 24,
+        nexthops: [
+          { gateway: '10.0.0.2', oif: 3, encap: { type: 'ip', id: 1, dst: '10.0.0.5' } },
+          { oif: 4, weight: 2 },
+          { oif: 4, encap: { type: 'ip6', id: 9, dst: '2001:db8::9', csum: true } },
+        ],
+      }),
+    ),
+  );
+  const hops = route.nexthops ?? [];
+  assert.deepEqual(
+    hops.map((h) => [
+      h.gateway,
+      h.oif,
+      h.weight,
+      h.encapType,
+      h.ipEncap?.id,
+      h.ipEncap?.dst,
+      h.ipEncap?.csum,
+    ]),
+    [
+      ['10.0.0.2', 3, 1, LWTUNNEL_ENCAP_IP, 1n, '10.0.0.5', false],
+      [undefined, 4, 2, undefined, undefined, undefined, undefined],
+      [undefined, 4, 1, LWTUNNEL_ENCAP_IP6, 9n, '2001:db8::9', true],
+    ],
+  );
+  assert.equal(route.encapType, undefined, 'the route itself has none');
+});
