@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inNetns, ipJson, netnsUnavailableReason, withNetns } from '../../../test/support/netns.ts';
+import { encodeGetFdb, encodeGetFdbs, encodeNewFdb, FDB_FLAGS, FDB_STATE_BITS } from '../src/codec/fdb.ts';
 import {
   AF_INET,
   AttrWriter,
@@ -30,6 +31,7 @@ import {
   NLM_F_REQUEST,
   RTM_NEWADDR,
 } from '../src/codec/index.ts';
+import { parseMac } from '../src/codec/ip.ts';
 import { encodeGetNeighbour, encodeGetNeighbours } from '../src/codec/neighbour.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -359,6 +361,74 @@ SCENARIOS.push({
     },
   ],
   ipJson: ['neigh show nud all', 'neigh show proxy'],
+});
+
+// Bridge fdb entries (issue 14): a vxlan device's remotes (the all-zeros flood list, a remote with
+// port, vni and via) and a bridge port's static entry, made by our encoders; the dumps and gets of nl.fdb.
+const mac = parseMac;
+SCENARIOS.push({
+  name: 'fdb',
+  description:
+    'vxlan vx0 over v0 (no learning) and bridge b0 with port v1 (learning off); fdb entries added by encodeNewFdb, then dumped and got.',
+  setup: [
+    'link add v0 type veth peer name v1',
+    'link set v0 up',
+    'link set v1 up',
+    'address add 10.0.0.1/24 dev v0',
+    'link add vx0 type vxlan id 42 dstport 4789 dev v0 nolearning',
+    'link set vx0 up',
+    'link add b0 type bridge',
+    'link set v1 master b0',
+    'link set v1 type bridge_slave learning off',
+    'link set b0 up',
+  ],
+  steps: (ix) => {
+    const vx0 = need(ix, 'vx0');
+    const v1 = need(ix, 'v1');
+    const zero = mac('00:00:00:00:00:00');
+    const add = (request: string, b: Buffer): Step => ({ request, hex: hex(b), until: 'reply' });
+    return [
+      add(
+        'append 00:00:00:00:00:00 dst 10.0.0.2 dev vx0',
+        encodeNewFdb({ index: vx0, lladdr: zero, dst: '10.0.0.2' }, 'append'),
+      ),
+      add(
+        'append 00:00:00:00:00:00 dst 10.0.0.3 dev vx0',
+        encodeNewFdb({ index: vx0, lladdr: zero, dst: '10.0.0.3' }, 'append'),
+      ),
+      add(
+        'add 02:00:00:00:00:0a dst 10.0.0.4 port 8472 vni 100 via v0 dev vx0',
+        encodeNewFdb({
+          index: vx0,
+          lladdr: mac('02:00:00:00:00:0a'),
+          dst: '10.0.0.4',
+          port: 8472,
+          vni: 100,
+          via: need(ix, 'v0'),
+        }),
+      ),
+      add(
+        'add 02:00:00:00:01:01 dev v1 master static',
+        encodeNewFdb({
+          index: v1,
+          lladdr: mac('02:00:00:00:01:01'),
+          flags: FDB_FLAGS.master,
+          state: FDB_STATE_BITS.static,
+        }),
+      ),
+      { request: 'encodeGetFdbs({ index: vx0 })', hex: hex(encodeGetFdbs({ index: vx0 })) },
+      { request: 'encodeGetFdbs({ master: b0 })', hex: hex(encodeGetFdbs({ master: need(ix, 'b0') })) },
+      add(
+        'encodeGetFdb({ lladdr: 02:00:00:00:00:0a, index: vx0, self })',
+        encodeGetFdb({ lladdr: mac('02:00:00:00:00:0a'), index: vx0, flags: FDB_FLAGS.self }),
+      ),
+      add(
+        'encodeGetFdb({ lladdr: 02:00:00:00:01:09, index: v1 }) (no such entry)',
+        encodeGetFdb({ lladdr: mac('02:00:00:00:01:09'), index: v1 }),
+      ),
+    ];
+  },
+  ipJson: ['link show'],
 });
 
 interface PyResult {

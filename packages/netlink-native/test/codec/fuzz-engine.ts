@@ -12,6 +12,7 @@ import {
   decodeDone,
   decodeError,
   decodeExtAck,
+  decodeFdb,
   decodeLink,
   decodeLinkAt,
   decodeLinkPayload,
@@ -252,6 +253,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
       decodeNexthop({ ...m, type: m.type === RTM_DELNEXTHOP ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP }),
     );
     rejected += attempt(() => decodeNeighbour({ ...m, type: RTM_NEWNEIGH }));
+    rejected += attempt(() => decodeFdb({ ...m, type: RTM_NEWNEIGH }));
     rejected += attempt(() => decodeNexthopBucket({ ...m, type: RTM_NEWNEXTHOPBUCKET }));
     rejected += attempt(() => decodeError({ ...m, type: NLMSG_ERROR }));
     rejected += attempt(() =>
@@ -269,6 +271,7 @@ export function fuzzOne(input: Buffer, extra: readonly ((m: NetlinkMessage) => u
     rejected += attempt(() => decodeNexthop(m));
     rejected += attempt(() => decodeNexthopBucket(m));
     rejected += attempt(() => decodeNeighbour(m));
+    rejected += attempt(() => decodeFdb(m));
     for (const fn of extra) rejected += attempt(() => fn(m));
   }
   // the range decoders straight over the raw input, with and without a header's worth skipped
