@@ -1354,6 +1354,16 @@ VECTORS.push(
       'With a gateway and a metric: RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY, RTA_PRIORITY, RTA_OIF.',
   },
   {
+    name: 'route-get-flowlabel',
+    command: '-6 route get 2001:db8::9 from 2001:db8::1',
+    intended: '-6 route get 2001:db8::9 from 2001:db8::1 flowlabel 0x12345',
+    append: '08001f0000012345',
+    select: { type: RTR.GETROUTE, flags: F.REQ },
+    notes:
+      'iproute2 6.1 has no `flowlabel` for route get (later versions write RTA_FLOWLABEL where it is named), ' +
+      'so RTA_FLOWLABEL (type 31, a big-endian u32: 0x12345) is appended by hand after RTA_SRC.',
+  },
+  {
     name: 'route-add-multipath-encap',
     zeroPaddingFrom: 28,
     command:

@@ -229,6 +229,11 @@ export interface RouteGetOptions {
   /** RTA_DPORT: destination port, 0..65535. */
   dport?: number;
   /**
+   * RTA_FLOWLABEL: the IPv6 flow label, 0..0xfffff (`flowlabel`); IPv6 destinations only. It feeds
+   * the multipath hash (and flow label rules on kernels that have them).
+   */
+  flowLabel?: number;
+  /**
    * Look up in this VRF (`ip route get ... vrf NAME`): the VRF device's ifindex is sent as RTA_OIF,
    * once a link lookup has shown it is one (kind `vrf`; anything else is a TypeError). Not together
    * with `link`.
@@ -279,6 +284,11 @@ function flowSpec(spec: GetRouteOptions, o: RouteGetOptions, words: string[]): v
   if (o.dport !== undefined) {
     spec.dport = checkU('dport', o.dport, 0xffff);
     words.push(`dport ${o.dport}`);
+  }
+  if (o.flowLabel !== undefined) {
+    if (spec.family !== 6) throw new TypeError('flowLabel is for IPv6 destinations only');
+    spec.flowLabel = checkU('flowLabel', o.flowLabel, 0xfffff);
+    words.push(`flowlabel 0x${o.flowLabel.toString(16)}`);
   }
   if (o.tos !== undefined && o.dscp !== undefined) throw new TypeError('give tos or dscp, not both');
   if (o.tos !== undefined) {

@@ -409,7 +409,12 @@ export interface GetRouteOptions {
   sport?: number;
   /** RTA_DPORT: destination port. */
   dport?: number;
+  /** RTA_FLOWLABEL: the IPv6 flow label, 0..0xfffff (big-endian u32 on the wire); IPv6 only. */
+  flowLabel?: number;
 }
+
+/** RTA_FLOWLABEL (linux/rtnetlink.h, after RTA_NH_ID = 30). */
+const RTA_FLOWLABEL = 31;
 
 function port(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new TypeError(`${name} must be 0..65535, got ${v}`);
@@ -418,8 +423,9 @@ function port(name: string, v: number): number {
 
 /**
  * RTM_GETROUTE for one destination (`ip route get ADDR [from S] [uid U] [ipproto P] [sport N]
- * [dport N] [tos T] [iif X] [oif Y] [mark M] [fibmatch]`). iproute2 writes RTA_DST, RTA_SRC, RTA_UID,
- * RTA_IP_PROTO, RTA_SPORT, RTA_DPORT in the order they are named, then RTA_IIF, RTA_OIF, RTA_MARK.
+ * [dport N] [flowlabel L] [tos T] [iif X] [oif Y] [mark M] [fibmatch]`). iproute2 writes RTA_DST,
+ * RTA_SRC, RTA_UID, RTA_IP_PROTO, RTA_SPORT, RTA_DPORT, RTA_FLOWLABEL in the order they are named,
+ * then RTA_IIF, RTA_OIF, RTA_MARK.
  */
 export function encodeGetRoute(opts: GetRouteOptions): Buffer {
   const family = opts.family ?? ipFamily(opts.dst);
@@ -437,6 +443,15 @@ export function encodeGetRoute(opts: GetRouteOptions): Buffer {
   if (opts.ipProto !== undefined) w.u8(RTA_IP_PROTO, u8('ipProto', opts.ipProto));
   if (opts.sport !== undefined) w.be16(RTA_SPORT, port('sport', opts.sport));
   if (opts.dport !== undefined) w.be16(RTA_DPORT, port('dport', opts.dport));
+  if (opts.flowLabel !== undefined) {
+    if (family !== 6) throw new TypeError('flowLabel is for IPv6 lookups only');
+    if (!Number.isInteger(opts.flowLabel) || opts.flowLabel < 0 || opts.flowLabel > 0xfffff) {
+      throw new TypeError(`flowLabel must be 0..0xfffff, got ${opts.flowLabel}`);
+    }
+    const label = Buffer.alloc(4);
+    label.writeUInt32BE(opts.flowLabel);
+    w.bytes(RTA_FLOWLABEL, label);
+  }
   if (opts.iif !== undefined) w.u32(RTA_IIF, u32('iif', opts.iif));
   if (opts.oif !== undefined) w.u32(RTA_OIF, u32('oif', opts.oif));
   if (opts.mark !== undefined) w.u32(RTA_MARK, u32('mark', opts.mark));

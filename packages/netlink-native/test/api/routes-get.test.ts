@@ -173,3 +173,36 @@ test('routes.get vrf sends the VRF device as RTA_OIF and refuses what is not one
     assert.deepEqual([ours.gateway, ours.table], ['10.0.1.9', 10]);
   }),
 );
+
+test('routes.get flowLabel reaches the IPv6 multipath hash', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    vethPair(ns);
+    ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+    ip(
+      ns,
+      '-6',
+      'route',
+      'add',
+      '2001:db8:9::/64',
+      'nexthop',
+      'via',
+      '2001:db8::a',
+      'nexthop',
+      'via',
+      '2001:db8::b',
+    );
+    // the default hash policy (0) hashes addresses, flow label and next header
+    const via = async (flowLabel: number) =>
+      (await nl.routes.get('2001:db8:9::7', { from: '2001:db8::1', flowLabel })).gateway;
+    const seen = new Set<string | undefined>();
+    for (let label = 0; label < 64; label++) seen.add(await via(label));
+    assert.deepEqual(
+      [...seen].sort(),
+      ['2001:db8::a', '2001:db8::b'],
+      'both paths, chosen by the label alone',
+    );
+    assert.equal(await via(5), await via(5), 'the same label, the same path');
+    await assert.rejects(nl.routes.get('2001:db8:9::7', { flowLabel: 0x100000 }), RangeError);
+    await assert.rejects(nl.routes.get('192.168.9.7', { flowLabel: 1 }), /IPv6 destinations only/);
+  }),
+);

@@ -602,6 +602,7 @@ const BUILDERS: Record<string, Build> = {
       priority: 10,
       oif: idx(ix, 'v0'),
     }),
+  'route-get-flowlabel': () => encodeGetRoute({ dst: '2001:db8::9', src: '2001:db8::1', flowLabel: 0x12345 }),
   'route-add-multipath-encap': (ix) =>
     encodeNewRoute({
       dst: '10.9.0.0',
