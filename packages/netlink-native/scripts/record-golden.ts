@@ -1089,7 +1089,8 @@ VECTORS.push(
   },
   {
     name: 'link-add-macvlan-source',
-    command: 'link add link v0 name mv0 type macvlan mode source macaddr set 02:00:00:00:00:21 02:00:00:00:00:22',
+    command:
+      'link add link v0 name mv0 type macvlan mode source macaddr set 02:00:00:00:00:21 02:00:00:00:00:22',
     select: { type: RTM.NEWLINK, flags: NEW },
     notes:
       'IFLA_MACVLAN_MACADDR_MODE u32 MACVLAN_MACADDR_SET (3), IFLA_MACVLAN_MACADDR_DATA { IFLA_MACVLAN_MACADDR ' +
@@ -1100,8 +1101,7 @@ VECTORS.push(
     command: 'link set mv0 type macvlan macaddr add 02:00:00:00:00:23',
     setup: ['link add link v0 name mv0 type macvlan mode source'],
     select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
-    notes:
-      'A change by index: IFLA_LINKINFO { KIND macvlan, DATA { MACADDR_MODE 0 (add), MACADDR } }.',
+    notes: 'A change by index: IFLA_LINKINFO { KIND macvlan, DATA { MACADDR_MODE 0 (add), MACADDR } }.',
   },
   {
     name: 'link-set-macvlan-macaddr-del',
@@ -1133,6 +1133,17 @@ VECTORS.push(
       'IFLA_VLAN_EGRESS_QOS and IFLA_VLAN_INGRESS_QOS, nests without NLA_F_NESTED of IFLA_VLAN_QOS_MAPPING ' +
       '{ u32 from, u32 to } in argument order, then IFLA_VLAN_FLAGS last. This kernel has no 8021q: it ' +
       'answers EOPNOTSUPP "Unknown device type"; the request is recorded all the same.',
+  },
+  {
+    name: 'link-set-vlan-qos',
+    command: 'link set v0 type vlan egress-qos-map 2:3 ingress-qos-map 4:5 loose_binding on',
+    intended: 'link set v0.10 type vlan egress-qos-map 2:3 ingress-qos-map 4:5 loose_binding on',
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'A change of a vlan: by index, IFLA_LINKINFO { KIND vlan, DATA { EGRESS_QOS, INGRESS_QOS, FLAGS } }. ' +
+      'This kernel has no 8021q, so there is no vlan to change: the request is recorded against v0 ' +
+      'standing in for one (the kernel answers EOPNOTSUPP); the bytes do not depend on the device but ' +
+      'for its ifindex.',
   },
 );
 

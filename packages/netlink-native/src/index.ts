@@ -105,6 +105,7 @@ export type {
   Rule,
   RuleAction,
   RuleRange,
+  VlanChange,
   VlanFlags,
   VlanInfo,
   VlanProtocol,

@@ -186,6 +186,8 @@ export type LinkChangeSpec = LinkSelector & {
   bridgePort?: BridgePortSpec;
   /** Change a macvlan (IFLA_LINKINFO { KIND macvlan, DATA }). */
   macvlan?: MacvlanChange;
+  /** Change a vlan (IFLA_LINKINFO { KIND vlan, DATA }). */
+  vlan?: VlanChange;
 };
 
 /** An interface address as RTM_NEWADDR describes it. */
@@ -838,6 +840,19 @@ export interface VlanInfo {
   ingressQos: VlanQosMapping[] | undefined;
   /** IFLA_VLAN_EGRESS_QOS: skb priority (from) to the 802.1p priority sent (to). */
   egressQos: VlanQosMapping[] | undefined;
+}
+
+/**
+ * A change to a vlan (`ip link set DEV type vlan ...`): the flags given, and each QoS mapping given
+ * set (the others stay; an ingress mapping to 0 or an egress mapping to 0 clears that entry).
+ */
+export interface VlanChange {
+  /** Only the flags given change (IFLA_VLAN_FLAGS' mask). */
+  flags?: Partial<VlanFlags>;
+  /** `ingress-qos-map`: 802.1p priority (0-7) to skb priority. */
+  ingressQos?: VlanQosMapping[];
+  /** `egress-qos-map`: skb priority to 802.1p priority (0-7). */
+  egressQos?: VlanQosMapping[];
 }
 
 /** One IFLA_VLAN_QOS_MAPPING (struct ifla_vlan_qos_mapping), as `ip link ... qos-map FROM:TO`. */

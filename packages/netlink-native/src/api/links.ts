@@ -1,6 +1,7 @@
 // Links: list, get, create (dummy, ifb, bridge, veth pair, vxlan with its options, vlan, macvlan
 // with source MACs, ipvlan), set (up/down, mtu, mac, name, alias, master/nomaster, txqueuelen,
-// namespace, bridge and bridge port options, macvlan mode and source MACs), delete.
+// namespace, bridge and bridge port options, macvlan mode and source MACs, vlan flags and QoS
+// maps), delete.
 import { open } from 'node:fs/promises';
 import { RTEXT_FILTER_VF } from '../codec/constants.ts';
 import {
@@ -23,6 +24,7 @@ import type {
   LinkCreateSpec,
   MacvlanChange,
   MacvlanSpec,
+  VlanChange,
   VlanSpec,
   VxlanDf,
   VxlanPortRange,
@@ -181,6 +183,11 @@ export interface LinkSetOptions {
    * `{ del: MAC }`, `{ set: [MAC...] }` or `{ flush: true }` (`ip link set DEV type macvlan macaddr ...`).
    */
   macvlan?: MacvlanChange;
+  /**
+   * A vlan's flags and QoS maps (`ip link set DEV type vlan [flags] ingress-qos-map ...
+   * egress-qos-map ...`); each mapping given is set, the others stay.
+   */
+  vlan?: VlanChange;
 }
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -468,6 +475,10 @@ export class Links {
     if (changes.macvlan !== undefined) {
       spec.macvlan = changes.macvlan;
       words.push(`type macvlan${macvlanWords(changes.macvlan)}`);
+    }
+    if (changes.vlan !== undefined) {
+      spec.vlan = changes.vlan;
+      words.push(`type vlan ${Object.keys(changes.vlan).join(' ')}`);
     }
     return words;
   }

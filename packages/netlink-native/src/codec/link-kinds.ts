@@ -17,6 +17,7 @@ import type {
   MacvlanInfo,
   MacvlanMode,
   MacvlanSpec,
+  VlanChange,
   VlanFlags,
   VlanInfo,
   VlanProtocol,
@@ -182,6 +183,15 @@ export function writeVlanData(w: AttrWriter, spec: VlanSpec): void {
   const id = checkInt('vlan id', spec.id, 0, 4095);
   if (spec.protocol !== undefined) w.be16(IFLA_VLAN_PROTOCOL, vlanProtocol(spec.protocol));
   w.u16(IFLA_VLAN_ID, id);
+  writeVlanChange(w, spec);
+}
+
+/**
+ * IFLA_INFO_DATA body of a change to a vlan (`ip link set DEV type vlan ...`), and the tail of a
+ * create: EGRESS_QOS, INGRESS_QOS, then FLAGS { flags, mask } of the flags given.
+ */
+export function writeVlanChange(w: AttrWriter, spec: VlanChange): void {
+  if (typeof spec !== 'object' || spec === null) throw new TypeError('vlan changes must be an object');
   if (spec.egressQos !== undefined) writeQosMap(w, IFLA_VLAN_EGRESS_QOS, spec.egressQos, 'to');
   if (spec.ingressQos !== undefined) writeQosMap(w, IFLA_VLAN_INGRESS_QOS, spec.ingressQos, 'from');
   if (spec.flags === undefined) return;

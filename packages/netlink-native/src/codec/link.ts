@@ -10,6 +10,7 @@ import type {
   LinkSelector,
   MacvlanChange,
   OperState,
+  VlanChange,
   VlanSpec,
   VxlanSpec,
 } from '../types.ts';
@@ -85,6 +86,7 @@ import {
   writeIpvlanData,
   writeMacvlanChange,
   writeMacvlanData,
+  writeVlanChange,
   writeVlanData,
 } from './link-kinds.ts';
 import { decodeLinkStats } from './link-stats.ts';
@@ -493,15 +495,21 @@ export function encodeSetLink(spec: LinkChangeSpec): Buffer {
 }
 
 /**
- * The kind-specific part of a change: a macvlan's (`ip link set M type macvlan ...`), a bridge's
+ * The kind-specific part of a change: a vlan's (`ip link set V type vlan ...`), a macvlan's
+ * (`ip link set M type macvlan ...`), a bridge's
  * options (`ip link set B type bridge ...`) or a
  * bridge port's (`ip link set P type bridge_slave ...`: IFLA_INFO_KIND "bridge_slave", which the
  * kernel ignores on a change, and IFLA_INFO_SLAVE_DATA, which goes to the port's master).
  */
 function writeChangeLinkInfo(w: AttrWriter, spec: LinkChangeSpec): void {
-  const kinds = [spec.bridge, spec.bridgePort, spec.macvlan].filter((k) => k !== undefined).length;
-  if (kinds > 1) throw new TypeError('one link change takes one of bridge, bridgePort, macvlan');
-  if (spec.macvlan !== undefined) {
+  const kinds = [spec.bridge, spec.bridgePort, spec.macvlan, spec.vlan].filter((k) => k !== undefined);
+  if (kinds.length > 1) throw new TypeError('one link change takes one of bridge, bridgePort, macvlan, vlan');
+  if (spec.vlan !== undefined) {
+    const info = w.nestStart(IFLA_LINKINFO);
+    w.chars(IFLA_INFO_KIND, 'vlan');
+    writeInfoData(w, () => writeVlanChange(w, spec.vlan as VlanChange));
+    w.nestEnd(info);
+  } else if (spec.macvlan !== undefined) {
     const info = w.nestStart(IFLA_LINKINFO);
     w.chars(IFLA_INFO_KIND, 'macvlan');
     writeInfoData(w, () => writeMacvlanChange(w, spec.macvlan as MacvlanChange));

@@ -111,6 +111,14 @@ test('vlan 802.1Q and 802.1ad with flags on a veth parent, or EOPNOTSUPP without
 test('vlan with QoS maps reads them back as `ip` shows them, or EOPNOTSUPP without 8021q', needsNetns, () =>
   withHandle(async (nl, ns) => {
     await vethParent(nl);
+    // vlan data on a link that is no vlan: EOPNOTSUPP, with or without 8021q
+    await assert.rejects(
+      nl.links.set('v0', { vlan: { ingressQos: [{ from: 1, to: 2 }] } }),
+      (e: unknown) =>
+        e instanceof NetlinkError &&
+        e.code === 'EOPNOTSUPP' &&
+        e.operation === 'link set v0 type vlan ingressQos',
+    );
     const made = await createIfSupported(() =>
       nl.links.create({
         name: 'v0.30',
@@ -125,6 +133,16 @@ test('vlan with QoS maps reads them back as `ip` shows them, or EOPNOTSUPP witho
     assert.deepEqual([v?.ingressQos, v?.egressQos], [[{ from: 1, to: 2 }], [{ from: 3, to: 4 }]]);
     const shown = ipInfoData(ns, 'v0.30');
     assert.deepEqual([shown?.ingress_qos, shown?.egress_qos], [v?.ingressQos, v?.egressQos]);
+    await nl.links.set('v0.30', {
+      vlan: { ingressQos: [{ from: 5, to: 6 }], egressQos: [{ from: 3, to: 0 }] },
+    });
+    const changed = (await nl.links.get('v0.30')).vlan;
+    // mappings add up; an egress mapping to 0 clears that entry
+    assert.deepEqual(changed?.ingressQos, [
+      { from: 1, to: 2 },
+      { from: 5, to: 6 },
+    ]);
+    assert.deepEqual(changed?.egressQos ?? [], []);
   }),
 );
 

@@ -699,6 +699,15 @@ const BUILDERS: Record<string, Build> = {
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { set: ['02:00:00:00:00:24'] } } }),
   'link-set-macvlan-macaddr-flush': (ix) =>
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { flush: true } } }),
+  'link-set-vlan-qos': (ix) =>
+    encodeSetLink({
+      index: idx(ix, 'v0'), // standing in for a vlan (this kernel has none)
+      vlan: {
+        egressQos: [{ from: 2, to: 3 }],
+        ingressQos: [{ from: 4, to: 5 }],
+        flags: { looseBinding: true },
+      },
+    }),
   'link-add-vlan-qos': (ix) =>
     encodeNewLink({
       name: 'v0.10',

@@ -67,6 +67,12 @@ test("iproute2's vlan QoS map request decodes to its mappings, in argument order
     { from: 1, to: 2 },
     { from: 6, to: 7 },
   ]);
+  const change = goldenLink('link-set-vlan-qos');
+  assert.equal(change.kind, 'vlan');
+  assert.deepEqual(
+    [change.vlan?.egressQos, change.vlan?.ingressQos, change.vlan?.flags?.looseBinding],
+    [[{ from: 2, to: 3 }], [{ from: 4, to: 5 }], true],
+  );
 });
 
 test("a vlan reply's QoS maps decode as vlan_fill_info sends them; short mappings are a DecodeError", () => {
@@ -281,7 +287,7 @@ test('kind options are checked before anything is encoded', () => {
   assert.throws(() => encodeSetBridgePort(2, { priority: 64 }), /port priority must be 0-63/);
   assert.throws(
     () => encodeSetLink({ index: 2, bridge: {}, bridgePort: {} }),
-    /one link change takes one of bridge, bridgePort, macvlan/,
+    /one link change takes one of bridge, bridgePort, macvlan, vlan/,
   );
 });
 
