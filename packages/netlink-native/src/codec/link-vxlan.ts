@@ -219,7 +219,7 @@ const U32_FIELDS = new Map<number, keyof VxlanInfo>([
   [IFLA_VXLAN_LABEL_POLICY, 'labelPolicy'],
 ]);
 
-/** A big-endian field of exactly `size` bytes (2, 4 or 8). */
+/** Throws DecodeError when a fixed-size field (2, 4 or 8 bytes) is shorter than `size`. */
 function checkSize(what: string, d: number, dl: number, size: number): void {
   if (dl < size) throw new DecodeError(`${what} of ${dl} bytes`, d);
 }
