@@ -1330,6 +1330,40 @@ VECTORS.push(
   ),
 );
 
+// `bridge fdb flush`: one bulk delete (NLM_F_BULK) of the entries that match.
+const fdbFlush = (name: string, command: string, notes: string, setup: string[]): Vector => ({
+  name,
+  tool: 'bridge',
+  command,
+  setup,
+  select: { type: NEIGH.DEL, flags: F.REQ | F.ACK | 0x200, family: AF_BRIDGE },
+  notes,
+});
+VECTORS.push(
+  fdbFlush(
+    'fdb-flush-dev',
+    'fdb flush dev b0',
+    'RTM_DELNEIGH with NLM_F_BULK (0x200): ndmsg { AF_BRIDGE, the bridge, state 0, NTF_SELF }, no attributes.',
+    PORT_SETUP,
+  ),
+  fdbFlush(
+    'fdb-flush-port-match',
+    'fdb flush dev b0 brport v1 vlan 5 master static nosticky noextern_learn',
+    'NDA_IFINDEX (the port), NDA_VLAN, NDA_NDM_FLAGS_MASK u8 (STICKY | EXT_LEARNED), NDA_NDM_STATE_MASK ' +
+      'u16 (NOARP | PERMANENT); ndm_state NUD_NOARP, ndm_flags NTF_MASTER. NTF_MASTER on the bridge ' +
+      'itself (not a port) is EOPNOTSUPP here; the request is recorded all the same.',
+    PORT_SETUP,
+  ),
+  fdbFlush(
+    'fdb-flush-vxlan-dynamic',
+    'fdb flush dev vx0 self nopermanent dynamic added_by_user',
+    'nopermanent then dynamic: ndm_state 0 under mask NOARP | PERMANENT; added_by_user is NTF_USE in ' +
+      'ndm_flags and its mask. The vxlan driver refuses NTF_USE in the mask ("Unsupported fdb flush ndm ' +
+      'flag bits set"); the request is recorded all the same.',
+    VXLAN_SETUP,
+  ),
+);
+
 // Lightweight tunnel encapsulation (issue 14): `encap ip` / `encap ip6` metadata for a
 // collect_metadata (external) vxlan device, on routes and on nexthop objects.
 const VXLAN_EXTERNAL = ['link add vx0 type vxlan external dstport 4789', 'link set vx0 up'];

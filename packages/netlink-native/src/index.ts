@@ -9,7 +9,14 @@ export type { AddressDeleteOptions, Addresses, AddressListOptions, AddressOption
 export type { AnnounceOptions } from './api/announce.ts';
 export { gratuitousArp, unsolicitedNa } from './api/announce-frames.ts';
 export type { ClaimEvidence, ClaimWatch, WatchClaimsOptions } from './api/claim-watch.ts';
-export type { Fdb, FdbListOptions, FdbOptions, FdbSetFlag } from './api/fdb.ts';
+export type {
+  Fdb,
+  FdbFlushOptions,
+  FdbGetOptions,
+  FdbListOptions,
+  FdbOptions,
+  FdbSetFlag,
+} from './api/fdb.ts';
 export { type HandleBinding, Netlink, type OpenOptions } from './api/handle.ts';
 export type { LinkRef } from './api/link-ref.ts';
 export type {

@@ -5,6 +5,7 @@
 import {
   decodeFdb,
   encodeDelFdb,
+  encodeFlushFdb,
   encodeGetFdb,
   encodeGetFdbs,
   encodeNewFdb,
@@ -18,7 +19,16 @@ import {
 } from '../codec/fdb.ts';
 import { parseMac } from '../codec/ip.ts';
 import { decodeLink, encodeGetLink } from '../codec/link.ts';
-import { NTF_MASTER, NTF_SELF } from '../codec/neighbour.ts';
+import {
+  NTF_EXT_LEARNED,
+  NTF_MASTER,
+  NTF_OFFLOADED,
+  NTF_SELF,
+  NTF_STICKY,
+  NTF_USE,
+  NUD_NOARP,
+  NUD_PERMANENT,
+} from '../codec/neighbour.ts';
 import type { Connection } from '../transport/connection.ts';
 import type { Decoder, DumpResult } from '../transport/pending.ts';
 import { type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
@@ -51,6 +61,84 @@ export interface FdbGetOptions {
   vni?: number;
   /** 'self' (the device's own table) and / or 'master' (the bridge's); default: the bridge's for a port. */
   flags?: readonly ('self' | 'master')[];
+}
+
+/**
+ * What `fdb.flush` deletes (`bridge fdb flush dev X ...`): the entries of one bridge or VXLAN device,
+ * narrowed by port, VLAN, state and flags. Each match option is iproute2's word: `true` keeps
+ * only entries that are so (`static`), `false` only entries that are not (`nostatic`).
+ */
+export interface FdbFlushOptions {
+  /** The bridge or VXLAN device whose table is flushed (`dev X`). */
+  link: LinkRef;
+  /** Only the entries of this bridge port (`brport P`). */
+  port?: LinkRef;
+  /** Only the entries of this VLAN (1..4094). */
+  vlan?: number;
+  /** Which table: 'self' (the device's own; the default) and / or 'master'. */
+  flags?: readonly ('self' | 'master')[];
+  /** Local entries (NUD_PERMANENT), or (false) all but them. */
+  permanent?: boolean;
+  /** Static entries (NUD_NOARP, not permanent), or (false) all but them. */
+  static?: boolean;
+  /** Dynamic entries (neither permanent nor static), or (false) all but them. */
+  dynamic?: boolean;
+  /** Entries added by a user (NTF_USE), or not. */
+  addedByUser?: boolean;
+  /** Externally learned entries (NTF_EXT_LEARNED), or not. */
+  externLearn?: boolean;
+  /** Sticky entries (NTF_STICKY), or not. */
+  sticky?: boolean;
+  /** Offloaded entries (NTF_OFFLOADED), or not. */
+  offloaded?: boolean;
+}
+
+const FLUSH_FLAG_MATCHES = [
+  ['addedByUser', NTF_USE],
+  ['externLearn', NTF_EXT_LEARNED],
+  ['sticky', NTF_STICKY],
+  ['offloaded', NTF_OFFLOADED],
+] as const;
+
+/** ndm_state / ndm_flags and their masks for a flush, built as `bridge fdb flush` builds them. */
+function flushMatch(o: FdbFlushOptions) {
+  let state = 0;
+  let stateMask = 0;
+  let flags = 0;
+  let flagsMask = 0;
+  const bool = (k: keyof FdbFlushOptions): boolean | undefined => {
+    const v = o[k];
+    if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`fdb flush ${k} must be a boolean`);
+    return v as boolean | undefined;
+  };
+  const permanent = bool('permanent');
+  if (permanent !== undefined) {
+    state = permanent ? state | NUD_PERMANENT : state & ~NUD_PERMANENT;
+    stateMask |= NUD_PERMANENT;
+  }
+  const stat = bool('static');
+  if (stat !== undefined) {
+    state = stat ? state | NUD_NOARP : state & ~NUD_NOARP;
+    stateMask |= stat ? NUD_NOARP | NUD_PERMANENT : NUD_NOARP;
+  }
+  const dynamic = bool('dynamic');
+  if (dynamic !== undefined) {
+    state = dynamic ? state & ~NUD_NOARP : state | NUD_NOARP;
+    stateMask |= dynamic ? NUD_NOARP | NUD_PERMANENT : NUD_NOARP;
+  }
+  for (const [k, bit] of FLUSH_FLAG_MATCHES) {
+    const v = bool(k);
+    if (v === undefined) continue;
+    flags = v ? flags | bit : flags & ~bit;
+    flagsMask |= bit;
+  }
+  for (const f of o.flags ?? []) {
+    if (f !== 'self' && f !== 'master')
+      throw new TypeError(`fdb flush flags are self and master, got ${JSON.stringify(f)}`);
+    flags |= FDB_FLAGS[f];
+  }
+  if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
+  return { state, stateMask, flags, flagsMask };
 }
 
 /** Flags a caller may set on an fdb entry (`bridge fdb add ... self master router use extern_learn sticky`). */
@@ -262,6 +350,25 @@ export class Fdb {
    */
   delete(options: FdbOptions): Promise<void> {
     return this.#write(options, 'del');
+  }
+
+  /**
+   * Deletes every entry of a bridge or VXLAN device that matches (`bridge fdb flush`: one
+   * RTM_DELNEIGH with NLM_F_BULK, Linux 5.19 and later; an older kernel refuses it). With no match
+   * option every entry of the table goes, the bridge's local (permanent) ones included. The kernel
+   * does not say how many it deleted.
+   */
+  async flush(options: FdbFlushOptions): Promise<void> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('fdb flush needs { link }');
+    const match = flushMatch(options);
+    const spec = { ...match, index: 1, vlan: options.vlan, port: options.port === undefined ? undefined : 1 };
+    encodeFlushFdb(spec);
+    const words = [`fdb flush dev ${linkLabel(options.link)}`];
+    if (options.port !== undefined) words.push(`brport ${linkLabel(options.port)}`);
+    if (options.vlan !== undefined) words.push(`vlan ${options.vlan}`);
+    spec.index = await resolveIndex(this.#conn, options.link);
+    if (options.port !== undefined) spec.port = await resolveIndex(this.#conn, options.port, 'port');
+    return this.#conn.ack(encodeFlushFdb(spec), words.join(' '));
   }
 
   async #write(options: FdbOptions, mode: FdbWriteMode | 'del'): Promise<void> {

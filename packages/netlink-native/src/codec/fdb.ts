@@ -14,6 +14,7 @@ import {
   AF_BRIDGE,
   NLM_F_ACK,
   NLM_F_APPEND,
+  NLM_F_BULK,
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
@@ -34,6 +35,8 @@ import {
   NDA_LINK_NETNSID,
   NDA_LLADDR,
   NDA_MASTER,
+  NDA_NDM_FLAGS_MASK,
+  NDA_NDM_STATE_MASK,
   NDA_NH_ID,
   NDA_PORT,
   NDA_SRC_VNI,
@@ -389,4 +392,39 @@ export function encodeNewFdb(spec: FdbSpec, mode: FdbWriteMode = 'add'): Buffer 
 /** RTM_DELNEIGH of an fdb entry (`bridge fdb del`): the same attributes as the add. */
 export function encodeDelFdb(spec: FdbSpec): Buffer {
   return encodeFdbRequest(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK, spec);
+}
+
+/** What a bulk delete (`bridge fdb flush`) matches: the entries of one device, by port, VLAN, state and flags. */
+export interface FlushFdbSpec {
+  /** ndm_ifindex: the bridge or VXLAN device whose table is flushed. */
+  index: number;
+  /** ndm_flags: NTF_SELF / NTF_MASTER (which table), and the flag values to match under flagsMask. */
+  flags?: number;
+  /** ndm_state: the state values to match under stateMask. */
+  state?: number;
+  /** NDA_NDM_STATE_MASK: which ndm_state bits must equal `state`. */
+  stateMask?: number;
+  /** NDA_NDM_FLAGS_MASK: which ndm_flags bits must equal `flags`. */
+  flagsMask?: number;
+  /** NDA_IFINDEX: only the entries of this bridge port. */
+  port?: number;
+  /** NDA_VLAN: only the entries of this VLAN. */
+  vlan?: number;
+}
+
+/**
+ * RTM_DELNEIGH with NLM_F_BULK of family AF_BRIDGE (`bridge fdb flush`, Linux 5.19 and later): the
+ * kernel deletes every entry that matches. Attributes in iproute2's order: IFINDEX, VLAN,
+ * NDM_FLAGS_MASK (u8), NDM_STATE_MASK (u16).
+ */
+export function encodeFlushFdb(spec: FlushFdbSpec): Buffer {
+  const w = sharedWriter;
+  w.begin(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_BULK);
+  const state = checkRange('state', spec.state ?? 0, 0, 0xffff);
+  writeNdmsg(checkIfindex('index', spec.index), state, checkRange('flags', spec.flags ?? NTF_SELF, 0, 0xff));
+  if (spec.port !== undefined) w.u32(NDA_IFINDEX, checkIfindex('port', spec.port));
+  if (spec.vlan !== undefined) w.u16(NDA_VLAN, checkRange('vlan', spec.vlan, 1, 4094));
+  if (spec.flagsMask) w.u8(NDA_NDM_FLAGS_MASK, checkRange('flagsMask', spec.flagsMask, 0, 0xff));
+  if (spec.stateMask) w.u16(NDA_NDM_STATE_MASK, checkRange('stateMask', spec.stateMask, 0, 0xffff));
+  return w.finish();
 }

@@ -432,3 +432,71 @@ test(
       assert.equal(nl.info.inFlight, before);
     }),
 );
+
+/** A second bridge b1 with port v3 (pair v2/v3) and a second vxlan vx1, twins of b0/v1 and vx0. */
+function twinTables(ns: string): void {
+  vethPair(ns, 'v2', 'v3');
+  ip(ns, 'link', 'add', 'b1', 'type', 'bridge');
+  ip(ns, 'link', 'set', 'v3', 'master', 'b1');
+  ip(ns, 'link', 'set', 'v3', 'type', 'bridge_slave', 'learning', 'off');
+  ip(ns, 'link', 'set', 'b1', 'up');
+  ip(ns, 'link', 'add', 'vx1', 'type', 'vxlan', 'id', '44', 'dstport', '4789', 'dev', 'v0', 'nolearning');
+  for (const [port, vx] of [
+    ['v1', 'vx0'],
+    ['v3', 'vx1'],
+  ] as const) {
+    const b = (...args: string[]) => inNetns(ns, 'bridge', ['fdb', ...args]);
+    b('add', '02:00:00:00:01:01', 'dev', port, 'master', 'static');
+    b('add', '02:00:00:00:01:02', 'dev', port, 'master', 'dynamic');
+    b('add', '02:00:00:00:01:03', 'dev', port, 'master', 'static', 'sticky');
+    b('append', ZERO, 'dst', '10.0.0.2', 'dev', vx);
+    b('append', ZERO, 'dst', '10.0.0.3', 'dev', vx);
+    b('add', '02:00:00:00:00:0a', 'dst', '10.0.0.4', 'dev', vx, 'dynamic');
+  }
+}
+
+/** The entries the test made that are left in a table, as "mac dst state", sorted. */
+const leftIn = (ns: string, ...args: string[]) =>
+  bridgeFdb(ns, ...args)
+    .filter((e) => e.mac.startsWith('02:00:00') || e.mac === ZERO)
+    .map((e) => `${e.mac} ${e.dst ?? ''} ${e.state}`)
+    .sort();
+
+test(
+  'fdb.flush deletes what bridge fdb flush deletes, on a bridge port and on a vxlan device',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      node(ns);
+      twinTables(ns);
+      inNetns(ns, 'bridge', ['fdb', 'flush', 'dev', 'b1', 'brport', 'v3', 'static', 'nosticky']);
+      await nl.fdb.flush({ link: 'b0', port: 'v1', static: true, sticky: false });
+      assert.deepEqual(leftIn(ns, 'brport', 'v1'), leftIn(ns, 'brport', 'v3'));
+      assert.ok(
+        !leftIn(ns, 'brport', 'v1').some((e) => e.startsWith('02:00:00:00:01:01')),
+        'the static one went',
+      );
+      assert.equal(leftIn(ns, 'brport', 'v1').filter((e) => e.startsWith('02:00:00:00:01:0')).length, 2);
+      inNetns(ns, 'bridge', ['fdb', 'flush', 'dev', 'vx1', 'nopermanent']);
+      await nl.fdb.flush({ link: 'vx0', permanent: false });
+      assert.deepEqual(leftIn(ns, 'dev', 'vx0'), leftIn(ns, 'dev', 'vx1'));
+      assert.deepEqual(leftIn(ns, 'dev', 'vx0'), [
+        `${ZERO} 10.0.0.2 permanent`,
+        `${ZERO} 10.0.0.3 permanent`,
+      ]);
+      await nl.fdb.flush({ link: 'vx0' });
+      assert.deepEqual(bridgeFdb(ns, 'dev', 'vx0'), [], 'no match option: the whole table');
+      await assert.rejects(nl.fdb.flush({ link: 'vx0', addedByUser: true }), {
+        name: 'NetlinkError',
+        code: 'EINVAL',
+        operation: 'fdb flush dev vx0',
+      });
+      const before = nl.info.inFlight;
+      await assert.rejects(nl.fdb.flush({ link: 'b0', static: 'yes' as never }), TypeError);
+      await assert.rejects(nl.fdb.flush({ link: 'b0', flags: ['sticky' as 'self'] }), TypeError);
+      await assert.rejects(nl.fdb.flush({ link: 'b0', vlan: 4095 }), RangeError);
+      await assert.rejects(nl.fdb.flush({ link: 'b0', port: 'nosuch0' }), RangeError);
+      await assert.rejects(nl.fdb.flush(null as never), TypeError);
+      assert.equal(nl.info.inFlight, before);
+    }),
+);

@@ -12,6 +12,7 @@ import {
   DecodeError,
   decodeFdb,
   encodeDelFdb,
+  encodeFlushFdb,
   encodeGetFdb,
   encodeNewFdb,
   FDB_FLAGS,
@@ -247,4 +248,15 @@ test('encodeGetFdb needs a device or a bridge and a 6-byte MAC; the flags pick t
   assert.throws(() => encodeGetFdb({ lladdr, index: 3, vlan: 4095 }), RangeError);
   const b = encodeGetFdb({ lladdr, master: 5, flags: FDB_FLAGS.master });
   assert.deepEqual([b.readUInt16LE(4), b.readUInt16LE(6), b[16], b.readInt32LE(20), b[26]], [30, 1, 7, 0, 4]);
+});
+
+test('encodeFlushFdb: a bulk delete of the device, NTF_SELF by default, masks only when set', () => {
+  const b = encodeFlushFdb({ index: 5 });
+  assert.deepEqual(
+    [b.length, b.readUInt16LE(4), b.readUInt16LE(6), b[16], b.readInt32LE(20), b[26]],
+    [28, 29, 0x205, 7, 5, 2],
+  );
+  assert.throws(() => encodeFlushFdb({ index: 5, vlan: 0 }), RangeError);
+  assert.throws(() => encodeFlushFdb({ index: 5, port: -1 }), TypeError);
+  assert.throws(() => encodeFlushFdb({ index: 5, stateMask: 0x10000 }), RangeError);
 });

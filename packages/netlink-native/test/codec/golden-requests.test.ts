@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   encodeDelFdb,
+  encodeFlushFdb,
   encodeGetFdb,
   encodeGetFdbs,
   encodeNewFdb,
@@ -49,6 +50,7 @@ import {
   NTF_EXT_MANAGED,
   NTF_PROXY,
   NTF_ROUTER,
+  NUD_NOARP,
   NUD_NONE,
   NUD_PERMANENT,
   NUD_REACHABLE,
@@ -790,6 +792,24 @@ const BUILDERS: Record<string, Build> = {
   'fdb-dump-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1') }),
   'fdb-dump-br': (ix) => encodeGetFdbs({ master: idx(ix, 'b0') }),
   'fdb-dump-br-brport': (ix) => encodeGetFdbs({ index: idx(ix, 'v1'), master: idx(ix, 'b0') }),
+  'fdb-flush-dev': (ix) => encodeFlushFdb({ index: idx(ix, 'b0') }),
+  'fdb-flush-port-match': (ix) =>
+    encodeFlushFdb({
+      index: idx(ix, 'b0'),
+      port: idx(ix, 'v1'),
+      vlan: 5,
+      flags: FDB_FLAGS.master,
+      state: NUD_NOARP,
+      stateMask: NUD_NOARP | NUD_PERMANENT,
+      flagsMask: FDB_FLAGS.sticky | FDB_FLAGS.extern_learn,
+    }),
+  'fdb-flush-vxlan-dynamic': (ix) =>
+    encodeFlushFdb({
+      index: idx(ix, 'vx0'),
+      flags: FDB_FLAGS.self | FDB_FLAGS.use,
+      stateMask: NUD_NOARP | NUD_PERMANENT,
+      flagsMask: FDB_FLAGS.use,
+    }),
   'fdb-get-br-brport': (ix) =>
     encodeGetFdb({ lladdr: parseMac('02:00:00:00:01:01'), index: idx(ix, 'v1'), master: idx(ix, 'b0') }),
   'fdb-get-vlan-master': (ix) =>
