@@ -1399,6 +1399,12 @@ VECTORS.push(
       'With a gateway and a metric: RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY, RTA_PRIORITY, RTA_OIF.',
   },
   {
+    name: 'route-add-v6-expires-pref',
+    command: '-6 route add 2001:db8:7::/64 via 2001:db8::fe metric 5 expires 300 pref high dev v0',
+    select: { type: RTR.NEWROUTE, flags: NEW },
+    notes: 'RTA_EXPIRES u32 seconds, then RTA_PREF u8 (1 = high), where they are named: after RTA_PRIORITY.',
+  },
+  {
     name: 'route-get-flowlabel',
     command: '-6 route get 2001:db8::9 from 2001:db8::1',
     intended: '-6 route get 2001:db8::9 from 2001:db8::1 flowlabel 0x12345',

@@ -67,6 +67,7 @@ export {
   type RouteMetricName,
   type RouteMetricsOptions,
   type RouteOptions,
+  type RoutePrefName,
   type Routes,
 } from './api/routes.ts';
 export type { IpProtoName, RuleActionName, RuleListOptions, RuleOptions, Rules } from './api/rules.ts';

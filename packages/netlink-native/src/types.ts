@@ -532,6 +532,8 @@ export interface RouteSpec {
   prefsrc?: string;
   pref?: number;
   mark?: number;
+  /** RTA_EXPIRES: seconds until an IPv6 route expires (`ip -6 route add ... expires 300`). */
+  expires?: number;
   metrics?: RouteMetrics;
   nexthops?: NextHopSpec[];
   /** RTA_NH_ID: the route uses this nexthop object (`ip route add ... nhid N`). */

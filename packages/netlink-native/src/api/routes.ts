@@ -179,6 +179,10 @@ export interface RouteOptions {
   nhId?: number;
   /** RTA_METRICS (`mtu`, `advmss`, `initcwnd`... of `ip route add`). */
   metrics?: RouteMetricsOptions;
+  /** RTA_PREF: an IPv6 route's router preference (`pref low|medium|high`). */
+  pref?: RoutePrefName;
+  /** RTA_EXPIRES: seconds until an IPv6 route expires (`expires 300`), 1..2^32-1; read back as `route.expires`. */
+  expires?: number;
   /**
    * RTA_ENCAP: a lightweight tunnel encapsulation, `encap ip` or `encap ip6` (`ip route add PREFIX
    * encap ip id 1 dst 10.0.0.2 dev vx0`): the tunnel metadata a collect_metadata ("external")
@@ -199,6 +203,10 @@ export function encapWords(e: IpTunnelEncapSpec): string {
   for (const flag of ['key', 'csum', 'seq'] as const) if (e[flag]) words.push(flag);
   return words.join(' ');
 }
+
+/** An IPv6 route's router preference (RFC 4191), as `ip -6 route add ... pref` names it. */
+export type RoutePrefName = 'low' | 'medium' | 'high';
+const PREFS: Record<RoutePrefName, number> = { low: 3, medium: 0, high: 1 };
 
 /** IP protocols the kernel's route lookup takes (RTA_IP_PROTO), by name or number. */
 export type RouteGetProtoName = 'tcp' | 'udp' | 'icmp' | 'ipv6-icmp';
@@ -532,8 +540,28 @@ export class Routes {
       words.push(encapWords(o.encap));
       spec.encap = o.encap;
     }
+    ipv6Only(spec, o, words);
     if (o.nexthops !== undefined) spec.nexthops = multipathSpec(o.nexthops, words);
     return { spec, words };
+  }
+}
+
+/** The IPv6-only route options, `pref` and `expires`, into the spec. */
+function ipv6Only(spec: RouteSpec, o: RouteOptions, words: string[]): void {
+  if ((o.pref !== undefined || o.expires !== undefined) && spec.family !== 6) {
+    throw new TypeError('pref and expires are for IPv6 routes only');
+  }
+  if (o.expires !== undefined) {
+    spec.expires = checkU('expires', o.expires, 0xffffffff);
+    if (o.expires === 0) throw new RangeError('expires must be 1..2^32-1 seconds, got 0');
+    words.push(`expires ${o.expires}`);
+  }
+  if (o.pref !== undefined) {
+    if (typeof o.pref !== 'string' || !Object.hasOwn(PREFS, o.pref)) {
+      throw new TypeError(`pref must be 'low', 'medium' or 'high', got ${JSON.stringify(o.pref)}`);
+    }
+    spec.pref = PREFS[o.pref];
+    words.push(`pref ${o.pref}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // s32 ifindex; } records, each followed by its own RTA_* attributes (RTA_GATEWAY...).
 // Request attribute order follows iproute2 6.1 (`ip route add`): RTA_DST, RTA_SRC, RTA_ENCAP and
 // RTA_ENCAP_TYPE (`encap ...` named right after the prefix), RTA_GATEWAY (or RTA_VIA), RTA_PRIORITY,
-// RTA_PREFSRC, RTA_FLOW, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID, then RTA_OIF, RTA_IIF,
+// RTA_PREFSRC, RTA_FLOW, RTA_TABLE, RTA_MARK, RTA_EXPIRES, RTA_PREF, RTA_NH_ID, then RTA_OIF, RTA_IIF,
 // RTA_METRICS, RTA_MULTIPATH.
 
 import type { Family, NextHop, NextHopSpec, Route, RouteMetrics, RouteSpec } from '../types.ts';
@@ -287,9 +287,10 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
         r.nexthops = decodeMultipath(p, d, d + dl, alen);
         break;
       case RTA_CACHEINFO:
-        // struct rta_cacheinfo: rta_expires (4th u32) is in clock ticks (USER_HZ = 100).
-        if (dl >= 16 && r.expires === undefined) {
-          const ticks = p.readInt32LE(d + 12);
+        // struct rta_cacheinfo { u32 clntref, lastuse; s32 expires; u32 error, ... }: rta_expires,
+        // the third word, is in clock ticks (USER_HZ = 100).
+        if (dl >= 12 && r.expires === undefined) {
+          const ticks = p.readInt32LE(d + 8);
           if (ticks !== 0) r.expires = Math.max(0, Math.round(ticks / 100));
         }
         break;
@@ -589,6 +590,10 @@ function encodeRouteRequest(msgType: number, nlFlags: number, spec: RouteSpec, i
   if (spec.realms !== undefined) w.u32(RTA_FLOW, u32('realms', spec.realms));
   if (table >= 256) w.u32(RTA_TABLE, table);
   if (spec.mark !== undefined) w.u32(RTA_MARK, u32('mark', spec.mark));
+  if (spec.expires !== undefined) {
+    if (family !== 6) throw new TypeError('expires is for IPv6 routes only');
+    w.u32(RTA_EXPIRES, u32('expires', spec.expires));
+  }
   if (spec.pref !== undefined) w.u8(RTA_PREF, u8('pref', spec.pref));
   if (spec.nhId !== undefined) w.u32(RTA_NH_ID, nexthopId(spec.nhId));
   if (spec.oif !== undefined) w.u32(RTA_OIF, u32('oif', spec.oif));

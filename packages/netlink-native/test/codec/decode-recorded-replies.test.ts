@@ -312,6 +312,7 @@ test('IPv6 addresses decode lifetimes in seconds, forever as Infinity, and IFA_F
       oif: 3,
       priority: 256,
       pref: 0,
+      expires: 3600, // the prefix route lives as long as the address (rta_expires 359996 ticks)
     }),
   ]);
 });

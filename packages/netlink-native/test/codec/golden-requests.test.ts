@@ -604,6 +604,16 @@ const BUILDERS: Record<string, Build> = {
       priority: 10,
       oif: idx(ix, 'v0'),
     }),
+  'route-add-v6-expires-pref': (ix) =>
+    encodeNewRoute({
+      dst: '2001:db8:7::',
+      dstLength: 64,
+      gateway: '2001:db8::fe',
+      priority: 5,
+      expires: 300,
+      pref: ICMPV6_ROUTER_PREF_HIGH,
+      oif: idx(ix, 'v0'),
+    }),
   'route-get-flowlabel': () => encodeGetRoute({ dst: '2001:db8::9', src: '2001:db8::1', flowLabel: 0x12345 }),
   'route-add-multipath-encap': (ix) =>
     encodeNewRoute({
