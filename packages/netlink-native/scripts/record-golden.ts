@@ -1145,6 +1145,16 @@ VECTORS.push(
       'standing in for one (the kernel answers EOPNOTSUPP); the bytes do not depend on the device but ' +
       'for its ifindex.',
   },
+  {
+    name: 'link-set-vxlan',
+    command:
+      'link set vx0 type vxlan dev v0 ttl 9 tos 0x20 ageing 600 df set local 10.0.0.1 remote 10.0.0.3 nolearning',
+    setup: ['link add vx0 type vxlan id 5 remote 10.0.0.2 dstport 4789 dev v0'],
+    select: { type: RTM.NEWLINK, flags: F.REQ | F.ACK },
+    notes:
+      'A change of a vxlan: by index, IFLA_LINKINFO { KIND vxlan, DATA { LINK, TTL, TOS, AGEING, DF, LOCAL, ' +
+      'GROUP, LEARNING } }; no ID, and LEARNING only because it is given.',
+  },
 );
 
 // Neighbours, continued (issue 14): `ip neigh change` and the dump `ip neigh flush` starts with.

@@ -26,6 +26,7 @@ export type {
   LinkNetns,
   LinkSetOptions,
   Links,
+  VxlanChangeOptions,
   VxlanOptions,
 } from './api/links.ts';
 export type {

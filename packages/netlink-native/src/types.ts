@@ -188,6 +188,8 @@ export type LinkChangeSpec = LinkSelector & {
   macvlan?: MacvlanChange;
   /** Change a vlan (IFLA_LINKINFO { KIND vlan, DATA }). */
   vlan?: VlanChange;
+  /** Change a vxlan (IFLA_LINKINFO { KIND vxlan, DATA }). */
+  vxlan?: VxlanChangeSpec;
 };
 
 /** An interface address as RTM_NEWADDR describes it. */
@@ -1041,6 +1043,12 @@ export interface BridgePortInfo {
  * kernel's own STP it refuses the change (EBUSY).
  */
 export type BridgePortSpec = { [K in keyof BridgePortInfo]?: Exclude<BridgePortInfo[K], undefined> };
+
+/** The vxlan options the kernel lets change after creation (`ip link set DEV type vxlan ...`). */
+export type VxlanChangeSpec = Pick<
+  VxlanSpec,
+  'group' | 'local' | 'device' | 'ttl' | 'tos' | 'df' | 'label' | 'ageing' | 'learning'
+>;
 
 /** IFLA_VXLAN_DF: don't-fragment in the outer IPv4 header: never, always or as the inner packet. */
 export type VxlanDf = 'unset' | 'set' | 'inherit';

@@ -1,7 +1,7 @@
 // Links: list, get, create (dummy, ifb, bridge, veth pair, vxlan with its options, vlan, macvlan
 // with source MACs, ipvlan), set (up/down, mtu, mac, name, alias, master/nomaster, txqueuelen,
 // namespace, bridge and bridge port options, macvlan mode and source MACs, vlan flags and QoS
-// maps), delete.
+// maps, vxlan options), delete.
 import { open } from 'node:fs/promises';
 import { RTEXT_FILTER_VF } from '../codec/constants.ts';
 import {
@@ -26,6 +26,7 @@ import type {
   MacvlanSpec,
   VlanChange,
   VlanSpec,
+  VxlanChangeSpec,
   VxlanDf,
   VxlanPortRange,
   VxlanSpec,
@@ -93,6 +94,33 @@ export interface VxlanOptions {
   vnifilter?: boolean;
   /** The Group Based Policy extension (`gbp`). */
   gbp?: boolean;
+}
+
+/**
+ * The vxlan options kernel 6.18 lets change after creation (`ip link set DEV type vxlan ...`);
+ * the others (VNI, ports, proxy, l2miss, l3miss, rsc, checksums, external, gbp, ttl inherit,
+ * limit) are fixed at creation and a change is refused (NetlinkError EOPNOTSUPP or EINVAL with the
+ * kernel's message).
+ */
+export interface VxlanChangeOptions {
+  /** Remote unicast or multicast group address. */
+  group?: string;
+  /** The local address. */
+  local?: string;
+  /** The underlay device. */
+  device?: LinkRef;
+  /** Outer TTL 1-255, or 0 for auto. */
+  ttl?: number;
+  /** Outer TOS 0-255, or 'inherit' from the inner packet. */
+  tos?: number | 'inherit';
+  /** The outer IPv4 header's don't-fragment bit. */
+  df?: VxlanDf;
+  /** The outer IPv6 flow label, 0-0xfffff (IPv6 tunnels only). */
+  label?: number;
+  /** Seconds a learned FDB entry lives. */
+  ageing?: number;
+  /** Learn remote MACs from received packets. */
+  learning?: boolean;
 }
 
 /** What `links.create` makes. */
@@ -183,6 +211,8 @@ export interface LinkSetOptions {
    * `{ del: MAC }`, `{ set: [MAC...] }` or `{ flush: true }` (`ip link set DEV type macvlan macaddr ...`).
    */
   macvlan?: MacvlanChange;
+  /** A vxlan's changeable options (`ip link set DEV type vxlan ...`). */
+  vxlan?: VxlanChangeOptions;
   /**
    * A vlan's flags and QoS maps (`ip link set DEV type vlan [flags] ingress-qos-map ...
    * egress-qos-map ...`); each mapping given is set, the others stay.
@@ -237,6 +267,19 @@ const VXLAN_KEYS: ReadonlySet<string> = new Set([
   'external',
   'vnifilter',
   'gbp',
+]);
+
+/** The options VxlanChangeOptions names. */
+const VXLAN_CHANGE_KEYS: ReadonlySet<string> = new Set([
+  'group',
+  'local',
+  'device',
+  'ttl',
+  'tos',
+  'df',
+  'label',
+  'ageing',
+  'learning',
 ]);
 
 const STACKED: ReadonlySet<string> = new Set(['vlan', 'macvlan', 'ipvlan']);
@@ -375,6 +418,22 @@ export class Links {
     return v.external === true ? ' external' : ` id ${v.id}`;
   }
 
+  /** Checks a vxlan change; resolves its underlay device to an ifindex. */
+  async #vxlanChange(v: VxlanChangeOptions): Promise<VxlanChangeSpec> {
+    if (typeof v !== 'object' || v === null) throw new TypeError('vxlan changes must be an object');
+    for (const key of Object.keys(v)) {
+      if (!VXLAN_CHANGE_KEYS.has(key)) {
+        throw new TypeError(
+          `vxlan ${key} cannot change after creation (changeable: ${[...VXLAN_CHANGE_KEYS].join(', ')})`,
+        );
+      }
+    }
+    const { device, ...rest } = v;
+    const spec: VxlanChangeSpec = Object.fromEntries(Object.entries(rest).filter(([, x]) => x !== undefined));
+    if (device !== undefined) spec.device = await resolveIndex(this.#conn, device, 'vxlan device');
+    return spec;
+  }
+
   /** Sets IFF_UP only. */
   setUp(ref: LinkRef): Promise<void> {
     return this.set(ref, { up: true });
@@ -479,6 +538,10 @@ export class Links {
     if (changes.vlan !== undefined) {
       spec.vlan = changes.vlan;
       words.push(`type vlan ${Object.keys(changes.vlan).join(' ')}`);
+    }
+    if (changes.vxlan !== undefined) {
+      spec.vxlan = await this.#vxlanChange(changes.vxlan);
+      words.push(`type vxlan ${Object.keys(changes.vxlan).join(' ')}`);
     }
     return words;
   }

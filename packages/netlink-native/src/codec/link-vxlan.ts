@@ -2,7 +2,7 @@
 // the kernel's report as vxlan_fill_info sends it (every u8 option always, GBP / GPE /
 // REMCSUM_NOPARTIAL flags only when on, VNIFILTER and MC_ROUTE only when on).
 
-import type { VxlanDf, VxlanInfo, VxlanSpec } from '../types.ts';
+import type { VxlanChangeSpec, VxlanDf, VxlanInfo, VxlanSpec } from '../types.ts';
 import { type AttrWriter, forEachAttribute, readU8, readU32 } from './attributes.ts';
 import {
   IFLA_VXLAN_GROUP,
@@ -142,14 +142,29 @@ export function writeVxlanData(w: AttrWriter, v: VxlanSpec): void {
   if (v.id !== undefined && (!Number.isInteger(v.id) || v.id < 0 || v.id > 0xffffff))
     throw new TypeError(`VNI must be 0..16777215, got ${v.id}`);
   if (v.vnifilter === true && !external) throw new TypeError('vxlan vnifilter needs external: true');
+  writeVxlanBody(w, v, !external);
+}
+
+/**
+ * IFLA_INFO_DATA body of a change to a vxlan (`ip link set DEV type vxlan ...`): the options given,
+ * in the order of a create, LEARNING only when given (as iproute2). Kernel 6.18 lets the underlay,
+ * local and remote addresses, TTL, TOS, DF, flow label, ageing and learning change.
+ */
+export function writeVxlanChange(w: AttrWriter, v: VxlanChangeSpec): void {
+  if (typeof v !== 'object' || v === null) throw new TypeError('vxlan changes must be an object');
+  writeVxlanBody(w, v, undefined);
+}
+
+/** LINK, the options as iproute2 parses them, then ID, LOCAL, GROUP, LEARNING, PORT. */
+function writeVxlanBody(w: AttrWriter, v: VxlanSpec, learningDefault: boolean | undefined): void {
   if (v.device !== undefined) w.u32(IFLA_VXLAN_LINK, v.device);
   writeNumbers(w, v);
   writeFlags(w, v);
   if (v.id !== undefined) w.u32(IFLA_VXLAN_ID, v.id);
   if (v.local !== undefined) w.ip(ipFamily(v.local) === 6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local);
   if (v.group !== undefined) w.ip(ipFamily(v.group) === 6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.group);
-  const learning = v.learning === undefined ? !external : checkBool('learning', v.learning);
-  w.u8(IFLA_VXLAN_LEARNING, learning ? 1 : 0);
+  const learning = v.learning === undefined ? learningDefault : checkBool('learning', v.learning);
+  if (learning !== undefined) w.u8(IFLA_VXLAN_LEARNING, learning ? 1 : 0);
   if (v.port !== undefined) w.be16(IFLA_VXLAN_PORT, checkInt('port', v.port, 0, 65535));
 }
 

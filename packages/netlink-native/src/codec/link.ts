@@ -12,6 +12,7 @@ import type {
   OperState,
   VlanChange,
   VlanSpec,
+  VxlanChangeSpec,
   VxlanSpec,
 } from '../types.ts';
 import {
@@ -90,7 +91,7 @@ import {
   writeVlanData,
 } from './link-kinds.ts';
 import { decodeLinkStats } from './link-stats.ts';
-import { decodeVxlanInfo, writeVxlanData } from './link-vxlan.ts';
+import { decodeVxlanInfo, writeVxlanChange, writeVxlanData } from './link-vxlan.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 const OPER_STATES: readonly OperState[] = [
@@ -495,16 +496,22 @@ export function encodeSetLink(spec: LinkChangeSpec): Buffer {
 }
 
 /**
- * The kind-specific part of a change: a vlan's (`ip link set V type vlan ...`), a macvlan's
+ * The kind-specific part of a change: a vxlan's (`ip link set X type vxlan ...`), a vlan's (`ip link set V type vlan ...`), a macvlan's
  * (`ip link set M type macvlan ...`), a bridge's
  * options (`ip link set B type bridge ...`) or a
  * bridge port's (`ip link set P type bridge_slave ...`: IFLA_INFO_KIND "bridge_slave", which the
  * kernel ignores on a change, and IFLA_INFO_SLAVE_DATA, which goes to the port's master).
  */
 function writeChangeLinkInfo(w: AttrWriter, spec: LinkChangeSpec): void {
-  const kinds = [spec.bridge, spec.bridgePort, spec.macvlan, spec.vlan].filter((k) => k !== undefined);
-  if (kinds.length > 1) throw new TypeError('one link change takes one of bridge, bridgePort, macvlan, vlan');
-  if (spec.vlan !== undefined) {
+  const kinds = [spec.bridge, spec.bridgePort, spec.macvlan, spec.vlan, spec.vxlan];
+  if (kinds.filter((k) => k !== undefined).length > 1)
+    throw new TypeError('one link change takes one of bridge, bridgePort, macvlan, vlan, vxlan');
+  if (spec.vxlan !== undefined) {
+    const info = w.nestStart(IFLA_LINKINFO);
+    w.chars(IFLA_INFO_KIND, 'vxlan');
+    writeInfoData(w, () => writeVxlanChange(w, spec.vxlan as VxlanChangeSpec));
+    w.nestEnd(info);
+  } else if (spec.vlan !== undefined) {
     const info = w.nestStart(IFLA_LINKINFO);
     w.chars(IFLA_INFO_KIND, 'vlan');
     writeInfoData(w, () => writeVlanChange(w, spec.vlan as VlanChange));

@@ -4,7 +4,7 @@
 // monitor events alike.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Link, MonitorEvent, VxlanInfo } from '../../src/index.ts';
+import { type Link, type MonitorEvent, NetlinkError, type VxlanInfo } from '../../src/index.ts';
 import { ip, ipJson, needsNetns, withHandle } from './support.ts';
 
 interface IpVxlanLink {
@@ -195,6 +195,50 @@ test(
       assert.deepEqual([g?.udp6ZeroChecksumRx, g?.ttl, g?.group, g?.local], [true, 0, undefined, undefined]);
       checkAgainstIp(ns, await nl.links.list());
     }),
+);
+
+test('links.set changes what the kernel lets change on a vxlan; `ip` sees it', needsNetns, () =>
+  withHandle(async (nl, ns) => {
+    await underlay(ns);
+    ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
+    await nl.links.create({
+      name: 'vx0',
+      kind: 'vxlan',
+      vxlan: { id: 5, group: '10.0.0.2', device: 'v0', port: 4789 },
+    });
+    await nl.links.set('vx0', {
+      vxlan: {
+        device: 'v1',
+        ttl: 9,
+        tos: 0x20,
+        df: 'set',
+        ageing: 600,
+        learning: false,
+        group: '10.0.1.3',
+        local: '10.0.1.1',
+      },
+    });
+    const v = (await nl.links.get('vx0')).vxlan;
+    const v1 = (await nl.links.get('v1')).index;
+    assert.deepEqual(
+      [v?.link, v?.ttl, v?.tos, v?.df, v?.ageing, v?.learning, v?.group, v?.local, v?.id, v?.port],
+      [v1, 9, 0x20, 'set', 600, false, '10.0.1.3', '10.0.1.1', 5, 4789],
+    );
+    checkAgainstIp(ns, await nl.links.list());
+    // fixed at creation: refused before sending
+    await assert.rejects(
+      nl.links.set('vx0', { vxlan: { port: 4790 } as never }),
+      /vxlan port cannot change after creation/,
+    );
+    // the kernel's own refusal: a flow label on an IPv4 vxlan
+    await assert.rejects(
+      nl.links.set('vx0', { vxlan: { label: 5 } }),
+      (e: unknown) =>
+        e instanceof NetlinkError &&
+        e.operation === 'link set vx0 type vxlan label' &&
+        /IPv6/.test(e.extAck?.message ?? ''),
+    );
+  }),
 );
 
 test('a link monitor event carries the new vxlan decoded', needsNetns, () =>

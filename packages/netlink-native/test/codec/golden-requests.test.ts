@@ -711,6 +711,20 @@ const BUILDERS: Record<string, Build> = {
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { set: ['02:00:00:00:00:24'] } } }),
   'link-set-macvlan-macaddr-flush': (ix) =>
     encodeSetLink({ index: idx(ix, 'mv0'), macvlan: { sourceMacs: { flush: true } } }),
+  'link-set-vxlan': (ix) =>
+    encodeSetLink({
+      index: idx(ix, 'vx0'),
+      vxlan: {
+        device: idx(ix, 'v0'),
+        ttl: 9,
+        tos: 0x20,
+        ageing: 600,
+        df: 'set',
+        local: '10.0.0.1',
+        group: '10.0.0.3',
+        learning: false,
+      },
+    }),
   'link-set-vlan-qos': (ix) =>
     encodeSetLink({
       index: idx(ix, 'v0'), // standing in for a vlan (this kernel has none)

@@ -287,7 +287,7 @@ test('kind options are checked before anything is encoded', () => {
   assert.throws(() => encodeSetBridgePort(2, { priority: 64 }), /port priority must be 0-63/);
   assert.throws(
     () => encodeSetLink({ index: 2, bridge: {}, bridgePort: {} }),
-    /one link change takes one of bridge, bridgePort, macvlan, vlan/,
+    /one link change takes one of bridge, bridgePort, macvlan, vlan, vxlan/,
   );
 });
 

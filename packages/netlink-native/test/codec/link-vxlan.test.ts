@@ -81,6 +81,16 @@ test("iproute2's vxlan requests decode to the options given on its command line"
   );
 });
 
+test("iproute2's vxlan change carries only what changes: no VNI, learning because it is given", () => {
+  const change = goldenLink('link-set-vxlan');
+  assert.equal(change.kind, 'vxlan');
+  const v = change.vxlan;
+  assert.deepEqual(
+    [v?.id, v?.link, v?.ttl, v?.tos, v?.ageing, v?.df, v?.local, v?.group, v?.learning, v?.port],
+    [undefined, 3, 9, 0x20, 600, 'set', '10.0.0.1', '10.0.0.3', false, undefined],
+  );
+});
+
 test("a kernel reply's vxlan data decodes every attribute, the newer ones and the flags too", () => {
   const data = encodeAttributes([
     [1, Uint8Array.of(7, 0, 0, 0)], // ID
