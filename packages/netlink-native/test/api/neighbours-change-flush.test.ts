@@ -2,7 +2,22 @@
 // namespaces: flush is run beside iproute2's own flush on a twin link, and what each leaves is compared.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Neighbours } from '../../src/api/neighbours.ts';
+import {
+  decodeNeighbour,
+  encodeNewNeighbour,
+  NUD_FAILED,
+  NUD_INCOMPLETE,
+  NUD_PERMANENT,
+  NUD_REACHABLE,
+  NUD_STALE,
+  RTM_DELNEIGH,
+  RTM_GETNEIGH,
+  RTM_NEWNEIGH,
+} from '../../src/codec/index.ts';
 import { NetlinkError } from '../../src/index.ts';
+import { Connection } from '../../src/transport/connection.ts';
+import { done, errorReply, FakeKernel, header, message, NLM_F_MULTI } from '../transport/fake-kernel.ts';
 import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
 
 interface IpNeighbour {
@@ -151,3 +166,92 @@ test(
       await assert.rejects(nl.neighbours.list({ to: 'fe80::/10', family: 4 }), TypeError);
     }),
 );
+
+/** What happens to the fake table around each dump (round 1, 2, ...). */
+interface Churn {
+  /** Before the dump lists the table. */
+  before?: (round: number) => void;
+  /** After it listed it, before the deletes arrive. */
+  after?: (round: number) => void;
+}
+
+/**
+ * nl.neighbours over a fake kernel whose neighbour table is `table` (address -> NUD state): dumps
+ * list it, a delete removes the entry or answers ENOENT.
+ */
+function fakeTable(table: Map<string, number>, churn: Churn = {}) {
+  const kernel = new FakeKernel();
+  let round = 0;
+  kernel.responder = (request) => {
+    const { type, seq } = header(request);
+    if (type === RTM_GETNEIGH) {
+      round++;
+      churn.before?.(round);
+      const entries = [...table].map(([address, state]) =>
+        message(
+          RTM_NEWNEIGH,
+          NLM_F_MULTI,
+          seq,
+          encodeNewNeighbour({ index: 3, address, state }).subarray(16),
+        ),
+      );
+      churn.after?.(round);
+      return [...entries, done(seq)];
+    }
+    assert.equal(type, RTM_DELNEIGH);
+    const address = decodeNeighbour({ ...header(request), payload: request.subarray(16) }).address;
+    return errorReply(request, table.delete(address) ? 0 : 2);
+  };
+  return {
+    kernel,
+    neighbours: new Neighbours(new Connection(kernel.open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })),
+  };
+}
+
+test('flush counts only what it deleted: an entry already gone (ENOENT) is not counted', async () => {
+  const table = new Map([
+    ['10.0.0.2', NUD_STALE],
+    ['10.0.0.3', NUD_REACHABLE],
+    ['10.0.0.4', NUD_PERMANENT],
+  ]);
+  // between the dump and the deletes another program deletes 10.0.0.3
+  const { kernel, neighbours } = fakeTable(table, {
+    after: (round) => round === 1 && table.delete('10.0.0.3'),
+  });
+  assert.equal(await neighbours.flush({ link: 3 }), 1);
+  assert.deepEqual([...table.keys()], ['10.0.0.4'], 'the permanent entry stays');
+  assert.deepEqual(
+    kernel.requests.map((r) => header(r).type),
+    [RTM_GETNEIGH, RTM_DELNEIGH, RTM_DELNEIGH, RTM_GETNEIGH],
+    'a second dump finds nothing left to delete',
+  );
+});
+
+test('flush repeats while entries come back, leaves failed ones after the first round, stops at 10', async () => {
+  const table = new Map([
+    ['10.0.0.2', NUD_FAILED],
+    ['10.0.0.9', NUD_INCOMPLETE],
+  ]);
+  // traffic re-creates 10.0.0.9 before every later dump; 10.0.0.2 comes back failed once
+  const before = (round: number) => {
+    if (round >= 2) table.set('10.0.0.9', NUD_INCOMPLETE);
+    if (round === 2) table.set('10.0.0.2', NUD_FAILED);
+  };
+  const { kernel, neighbours } = fakeTable(table, { before });
+  // round 1: both; rounds 2-10: 10.0.0.9 alone (failed entries are no longer flushed)
+  assert.equal(await neighbours.flush({ link: 3 }), 11);
+  assert.equal(kernel.requests.filter((r) => header(r).type === RTM_GETNEIGH).length, 10, 'ten rounds');
+  assert.deepEqual([...table], [['10.0.0.2', NUD_FAILED]]);
+});
+
+test('a delete refused for another reason than ENOENT rejects the flush with that NetlinkError', async () => {
+  const { kernel, neighbours } = fakeTable(new Map([['10.0.0.2', NUD_STALE]]));
+  const answer = kernel.responder;
+  kernel.responder = (request) =>
+    header(request).type === RTM_DELNEIGH ? errorReply(request, 1) : answer?.(request);
+  await assert.rejects(neighbours.flush({ link: 3 }), {
+    name: 'NetlinkError',
+    code: 'EPERM',
+    operation: 'neighbour flush del 10.0.0.2 dev #3',
+  });
+});
