@@ -43,6 +43,11 @@ export interface RouteListOptions extends DumpOptions {
   type?: RouteTypeName | number;
   /** Routes out of this link (RTA_OIF, or any nexthop of a multipath route). */
   link?: LinkRef;
+  /**
+   * Only routes through this nexthop object (RTA_NH_ID, `ip route show nhid N`). The kernel has no
+   * such dump filter, so it is applied here, as iproute2 does.
+   */
+  nhId?: number;
 }
 
 /** One path of a multipath route (`nexthop via GW dev X weight N [onlink]`). */
@@ -341,12 +346,14 @@ export class Routes {
     if (protocol !== undefined) filter.protocol = protocol;
     const type = routeTypeNumber(options.type);
     if (type !== undefined) filter.type = type;
+    const nhId = options.nhId === undefined ? undefined : checkU('nhId', options.nhId, 0xffffffff);
     if (options.link !== undefined) filter.oif = await resolveIndex(this.#conn, options.link);
     const words = ['route list'];
     if (options.table !== undefined) words.push(`table ${options.table}`);
     if (options.protocol !== undefined) words.push(`proto ${options.protocol}`);
     if (options.type !== undefined) words.push(`type ${options.type}`);
     if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
+    if (nhId !== undefined) words.push(`nhid ${nhId}`);
     const families: Family[] = family === undefined ? [4, 6] : [family];
     const out = [] as unknown as DumpResult<Route>;
     out.interrupted = false;
@@ -356,7 +363,7 @@ export class Routes {
       // (e.g. cloned routes, or a kernel without strict checking).
       const decode: Decoder<Route> = (m) => {
         const r = decodeRoute(m);
-        return routeMatchesFilter(r, opts) ? r : undefined;
+        return routeMatchesFilter(r, opts) && (nhId === undefined || r.nhId === nhId) ? r : undefined;
       };
       const part = await this.#conn.dump(encodeGetRoutes(opts), `${words.join(' ')} -${f}`, decode, retry);
       for (const r of part) out.push(r);

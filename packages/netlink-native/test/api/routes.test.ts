@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NetlinkError } from '../../src/index.ts';
-import { ip, ipRoutes, needsNetns, vethPair, withHandle } from './support.ts';
+import { ip, ipJson, ipRoutes, needsNetns, vethPair, withHandle } from './support.ts';
 
 test('routes.add / delete, IPv4 and IPv6, each checked with `ip route`', needsNetns, () =>
   withHandle(async (nl, ns) => {
@@ -179,3 +179,34 @@ test('two default routes with equal metric are both in the dump', needsNetns, ()
 function ipJsonGet(ns: string, dst: string): { gateway?: string; dev?: string; prefsrc?: string }[] {
   return JSON.parse(ip(ns, '-j', 'route', 'get', dst));
 }
+
+test(
+  'routes.list nhId keeps the routes through one nexthop object (`ip route show nhid N`)',
+  needsNetns,
+  () =>
+    withHandle(async (nl, ns) => {
+      vethPair(ns);
+      ip(ns, 'addr', 'add', '10.0.0.1/24', 'dev', 'v0');
+      ip(ns, 'addr', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+      await nl.nexthops.add({ id: 10, gateway: '10.0.0.2', link: 'v0' });
+      await nl.nexthops.add({ id: 11, gateway: '10.0.0.3', link: 'v0' });
+      await nl.nexthops.add({ id: 12, gateway: '2001:db8::2', link: 'v0' });
+      await nl.routes.add({ dst: '10.1.0.0/16', nhId: 10 });
+      await nl.routes.add({ dst: '10.2.0.0/16', nhId: 11 });
+      await nl.routes.add({ dst: '10.3.0.0/16', nhId: 10, table: 100 });
+      await nl.routes.add({ dst: '2001:db8:7::/64', nhId: 12 });
+      const dsts = async (o: Parameters<typeof nl.routes.list>[0]) =>
+        (await nl.routes.list(o)).map((r) => r.dst);
+      assert.deepEqual(await dsts({ nhId: 10 }), ['10.1.0.0']);
+      assert.deepEqual((await dsts({ nhId: 10, table: 'all' })).sort(), ['10.1.0.0', '10.3.0.0']);
+      assert.deepEqual(await dsts({ nhId: 12 }), ['2001:db8:7::']);
+      assert.deepEqual(await dsts({ nhId: 99 }), []);
+      // iproute2 6.1 has no `show nhid N`: pick them out of its dump
+      const theirs = ipJson<{ dst: string; nhid?: number }[]>(ns, 'route', 'show');
+      assert.deepEqual(
+        theirs.filter((r) => r.nhid === 10).map((r) => r.dst),
+        ['10.1.0.0/16'],
+      );
+      await assert.rejects(nl.routes.list({ nhId: -1 }), RangeError);
+    }),
+);
