@@ -431,6 +431,29 @@ SCENARIOS.push({
   ipJson: ['link show'],
 });
 
+// Link kind data (issue 14): vxlan devices with many options (v4, v6, external with vnifilter, gpe,
+// remcsum), a source-mode macvlan with its MAC list, as the kernel reports them in a link dump.
+SCENARIOS.push({
+  name: 'link-kinds',
+  description:
+    'vxlan devices with many options over veth v0, and a source-mode macvlan mv0 on v1 with two source MACs; one link dump.',
+  setup: [
+    'link add v0 type veth peer name v1',
+    'address add 10.0.0.1/24 dev v0',
+    'address add 2001:db8::1/64 dev v0 nodad',
+    'link add vxa type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dev v0 dstport 4789 ttl 64 tos 0x10 ' +
+      'ageing 120 maxaddress 100 srcport 40000 50000 proxy l2miss l3miss noudpcsum gbp df set nolearning',
+    'link add vxb type vxlan id 200 local 2001:db8::1 group ff05::100 dev v0 dstport 4789 ttl inherit ' +
+      'tos inherit flowlabel 0x12345 df inherit udp6zerocsumtx',
+    'link add vxc type vxlan external vnifilter dstport 4790',
+    'link add vxd type vxlan external dstport 4791 gpe nolearning',
+    'link add vxe type vxlan id 9 group 239.1.1.1 dev v0 dstport 4792 remcsumtx remcsumrx rsc',
+    'link add link v1 name mv0 type macvlan mode source macaddr set 02:00:00:00:00:21 02:00:00:00:00:22',
+  ],
+  steps: () => [{ request: 'encodeGetLink({ dump: true })', hex: hex(encodeGetLink({ dump: true })) }],
+  ipJson: ['-d link show'],
+});
+
 interface PyResult {
   replies: string[];
   interleaved: PyResult[];
