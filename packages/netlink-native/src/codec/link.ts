@@ -8,11 +8,8 @@ import type {
   LinkChangeSpec,
   LinkCreateSpec,
   LinkSelector,
-  MacvlanChange,
   OperState,
-  VlanChange,
   VlanSpec,
-  VxlanChangeSpec,
   VxlanSpec,
 } from '../types.ts';
 import {
@@ -506,34 +503,27 @@ function writeChangeLinkInfo(w: AttrWriter, spec: LinkChangeSpec): void {
   const kinds = [spec.bridge, spec.bridgePort, spec.macvlan, spec.vlan, spec.vxlan];
   if (kinds.filter((k) => k !== undefined).length > 1)
     throw new TypeError('one link change takes one of bridge, bridgePort, macvlan, vlan, vxlan');
-  if (spec.vxlan !== undefined) {
-    const info = w.nestStart(IFLA_LINKINFO);
-    w.chars(IFLA_INFO_KIND, 'vxlan');
-    writeInfoData(w, () => writeVxlanChange(w, spec.vxlan as VxlanChangeSpec));
-    w.nestEnd(info);
-  } else if (spec.vlan !== undefined) {
-    const info = w.nestStart(IFLA_LINKINFO);
-    w.chars(IFLA_INFO_KIND, 'vlan');
-    writeInfoData(w, () => writeVlanChange(w, spec.vlan as VlanChange));
-    w.nestEnd(info);
-  } else if (spec.macvlan !== undefined) {
-    const info = w.nestStart(IFLA_LINKINFO);
-    w.chars(IFLA_INFO_KIND, 'macvlan');
-    writeInfoData(w, () => writeMacvlanChange(w, spec.macvlan as MacvlanChange));
-    w.nestEnd(info);
-  } else if (spec.bridge !== undefined) {
-    const info = w.nestStart(IFLA_LINKINFO);
-    w.chars(IFLA_INFO_KIND, 'bridge');
-    writeInfoData(w, () => writeBridgeData(w, spec.bridge as BridgeSpec));
-    w.nestEnd(info);
-  } else if (spec.bridgePort !== undefined) {
+  const { vxlan, vlan, macvlan, bridge, bridgePort } = spec;
+  if (vxlan !== undefined) writeKindChange(w, 'vxlan', () => writeVxlanChange(w, vxlan));
+  else if (vlan !== undefined) writeKindChange(w, 'vlan', () => writeVlanChange(w, vlan));
+  else if (macvlan !== undefined) writeKindChange(w, 'macvlan', () => writeMacvlanChange(w, macvlan));
+  else if (bridge !== undefined) writeKindChange(w, 'bridge', () => writeBridgeData(w, bridge));
+  else if (bridgePort !== undefined) {
     const info = w.nestStart(IFLA_LINKINFO);
     w.chars(IFLA_INFO_KIND, 'bridge_slave');
     const data = w.nestStart(IFLA_INFO_SLAVE_DATA);
-    writeBridgePortData(w, spec.bridgePort);
+    writeBridgePortData(w, bridgePort);
     w.nestEnd(data);
     w.nestEnd(info);
   }
+}
+
+/** IFLA_LINKINFO { IFLA_INFO_KIND `kind`, IFLA_INFO_DATA { what `body` writes } }. */
+function writeKindChange(w: AttrWriter, kind: string, body: () => void): void {
+  const info = w.nestStart(IFLA_LINKINFO);
+  w.chars(IFLA_INFO_KIND, kind);
+  writeInfoData(w, body);
+  w.nestEnd(info);
 }
 
 /**
