@@ -86,54 +86,66 @@ export interface LinkPeerSpec {
   netnsFd?: number;
 }
 
+/**
+ * A vxlan's options at creation (IFLA_INFO_DATA of `ip link add NAME type vxlan id VNI ...`), with
+ * the underlay device as an ifindex. Each one left out is the kernel's default (learning:
+ * iproute2's, on; off with `external`).
+ */
 export interface VxlanSpec {
-  /** VNI; required unless `external`. */
+  /** VNI, 0-16777215; required unless `external`. */
   id?: number;
-  /** Remote or multicast group (IFLA_VXLAN_GROUP / GROUP6). */
+  /** Remote unicast or multicast group address (a group needs `device`; IFLA_VXLAN_GROUP / GROUP6). */
   group?: string;
+  /** The local address (IFLA_VXLAN_LOCAL / LOCAL6). */
   local?: string;
   /** ifindex of the underlay device. */
   device?: number;
-  /** UDP destination port (default: the kernel's, 8472). */
+  /** UDP destination port (default: the kernel's, 8472; 4789 is IANA's). */
   port?: number;
   /**
    * Learn remote MACs from received packets (sent explicitly as iproute2 does; default true, or
    * false with `external`).
    */
   learning?: boolean;
-  /** IFLA_VXLAN_TTL 0-255 (0: auto), or 'inherit' (IFLA_VXLAN_TTL_INHERIT). */
+  /** Outer TTL 1-255, 0 for auto, or 'inherit' from the inner packet (IFLA_VXLAN_TTL / TTL_INHERIT). */
   ttl?: number | 'inherit';
-  /** IFLA_VXLAN_TOS 0-255, or 'inherit' (sent as 1). */
+  /** Outer TOS 0-255, or 'inherit' from the inner packet (IFLA_VXLAN_TOS; inherit is sent as 1). */
   tos?: number | 'inherit';
-  /** IFLA_VXLAN_DF: the outer header's don't-fragment bit. */
+  /** The outer IPv4 header's don't-fragment bit (IFLA_VXLAN_DF). */
   df?: VxlanDf;
-  /** IFLA_VXLAN_LABEL: the IPv6 flow label, 0-0xfffff. */
+  /** The outer IPv6 flow label, 0-0xfffff (IPv6 tunnels only; IFLA_VXLAN_LABEL). */
   label?: number;
-  /** IFLA_VXLAN_AGEING: seconds a learned FDB entry lives (0 at creation: the kernel's 300). */
+  /**
+   * Seconds a learned FDB entry lives (IFLA_VXLAN_AGEING; kernel default 300; 0 at creation means
+   * that default).
+   */
   ageing?: number;
-  /** IFLA_VXLAN_LIMIT: the most FDB entries (0: unlimited; `maxaddress`). */
+  /** The most FDB entries (IFLA_VXLAN_LIMIT; 0: unlimited; `maxaddress`). */
   limit?: number;
-  /** IFLA_VXLAN_PORT_RANGE: the UDP source ports used (`srcport LOW HIGH`). */
+  /** UDP source ports (IFLA_VXLAN_PORT_RANGE; `srcport LOW HIGH`). */
   sourcePortRange?: VxlanPortRange;
-  /** IFLA_VXLAN_PROXY: answer ARP / ND from the FDB and neighbour table. */
+  /** Answer ARP / ND from the FDB and neighbour table (IFLA_VXLAN_PROXY). */
   proxy?: boolean;
-  /** IFLA_VXLAN_RSC: route short circuit. */
+  /** Route short circuit (IFLA_VXLAN_RSC). */
   rsc?: boolean;
-  /** IFLA_VXLAN_L2MISS: netlink notifications of FDB misses. */
+  /** Netlink notifications of FDB misses (IFLA_VXLAN_L2MISS). */
   l2miss?: boolean;
-  /** IFLA_VXLAN_L3MISS: netlink notifications of neighbour misses. */
+  /** Netlink notifications of neighbour misses (IFLA_VXLAN_L3MISS). */
   l3miss?: boolean;
-  /** IFLA_VXLAN_UDP_CSUM: UDP checksums over IPv4. */
+  /** UDP checksums over IPv4 (`[no]udpcsum`; IFLA_VXLAN_UDP_CSUM). */
   udpChecksum?: boolean;
-  /** IFLA_VXLAN_UDP_ZERO_CSUM6_TX: send IPv6 without UDP checksums. */
+  /** Send IPv6 without UDP checksums (`udp6zerocsumtx`; IFLA_VXLAN_UDP_ZERO_CSUM6_TX). */
   udp6ZeroChecksumTx?: boolean;
-  /** IFLA_VXLAN_UDP_ZERO_CSUM6_RX: accept IPv6 without UDP checksums. */
+  /** Accept IPv6 without UDP checksums (`udp6zerocsumrx`; IFLA_VXLAN_UDP_ZERO_CSUM6_RX). */
   udp6ZeroChecksumRx?: boolean;
-  /** IFLA_VXLAN_COLLECT_METADATA: the tunnel takes its VNI and remote per packet (`external`). */
+  /**
+   * Collect metadata: VNI and remote per packet, from eBPF or tc (`external`; no `id` then;
+   * IFLA_VXLAN_COLLECT_METADATA).
+   */
   external?: boolean;
-  /** IFLA_VXLAN_VNIFILTER: the VNIs come from a filter table (needs `external`). */
+  /** VNIs from a filter table (`vnifilter`; needs `external`; IFLA_VXLAN_VNIFILTER). */
   vnifilter?: boolean;
-  /** IFLA_VXLAN_GBP: the Group Based Policy extension (a flag; false sends nothing). */
+  /** The Group Based Policy extension (`gbp`; IFLA_VXLAN_GBP, a flag: false sends nothing). */
   gbp?: boolean;
 }
 

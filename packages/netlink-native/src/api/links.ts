@@ -28,7 +28,6 @@ import type {
   VlanSpec,
   VxlanChangeSpec,
   VxlanDf,
-  VxlanPortRange,
   VxlanSpec,
 } from '../types.ts';
 import { checkLinkRef, type LinkRef, linkLabel, resolveIndex } from './link-ref.ts';
@@ -47,53 +46,9 @@ export type CreatableKind = 'dummy' | 'ifb' | 'bridge' | 'veth' | 'vxlan' | 'vla
  * A vxlan's options at creation (`ip link add NAME type vxlan id VNI ...`). Each one left out is
  * the kernel's default (learning: iproute2's, on; off with `external`).
  */
-export interface VxlanOptions {
-  /** VNI, 0-16777215; required unless `external`. */
-  id?: number;
-  /** Remote unicast or multicast group address (a group needs `device`). */
-  group?: string;
-  /** The local address (IFLA_VXLAN_LOCAL / LOCAL6). */
-  local?: string;
+export interface VxlanOptions extends Omit<VxlanSpec, 'device'> {
   /** The underlay device. */
   device?: LinkRef;
-  /** UDP destination port (default: the kernel's, 8472; 4789 is IANA's). */
-  port?: number;
-  /** Learn remote MACs from received packets (default true; false with `external`). */
-  learning?: boolean;
-  /** Outer TTL 1-255, 0 for auto, or 'inherit' from the inner packet. */
-  ttl?: number | 'inherit';
-  /** Outer TOS 0-255, or 'inherit' from the inner packet. */
-  tos?: number | 'inherit';
-  /** The outer IPv4 header's don't-fragment bit. */
-  df?: VxlanDf;
-  /** The outer IPv6 flow label, 0-0xfffff (IPv6 tunnels only). */
-  label?: number;
-  /** Seconds a learned FDB entry lives (kernel default 300; 0 at creation means that default). */
-  ageing?: number;
-  /** The most FDB entries (0: unlimited). */
-  limit?: number;
-  /** UDP source ports (`srcport LOW HIGH`). */
-  sourcePortRange?: VxlanPortRange;
-  /** Answer ARP / ND from the FDB and neighbour table. */
-  proxy?: boolean;
-  /** Route short circuit. */
-  rsc?: boolean;
-  /** Netlink notifications of FDB misses. */
-  l2miss?: boolean;
-  /** Netlink notifications of neighbour misses. */
-  l3miss?: boolean;
-  /** UDP checksums over IPv4 (`[no]udpcsum`). */
-  udpChecksum?: boolean;
-  /** Send IPv6 without UDP checksums (`udp6zerocsumtx`). */
-  udp6ZeroChecksumTx?: boolean;
-  /** Accept IPv6 without UDP checksums (`udp6zerocsumrx`). */
-  udp6ZeroChecksumRx?: boolean;
-  /** Collect metadata: VNI and remote per packet, from eBPF or tc (`external`; no `id` then). */
-  external?: boolean;
-  /** VNIs from a filter table (`vnifilter`; needs `external`). */
-  vnifilter?: boolean;
-  /** The Group Based Policy extension (`gbp`). */
-  gbp?: boolean;
 }
 
 /**
