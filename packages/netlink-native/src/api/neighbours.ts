@@ -48,24 +48,15 @@ export interface NeighbourListOptions extends DumpOptions {
 }
 
 /**
- * Options of `neighbours.flush`: which entries to delete, as `ip neigh flush` selects them. Without
- * `state`, every entry except those in state permanent or noarp is deleted (iproute2's default);
- * proxy entries (`proxy: true`) and externally learned entries (flag extern_learn) are deleted
- * whatever their state, as iproute2 does.
+ * Options of `neighbours.flush`: which entries to delete, as `ip neigh flush` selects them. Family,
+ * link (`dev X`), master (`master B`), proxy and prefix (`to PREFIX`) select as `neighbours.list`
+ * does. Without `state`, every entry except those in state permanent or noarp is deleted
+ * (iproute2's default); proxy entries (`proxy: true`) and externally learned entries (flag
+ * extern_learn) are deleted whatever their state, as iproute2 does.
  */
-export interface NeighbourFlushOptions extends DumpOptions {
-  /** Only IPv4 (ARP) or IPv6 (ND) entries. */
-  family?: Family;
-  /** Only entries on this link (`ip neigh flush dev X`). */
-  link?: LinkRef;
-  /** Only entries on links enslaved to this one (`ip neigh flush master B`). */
-  master?: LinkRef;
+export interface NeighbourFlushOptions extends Omit<NeighbourListOptions, 'state'> {
   /** Only entries in this state or these (`nud STATE`); 'permanent' and 'noarp' must be named to go. */
   state?: NeighbourState | readonly NeighbourState[];
-  /** Flush the proxy entries instead of the neighbours (`ip neigh flush proxy`). */
-  proxy?: boolean;
-  /** Only entries whose address lies in this prefix (`ip neigh flush to PREFIX`). */
-  to?: string;
 }
 
 /** iproute2 gives up on a flush after this many rounds of dump-then-delete. */
