@@ -28,6 +28,7 @@ import { DecodeError } from './decode-error.ts';
 import { checkIfindex, formatIPv4, formatIPv6, formatMac } from './ip.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 import {
+  decodeCacheInfo,
   NDA_CACHEINFO,
   NDA_DST,
   NDA_FLAGS_EXT,
@@ -55,6 +56,8 @@ import {
   NUD_PERMANENT,
   NUD_REACHABLE,
   NUD_STALE,
+  readNdmsg,
+  writeNdmsg,
 } from './neighbour.ts';
 
 /**
@@ -222,11 +225,12 @@ function readAttribute(e: FdbEntry, p: Buffer, type: number, d: number, dl: numb
     case NDA_FLAGS_EXT:
       e.extFlagBits = readU32(p, d, dl);
       break;
-    case NDA_CACHEINFO:
-      if (dl < 16) throw new DecodeError(`NDA_CACHEINFO of ${dl} bytes < 16`, d);
-      // struct nda_cacheinfo { confirmed, used, updated, refcnt }: the bridge fills used and updated (1/100 s)
-      e.cacheInfo = { used: readU32(p, d + 4, 4) / 100, updated: readU32(p, d + 8, 4) / 100 };
+    case NDA_CACHEINFO: {
+      // The bridge fills only used and updated of struct nda_cacheinfo.
+      const { used, updated } = decodeCacheInfo(p, d, dl);
+      e.cacheInfo = { used, updated };
       break;
+    }
   }
 }
 
@@ -235,16 +239,11 @@ function readAttribute(e: FdbEntry, p: Buffer, type: number, d: number, dl: numb
  * an fdb entry. Any other message, or an IPv4 / IPv6 neighbour, is a DecodeError.
  */
 export function decodeFdb(msg: NetlinkMessage): FdbEntry {
-  if (msg.type !== RTM_NEWNEIGH && msg.type !== RTM_DELNEIGH) {
-    throw new DecodeError(`message type ${msg.type} is not a neighbour message`, 0);
-  }
+  const { family, index, stateBits, flagBits } = readNdmsg(msg);
   const p = msg.payload;
-  if (p.length < NDMSG_LEN) throw new DecodeError(`ndmsg needs ${NDMSG_LEN} bytes, got ${p.length}`, 0);
-  if (p[0] !== AF_BRIDGE) throw new DecodeError(`neighbour family ${p[0]} is not AF_BRIDGE`, 0);
-  const stateBits = p.readUInt16LE(8);
-  const flagBits = p[10] as number;
+  if (family !== AF_BRIDGE) throw new DecodeError(`neighbour family ${family} is not AF_BRIDGE`, 0);
   const e: FdbEntry = {
-    index: p.readInt32LE(4),
+    index,
     lladdr: undefined,
     dst: undefined,
     vlan: undefined,
@@ -274,17 +273,6 @@ export function decodeFdb(msg: NetlinkMessage): FdbEntry {
 
 // ---- request encoders ----
 
-/** Writes struct ndmsg of family AF_BRIDGE; returns its offset. */
-function writeNdmsg(index: number, state: number, flags: number): number {
-  const at = sharedWriter.zeros(NDMSG_LEN);
-  const b = sharedWriter.buf;
-  b[at] = AF_BRIDGE;
-  b.writeInt32LE(index, at + 4);
-  b.writeUInt16LE(state, at + 8);
-  b[at + 10] = flags;
-  return at;
-}
-
 /** What an fdb dump asks the kernel for (`bridge fdb show [brport X] [br Y]`). */
 export interface GetFdbOptions {
   /** ndm_ifindex: only the entries of this port or device. */
@@ -297,7 +285,7 @@ export interface GetFdbOptions {
 export function encodeGetFdbs(opts: GetFdbOptions = {}): Buffer {
   const w = sharedWriter;
   w.begin(RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP);
-  writeNdmsg(opts.index === undefined ? 0 : checkIfindex('index', opts.index), 0, 0);
+  writeNdmsg(AF_BRIDGE, opts.index === undefined ? 0 : checkIfindex('index', opts.index), 0, 0);
   if (opts.master !== undefined) w.u32(NDA_MASTER, checkIfindex('master', opts.master));
   return w.finish();
 }
@@ -329,7 +317,7 @@ export function encodeGetFdb(spec: GetFdbSpec): Buffer {
   const w = sharedWriter;
   w.begin(RTM_GETNEIGH, NLM_F_REQUEST);
   const index = spec.index === undefined ? 0 : checkIfindex('index', spec.index);
-  writeNdmsg(index, 0, checkRange('flags', spec.flags ?? 0, 0, 0xff));
+  writeNdmsg(AF_BRIDGE, index, 0, checkRange('flags', spec.flags ?? 0, 0, 0xff));
   w.bytes(NDA_LLADDR, spec.lladdr);
   if (spec.vlan !== undefined) w.u16(NDA_VLAN, checkRange('vlan', spec.vlan, 1, 4094));
   if (spec.vni !== undefined) w.u32(NDA_VNI, checkRange('vni', spec.vni, 0, 0xffffff));
@@ -358,7 +346,7 @@ function encodeFdbRequest(type: number, flags: number, spec: FdbSpec): Buffer {
   }
   const w = sharedWriter;
   w.begin(type, flags);
-  writeNdmsg(checkIfindex('index', spec.index), state, ndmFlags);
+  writeNdmsg(AF_BRIDGE, checkIfindex('index', spec.index), state, ndmFlags);
   w.bytes(NDA_LLADDR, spec.lladdr);
   if (spec.dst !== undefined) w.ip(NDA_DST, spec.dst);
   if (spec.vlan !== undefined) w.u16(NDA_VLAN, checkRange('vlan', spec.vlan, 1, 4094));
@@ -421,7 +409,8 @@ export function encodeFlushFdb(spec: FlushFdbSpec): Buffer {
   const w = sharedWriter;
   w.begin(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_BULK);
   const state = checkRange('state', spec.state ?? 0, 0, 0xffff);
-  writeNdmsg(checkIfindex('index', spec.index), state, checkRange('flags', spec.flags ?? NTF_SELF, 0, 0xff));
+  const index = checkIfindex('index', spec.index);
+  writeNdmsg(AF_BRIDGE, index, state, checkRange('flags', spec.flags ?? NTF_SELF, 0, 0xff));
   if (spec.port !== undefined) w.u32(NDA_IFINDEX, checkIfindex('port', spec.port));
   if (spec.vlan !== undefined) w.u16(NDA_VLAN, checkRange('vlan', spec.vlan, 1, 4094));
   if (spec.flagsMask) w.u8(NDA_NDM_FLAGS_MASK, checkRange('flagsMask', spec.flagsMask, 0, 0xff));

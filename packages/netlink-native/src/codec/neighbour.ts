@@ -130,7 +130,8 @@ export function neighbourFlagNames(flags: number, extFlags = 0): NeighbourFlag[]
 /** The kernel reports cache ages in clock_t, USER_HZ = 100 ticks a second. */
 const USER_HZ = 100;
 
-function decodeCacheInfo(p: Buffer, d: number, dl: number): NeighbourCacheInfo {
+/** NDA_CACHEINFO (struct nda_cacheinfo), its clock_t ages in seconds. */
+export function decodeCacheInfo(p: Buffer, d: number, dl: number): NeighbourCacheInfo {
   if (dl < 16) throw new DecodeError(`NDA_CACHEINFO of ${dl} bytes < 16`, d);
   return {
     confirmed: readU32(p, d, 4) / USER_HZ,
@@ -146,23 +147,51 @@ function neighbourFamily(fam: number): { family: Family; alen: 4 | 16 } {
   throw new DecodeError(`neighbour family ${fam} is neither AF_INET nor AF_INET6`, 0);
 }
 
+/** struct ndmsg of a neighbour or fdb message, as the kernel sent it. */
+export interface Ndmsg {
+  /** ndm_family: AF_INET, AF_INET6 or AF_BRIDGE. */
+  family: number;
+  /** ndm_ifindex. */
+  index: number;
+  /** ndm_state (NUD_* bits). */
+  stateBits: number;
+  /** ndm_flags (NTF_* bits). */
+  flagBits: number;
+  /** ndm_type. */
+  type: number;
+}
+
+/**
+ * Reads the ndmsg of an RTM_NEWNEIGH / RTM_DELNEIGH message; any other message type, or a payload
+ * shorter than an ndmsg, is a DecodeError. Both the neighbour and the fdb decoder start here.
+ */
+export function readNdmsg(msg: NetlinkMessage): Ndmsg {
+  if (msg.type !== RTM_NEWNEIGH && msg.type !== RTM_DELNEIGH) {
+    throw new DecodeError(`message type ${msg.type} is not a neighbour message`, 0);
+  }
+  const p = msg.payload;
+  if (p.length < NDMSG_LEN) throw new DecodeError(`ndmsg needs ${NDMSG_LEN} bytes, got ${p.length}`, 0);
+  return {
+    family: p[0] as number,
+    index: p.readInt32LE(4),
+    stateBits: p.readUInt16LE(8),
+    flagBits: p[10] as number,
+    type: p[11] as number,
+  };
+}
+
 /**
  * Decodes an RTM_NEWNEIGH / RTM_DELNEIGH message of an IPv4 or IPv6 neighbour (a dump entry, a
  * get reply or a notification). Bridge fdb entries (AF_BRIDGE) are not neighbours of an address
  * family: they are a DecodeError here, so callers that may see them check the family first.
  */
 export function decodeNeighbour(msg: NetlinkMessage): Neighbour {
-  if (msg.type !== RTM_NEWNEIGH && msg.type !== RTM_DELNEIGH) {
-    throw new DecodeError(`message type ${msg.type} is not a neighbour message`, 0);
-  }
+  const { family: fam, index, stateBits, flagBits, type } = readNdmsg(msg);
   const p = msg.payload;
-  if (p.length < NDMSG_LEN) throw new DecodeError(`ndmsg needs ${NDMSG_LEN} bytes, got ${p.length}`, 0);
-  const { family, alen } = neighbourFamily(p[0] as number);
-  const stateBits = p.readUInt16LE(8);
-  const flagBits = p[10] as number;
+  const { family, alen } = neighbourFamily(fam);
   const n: Neighbour = {
     family,
-    index: p.readInt32LE(4),
+    index,
     address: '',
     lladdr: undefined,
     state: neighbourStateName(stateBits),
@@ -170,7 +199,7 @@ export function decodeNeighbour(msg: NetlinkMessage): Neighbour {
     flags: [],
     flagBits,
     extFlagBits: undefined,
-    type: p[11] as number,
+    type,
     probes: undefined,
     protocol: undefined,
     vlan: undefined,
@@ -236,8 +265,8 @@ export interface GetNeighboursOptions {
   proxy?: boolean;
 }
 
-/** Writes struct ndmsg; returns its offset. */
-function writeNdmsg(family: number, index: number, state: number, flags: number): number {
+/** Writes struct ndmsg (of a neighbour or an fdb request); returns its offset. */
+export function writeNdmsg(family: number, index: number, state: number, flags: number): number {
   const at = sharedWriter.zeros(NDMSG_LEN);
   const b = sharedWriter.buf;
   b[at] = family;
