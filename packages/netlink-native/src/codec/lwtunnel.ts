@@ -6,11 +6,10 @@
 // inside it LWTUNNEL_IP_* in the order named with the flags last.
 
 import type { IpTunnelEncap, IpTunnelEncapSpec } from '../types.ts';
-import { type AttrWriter, attributeLength, attributeType, readU8 } from './attributes.ts';
+import { type AttrWriter, forEachAttribute, readU8 } from './attributes.ts';
 import { NLA_F_NESTED } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { ipFamily, readAddressAttribute } from './ip.ts';
-import { align4 } from './message.ts';
 
 /** LWTUNNEL_ENCAP_IP: an IPv4 outer header (`encap ip`). */
 export const LWTUNNEL_ENCAP_IP = 2;
@@ -53,12 +52,8 @@ export function decodeIpTunnelEncap(
     csum: false,
     seq: false,
   };
-  let off = start;
-  while (end - off >= 4) {
-    const len = attributeLength(p, off, end);
-    const d = off + 4;
-    const dl = len - 4;
-    switch (attributeType(p, off)) {
+  forEachAttribute(p, start, end, (type, d, dl) => {
+    switch (type) {
       case IP_ID:
         if (dl !== 8) throw new DecodeError(`LWTUNNEL_IP_ID of ${dl} bytes`, d);
         e.id = p.readBigUInt64BE(d);
@@ -84,8 +79,7 @@ export function decodeIpTunnelEncap(
         break;
       }
     }
-    off += align4(len);
-  }
+  });
   return e;
 }
 
