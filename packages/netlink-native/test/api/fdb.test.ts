@@ -5,23 +5,17 @@ import { test } from 'node:test';
 import { inNetns } from '../../../../test/support/netns.ts';
 import { Fdb } from '../../src/api/fdb.ts';
 import {
-  AttrWriter,
   encodeNewFdb,
-  IFINFOMSG_LEN,
-  IFLA_IFNAME,
-  IFLA_MASTER,
   NDA_MASTER,
   NDMSG_LEN,
   parseMac,
-  RTM_GETLINK,
   RTM_GETNEIGH,
-  RTM_NEWLINK,
   RTM_NEWNEIGH,
 } from '../../src/codec/index.ts';
 import type { FdbEntry, MonitorEvent, Netlink } from '../../src/index.ts';
 import { NetlinkError } from '../../src/index.ts';
 import { Connection } from '../../src/transport/connection.ts';
-import { done, FakeKernel, header, message, NLM_F_MULTI } from '../transport/fake-kernel.ts';
+import { dumpingKernel, header } from '../transport/fake-kernel.ts';
 import { ip, needsNetns, vethPair, withHandle } from './support.ts';
 
 /** One entry as `bridge -j fdb show` prints it. */
@@ -343,35 +337,23 @@ test(
     }),
 );
 
-/** A link dump entry: ifinfomsg, IFLA_IFNAME and (unless 0) IFLA_MASTER. */
-function link(seq: number, index: number, name: string, master: number): Buffer {
-  const w = new AttrWriter();
-  w.begin(RTM_NEWLINK, 0);
-  w.buf.writeInt32LE(index, w.zeros(IFINFOMSG_LEN) + 4);
-  w.string(IFLA_IFNAME, name);
-  if (master) w.u32(IFLA_MASTER, master);
-  return message(RTM_NEWLINK, NLM_F_MULTI, seq, w.finish().subarray(16));
-}
-
 /** nl.fdb over a fake kernel answering every fdb dump with entries on v0 (3), v1 (4, a port of b0) and b0 (5). */
 function fakeFdb(strictCheck: boolean) {
-  const kernel = new FakeKernel();
-  kernel.responder = (request) => {
-    const { type, seq } = header(request);
-    if (type === RTM_GETLINK)
-      return [link(seq, 3, 'v0', 0), link(seq, 4, 'v1', 5), link(seq, 5, 'b0', 0), done(seq)];
-    assert.equal(type, RTM_GETNEIGH);
-    const entry = (index: number, mac: string) =>
-      message(RTM_NEWNEIGH, NLM_F_MULTI, seq, encodeNewFdb({ index, lladdr: parseMac(mac) }).subarray(16));
-    return [
-      entry(3, '02:00:00:00:00:03'),
-      entry(4, '02:00:00:00:00:04'),
-      entry(5, '02:00:00:00:00:05'),
-      done(seq),
-    ];
-  };
-  const open: typeof kernel.open = (o) => ({ ...kernel.open(o), strictCheck });
-  return { kernel, fdb: new Fdb(new Connection(open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })) };
+  const entry = (index: number, mac: string) => encodeNewFdb({ index, lladdr: parseMac(mac) }).subarray(16);
+  const kernel = dumpingKernel(
+    strictCheck,
+    [
+      [3, 'v0'],
+      [4, 'v1', 5],
+      [5, 'b0'],
+    ],
+    {
+      request: RTM_GETNEIGH,
+      reply: RTM_NEWNEIGH,
+      payloads: [entry(3, '02:00:00:00:00:03'), entry(4, '02:00:00:00:00:04'), entry(5, '02:00:00:00:00:05')],
+    },
+  );
+  return { kernel, fdb: new Fdb(new Connection(kernel.open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })) };
 }
 
 test('without strict checking fdb.list filters port and bridge here; with it, the kernel is trusted', async () => {

@@ -18,16 +18,7 @@ import {
 import { NetlinkError } from '../../src/index.ts';
 import { Connection } from '../../src/transport/connection.ts';
 import { done, errorReply, FakeKernel, header, message, NLM_F_MULTI } from '../transport/fake-kernel.ts';
-import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
-
-interface IpNeighbour {
-  dst: string;
-  dev: string;
-  lladdr?: string;
-  state?: string[];
-  extern_learn?: null;
-  proxy?: null;
-}
+import { type IpNeighbour, ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
 
 const STATES = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete', 'none'];
 

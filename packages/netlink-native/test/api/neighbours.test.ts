@@ -4,34 +4,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Neighbours } from '../../src/api/neighbours.ts';
 import {
-  AttrWriter,
   encodeNewNeighbour,
-  IFINFOMSG_LEN,
-  IFLA_IFNAME,
-  IFLA_MASTER,
   NDA_IFINDEX,
   NDMSG_LEN,
-  RTM_GETLINK,
   RTM_GETNEIGH,
-  RTM_NEWLINK,
   RTM_NEWNEIGH,
 } from '../../src/codec/index.ts';
 import { type MonitorEvent, type Neighbour, NetlinkError } from '../../src/index.ts';
 import { Connection } from '../../src/transport/connection.ts';
-import { done, FakeKernel, header, message, NLM_F_MULTI } from '../transport/fake-kernel.ts';
-import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
-
-interface IpNeighbour {
-  dst: string;
-  dev: string;
-  lladdr?: string;
-  state?: string[];
-  router?: null;
-  proxy?: null;
-  extern_learn?: null;
-  managed?: null;
-  protocol?: string;
-}
+import { dumpingKernel, header } from '../transport/fake-kernel.ts';
+import { addressedVethPair, type IpNeighbour, ip, ipJson, needsNetns, withHandle } from './support.ts';
 
 const FLAG_KEYS = ['router', 'proxy', 'extern_learn', 'managed'] as const;
 
@@ -53,14 +35,6 @@ function asIp(n: Neighbour, devName: (index: number) => string): IpNeighbour {
 
 const byDst = (a: { dst: string }, b: { dst: string }) => (a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0);
 
-/** veth v0/v1 with an IPv4 and an IPv6 subnet on each end. */
-function node(ns: string): void {
-  vethPair(ns);
-  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
-  ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
-  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
-}
-
 /** The entries this test made (the kernel adds IPv6 multicast NOARP entries of its own). */
 const ours = (list: { dst: string }[]) => list.filter((n) => !n.dst.startsWith('ff02:')).sort(byDst);
 
@@ -69,7 +43,7 @@ test(
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
-      node(ns);
+      addressedVethPair(ns);
       const names = new Map((await nl.links.list()).map((l) => [l.index, l.name]));
       const devName = (i: number) => names.get(i) ?? `#${i}`;
       await nl.neighbours.add({ link: 'v0', address: '10.0.0.2', lladdr: '02:00:00:00:00:02' });
@@ -126,7 +100,7 @@ test(
 
 test('neighbours.list filters by link, master and family in the kernel and by state', needsNetns, () =>
   withHandle(async (nl, ns) => {
-    node(ns);
+    addressedVethPair(ns);
     ip(ns, 'neigh', 'add', '10.0.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'v0');
     ip(ns, 'neigh', 'add', '10.0.0.3', 'lladdr', '02:00:00:00:00:03', 'dev', 'v0', 'nud', 'stale');
     ip(ns, 'neigh', 'add', '10.0.1.2', 'lladdr', '02:00:00:00:01:02', 'dev', 'v1', 'nud', 'reachable');
@@ -157,7 +131,7 @@ test(
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
-      node(ns);
+      addressedVethPair(ns);
       await nl.neighbours.add({ link: 'v0', address: '10.0.0.5', proxy: true });
       await nl.neighbours.add({ link: 'v0', address: '2001:db8::5', proxy: true });
       assert.deepEqual(ipNeighbours(ns, 'proxy').sort(byDst), [
@@ -195,7 +169,7 @@ test(
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
-      node(ns);
+      addressedVethPair(ns);
       const missing = await nl.neighbours
         .delete({ link: 'v0', address: '10.0.0.99' })
         .catch((e: unknown) => e);
@@ -246,7 +220,7 @@ test(
 
 test('the monitor reports neighbour adds, changes and deletes (group neighbour)', needsNetns, () =>
   withHandle(async (nl, ns) => {
-    node(ns);
+    addressedVethPair(ns);
     const monitor = nl.monitor({ groups: ['neighbour'] });
     const seen: MonitorEvent[] = [];
     const wait = (what: (e: MonitorEvent) => boolean, label: string) =>
@@ -292,29 +266,25 @@ test('the monitor reports neighbour adds, changes and deletes (group neighbour)'
   }),
 );
 
-/** A link dump entry: ifinfomsg, IFLA_IFNAME and (unless 0) IFLA_MASTER. */
-function link(seq: number, index: number, name: string, master: number): Buffer {
-  const w = new AttrWriter();
-  w.begin(RTM_NEWLINK, 0);
-  w.buf.writeInt32LE(index, w.zeros(IFINFOMSG_LEN) + 4);
-  w.string(IFLA_IFNAME, name);
-  if (master) w.u32(IFLA_MASTER, master);
-  return message(RTM_NEWLINK, NLM_F_MULTI, seq, w.finish().subarray(16));
-}
-
 /** A handle's neighbours over a fake kernel that answers every neighbour dump with entries on links 3 and 4 (v1, a port of 5). */
 function fakeNeighbours(strictCheck: boolean) {
-  const kernel = new FakeKernel();
-  kernel.responder = (request) => {
-    const { type, seq } = header(request);
-    if (type === RTM_GETLINK) return [link(seq, 3, 'v0', 0), link(seq, 4, 'v1', 5), done(seq)];
-    assert.equal(type, RTM_GETNEIGH);
-    const entry = (index: number, address: string) =>
-      message(RTM_NEWNEIGH, NLM_F_MULTI, seq, encodeNewNeighbour({ index, address }).subarray(16));
-    return [entry(3, '10.0.0.2'), entry(4, '10.0.1.2'), entry(3, '10.0.0.3'), done(seq)];
+  const entry = (index: number, address: string) => encodeNewNeighbour({ index, address }).subarray(16);
+  const kernel = dumpingKernel(
+    strictCheck,
+    [
+      [3, 'v0'],
+      [4, 'v1', 5],
+    ],
+    {
+      request: RTM_GETNEIGH,
+      reply: RTM_NEWNEIGH,
+      payloads: [entry(3, '10.0.0.2'), entry(4, '10.0.1.2'), entry(3, '10.0.0.3')],
+    },
+  );
+  return {
+    kernel,
+    neighbours: new Neighbours(new Connection(kernel.open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })),
   };
-  const open: typeof kernel.open = (o) => ({ ...kernel.open(o), strictCheck });
-  return { kernel, neighbours: new Neighbours(new Connection(open, { rcvbuf: 4 << 20, sndbuf: 1 << 20 })) };
 }
 
 test('without strict checking list filters the link here too; with it, the kernel is trusted', async () => {

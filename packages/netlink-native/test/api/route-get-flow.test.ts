@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inNetns } from '../../../../test/support/netns.ts';
 import { NetlinkError, type RouteGetOptions } from '../../src/index.ts';
-import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
+import { addressedVethPair, ip, ipJson, needsNetns, withHandle } from './support.ts';
 
 // table → the rule sending flows to it and the gateway its route to 192.168.9.0/24 goes through
 const TABLES: [table: string, rule: string[], gateway: string][] = [
@@ -21,10 +21,7 @@ const TABLES: [table: string, rule: string[], gateway: string][] = [
 ];
 
 function policyNode(ns: string): void {
-  vethPair(ns);
-  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
-  ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
-  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+  addressedVethPair(ns);
   ip(ns, 'route', 'add', '192.168.9.0/24', 'via', '10.0.0.254');
   ip(ns, '-6', 'route', 'add', '2001:db8:9::/64', 'via', '2001:db8::fe');
   TABLES.forEach(([table, rule, gateway], i) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inNetns } from '../../../../test/support/netns.ts';
 import { type Netlink, NetlinkError, type Route, type RouteGetOptions } from '../../src/index.ts';
-import { ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
+import { addressedVethPair, ip, ipJson, needsNetns, vethPair, withHandle } from './support.ts';
 
 const TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable'];
 const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
@@ -60,10 +60,7 @@ async function sameAsIp(nl: Netlink, ns: string, dst: string, options: RouteGetO
 }
 
 function node(ns: string): void {
-  vethPair(ns);
-  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
-  ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
-  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+  addressedVethPair(ns);
   ip(ns, 'route', 'add', '192.168.9.0/24', 'via', '10.0.0.254');
   ip(ns, 'route', 'add', '192.168.8.0/24', 'via', '10.0.0.253', 'realm', '3/5');
   ip(ns, '-6', 'route', 'add', '2001:db8:9::/64', 'via', '2001:db8::fe');

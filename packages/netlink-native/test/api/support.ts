@@ -64,6 +64,19 @@ export interface IpRoute {
   nexthops?: { gateway: string; dev: string; weight: number }[];
 }
 
+/** One entry of `ip -j neigh show`. */
+export interface IpNeighbour {
+  dst: string;
+  dev: string;
+  lladdr?: string;
+  state?: string[];
+  router?: null;
+  proxy?: null;
+  extern_learn?: null;
+  managed?: null;
+  protocol?: string;
+}
+
 /** `ip -j addr show dev X` → that link's addresses. */
 export function ipAddresses(ns: string, dev: string): IpAddrInfo[] {
   return ipJson<IpLink[]>(ns, 'addr', 'show', 'dev', dev)[0]?.addr_info ?? [];
@@ -85,4 +98,12 @@ export function vethPair(ns: string, a = 'v0', b = 'v1'): void {
   ip(ns, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b);
   ip(ns, 'link', 'set', a, 'up');
   ip(ns, 'link', 'set', b, 'up');
+}
+
+/** {@link vethPair}, then 10.0.0.1/24 and 2001:db8::1/64 (no DAD) on v0 and 10.0.1.1/24 on v1. */
+export function addressedVethPair(ns: string): void {
+  vethPair(ns);
+  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
+  ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
+  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
 }

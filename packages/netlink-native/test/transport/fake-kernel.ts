@@ -1,6 +1,7 @@
-// A stand-in for the native NetlinkSocket and the kernel behind it, for the transport's unit tests.
+// A stand-in for the native NetlinkSocket and the kernel behind it, for the transport and API unit tests.
 // It records what the transport hands to send() and lets a test answer with hand-built bytes, laid
 // out per the kernel uapi (nlmsghdr, nlmsgerr, NLMSGERR_ATTR_* TLVs), independent of the codec.
+import assert from 'node:assert/strict';
 import type { NativeSocket, NativeSocketOptions } from '../../src/native/binding.ts';
 
 export const PORT_ID = 4242;
@@ -114,6 +115,15 @@ export function request(
   return message(type, flags, 0, payload, 0);
 }
 
+/** An RTM_NEWLINK dump entry (NLM_F_MULTI): ifinfomsg with the index, IFLA_IFNAME and (unless 0) IFLA_MASTER. */
+function linkDumpEntry(seq: number, index: number, name: string, master = 0): Buffer {
+  const ifinfomsg = Buffer.alloc(16);
+  ifinfomsg.writeInt32LE(index, 4);
+  const attrs = [tlv(3, Buffer.from(`${name}\0`))];
+  if (master) attrs.push(tlv(10, u32(master)));
+  return message(RTM_NEWLINK, NLM_F_MULTI, seq, Buffer.concat([ifinfomsg, ...attrs]));
+}
+
 /** An RTM_NEWLINK-shaped request carrying IFLA_IFNAME then IFLA_LINKINFO { IFLA_INFO_KIND "dummy" }. */
 export function newLinkRequest(): Buffer {
   const ifinfomsg = Buffer.alloc(16);
@@ -143,6 +153,8 @@ export class FakeKernel {
   /** When set, setFilter throws it (as the addon does when the kernel refuses a program). */
   refuseFilter: Error | undefined;
   closed = false;
+  /** What the socket reports for NETLINK_GET_STRICT_CHK (the API filters dumps itself without it). */
+  strictCheck = true;
   /** When set, every request sent is answered by this (on a later macrotask, as the I/O thread would). */
   responder: ((request: Buffer) => Buffer | Buffer[] | undefined) | undefined;
 
@@ -157,7 +169,7 @@ export class FakeKernel {
     const kernel = this;
     return {
       portId: PORT_ID,
-      strictCheck: true,
+      strictCheck: this.strictCheck,
       extAck: true,
       capAck: true,
       rcvbuf: this.rcvbuf,
@@ -196,6 +208,35 @@ export class FakeKernel {
   get requests(): Buffer[] {
     return this.sends.flatMap((s) => s.messages);
   }
+}
+
+/** A link in a fake link dump: its index, name and (unless 0 or left out) master's index. */
+export type FakeLink = [index: number, name: string, master?: number];
+
+/** The one other dump a {@link dumpingKernel} answers: its request type, and its entries' type and payloads. */
+export interface FakeDump {
+  request: number;
+  reply: number;
+  /** Each entry after its nlmsghdr (an encoder's output without the first 16 bytes). */
+  payloads: Buffer[];
+}
+
+/**
+ * A fake kernel, strict checking on or off, that answers every RTM_GETLINK dump with `links` and
+ * every other request (which must be a `dump.request`) with `dump`'s entries, each dump ended by
+ * NLMSG_DONE: what an API that filters dumps itself without strict checking needs.
+ */
+export function dumpingKernel(strictCheck: boolean, links: FakeLink[], dump: FakeDump): FakeKernel {
+  const kernel = new FakeKernel();
+  kernel.strictCheck = strictCheck;
+  kernel.responder = (request) => {
+    const { type, seq } = header(request);
+    if (type === RTM_GETLINK)
+      return [...links.map(([index, name, master]) => linkDumpEntry(seq, index, name, master)), done(seq)];
+    assert.equal(type, dump.request);
+    return [...dump.payloads.map((p) => message(dump.reply, NLM_F_MULTI, seq, p)), done(seq)];
+  };
+  return kernel;
 }
 
 /** Lets queued microtasks (the transport's flush) run. */
