@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Link, type MonitorEvent, NetlinkError } from '../../src/index.ts';
-import { ip, ipJson, needsNetns, withHandle } from './support.ts';
-import { vxlanAsIpJson } from './vxlan-ip-json.ts';
+import { addressedVethPair, ip, ipJson, needsNetns, withHandle } from './support.ts';
+import { VXLAN_MANY_OPTIONS, vxlanAsIpJson } from './vxlan-ip-json.ts';
 
 interface IpVxlanLink {
   ifname: string;
@@ -28,42 +28,17 @@ function checkAgainstIp(ns: string, links: Link[]): void {
   }
 }
 
-async function underlay(ns: string): Promise<void> {
-  ip(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
-  ip(ns, 'link', 'set', 'v0', 'up');
-  ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
-  ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
-}
-
 test(
   'vxlan options made by links.create read back decoded, key for key as `ip -j -d` shows them',
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
-      await underlay(ns);
+      addressedVethPair(ns);
       const v0 = (await nl.links.get('v0')).index;
       await nl.links.create({
         name: 'vxa',
         kind: 'vxlan',
-        vxlan: {
-          id: 42,
-          group: '10.0.0.2',
-          local: '10.0.0.1',
-          device: 'v0',
-          port: 4789,
-          learning: false,
-          ttl: 64,
-          tos: 0x10,
-          ageing: 120,
-          limit: 100,
-          sourcePortRange: { low: 40000, high: 50000 },
-          proxy: true,
-          l2miss: true,
-          l3miss: true,
-          udpChecksum: false,
-          gbp: true,
-          df: 'set',
-        },
+        vxlan: { ...VXLAN_MANY_OPTIONS, id: 42, device: 'v0' },
       });
       await nl.links.create({
         name: 'vxb',
@@ -122,7 +97,7 @@ test(
   needsNetns,
   () =>
     withHandle(async (nl, ns) => {
-      await underlay(ns);
+      addressedVethPair(ns);
       ip(
         ns,
         ...'link add vxe type vxlan id 9 group 239.1.1.1 dev v0 dstport 4791 remcsumtx remcsumrx'.split(' '),
@@ -158,8 +133,7 @@ test(
 
 test('links.set changes what the kernel lets change on a vxlan; `ip` sees it', needsNetns, () =>
   withHandle(async (nl, ns) => {
-    await underlay(ns);
-    ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
+    addressedVethPair(ns);
     await nl.links.create({
       name: 'vx0',
       kind: 'vxlan',

@@ -1,6 +1,31 @@
 // What `ip -j -d link show` (iproute2 6.1) prints as a vxlan's info_data, built from a decoded
-// VxlanInfo: the tests compare it with iproute2's own reading of the same kernel reply.
+// VxlanInfo: the tests compare it with iproute2's own reading of the same kernel reply. Also the
+// many-option vxlan of the link-add-vxlan-options golden vector, which the namespace test creates.
 import type { VxlanInfo } from '../../src/index.ts';
+import type { VxlanSpec } from '../../src/types.ts';
+
+/**
+ * The options of the recorded `ip link add vx0 type vxlan dev v0 ttl 64 tos 0x10 ageing 120
+ * maxaddress 100 srcport 40000 50000 proxy ... id 100 local 10.0.0.1 remote 10.0.0.2 nolearning
+ * dstport 4789` (scripts/record-golden.ts) but its id and device, which each test gives.
+ */
+export const VXLAN_MANY_OPTIONS: Readonly<VxlanSpec> = {
+  group: '10.0.0.2',
+  local: '10.0.0.1',
+  port: 4789,
+  learning: false,
+  ttl: 64,
+  tos: 0x10,
+  ageing: 120,
+  limit: 100,
+  sourcePortRange: { low: 40000, high: 50000 },
+  proxy: true,
+  l2miss: true,
+  l3miss: true,
+  udpChecksum: false,
+  gbp: true,
+  df: 'set',
+};
 
 const isMulticast = (a: string): boolean =>
   a.includes(':') ? a.toLowerCase().startsWith('ff') : (Number(a.split('.')[0]) & 0xf0) === 0xe0;

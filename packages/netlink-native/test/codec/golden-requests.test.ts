@@ -62,6 +62,7 @@ import {
   encodeNewNexthop,
 } from '../../src/codec/nexthop.ts';
 import { encodeDelRule, encodeGetRules, encodeNewRule } from '../../src/codec/rule.ts';
+import { VXLAN_MANY_OPTIONS } from '../api/vxlan-ip-json.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
 
@@ -655,26 +656,7 @@ const BUILDERS: Record<string, Build> = {
     encodeNewLink({
       name: 'vx0',
       kind: 'vxlan',
-      vxlan: {
-        id: 100,
-        device: idx(ix, 'v0'),
-        local: '10.0.0.1',
-        group: '10.0.0.2',
-        port: 4789,
-        learning: false,
-        ttl: 64,
-        tos: 0x10,
-        ageing: 120,
-        limit: 100,
-        sourcePortRange: { low: 40000, high: 50000 },
-        proxy: true,
-        rsc: false,
-        l2miss: true,
-        l3miss: true,
-        udpChecksum: false,
-        gbp: true,
-        df: 'set',
-      },
+      vxlan: { ...VXLAN_MANY_OPTIONS, id: 100, device: idx(ix, 'v0'), rsc: false },
     }),
   'link-add-vxlan-v6': (ix) =>
     encodeNewLink({
