@@ -44,14 +44,9 @@ import {
   NDA_VLAN,
   NDA_VNI,
   NDMSG_LEN,
-  NTF_EXT_LEARNED,
+  NEIGHBOUR_FLAGS,
   NTF_EXT_LOCKED,
-  NTF_MASTER,
-  NTF_OFFLOADED,
-  NTF_ROUTER,
   NTF_SELF,
-  NTF_STICKY,
-  NTF_USE,
   NUD_NOARP,
   NUD_PERMANENT,
   NUD_REACHABLE,
@@ -70,16 +65,13 @@ export type FdbState = 'permanent' | 'static' | 'dynamic' | 'stale';
 /** fdb flags in `bridge fdb`'s words: ndm_flags (NTF_*), then NDA_FLAGS_EXT ('locked'). */
 export type FdbFlag = 'use' | 'self' | 'master' | 'extern_learn' | 'offload' | 'sticky' | 'router' | 'locked';
 
-/** The ndm_flags bits of the fdb flags (all but 'locked', which is NDA_FLAGS_EXT). */
-export const FDB_FLAGS: Readonly<Record<Exclude<FdbFlag, 'locked'>, number>> = {
-  use: NTF_USE,
-  self: NTF_SELF,
-  master: NTF_MASTER,
-  extern_learn: NTF_EXT_LEARNED,
-  offload: NTF_OFFLOADED,
-  sticky: NTF_STICKY,
-  router: NTF_ROUTER,
-};
+const { proxy: _proxy, ...ndmFlags } = NEIGHBOUR_FLAGS;
+
+/**
+ * The ndm_flags bits of the fdb flags (all but 'locked', which is NDA_FLAGS_EXT): the neighbour
+ * flags but proxy, under the same names.
+ */
+export const FDB_FLAGS: Readonly<Record<Exclude<FdbFlag, 'locked'>, number>> = ndmFlags;
 
 /** The ndm_state a request carries for each state a caller can set, as `bridge fdb add` sends it. */
 export const FDB_STATE_BITS: Readonly<Record<Exclude<FdbState, 'stale'>, number>> = {
