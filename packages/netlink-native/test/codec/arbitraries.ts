@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { formatIPv4, formatIPv6 } from '../../src/codec/index.ts';
 import type { AddressSpec, LinkCreateSpec, NextHopSpec, RouteMetrics, RouteSpec } from '../../src/types.ts';
 
+/** fast-check runs per property: PROPERTY_RUNS from the environment, 300 by default. */
+export const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+
 export const ipv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIPv4(b, 0));
 // Bias towards zero groups so "::" compression and its tie rules get exercised.
 const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));

@@ -32,19 +32,12 @@ import {
   NTF_EXT_LOCKED,
   NUD_STALE,
   parseMac,
-  parseMessages,
   RTM_DELNEIGH,
   RTM_NEWADDR,
   RTM_NEWNEIGH,
 } from '../../src/codec/index.ts';
-import { ipv4, ipv6, mac } from './arbitraries.ts';
-
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
-const one = (b: Buffer): NetlinkMessage => {
-  const msgs = parseMessages(b);
-  assert.equal(msgs.length, 1);
-  return msgs[0] as NetlinkMessage;
-};
+import { ipv4, ipv6, mac, RUNS } from './arbitraries.ts';
+import { one } from './fixtures.ts';
 
 const vni = fc.integer({ min: 0, max: 0xffffff });
 const spec: fc.Arbitrary<FdbSpec> = fc

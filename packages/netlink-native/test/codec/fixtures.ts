@@ -1,4 +1,6 @@
-// Loads the recorded kernel replies in test/fixtures/replies (see scripts/record-replies.ts).
+// Loads the recorded kernel replies in test/fixtures/replies (see scripts/record-replies.ts), and
+// reads back the single message an encoder wrote.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +59,11 @@ export function allReplyHex(): string[] {
     loadScenario(n).steps.forEach(visit);
   }
   return out;
+}
+
+/** The one message in `b` (an encoder's output), asserting there is exactly one. */
+export function one(b: Buffer): NetlinkMessage {
+  const msgs = parseMessages(b);
+  assert.equal(msgs.length, 1);
+  return msgs[0] as NetlinkMessage;
 }

@@ -21,19 +21,12 @@ import {
   neighbourFlagNames,
   neighbourStateName,
   parseMac,
-  parseMessages,
   RTM_DELNEIGH,
 } from '../../src/codec/index.ts';
 import { attributeAt } from '../../src/transport/attribute-at.ts';
 import type { Neighbour, NeighbourSpec } from '../../src/types.ts';
-import { ipv4, ipv6, mac } from './arbitraries.ts';
-
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
-const one = (b: Buffer): NetlinkMessage => {
-  const msgs = parseMessages(b);
-  assert.equal(msgs.length, 1);
-  return msgs[0] as NetlinkMessage;
-};
+import { ipv4, ipv6, mac, RUNS } from './arbitraries.ts';
+import { one } from './fixtures.ts';
 
 const spec: fc.Arbitrary<{ spec: NeighbourSpec; text: string | undefined }> = fc
   .record({

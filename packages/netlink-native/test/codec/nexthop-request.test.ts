@@ -19,18 +19,12 @@ import {
   NLM_F_EXCL,
   NLM_F_REPLACE,
   NLM_F_REQUEST,
-  parseMessages,
   RTM_DELNEXTHOP,
   RTM_NEWNEXTHOP,
   RTNH_F_ONLINK,
 } from '../../src/codec/index.ts';
 import type { NexthopObject } from '../../src/types.ts';
-
-const one = (b: Buffer) => {
-  const msgs = parseMessages(b);
-  assert.equal(msgs.length, 1);
-  return msgs[0] as NonNullable<(typeof msgs)[0]>;
-};
+import { one } from './fixtures.ts';
 
 const object = (over: Partial<NexthopObject> & { id: number }): NexthopObject => ({
   family: 4,

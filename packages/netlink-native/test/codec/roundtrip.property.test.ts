@@ -22,18 +22,11 @@ import {
   IFF_UP,
   listAttributes,
   NLMSG_HDRLEN,
-  parseMessages,
   RT_TABLE_MAIN,
 } from '../../src/codec/index.ts';
 import type { Address, Link, Route } from '../../src/types.ts';
-import { addressSpec, ipv4, linkCreateSpec, routeSpec } from './arbitraries.ts';
-
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
-const one = (b: Buffer) => {
-  const msgs = parseMessages(b);
-  assert.equal(msgs.length, 1);
-  return msgs[0] as NonNullable<(typeof msgs)[0]>;
-};
+import { addressSpec, ipv4, linkCreateSpec, RUNS, routeSpec } from './arbitraries.ts';
+import { one } from './fixtures.ts';
 
 test('address spec -> RTM_NEWADDR -> Address round trip', () => {
   fc.assert(

@@ -10,40 +10,15 @@ import {
   decodeRoute,
   encodeNewNexthop,
   encodeNewRoute,
-  parseMessages,
   RTA_ENCAP,
   RTA_ENCAP_TYPE,
 } from '../../src/codec/index.ts';
 import { decodeIpTunnelEncap, LWTUNNEL_ENCAP_IP, LWTUNNEL_ENCAP_IP6 } from '../../src/codec/lwtunnel.ts';
 import type { IpTunnelEncap, IpTunnelEncapSpec } from '../../src/types.ts';
-
-const one = (b: Buffer) => {
-  const msgs = parseMessages(b);
-  assert.equal(msgs.length, 1);
-  return msgs[0] as NonNullable<(typeof msgs)[0]>;
-};
+import { one } from './fixtures.ts';
 
 test('an encap ip on a route decodes back to every field it was given', () => {
-  const route = decodeRoute(
-    one(
-      encodeNewRoute({
-        dst: '10.9.0.0',
-        dstLength: 24,
-        oif: 4,
-        encap: {
-          type: 'ip',
-          id: 0x123456789an,
-          dst: '10.0.0.2',
-          src: '10.0.0.1',
-          ttl: 64,
-          tos: 0x10,
-          key: true,
-        },
-      }),
-    ),
-  );
-  assert.equal(route.encapType, LWTUNNEL_ENCAP_IP);
-  assert.deepEqual(route.ipEncap, {
+  const encap = {
     type: 'ip',
     id: 0x123456789an,
     dst: '10.0.0.2',
@@ -51,9 +26,11 @@ test('an encap ip on a route decodes back to every field it was given', () => {
     ttl: 64,
     tos: 0x10,
     key: true,
-    csum: false,
-    seq: false,
-  } satisfies IpTunnelEncap);
+  } as const satisfies IpTunnelEncapSpec;
+  const route = decodeRoute(one(encodeNewRoute({ dst: '10.9.0.0', dstLength: 24, oif: 4, encap })));
+  assert.equal(route.encapType, LWTUNNEL_ENCAP_IP);
+  // what was given, and the flags it left out (off)
+  assert.deepEqual(route.ipEncap, { ...encap, csum: false, seq: false } satisfies IpTunnelEncap);
   assert.equal(route.oif, 4);
 });
 
