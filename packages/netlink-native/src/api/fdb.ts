@@ -132,13 +132,20 @@ function flushMatch(o: FdbFlushOptions) {
     flags = v ? flags | bit : flags & ~bit;
     flagsMask |= bit;
   }
-  for (const f of o.flags ?? []) {
-    if (f !== 'self' && f !== 'master')
-      throw new TypeError(`fdb flush flags are self and master, got ${JSON.stringify(f)}`);
-    flags |= FDB_FLAGS[f];
-  }
+  flags |= tableFlags(o.flags, 'flush');
   if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
   return { state, stateMask, flags, flagsMask };
+}
+
+/** NTF_SELF / NTF_MASTER of a get's or a flush's `flags` (which table). */
+function tableFlags(names: readonly ('self' | 'master')[] | undefined, verb: string): number {
+  let flags = 0;
+  for (const f of names ?? []) {
+    if (f !== 'self' && f !== 'master')
+      throw new TypeError(`fdb ${verb} flags are self and master, got ${JSON.stringify(f)}`);
+    flags |= FDB_FLAGS[f];
+  }
+  return flags;
 }
 
 /** Flags a caller may set on an fdb entry (`bridge fdb add ... self master router use extern_learn sticky`). */
@@ -243,6 +250,17 @@ function stateFilter(state: FdbListOptions['state']): ReadonlySet<FdbState> | un
   return new Set(names);
 }
 
+/** The port or device and the bridge a list or a get names. */
+type LinkAndMaster = Pick<FdbListOptions, 'link' | 'master'>;
+
+/** `dev X br Y`, as an operation's words. */
+function linkAndMasterWords(o: LinkAndMaster): string[] {
+  const words: string[] = [];
+  if (o.link !== undefined) words.push(`dev ${linkLabel(o.link)}`);
+  if (o.master !== undefined) words.push(`br ${linkLabel(o.master)}`);
+  return words;
+}
+
 /** nl.fdb: bridge forwarding database entries (`bridge fdb`) of the handle's namespace. */
 export class Fdb {
   readonly #conn: Connection;
@@ -263,9 +281,7 @@ export class Fdb {
     if (vlan !== undefined && (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094)) {
       throw new RangeError(`vlan must be 1..4094, got ${vlan}`);
     }
-    const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
-    const master =
-      options.master === undefined ? undefined : await resolveIndex(this.#conn, options.master, 'master');
+    const { index, master } = await this.#linkAndMaster(options);
     // Without strict checking the kernel reads the request as an ifinfomsg: filtered here instead.
     const strict = this.#conn.socket.strictCheck;
     const ports = strict || master === undefined ? undefined : await this.#portsOf(master);
@@ -279,10 +295,15 @@ export class Fdb {
       const e = decodeFdb(m);
       return keep(e) ? e : undefined;
     };
-    const words = ['fdb list'];
-    if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
-    if (options.master !== undefined) words.push(`br ${linkLabel(options.master)}`);
-    return this.#conn.dump(encodeGetFdbs({ index, master }), words.join(' '), decode, retry);
+    const what = ['fdb list', ...linkAndMasterWords(options)].join(' ');
+    return this.#conn.dump(encodeGetFdbs({ index, master }), what, decode, retry);
+  }
+
+  /** The ifindexes of a list's or a get's port or device (`link`) and bridge (`master`), when given. */
+  async #linkAndMaster(o: LinkAndMaster): Promise<{ index: number | undefined; master: number | undefined }> {
+    const index = o.link === undefined ? undefined : await resolveIndex(this.#conn, o.link);
+    const master = o.master === undefined ? undefined : await resolveIndex(this.#conn, o.master, 'master');
+    return { index, master };
   }
 
   /** A bridge and its ports, from a link dump (the master filter on a kernel without strict checking). */
@@ -301,12 +322,7 @@ export class Fdb {
     if ((options.link === undefined) === (options.master === undefined)) {
       throw new TypeError('fdb get needs a link (port or device) or a master (bridge): one of them');
     }
-    let flags = 0;
-    for (const f of options.flags ?? []) {
-      if (f !== 'self' && f !== 'master')
-        throw new TypeError(`fdb get flags are self and master, got ${JSON.stringify(f)}`);
-      flags |= FDB_FLAGS[f];
-    }
+    const flags = tableFlags(options.flags, 'get');
     const spec = {
       lladdr: parseMac(options.lladdr),
       vlan: options.vlan,
@@ -316,14 +332,10 @@ export class Fdb {
       master: 1,
     };
     encodeGetFdb(spec);
-    const words = [`fdb get ${options.lladdr}`];
-    if (options.link !== undefined) words.push(`dev ${linkLabel(options.link)}`);
-    if (options.master !== undefined) words.push(`br ${linkLabel(options.master)}`);
-    const index = options.link === undefined ? undefined : await resolveIndex(this.#conn, options.link);
-    const master =
-      options.master === undefined ? undefined : await resolveIndex(this.#conn, options.master, 'master');
+    const what = [`fdb get ${options.lladdr}`, ...linkAndMasterWords(options)].join(' ');
+    const { index, master } = await this.#linkAndMaster(options);
     const request = encodeGetFdb({ ...spec, index, master });
-    return this.#conn.single(request, words.join(' '), decodeFdb);
+    return this.#conn.single(request, what, decodeFdb);
   }
 
   /** Adds an entry (`bridge fdb add`); EEXIST when the device already has one for the MAC. */
