@@ -83,6 +83,20 @@ export function decodeIpTunnelEncap(
   return e;
 }
 
+/** What carries a raw encap and its type (a route, a route's path, a nexthop object). */
+interface EncapCarrier {
+  encapType?: number | undefined;
+  encap?: Buffer | undefined;
+  ipEncap?: IpTunnelEncap;
+}
+
+/** Sets `o.ipEncap` to `o.encap` decoded when it is an encap ip or ip6; otherwise leaves it unset. */
+export function setIpTunnelEncap(o: EncapCarrier): void {
+  if (o.encap === undefined || o.encapType === undefined) return;
+  const ipEncap = decodeIpTunnelEncap(o.encap, 0, o.encap.length, o.encapType);
+  if (ipEncap !== undefined) o.ipEncap = ipEncap;
+}
+
 function byte(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
     throw new TypeError(`encap.${name} must be 0..255, got ${v}`);

@@ -57,7 +57,7 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { checkIfindex, familyByte, formatIPv4, formatIPv6, ipFamily } from './ip.ts';
-import { decodeIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
+import { setIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 /** The kernel reports resilient-group timers in clock_t, USER_HZ = 100 ticks a second. */
@@ -195,10 +195,7 @@ export function decodeNexthop(msg: NetlinkMessage): NexthopObject {
   // cannot be matched to anything a caller knows.
   if (id === undefined || id === 0) throw new DecodeError('nexthop message without an NHA_ID', NHMSG_LEN);
   nh.id = id;
-  if (nh.encap !== undefined && nh.encapType !== undefined) {
-    const ipEncap = decodeIpTunnelEncap(nh.encap, 0, nh.encap.length, nh.encapType);
-    if (ipEncap !== undefined) nh.ipEncap = ipEncap;
-  }
+  setIpTunnelEncap(nh);
   return nh;
 }
 

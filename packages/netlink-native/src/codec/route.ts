@@ -78,7 +78,7 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { familyByte, formatIP, ipFamily, parseIP, readAddressAttribute } from './ip.ts';
-import { decodeIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
+import { setIpTunnelEncap, writeIpTunnelEncap } from './lwtunnel.ts';
 import { align4, type NetlinkMessage } from './message.ts';
 
 // RTAX_* number → RouteMetrics key (index = RTAX value; RTAX_CC_ALGO is a string, handled apart).
@@ -148,10 +148,7 @@ function decodeMultipath(p: Buffer, start: number, end: number, alen: 4 | 16): N
       }
       a += align4(alenAttr);
     }
-    if (hop.encap !== undefined && hop.encapType !== undefined) {
-      const ipEncap = decodeIpTunnelEncap(hop.encap, 0, hop.encap.length, hop.encapType);
-      if (ipEncap !== undefined) hop.ipEncap = ipEncap;
-    }
+    setIpTunnelEncap(hop);
     hops.push(hop);
     off += align4(len);
   }
@@ -297,10 +294,7 @@ export function decodeRouteAt(p: Buffer, start: number, end: number): Route {
     }
     off += align4(len);
   }
-  if (r.encap !== undefined && r.encapType !== undefined) {
-    const ipEncap = decodeIpTunnelEncap(r.encap, 0, r.encap.length, r.encapType);
-    if (ipEncap !== undefined) r.ipEncap = ipEncap;
-  }
+  setIpTunnelEncap(r);
   return r;
 }
 
