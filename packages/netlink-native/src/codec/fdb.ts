@@ -9,7 +9,7 @@
 // the order LLADDR, DST, VLAN, NH_ID, PORT, VNI, SRC_VNI, IFINDEX; dump filters as ndm_ifindex
 // (the port) and NDA_MASTER (the bridge).
 
-import { attributeLength, attributeType, readS32, readU16, readU32, sharedWriter } from './attributes.ts';
+import { forEachAttribute, readS32, readU16, readU32, sharedWriter } from './attributes.ts';
 import {
   AF_BRIDGE,
   NLM_F_ACK,
@@ -26,7 +26,7 @@ import {
 } from './constants.ts';
 import { DecodeError } from './decode-error.ts';
 import { checkIfindex, formatIPv4, formatIPv6, formatMac } from './ip.ts';
-import { align4, type NetlinkMessage } from './message.ts';
+import type { NetlinkMessage } from './message.ts';
 import {
   decodeCacheInfo,
   NDA_CACHEINFO,
@@ -253,12 +253,7 @@ export function decodeFdb(msg: NetlinkMessage): FdbEntry {
     extFlagBits: undefined,
     cacheInfo: undefined,
   };
-  let off = NDMSG_LEN;
-  while (p.length - off >= 4) {
-    const len = attributeLength(p, off, p.length);
-    readAttribute(e, p, attributeType(p, off), off + 4, len - 4);
-    off += align4(len);
-  }
+  forEachAttribute(p, NDMSG_LEN, p.length, (type, d, dl) => readAttribute(e, p, type, d, dl));
   e.flags = fdbFlagNames(flagBits, e.extFlagBits ?? 0);
   return e;
 }
