@@ -16,7 +16,7 @@ import type { FdbEntry, MonitorEvent, Netlink } from '../../src/index.ts';
 import { NetlinkError } from '../../src/index.ts';
 import { Connection } from '../../src/transport/connection.ts';
 import { dumpingKernel, header } from '../transport/fake-kernel.ts';
-import { ip, needsNetns, vethPair, withHandle } from './support.ts';
+import { ip, needsNetns, rejectsEach, vethPair, withHandle } from './support.ts';
 
 /** One entry as `bridge -j fdb show` prints it. */
 interface BridgeFdb {
@@ -276,13 +276,7 @@ test('bad fdb arguments are TypeErrors / RangeErrors before anything is sent', n
       [{ link: 'vx0', lladdr: ZERO, via: 'nosuch0' }, RangeError],
       [{ link: 0, lladdr: ZERO }, RangeError],
     ];
-    for (const [options, type] of bad) {
-      await assert.rejects(
-        nl.fdb.add(options as Parameters<typeof nl.fdb.add>[0]),
-        type,
-        JSON.stringify(options),
-      );
-    }
+    await rejectsEach((options) => nl.fdb.add(options as Parameters<typeof nl.fdb.add>[0]), bad);
     await assert.rejects(nl.fdb.list({ state: 'asleep' as never }), TypeError);
     await assert.rejects(nl.fdb.list({ vlan: 0 }), RangeError);
     assert.deepEqual(bridgeFdb(ns), before);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Link, type MonitorEvent, NetlinkError } from '../../src/index.ts';
-import { addressedVethPair, ip, ipJson, needsNetns, withHandle } from './support.ts';
+import { addressedVethPair, ip, ipJson, needsNetns, rejectsEach, withHandle } from './support.ts';
 import { VXLAN_MANY_OPTIONS, vxlanAsIpJson } from './vxlan-ip-json.ts';
 
 interface IpVxlanLink {
@@ -215,8 +215,7 @@ test('bad vxlan options are refused before anything is sent', needsNetns, () =>
       [{ id: 1, proxy: 'yes' }, /vxlan proxy must be true or false/],
       [{ id: 1, nope: true }, /unknown vxlan option nope/],
     ];
-    for (const [vxlan, message] of bad)
-      await assert.rejects(nl.links.create({ name: 'vx0', kind: 'vxlan', vxlan: vxlan as never }), message);
+    await rejectsEach((vxlan) => nl.links.create({ name: 'vx0', kind: 'vxlan', vxlan: vxlan as never }), bad);
     assert.equal(await nl.links.find('vx0'), undefined);
   }),
 );

@@ -13,7 +13,15 @@ import {
 import { type MonitorEvent, type Neighbour, NetlinkError } from '../../src/index.ts';
 import { Connection } from '../../src/transport/connection.ts';
 import { dumpingKernel, header } from '../transport/fake-kernel.ts';
-import { addressedVethPair, type IpNeighbour, ip, ipJson, needsNetns, withHandle } from './support.ts';
+import {
+  addressedVethPair,
+  type IpNeighbour,
+  ip,
+  ipJson,
+  needsNetns,
+  rejectsEach,
+  withHandle,
+} from './support.ts';
 
 const FLAG_KEYS = ['router', 'proxy', 'extern_learn', 'managed'] as const;
 
@@ -201,13 +209,10 @@ test(
         [{ link: 0, address: '10.0.0.4' }, RangeError],
         [{ link: 'nosuch0', address: '10.0.0.4' }, RangeError],
       ];
-      for (const [options, type] of bad) {
-        await assert.rejects(
-          nl.neighbours.add(options as Parameters<typeof nl.neighbours.add>[0]),
-          type,
-          JSON.stringify(options),
-        );
-      }
+      await rejectsEach(
+        (options) => nl.neighbours.add(options as Parameters<typeof nl.neighbours.add>[0]),
+        bad,
+      );
       await assert.rejects(nl.neighbours.list({ state: 'asleep' as never }), TypeError);
       await assert.rejects(nl.neighbours.list({ family: 5 as never }), TypeError);
       assert.equal(nl.info.inFlight, before.inFlight);

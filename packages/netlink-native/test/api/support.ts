@@ -1,6 +1,7 @@
 // Shared by the root integration tests: a fresh namespace per test with a handle open in it, and
 // the `ip -j` readers every result is checked against. The namespace is deleted whatever happens.
 
+import assert from 'node:assert/strict';
 import { ip, ipJson, netnsUnavailableReason, withNetns } from '../../../../test/support/netns.ts';
 import { Netlink, type OpenOptions } from '../../src/index.ts';
 
@@ -106,4 +107,13 @@ export function addressedVethPair(ns: string): void {
   ip(ns, 'address', 'add', '10.0.0.1/24', 'dev', 'v0');
   ip(ns, 'address', 'add', '10.0.1.1/24', 'dev', 'v1');
   ip(ns, '-6', 'address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
+}
+
+/** For each [options, expected] of `bad`, `call(options)` rejects as `expected` says; the options name a failure. */
+export async function rejectsEach<O>(
+  call: (options: O) => Promise<unknown>,
+  bad: [options: O, expected: ErrorConstructor | RegExp][],
+): Promise<void> {
+  for (const [options, expected] of bad)
+    await assert.rejects(call(options), expected, JSON.stringify(options));
 }
