@@ -1,6 +1,7 @@
 // fast-check generators for codec inputs, shared by the property tests and the fuzz corpus.
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatIPv4, formatIPv6 } from '../../src/codec/index.ts';
+import { DecodeError, formatIPv4, formatIPv6, type NetlinkMessage } from '../../src/codec/index.ts';
 import type { AddressSpec, LinkCreateSpec, NextHopSpec, RouteMetrics, RouteSpec } from '../../src/types.ts';
 
 /** fast-check runs per property: PROPERTY_RUNS from the environment, 300 by default. */
@@ -148,3 +149,31 @@ function routeFor(addr: fc.Arbitrary<string>, max: number): fc.Arbitrary<RouteSp
 }
 
 export const routeSpec: fc.Arbitrary<RouteSpec> = fc.oneof(routeFor(ipv4, 32), routeFor(ipv6, 128));
+
+/**
+ * Property: `decode` of `seed` (one message an encoder wrote) cut to any length from `minLength`
+ * and with up to six payload bytes overwritten gives a value or throws a DecodeError, nothing else.
+ */
+export function decodesOrThrowsDecodeError(
+  seed: Buffer,
+  minLength: number,
+  decode: (msg: NetlinkMessage) => unknown,
+): void {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(seed.length - 17), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+      fc.integer({ min: minLength, max: seed.length }),
+      (edits, length) => {
+        const b = Buffer.from(seed.subarray(0, length));
+        b.writeUInt32LE(length, 0);
+        for (const [at, v] of edits) if (16 + at < length) b[16 + at] = v;
+        try {
+          decode({ type: b.readUInt16LE(4), flags: 0, seq: 0, pid: 0, payload: b.subarray(16) });
+        } catch (err) {
+          assert.ok(err instanceof DecodeError, String(err));
+        }
+      },
+    ),
+    { numRuns: RUNS },
+  );
+}
