@@ -1,10 +1,11 @@
-// Loads the recorded kernel replies in test/fixtures/replies (see scripts/record-replies.ts), and
-// reads back the single message an encoder wrote.
+// Loads the recorded kernel replies in test/fixtures/replies (see scripts/record-replies.ts) and
+// the golden requests in test/fixtures/golden (scripts/record-golden.ts), and reads back the single
+// message an encoder wrote.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type NetlinkMessage, parseMessages } from '../../src/codec/index.ts';
+import { decodeLinkPayload, type NetlinkMessage, parseMessages } from '../../src/codec/index.ts';
 
 export interface RecordedStep {
   request: string;
@@ -66,4 +67,14 @@ export function one(b: Buffer): NetlinkMessage {
   const msgs = parseMessages(b);
   assert.equal(msgs.length, 1);
   return msgs[0] as NetlinkMessage;
+}
+
+const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
+
+/** The golden request `name` (iproute2's bytes) decoded as a link message (RTM_NEWLINK / RTM_SETLINK). */
+export function goldenLink(name: string): ReturnType<typeof decodeLinkPayload> {
+  const g = JSON.parse(readFileSync(join(GOLDEN_DIR, `${name}.json`), 'utf8')) as { hex: string };
+  const [msg] = parseMessages(Buffer.from(g.hex, 'hex'));
+  assert.ok(msg);
+  return decodeLinkPayload(msg.payload);
 }

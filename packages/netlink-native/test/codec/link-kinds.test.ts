@@ -2,10 +2,7 @@
 // create and change requests carry the same IFLA_INFO_DATA / IFLA_BRPORT_* layouts the kernel
 // reports back) and from hand-built attributes; bad arguments are refused before encoding.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   AF_BRIDGE,
   DecodeError,
@@ -22,16 +19,7 @@ import {
   parseMessages,
   RTM_NEWLINK,
 } from '../../src/codec/index.ts';
-
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
-
-/** The golden request `name` decoded as a link message (RTM_NEWLINK). */
-function goldenLink(name: string): ReturnType<typeof decodeLink> {
-  const g = JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as { hex: string };
-  const [msg] = parseMessages(Buffer.from(g.hex, 'hex'));
-  assert.ok(msg);
-  return decodeLinkPayload(msg.payload);
-}
+import { goldenLink } from './fixtures.ts';
 
 test("iproute2's vlan requests decode to their id, protocol and flags", () => {
   const q = goldenLink('link-add-vlan');

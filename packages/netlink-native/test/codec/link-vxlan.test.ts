@@ -2,25 +2,14 @@
 // built as kernel 6.18's vxlan_fill_info writes it, including the attributes newer than iproute2
 // 6.1 (LOCALBYPASS, LABEL_POLICY, RESERVED_BITS, MC_ROUTE) and the flags sent only when on.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DecodeError, encodeAttributes, encodeNewLink, parseMessages } from '../../src/codec/index.ts';
 import { formatIP } from '../../src/codec/ip.ts';
 import { decodeLinkPayload } from '../../src/codec/link.ts';
 import { decodeVxlanInfo } from '../../src/codec/link-vxlan.ts';
 import type { VxlanSpec } from '../../src/types.ts';
-
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'golden');
-
-function goldenLink(name: string): ReturnType<typeof decodeLinkPayload> {
-  const g = JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as { hex: string };
-  const [msg] = parseMessages(Buffer.from(g.hex, 'hex'));
-  assert.ok(msg);
-  return decodeLinkPayload(msg.payload);
-}
+import { goldenLink } from './fixtures.ts';
 
 const u8 = (v: number): Uint8Array => Uint8Array.of(v);
 const be16 = (v: number): Uint8Array => Uint8Array.of(v >> 8, v & 0xff);
