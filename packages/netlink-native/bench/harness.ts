@@ -106,7 +106,7 @@ const churnReps = Number(args['churn-reps'] ?? 1);
  * objects, `rounds` timed cycles after `warmups` untimed ones; `key` names it in the JSON summary.
  * 1k cycles are cheap: the 1k runs and warm-up. 10k neighbour entries cost seconds per cycle.
  */
-const ADD_DELETE_PHASES = (): { phase: AddDeletePhase; n: number; rounds: number; warmups: number }[] => [
+const ADD_DELETE_PHASES: { phase: AddDeletePhase; n: number; rounds: number; warmups: number }[] = [
   { phase: RULES_PHASE, n: 1000, rounds: reps1k, warmups: warmupCycles },
   { phase: NEIGHBOURS_PHASE, n: 10000, rounds: reps, warmups: 1 },
   { phase: NEXTHOPS_PHASE, n: 1000, rounds: reps1k, warmups: warmupCycles },
@@ -316,7 +316,7 @@ async function main() {
       log(`churn: ${churnAddresses} /32s added and deleted by ip -batch, ${churnReps} run(s) per variant`);
       results.churn = await churnWorkload(ns, workers.get('ours'), dir, churnAddresses, churnReps, log);
     }
-    for (const { phase, n, rounds, warmups } of ADD_DELETE_PHASES()) {
+    for (const { phase, n, rounds, warmups } of ADD_DELETE_PHASES) {
       if (!phases.has(phase.name)) continue;
       log(
         `${phase.name}: ${n} ${phase.objects} added then deleted, ${rounds} runs after ${warmups} warm-up cycles`,
@@ -345,7 +345,7 @@ async function main() {
   }
   const envLines = Object.entries(env).map(([k, v]) => `  ${k}: ${v}`);
   const summary = summaryJson(results, env);
-  const ran = ADD_DELETE_PHASES().flatMap(({ phase, n }) => {
+  const ran = ADD_DELETE_PHASES.flatMap(({ phase, n }) => {
     const cells = results.addDelete[summaryKey(phase, n)];
     return cells ? [{ phase, n, cells }] : [];
   });
